@@ -1,0 +1,121 @@
+//! `fakecloud ctl`: the control API for people at a terminal. Each subcommand is one HTTP call.
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::Subcommand;
+use reqwest::blocking::{Client, RequestBuilder};
+use reqwest::Method;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum Ctl {
+    /// Is the cloud up; its simulated time, clock mode and seed.
+    Health,
+    /// Return the world to its fixture.
+    Reset,
+    /// Show the clock, move it forward, or change its mode.
+    Clock {
+        #[command(subcommand)]
+        action: Option<ClockAction>,
+    },
+    /// List, add or remove faults.
+    Faults {
+        #[command(subcommand)]
+        action: Option<FaultAction>,
+    },
+    /// Print journal entries (API calls, transitions, faults, control actions).
+    Journal {
+        /// api, transition, fault or control.
+        #[arg(long)]
+        kind: Option<String>,
+        /// RFC 3339 simulated time.
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long)]
+        until: Option<String>,
+        /// Only entries of this service (identity, compute, ...).
+        #[arg(long)]
+        service: Option<String>,
+    },
+    /// Write the whole world as JSON (to stdout or a file).
+    Snapshot {
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Replace the world with a snapshot file.
+    Restore { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClockAction {
+    /// Move simulated time forward: seconds or a duration such as 90s, 5m, 1h.
+    Advance { by: String },
+    /// real, manual or scaled:FACTOR (one simulated second lasts FACTOR real seconds).
+    Mode { mode: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FaultAction {
+    List,
+    /// Add a fault from JSON, e.g. '{"kind":"api-error","status":503,"match":{"service":"compute"},"count":1}'.
+    Add {
+        json: String,
+    },
+    Remove {
+        id: String,
+    },
+}
+
+pub fn run(url: &str, cmd: Ctl) -> Result<()> {
+    let base = format!("{}/_fakecloud", url.trim_end_matches('/'));
+    let client = Client::new();
+    let call = |method: Method, path: &str| client.request(method, format!("{base}{path}"));
+    let out = match cmd {
+        Ctl::Health => send(call(Method::GET, "/health"))?,
+        Ctl::Reset => send(call(Method::POST, "/reset"))?,
+        Ctl::Clock { action: None } => send(call(Method::GET, "/clock"))?,
+        Ctl::Clock { action: Some(ClockAction::Advance { by }) } => send(call(Method::POST, "/clock/advance").json(&json!({"by": by})))?,
+        Ctl::Clock { action: Some(ClockAction::Mode { mode }) } => send(call(Method::PUT, "/clock").json(&json!({"mode": mode})))?,
+        Ctl::Faults { action: None | Some(FaultAction::List) } => send(call(Method::GET, "/faults"))?,
+        Ctl::Faults { action: Some(FaultAction::Add { json }) } => {
+            let body: Value = serde_json::from_str(&json).context("the fault must be a JSON object")?;
+            send(call(Method::POST, "/faults").json(&body))?
+        }
+        Ctl::Faults { action: Some(FaultAction::Remove { id }) } => send(call(Method::DELETE, &format!("/faults/{id}")))?,
+        Ctl::Journal { kind, since, until, service } => {
+            let q: Vec<(&str, String)> = [("kind", kind), ("since", since), ("until", until), ("service", service)]
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k, v)))
+                .collect();
+            send(call(Method::GET, "/journal").query(&q))?
+        }
+        Ctl::Snapshot { output } => {
+            let text = send(call(Method::GET, "/snapshot"))?;
+            if let Some(path) = output {
+                std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+                return Ok(());
+            }
+            text
+        }
+        Ctl::Restore { file } => {
+            let body = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            send(call(Method::POST, "/restore").header("content-type", "application/json").body(body))?
+        }
+    };
+    if !out.is_empty() {
+        println!("{out}");
+    }
+    Ok(())
+}
+
+/// Sends a request; pretty-prints a JSON answer, turns an error status into an error.
+fn send(req: RequestBuilder) -> Result<String> {
+    let resp = req.send().map_err(|e| anyhow!("cannot reach fakecloud: {e}"))?;
+    let status = resp.status();
+    let text = resp.text()?;
+    let pretty = serde_json::from_str::<Value>(&text).ok().and_then(|v| serde_json::to_string_pretty(&v).ok()).unwrap_or(text);
+    if !status.is_success() {
+        bail!("{status}: {pretty}");
+    }
+    Ok(pretty)
+}

@@ -1,0 +1,159 @@
+//! The control API over HTTP. Its errors use fakecloud's own `{"error":{"status","message"}}`.
+
+use crate::cloud::AppState;
+use crate::faults::{FaultRequest, KINDS};
+use crate::http::error::ApiError;
+use crate::http::extract::{JsonBody, Params};
+use crate::http::service::Service;
+use crate::http::with_fallbacks;
+use crate::sim::journal::JournalFilter;
+use crate::sim::time::{parse_duration, rfc3339};
+use crate::sim::{ClockMode, SimTime};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+const SVC: Service = Service::Control;
+type ApiResult = Result<Response, ApiError>;
+
+pub fn router() -> Router<AppState> {
+    with_fallbacks(
+        Router::new()
+            .route("/health", get(health))
+            .route("/reset", post(reset))
+            .route("/clock", get(clock).put(set_clock))
+            .route("/clock/advance", post(advance_clock))
+            .route("/faults", get(list_faults).post(add_fault))
+            .route("/faults/{id}", delete(remove_fault))
+            .route("/journal", get(journal))
+            .route("/snapshot", get(snapshot))
+            .route("/restore", post(restore)),
+    )
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::bad_request(SVC, message)
+}
+
+async fn health(State(s): State<AppState>) -> Json<Value> {
+    let w = s.world();
+    Json(json!({"status": "ok", "now": rfc3339(w.now()), "clock": w.clock.mode().to_string(), "seed": w.seed}))
+}
+
+async fn reset(State(s): State<AppState>) -> StatusCode {
+    s.reset();
+    StatusCode::NO_CONTENT
+}
+
+fn clock_view(w: &crate::world::World) -> Value {
+    json!({"now": rfc3339(w.now()), "mode": w.clock.mode().to_string(), "pending_events": w.scheduler.pending().len()})
+}
+
+async fn clock(State(s): State<AppState>) -> Json<Value> {
+    Json(clock_view(&s.world()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    /// Seconds (`90`, `1.5`) or a humantime duration (`90s`, `5m`).
+    by: Value,
+}
+
+async fn advance_clock(State(s): State<AppState>, JsonBody(req): JsonBody<Advance>) -> ApiResult {
+    let text = match &req.by {
+        Value::Number(n) => n.to_string(),
+        Value::String(t) => t.clone(),
+        _ => return Err(bad("'by' must be a number of seconds or a duration string such as \"90s\"")),
+    };
+    let by = parse_duration(&text).map_err(bad)?;
+    let mut w = s.world();
+    w.advance_clock(by);
+    Ok(Json(clock_view(&w)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetClock {
+    /// `real`, `manual` or `scaled:FACTOR`.
+    mode: String,
+}
+
+async fn set_clock(State(s): State<AppState>, JsonBody(req): JsonBody<SetClock>) -> ApiResult {
+    let mode: ClockMode = req.mode.parse().map_err(bad)?;
+    let mut w = s.world();
+    w.set_clock_mode(mode);
+    Ok(Json(clock_view(&w)).into_response())
+}
+
+async fn list_faults(State(s): State<AppState>) -> Json<Value> {
+    let w = s.world();
+    let kinds: Vec<Value> = KINDS.iter().map(|(k, d)| json!({"kind": k, "description": d})).collect();
+    Json(json!({"faults": w.faults.list(), "kinds": kinds}))
+}
+
+async fn add_fault(State(s): State<AppState>, JsonBody(req): JsonBody<Value>) -> ApiResult {
+    let req = FaultRequest::from_json(req).map_err(bad)?;
+    let fault = s.world().add_fault(req).map_err(bad)?;
+    Ok((StatusCode::CREATED, Json(json!({"fault": fault}))).into_response())
+}
+
+async fn remove_fault(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    match s.world().remove_fault(&id) {
+        Some(_) => Ok(StatusCode::NO_CONTENT.into_response()),
+        None => Err(ApiError::not_found(SVC, format!("No fault with id {id}."))),
+    }
+}
+
+fn parse_time(params: &Params, key: &str) -> Result<Option<SimTime>, ApiError> {
+    params
+        .get(key)
+        .map(|v| {
+            chrono::DateTime::parse_from_rfc3339(v)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .map_err(|e| bad(format!("'{key}' must be an RFC 3339 time: {e}")))
+        })
+        .transpose()
+}
+
+const JOURNAL_KINDS: [&str; 4] = ["api", "transition", "fault", "control"];
+
+async fn journal(State(s): State<AppState>, params: Params) -> ApiResult {
+    let kind = params.get("kind").map(str::to_string);
+    if let Some(k) = &kind {
+        if !JOURNAL_KINDS.contains(&k.as_str()) {
+            return Err(bad(format!("unknown journal kind '{k}' (expected one of {})", JOURNAL_KINDS.join(", "))));
+        }
+    }
+    let after_seq =
+        params.get("after_seq").map(|v| v.parse::<u64>().map_err(|_| bad("'after_seq' must be a non-negative integer"))).transpose()?;
+    let filter = JournalFilter {
+        kind,
+        since: parse_time(&params, "since")?,
+        until: parse_time(&params, "until")?,
+        after_seq,
+        service: params.get("service").map(str::to_string),
+    };
+    let w = s.world();
+    let entries: Vec<_> = w.journal.filter(&filter).collect();
+    Ok(Json(json!({"entries": entries})).into_response())
+}
+
+async fn snapshot(State(s): State<AppState>) -> ApiResult {
+    let w = s.world();
+    let body = serde_json::to_vec(&*w).map_err(|e| ApiError::new(SVC, StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+async fn restore(State(s): State<AppState>, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> ApiResult {
+    let body = body.map_err(|e| ApiError::new(SVC, e.status(), e.body_text()))?;
+    // Not journaled: the restored world carries its own journal, so snapshot -> restore -> snapshot
+    // gives back the same bytes.
+    s.restore(&body).map_err(bad)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

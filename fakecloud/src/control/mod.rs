@@ -1,0 +1,4 @@
+//! fakecloud's control API (`/_fakecloud`): health, reset, clock, faults, journal, snapshot and
+//! restore. Not in the catalog; documented in docs/control-api.md.
+
+pub mod api;

@@ -1,0 +1,205 @@
+//! The fault registry: named, parameterised rules that make the cloud misbehave on purpose, each
+//! with match criteria and a budget (a number of hits and/or a simulated duration), in the spirit of
+//! mimic's behaviours. The real service's normal behaviour is never a fault; later services add
+//! their kinds to `FaultAction`.
+
+use crate::sim::SimTime;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wildmatch::WildMatch;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FaultAction {
+    /// Answer matching API requests with this status, in the service's own error format.
+    ApiError {
+        status: u16,
+        #[serde(default)]
+        message: Option<String>,
+    },
+}
+
+/// The kinds a client may ask for, with a one-line description (shown by `GET /_fakecloud/faults`).
+pub const KINDS: &[(&str, &str)] = &[("api-error", "answer matching API requests with an error status in the service's format")];
+
+/// Which requests a fault applies to; an absent field matches anything. `path` is a glob over the
+/// full request path (`*` and `?`), e.g. `/compute/v2.1/servers*`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultMatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Project id of the caller's token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+}
+
+/// What a client posts to add a fault: the action's fields (`kind` and its parameters) beside
+/// `match`, `count` (fire at most this many times) and `duration` (simulated, `90`, `30s`, `5m`).
+#[derive(Clone, Debug)]
+pub struct FaultRequest {
+    pub action: FaultAction,
+    pub matcher: FaultMatch,
+    pub count: Option<u32>,
+    pub duration: Option<String>,
+}
+
+impl FaultRequest {
+    /// Parses a request strictly: an unknown kind or an unknown field is an error, not ignored.
+    pub fn from_json(value: Value) -> Result<FaultRequest, String> {
+        let Value::Object(mut obj) = value else {
+            return Err("a fault must be a JSON object".into());
+        };
+        let matcher = match obj.remove("match") {
+            Some(m) => serde_json::from_value(m).map_err(|e| format!("invalid 'match': {e}"))?,
+            None => FaultMatch::default(),
+        };
+        let count = match obj.remove("count") {
+            Some(c) => Some(serde_json::from_value::<u32>(c).map_err(|e| format!("invalid 'count': {e}"))?),
+            None => None,
+        };
+        let duration = match obj.remove("duration") {
+            Some(Value::String(d)) => Some(d),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(_) => return Err("'duration' must be seconds or a duration string such as \"30s\"".into()),
+            None => None,
+        };
+        let rest = Value::Object(obj);
+        let action: FaultAction = serde_json::from_value(rest.clone()).map_err(|e| format!("invalid fault: {e}"))?;
+        // Every field given must be one the action knows (serialising it lists them all).
+        let known = serde_json::to_value(&action).map_err(|e| e.to_string())?;
+        if let Some(extra) = rest.as_object().into_iter().flatten().map(|(k, _)| k).find(|k| known.get(k.as_str()).is_none()) {
+            return Err(format!("unknown field '{extra}' for a fault"));
+        }
+        Ok(FaultRequest { action, matcher, count, duration })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fault {
+    pub id: String,
+    #[serde(flatten)]
+    pub action: FaultAction,
+    #[serde(rename = "match")]
+    pub matcher: FaultMatch,
+    pub remaining: Option<u32>,
+    pub expires_at: Option<SimTime>,
+    pub hits: u64,
+}
+
+/// A request as faults see it.
+pub struct RequestFacts<'a> {
+    pub service: &'a str,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub project_id: Option<&'a str>,
+}
+
+impl FaultMatch {
+    fn matches(&self, r: &RequestFacts) -> bool {
+        self.service.as_deref().is_none_or(|s| s == r.service)
+            && self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(r.method))
+            && self.path.as_deref().is_none_or(|p| WildMatch::new(p).matches(r.path))
+            && self.project_id.as_deref().is_none_or(|p| Some(p) == r.project_id)
+    }
+}
+
+impl FaultAction {
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            FaultAction::ApiError { status, .. } if !(400..=599).contains(status) => {
+                Err(format!("api-error status must be between 400 and 599, got {status}"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Faults {
+    installed: Vec<Fault>,
+}
+
+impl Faults {
+    pub fn add(&mut self, fault: Fault) {
+        self.installed.push(fault);
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<Fault> {
+        let at = self.installed.iter().position(|f| f.id == id)?;
+        Some(self.installed.remove(at))
+    }
+
+    pub fn list(&self) -> &[Fault] {
+        &self.installed
+    }
+
+    /// The first installed API fault matching the request; uses one unit of its budget and removes it
+    /// when the budget is spent. Returns the fault as it was when it fired.
+    pub fn fire_api(&mut self, r: &RequestFacts) -> Option<Fault> {
+        let at = self.installed.iter().position(|f| matches!(f.action, FaultAction::ApiError { .. }) && f.matcher.matches(r))?;
+        let f = &mut self.installed[at];
+        f.hits += 1;
+        if let Some(n) = f.remaining.as_mut() {
+            *n -= 1;
+        }
+        let fired = f.clone();
+        if f.remaining == Some(0) {
+            self.installed.remove(at);
+        }
+        Some(fired)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fault(path: &str, remaining: Option<u32>) -> Fault {
+        Fault {
+            id: "f1".into(),
+            action: FaultAction::ApiError { status: 503, message: None },
+            matcher: FaultMatch { service: Some("compute".into()), path: Some(path.into()), ..Default::default() },
+            remaining,
+            expires_at: None,
+            hits: 0,
+        }
+    }
+
+    fn get(path: &str) -> RequestFacts<'_> {
+        RequestFacts { service: "compute", method: "GET", path, project_id: None }
+    }
+
+    #[test]
+    fn a_counted_fault_fires_that_many_times_then_goes() {
+        let mut fs = Faults::default();
+        fs.add(fault("/compute/v2.1/servers*", Some(2)));
+        assert!(fs.fire_api(&get("/compute/v2.1/flavors")).is_none());
+        assert!(fs.fire_api(&get("/compute/v2.1/servers/detail")).is_some());
+        assert!(fs.fire_api(&get("/compute/v2.1/servers")).is_some());
+        assert!(fs.fire_api(&get("/compute/v2.1/servers")).is_none());
+        assert!(fs.list().is_empty());
+    }
+
+    #[test]
+    fn status_outside_4xx_5xx_is_refused() {
+        assert!(FaultAction::ApiError { status: 200, message: None }.validate().is_err());
+        assert!(FaultAction::ApiError { status: 500, message: None }.validate().is_ok());
+    }
+
+    #[test]
+    fn request_form_parses_with_match_and_budget() {
+        let parse = |s: &str| FaultRequest::from_json(serde_json::from_str(s).unwrap());
+        let r = parse(r#"{"kind":"api-error","status":500,"match":{"service":"identity","method":"POST"},"count":1,"duration":"30s"}"#)
+            .unwrap();
+        assert_eq!(r.count, Some(1));
+        assert_eq!(r.matcher.method.as_deref(), Some("POST"));
+        assert!(parse(r#"{"kind":"meteor-strike"}"#).is_err());
+        assert!(parse(r#"{"kind":"api-error","status":500,"colour":"red"}"#).unwrap_err().contains("colour"));
+        assert!(parse(r#"{"kind":"api-error","status":500,"match":{"planet":"mars"}}"#).is_err());
+    }
+}

@@ -1,0 +1,56 @@
+//! The HTTP side: one router with every service under its devstack-style prefix, the shared request
+//! pipeline, extractors and error formats.
+
+pub mod error;
+pub mod extract;
+pub mod pipeline;
+pub mod service;
+
+use crate::auth::Caller;
+use crate::cloud::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Router};
+use error::ApiError;
+use service::Service;
+
+/// The whole application: every service, the control API and the shared pipeline.
+pub fn router(state: AppState) -> Router {
+    let mut app = Router::new()
+        .nest(Service::Identity.prefix(), crate::identity::api::router())
+        .nest(Service::Control.prefix(), crate::control::api::router());
+    for service in service::OPENSTACK_SERVICES.into_iter().filter(|s| *s != Service::Identity) {
+        app = app.nest(service.prefix(), crate::services::pending::router());
+    }
+    app.fallback(unknown_prefix)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), pipeline::pipeline))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A finishing touch every service router gets: its own 404 and 405.
+pub fn with_fallbacks(r: Router<AppState>) -> Router<AppState> {
+    r.fallback(not_found).method_not_allowed_fallback(method_not_allowed)
+}
+
+pub async fn not_found(Extension(service): Extension<Service>, caller: Result<Caller, ApiError>) -> Response {
+    // Unknown paths behind auth still need a token first, as keystonemiddleware runs before routing.
+    if service != Service::Control && service != Service::Identity {
+        if let Err(e) = caller {
+            return e.into_response();
+        }
+    }
+    ApiError::not_found(service, "The resource could not be found.").into_response()
+}
+
+async fn method_not_allowed(service: Option<Extension<Service>>) -> Response {
+    let service = service.map(|s| s.0).unwrap_or(Service::Control);
+    ApiError::new(service, StatusCode::METHOD_NOT_ALLOWED, "The method is not allowed for the requested URL.").into_response()
+}
+
+async fn unknown_prefix() -> Response {
+    ApiError::not_found(Service::Control, "No service is mounted at this path. Services live under /identity, /compute, /placement, /load-balancer, /container-infra, /network, /image, /volume; the control API under /_fakecloud.").into_response()
+}

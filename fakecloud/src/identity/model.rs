@@ -1,0 +1,376 @@
+//! Identity state. Built from the fixture with ids from the seeded RNG, in fixture order, so the same
+//! fixture and seed always give the same ids.
+
+use crate::fixture::Fixture;
+use crate::sim::{Ids, SimTime};
+use anyhow::{anyhow, bail, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Domain {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub enabled: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    pub domain_id: String,
+    pub description: String,
+    pub enabled: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    /// Ids of the roles this one implies.
+    pub implies: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub domain_id: String,
+    pub password: String,
+    pub email: Option<String>,
+    pub default_project_id: Option<String>,
+    pub enabled: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "lowercase")]
+pub enum Target {
+    Project(String),
+    Domain(String),
+    System,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Assignment {
+    pub user_id: String,
+    pub role_id: String,
+    pub target: Target,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AppCred {
+    pub id: String,
+    pub name: String,
+    pub user_id: String,
+    pub project_id: String,
+    pub secret: String,
+    pub role_ids: Vec<String>,
+    pub description: String,
+    pub expires_at: Option<SimTime>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CatalogService {
+    pub id: String,
+    pub service_type: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Endpoint {
+    pub id: String,
+    pub service_id: String,
+    pub interface: String,
+    pub region: String,
+    /// Path under fakecloud's public address; may hold `$(project_id)s`.
+    pub path: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "lowercase")]
+pub enum Scope {
+    Unscoped,
+    Project(String),
+    Domain(String),
+    System,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Token {
+    pub id: String,
+    pub user_id: String,
+    pub methods: Vec<String>,
+    pub scope: Scope,
+    /// Effective role ids (implied roles expanded) at issue time.
+    pub role_ids: Vec<String>,
+    pub issued_at: SimTime,
+    pub expires_at: SimTime,
+    pub audit_ids: Vec<String>,
+    pub app_cred_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Identity {
+    pub region: String,
+    pub token_lifetime_secs: u64,
+    pub domains: Vec<Domain>,
+    pub projects: Vec<Project>,
+    pub roles: Vec<Role>,
+    pub users: Vec<User>,
+    pub assignments: Vec<Assignment>,
+    pub app_creds: Vec<AppCred>,
+    pub services: Vec<CatalogService>,
+    pub endpoints: Vec<Endpoint>,
+    /// Live tokens by id; a BTreeMap keeps snapshots byte-for-byte reproducible.
+    pub tokens: BTreeMap<String, Token>,
+}
+
+pub const INTERFACES: [&str; 3] = ["public", "internal", "admin"];
+
+impl Identity {
+    pub fn from_fixture(f: &Fixture, ids: &mut Ids) -> Result<Identity> {
+        let mut idn = Identity {
+            region: f.region.clone(),
+            token_lifetime_secs: f.token_lifetime,
+            domains: vec![],
+            projects: vec![],
+            roles: vec![],
+            users: vec![],
+            assignments: vec![],
+            app_creds: vec![],
+            services: vec![],
+            endpoints: vec![],
+            tokens: BTreeMap::new(),
+        };
+        for d in &f.domains {
+            let id = d.id.clone().unwrap_or_else(|| ids.hex());
+            idn.domains.push(Domain { id, name: d.name.clone(), description: d.description.clone(), enabled: true });
+        }
+        for p in &f.projects {
+            let domain_id =
+                idn.domain_named(&p.domain).ok_or_else(|| anyhow!("project {}: unknown domain {}", p.name, p.domain))?.id.clone();
+            let id = p.id.clone().unwrap_or_else(|| ids.hex());
+            idn.projects.push(Project { id, name: p.name.clone(), domain_id, description: p.description.clone(), enabled: true });
+        }
+        for r in &f.roles {
+            let id = r.id.clone().unwrap_or_else(|| ids.hex());
+            idn.roles.push(Role { id, name: r.name.clone(), implies: vec![] });
+        }
+        for r in &f.roles {
+            let implied = r
+                .implies
+                .iter()
+                .map(|n| idn.role_named(n).map(|x| x.id.clone()).ok_or_else(|| anyhow!("role {}: unknown implied role {n}", r.name)))
+                .collect::<Result<Vec<_>>>()?;
+            idn.roles.iter_mut().find(|x| x.name == r.name).expect("just added").implies = implied;
+        }
+        for u in &f.users {
+            let domain_id = idn.domain_named(&u.domain).ok_or_else(|| anyhow!("user {}: unknown domain {}", u.name, u.domain))?.id.clone();
+            let default_project_id = match &u.default_project {
+                Some(p) => Some(idn.project_named(p).ok_or_else(|| anyhow!("user {}: unknown default project {p}", u.name))?.id.clone()),
+                None => None,
+            };
+            let id = u.id.clone().unwrap_or_else(|| ids.hex());
+            idn.users.push(User {
+                id,
+                name: u.name.clone(),
+                domain_id,
+                password: u.password.clone(),
+                email: u.email.clone(),
+                default_project_id,
+                enabled: true,
+            });
+        }
+        for a in &f.role_assignments {
+            let user_id = idn.user_named(&a.user).ok_or_else(|| anyhow!("assignment: unknown user {}", a.user))?.id.clone();
+            let role_id = idn.role_named(&a.role).ok_or_else(|| anyhow!("assignment: unknown role {}", a.role))?.id.clone();
+            let target = match (&a.project, &a.domain, &a.system) {
+                (Some(p), None, None) => {
+                    Target::Project(idn.project_named(p).ok_or_else(|| anyhow!("assignment: unknown project {p}"))?.id.clone())
+                }
+                (None, Some(d), None) => {
+                    Target::Domain(idn.domain_named(d).ok_or_else(|| anyhow!("assignment: unknown domain {d}"))?.id.clone())
+                }
+                (None, None, Some(s)) if s == "all" => Target::System,
+                _ => bail!("assignment for {}: give exactly one of project, domain or system: all", a.user),
+            };
+            idn.assignments.push(Assignment { user_id, role_id, target });
+        }
+        for c in &f.application_credentials {
+            let user_id =
+                idn.user_named(&c.user).ok_or_else(|| anyhow!("application credential {}: unknown user {}", c.name, c.user))?.id.clone();
+            let project_id = idn
+                .project_named(&c.project)
+                .ok_or_else(|| anyhow!("application credential {}: unknown project {}", c.name, c.project))?
+                .id
+                .clone();
+            let held = idn.direct_role_ids(&user_id, &Target::Project(project_id.clone()));
+            let role_ids = if c.roles.is_empty() {
+                held
+            } else {
+                c.roles
+                    .iter()
+                    .map(|n| {
+                        let id = idn
+                            .role_named(n)
+                            .map(|r| r.id.clone())
+                            .ok_or_else(|| anyhow!("application credential {}: unknown role {n}", c.name))?;
+                        if !idn.expand_roles(&held).contains(&id) {
+                            bail!("application credential {}: user {} does not hold role {n} on {}", c.name, c.user, c.project);
+                        }
+                        Ok(id)
+                    })
+                    .collect::<Result<Vec<_>>>()?
+            };
+            let id = c.id.clone().unwrap_or_else(|| ids.hex());
+            idn.app_creds.push(AppCred {
+                id,
+                name: c.name.clone(),
+                user_id,
+                project_id,
+                secret: c.secret.clone(),
+                role_ids,
+                description: c.description.clone(),
+                expires_at: c.expires_at,
+            });
+        }
+        for s in &f.services {
+            if !s.path.starts_with('/') || s.path.chars().any(|c| c.is_whitespace() || "\"'<>\\".contains(c)) {
+                bail!("service {}: path must start with / and be a plain URL path, got {:?}", s.name, s.path);
+            }
+            let service_id = ids.hex();
+            idn.services.push(CatalogService {
+                id: service_id.clone(),
+                service_type: s.service_type.clone(),
+                name: s.name.clone(),
+                description: s.description.clone(),
+            });
+            for interface in INTERFACES {
+                idn.endpoints.push(Endpoint {
+                    id: ids.hex(),
+                    service_id: service_id.clone(),
+                    interface: interface.into(),
+                    region: f.region.clone(),
+                    path: s.path.clone(),
+                });
+            }
+        }
+        Ok(idn)
+    }
+
+    pub fn domain(&self, id: &str) -> Option<&Domain> {
+        self.domains.iter().find(|d| d.id == id)
+    }
+    pub fn domain_named(&self, name: &str) -> Option<&Domain> {
+        self.domains.iter().find(|d| d.name == name)
+    }
+    pub fn project(&self, id: &str) -> Option<&Project> {
+        self.projects.iter().find(|p| p.id == id)
+    }
+    pub fn project_named(&self, name: &str) -> Option<&Project> {
+        self.projects.iter().find(|p| p.name == name)
+    }
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+    pub fn role_named(&self, name: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.name == name)
+    }
+    pub fn user(&self, id: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.id == id)
+    }
+    pub fn user_named(&self, name: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.name == name)
+    }
+    pub fn app_cred(&self, id: &str) -> Option<&AppCred> {
+        self.app_creds.iter().find(|c| c.id == id)
+    }
+    pub fn service(&self, id: &str) -> Option<&CatalogService> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    /// Roles granted directly to the user on the target.
+    pub fn direct_role_ids(&self, user_id: &str, target: &Target) -> Vec<String> {
+        self.assignments.iter().filter(|a| a.user_id == user_id && &a.target == target).map(|a| a.role_id.clone()).collect()
+    }
+
+    /// The role ids plus everything they imply, transitively, in a stable order (Keystone puts
+    /// implied roles into the token).
+    pub fn expand_roles(&self, role_ids: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut stack: Vec<String> = role_ids.iter().rev().cloned().collect();
+        while let Some(id) = stack.pop() {
+            if out.contains(&id) {
+                continue;
+            }
+            if let Some(r) = self.role(&id) {
+                stack.extend(r.implies.iter().rev().cloned());
+            }
+            out.push(id);
+        }
+        out
+    }
+
+    pub fn role_names(&self, role_ids: &[String]) -> Vec<String> {
+        role_ids.iter().filter_map(|id| self.role(id)).map(|r| r.name.clone()).collect()
+    }
+
+    /// Projects on which the user holds any role.
+    pub fn user_projects(&self, user_id: &str) -> Vec<&Project> {
+        self.projects
+            .iter()
+            .filter(|p| self.assignments.iter().any(|a| a.user_id == user_id && a.target == Target::Project(p.id.clone())))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn default_identity() -> Identity {
+        Identity::from_fixture(&Fixture::default_cloud(), &mut Ids::new(0)).unwrap()
+    }
+
+    #[test]
+    fn admin_role_implies_member_and_reader() {
+        let idn = default_identity();
+        let admin = idn.role_named("admin").unwrap().id.clone();
+        let names = idn.role_names(&idn.expand_roles(&[admin]));
+        assert_eq!(names, vec!["admin", "member", "reader"]);
+    }
+
+    #[test]
+    fn every_service_has_three_interfaces() {
+        let idn = default_identity();
+        for s in &idn.services {
+            let n = idn.endpoints.iter().filter(|e| e.service_id == s.id).count();
+            assert_eq!(n, 3, "service {}", s.service_type);
+        }
+    }
+
+    #[test]
+    fn fixture_references_are_checked() {
+        let mut f = Fixture::default_cloud();
+        f.role_assignments[0].project = Some("nowhere".into());
+        let err = Identity::from_fixture(&f, &mut Ids::new(0)).unwrap_err().to_string();
+        assert!(err.contains("nowhere"), "{err}");
+    }
+
+    #[test]
+    fn service_paths_must_be_url_paths() {
+        let mut f = Fixture::default_cloud();
+        f.services[0].path = "/identity\"".into();
+        assert!(Identity::from_fixture(&f, &mut Ids::new(0)).is_err());
+    }
+
+    #[test]
+    fn same_seed_gives_same_ids() {
+        let a = default_identity();
+        let b = default_identity();
+        assert_eq!(a.projects[1].id, b.projects[1].id);
+        assert_eq!(a.domains[0].id, "default");
+    }
+}

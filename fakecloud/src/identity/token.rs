@@ -1,0 +1,402 @@
+//! Token issue, validation and revocation, with Keystone's rules: password, application credential
+//! and token methods; project, domain, system or no scope; default-project scoping; expiry on the
+//! virtual clock. Every authentication failure is the same generic 401, as Keystone answers without
+//! `insecure_debug`.
+
+use super::model::{Identity, Scope, Target, Token};
+use crate::sim::{Ids, SimTime};
+use chrono::Duration;
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Deserialize)]
+pub struct AuthBody {
+    pub auth: AuthRequest,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AuthRequest {
+    pub identity: IdentityMethods,
+    #[serde(default)]
+    pub scope: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IdentityMethods {
+    pub methods: Vec<String>,
+    #[serde(default)]
+    pub password: Option<PasswordMethod>,
+    #[serde(default)]
+    pub application_credential: Option<AppCredMethod>,
+    #[serde(default)]
+    pub token: Option<TokenMethod>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordMethod {
+    pub user: UserRef,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UserRef {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub domain: Option<NamedRef>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NamedRef {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AppCredMethod {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub secret: String,
+    #[serde(default)]
+    pub user: Option<UserRef>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenMethod {
+    pub id: String,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum AuthFailure {
+    /// 400: the request does not have the shape Keystone's schema asks for.
+    BadRequest(String),
+    /// 401: wrong credentials, no access to the scope, or anything else Keystone hides.
+    Unauthorized,
+}
+
+use AuthFailure::{BadRequest, Unauthorized};
+
+/// Who authenticated and how, before scoping.
+struct Authenticated {
+    user_id: String,
+    app_cred_id: Option<String>,
+    /// A token method keeps the original token's expiry.
+    expires_cap: Option<SimTime>,
+}
+
+impl Identity {
+    /// Issues a token for a `POST /v3/auth/tokens` body; returns its id.
+    pub fn issue_token(&mut self, req: &AuthRequest, now: SimTime, ids: &mut Ids) -> Result<String, AuthFailure> {
+        let m = &req.identity;
+        if m.methods.is_empty() {
+            return Err(BadRequest("Invalid input for field 'identity/methods': [] is too short".into()));
+        }
+        let mut who: Option<Authenticated> = None;
+        for method in &m.methods {
+            let next = match method.as_str() {
+                "password" => self.by_password(m.password.as_ref().ok_or_else(|| missing("password", "identity"))?)?,
+                "application_credential" => {
+                    self.by_app_cred(m.application_credential.as_ref().ok_or_else(|| missing("application_credential", "identity"))?, now)?
+                }
+                "token" => self.by_token(m.token.as_ref().ok_or_else(|| missing("token", "identity"))?, now)?,
+                _ => return Err(Unauthorized),
+            };
+            // Several methods (MFA) must all name the same user.
+            if let Some(prev) = &who {
+                if prev.user_id != next.user_id {
+                    return Err(Unauthorized);
+                }
+            }
+            who = Some(next);
+        }
+        let who = who.expect("methods is not empty");
+        let user = self.user(&who.user_id).ok_or(Unauthorized)?;
+        if !user.enabled {
+            return Err(Unauthorized);
+        }
+
+        let (scope, role_ids) = match &who.app_cred_id {
+            Some(ac_id) => {
+                // An application credential carries its own scope; asking for another is refused.
+                if req.scope.is_some() {
+                    return Err(Unauthorized);
+                }
+                let ac = self.app_cred(ac_id).expect("authenticated above");
+                (Scope::Project(ac.project_id.clone()), self.expand_roles(&ac.role_ids))
+            }
+            None => {
+                let scope = match &req.scope {
+                    None => self.default_scope(&who.user_id),
+                    Some(s) => self.parse_scope(s)?,
+                };
+                let roles = match &scope {
+                    Scope::Unscoped => vec![],
+                    Scope::Project(id) => self.direct_role_ids(&who.user_id, &Target::Project(id.clone())),
+                    Scope::Domain(id) => self.direct_role_ids(&who.user_id, &Target::Domain(id.clone())),
+                    Scope::System => self.direct_role_ids(&who.user_id, &Target::System),
+                };
+                if scope != Scope::Unscoped && roles.is_empty() {
+                    return Err(Unauthorized);
+                }
+                (scope, self.expand_roles(&roles))
+            }
+        };
+
+        let mut expires_at = now + Duration::seconds(self.token_lifetime_secs as i64);
+        if let Some(cap) = who.expires_cap {
+            expires_at = expires_at.min(cap);
+        }
+        if let Some(ac_exp) = who.app_cred_id.as_deref().and_then(|id| self.app_cred(id)).and_then(|c| c.expires_at) {
+            expires_at = expires_at.min(ac_exp);
+        }
+        let token = Token {
+            id: ids.token(),
+            user_id: who.user_id,
+            methods: m.methods.clone(),
+            scope,
+            role_ids,
+            issued_at: now,
+            expires_at,
+            audit_ids: vec![ids.audit_id()],
+            app_cred_id: who.app_cred_id,
+        };
+        let id = token.id.clone();
+        self.tokens.insert(id.clone(), token);
+        Ok(id)
+    }
+
+    /// A token that exists and has not expired at `now`.
+    pub fn valid_token(&self, id: &str, now: SimTime) -> Option<&Token> {
+        self.tokens.get(id).filter(|t| now < t.expires_at)
+    }
+
+    /// Revokes a token; false when it was unknown or already expired.
+    pub fn revoke_token(&mut self, id: &str, now: SimTime) -> bool {
+        self.valid_token(id, now).is_some() && self.tokens.remove(id).is_some()
+    }
+
+    fn by_password(&self, p: &PasswordMethod) -> Result<Authenticated, AuthFailure> {
+        let password = p.user.password.as_deref().ok_or_else(|| missing("password", "user"))?;
+        let user_id = self.resolve_user(&p.user)?;
+        let user = self.user(&user_id).ok_or(Unauthorized)?;
+        if user.password != password {
+            return Err(Unauthorized);
+        }
+        Ok(Authenticated { user_id, app_cred_id: None, expires_cap: None })
+    }
+
+    fn by_app_cred(&self, a: &AppCredMethod, now: SimTime) -> Result<Authenticated, AuthFailure> {
+        let cred = match (&a.id, &a.name) {
+            (Some(id), _) => self.app_cred(id),
+            (None, Some(name)) => {
+                let user = a
+                    .user
+                    .as_ref()
+                    .ok_or_else(|| BadRequest("Could not find user for application credential: a name needs a user.".into()))?;
+                let user_id = self.resolve_user(user)?;
+                self.app_creds.iter().find(|c| &c.name == name && c.user_id == user_id)
+            }
+            (None, None) => return Err(BadRequest("Expecting to find id or name in application_credential.".into())),
+        }
+        .ok_or(Unauthorized)?;
+        if cred.secret != a.secret || cred.expires_at.is_some_and(|e| e <= now) {
+            return Err(Unauthorized);
+        }
+        Ok(Authenticated { user_id: cred.user_id.clone(), app_cred_id: Some(cred.id.clone()), expires_cap: None })
+    }
+
+    fn by_token(&self, t: &TokenMethod, now: SimTime) -> Result<Authenticated, AuthFailure> {
+        let old = self.valid_token(&t.id, now).ok_or(Unauthorized)?;
+        Ok(Authenticated { user_id: old.user_id.clone(), app_cred_id: old.app_cred_id.clone(), expires_cap: Some(old.expires_at) })
+    }
+
+    fn resolve_user(&self, u: &UserRef) -> Result<String, AuthFailure> {
+        if let Some(id) = &u.id {
+            return self.user(id).map(|u| u.id.clone()).ok_or(Unauthorized);
+        }
+        let name = u.name.as_deref().ok_or_else(|| missing("id or name", "user"))?;
+        let domain = u.domain.as_ref().ok_or_else(|| missing("domain", "user"))?;
+        let domain_id = self.resolve_domain(domain)?;
+        self.users.iter().find(|x| x.name == name && x.domain_id == domain_id).map(|u| u.id.clone()).ok_or(Unauthorized)
+    }
+
+    fn resolve_domain(&self, d: &NamedRef) -> Result<String, AuthFailure> {
+        match (&d.id, &d.name) {
+            (Some(id), _) => self.domain(id),
+            (None, Some(name)) => self.domain_named(name),
+            (None, None) => return Err(missing("id or name", "domain")),
+        }
+        .filter(|d| d.enabled)
+        .map(|d| d.id.clone())
+        .ok_or(Unauthorized)
+    }
+
+    /// Keystone scopes a scope-less request to the user's default project when the user holds a role
+    /// there; otherwise the token is unscoped.
+    fn default_scope(&self, user_id: &str) -> Scope {
+        let user = self.user(user_id).expect("resolved");
+        match &user.default_project_id {
+            Some(p) if !self.direct_role_ids(user_id, &Target::Project(p.clone())).is_empty() => Scope::Project(p.clone()),
+            _ => Scope::Unscoped,
+        }
+    }
+
+    fn parse_scope(&self, scope: &Value) -> Result<Scope, AuthFailure> {
+        if scope.as_str() == Some("unscoped") {
+            return Ok(Scope::Unscoped);
+        }
+        let obj = scope.as_object().ok_or_else(|| BadRequest("Invalid input for field 'scope': expected an object".into()))?;
+        if obj.len() != 1 {
+            return Err(BadRequest("Invalid input for field 'scope': exactly one of project, domain or system is expected".into()));
+        }
+        let (kind, body) = obj.iter().next().expect("one entry");
+        match kind.as_str() {
+            "project" => {
+                let p: ProjectRef = serde_json::from_value(body.clone())
+                    .map_err(|e| BadRequest(format!("Invalid input for field 'scope/project': {e}")))?;
+                let project = match (&p.id, &p.name) {
+                    (Some(id), _) => self.project(id),
+                    (None, Some(name)) => {
+                        let domain = p.domain.as_ref().ok_or_else(|| missing("domain", "project"))?;
+                        let domain_id = self.resolve_domain(domain)?;
+                        self.projects.iter().find(|x| &x.name == name && x.domain_id == domain_id)
+                    }
+                    (None, None) => return Err(missing("id or name", "project")),
+                };
+                project.filter(|p| p.enabled).map(|p| Scope::Project(p.id.clone())).ok_or(Unauthorized)
+            }
+            "domain" => {
+                let d: NamedRef =
+                    serde_json::from_value(body.clone()).map_err(|e| BadRequest(format!("Invalid input for field 'scope/domain': {e}")))?;
+                Ok(Scope::Domain(self.resolve_domain(&d)?))
+            }
+            "system" => match body.get("all") {
+                Some(Value::Bool(true)) => Ok(Scope::System),
+                _ => Err(BadRequest("Invalid input for field 'scope/system': {'all': true} is expected".into())),
+            },
+            other => Err(BadRequest(format!("Invalid input for field 'scope': unsupported scope '{other}'"))),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ProjectRef {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    domain: Option<NamedRef>,
+}
+
+fn missing(what: &str, within: &str) -> AuthFailure {
+    BadRequest(format!(
+        "Expecting to find {what} in {within}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error."
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::Fixture;
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    fn setup() -> (Identity, Ids, SimTime) {
+        let mut ids = Ids::new(0);
+        let idn = Identity::from_fixture(&Fixture::default_cloud(), &mut ids).unwrap();
+        (idn, ids, chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap())
+    }
+
+    fn req(v: Value) -> AuthRequest {
+        serde_json::from_value::<AuthBody>(v).unwrap().auth
+    }
+
+    fn password(user: &str, pw: &str, scope: Option<Value>) -> AuthRequest {
+        let mut body = json!({"auth": {"identity": {"methods": ["password"],
+            "password": {"user": {"name": user, "domain": {"name": "Default"}, "password": pw}}}}});
+        if let Some(s) = scope {
+            body["auth"]["scope"] = s;
+        }
+        req(body)
+    }
+
+    #[test]
+    fn password_with_project_scope_carries_implied_roles() {
+        let (mut idn, mut ids, now) = setup();
+        let scope = json!({"project": {"name": "admin", "domain": {"name": "Default"}}});
+        let id = idn.issue_token(&password("admin", "admin-secret", Some(scope)), now, &mut ids).unwrap();
+        let t = idn.valid_token(&id, now).unwrap();
+        assert_eq!(idn.role_names(&t.role_ids), vec!["admin", "member", "reader"]);
+        assert_eq!(t.expires_at - now, Duration::seconds(3600));
+    }
+
+    #[test]
+    fn wrong_password_and_unknown_user_are_the_same_401() {
+        let (mut idn, mut ids, now) = setup();
+        assert_eq!(idn.issue_token(&password("admin", "nope", None), now, &mut ids), Err(Unauthorized));
+        assert_eq!(idn.issue_token(&password("ghost", "x", None), now, &mut ids), Err(Unauthorized));
+    }
+
+    #[test]
+    fn project_without_a_role_is_refused() {
+        let (mut idn, mut ids, now) = setup();
+        let scope = json!({"project": {"name": "admin", "domain": {"name": "Default"}}});
+        assert_eq!(idn.issue_token(&password("demo", "demo-secret", Some(scope)), now, &mut ids), Err(Unauthorized));
+    }
+
+    #[test]
+    fn no_scope_uses_the_default_project() {
+        let (mut idn, mut ids, now) = setup();
+        let id = idn.issue_token(&password("demo", "demo-secret", None), now, &mut ids).unwrap();
+        let demo = idn.project_named("demo").unwrap().id.clone();
+        assert_eq!(idn.valid_token(&id, now).unwrap().scope, Scope::Project(demo));
+        let id = idn.issue_token(&password("demo", "demo-secret", Some(json!("unscoped"))), now, &mut ids).unwrap();
+        assert_eq!(idn.valid_token(&id, now).unwrap().scope, Scope::Unscoped);
+    }
+
+    #[test]
+    fn system_scope_needs_a_system_role() {
+        let (mut idn, mut ids, now) = setup();
+        let sys = json!({"system": {"all": true}});
+        assert!(idn.issue_token(&password("admin", "admin-secret", Some(sys.clone())), now, &mut ids).is_ok());
+        assert_eq!(idn.issue_token(&password("demo", "demo-secret", Some(sys)), now, &mut ids), Err(Unauthorized));
+    }
+
+    #[test]
+    fn application_credential_scopes_itself_and_refuses_a_scope() {
+        let (mut idn, mut ids, now) = setup();
+        let ac = idn.app_creds[0].id.clone();
+        let body = json!({"auth": {"identity": {"methods": ["application_credential"],
+            "application_credential": {"id": ac, "secret": "demo-ci-secret"}}}});
+        let id = idn.issue_token(&req(body.clone()), now, &mut ids).unwrap();
+        assert!(matches!(idn.valid_token(&id, now).unwrap().scope, Scope::Project(_)));
+        let mut scoped = body;
+        scoped["auth"]["scope"] = json!({"project": {"name": "demo", "domain": {"name": "Default"}}});
+        assert_eq!(idn.issue_token(&req(scoped), now, &mut ids), Err(Unauthorized));
+    }
+
+    #[test]
+    fn tokens_expire_and_can_be_revoked() {
+        let (mut idn, mut ids, now) = setup();
+        let id = idn.issue_token(&password("admin", "admin-secret", None), now, &mut ids).unwrap();
+        assert!(idn.valid_token(&id, now + Duration::seconds(3599)).is_some());
+        assert!(idn.valid_token(&id, now + Duration::seconds(3600)).is_none());
+        assert!(idn.revoke_token(&id, now));
+        assert!(!idn.revoke_token(&id, now));
+    }
+
+    #[test]
+    fn missing_password_is_a_400() {
+        let (mut idn, mut ids, now) = setup();
+        let body = json!({"auth": {"identity": {"methods": ["password"]}}});
+        assert!(matches!(idn.issue_token(&req(body), now, &mut ids), Err(BadRequest(_))));
+    }
+}

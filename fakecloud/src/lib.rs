@@ -1,0 +1,18 @@
+//! fakecloud: a stateful fake OpenStack cloud with simulated time and injectable incidents.
+//! See ARCHITECTURE.md for the map.
+
+pub mod auth;
+pub mod cli;
+pub mod cloud;
+pub mod control;
+pub mod faults;
+pub mod fixture;
+pub mod http;
+pub mod identity;
+pub mod policy;
+pub mod services;
+pub mod sim;
+pub mod world;
+
+pub use cloud::{start, Cloud, CloudConfig, RunningCloud};
+pub use fixture::Fixture;

@@ -1,0 +1,112 @@
+//! The `fakecloud` binary: serve a cloud, print client configuration, drive the control API.
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use fakecloud::cli::{ctl, env, DEFAULT_URL};
+use fakecloud::sim::ClockMode;
+use fakecloud::{CloudConfig, Fixture};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "fakecloud", version, about = "A stateful fake OpenStack cloud with simulated time and injectable incidents")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the cloud on one port, services under devstack-style prefixes.
+    Serve {
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, default_value = "127.0.0.1:5000")]
+        listen: SocketAddr,
+        /// Fixture YAML; the embedded default cloud when omitted.
+        #[arg(long)]
+        fixture: Option<PathBuf>,
+        /// real, manual, or scaled:FACTOR (one simulated second lasts FACTOR real seconds).
+        #[arg(long, default_value = "real")]
+        clock: ClockMode,
+        /// Seed for ids and jitter: the same seed gives the same ids.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Address clients reach fakecloud at, when it differs from the Host they send (NAT, proxies).
+        #[arg(long)]
+        public_url: Option<String>,
+    },
+    /// Print `export OS_...=` lines for a fixture user.
+    Env {
+        #[arg(long, env = "FAKECLOUD_URL", default_value = DEFAULT_URL)]
+        url: String,
+        #[arg(long, default_value = "admin")]
+        user: String,
+        #[arg(long)]
+        fixture: Option<PathBuf>,
+    },
+    /// Print a clouds.yaml with one cloud per fixture user (and per application credential).
+    CloudsYaml {
+        #[arg(long, env = "FAKECLOUD_URL", default_value = DEFAULT_URL)]
+        url: String,
+        #[arg(long)]
+        fixture: Option<PathBuf>,
+    },
+    /// Drive a running fakecloud's control API.
+    Ctl {
+        #[arg(long, env = "FAKECLOUD_URL", default_value = DEFAULT_URL, global = true)]
+        url: String,
+        #[command(subcommand)]
+        cmd: ctl::Ctl,
+    },
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().cmd {
+        Cmd::Serve { listen, fixture, clock, seed, public_url } => {
+            let fixture = Fixture::from_option(fixture.as_deref())?;
+            serve(CloudConfig { fixture, seed, clock, start: None, public_url }, listen)
+        }
+        Cmd::Env { url, user, fixture } => {
+            print!("{}", env::env_script(&Fixture::from_option(fixture.as_deref())?, &url, &user)?);
+            Ok(())
+        }
+        Cmd::CloudsYaml { url, fixture } => {
+            print!("{}", env::clouds_yaml(&Fixture::from_option(fixture.as_deref())?, &url)?);
+            Ok(())
+        }
+        Cmd::Ctl { url, cmd } => ctl::run(&url, cmd),
+    }
+}
+
+fn serve(config: CloudConfig, listen: SocketAddr) -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let running = fakecloud::start(config, listen).await?;
+        let mut addr = running.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        // The one ready line: tools wait for it and read the auth URL from it.
+        println!("fakecloud ready: auth_url=http://{addr}/identity/v3");
+        std::io::stdout().flush()?;
+        shutdown_signal().await;
+        running.stop().await;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,170 @@
+//! The virtual clock. Three modes: `manual` moves only when told (deterministic tests), `real`
+//! follows the wall clock, `scaled:F` lets one simulated second last F real seconds (F = 0.01 plays a
+//! 108 s failover in about a second, for external tools that poll with sleep).
+
+use super::SimTime;
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+use std::time::Instant;
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "lowercase")]
+pub enum ClockMode {
+    Real,
+    Manual,
+    /// One simulated second lasts `factor` real seconds.
+    Scaled {
+        factor: f64,
+    },
+}
+
+impl FromStr for ClockMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "real" => Ok(ClockMode::Real),
+            "manual" => Ok(ClockMode::Manual),
+            _ => {
+                let factor = s
+                    .strip_prefix("scaled:")
+                    .ok_or_else(|| format!("unknown clock mode '{s}' (expected real, manual or scaled:FACTOR)"))?
+                    .parse::<f64>()
+                    .map_err(|_| format!("invalid scale factor in '{s}'"))?;
+                ClockMode::scaled(factor)
+            }
+        }
+    }
+}
+
+impl ClockMode {
+    pub fn scaled(factor: f64) -> Result<Self, String> {
+        if factor.is_finite() && factor > 0.0 && factor <= 1.0e6 {
+            Ok(ClockMode::Scaled { factor })
+        } else {
+            Err(format!("scale factor must be a positive number, got {factor}"))
+        }
+    }
+}
+
+impl std::fmt::Display for ClockMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClockMode::Real => f.write_str("real"),
+            ClockMode::Manual => f.write_str("manual"),
+            ClockMode::Scaled { factor } => write!(f, "scaled:{factor}"),
+        }
+    }
+}
+
+/// Simulated time is `anchor_sim` plus the real time elapsed since `anchor_real`, scaled by mode.
+/// Changing mode or jumping re-anchors, so time never runs backwards except by `set` (restore).
+#[derive(Clone, Debug)]
+pub struct Clock {
+    mode: ClockMode,
+    anchor_sim: SimTime,
+    anchor_real: Instant,
+}
+
+impl Clock {
+    pub fn new(mode: ClockMode, start: SimTime) -> Self {
+        Clock { mode, anchor_sim: start, anchor_real: Instant::now() }
+    }
+
+    pub fn mode(&self) -> ClockMode {
+        self.mode
+    }
+
+    pub fn now(&self) -> SimTime {
+        let real = self.anchor_real.elapsed();
+        let elapsed = match self.mode {
+            ClockMode::Manual => return self.anchor_sim,
+            ClockMode::Real => real,
+            ClockMode::Scaled { factor } => real.div_f64(factor),
+        };
+        self.anchor_sim + Duration::from_std(elapsed).unwrap_or(Duration::MAX)
+    }
+
+    /// Jumps forward (any mode). Negative durations are refused by the callers' parsing.
+    pub fn advance(&mut self, by: Duration) {
+        self.anchor_sim = self.now() + by;
+        self.anchor_real = Instant::now();
+    }
+
+    pub fn set_mode(&mut self, mode: ClockMode) {
+        self.anchor_sim = self.now();
+        self.anchor_real = Instant::now();
+        self.mode = mode;
+    }
+
+    /// Puts the clock at an absolute instant (restore from a snapshot).
+    pub fn set(&mut self, now: SimTime, mode: ClockMode) {
+        self.anchor_sim = now;
+        self.anchor_real = Instant::now();
+        self.mode = mode;
+    }
+}
+
+/// How a clock appears in a snapshot: where it stands and how it moves.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ClockState {
+    #[serde(flatten)]
+    pub mode: ClockMode,
+    pub now: SimTime,
+}
+
+impl Serialize for Clock {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ClockState { mode: self.mode, now: self.now() }.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Clock {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let state = ClockState::deserialize(d)?;
+        Ok(Clock::new(state.mode, state.now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn start() -> SimTime {
+        chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn manual_clock_moves_only_when_advanced() {
+        let mut c = Clock::new(ClockMode::Manual, start());
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert_eq!(c.now(), start());
+        c.advance(Duration::seconds(61));
+        assert_eq!(c.now(), start() + Duration::seconds(61));
+    }
+
+    #[test]
+    fn scaled_clock_runs_faster_than_real_time() {
+        let c = Clock::new(ClockMode::Scaled { factor: 0.001 }, start());
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        assert!(c.now() - start() >= Duration::seconds(10));
+    }
+
+    #[test]
+    fn modes_parse_from_the_command_line_form() {
+        assert_eq!("manual".parse::<ClockMode>().unwrap(), ClockMode::Manual);
+        assert_eq!("scaled:0.01".parse::<ClockMode>().unwrap(), ClockMode::Scaled { factor: 0.01 });
+        assert!("scaled:-1".parse::<ClockMode>().is_err());
+        assert!("fast".parse::<ClockMode>().is_err());
+    }
+
+    #[test]
+    fn snapshot_form_round_trips() {
+        let c = Clock::new(ClockMode::Manual, start());
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(json, r#"{"mode":"manual","now":"2026-01-01T00:00:00Z"}"#);
+        let back: Clock = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.now(), start());
+    }
+}

@@ -1,0 +1,57 @@
+//! Simulated instants and the timestamp formats each OpenStack service renders them in.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// An instant on the virtual clock (always UTC, microsecond precision as Keystone renders it).
+pub type SimTime = DateTime<Utc>;
+
+/// Keystone style: `2015-11-07T02:58:43.578887Z`.
+pub fn keystone(t: SimTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// RFC 3339 with a zone, as Magnum and the control API render times.
+pub fn rfc3339(t: SimTime) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Octavia style: no zone suffix (gophercloud rejects a trailing `Z` on load-balancer objects).
+pub fn naive_seconds(t: SimTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+/// Parses a duration given as seconds (`90`, `1.5`) or in humantime form (`90s`, `2m`, `1h 30m`).
+pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
+    let text = text.trim();
+    let std = if let Ok(secs) = text.parse::<f64>() {
+        if !secs.is_finite() || secs < 0.0 || secs > 1.0e10 {
+            return Err(format!("duration out of range: {text}"));
+        }
+        std::time::Duration::from_secs_f64(secs)
+    } else {
+        humantime::parse_duration(text).map_err(|e| format!("invalid duration '{text}': {e}"))?
+    };
+    chrono::Duration::from_std(std).map_err(|_| format!("duration out of range: {text}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn keystone_format_has_microseconds_and_z() {
+        let t = Utc.with_ymd_and_hms(2015, 11, 7, 2, 58, 43).unwrap() + chrono::Duration::microseconds(578887);
+        assert_eq!(keystone(t), "2015-11-07T02:58:43.578887Z");
+        assert_eq!(naive_seconds(t), "2015-11-07T02:58:43");
+    }
+
+    #[test]
+    fn durations_accept_seconds_and_humantime() {
+        assert_eq!(parse_duration("90").unwrap().num_seconds(), 90);
+        assert_eq!(parse_duration("2m").unwrap().num_seconds(), 120);
+        assert_eq!(parse_duration("1h 1s").unwrap().num_seconds(), 3601);
+        assert!(parse_duration("-3").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
+}

@@ -1,0 +1,179 @@
+//! The world: every resource of every service plus the simulation state (clock, ids, scheduler,
+//! journal, faults), behind one lock. The APIs, the control API and (later) the fake shell are doors
+//! into this one value. A snapshot is this value serialised.
+
+use crate::faults::{Fault, FaultRequest, Faults, RequestFacts};
+use crate::fixture::Fixture;
+use crate::identity::Identity;
+use crate::sim::journal::Record;
+use crate::sim::time::parse_duration;
+use crate::sim::{Clock, ClockMode, Event, Ids, Journal, Scheduler, SimTime};
+use serde::{Deserialize, Serialize};
+
+/// Bumped whenever the snapshot shape changes; a snapshot of another version is refused.
+pub const SNAPSHOT_FORMAT: u32 = 1;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct World {
+    pub format: u32,
+    pub seed: u64,
+    pub clock: Clock,
+    pub ids: Ids,
+    pub scheduler: Scheduler,
+    pub faults: Faults,
+    pub identity: Identity,
+    pub journal: Journal,
+}
+
+impl World {
+    pub fn from_fixture(fixture: &Fixture, seed: u64, mode: ClockMode, start: SimTime) -> anyhow::Result<World> {
+        let mut ids = Ids::new(seed);
+        let identity = Identity::from_fixture(fixture, &mut ids)?;
+        Ok(World {
+            format: SNAPSHOT_FORMAT,
+            seed,
+            clock: Clock::new(mode, start),
+            ids,
+            scheduler: Scheduler::default(),
+            faults: Faults::default(),
+            identity,
+            journal: Journal::default(),
+        })
+    }
+
+    /// A world from a snapshot, checked before it replaces anything.
+    pub fn from_snapshot(json: &[u8]) -> Result<World, String> {
+        let probe: serde_json::Value = serde_json::from_slice(json).map_err(|e| format!("snapshot is not valid JSON: {e}"))?;
+        match probe.get("format").and_then(|v| v.as_u64()) {
+            Some(v) if v == SNAPSHOT_FORMAT as u64 => {}
+            Some(v) => return Err(format!("snapshot format {v} is not supported (this fakecloud reads format {SNAPSHOT_FORMAT})")),
+            None => return Err("not a fakecloud snapshot: no format field".into()),
+        }
+        serde_json::from_value(probe).map_err(|e| format!("snapshot does not match format {SNAPSHOT_FORMAT}: {e}"))
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.clock.now()
+    }
+
+    pub fn record(&mut self, record: Record) {
+        let now = self.now();
+        self.journal.record(now, record);
+    }
+
+    /// Applies every scheduled transition due at the current simulated time, in order.
+    pub fn tick(&mut self) {
+        let now = self.now();
+        while let Some(due) = self.scheduler.pop_due(now) {
+            self.apply(due.event, due.due);
+        }
+    }
+
+    fn apply(&mut self, event: Event, at: SimTime) {
+        match event {
+            Event::FaultExpires { fault_id } => {
+                if self.faults.remove(&fault_id).is_some() {
+                    self.journal.record(at, Record::Fault { action: "expired".into(), fault_id, detail: String::new() });
+                }
+            }
+        }
+    }
+
+    pub fn advance_clock(&mut self, by: chrono::Duration) {
+        let from = self.now();
+        self.clock.advance(by);
+        self.record(Record::Control {
+            action: "clock-advance".into(),
+            detail: format!("{}s from {}", by.num_milliseconds() as f64 / 1000.0, crate::sim::time::rfc3339(from)),
+        });
+        self.tick();
+    }
+
+    pub fn set_clock_mode(&mut self, mode: ClockMode) {
+        self.clock.set_mode(mode);
+        self.record(Record::Control { action: "clock-mode".into(), detail: mode.to_string() });
+    }
+
+    pub fn add_fault(&mut self, req: FaultRequest) -> Result<Fault, String> {
+        req.action.validate()?;
+        if req.count == Some(0) {
+            return Err("count must be at least 1".into());
+        }
+        let duration = req.duration.as_deref().map(parse_duration).transpose()?;
+        let now = self.now();
+        let fault = Fault {
+            id: self.ids.uuid(),
+            action: req.action,
+            matcher: req.matcher,
+            remaining: req.count,
+            expires_at: duration.map(|d| now + d),
+            hits: 0,
+        };
+        if let Some(at) = fault.expires_at {
+            self.scheduler.schedule(at, Event::FaultExpires { fault_id: fault.id.clone() });
+        }
+        self.faults.add(fault.clone());
+        self.record(Record::Fault {
+            action: "added".into(),
+            fault_id: fault.id.clone(),
+            detail: serde_json::to_string(&fault.action).unwrap_or_default(),
+        });
+        Ok(fault)
+    }
+
+    pub fn remove_fault(&mut self, id: &str) -> Option<Fault> {
+        let f = self.faults.remove(id)?;
+        self.scheduler.cancel(|e| matches!(e, Event::FaultExpires { fault_id } if fault_id == id));
+        self.record(Record::Fault { action: "removed".into(), fault_id: id.into(), detail: String::new() });
+        Some(f)
+    }
+
+    /// Checks the API faults against a request; a fault that fires is journaled.
+    pub fn fire_api_fault(&mut self, r: &RequestFacts) -> Option<Fault> {
+        let f = self.faults.fire_api(r)?;
+        if f.remaining == Some(0) {
+            self.scheduler.cancel(|e| matches!(e, Event::FaultExpires { fault_id } if *fault_id == f.id));
+        }
+        self.record(Record::Fault { action: "fired".into(), fault_id: f.id.clone(), detail: format!("{} {}", r.method, r.path) });
+        Some(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone, Utc};
+
+    fn world() -> World {
+        let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        World::from_fixture(&Fixture::default_cloud(), 42, ClockMode::Manual, start).unwrap()
+    }
+
+    #[test]
+    fn a_fault_with_a_duration_expires_on_the_virtual_clock() {
+        let mut w = world();
+        let req = FaultRequest::from_json(serde_json::json!({"kind": "api-error", "status": 503, "duration": "30s"})).unwrap();
+        w.add_fault(req).unwrap();
+        w.advance_clock(Duration::seconds(29));
+        assert_eq!(w.faults.list().len(), 1);
+        w.advance_clock(Duration::seconds(1));
+        assert!(w.faults.list().is_empty());
+        assert!(w.journal.entries().iter().any(|e| matches!(&e.record, Record::Fault { action, .. } if action == "expired")));
+    }
+
+    #[test]
+    fn snapshot_round_trip_is_byte_identical() {
+        let w = world();
+        let a = serde_json::to_vec(&w).unwrap();
+        let b = serde_json::to_vec(&World::from_snapshot(&a).unwrap()).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn foreign_or_corrupt_snapshots_are_refused_clearly() {
+        assert!(World::from_snapshot(b"{not json").unwrap_err().contains("not valid JSON"));
+        assert!(World::from_snapshot(br#"{"format": 99}"#).unwrap_err().contains("format 99"));
+        assert!(World::from_snapshot(br#"{"hello": 1}"#).unwrap_err().contains("no format"));
+        assert!(World::from_snapshot(br#"{"format": 1, "seed": "x"}"#).unwrap_err().contains("does not match"));
+    }
+}
