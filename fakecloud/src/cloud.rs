@@ -108,7 +108,7 @@ pub async fn start(config: CloudConfig, listen: SocketAddr) -> anyhow::Result<Ru
     let cloud = Cloud::new(config)?;
     let listener = TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr()?;
-    let app = crate::http::router(cloud.clone());
+    let app = crate::http::service(cloud.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let server = axum::serve(listener, app).with_graceful_shutdown(async {

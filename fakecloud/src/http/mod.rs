@@ -14,6 +14,14 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
 use error::ApiError;
 use service::Service;
+use axum::ServiceExt;
+use tower_http::normalize_path::NormalizePath;
+
+/// The application as a server runs it: trailing slashes trimmed before routing, since Keystone (and
+/// most services) answer `/identity/` as `/identity`, and gophercloud always asks with the slash.
+pub fn service(state: AppState) -> axum::routing::IntoMakeService<NormalizePath<Router>> {
+    ServiceExt::<axum::extract::Request>::into_make_service(NormalizePath::trim_trailing_slash(router(state)))
+}
 
 /// The whole application: every service, the control API and the shared pipeline.
 pub fn router(state: AppState) -> Router {

@@ -27,7 +27,6 @@ pub fn router() -> Router<AppState> {
         Router::new()
             .route("/", get(versions))
             .route("/v3", get(version))
-            .route("/v3/", get(version))
             .route("/v3/auth/tokens", get(validate_token).head(check_token).post(issue_token).delete(revoke_token))
             .route("/v3/auth/catalog", get(auth_catalog))
             .route("/v3/auth/projects", get(auth_projects))

@@ -1,0 +1,12 @@
+//! Reusable pieces of the harness: starting a cloud for a scenario and running a tool under test
+//! against it with a fixture user's credentials. The cucumber World and steps live in
+//! `tests/features/`; later the external-tool runner reuses what is here.
+
+pub mod tool;
+
+use std::path::PathBuf;
+
+/// The repository root (the workspace that holds `features/`, `fixtures/` and `.clients/`).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("harness/ has a parent").to_path_buf()
+}

@@ -1,0 +1,173 @@
+//! The step library. Every step is documented with an example in docs/steps.md.
+
+use crate::world::CloudWorld;
+use cucumber::gherkin::Step;
+use cucumber::{given, then, when};
+use fakecloud::sim::journal::Record;
+use fakecloud::Fixture;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Longest a tool under test may run before the step fails.
+const TOOL_TIMEOUT: Duration = Duration::from_secs(120);
+
+// ---- the cloud ----
+
+#[given("a cloud from the default fixture")]
+async fn default_cloud(w: &mut CloudWorld) {
+    w.start_cloud(Fixture::default_cloud()).await;
+}
+
+#[given(expr = "a cloud from the fixture {string}")]
+async fn fixture_cloud(w: &mut CloudWorld, path: String) {
+    let fixture = Fixture::load(&harness::repo_root().join(path)).expect("the fixture loads");
+    w.start_cloud(fixture).await;
+}
+
+#[when(expr = "the clock advances by {string}")]
+async fn advance(w: &mut CloudWorld, by: String) {
+    let d = fakecloud::sim::time::parse_duration(&by).expect("a duration such as 90s or 1h");
+    w.cloud().cloud.world().advance_clock(d);
+}
+
+// ---- running the tool under test ----
+
+async fn run_tool(w: &mut CloudWorld, command: &str, env: BTreeMap<String, String>) {
+    let mark = w.cloud().cloud.world().journal.entries().len();
+    w.journal_mark = mark;
+    let out = harness::tool::run(command, &env, TOOL_TIMEOUT).await.expect("the tool could be started");
+    w.last = Some(out);
+}
+
+#[when(expr = "{string} runs {string}")]
+async fn user_runs(w: &mut CloudWorld, user: String, command: String) {
+    let env = w.password_env(&user);
+    run_tool(w, &command, env).await;
+}
+
+#[when(expr = "{string} runs {string} through clouds.yaml")]
+async fn user_runs_with_clouds_yaml(w: &mut CloudWorld, cloud: String, command: String) {
+    let env = w.clouds_yaml_env(&cloud);
+    run_tool(w, &command, env).await;
+}
+
+#[when(expr = "{string} with password {string} runs {string}")]
+async fn user_runs_with_password(w: &mut CloudWorld, user: String, password: String, command: String) {
+    let mut env = w.password_env(&user);
+    env.insert("OS_PASSWORD".into(), password);
+    run_tool(w, &command, env).await;
+}
+
+/// Remembers the token id the last command printed: `-f json` output's `id`, or the bare value.
+#[when(expr = "the token {string} got is remembered")]
+async fn remember_token(w: &mut CloudWorld, user: String) {
+    let out = w.last().stdout.trim().to_string();
+    let id = match serde_json::from_str::<serde_json::Value>(&out) {
+        Ok(v) => v["id"].as_str().expect("JSON output with an id field").to_string(),
+        Err(_) => out,
+    };
+    assert!(id.starts_with("gAAAAA"), "not a token id: {id}");
+    w.token = Some((user, id));
+}
+
+/// Runs a command authenticated by the remembered token (keystoneauth's `v3token` plugin re-scopes
+/// it with the token method, so Keystone must still accept it).
+#[when(expr = "the remembered token is used to run {string}")]
+async fn run_with_token(w: &mut CloudWorld, command: String) {
+    let (user, token) = w.token.clone().expect("no token remembered");
+    let mut env = w.password_env(&user);
+    for k in ["OS_USERNAME", "OS_PASSWORD", "OS_USER_DOMAIN_NAME"] {
+        env.remove(k);
+    }
+    env.insert("OS_AUTH_TYPE".into(), "v3token".into());
+    env.insert("OS_TOKEN".into(), token);
+    run_tool(w, &command, env).await;
+}
+
+// ---- the tool's outcome ----
+
+#[then("it succeeds")]
+async fn succeeds(w: &mut CloudWorld) {
+    assert_eq!(w.last().status, 0, "expected success: {}", w.last().describe());
+}
+
+#[then("it fails")]
+async fn fails(w: &mut CloudWorld) {
+    assert_ne!(w.last().status, 0, "expected a failure: {}", w.last().describe());
+}
+
+#[then(expr = "the exit status is {int}")]
+async fn exit_status(w: &mut CloudWorld, code: i32) {
+    assert_eq!(w.last().status, code, "{}", w.last().describe());
+}
+
+#[then(expr = "stdout contains {string}")]
+async fn stdout_contains(w: &mut CloudWorld, text: String) {
+    assert!(w.last().stdout.contains(&text), "stdout lacks {text:?}: {}", w.last().describe());
+}
+
+#[then(expr = "stdout does not contain {string}")]
+async fn stdout_lacks(w: &mut CloudWorld, text: String) {
+    assert!(!w.last().stdout.contains(&text), "stdout has {text:?}: {}", w.last().describe());
+}
+
+#[then(expr = "stderr contains {string}")]
+async fn stderr_contains(w: &mut CloudWorld, text: String) {
+    assert!(w.last().stderr.contains(&text), "stderr lacks {text:?}: {}", w.last().describe());
+}
+
+#[then(expr = "stdout is JSON whose {string} is {string}")]
+async fn stdout_json_field(w: &mut CloudWorld, field: String, value: String) {
+    let v: serde_json::Value = serde_json::from_str(&w.last().stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", w.last().describe()));
+    let got = match &v[field.as_str()] {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    assert_eq!(got, value, "field {field}: {}", w.last().describe());
+}
+
+/// The project id of a fixture project, for comparing with what a tool printed.
+#[then(expr = "stdout contains the id of project {string}")]
+async fn stdout_has_project_id(w: &mut CloudWorld, project: String) {
+    let id = w.cloud().cloud.world().identity.project_named(&project).expect("a fixture project").id.clone();
+    assert!(w.last().stdout.contains(&id), "stdout lacks project {project} ({id}): {}", w.last().describe());
+}
+
+// ---- the journal ----
+
+/// The API calls made since the last tool run started, as `METHOD path status`.
+fn calls_since_mark(w: &CloudWorld) -> Vec<(String, String, u16)> {
+    let world = w.cloud().cloud.world();
+    world.journal.entries()[w.journal_mark..]
+        .iter()
+        .filter_map(|e| match &e.record {
+            Record::Api { method, path, status, .. } => Some((method.clone(), path.clone(), *status)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The table's rows (method, path glob, status) appear among the tool's calls in this order;
+/// other calls may come between them.
+#[then("the journal shows these calls in order:")]
+async fn journal_in_order(w: &mut CloudWorld, step: &Step) {
+    let table = step.table.as_ref().expect("a table of method | path | status");
+    let calls = calls_since_mark(w);
+    let mut rest = calls.iter();
+    for row in table.rows.iter().skip(1) {
+        let (method, path, status) = (&row[0], &row[1], row[2].parse::<u16>().expect("a status code"));
+        let glob = wildmatch::WildMatch::new(path);
+        let found = rest.any(|(m, p, s)| m == method && glob.matches(p) && *s == status);
+        assert!(found, "no `{method} {path} -> {status}` in order among the calls:\n{}", render(&calls));
+    }
+}
+
+#[then(expr = "the journal has no call answered {int}")]
+async fn journal_no_status(w: &mut CloudWorld, status: u16) {
+    let calls = calls_since_mark(w);
+    assert!(calls.iter().all(|c| c.2 != status), "a call was answered {status}:\n{}", render(&calls));
+}
+
+fn render(calls: &[(String, String, u16)]) -> String {
+    calls.iter().map(|(m, p, s)| format!("  {m} {p} -> {s}\n")).collect()
+}

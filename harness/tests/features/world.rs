@@ -1,0 +1,74 @@
+//! The scenario's world: its own cloud, the last tool run, and what earlier steps remembered.
+
+use fakecloud::sim::ClockMode;
+use fakecloud::{CloudConfig, Fixture, RunningCloud};
+use harness::tool::Output;
+use std::collections::BTreeMap;
+
+#[derive(cucumber::World)]
+#[world(init = Self::new)]
+pub struct CloudWorld {
+    pub cloud: Option<RunningCloud>,
+    pub fixture: Option<Fixture>,
+    pub last: Option<Output>,
+    /// Journal length when the last tool run started: journal steps look at what came after.
+    pub journal_mark: usize,
+    /// A token id a step remembered, with the user it belongs to.
+    pub token: Option<(String, String)>,
+    pub scratch: tempfile::TempDir,
+}
+
+impl std::fmt::Debug for CloudWorld {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudWorld").field("cloud", &self.cloud.as_ref().map(|c| c.url())).field("last", &self.last).finish()
+    }
+}
+
+impl CloudWorld {
+    fn new() -> Self {
+        CloudWorld {
+            cloud: None,
+            fixture: None,
+            last: None,
+            journal_mark: 0,
+            token: None,
+            scratch: tempfile::tempdir().expect("a scratch directory"),
+        }
+    }
+
+    /// Starts this scenario's cloud: ephemeral port, manual clock, seed 0.
+    pub async fn start_cloud(&mut self, fixture: Fixture) {
+        let config = CloudConfig { fixture: fixture.clone(), seed: 0, clock: ClockMode::Manual, start: None, public_url: None };
+        let addr = "127.0.0.1:0".parse().expect("a socket address");
+        self.cloud = Some(fakecloud::start(config, addr).await.expect("the cloud starts"));
+        self.fixture = Some(fixture);
+    }
+
+    pub fn cloud(&self) -> &RunningCloud {
+        self.cloud.as_ref().expect("no cloud yet: start one with `Given a cloud from the default fixture`")
+    }
+
+    pub fn fixture(&self) -> &Fixture {
+        self.fixture.as_ref().expect("no cloud yet")
+    }
+
+    pub fn last(&self) -> &Output {
+        self.last.as_ref().expect("no tool has run yet")
+    }
+
+    /// The OS_* environment that logs `user` in with its password, as `fakecloud env` prints it.
+    pub fn password_env(&self, user: &str) -> BTreeMap<String, String> {
+        fakecloud::cli::env::os_vars(self.fixture(), &self.cloud().url(), user).expect("a fixture user").into_iter().collect()
+    }
+
+    /// The environment that selects `cloud` from a clouds.yaml written for this scenario's cloud.
+    pub fn clouds_yaml_env(&self, cloud: &str) -> BTreeMap<String, String> {
+        let path = self.scratch.path().join("clouds.yaml");
+        let yaml = fakecloud::cli::env::clouds_yaml(self.fixture(), &self.cloud().url()).expect("clouds.yaml renders");
+        std::fs::write(&path, yaml).expect("clouds.yaml is written");
+        BTreeMap::from([
+            ("OS_CLIENT_CONFIG_FILE".to_string(), path.display().to_string()),
+            ("OS_CLOUD".to_string(), cloud.to_string()),
+        ])
+    }
+}
