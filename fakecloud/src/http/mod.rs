@@ -11,10 +11,10 @@ use crate::cloud::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::ServiceExt;
 use axum::{Extension, Router};
 use error::ApiError;
 use service::Service;
-use axum::ServiceExt;
 use tower_http::normalize_path::NormalizePath;
 
 /// The application as a server runs it: trailing slashes trimmed before routing, since Keystone (and

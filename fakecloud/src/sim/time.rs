@@ -20,18 +20,21 @@ pub fn naive_seconds(t: SimTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
+/// The longest jump the clock takes in one step (about 317 years): far beyond any scenario, and
+/// small enough that simulated time can never overflow.
+pub const MAX_DURATION_SECS: f64 = 1.0e10;
+
 /// Parses a duration given as seconds (`90`, `1.5`) or in humantime form (`90s`, `2m`, `1h 30m`).
 pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
     let text = text.trim();
-    let std = if let Ok(secs) = text.parse::<f64>() {
-        if !secs.is_finite() || secs < 0.0 || secs > 1.0e10 {
-            return Err(format!("duration out of range: {text}"));
-        }
-        std::time::Duration::from_secs_f64(secs)
-    } else {
-        humantime::parse_duration(text).map_err(|e| format!("invalid duration '{text}': {e}"))?
+    let secs = match text.parse::<f64>() {
+        Ok(secs) => secs,
+        Err(_) => humantime::parse_duration(text).map_err(|e| format!("invalid duration '{text}': {e}"))?.as_secs_f64(),
     };
-    chrono::Duration::from_std(std).map_err(|_| format!("duration out of range: {text}"))
+    if !secs.is_finite() || !(0.0..=MAX_DURATION_SECS).contains(&secs) {
+        return Err(format!("duration out of range (0 to {MAX_DURATION_SECS} seconds): {text}"));
+    }
+    chrono::Duration::from_std(std::time::Duration::from_secs_f64(secs)).map_err(|_| format!("duration out of range: {text}"))
 }
 
 #[cfg(test)]
@@ -53,5 +56,7 @@ mod tests {
         assert_eq!(parse_duration("1h 1s").unwrap().num_seconds(), 3601);
         assert!(parse_duration("-3").is_err());
         assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("99999999999999h").is_err());
+        assert!(parse_duration("NaN").is_err());
     }
 }

@@ -118,7 +118,8 @@ async fn stderr_contains(w: &mut CloudWorld, text: String) {
 
 #[then(expr = "stdout is JSON whose {string} is {string}")]
 async fn stdout_json_field(w: &mut CloudWorld, field: String, value: String) {
-    let v: serde_json::Value = serde_json::from_str(&w.last().stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", w.last().describe()));
+    let v: serde_json::Value =
+        serde_json::from_str(&w.last().stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", w.last().describe()));
     let got = match &v[field.as_str()] {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),

@@ -66,9 +66,6 @@ impl CloudWorld {
         let path = self.scratch.path().join("clouds.yaml");
         let yaml = fakecloud::cli::env::clouds_yaml(self.fixture(), &self.cloud().url()).expect("clouds.yaml renders");
         std::fs::write(&path, yaml).expect("clouds.yaml is written");
-        BTreeMap::from([
-            ("OS_CLIENT_CONFIG_FILE".to_string(), path.display().to_string()),
-            ("OS_CLOUD".to_string(), cloud.to_string()),
-        ])
+        BTreeMap::from([("OS_CLIENT_CONFIG_FILE".to_string(), path.display().to_string()), ("OS_CLOUD".to_string(), cloud.to_string())])
     }
 }

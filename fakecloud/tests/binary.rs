@@ -1,0 +1,103 @@
+//! The binary contract: `serve` prints one ready line and serves; `env`, `clouds-yaml` and `ctl` work.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_fakecloud");
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `fakecloud serve` on a free port and reads its ready line.
+fn serve(extra: &[&str]) -> (Server, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let auth_url =
+        line.trim().strip_prefix("fakecloud ready: auth_url=").unwrap_or_else(|| panic!("unexpected ready line: {line}")).to_string();
+    let base = auth_url.strip_suffix("/identity/v3").unwrap().to_string();
+    (Server { child, base }, line)
+}
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(BIN).args(args).output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn serve_prints_one_ready_line_and_answers_at_once() {
+    let (server, line) = serve(&["--clock", "manual", "--seed", "3"]);
+    assert!(line.starts_with("fakecloud ready: auth_url=http://127.0.0.1:"), "{line}");
+    let health: serde_json::Value = reqwest::blocking::get(format!("{}/_fakecloud/health", server.base)).unwrap().json().unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["clock"], "manual");
+    assert_eq!(health["seed"], 3);
+    let versions = reqwest::blocking::get(format!("{}/identity", server.base)).unwrap();
+    assert_eq!(versions.status(), 300);
+}
+
+#[test]
+fn serve_refuses_a_bad_fixture_or_clock_clearly() {
+    let (ok, _, err) = run(&["serve", "--listen", "127.0.0.1:0", "--fixture", "/nonexistent.yaml"]);
+    assert!(!ok);
+    assert!(err.contains("cannot read fixture /nonexistent.yaml"), "{err}");
+    let (ok, _, err) = run(&["serve", "--clock", "warp"]);
+    assert!(!ok);
+    assert!(err.contains("unknown clock mode 'warp'"), "{err}");
+}
+
+#[test]
+fn env_and_clouds_yaml_describe_fixture_users() {
+    let (ok, out, _) = run(&["env", "--url", "http://10.0.0.5:5000", "--user", "demo"]);
+    assert!(ok);
+    assert!(out.contains("export OS_AUTH_URL=http://10.0.0.5:5000/identity\n"), "{out}");
+    assert!(out.contains("export OS_USERNAME=demo\n") && out.contains("export OS_PROJECT_NAME=demo\n"), "{out}");
+    let (ok, out, _) = run(&["env"]);
+    assert!(ok && out.contains("export OS_USERNAME=admin\n") && out.contains("http://127.0.0.1:5000/identity"), "{out}");
+    let (ok, _, err) = run(&["env", "--user", "mallory"]);
+    assert!(!ok && err.contains("no user 'mallory'"), "{err}");
+    let (ok, out, _) = run(&["clouds-yaml"]);
+    assert!(ok);
+    let y: serde_json::Value = serde_yaml_ng::from_str(&out).unwrap();
+    for cloud in ["admin", "demo", "appcred-demo-ci"] {
+        assert!(y["clouds"][cloud].is_object(), "missing cloud {cloud}: {out}");
+    }
+}
+
+#[test]
+fn ctl_drives_the_control_api() {
+    let (server, _) = serve(&["--clock", "manual"]);
+    let url = server.base.as_str();
+    let (ok, out, err) = run(&["ctl", "--url", url, "clock", "advance", "90s"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("\"mode\": \"manual\""), "{out}");
+    let (ok, out, _) = run(&["ctl", "--url", url, "faults", "add", r#"{"kind":"api-error","status":503,"count":1}"#]);
+    assert!(ok && out.contains("api-error"), "{out}");
+    let (ok, _, err) = run(&["ctl", "--url", url, "faults", "add", r#"{"kind":"api-error","status":99}"#]);
+    assert!(!ok && err.contains("400"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("world.json");
+    assert!(run(&["ctl", "--url", url, "snapshot", "-o", snap.to_str().unwrap()]).0);
+    assert!(run(&["ctl", "--url", url, "reset"]).0);
+    assert!(run(&["ctl", "--url", url, "restore", snap.to_str().unwrap()]).0);
+    let (ok, out, _) = run(&["ctl", "--url", url, "journal", "--kind", "control"]);
+    assert!(ok && out.contains("clock-advance"), "{out}");
+    let (ok, _, err) = run(&["ctl", "--url", "http://127.0.0.1:9", "health"]);
+    assert!(!ok && err.contains("cannot reach fakecloud"), "{err}");
+}

@@ -1,0 +1,103 @@
+//! An in-process cloud on an ephemeral port with a manual clock, and a small JSON client for it.
+#![allow(dead_code)]
+
+use fakecloud::sim::ClockMode;
+use fakecloud::{CloudConfig, Fixture, RunningCloud};
+use reqwest::header::HeaderMap;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+pub struct TestCloud {
+    pub running: RunningCloud,
+    pub http: reqwest::Client,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl TestCloud {
+    pub async fn start() -> TestCloud {
+        Self::start_with(Fixture::default_cloud()).await
+    }
+
+    pub async fn start_with(fixture: Fixture) -> TestCloud {
+        let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+        let config = CloudConfig { fixture, seed: 7, clock: ClockMode::Manual, start: Some(start), public_url: None };
+        let running = fakecloud::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        TestCloud { running, http: reqwest::Client::new() }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.running.url(), path)
+    }
+
+    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.header("X-Auth-Token", t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        Self::reply(req.send().await.unwrap()).await
+    }
+
+    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, body: Vec<u8>) -> Reply {
+        let mut req = self.http.request(method, self.url(path)).header("content-type", "application/json").body(body);
+        if let Some(t) = token {
+            req = req.header("X-Auth-Token", t);
+        }
+        Self::reply(req.send().await.unwrap()).await
+    }
+
+    async fn reply(resp: reqwest::Response) -> Reply {
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, headers, body, text }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.send(Method::GET, path, token, None).await
+    }
+
+    /// A project-scoped token for a fixture user in its home project.
+    pub async fn token(&self, user: &str, password: &str, project: &str) -> String {
+        let r = self.send(Method::POST, "/identity/v3/auth/tokens", None, Some(password_auth(user, password, Some(project)))).await;
+        assert_eq!(r.status, 201, "token for {user}: {}", r.text);
+        r.headers["x-subject-token"].to_str().unwrap().to_string()
+    }
+
+    pub async fn admin(&self) -> String {
+        self.token("admin", "admin-secret", "admin").await
+    }
+
+    pub async fn member(&self) -> String {
+        self.token("demo", "demo-secret", "demo").await
+    }
+
+    pub async fn snapshot(&self) -> String {
+        self.get("/_fakecloud/snapshot", None).await.text
+    }
+
+    /// The world without its journal: what a rejected request must leave unchanged.
+    pub fn state_without_journal(&self) -> Value {
+        let mut v = serde_json::to_value(&*self.running.cloud.world()).unwrap();
+        v.as_object_mut().unwrap().remove("journal");
+        v
+    }
+}
+
+pub fn password_auth(user: &str, password: &str, project: Option<&str>) -> Value {
+    let mut body = json!({"auth": {"identity": {"methods": ["password"],
+        "password": {"user": {"name": user, "domain": {"name": "Default"}, "password": password}}}}});
+    if let Some(p) = project {
+        body["auth"]["scope"] = json!({"project": {"name": p, "domain": {"name": "Default"}}});
+    }
+    body
+}
