@@ -1,1 +1,651 @@
-fn main() {}
+//! HTTP benchmark for fakecloud: `cargo bench -p fakecloud --bench http`.
+//!
+//! One run measures, on the same machine and over loopback only:
+//! 1. the ceiling: a plain axum handler returning a fixed small JSON body, served the way fakecloud is
+//!    (`axum::serve` on a tokio multi-thread runtime), driven by the same load generator;
+//! 2. token issue throughput (`POST /identity/v3/auth/tokens`) against an in-process fakecloud with no
+//!    tracing subscriber installed, so logging costs nothing;
+//! 3. token validation throughput (`GET /identity/v3/auth/tokens`, an admin validating a demo token);
+//! 4. cold start: spawn the built `fakecloud serve --listen 127.0.0.1:0`, wait for its ready line, and
+//!    POST a token until the first 201.
+//!
+//! Two diagnostic rows repeat 2 and 3 with `?nocatalog`, to show how much of their cost is the
+//! service catalog in the token body.
+//!
+//! The load generator is closed-loop: N connections (HTTP/1.1 keep-alive), each sending its next
+//! request as soon as the previous response is read, for a warm-up and then a measured window. It
+//! is a minimal hand-written HTTP/1.1 client over tokio's `TcpStream` so that as little CPU as
+//! possible goes to the client: it shares the machine's cores with the server.
+//!
+//! Targets are printed as PASS/MISS beside each figure; nothing here asserts on them.
+//!
+//! Flags (after `--`) or environment variables: `--duration`/`BENCH_DURATION` (measured seconds per
+//! load scenario), `--warmup`/`BENCH_WARMUP`, `--concurrency`/`BENCH_CONCURRENCY`,
+//! `--server-threads`/`BENCH_SERVER_THREADS`, `--client-threads`/`BENCH_CLIENT_THREADS`,
+//! `--cold-runs`/`BENCH_COLD_RUNS`, `--fakecloud-bin`/`FAKECLOUD_BIN`; a positional filter
+//! (`ceiling`, `issue`, `validate`, `nocatalog`, `cold`) runs only the scenarios whose key contains
+//! it, e.g. `cargo bench -p fakecloud --bench http -- --duration 5 validate`.
+
+use axum::http::header;
+use axum::routing::get;
+use axum::Router;
+use clap::Parser;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Runtime;
+
+const ISSUE_TARGET: f64 = 5_000.0;
+const VALIDATE_TARGET: f64 = 20_000.0;
+const COLD_START_TARGET_MS: f64 = 50.0;
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+const TOKENS_PATH: &str = "/identity/v3/auth/tokens";
+
+#[derive(Parser, Debug)]
+#[command(name = "http", about = "fakecloud HTTP benchmark: ceiling, token issue, token validation, cold start")]
+struct Args {
+    /// Measured seconds per load scenario [default: 3].
+    #[arg(long = "duration", env = "BENCH_DURATION", value_name = "SECONDS")]
+    duration_arg: Option<f64>,
+    #[arg(skip)]
+    duration: f64,
+    /// Warm-up seconds per load scenario, requests sent but not counted [default: 1].
+    #[arg(long = "warmup", env = "BENCH_WARMUP", value_name = "SECONDS")]
+    warmup_arg: Option<f64>,
+    #[arg(skip)]
+    warmup: f64,
+    /// Concurrent closed-loop clients, one keep-alive connection each.
+    #[arg(long, env = "BENCH_CONCURRENCY", default_value_t = 32)]
+    concurrency: usize,
+    /// Worker threads of the server runtime (default: one per CPU, as `fakecloud serve`).
+    #[arg(long, env = "BENCH_SERVER_THREADS")]
+    server_threads: Option<usize>,
+    /// Worker threads of the load generator's runtime (default: one per CPU).
+    #[arg(long, env = "BENCH_CLIENT_THREADS")]
+    client_threads: Option<usize>,
+    /// Timed cold starts, after one untimed start that warms the page cache [default: 20].
+    #[arg(long = "cold-runs", env = "BENCH_COLD_RUNS", value_name = "N")]
+    cold_runs_arg: Option<usize>,
+    #[arg(skip)]
+    cold_runs: usize,
+    /// The fakecloud binary for the cold start (default: the one cargo built for this bench).
+    #[arg(long, env = "FAKECLOUD_BIN")]
+    fakecloud_bin: Option<PathBuf>,
+    /// Run only the scenarios whose name contains this (ceiling, issue, validate, issue-nocatalog,
+    /// validate-nocatalog, cold).
+    filter: Option<String>,
+    /// Passed by `cargo bench`. Without it (`cargo test --benches`) the run is a short smoke test.
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+impl Args {
+    /// Fills in the defaults: full figures under `cargo bench`, a quick smoke run otherwise.
+    fn resolve(mut self) -> Args {
+        let smoke = !self.bench;
+        self.duration = self.duration_arg.unwrap_or(if smoke { 0.2 } else { 3.0 }).max(0.01);
+        self.warmup = self.warmup_arg.unwrap_or(if smoke { 0.05 } else { 1.0 }).max(0.0);
+        self.cold_runs = self.cold_runs_arg.unwrap_or(if smoke { 2 } else { 20 });
+        self.concurrency = self.concurrency.max(1);
+        self
+    }
+
+    fn wants(&self, scenario: &str) -> bool {
+        self.filter.as_deref().is_none_or(|f| scenario.contains(f))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A minimal HTTP/1.1 client: one request, one response, on a keep-alive connection.
+
+struct Conn {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+struct Reply {
+    status: u16,
+    body_len: usize,
+    /// The value of the header asked for, if any.
+    header: Option<String>,
+}
+
+impl Conn {
+    async fn connect(addr: SocketAddr) -> io::Result<Conn> {
+        let stream = TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(Conn { stream, buf: Vec::with_capacity(16 * 1024) })
+    }
+
+    /// Reads more bytes into the buffer; EOF is an error (the server closed mid-response).
+    async fn fill(&mut self) -> io::Result<()> {
+        self.buf.reserve(16 * 1024);
+        if self.stream.read_buf(&mut self.buf).await? == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed by the server"));
+        }
+        Ok(())
+    }
+
+    /// Sends `req` (a complete request) and reads one response, keeping `want_header`'s value.
+    async fn roundtrip(&mut self, req: &[u8], want_header: Option<&str>) -> io::Result<Reply> {
+        self.stream.write_all(req).await?;
+        self.buf.clear();
+        let head_end = loop {
+            if let Some(i) = find(&self.buf, b"\r\n\r\n") {
+                break i + 4;
+            }
+            self.fill().await?;
+        };
+        let head = std::str::from_utf8(&self.buf[..head_end]).map_err(|_| bad("response head is not UTF-8"))?;
+        let mut lines = head.split("\r\n");
+        let status =
+            lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse::<u16>().ok()).ok_or_else(|| bad("bad status line"))?;
+        let (mut content_length, mut chunked, mut close, mut header) = (None, false, false, None);
+        for line in lines {
+            let Some((name, value)) = line.split_once(':') else { continue };
+            let value = value.trim();
+            if name.eq_ignore_ascii_case("content-length") {
+                content_length = Some(value.parse::<usize>().map_err(|_| bad("bad content-length"))?);
+            } else if name.eq_ignore_ascii_case("transfer-encoding") {
+                chunked = value.to_ascii_lowercase().contains("chunked");
+            } else if name.eq_ignore_ascii_case("connection") {
+                close = value.eq_ignore_ascii_case("close");
+            } else if want_header.is_some_and(|w| name.eq_ignore_ascii_case(w)) {
+                header = Some(value.to_string());
+            }
+        }
+        let body_len = if chunked {
+            self.read_chunked(head_end).await?
+        } else {
+            let len = content_length.unwrap_or(0);
+            while self.buf.len() < head_end + len {
+                self.fill().await?;
+            }
+            len
+        };
+        if close {
+            return Err(io::Error::new(io::ErrorKind::ConnectionAborted, "server asked to close the connection"));
+        }
+        Ok(Reply { status, body_len, header })
+    }
+
+    /// Reads a chunked body starting at `pos`; returns its decoded length.
+    async fn read_chunked(&mut self, mut pos: usize) -> io::Result<usize> {
+        let mut total = 0;
+        loop {
+            let line_end = loop {
+                if let Some(i) = find(&self.buf[pos..], b"\r\n") {
+                    break pos + i;
+                }
+                self.fill().await?;
+            };
+            let size_text = std::str::from_utf8(&self.buf[pos..line_end]).map_err(|_| bad("bad chunk size"))?;
+            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16).map_err(|_| bad("bad chunk size"))?;
+            pos = line_end + 2;
+            if size == 0 {
+                // No trailers expected: the terminating empty line.
+                while self.buf.len() < pos + 2 {
+                    self.fill().await?;
+                }
+                return Ok(total);
+            }
+            while self.buf.len() < pos + size + 2 {
+                self.fill().await?;
+            }
+            pos += size + 2;
+            total += size;
+        }
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn bad(msg: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg.to_string())
+}
+
+fn get_request(addr: SocketAddr, path: &str, extra_headers: &[(&str, &str)]) -> Vec<u8> {
+    let mut r = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n");
+    for (k, v) in extra_headers {
+        r.push_str(&format!("{k}: {v}\r\n"));
+    }
+    r.push_str("\r\n");
+    r.into_bytes()
+}
+
+fn post_json_request(addr: SocketAddr, path: &str, body: &str) -> Vec<u8> {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+fn password_auth_body(user: &str, password: &str, project: &str) -> String {
+    serde_json::json!({"auth": {
+        "identity": {"methods": ["password"],
+            "password": {"user": {"name": user, "domain": {"name": "Default"}, "password": password}}},
+        "scope": {"project": {"name": project, "domain": {"name": "Default"}}},
+    }})
+    .to_string()
+}
+
+/// One request on a fresh connection (setup and cold start), with a timeout.
+async fn one_shot(addr: SocketAddr, req: &[u8], want_header: Option<&str>) -> io::Result<Reply> {
+    tokio::time::timeout(REQUEST_TIMEOUT, async {
+        let mut c = Conn::connect(addr).await?;
+        c.roundtrip(req, want_header).await
+    })
+    .await
+    .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "request timed out"))?
+}
+
+// ---------------------------------------------------------------------------------------------
+// The closed-loop load generator.
+
+struct Load {
+    /// Requests answered with the expected status inside the measured window.
+    ok: u64,
+    /// Wrong status, I/O errors and timeouts inside the measured window.
+    errors: u64,
+    first_error: Option<String>,
+    window: Duration,
+    /// Latencies of the `ok` requests, sorted, in nanoseconds.
+    latencies: Vec<u64>,
+    body_len: usize,
+}
+
+impl Load {
+    fn rate(&self) -> f64 {
+        self.ok as f64 / self.window.as_secs_f64()
+    }
+
+    fn percentile_ms(&self, p: usize) -> f64 {
+        if self.latencies.is_empty() {
+            return f64::NAN;
+        }
+        let i = (self.latencies.len() * p / 100).min(self.latencies.len() - 1);
+        self.latencies[i] as f64 / 1e6
+    }
+}
+
+#[derive(Default)]
+struct WorkerStats {
+    ok: u64,
+    errors: u64,
+    first_error: Option<String>,
+    latencies: Vec<u64>,
+    body_len: usize,
+}
+
+impl WorkerStats {
+    fn error(&mut self, e: String) {
+        self.errors += 1;
+        self.first_error.get_or_insert(e);
+    }
+}
+
+async fn worker(addr: SocketAddr, req: std::sync::Arc<Vec<u8>>, expect: u16, measure_from: Instant, end: Instant) -> WorkerStats {
+    let mut st = WorkerStats { latencies: Vec::with_capacity(64 * 1024), ..Default::default() };
+    while Instant::now() < end {
+        let mut conn = match Conn::connect(addr).await {
+            Ok(c) => c,
+            Err(e) => {
+                if Instant::now() >= measure_from {
+                    st.error(format!("connect: {e}"));
+                }
+                tokio::time::sleep(Duration::from_millis(1)).await;
+                continue;
+            }
+        };
+        loop {
+            let start = Instant::now();
+            if start >= end {
+                break;
+            }
+            let res = tokio::time::timeout(REQUEST_TIMEOUT, conn.roundtrip(&req, None)).await;
+            let done = Instant::now();
+            // Throughput is completions per window: a request counts when it finishes inside it.
+            let counted = done >= measure_from && done <= end;
+            match res {
+                Ok(Ok(reply)) if reply.status == expect => {
+                    if counted {
+                        st.ok += 1;
+                        st.latencies.push((done - start).as_nanos() as u64);
+                        st.body_len = reply.body_len;
+                    }
+                }
+                Ok(Ok(reply)) => {
+                    if counted {
+                        st.error(format!("status {} (expected {expect})", reply.status));
+                    }
+                }
+                Ok(Err(e)) => {
+                    if counted {
+                        st.error(format!("i/o: {e}"));
+                    }
+                    break; // reconnect
+                }
+                Err(_) => {
+                    if counted {
+                        st.error("timeout".into());
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    st
+}
+
+async fn run_load(addr: SocketAddr, req: Vec<u8>, expect: u16, args: &Args) -> Load {
+    let req = std::sync::Arc::new(req);
+    let measure_from = Instant::now() + Duration::from_secs_f64(args.warmup);
+    let window = Duration::from_secs_f64(args.duration);
+    let end = measure_from + window;
+    let tasks: Vec<_> = (0..args.concurrency).map(|_| tokio::spawn(worker(addr, req.clone(), expect, measure_from, end))).collect();
+    let mut load = Load { ok: 0, errors: 0, first_error: None, window, latencies: Vec::new(), body_len: 0 };
+    for t in tasks {
+        let st = t.await.expect("load worker panicked");
+        load.ok += st.ok;
+        load.errors += st.errors;
+        if load.first_error.is_none() {
+            load.first_error = st.first_error;
+        }
+        load.latencies.extend(st.latencies);
+        load.body_len = load.body_len.max(st.body_len);
+    }
+    load.latencies.sort_unstable();
+    load
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers.
+
+fn runtime(name: &str, threads: usize) -> Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(threads).thread_name(name).enable_all().build().expect("tokio runtime")
+}
+
+/// The ceiling: the smallest axum app that answers a fixed JSON body, served like fakecloud.
+fn start_ceiling(rt: &Runtime) -> SocketAddr {
+    rt.block_on(async {
+        let app = Router::new().route("/ping", get(|| async { ([(header::CONTENT_TYPE, "application/json")], r#"{"status":"ok"}"#) }));
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind the ceiling server");
+        let addr = listener.local_addr().expect("local addr");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        addr
+    })
+}
+
+/// A fresh in-process fakecloud (embedded fixture, real clock), no tracing subscriber installed.
+fn start_fakecloud(rt: &Runtime) -> fakecloud::RunningCloud {
+    rt.block_on(fakecloud::start(fakecloud::CloudConfig::default(), "127.0.0.1:0".parse().expect("addr"))).expect("start fakecloud")
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Issue,
+    Validate,
+}
+
+impl Kind {
+    fn key(self) -> &'static str {
+        match self {
+            Kind::Issue => "issue",
+            Kind::Validate => "validate",
+        }
+    }
+}
+
+/// Load against a fresh in-process fakecloud. Issue: the admin asks for a project-scoped token.
+/// Validate: the admin's token validates a demo user's token (what keystonemiddleware does).
+fn fakecloud_load(client: &Runtime, server_threads: usize, kind: Kind, catalog: bool, args: &Args) -> Load {
+    let rt = runtime("server", server_threads);
+    let cloud = start_fakecloud(&rt);
+    let addr = cloud.addr;
+    let path = if catalog { TOKENS_PATH.to_string() } else { format!("{TOKENS_PATH}?nocatalog") };
+    let load = client.block_on(async {
+        match kind {
+            Kind::Issue => {
+                let req = post_json_request(addr, &path, &password_auth_body("admin", "admin-secret", "admin"));
+                run_load(addr, req, 201, args).await
+            }
+            Kind::Validate => {
+                let admin = setup_token(addr, "admin", "admin-secret", "admin").await;
+                let demo = setup_token(addr, "demo", "demo-secret", "demo").await;
+                let req = get_request(addr, &path, &[("X-Auth-Token", &admin), ("X-Subject-Token", &demo)]);
+                run_load(addr, req, 200, args).await
+            }
+        }
+    });
+    drop(cloud);
+    rt.shutdown_timeout(Duration::from_secs(1));
+    load
+}
+
+async fn setup_token(addr: SocketAddr, user: &str, password: &str, project: &str) -> String {
+    let req = post_json_request(addr, &format!("{TOKENS_PATH}?nocatalog"), &password_auth_body(user, password, project));
+    let r = one_shot(addr, &req, Some("x-subject-token")).await.expect("issue a setup token");
+    assert_eq!(r.status, 201, "setup token issue for {user}");
+    r.header.expect("X-Subject-Token on a 201")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cold start.
+
+struct ColdSample {
+    ready: Duration,
+    first_201: Duration,
+}
+
+async fn cold_start_once(exe: &std::path::Path) -> Result<ColdSample, String> {
+    let t0 = Instant::now();
+    let mut child = tokio::process::Command::new(exe)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot spawn {}: {e}", exe.display()))?;
+    let result = async {
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let line = tokio::time::timeout(Duration::from_secs(10), BufReader::new(stdout).lines().next_line())
+            .await
+            .map_err(|_| "no ready line within 10 s".to_string())?
+            .map_err(|e| format!("reading stdout: {e}"))?
+            .ok_or("fakecloud exited before its ready line")?;
+        let ready = t0.elapsed();
+        let addr: SocketAddr = line
+            .split("auth_url=http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|a| a.parse().ok())
+            .ok_or_else(|| format!("unexpected ready line: {line}"))?;
+        let req = post_json_request(addr, TOKENS_PATH, &password_auth_body("admin", "admin-secret", "admin"));
+        loop {
+            match one_shot(addr, &req, None).await {
+                Ok(r) if r.status == 201 => break,
+                Ok(_) | Err(_) if t0.elapsed() > Duration::from_secs(10) => return Err("no 201 within 10 s".to_string()),
+                _ => tokio::time::sleep(Duration::from_millis(1)).await,
+            }
+        }
+        Ok(ColdSample { ready, first_201: t0.elapsed() })
+    }
+    .await;
+    let _ = child.start_kill();
+    let _ = child.wait().await;
+    result
+}
+
+fn locate_binary(args: &Args) -> PathBuf {
+    args.fakecloud_bin.clone().unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_fakecloud")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting.
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|m| m.trim().to_string()))
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "PASS"
+    } else {
+        "MISS"
+    }
+}
+
+fn print_load_row(name: &str, load: &Load, ceiling: Option<f64>, target: Option<f64>) {
+    let ratio = ceiling.map_or("-".to_string(), |c| format!("{:.1}%", 100.0 * load.rate() / c));
+    let (target_text, result) = match target {
+        Some(t) => (format!(">= {t:.0}/s"), verdict(load.rate() >= t)),
+        None => ("-".to_string(), "-"),
+    };
+    println!(
+        "| {name} | {} | {:.0} | {ratio} | {:.2} | {:.2} | {} | {} | {target_text} | {result} |",
+        load.ok,
+        load.rate(),
+        load.percentile_ms(50),
+        load.percentile_ms(99),
+        load.errors,
+        load.body_len,
+    );
+}
+
+fn median(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn main() {
+    let args = Args::parse().resolve();
+    let began = Instant::now();
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let server_threads = args.server_threads.unwrap_or(cpus);
+    let client_threads = args.client_threads.unwrap_or(cpus).max(1);
+    let client = runtime("loadgen", client_threads);
+
+    println!("# fakecloud HTTP benchmark");
+    println!();
+    if !args.bench {
+        println!("(smoke run: no --bench flag, so not started by `cargo bench`; figures are not meaningful)");
+        println!();
+    }
+    println!("- machine: {cpus} CPUs ({}), loopback only", cpu_model());
+    println!(
+        "- load: closed loop, {} keep-alive HTTP/1.1 connections, {} s warm-up + {} s measured per scenario",
+        args.concurrency, args.warmup, args.duration
+    );
+    println!(
+        "- server runtime: tokio multi-thread, {server_threads} workers; load generator: same process, own runtime with {client_threads} worker(s), sharing the same {cpus} CPUs"
+    );
+    println!("- fakecloud in-process: embedded fixture, real clock, no tracing subscriber (no logging cost)");
+    println!();
+
+    let mut rows: Vec<(&str, Load, Option<f64>)> = Vec::new();
+
+    if args.wants("ceiling") {
+        let rt = runtime("server", server_threads);
+        let addr = start_ceiling(&rt);
+        let load = client.block_on(run_load(addr, get_request(addr, "/ping", &[]), 200, &args));
+        rt.shutdown_timeout(Duration::from_secs(1));
+        rows.push(("ceiling: axum fixed JSON (GET /ping)", load, None));
+    }
+
+    for (name, kind, catalog, target) in [
+        ("token issue (POST /identity/v3/auth/tokens)", Kind::Issue, true, Some(ISSUE_TARGET)),
+        ("token validation (GET /identity/v3/auth/tokens)", Kind::Validate, true, Some(VALIDATE_TARGET)),
+        ("diagnostic: token issue ?nocatalog", Kind::Issue, false, None),
+        ("diagnostic: token validation ?nocatalog", Kind::Validate, false, None),
+    ] {
+        let key = format!("{}{}", kind.key(), if catalog { "" } else { "-nocatalog" });
+        if args.wants(&key) {
+            rows.push((name, fakecloud_load(&client, server_threads, kind, catalog, &args), target));
+        }
+    }
+
+    if !rows.is_empty() {
+        let ceiling = rows.iter().find(|(n, _, _)| n.starts_with("ceiling")).map(|(_, l, _)| l.rate());
+        println!("| scenario | requests | req/s | vs ceiling | p50 ms | p99 ms | errors | body bytes | target | result |");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        for (name, load, target) in &rows {
+            print_load_row(name, load, ceiling, *target);
+        }
+        println!();
+        for (name, load, _) in &rows {
+            if let Some(e) = &load.first_error {
+                println!("note: {name}: {} errors, first: {e}", load.errors);
+            }
+        }
+    }
+
+    if args.wants("cold") {
+        let exe = locate_binary(&args);
+        if !exe.exists() {
+            println!(
+                "cold start: SKIPPED, {} not found; build it with `cargo build --release -p fakecloud --bin fakecloud` or set FAKECLOUD_BIN",
+                exe.display()
+            );
+        } else {
+            let (samples, failures) = client.block_on(async {
+                // One untimed start first, so the binary is in the page cache.
+                let _ = cold_start_once(&exe).await;
+                let mut samples = Vec::new();
+                let mut failures = Vec::new();
+                for _ in 0..args.cold_runs {
+                    match cold_start_once(&exe).await {
+                        Ok(s) => samples.push(s),
+                        Err(e) => failures.push(e),
+                    }
+                }
+                (samples, failures)
+            });
+            println!("cold start: `{} serve --listen 127.0.0.1:0`, {} timed runs after one untimed", exe.display(), args.cold_runs);
+            println!();
+            println!("| cold start | runs | min ms | median ms | max ms | target | result |");
+            println!("|---|---:|---:|---:|---:|---|---|");
+            let row = |name: &str, mut ms: Vec<f64>, judged: bool| {
+                if ms.is_empty() {
+                    println!("| {name} | 0 | - | - | - | - | - |");
+                    return;
+                }
+                ms.sort_by(f64::total_cmp);
+                let med = median(&ms);
+                let (target, result) = if judged {
+                    (format!("median <= {COLD_START_TARGET_MS:.0} ms"), verdict(med <= COLD_START_TARGET_MS))
+                } else {
+                    ("-".into(), "-")
+                };
+                println!("| {name} | {} | {:.1} | {med:.1} | {:.1} | {target} | {result} |", ms.len(), ms[0], ms[ms.len() - 1]);
+            };
+            row("spawn -> ready line", samples.iter().map(|s| s.ready.as_secs_f64() * 1e3).collect(), false);
+            row("spawn -> first 201 (token issued)", samples.iter().map(|s| s.first_201.as_secs_f64() * 1e3).collect(), true);
+            if let Some(e) = failures.first() {
+                println!();
+                println!("note: {} cold start(s) failed, first: {e}", failures.len());
+            }
+        }
+    }
+    println!();
+    println!("benchmark wall time: {:.1} s", began.elapsed().as_secs_f64());
+}
