@@ -39,6 +39,11 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
 
+/// mimalloc: the request path allocates many small strings; glibc malloc was about a fifth of the
+/// CPU profile (docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ISSUE_TARGET: f64 = 5_000.0;
 const VALIDATE_TARGET: f64 = 20_000.0;
 const COLD_START_TARGET_MS: f64 = 50.0;

@@ -9,6 +9,11 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// mimalloc: the request path allocates many small strings; glibc malloc was about a fifth of the
+/// CPU profile (docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "fakecloud", version, about = "A stateful fake OpenStack cloud with simulated time and injectable incidents")]
 struct Cli {

@@ -70,7 +70,7 @@ async fn version(BaseUrl(base): BaseUrl) -> Json<Value> {
     Json(json!({"version": version_doc(&base)}))
 }
 
-fn token_response(status: StatusCode, token_id: &str, body: Value) -> Response {
+fn token_response(status: StatusCode, token_id: &str, body: impl serde::Serialize) -> Response {
     let mut resp = (status, Json(body)).into_response();
     if let Ok(v) = HeaderValue::from_str(token_id) {
         resp.headers_mut().insert(SUBJECT_TOKEN, v);
@@ -92,7 +92,7 @@ async fn issue_token(
         AuthFailure::BadRequest(m) => ApiError::bad_request(SVC, m),
         AuthFailure::Unauthorized => ApiError::unauthenticated(),
     })?;
-    let t = &w.identity.tokens[&id];
+    let t = w.identity.tokens[&id].clone();
     slot.set(
         &t.user_id,
         match &t.scope {
@@ -100,8 +100,10 @@ async fn issue_token(
             _ => None,
         },
     );
-    let body = views::token(&w.identity, t, &base, !params.has("nocatalog"));
-    Ok(token_response(StatusCode::CREATED, &id, body))
+    let view = views::token(&mut w.identity, &t, &base, !params.has("nocatalog"));
+    // Serialise after the lock is released: rendering must not hold up other requests.
+    drop(world);
+    Ok(token_response(StatusCode::CREATED, &id, view))
 }
 
 /// The token named by `X-Subject-Token`, with the policy check Keystone makes (admin or the token's
@@ -128,15 +130,17 @@ async fn validate_token(
     params: Params,
     headers: HeaderMap,
 ) -> ApiResult {
-    let world = s.world();
-    let t = subject(&world, &caller, &headers, "identity:validate_token")?;
-    Ok(token_response(StatusCode::OK, &t.id, views::token(&world.identity, t, &base, !params.has("nocatalog"))))
+    let mut world = s.world();
+    let t = subject(&world, &caller, &headers, "identity:validate_token")?.clone();
+    let view = views::token(&mut world.identity, &t, &base, !params.has("nocatalog"));
+    drop(world);
+    Ok(token_response(StatusCode::OK, &t.id, view))
 }
 
 async fn check_token(State(s): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult {
     let world = s.world();
     let t = subject(&world, &caller, &headers, "identity:validate_token")?;
-    Ok(token_response(StatusCode::OK, &t.id, Value::Null).into_parts().0.into_response())
+    Ok(token_response(StatusCode::OK, &t.id, ()).into_parts().0.into_response())
 }
 
 async fn revoke_token(State(s): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult {

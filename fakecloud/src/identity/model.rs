@@ -5,7 +5,9 @@ use crate::fixture::Fixture;
 use crate::sim::{Ids, SimTime};
 use anyhow::{anyhow, bail, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde_json::value::RawValue;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Domain {
@@ -125,6 +127,10 @@ pub struct Identity {
     pub endpoints: Vec<Endpoint>,
     /// Live tokens by id; a BTreeMap keeps snapshots byte-for-byte reproducible.
     pub tokens: BTreeMap<String, Token>,
+    /// Rendered catalogs by (base URL, project id). Derived from `services` and `endpoints`, so it is
+    /// not part of a snapshot; a rebuilt identity (reset, restore) starts with an empty cache.
+    #[serde(skip)]
+    catalog_cache: HashMap<(String, Option<String>), Arc<RawValue>>,
 }
 
 pub const INTERFACES: [&str; 3] = ["public", "internal", "admin"];
@@ -143,6 +149,7 @@ impl Identity {
             services: vec![],
             endpoints: vec![],
             tokens: BTreeMap::new(),
+            catalog_cache: HashMap::new(),
         };
         for d in &f.domains {
             let id = d.id.clone().unwrap_or_else(|| ids.hex());
@@ -258,6 +265,18 @@ impl Identity {
             }
         }
         Ok(idn)
+    }
+
+    /// The catalog for tokens of `project_id`, as JSON, rendered once per (base URL, project).
+    pub fn catalog_json(&mut self, base: &str, project_id: Option<&str>) -> Arc<RawValue> {
+        let key = (base.to_string(), project_id.map(str::to_string));
+        if let Some(hit) = self.catalog_cache.get(&key) {
+            return hit.clone();
+        }
+        let text = serde_json::to_string(&super::catalog::render(self, base, project_id)).expect("a catalog serialises");
+        let raw: Arc<RawValue> = Arc::from(RawValue::from_string(text).expect("serde_json output is JSON"));
+        self.catalog_cache.insert(key, raw.clone());
+        raw
     }
 
     pub fn domain(&self, id: &str) -> Option<&Domain> {

@@ -1,9 +1,11 @@
 //! Keystone's JSON shapes for tokens and identity resources.
 
-use super::catalog;
 use super::model::*;
 use crate::sim::time::keystone as ts;
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 /// Where a resource's `links.self` points.
 fn link(base: &str, collection: &str, id: &str) -> Value {
@@ -19,51 +21,121 @@ fn domain_ref(idn: &Identity, id: &str) -> Value {
     json!({"id": id, "name": name})
 }
 
-pub fn token(idn: &Identity, t: &Token, base: &str, with_catalog: bool) -> Value {
+/// A token as Keystone renders it, owning what it needs so that it can be serialised after the
+/// world's lock is released. The catalog is pre-serialised and shared (see `Identity::catalog_json`).
+#[derive(Serialize)]
+pub struct TokenView {
+    token: TokenBody,
+}
+
+#[derive(Serialize)]
+struct NamedRef {
+    id: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct TokenUser {
+    id: String,
+    name: String,
+    domain: NamedRef,
+    password_expires_at: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TokenProject {
+    id: String,
+    name: String,
+    domain: NamedRef,
+}
+
+#[derive(Serialize)]
+struct TokenAppCred {
+    id: String,
+    name: String,
+    restricted: bool,
+}
+
+#[derive(Serialize)]
+struct TokenBody {
+    methods: Vec<String>,
+    user: TokenUser,
+    audit_ids: Vec<String>,
+    expires_at: String,
+    issued_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    project: Option<TokenProject>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_domain: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    domain: Option<NamedRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    roles: Option<Vec<NamedRef>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    catalog: Option<Arc<RawValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    application_credential: Option<TokenAppCred>,
+}
+
+fn named_domain(idn: &Identity, id: &str) -> NamedRef {
+    NamedRef { id: id.to_string(), name: idn.domain(id).map(|d| d.name.clone()).unwrap_or_default() }
+}
+
+pub fn token(idn: &mut Identity, t: &Token, base: &str, with_catalog: bool) -> TokenView {
     let user = idn.user(&t.user_id);
-    let mut body = json!({
-        "methods": t.methods,
-        "user": {
-            "id": t.user_id,
-            "name": user.map(|u| u.name.as_str()).unwrap_or_default(),
-            "domain": domain_ref(idn, user.map(|u| u.domain_id.as_str()).unwrap_or_default()),
-            "password_expires_at": null,
-        },
-        "audit_ids": t.audit_ids,
-        "expires_at": ts(t.expires_at),
-        "issued_at": ts(t.issued_at),
-    });
+    let user = TokenUser {
+        id: t.user_id.clone(),
+        name: user.map(|u| u.name.clone()).unwrap_or_default(),
+        domain: named_domain(idn, user.map(|u| u.domain_id.as_str()).unwrap_or_default()),
+        password_expires_at: None,
+    };
+    let mut body = TokenBody {
+        methods: t.methods.clone(),
+        user,
+        audit_ids: t.audit_ids.clone(),
+        expires_at: ts(t.expires_at),
+        issued_at: ts(t.issued_at),
+        project: None,
+        is_domain: None,
+        domain: None,
+        system: None,
+        roles: None,
+        catalog: None,
+        application_credential: None,
+    };
     let project_id = match &t.scope {
         Scope::Project(id) => {
             let p = idn.project(id);
-            body["project"] = json!({
-                "id": id,
-                "name": p.map(|p| p.name.as_str()).unwrap_or_default(),
-                "domain": domain_ref(idn, p.map(|p| p.domain_id.as_str()).unwrap_or_default()),
+            body.project = Some(TokenProject {
+                id: id.clone(),
+                name: p.map(|p| p.name.clone()).unwrap_or_default(),
+                domain: named_domain(idn, p.map(|p| p.domain_id.as_str()).unwrap_or_default()),
             });
-            body["is_domain"] = json!(false);
+            body.is_domain = Some(false);
             Some(id.as_str())
         }
         Scope::Domain(id) => {
-            body["domain"] = domain_ref(idn, id);
+            body.domain = Some(named_domain(idn, id));
             None
         }
         Scope::System => {
-            body["system"] = json!({"all": true});
+            body.system = Some(json!({"all": true}));
             None
         }
         Scope::Unscoped => None,
     };
     if t.scope != Scope::Unscoped {
-        body["roles"] = t.role_ids.iter().filter_map(|id| idn.role(id)).map(|r| json!({"id": r.id, "name": r.name})).collect();
+        body.roles = Some(t.role_ids.iter().filter_map(|id| idn.role(id)).map(|r| NamedRef { id: r.id.clone(), name: r.name.clone() }).collect());
         if with_catalog {
-            body["catalog"] = Value::Array(catalog::render(idn, base, project_id));
+            body.catalog = Some(idn.catalog_json(base, project_id));
         }
     }
     if let Some(ac) = t.app_cred_id.as_deref().and_then(|id| idn.app_cred(id)) {
-        body["application_credential"] = json!({"id": ac.id, "name": ac.name, "restricted": true});
+        body.application_credential = Some(TokenAppCred { id: ac.id.clone(), name: ac.name.clone(), restricted: true });
     }
-    json!({"token": body})
+    TokenView { token: body }
 }
 
 pub fn project(p: &Project, base: &str) -> Value {
