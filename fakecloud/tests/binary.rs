@@ -101,3 +101,43 @@ fn ctl_drives_the_control_api() {
     let (ok, _, err) = run(&["ctl", "--url", "http://127.0.0.1:9", "health"]);
     assert!(!ok && err.contains("cannot reach fakecloud"), "{err}");
 }
+
+/// The README's path, end to end: `fakecloud serve` with no arguments (port 5000, embedded fixture),
+/// then the real openstack CLI configured by `fakecloud env` and by `fakecloud clouds-yaml`.
+#[test]
+fn default_serve_works_with_the_real_cli_through_env_and_clouds_yaml() {
+    let openstack = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.clients/venv/bin/openstack");
+    assert!(openstack.exists(), "{} is missing: ci/test installs the pinned clients", openstack.display());
+    let mut child = Command::new(BIN).arg("serve").env("RUST_LOG", "warn").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let _server = Server { child, base: "http://127.0.0.1:5000".into() };
+    assert_eq!(line.trim(), "fakecloud ready: auth_url=http://127.0.0.1:5000/identity/v3", "is port 5000 taken?");
+
+    let (_, exports, _) = run(&["env"]);
+    let os_env: Vec<(String, String)> = exports
+        .lines()
+        .filter_map(|l| l.strip_prefix("export ")?.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.trim_matches('\'').to_string()))
+        .collect();
+    let cli = |args: &[&str], env: &[(String, String)]| {
+        let mut cmd = Command::new(&openstack);
+        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("OS_")) {
+            cmd.env_remove(k);
+        }
+        let out = cmd.args(args).envs(env.iter().cloned()).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "openstack {args:?}: {text}{}", String::from_utf8_lossy(&out.stderr));
+        text
+    };
+    assert!(cli(&["token", "issue", "-f", "value", "-c", "id"], &os_env).starts_with("gAAAAA"));
+    assert!(cli(&["catalog", "list", "-f", "value", "-c", "Type"], &os_env).contains("load-balancer"));
+    assert!(cli(&["project", "list", "-f", "value", "-c", "Name"], &os_env).contains("service"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let clouds = dir.path().join("clouds.yaml");
+    std::fs::write(&clouds, run(&["clouds-yaml"]).1).unwrap();
+    let yaml_env = [("OS_CLIENT_CONFIG_FILE".to_string(), clouds.display().to_string())];
+    assert!(cli(&["--os-cloud", "admin", "project", "list", "-f", "value", "-c", "Name"], &yaml_env).contains("demo"));
+    assert!(cli(&["--os-cloud", "demo", "token", "issue", "-f", "value", "-c", "project_id"], &yaml_env).len() >= 32);
+}

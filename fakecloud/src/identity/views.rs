@@ -127,7 +127,8 @@ pub fn token(idn: &mut Identity, t: &Token, base: &str, with_catalog: bool) -> T
         Scope::Unscoped => None,
     };
     if t.scope != Scope::Unscoped {
-        body.roles = Some(t.role_ids.iter().filter_map(|id| idn.role(id)).map(|r| NamedRef { id: r.id.clone(), name: r.name.clone() }).collect());
+        body.roles =
+            Some(t.role_ids.iter().filter_map(|id| idn.role(id)).map(|r| NamedRef { id: r.id.clone(), name: r.name.clone() }).collect());
         if with_catalog {
             body.catalog = Some(idn.catalog_json(base, project_id));
         }
