@@ -33,6 +33,25 @@ pub struct Fixture {
     pub application_credentials: Vec<AppCredSpec>,
     #[serde(default)]
     pub services: Vec<ServiceSpec>,
+
+    // ---- compute and its neighbours ----
+    /// Control-plane node names (they run the scheduler/conductor services and neutron's agents).
+    #[serde(default)]
+    pub controllers: Vec<String>,
+    #[serde(default)]
+    pub hosts: Vec<HostSpec>,
+    #[serde(default)]
+    pub flavors: Vec<FlavorSpec>,
+    #[serde(default)]
+    pub images: Vec<ImageSpec>,
+    #[serde(default)]
+    pub networks: Vec<NetworkSpec>,
+    #[serde(default)]
+    pub routers: Vec<RouterSpec>,
+    #[serde(default)]
+    pub servers: Vec<ServerSpec>,
+    #[serde(default)]
+    pub volumes: Vec<VolumeSpec>,
 }
 
 fn default_region() -> String {
@@ -135,6 +154,196 @@ pub struct ServiceSpec {
     pub path: String,
     #[serde(default)]
     pub description: String,
+}
+
+/// A compute host: hypervisor, nova-compute service and Placement resource provider in one. Defaults
+/// are Nova's (`initial_*_allocation_ratio`, `reserved_host_memory_mb = 512`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostSpec {
+    pub name: String,
+    pub ip: String,
+    #[serde(default = "default_az")]
+    pub az: String,
+    pub vcpus: u64,
+    pub memory_mb: u64,
+    pub disk_gb: u64,
+    #[serde(default = "default_cpu_ratio")]
+    pub cpu_allocation_ratio: f64,
+    #[serde(default = "one")]
+    pub ram_allocation_ratio: f64,
+    #[serde(default = "one")]
+    pub disk_allocation_ratio: f64,
+    #[serde(default = "default_reserved_memory")]
+    pub reserved_host_memory_mb: u64,
+    #[serde(default)]
+    pub reserved_host_disk_mb: u64,
+    #[serde(default)]
+    pub reserved_host_cpus: u64,
+    #[serde(default)]
+    pub resume_guests_state_on_host_boot: bool,
+}
+
+fn default_az() -> String {
+    "nova".into()
+}
+fn default_cpu_ratio() -> f64 {
+    4.0
+}
+fn one() -> f64 {
+    1.0
+}
+fn default_reserved_memory() -> u64 {
+    512
+}
+fn yes() -> bool {
+    true
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlavorSpec {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    pub vcpus: u64,
+    /// MB.
+    pub ram: u64,
+    /// GB.
+    pub disk: u64,
+    #[serde(default)]
+    pub ephemeral: u64,
+    #[serde(default)]
+    pub swap: u64,
+    #[serde(default = "yes")]
+    pub public: bool,
+    /// For a private flavor: the project given access to it.
+    #[serde(default)]
+    pub project: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSpec {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    /// Owner project name.
+    pub project: String,
+    #[serde(default = "default_visibility")]
+    pub visibility: String,
+    #[serde(default = "default_disk_format")]
+    pub disk_format: String,
+    #[serde(default)]
+    pub size: u64,
+    #[serde(default)]
+    pub min_disk: u64,
+    #[serde(default)]
+    pub min_ram: u64,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+fn default_visibility() -> String {
+    "public".into()
+}
+fn default_disk_format() -> String {
+    "qcow2".into()
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSpec {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    pub project: String,
+    #[serde(default)]
+    pub external: bool,
+    #[serde(default)]
+    pub shared: bool,
+    #[serde(default)]
+    pub subnets: Vec<SubnetSpec>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubnetSpec {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    pub cidr: String,
+    /// Defaults to the first address of the CIDR.
+    #[serde(default)]
+    pub gateway_ip: Option<String>,
+    /// Defaults to the whole CIDR less the network, gateway and broadcast addresses.
+    #[serde(default)]
+    pub allocation_pools: Vec<AllocationPool>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationPool {
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouterSpec {
+    pub name: String,
+    pub project: String,
+    #[serde(default)]
+    pub external_network: Option<String>,
+    /// Subnet names the router has interfaces on.
+    #[serde(default)]
+    pub subnets: Vec<String>,
+}
+
+/// A server present at start-up: ACTIVE (or SHUTOFF) on its host, with its allocation and ports.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSpec {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    pub project: String,
+    pub user: String,
+    pub flavor: String,
+    pub image: String,
+    /// Network names; one port on each.
+    #[serde(default)]
+    pub networks: Vec<String>,
+    /// Where it runs; chosen by the scheduler when absent.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// ACTIVE or SHUTOFF.
+    #[serde(default = "default_server_status")]
+    pub status: String,
+    #[serde(default)]
+    pub floating_ip: bool,
+    #[serde(default)]
+    pub key_name: Option<String>,
+    #[serde(default)]
+    pub metadata: std::collections::BTreeMap<String, String>,
+}
+
+fn default_server_status() -> String {
+    "ACTIVE".into()
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeSpec {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    pub project: String,
+    /// GB.
+    pub size: u64,
+    /// A server name: the volume is in-use and attached to it.
+    #[serde(default)]
+    pub attached_to: Option<String>,
 }
 
 impl Fixture {

@@ -4,14 +4,19 @@
 pub mod auth;
 pub mod cli;
 pub mod cloud;
+pub mod compute;
 pub mod control;
 pub mod faults;
 pub mod fixture;
 pub mod http;
 pub mod identity;
+pub mod image;
+pub mod network;
+pub mod placement;
 pub mod policy;
 pub mod services;
 pub mod sim;
+pub mod volume;
 pub mod world;
 
 pub use cloud::{start, Cloud, CloudConfig, RunningCloud};

@@ -22,6 +22,11 @@ pub struct World {
     pub scheduler: Scheduler,
     pub faults: Faults,
     pub identity: Identity,
+    pub image: crate::image::Images,
+    pub network: crate::network::Network,
+    pub placement: crate::placement::Placement,
+    pub compute: crate::compute::Compute,
+    pub volume: crate::volume::Volumes,
     pub journal: Journal,
 }
 
@@ -29,7 +34,9 @@ impl World {
     pub fn from_fixture(fixture: &Fixture, seed: u64, mode: ClockMode, start: SimTime) -> anyhow::Result<World> {
         let mut ids = Ids::new(seed);
         let identity = Identity::from_fixture(fixture, &mut ids)?;
-        Ok(World {
+        let image = crate::image::Images::from_fixture(fixture, &identity, &mut ids, start)?;
+        let network = crate::network::Network::from_fixture(fixture, &identity, &mut ids, start)?;
+        let mut world = World {
             format: SNAPSHOT_FORMAT,
             seed,
             clock: Clock::new(mode, start),
@@ -37,8 +44,18 @@ impl World {
             scheduler: Scheduler::default(),
             faults: Faults::default(),
             identity,
+            image,
+            network,
+            placement: crate::placement::Placement::default(),
+            compute: crate::compute::Compute::default(),
+            volume: crate::volume::Volumes::default(),
             journal: Journal::default(),
-        })
+        };
+        world.boot_compute(fixture)?;
+        let compute = &world.compute;
+        world.volume =
+            crate::volume::Volumes::from_fixture(fixture, &world.identity, &mut world.ids, start, &|name| compute.server_id_named(name))?;
+        Ok(world)
     }
 
     /// A world from a snapshot, checked before it replaces anything.
@@ -50,6 +67,11 @@ impl World {
             None => return Err("not a fakecloud snapshot: no format field".into()),
         }
         serde_json::from_value(probe).map_err(|e| format!("snapshot does not match format {SNAPSHOT_FORMAT}: {e}"))
+    }
+
+    /// Hosts, their providers and services, flavors, and the fixture's servers (placed, with ports).
+    fn boot_compute(&mut self, _fixture: &Fixture) -> anyhow::Result<()> {
+        Ok(())
     }
 
     pub fn now(&self) -> SimTime {

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod microversion;
 pub mod pipeline;
 pub mod service;
 
@@ -25,13 +26,17 @@ pub fn service(state: AppState) -> axum::routing::IntoMakeService<NormalizePath<
 
 /// The whole application: every service, the control API and the shared pipeline.
 pub fn router(state: AppState) -> Router {
-    let mut app = Router::new()
+    Router::new()
         .nest(Service::Identity.prefix(), crate::identity::api::router())
-        .nest(Service::Control.prefix(), crate::control::api::router());
-    for service in service::OPENSTACK_SERVICES.into_iter().filter(|s| *s != Service::Identity) {
-        app = app.nest(service.prefix(), crate::services::pending::router());
-    }
-    app.fallback(unknown_prefix)
+        .nest(Service::Compute.prefix(), crate::compute::api::router())
+        .nest(Service::Placement.prefix(), crate::placement::api::router())
+        .nest(Service::Network.prefix(), crate::network::api::router())
+        .nest(Service::Image.prefix(), crate::image::api::router())
+        .nest(Service::Volume.prefix(), crate::volume::api::router())
+        .nest(Service::LoadBalancer.prefix(), crate::services::pending::router())
+        .nest(Service::ContainerInfra.prefix(), crate::services::pending::router())
+        .nest(Service::Control.prefix(), crate::control::api::router())
+        .fallback(unknown_prefix)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), pipeline::pipeline))

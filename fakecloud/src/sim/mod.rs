@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod event;
+pub mod heartbeat;
 pub mod ids;
 pub mod journal;
 pub mod scheduler;

@@ -1,0 +1,7 @@
+//! Nova: hosts (hypervisors and nova-compute services), flavors, servers, keypairs, server groups,
+//! availability zones, services; scheduling through Placement; host events.
+
+pub mod api;
+pub mod model;
+
+pub use model::Compute;

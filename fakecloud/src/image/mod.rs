@@ -1,0 +1,6 @@
+//! Glance: the version document and images (list/show with filters).
+
+pub mod api;
+pub mod model;
+
+pub use model::{Image, Images};

@@ -1,0 +1,8 @@
+//! Neutron over HTTP (`/network/v2.0`). Being built: until then the pending service's 401/404.
+
+use crate::cloud::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    crate::services::pending::router()
+}

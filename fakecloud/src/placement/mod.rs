@@ -1,0 +1,6 @@
+//! Placement: resource providers, inventories, allocations and allocation candidates.
+
+pub mod api;
+pub mod model;
+
+pub use model::{Inventory, Placement};

@@ -1,0 +1,6 @@
+//! Cinder: the version document, os-services and volumes.
+
+pub mod api;
+pub mod model;
+
+pub use model::Volumes;
