@@ -51,6 +51,22 @@ var commands = map[string]command{
 		summary: "authenticate, validate the token and list the catalog's service types",
 		run:     runAuth,
 	},
+	"servers": {
+		summary: "list servers (compute 2.47) [--all-projects] [--limit N]",
+		run:     runServers,
+	},
+	"hypervisors": {
+		summary: "list hypervisors with their usage (compute 2.87)",
+		run:     runHypervisors,
+	},
+	"services": {
+		summary: "list compute services (compute 2.53)",
+		run:     runServices,
+	},
+	"providers": {
+		summary: "list placement resource providers and their usages (placement 1.14)",
+		run:     runProviders,
+	},
 }
 
 // errUsage marks errors caused by a bad command line rather than by the cloud,

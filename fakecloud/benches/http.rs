@@ -47,6 +47,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const ISSUE_TARGET: f64 = 5_000.0;
 const VALIDATE_TARGET: f64 = 20_000.0;
 const COLD_START_TARGET_MS: f64 = 50.0;
+const SERVERS_DETAIL_TARGET: f64 = 10_000.0;
+const RSS_TARGET_MB: f64 = 100.0;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 const TOKENS_PATH: &str = "/identity/v3/auth/tokens";
 
@@ -395,6 +397,100 @@ fn start_fakecloud(rt: &Runtime) -> fakecloud::RunningCloud {
     rt.block_on(fakecloud::start(fakecloud::CloudConfig::default(), "127.0.0.1:0".parse().expect("addr"))).expect("start fakecloud")
 }
 
+/// The default cloud with `servers` extra servers in the demo project, spread over 50 large hosts
+/// (no ports: the bench measures Nova's listing, not Neutron's IP pools).
+fn crowded_fixture(servers: usize) -> fakecloud::Fixture {
+    let mut f = fakecloud::Fixture::default_cloud();
+    f.hosts = (0..50)
+        .map(|i| fakecloud::fixture::HostSpec {
+            name: format!("bench-{i:02}"),
+            ip: format!("10.200.{}.{}", i / 200, i % 200 + 10),
+            az: "nova".into(),
+            vcpus: 512,
+            memory_mb: 2_000_000,
+            disk_gb: 100_000,
+            cpu_allocation_ratio: 16.0,
+            ram_allocation_ratio: 1.0,
+            disk_allocation_ratio: 1.0,
+            reserved_host_memory_mb: 4096,
+            reserved_host_disk_mb: 0,
+            reserved_host_cpus: 0,
+            resume_guests_state_on_host_boot: false,
+        })
+        .collect();
+    for s in &mut f.servers {
+        s.host = Some("bench-00".into());
+    }
+    f.servers.extend((0..servers).map(|i| fakecloud::fixture::ServerSpec {
+        id: None,
+        name: format!("load-{i:05}"),
+        project: "demo".into(),
+        user: "demo".into(),
+        flavor: "m1.tiny".into(),
+        image: "cirros-0.6.2-x86_64-disk".into(),
+        networks: vec![],
+        host: Some(format!("bench-{:02}", i % 50)),
+        status: "ACTIVE".into(),
+        floating_ip: false,
+        key_name: None,
+        metadata: Default::default(),
+    }));
+    f
+}
+
+/// `GET /compute/v2.1/servers/detail?limit=100` (all projects, 2.96) on a cloud of `total` servers.
+fn servers_detail_load(client: &Runtime, server_threads: usize, total: usize, args: &Args) -> Load {
+    let rt = runtime("server", server_threads);
+    let config = fakecloud::CloudConfig { fixture: crowded_fixture(total), ..fakecloud::CloudConfig::default() };
+    let cloud = rt.block_on(fakecloud::start(config, "127.0.0.1:0".parse().expect("addr"))).expect("start fakecloud");
+    let addr = cloud.addr;
+    let load = client.block_on(async {
+        let admin = setup_token(addr, "admin", "admin-secret", "admin").await;
+        let req = get_request(
+            addr,
+            "/compute/v2.1/servers/detail?all_tenants=True&limit=100",
+            &[("X-Auth-Token", &admin), ("OpenStack-API-Version", "compute 2.96")],
+        );
+        run_load(addr, req, 200, args).await
+    });
+    drop(cloud);
+    rt.shutdown_timeout(Duration::from_secs(1));
+    load
+}
+
+/// Resident memory (VmRSS, MB) of the real binary serving a fixture with `servers` extra servers,
+/// measured once it prints its ready line.
+fn resident_mb(exe: &std::path::Path, servers: usize) -> Result<f64, String> {
+    let dir = std::env::temp_dir().join(format!("fakecloud-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let path = dir.join(format!("crowded-{servers}.yaml"));
+    let yaml = serde_yaml_ng::to_string(&crowded_fixture(servers)).map_err(|e| e.to_string())?;
+    std::fs::write(&path, yaml).map_err(|e| e.to_string())?;
+    let mut child = std::process::Command::new(exe)
+        .args(["serve", "--listen", "127.0.0.1:0", "--fixture"])
+        .arg(&path)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().expect("stdout")), &mut line).map_err(|e| e.to_string())?;
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).map_err(|e| e.to_string());
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    if !line.starts_with("fakecloud ready") {
+        return Err(format!("no ready line: {line:?}"));
+    }
+    let kb: f64 = status?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .ok_or("no VmRSS in /proc status")?;
+    Ok(kb / 1024.0)
+}
+
 #[derive(Clone, Copy)]
 enum Kind {
     Issue,
@@ -589,6 +685,15 @@ fn main() {
         }
     }
 
+    for (name, total, target) in [
+        ("servers detail ?limit=100, 1,000 servers", 1_000, None),
+        ("servers detail ?limit=100, 10,000 servers", 10_000, Some(SERVERS_DETAIL_TARGET)),
+    ] {
+        if args.wants("servers") {
+            rows.push((name, servers_detail_load(&client, server_threads, total, &args), target));
+        }
+    }
+
     if !rows.is_empty() {
         let ceiling = rows.iter().find(|(n, _, _)| n.starts_with("ceiling")).map(|(_, l, _)| l.rate());
         println!("| scenario | requests | req/s | vs ceiling | p50 ms | p99 ms | errors | body bytes | target | result |");
@@ -602,6 +707,22 @@ fn main() {
                 println!("note: {name}: {} errors, first: {e}", load.errors);
             }
         }
+    }
+
+    if args.wants("memory") {
+        let exe = locate_binary(&args);
+        println!("| resident memory (VmRSS after the ready line) | extra servers | MB | target | result |");
+        println!("|---|---:|---:|---|---|");
+        for servers in [0, 10_000] {
+            match resident_mb(&exe, servers) {
+                Ok(mb) => {
+                    let (target, result) = if servers == 10_000 { ("<= 100 MB", verdict(mb <= RSS_TARGET_MB)) } else { ("-", "-") };
+                    println!("| fakecloud serve | {servers} | {mb:.1} | {target} | {result} |");
+                }
+                Err(e) => println!("| fakecloud serve | {servers} | FAILED: {e} | | |"),
+            }
+        }
+        println!();
     }
 
     if args.wants("cold") {

@@ -69,11 +69,6 @@ impl World {
         serde_json::from_value(probe).map_err(|e| format!("snapshot does not match format {SNAPSHOT_FORMAT}: {e}"))
     }
 
-    /// Hosts, their providers and services, flavors, and the fixture's servers (placed, with ports).
-    fn boot_compute(&mut self, _fixture: &Fixture) -> anyhow::Result<()> {
-        Ok(())
-    }
-
     pub fn now(&self) -> SimTime {
         self.clock.now()
     }
@@ -94,8 +89,23 @@ impl World {
     fn apply(&mut self, event: Event, at: SimTime) {
         match event {
             Event::FaultExpires { fault_id } => {
-                if self.faults.remove(&fault_id).is_some() {
+                if let Some(f) = self.faults.remove(&fault_id) {
+                    self.fault_effect(&f.action, false, at);
                     self.journal.record(at, Record::Fault { action: "expired".into(), fault_id, detail: String::new() });
+                }
+            }
+            e @ (Event::ServerSchedule { .. }
+            | Event::ServerSpawned { .. }
+            | Event::ServerPowerOff { .. }
+            | Event::ServerPowerOn { .. }
+            | Event::ServerRebooted { .. }
+            | Event::HostBooted { .. }) => self.apply_compute_event(&e, at),
+            Event::VolumeCreated { volume_id } => self.volume.finish_create(&volume_id, at, &mut self.journal),
+            Event::VolumeDeleted { volume_id } => self.volume.finish_delete(&volume_id, at, &mut self.journal),
+            Event::FloatingIpActive { floating_ip_id, port_id } => {
+                if self.network.activate_floating_ip(&floating_ip_id, &port_id, at) {
+                    let (resource, from, to) = ("floatingip".into(), Some("DOWN".into()), "ACTIVE".into());
+                    self.journal.record(at, Record::Transition { resource, id: floating_ip_id, from, to });
                 }
             }
         }
@@ -118,6 +128,7 @@ impl World {
 
     pub fn add_fault(&mut self, req: FaultRequest) -> Result<Fault, String> {
         req.action.validate()?;
+        self.check_fault_target(&req.action)?;
         if req.count == Some(0) {
             return Err("count must be at least 1".into());
         }
@@ -135,6 +146,7 @@ impl World {
             self.scheduler.schedule(at, Event::FaultExpires { fault_id: fault.id.clone() });
         }
         self.faults.add(fault.clone());
+        self.fault_effect(&fault.action, true, now);
         self.record(Record::Fault {
             action: "added".into(),
             fault_id: fault.id.clone(),
@@ -146,6 +158,8 @@ impl World {
     pub fn remove_fault(&mut self, id: &str) -> Option<Fault> {
         let f = self.faults.remove(id)?;
         self.scheduler.cancel(|e| matches!(e, Event::FaultExpires { fault_id } if fault_id == id));
+        let now = self.now();
+        self.fault_effect(&f.action, false, now);
         self.record(Record::Fault { action: "removed".into(), fault_id: id.into(), detail: String::new() });
         Some(f)
     }

@@ -2,6 +2,9 @@
 //! availability zones, services; scheduling through Placement; host events.
 
 pub mod api;
+pub mod hosts;
+pub mod lifecycle;
 pub mod model;
+pub mod views;
 
 pub use model::Compute;

@@ -1,12 +1,244 @@
-//! Nova's state. (Being built.)
+//! Nova's state: compute hosts (each a hypervisor and a nova-compute service), the control-plane
+//! services, flavors, servers, keypairs and server groups. Plain data and lookups; the lifecycle that
+//! spans services (scheduling through Placement, ports in Neutron) is in `lifecycle.rs`.
 
+use crate::sim::heartbeat::Heartbeat;
+use crate::sim::SimTime;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Nova's default availability zone for compute services, and the zone of control-plane services.
+pub const DEFAULT_AZ: &str = "nova";
+pub const INTERNAL_AZ: &str = "internal";
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Host {
+    pub name: String,
+    pub ip: String,
+    pub az: String,
+    pub vcpus: u64,
+    pub memory_mb: u64,
+    pub disk_gb: u64,
+    pub cpu_allocation_ratio: f64,
+    pub ram_allocation_ratio: f64,
+    pub disk_allocation_ratio: f64,
+    pub reserved_host_memory_mb: u64,
+    pub reserved_host_disk_mb: u64,
+    pub reserved_host_cpus: u64,
+    pub resume_guests_state_on_host_boot: bool,
+    /// The compute node: integer id (before 2.53) and uuid (2.53+, also the resource provider uuid).
+    pub hypervisor_id: u64,
+    pub uuid: String,
+    /// Powered and running; false while down or rebooting.
+    pub powered: bool,
+    /// Memory/CPU pressure: the host runs but its guests starve (amphora heartbeats stop).
+    pub pressure: bool,
+    pub booted_at: SimTime,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ComputeService {
+    pub id: u64,
+    pub uuid: String,
+    pub binary: String,
+    pub host: String,
+    pub zone: String,
+    pub disabled: bool,
+    pub disabled_reason: Option<String>,
+    pub forced_down: bool,
+    pub heartbeat: Heartbeat,
+    pub created_at: SimTime,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Flavor {
+    pub id: String,
+    pub name: String,
+    pub vcpus: u64,
+    pub ram: u64,
+    pub disk: u64,
+    pub ephemeral: u64,
+    pub swap: u64,
+    pub is_public: bool,
+    /// Projects with access to a private flavor.
+    pub projects: Vec<String>,
+    pub description: Option<String>,
+    pub extra_specs: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VmState {
+    Building,
+    Active,
+    Stopped,
+    Error,
+}
+
+impl VmState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VmState::Building => "building",
+            VmState::Active => "active",
+            VmState::Stopped => "stopped",
+            VmState::Error => "error",
+        }
+    }
+}
+
+/// Nova's power states (nova/compute/power_state.py).
+pub const POWER_NOSTATE: u8 = 0;
+pub const POWER_RUNNING: u8 = 1;
+pub const POWER_SHUTDOWN: u8 = 4;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fault {
+    pub code: u16,
+    pub message: String,
+    pub details: String,
+    pub created: SimTime,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Server {
+    pub id: String,
+    /// Creation order; lists are newest first, as Nova's default sort (created_at desc).
+    pub seq: u64,
+    pub name: String,
+    pub project_id: String,
+    pub user_id: String,
+    pub flavor_id: String,
+    pub image_id: String,
+    pub host: Option<String>,
+    pub vm_state: VmState,
+    pub task_state: Option<String>,
+    pub power_state: u8,
+    pub fault: Option<Fault>,
+    pub created_at: SimTime,
+    pub updated_at: SimTime,
+    pub launched_at: Option<SimTime>,
+    pub key_name: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+    /// The zone the user asked for (`pinned_availability_zone`), if any.
+    pub requested_az: Option<String>,
+    pub network_ids: Vec<String>,
+    pub security_groups: Vec<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub locked: bool,
+    pub server_group: Option<String>,
+}
+
+impl Server {
+    /// The API status from vm_state and task_state (nova/api/openstack/common.py's state map).
+    pub fn status(&self) -> &'static str {
+        match (self.vm_state, self.task_state.as_deref()) {
+            (VmState::Building, _) => "BUILD",
+            (VmState::Active, Some("rebooting")) => "REBOOT",
+            (VmState::Active, Some("rebooting_hard")) => "HARD_REBOOT",
+            (VmState::Active, _) => "ACTIVE",
+            (VmState::Stopped, _) => "SHUTOFF",
+            (VmState::Error, _) => "ERROR",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Keypair {
+    pub name: String,
+    pub user_id: String,
+    pub public_key: String,
+    pub fingerprint: String,
+    pub key_type: String,
+    pub created_at: SimTime,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ServerGroup {
+    pub id: String,
+    pub name: String,
+    pub policy: String,
+    pub members: Vec<String>,
+    pub project_id: String,
+    pub user_id: String,
+}
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Compute {}
+pub struct Compute {
+    pub hosts: Vec<Host>,
+    pub services: Vec<ComputeService>,
+    pub flavors: Vec<Flavor>,
+    /// Servers by id, and their creation order (seq -> id) for newest-first listing with markers
+    /// in O(log n + limit).
+    pub servers: BTreeMap<String, Server>,
+    pub order: BTreeMap<u64, String>,
+    pub next_seq: u64,
+    pub keypairs: Vec<Keypair>,
+    pub server_groups: Vec<ServerGroup>,
+}
 
 impl Compute {
-    pub fn server_id_named(&self, _name: &str) -> Option<String> {
-        None
+    pub fn host(&self, name: &str) -> Option<&Host> {
+        self.hosts.iter().find(|h| h.name == name)
+    }
+
+    pub fn host_mut(&mut self, name: &str) -> Option<&mut Host> {
+        self.hosts.iter_mut().find(|h| h.name == name)
+    }
+
+    /// The nova-compute service of a host.
+    pub fn compute_service(&self, host: &str) -> Option<&ComputeService> {
+        self.services.iter().find(|s| s.host == host && s.binary == "nova-compute")
+    }
+
+    pub fn service_mut(&mut self, binary: &str, host: &str) -> Option<&mut ComputeService> {
+        self.services.iter_mut().find(|s| s.host == host && s.binary == binary)
+    }
+
+    pub fn flavor(&self, id: &str) -> Option<&Flavor> {
+        self.flavors.iter().find(|f| f.id == id)
+    }
+
+    /// A flavor the project may use, by id or name (Nova resolves names client-side; fixtures use names).
+    pub fn usable_flavor(&self, id_or_name: &str, project_id: &str, admin: bool) -> Option<&Flavor> {
+        let usable = |f: &&Flavor| admin || f.is_public || f.projects.iter().any(|p| p == project_id);
+        self.flavors.iter().filter(usable).find(|f| f.id == id_or_name).or_else(|| self.flavors.iter().filter(usable).find(|f| f.name == id_or_name))
+    }
+
+    pub fn server(&self, id: &str) -> Option<&Server> {
+        self.servers.get(id)
+    }
+
+    pub fn server_id_named(&self, name: &str) -> Option<String> {
+        self.servers.values().find(|s| s.name == name).map(|s| s.id.clone())
+    }
+
+    pub fn insert_server(&mut self, mut server: Server) {
+        server.seq = self.next_seq;
+        self.next_seq += 1;
+        self.order.insert(server.seq, server.id.clone());
+        self.servers.insert(server.id.clone(), server);
+    }
+
+    pub fn remove_server(&mut self, id: &str) -> Option<Server> {
+        let s = self.servers.remove(id)?;
+        self.order.remove(&s.seq);
+        for g in &mut self.server_groups {
+            g.members.retain(|m| m != id);
+        }
+        Some(s)
+    }
+
+    /// Servers newest first, starting after `marker` (exclusive) when given.
+    pub fn newest_first<'a>(&'a self, after: Option<u64>) -> impl Iterator<Item = &'a Server> + 'a {
+        let range = match after {
+            Some(seq) => self.order.range(..seq),
+            None => self.order.range(..),
+        };
+        range.rev().filter_map(move |(_, id)| self.servers.get(id))
+    }
+
+    pub fn servers_on<'a>(&'a self, host: &'a str) -> impl Iterator<Item = &'a Server> + 'a {
+        self.servers.values().filter(move |s| s.host.as_deref() == Some(host))
     }
 }

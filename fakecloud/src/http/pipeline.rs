@@ -45,12 +45,13 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
         } else {
             let project = token.as_deref().and_then(|t| Caller::from_token(&world, t)).and_then(|c| c.project_id);
             let facts = RequestFacts { service: service.name(), method: &method, path: &path, project_id: project.as_deref() };
-            world.fire_api_fault(&facts).map(|f| match f.action {
+            world.fire_api_fault(&facts).and_then(|f| match f.action {
                 FaultAction::ApiError { status, message } => {
                     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                     let message = message.unwrap_or_else(|| format!("Injected fault {}", f.id));
-                    ApiError::new(service, status, message).into_response()
+                    Some(ApiError::new(service, status, message).into_response())
                 }
+                _ => None,
             })
         }
     };

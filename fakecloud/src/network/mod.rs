@@ -1,6 +1,17 @@
 //! Neutron: networks, subnets, ports, floating IPs, routers, security groups, agents, extensions.
 
+pub mod agents;
 pub mod api;
+pub mod attrs;
+pub mod error;
+pub mod ipam;
+pub mod l3;
 pub mod model;
+pub mod networks;
+pub mod ports;
+pub mod query;
+pub mod quotas;
+pub mod security;
+pub mod views;
 
 pub use model::Network;

@@ -1,6 +1,14 @@
 //! Placement: resource providers, inventories, allocations and allocation candidates.
 
 pub mod api;
+pub mod consumers;
+mod fault;
 pub mod model;
+mod names;
+mod providers;
+pub mod query;
+mod schema;
+pub mod standard;
+mod views;
 
 pub use model::{Inventory, Placement};

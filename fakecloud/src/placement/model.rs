@@ -1,12 +1,50 @@
-//! Placement's arithmetic, exactly as upstream: capacity = (total - reserved) * allocation_ratio, and
-//! an allocation fits when used + amount <= capacity and min_unit, max_unit and step_size allow it.
+//! Placement's state and arithmetic, exactly as upstream: capacity = (total - reserved) *
+//! allocation_ratio, and an allocation fits when used + amount <= capacity and min_unit, max_unit and
+//! step_size allow it. The rules the HTTP API applies on top (generations, in-use checks, consumers,
+//! filters) live next door: `providers.rs`, `consumers.rs`, `names.rs` and `query.rs`.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const VCPU: &str = "VCPU";
 pub const MEMORY_MB: &str = "MEMORY_MB";
 pub const DISK_GB: &str = "DISK_GB";
+
+/// Placement's MAX_INT (the database's integer limit): the ceiling of every inventory field and the
+/// default max_unit of an inventory created through the API.
+pub const MAX_INT: u64 = 2_147_483_647;
+
+/// The error codes Placement puts in `errors[].code` (placement/errors.py), shown from 1.23.
+pub mod codes {
+    pub const DEFAULT: &str = "placement.undefined_code";
+    pub const INVENTORY_INUSE: &str = "placement.inventory.inuse";
+    pub const CONCURRENT_UPDATE: &str = "placement.concurrent_update";
+    pub const DUPLICATE_NAME: &str = "placement.duplicate_name";
+    pub const PROVIDER_IN_USE: &str = "placement.resource_provider.inuse";
+    pub const PROVIDER_CANNOT_DELETE_PARENT: &str = "placement.resource_provider.cannot_delete_parent";
+    pub const RESOURCE_PROVIDER_NOT_FOUND: &str = "placement.resource_provider.not_found";
+    pub const QUERYPARAM_BAD_VALUE: &str = "placement.query.bad_value";
+}
+
+/// Why Placement refused a change. A refused change leaves the state exactly as it was.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refusal {
+    BadRequest(String),
+    NotFound(String),
+    Conflict { message: String, code: &'static str },
+}
+
+impl Refusal {
+    pub fn conflict(message: impl Into<String>, code: &'static str) -> Self {
+        Refusal::Conflict { message: message.into(), code }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            Refusal::BadRequest(m) | Refusal::NotFound(m) | Refusal::Conflict { message: m, .. } => m,
+        }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Inventory {
@@ -34,7 +72,7 @@ impl Inventory {
         amount >= self.min_unit
             && amount <= self.max_unit
             && self.step_size > 0
-            && amount % self.step_size == 0
+            && amount.is_multiple_of(self.step_size)
             && used.saturating_add(amount) <= self.capacity()
     }
 }
@@ -65,6 +103,18 @@ pub struct Placement {
     pub providers: BTreeMap<String, ResourceProvider>,
     /// By consumer uuid.
     pub allocations: BTreeMap<String, Allocation>,
+    /// Custom resource classes (`CUSTOM_*`) created through the API.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub custom_resource_classes: BTreeSet<String>,
+    /// Custom traits (`CUSTOM_*`) created through the API.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub custom_traits: BTreeSet<String>,
+    /// The aggregates (uuids) each provider is a member of, by provider uuid.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub aggregates: BTreeMap<String, Vec<String>>,
+    /// The consumer type a consumer was given (microversion 1.38+), by consumer uuid.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub consumer_types: BTreeMap<String, String>,
 }
 
 #[derive(Debug, PartialEq)]

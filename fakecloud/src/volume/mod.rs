@@ -2,5 +2,6 @@
 
 pub mod api;
 pub mod model;
+pub mod views;
 
 pub use model::Volumes;

@@ -5,6 +5,7 @@
 mod steps;
 mod world;
 
+use cucumber::writer::Stats as _;
 use cucumber::{writer, World as _, WriterExt as _};
 use world::CloudWorld;
 
@@ -14,20 +15,41 @@ const PARALLEL_SCENARIOS: usize = 4;
 #[tokio::main]
 async fn main() {
     let features = harness::repo_root().join("features");
+
+    // 1. Every scenario, with the correct reference tools: all must pass.
+    world::use_naive_tools(false);
     let cucumber = CloudWorld::cucumber().max_concurrent_scenarios(PARALLEL_SCENARIOS).fail_on_skipped();
-    match std::env::var_os("FAKECLOUD_JUNIT") {
+    let correct_failed = match std::env::var_os("FAKECLOUD_JUNIT") {
         Some(path) => {
             let file = std::fs::File::create(&path).expect("cannot create the JUnit report file");
-            cucumber
+            let writer = cucumber
                 .with_writer(
                     writer::Basic::raw(std::io::stdout(), writer::Coloring::Never, 0)
                         .summarized()
                         .tee::<CloudWorld, _>(writer::JUnit::for_tee(file, 0))
                         .normalized(),
                 )
-                .run_and_exit(features)
-                .await
+                .run(&features)
+                .await;
+            writer.execution_has_failed()
         }
-        None => cucumber.run_and_exit(features).await,
+        None => cucumber.run(&features).await.execution_has_failed(),
+    };
+
+    // 2. The scenarios tagged @catches-naive again, with the naive reference tools: every one must
+    //    fail, or the feature does not tell a naive tool from a correct one.
+    world::use_naive_tools(true);
+    println!("\n=== Naive reference tools: each @catches-naive scenario below is expected to FAIL ===");
+    // Command-line filters (`--tags`, `--name`) would replace this run's own filter, so it ignores them.
+    let naive = CloudWorld::cucumber()
+        .max_concurrent_scenarios(PARALLEL_SCENARIOS)
+        .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
+        .filter_run(&features, |_, _, scenario| scenario.tags.iter().any(|t| t == "catches-naive"))
+        .await;
+    let stats = naive.scenarios_stats();
+    println!("naive tools: {} caught, {} not caught (must be 0)", stats.failed, stats.passed);
+
+    if correct_failed || stats.passed > 0 {
+        std::process::exit(1);
     }
 }

@@ -24,6 +24,21 @@ async fn fixture_cloud(w: &mut CloudWorld, path: String) {
     w.start_cloud(fixture).await;
 }
 
+/// Installs a fault from the JSON in the step's doc string (see docs/control-api.md for the kinds).
+#[when("the fault is injected:")]
+async fn inject_fault(w: &mut CloudWorld, step: &Step) {
+    let json = step.docstring.as_ref().expect("a doc string holding the fault's JSON");
+    let value: serde_json::Value = serde_json::from_str(json).expect("the fault is JSON");
+    let req = fakecloud::faults::FaultRequest::from_json(value).expect("a valid fault");
+    w.cloud().cloud.world().add_fault(req).expect("the fault applies");
+}
+
+#[when(expr = "host {string} reboots")]
+async fn host_reboots(w: &mut CloudWorld, host: String) {
+    let req = fakecloud::faults::FaultRequest::from_json(serde_json::json!({"kind": "host-reboot", "host": host})).expect("a valid fault");
+    w.cloud().cloud.world().add_fault(req).expect("the host exists");
+}
+
 #[when(expr = "the clock advances by {string}")]
 async fn advance(w: &mut CloudWorld, by: String) {
     let d = fakecloud::sim::time::parse_duration(&by).expect("a duration such as 90s or 1h");
@@ -56,6 +71,21 @@ async fn user_runs_with_password(w: &mut CloudWorld, user: String, password: Str
     let mut env = w.password_env(&user);
     env.insert("OS_PASSWORD".into(), password);
     run_tool(w, &command, env).await;
+}
+
+/// Runs the reference tool for a role (`fixtures/tools/<role>/correct`, or `naive` in the run that
+/// checks the features catch naive tools) as the user.
+#[when(expr = "{string} runs the {string} tool")]
+async fn user_runs_tool(w: &mut CloudWorld, user: String, role: String) {
+    user_runs_tool_with(w, user, role, String::new()).await;
+}
+
+#[when(expr = "{string} runs the {string} tool with {string}")]
+async fn user_runs_tool_with(w: &mut CloudWorld, user: String, role: String, args: String) {
+    let tool = harness::repo_root().join("fixtures/tools").join(&role).join(crate::world::tool_variant());
+    assert!(tool.exists(), "no reference tool at {}", tool.display());
+    let env = w.password_env(&user);
+    run_tool(w, &format!("{} {args}", shell_words::quote(&tool.display().to_string())), env).await;
 }
 
 /// Remembers the token id the last command printed: `-f json` output's `id`, or the bare value.

@@ -4,6 +4,23 @@ use fakecloud::sim::ClockMode;
 use fakecloud::{CloudConfig, Fixture, RunningCloud};
 use harness::tool::Output;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Which reference tool answers for a role: the correct one (the normal run) or the naive one (the
+/// run that proves each @catches-naive scenario catches it).
+static NAIVE_TOOLS: AtomicBool = AtomicBool::new(false);
+
+pub fn use_naive_tools(naive: bool) {
+    NAIVE_TOOLS.store(naive, Ordering::SeqCst);
+}
+
+pub fn tool_variant() -> &'static str {
+    if NAIVE_TOOLS.load(Ordering::SeqCst) {
+        "naive"
+    } else {
+        "correct"
+    }
+}
 
 #[derive(cucumber::World)]
 #[world(init = Self::new)]

@@ -1,0 +1,139 @@
+//! Admin views of the compute plane: `os-hypervisors`, `os-services`, `os-availability-zone`.
+
+use super::{bad, microversion, not_found, reply, ApiResult, SVC};
+use crate::auth::Caller;
+use crate::cloud::AppState;
+use crate::compute::views;
+use crate::http::extract::{JsonBody, Params};
+use crate::policy::{enforce, Target};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub async fn list_hypervisors(State(s): State<AppState>, caller: Caller, params: Params, headers: HeaderMap) -> ApiResult {
+    hypervisors(s, caller, params, headers, false).await
+}
+
+pub async fn list_hypervisors_detail(State(s): State<AppState>, caller: Caller, params: Params, headers: HeaderMap) -> ApiResult {
+    hypervisors(s, caller, params, headers, true).await
+}
+
+async fn hypervisors(s: AppState, caller: Caller, params: Params, headers: HeaderMap, detail: bool) -> ApiResult {
+    let v = microversion(&headers)?;
+    let rule = if detail { "os_compute_api:os-hypervisors:list-detail" } else { "os_compute_api:os-hypervisors:list" };
+    enforce(SVC, &caller, rule, Target::default())?;
+    let w = s.world();
+    let with_servers = params.get("with_servers").is_some_and(|x| x.eq_ignore_ascii_case("true") || x == "1");
+    let pattern = params.get("hypervisor_hostname_pattern");
+    let items: Vec<Value> = w
+        .compute
+        .hosts
+        .iter()
+        .filter(|h| pattern.is_none_or(|p| h.name.contains(p)))
+        .map(|h| if detail { views::hypervisor(&w, h, v, with_servers) } else { views::hypervisor_brief(&w, h, v) })
+        .collect();
+    if pattern.is_some() && items.is_empty() {
+        return Err(not_found(format!("No hypervisor matching '{}' could be found.", pattern.unwrap_or_default())));
+    }
+    Ok(reply(v, StatusCode::OK, json!({"hypervisors": items})))
+}
+
+pub async fn show_hypervisor(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, params: Params, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    enforce(SVC, &caller, "os_compute_api:os-hypervisors:show", Target::default())?;
+    let w = s.world();
+    // Integer ids before 2.53, uuids from 2.53.
+    let host = w
+        .compute
+        .hosts
+        .iter()
+        .find(|h| if v.at_least(2, 53) { h.uuid == id } else { h.hypervisor_id.to_string() == id })
+        .ok_or_else(|| not_found(format!("Hypervisor with ID {id} could not be found.")))?;
+    let with_servers = params.get("with_servers").is_some_and(|x| x.eq_ignore_ascii_case("true") || x == "1");
+    Ok(reply(v, StatusCode::OK, json!({"hypervisor": views::hypervisor(&w, host, v, with_servers)})))
+}
+
+pub async fn list_services(State(s): State<AppState>, caller: Caller, params: Params, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    enforce(SVC, &caller, "os_compute_api:os-services:list", Target::default())?;
+    let w = s.world();
+    let items: Vec<Value> = w
+        .compute
+        .services
+        .iter()
+        .filter(|x| params.get("host").is_none_or(|h| x.host == h) && params.get("binary").is_none_or(|b| x.binary == b))
+        .map(|x| views::service(&w, x, v))
+        .collect();
+    Ok(reply(v, StatusCode::OK, json!({"services": items})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServiceUpdate {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    disabled_reason: Option<String>,
+    #[serde(default)]
+    forced_down: Option<bool>,
+}
+
+/// `PUT /os-services/{uuid}` (2.53+): enable/disable with a reason, force down.
+pub async fn update_service(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> ApiResult {
+    let v = microversion(&headers)?;
+    enforce(SVC, &caller, "os_compute_api:os-services:update", Target::default())?;
+    if !v.at_least(2, 53) {
+        return Err(not_found("The resource could not be found."));
+    }
+    let req: ServiceUpdate = serde_json::from_value(body).map_err(|e| bad(format!("Invalid input for field/attribute service. {e}")))?;
+    let disabled = match req.status.as_deref() {
+        Some("enabled") => Some(false),
+        Some("disabled") => Some(true),
+        Some(other) => return Err(bad(format!("Invalid input for field/attribute status. Value: {other}. '{other}' is not one of ['enabled', 'disabled']"))),
+        None => None,
+    };
+    if req.disabled_reason.is_some() && disabled != Some(true) {
+        return Err(bad("Specifying 'disabled_reason' with status 'enabled' is invalid."));
+    }
+    if disabled.is_none() && req.forced_down.is_none() {
+        return Err(bad("At least one of 'status' or 'forced_down' must be specified in the request body."));
+    }
+    let mut w = s.world();
+    let svc = w.compute.services.iter_mut().find(|x| x.uuid == id).ok_or_else(|| not_found(format!("Service {id} not found.")))?;
+    if let Some(d) = disabled {
+        svc.disabled = d;
+        svc.disabled_reason = if d { req.disabled_reason } else { None };
+    }
+    if let Some(f) = req.forced_down {
+        svc.forced_down = f;
+    }
+    let view = views::service(&w, w.compute.services.iter().find(|x| x.uuid == id).expect("found"), v);
+    Ok(reply(v, StatusCode::OK, json!({"service": view})))
+}
+
+pub async fn availability_zones(State(s): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    enforce(SVC, &caller, "os_compute_api:os-availability-zone:list", Target::default())?;
+    let w = s.world();
+    let mut zones: Vec<&str> = w.compute.hosts.iter().map(|h| h.az.as_str()).collect();
+    zones.sort();
+    zones.dedup();
+    let info: Vec<Value> = zones.iter().map(|z| json!({"zoneName": z, "zoneState": {"available": true}, "hosts": null})).collect();
+    Ok(reply(v, StatusCode::OK, json!({"availabilityZoneInfo": info})))
+}
+
+pub async fn availability_zones_detail(State(s): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    enforce(SVC, &caller, "os_compute_api:os-availability-zone:detail", Target::default())?;
+    let w = s.world();
+    let now = w.now();
+    let mut zones: std::collections::BTreeMap<&str, serde_json::Map<String, Value>> = Default::default();
+    for svc in &w.compute.services {
+        let up = svc.heartbeat.is_up(now, crate::sim::heartbeat::NOVA);
+        let entry = json!({"available": !svc.disabled, "active": up, "updated_at": views::ts_micro(svc.heartbeat.last_report(now, crate::sim::heartbeat::NOVA))});
+        zones.entry(svc.zone.as_str()).or_default().entry(svc.host.clone()).or_insert_with(|| json!({})).as_object_mut().expect("object").insert(svc.binary.clone(), entry);
+    }
+    let info: Vec<Value> = zones.into_iter().map(|(z, hosts)| json!({"zoneName": z, "zoneState": {"available": true}, "hosts": hosts})).collect();
+    Ok(reply(v, StatusCode::OK, json!({"availabilityZoneInfo": info})))
+}

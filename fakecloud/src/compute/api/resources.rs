@@ -1,0 +1,209 @@
+//! Flavors, keypairs and server groups.
+
+use super::{bad, empty, microversion, not_found, reply, ApiResult, SVC};
+use crate::auth::Caller;
+use crate::cloud::AppState;
+use crate::compute::model::{Flavor, Keypair, ServerGroup};
+use crate::compute::views;
+use crate::http::extract::{BaseUrl, JsonBody, Params};
+use crate::policy::{enforce, Target};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::Digest;
+
+/// Flavors a caller may list: public ones, private ones its project has access to; an admin asking
+/// `is_public=None` (or `all`) sees every flavor, as `openstack flavor list --all` does.
+fn listed<'a>(flavors: &'a [Flavor], caller: &'a Caller, params: &'a Params) -> impl Iterator<Item = &'a Flavor> + 'a {
+    let is_public = params.get("is_public").map(str::to_ascii_lowercase);
+    flavors.iter().filter(move |f| {
+        let access = f.is_public || caller.is_admin() || caller.project_id.as_ref().is_some_and(|p| f.projects.contains(p));
+        let wanted = match is_public.as_deref() {
+            Some("none") | Some("all") if caller.is_admin() => true,
+            Some("false") | Some("0") => !f.is_public && access,
+            _ => f.is_public || (!caller.is_admin() && access),
+        };
+        wanted && params.get("minRam").and_then(|m| m.parse::<u64>().ok()).is_none_or(|m| f.ram >= m) && params.get("minDisk").and_then(|m| m.parse::<u64>().ok()).is_none_or(|m| f.disk >= m)
+    })
+}
+
+pub async fn list_flavors(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    enforce(SVC, &caller, "os_compute_api:flavors:index", Target::default())?;
+    let w = s.world();
+    let items: Vec<Value> = listed(&w.compute.flavors, &caller, &params).map(|f| views::flavor_brief(f, v, &base)).collect();
+    Ok(reply(v, StatusCode::OK, json!({"flavors": items})))
+}
+
+pub async fn list_flavors_detail(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    enforce(SVC, &caller, "os_compute_api:flavors:index", Target::default())?;
+    let w = s.world();
+    let items: Vec<Value> = listed(&w.compute.flavors, &caller, &params).map(|f| views::flavor(f, v, &base)).collect();
+    Ok(reply(v, StatusCode::OK, json!({"flavors": items})))
+}
+
+fn flavor_for<'a>(flavors: &'a [Flavor], caller: &Caller, id: &str) -> Result<&'a Flavor, crate::http::error::ApiError> {
+    flavors
+        .iter()
+        .find(|f| f.id == id && (f.is_public || caller.is_admin() || caller.project_id.as_ref().is_some_and(|p| f.projects.contains(p))))
+        .ok_or_else(|| not_found(format!("Flavor {id} could not be found.")))
+}
+
+pub async fn show_flavor(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    enforce(SVC, &caller, "os_compute_api:flavors:show", Target::default())?;
+    let w = s.world();
+    Ok(reply(v, StatusCode::OK, json!({"flavor": views::flavor(flavor_for(&w.compute.flavors, &caller, &id)?, v, &base)})))
+}
+
+pub async fn flavor_extra_specs(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    enforce(SVC, &caller, "os_compute_api:os-flavor-extra-specs:index", Target::default())?;
+    let w = s.world();
+    Ok(reply(v, StatusCode::OK, json!({"extra_specs": flavor_for(&w.compute.flavors, &caller, &id)?.extra_specs})))
+}
+
+/// Keypairs belong to a user; an admin may name another with `?user_id=` (2.10+).
+fn keypair_owner(caller: &Caller, params: &Params) -> String {
+    params.get("user_id").filter(|_| caller.is_admin()).map_or_else(|| caller.user_id.clone(), str::to_string)
+}
+
+pub async fn list_keypairs(State(s): State<AppState>, caller: Caller, params: Params, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    let owner = keypair_owner(&caller, &params);
+    enforce(SVC, &caller, "os_compute_api:os-keypairs:index", Target { user_id: Some(&owner), project_id: None })?;
+    let w = s.world();
+    let items: Vec<Value> = w.compute.keypairs.iter().filter(|k| k.user_id == owner).map(|k| json!({"keypair": views::keypair(k, v, false)})).collect();
+    Ok(reply(v, StatusCode::OK, json!({"keypairs": items})))
+}
+
+pub async fn show_keypair(State(s): State<AppState>, caller: Caller, Path(name): Path<String>, params: Params, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    let owner = keypair_owner(&caller, &params);
+    enforce(SVC, &caller, "os_compute_api:os-keypairs:show", Target { user_id: Some(&owner), project_id: None })?;
+    let w = s.world();
+    let k = w.compute.keypairs.iter().find(|k| k.user_id == owner && k.name == name).ok_or_else(|| not_found(format!("Keypair {name} not found for user {owner}")))?;
+    Ok(reply(v, StatusCode::OK, json!({"keypair": views::keypair(k, v, true)})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeypairBody {
+    keypair: NewKeypair,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewKeypair {
+    name: String,
+    #[serde(default)]
+    public_key: Option<String>,
+    #[serde(default, rename = "type")]
+    key_type: Option<String>,
+    #[serde(default)]
+    user_id: Option<String>,
+}
+
+/// Creates a keypair from a public key (2.92+ requires one; fakecloud never generates private keys).
+pub async fn create_keypair(State(s): State<AppState>, caller: Caller, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> ApiResult {
+    let v = microversion(&headers)?;
+    let req: KeypairBody = serde_json::from_value(body).map_err(|e| bad(format!("Invalid input for field/attribute keypair. {e}")))?;
+    let k = req.keypair;
+    let owner = k.user_id.clone().filter(|_| caller.is_admin()).unwrap_or_else(|| caller.user_id.clone());
+    enforce(SVC, &caller, "os_compute_api:os-keypairs:create", Target { user_id: Some(&owner), project_id: None })?;
+    if k.name.is_empty() || k.name.len() > 255 || !k.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_ .@".contains(c)) {
+        return Err(bad("Keypair data is invalid: Keypair name contains unsafe characters"));
+    }
+    let public_key = k.public_key.ok_or_else(|| bad("Keypair data is invalid: public_key is required (fakecloud does not generate keys)"))?;
+    let key_type = k.key_type.unwrap_or_else(|| "ssh".into());
+    if key_type != "ssh" && key_type != "x509" {
+        return Err(bad(format!("Invalid input for field/attribute type. Value: {key_type}.")));
+    }
+    let mut parts = public_key.split_whitespace();
+    let (Some(kind), Some(data)) = (parts.next(), parts.next()) else { return Err(bad("Keypair data is invalid: failed to generate fingerprint")) };
+    if !kind.starts_with("ssh-") && !kind.starts_with("ecdsa-") {
+        return Err(bad("Keypair data is invalid: failed to generate fingerprint"));
+    }
+    let digest = sha2::Sha256::digest(data.as_bytes());
+    let fingerprint = digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":");
+    let mut w = s.world();
+    if w.compute.keypairs.iter().any(|x| x.user_id == owner && x.name == k.name) {
+        return Err(crate::http::error::ApiError::new(SVC, StatusCode::CONFLICT, format!("Key pair '{}' already exists.", k.name)));
+    }
+    let now = w.now();
+    let kp = Keypair { name: k.name, user_id: owner, public_key, fingerprint, key_type, created_at: now };
+    let view = views::keypair(&kp, v, false);
+    w.compute.keypairs.push(kp);
+    let status = if v.at_least(2, 2) { StatusCode::CREATED } else { StatusCode::OK };
+    Ok(reply(v, status, json!({"keypair": view})))
+}
+
+pub async fn delete_keypair(State(s): State<AppState>, caller: Caller, Path(name): Path<String>, params: Params, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    let owner = keypair_owner(&caller, &params);
+    enforce(SVC, &caller, "os_compute_api:os-keypairs:delete", Target { user_id: Some(&owner), project_id: None })?;
+    let mut w = s.world();
+    let at = w.compute.keypairs.iter().position(|k| k.user_id == owner && k.name == name).ok_or_else(|| not_found(format!("Keypair {name} not found for user {owner}")))?;
+    w.compute.keypairs.remove(at);
+    let status = if v.at_least(2, 2) { StatusCode::NO_CONTENT } else { StatusCode::ACCEPTED };
+    Ok(empty(v, status))
+}
+
+pub async fn list_server_groups(State(s): State<AppState>, caller: Caller, params: Params, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    enforce(SVC, &caller, "os_compute_api:os-server-groups:index", Target { project_id: caller.project_id.as_deref(), user_id: None })?;
+    let all = caller.is_admin() && params.get("all_projects").is_some_and(|x| x.eq_ignore_ascii_case("true") || x == "1");
+    let w = s.world();
+    let items: Vec<Value> =
+        w.compute.server_groups.iter().filter(|g| all || Some(&g.project_id) == caller.project_id.as_ref()).map(|g| views::server_group(g, v)).collect();
+    Ok(reply(v, StatusCode::OK, json!({"server_groups": items})))
+}
+
+fn group_for<'a>(groups: &'a [ServerGroup], caller: &Caller, id: &str) -> Result<&'a ServerGroup, crate::http::error::ApiError> {
+    groups
+        .iter()
+        .find(|g| g.id == id && (caller.is_admin() || Some(&g.project_id) == caller.project_id.as_ref()))
+        .ok_or_else(|| not_found(format!("Instance group {id} could not be found.")))
+}
+
+pub async fn show_server_group(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    let w = s.world();
+    let g = group_for(&w.compute.server_groups, &caller, &id)?;
+    enforce(SVC, &caller, "os_compute_api:os-server-groups:show", Target { project_id: Some(&g.project_id), user_id: None })?;
+    Ok(reply(v, StatusCode::OK, json!({"server_group": views::server_group(g, v)})))
+}
+
+pub async fn create_server_group(State(s): State<AppState>, caller: Caller, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> ApiResult {
+    let v = microversion(&headers)?;
+    let project = caller.project_id.clone().ok_or_else(|| bad("A project-scoped token is required."))?;
+    enforce(SVC, &caller, "os_compute_api:os-server-groups:create", Target { project_id: Some(&project), user_id: None })?;
+    let g = body.get("server_group").and_then(Value::as_object).ok_or_else(|| bad("Invalid input for field/attribute server_group. 'server_group' is a required property"))?;
+    let name = g.get("name").and_then(Value::as_str).filter(|n| !n.trim().is_empty() && n.len() <= 255).ok_or_else(|| bad("Invalid input for field/attribute name."))?;
+    // 2.64+ takes `policy`; earlier versions a one-element `policies` list.
+    let policy = if v.at_least(2, 64) {
+        g.get("policy").and_then(Value::as_str)
+    } else {
+        g.get("policies").and_then(Value::as_array).filter(|p| p.len() == 1).and_then(|p| p[0].as_str())
+    }
+    .ok_or_else(|| bad("Invalid input for field/attribute policy."))?;
+    if !["affinity", "anti-affinity", "soft-affinity", "soft-anti-affinity"].contains(&policy) {
+        return Err(bad(format!("Invalid input for field/attribute policy. Value: {policy}.")));
+    }
+    let mut w = s.world();
+    let group = ServerGroup { id: w.ids.uuid(), name: name.into(), policy: policy.into(), members: vec![], project_id: project, user_id: caller.user_id.clone() };
+    let view = views::server_group(&group, v);
+    w.compute.server_groups.push(group);
+    Ok(reply(v, StatusCode::OK, json!({"server_group": view})))
+}
+
+pub async fn delete_server_group(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    let mut w = s.world();
+    let project = group_for(&w.compute.server_groups, &caller, &id)?.project_id.clone();
+    enforce(SVC, &caller, "os_compute_api:os-server-groups:delete", Target { project_id: Some(&project), user_id: None })?;
+    w.compute.server_groups.retain(|g| g.id != id);
+    Ok(empty(v, StatusCode::NO_CONTENT))
+}

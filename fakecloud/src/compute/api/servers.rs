@@ -1,0 +1,404 @@
+//! `/servers`: list (with Nova's filters, all_tenants policy and marker pagination), show, create,
+//! update, delete and the power actions.
+
+use super::{bad, empty, microversion, not_found, reply, ApiResult, SVC};
+use crate::auth::Caller;
+use crate::cloud::AppState;
+use crate::compute::lifecycle::{Refused, ServerRequest};
+use crate::compute::model::Server;
+use crate::compute::views;
+use crate::http::error::ApiError;
+use crate::http::extract::{BaseUrl, JsonBody, Params};
+use crate::http::microversion::Version;
+use crate::policy::{enforce, Target};
+use crate::world::World;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use regex::RegexBuilder;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Nova's `api.max_limit`.
+const MAX_LIMIT: usize = 1000;
+
+/// The query parameters Nova's list schema knows; from 2.75 anything else is a 400.
+const KNOWN_PARAMS: &[&str] = &[
+    "all_tenants", "project_id", "tenant_id", "user_id", "name", "status", "host", "node", "image", "flavor", "ip", "ip6",
+    "changes-since", "changes-before", "deleted", "limit", "marker", "sort_key", "sort_dir", "availability_zone", "tags",
+    "tags-any", "not-tags", "not-tags-any", "locked", "config_drive", "key_name", "reservation_id", "launched_at",
+    "terminated_at", "uuid", "vm_state", "task_state", "power_state", "hostname", "access_ip_v4", "access_ip_v6",
+    "created_at", "description", "display_name", "display_description", "progress", "root_device_name", "kernel_id",
+    "ramdisk_id", "launch_index", "auto_disk_config", "pinned_availability_zone", "fields",
+];
+
+const STATUSES: &[&str] = &["ACTIVE", "BUILD", "SHUTOFF", "ERROR", "REBOOT", "HARD_REBOOT", "DELETED", "PAUSED", "SUSPENDED", "SHELVED", "SHELVED_OFFLOADED", "RESIZE", "VERIFY_RESIZE", "MIGRATING", "RESCUE", "SOFT_DELETED", "UNKNOWN", "PASSWORD", "REVERT_RESIZE", "REBUILD"];
+
+fn truthy(v: &str) -> bool {
+    !matches!(v.to_ascii_lowercase().as_str(), "false" | "0" | "no" | "off" | "f" | "n")
+}
+
+fn refused(r: Refused) -> ApiError {
+    ApiError::new(SVC, StatusCode::from_u16(r.0).unwrap_or(StatusCode::BAD_REQUEST), r.1)
+}
+
+/// Shared by `/servers` and `/servers/detail`.
+fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail: bool, base: &str) -> ApiResult {
+    let action = if detail { "os_compute_api:servers:detail" } else { "os_compute_api:servers:index" };
+    enforce(SVC, caller, action, Target { project_id: caller.project_id.as_deref(), user_id: None })?;
+    if v.at_least(2, 75) {
+        if let Some((k, _)) = params.0.iter().find(|(k, _)| !KNOWN_PARAMS.contains(&k.as_str())) {
+            return Err(bad(format!("Invalid input for query parameters {k}. Value: {k}. Additional properties are not allowed ('{k}' was unexpected)")));
+        }
+    }
+    let all_tenants = params.get("all_tenants").is_some_and(truthy);
+    if all_tenants {
+        enforce(SVC, caller, &format!("{action}:get_all_tenants"), Target::default())?;
+    }
+    let admin = caller.is_admin();
+    let limit = match params.get("limit") {
+        Some(l) => {
+            let n: i64 = l.parse().map_err(|_| bad("limit param must be an integer"))?;
+            if n < 0 {
+                return Err(bad("limit param must be positive"));
+            }
+            (n as usize).min(MAX_LIMIT)
+        }
+        None => MAX_LIMIT,
+    };
+    let after = match params.get("marker") {
+        Some(m) => Some(w.compute.server(m).filter(|s| all_tenants || Some(&s.project_id) == caller.project_id.as_ref()).map(|s| s.seq).ok_or_else(|| bad(format!("marker [{m}] not found")))?),
+        None => None,
+    };
+    let status = params.get("status").map(|s| s.to_ascii_uppercase());
+    if let Some(s) = &status {
+        if !STATUSES.contains(&s.as_str()) {
+            return Err(bad(format!("Invalid status value: {s}")));
+        }
+    }
+    let name = params
+        .get("name")
+        .map(|n| RegexBuilder::new(n).size_limit(1 << 20).build().map_err(|_| bad(format!("Invalid regular expression in name filter: {n}"))))
+        .transpose()?;
+    // Project filters apply with all_tenants; without it a caller only ever sees its own project.
+    let project = if all_tenants { params.get("project_id").or(params.get("tenant_id")).map(str::to_string) } else { caller.project_id.clone() };
+    // Filters only an admin may use are silently dropped for others, as Nova does.
+    let host = params.get("host").filter(|_| admin);
+    let deleted = params.get("deleted").is_some_and(truthy);
+    let matches = |s: &&Server| {
+        !deleted
+            && project.as_ref().is_none_or(|p| &s.project_id == p)
+            && status.as_deref().is_none_or(|st| s.status() == st)
+            && name.as_ref().is_none_or(|re| re.is_match(&s.name))
+            && host.is_none_or(|h| s.host.as_deref() == Some(h))
+            && params.get("flavor").is_none_or(|f| s.flavor_id == f)
+            && params.get("image").is_none_or(|i| s.image_id == i)
+            && params.get("uuid").is_none_or(|u| s.id == u)
+            && params.get("key_name").is_none_or(|k| s.key_name.as_deref() == Some(k))
+            && params.get("availability_zone").is_none_or(|z| s.host.as_deref().and_then(|h| w.compute.host(h)).is_some_and(|h| h.az == z))
+    };
+    let page: Vec<&Server> = w.compute.newest_first(after).filter(matches).take(limit).collect();
+    let items: Vec<Value> = page.iter().map(|s| if detail { views::server(w, s, v, admin, base) } else { views::server_brief(s, base) }).collect();
+    let mut body = json!({"servers": items});
+    if limit > 0 && page.len() == limit {
+        let last = &page[page.len() - 1].id;
+        let path = if detail { "servers/detail" } else { "servers" };
+        let mut query: Vec<(String, String)> = params.0.iter().filter(|(k, _)| k != "marker" && k != "limit").cloned().collect();
+        query.push(("limit".into(), limit.to_string()));
+        query.push(("marker".into(), last.clone()));
+        let qs = form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
+        body["servers_links"] = json!([{"rel": "next", "href": format!("{base}/compute/v2.1/{path}?{qs}")}]);
+    }
+    Ok(reply(v, StatusCode::OK, body))
+}
+
+pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    list_servers(&s.world(), &caller, &params, v, false, &base)
+}
+
+pub async fn list_detail(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    list_servers(&s.world(), &caller, &params, v, true, &base)
+}
+
+/// A server the caller may see: its own project's, or any for an admin. Others are 404, not 403.
+fn visible<'a>(w: &'a World, caller: &Caller, id: &str) -> Result<&'a Server, ApiError> {
+    w.compute
+        .server(id)
+        .filter(|s| caller.is_admin() || Some(&s.project_id) == caller.project_id.as_ref())
+        .ok_or_else(|| not_found(format!("Instance {id} could not be found.")))
+}
+
+pub async fn show(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    let w = s.world();
+    let server = visible(&w, &caller, &id)?;
+    enforce(SVC, &caller, "os_compute_api:servers:show", Target { project_id: Some(&server.project_id), user_id: None })?;
+    Ok(reply(v, StatusCode::OK, json!({"server": views::server(&w, server, v, caller.is_admin(), &base)})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    server: CreateServer,
+    #[serde(rename = "OS-SCH-HNT:scheduler_hints", default)]
+    scheduler_hints: Option<BTreeMap<String, Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateServer {
+    name: String,
+    #[serde(rename = "imageRef", default)]
+    image_ref: Option<String>,
+    #[serde(rename = "flavorRef")]
+    flavor_ref: Value,
+    #[serde(default)]
+    networks: Option<Value>,
+    #[serde(default)]
+    availability_zone: Option<String>,
+    #[serde(default)]
+    key_name: Option<String>,
+    #[serde(default)]
+    metadata: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    security_groups: Option<Vec<NamedRef>>,
+    #[serde(default)]
+    min_count: Option<u32>,
+    #[serde(default)]
+    max_count: Option<u32>,
+    #[serde(default)]
+    user_data: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    config_drive: Option<Value>,
+    #[serde(rename = "OS-DCF:diskConfig", default)]
+    disk_config: Option<String>,
+    #[serde(rename = "adminPass", default)]
+    admin_pass: Option<String>,
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+    #[serde(default)]
+    block_device_mapping_v2: Option<Vec<Value>>,
+    #[serde(rename = "accessIPv4", default)]
+    access_ipv4: Option<String>,
+    #[serde(rename = "accessIPv6", default)]
+    access_ipv6: Option<String>,
+    #[serde(default)]
+    return_reservation_id: Option<bool>,
+    #[serde(default)]
+    trusted_image_certificates: Option<Vec<String>>,
+    #[serde(default)]
+    host: Option<String>,
+    #[serde(default)]
+    hypervisor_hostname: Option<String>,
+    #[serde(default)]
+    hostname: Option<String>,
+}
+
+/// The image a boot-from-image block device mapping names (boot_index 0, source image, local disk).
+fn bdm_image(bdms: &[Value]) -> Option<String> {
+    bdms.iter()
+        .find(|b| b.get("source_type").and_then(Value::as_str) == Some("image") && b.get("boot_index").is_some_and(|i| i == 0 || i == "0"))
+        .and_then(|b| b.get("uuid").and_then(Value::as_str).map(str::to_string))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamedRef {
+    name: String,
+}
+
+fn schema_error(e: impl std::fmt::Display) -> ApiError {
+    bad(format!("Invalid input for field/attribute server. {e}"))
+}
+
+pub async fn create(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> ApiResult {
+    let v = microversion(&headers)?;
+    let body: CreateBody = serde_json::from_value(body).map_err(schema_error)?;
+    let req = body.server;
+    let project = caller.project_id.clone().ok_or_else(|| bad("A project-scoped token is required to create a server."))?;
+    enforce(SVC, &caller, "os_compute_api:servers:create", Target { project_id: Some(&project), user_id: None })?;
+    let name = req.name.trim();
+    if name.is_empty() || req.name.chars().count() > 255 {
+        return Err(schema_error(format!("Value: {:?}. name must be 1 to 255 characters and not only spaces", req.name)));
+    }
+    if req.min_count.unwrap_or(1) != 1 || req.max_count.unwrap_or(1) != 1 {
+        return Err(bad("fakecloud creates one server per request: min_count and max_count must be 1."));
+    }
+    // Accepted as Nova accepts them; fakecloud has no use for them yet.
+    let _ = (&req.user_data, &req.config_drive, &req.disk_config, &req.admin_pass, &req.tags, &req.access_ipv4, &req.access_ipv6);
+    let _ = (&req.return_reservation_id, &req.trusted_image_certificates, &req.hostname);
+    if req.host.is_some() || req.hypervisor_hostname.is_some() {
+        enforce(SVC, &caller, "compute:servers:create:requested_destination", Target::default())?;
+    }
+    let admin = caller.is_admin();
+    let mut w = s.world();
+    let flavor_ref = match &req.flavor_ref {
+        Value::String(f) => f.clone(),
+        Value::Number(n) => n.to_string(),
+        other => return Err(schema_error(format!("Value: {other}. flavorRef must be a string or an integer"))),
+    };
+    let flavor = w.compute.usable_flavor(&flavor_ref, &project, admin).filter(|f| f.id == flavor_ref).ok_or_else(|| bad(format!("Flavor {flavor_ref} could not be found.")))?.id.clone();
+    let image_ref = req
+        .image_ref
+        .filter(|i| !i.is_empty())
+        .or_else(|| req.block_device_mapping_v2.as_deref().and_then(bdm_image))
+        .ok_or_else(|| bad("Block device mapping is invalid: an image is required (booting from volume is not modelled)."))?;
+    let image = w.image.find(&image_ref, &project, admin).filter(|i| i.id == image_ref).ok_or_else(|| bad(format!("Image {image_ref} could not be found.")))?.id.clone();
+    let network_ids = match &req.networks {
+        None if v.at_least(2, 37) => return Err(schema_error("'networks' is a required property")),
+        None => vec![],
+        Some(Value::String(n)) if n == "none" => vec![],
+        Some(Value::String(n)) if n == "auto" => match w.network.auto_network(&project) {
+            Some(id) => vec![id],
+            None => return Err(bad(format!("Unable to automatically allocate a network for project {project}"))),
+        },
+        Some(Value::Array(nets)) => {
+            let mut ids = Vec::new();
+            for n in nets {
+                let uuid = n.get("uuid").and_then(Value::as_str);
+                match uuid {
+                    Some(u) => ids.push(w.network.usable_network(u, &project, admin).filter(|id| id == u).ok_or_else(|| bad(format!("Network {u} could not be found.")))?),
+                    None if n.get("port").is_some() => return Err(bad("Booting with an existing port is not modelled by fakecloud yet; pass networks by uuid.")),
+                    None => return Err(schema_error(format!("Value: {n}. Each network needs a uuid"))),
+                }
+            }
+            ids
+        }
+        Some(other) => return Err(schema_error(format!("Value: {other}. networks must be 'auto', 'none' or a list"))),
+    };
+    if let Some(az) = &req.availability_zone {
+        if !w.compute.hosts.iter().any(|h| &h.az == az) {
+            return Err(bad("The requested availability zone is not available"));
+        }
+    }
+    if let Some(k) = &req.key_name {
+        if !w.compute.keypairs.iter().any(|kp| &kp.name == k && kp.user_id == caller.user_id) {
+            return Err(bad("Invalid key_name provided."));
+        }
+    }
+    let server_group = match body.scheduler_hints.as_ref().and_then(|h| h.get("group")) {
+        Some(Value::String(g)) => Some(
+            w.compute
+                .server_groups
+                .iter()
+                .find(|x| &x.id == g && (admin || x.project_id == project))
+                .map(|x| x.id.clone())
+                .ok_or_else(|| bad(format!("Invalid server group {g}")))?,
+        ),
+        Some(_) => return Err(schema_error("scheduler hint 'group' must be a server group uuid")),
+        None => None,
+    };
+    let security_groups = req.security_groups.map(|g| g.into_iter().map(|x| x.name).collect()).unwrap_or_else(|| vec!["default".into()]);
+    let id = w
+        .create_server(ServerRequest {
+            name: req.name,
+            project_id: project,
+            user_id: caller.user_id.clone(),
+            flavor_id: flavor,
+            image_id: image,
+            network_ids,
+            az: req.availability_zone,
+            key_name: req.key_name,
+            metadata: req.metadata.unwrap_or_default(),
+            description: req.description,
+            security_groups: security_groups.clone(),
+            server_group,
+        })
+        .map_err(refused)?;
+    let admin_pass: String = w.ids.hex()[..12].to_string();
+    let sg: Vec<Value> = security_groups.iter().map(|g| json!({"name": g})).collect();
+    let body = json!({"server": {"id": id, "links": views::server_brief(w.compute.server(&id).expect("just created"), &base)["links"],
+                                  "OS-DCF:diskConfig": "MANUAL", "security_groups": sg, "adminPass": admin_pass}});
+    let mut resp = reply(v, StatusCode::ACCEPTED, body);
+    if let Ok(loc) = axum::http::HeaderValue::from_str(&format!("{base}/compute/v2.1/servers/{id}")) {
+        resp.headers_mut().insert(axum::http::header::LOCATION, loc);
+    }
+    Ok(resp)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateBody {
+    server: UpdateServer,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateServer {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(rename = "accessIPv4", default)]
+    access_ipv4: Option<String>,
+    #[serde(rename = "accessIPv6", default)]
+    access_ipv6: Option<String>,
+    #[serde(rename = "OS-DCF:diskConfig", default)]
+    disk_config: Option<String>,
+    #[serde(default)]
+    hostname: Option<String>,
+}
+
+pub async fn update(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> ApiResult {
+    let v = microversion(&headers)?;
+    let body: UpdateBody = serde_json::from_value(body).map_err(schema_error)?;
+    if let Some(n) = &body.server.name {
+        if n.trim().is_empty() || n.chars().count() > 255 {
+            return Err(schema_error("name must be 1 to 255 characters and not only spaces"));
+        }
+    }
+    // Accepted as Nova's schema accepts them; not modelled.
+    let _ = (&body.server.access_ipv4, &body.server.access_ipv6, &body.server.disk_config, &body.server.hostname);
+    let mut w = s.world();
+    let project = visible(&w, &caller, &id)?.project_id.clone();
+    enforce(SVC, &caller, "os_compute_api:servers:update", Target { project_id: Some(&project), user_id: None })?;
+    let now = w.now();
+    let server = w.compute.servers.get_mut(&id).expect("visible");
+    if let Some(n) = body.server.name {
+        server.name = n;
+    }
+    if let Some(d) = body.server.description {
+        server.description = Some(d);
+    }
+    server.updated_at = now;
+    let view = views::server(&w, w.compute.server(&id).expect("present"), v, caller.is_admin(), &base);
+    Ok(reply(v, StatusCode::OK, json!({"server": view})))
+}
+
+pub async fn delete(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    let mut w = s.world();
+    let project = visible(&w, &caller, &id)?.project_id.clone();
+    enforce(SVC, &caller, "os_compute_api:servers:delete", Target { project_id: Some(&project), user_id: None })?;
+    w.delete_server(&id).map_err(refused)?;
+    Ok(empty(v, StatusCode::NO_CONTENT))
+}
+
+/// `POST /servers/{id}/action` with one of `os-stop`, `os-start`, `reboot`.
+pub async fn action(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> ApiResult {
+    let v = microversion(&headers)?;
+    let obj = body.as_object().filter(|o| o.len() == 1).ok_or_else(|| bad("Malformed request body: exactly one action is expected"))?;
+    let (name, arg) = obj.iter().next().expect("one entry");
+    let (action, hard, rule) = match name.as_str() {
+        "os-stop" => ("stop", false, "os_compute_api:servers:stop"),
+        "os-start" => ("start", false, "os_compute_api:servers:start"),
+        "reboot" => {
+            let kind = arg.get("type").and_then(Value::as_str).ok_or_else(|| bad("Invalid input for field/attribute reboot. 'type' is a required property"))?;
+            match kind.to_ascii_uppercase().as_str() {
+                "SOFT" => ("reboot", false, "os_compute_api:servers:reboot"),
+                "HARD" => ("reboot", true, "os_compute_api:servers:reboot"),
+                _ => return Err(bad(format!("Invalid input for field/attribute type. Value: {kind}. '{kind}' is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']"))),
+            }
+        }
+        other => return Err(bad(format!("There is no such action: {other}"))),
+    };
+    let mut w = s.world();
+    let project = visible(&w, &caller, &id)?.project_id.clone();
+    enforce(SVC, &caller, rule, Target { project_id: Some(&project), user_id: None })?;
+    w.server_action(&id, action, hard).map_err(refused)?;
+    Ok(empty(v, StatusCode::ACCEPTED))
+}

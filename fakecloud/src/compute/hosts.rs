@@ -1,0 +1,119 @@
+//! Host events: what a compute host going down, rebooting or starving, or a service or agent dying,
+//! does to the world. Each is a fault (see `faults.rs`): applied when added, undone when removed.
+
+use super::model::{VmState, POWER_SHUTDOWN};
+use crate::faults::FaultAction;
+use crate::sim::journal::Record;
+use crate::sim::{Event, SimTime};
+use crate::world::World;
+use chrono::Duration;
+
+/// How long a rebooting host takes to come back when the fault does not say.
+pub const DEFAULT_BOOT_SECS: u64 = 180;
+
+const NOVA_BINARIES: [&str; 3] = ["nova-compute", "nova-scheduler", "nova-conductor"];
+const CINDER_BINARIES: [&str; 2] = ["cinder-scheduler", "cinder-volume"];
+
+impl World {
+    /// Refuses a host event that names an unknown host or service, before anything changes.
+    pub(crate) fn check_fault_target(&self, action: &FaultAction) -> Result<(), String> {
+        let host_known = |h: &str| if self.compute.host(h).is_some() { Ok(()) } else { Err(format!("unknown compute host '{h}'")) };
+        match action {
+            FaultAction::ApiError { .. } => Ok(()),
+            FaultAction::HostDown { host } | FaultAction::HostPressure { host } | FaultAction::HostReboot { host, .. } => host_known(host),
+            FaultAction::AgentsDown { host } => {
+                if self.compute.host(host).is_some() || self.compute.services.iter().any(|s| &s.host == host) {
+                    Ok(())
+                } else {
+                    Err(format!("unknown host '{host}'"))
+                }
+            }
+            FaultAction::ServiceDown { binary, host } => {
+                if NOVA_BINARIES.contains(&binary.as_str()) {
+                    if self.compute.services.iter().any(|s| &s.binary == binary && &s.host == host) {
+                        return Ok(());
+                    }
+                    return Err(format!("no {binary} service on host '{host}'"));
+                }
+                if CINDER_BINARIES.contains(&binary.as_str()) {
+                    return Ok(());
+                }
+                Err(format!("unknown service binary '{binary}' (expected one of {}, {})", NOVA_BINARIES.join(", "), CINDER_BINARIES.join(", ")))
+            }
+        }
+    }
+
+    /// Applies (`on`) or undoes a host event.
+    pub(crate) fn fault_effect(&mut self, action: &FaultAction, on: bool, at: SimTime) {
+        match action {
+            FaultAction::ApiError { .. } => {}
+            FaultAction::HostDown { host } => {
+                if on {
+                    self.power_off_host(host, at);
+                } else {
+                    self.apply_compute_event(&Event::HostBooted { host: host.clone() }, at);
+                }
+            }
+            FaultAction::HostReboot { host, boot_secs } => {
+                if on {
+                    self.power_off_host(host, at);
+                    let back = at + Duration::seconds(boot_secs.unwrap_or(DEFAULT_BOOT_SECS) as i64);
+                    self.scheduler.schedule(back, Event::HostBooted { host: host.clone() });
+                }
+            }
+            FaultAction::HostPressure { host } => {
+                if let Some(h) = self.compute.host_mut(host) {
+                    h.pressure = on;
+                }
+            }
+            FaultAction::ServiceDown { binary, host } => {
+                if let Some(s) = self.compute.service_mut(binary, host) {
+                    if on {
+                        s.heartbeat.stop(at);
+                    } else {
+                        s.heartbeat.resume();
+                    }
+                } else {
+                    self.volume.set_service_alive(binary, host, !on, at);
+                }
+            }
+            FaultAction::AgentsDown { host } => self.network.set_host_agents_alive(host, !on, at),
+        }
+    }
+
+    /// The host loses power: its services and agents stop reporting and its guests stop running.
+    /// Nova does not notice at once: vm_state stays as it was until the host is back (init_host).
+    fn power_off_host(&mut self, host: &str, at: SimTime) {
+        let Some(h) = self.compute.host_mut(host) else { return };
+        h.powered = false;
+        if let Some(s) = self.compute.service_mut("nova-compute", host) {
+            s.heartbeat.stop(at);
+        }
+        self.network.set_host_agents_alive(host, false, at);
+        let ids: Vec<String> = self.compute.servers_on(host).map(|s| s.id.clone()).collect();
+        for id in &ids {
+            if let Some(s) = self.compute.servers.get_mut(id) {
+                if s.vm_state == VmState::Active {
+                    s.power_state = POWER_SHUTDOWN;
+                }
+            }
+        }
+        self.journal.record(at, Record::Transition { resource: "host".into(), id: host.into(), from: Some("up".into()), to: "down".into() });
+    }
+
+    /// A HostBooted event also ends the reboot fault that caused it.
+    pub(crate) fn end_reboot_fault(&mut self, host: &str, at: SimTime) {
+        let ids: Vec<String> = self
+            .faults
+            .list()
+            .iter()
+            .filter(|f| matches!(&f.action, FaultAction::HostReboot { host: h, .. } if h == host))
+            .map(|f| f.id.clone())
+            .collect();
+        for id in ids {
+            self.faults.remove(&id);
+            self.journal.record(at, Record::Fault { action: "expired".into(), fault_id: id, detail: format!("host {host} is back") });
+        }
+        self.journal.record(at, Record::Transition { resource: "host".into(), id: host.into(), from: Some("down".into()), to: "up".into() });
+    }
+}

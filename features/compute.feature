@@ -1,0 +1,109 @@
+@compute @foundation-compute
+Feature: Nova, Placement and their neighbours as the real CLI sees them
+  The compute plane of the default fixture (three hosts, five servers in three projects) read and
+  driven through the pinned openstack CLI.
+
+  Background:
+    Given a cloud from the default fixture
+
+  Scenario: The admin lists every server with its host
+    When "admin" runs "openstack server list --all-projects --long -f json"
+    Then it succeeds
+    And stdout contains "web-0"
+    And stdout contains "alt-app-0"
+    And stdout contains "capi-mgmt-vm"
+    And stdout contains "compute-2"
+    And stdout contains "m1.small"
+    And the journal shows these calls in order:
+      | method | path                         | status |
+      | GET    | /compute/v2.1/servers/detail | 200    |
+
+  Scenario: A server is shown by name and by id
+    When "demo" runs "openstack server show web-0 -f json"
+    Then it succeeds
+    And stdout contains "ACTIVE"
+    And stdout contains "10.0.0."
+    And the journal shows these calls in order:
+      | method | path                                       | status |
+      | GET    | /compute/v2.1/servers/web-0                | 404    |
+      | GET    | /compute/v2.1/servers/detail               | 200    |
+
+  Scenario: A server is created, stopped, started and deleted
+    When "demo" runs "openstack server create --flavor m1.small --image cirros-0.6.2-x86_64-disk --network private app-1 -f value -c status"
+    Then it succeeds
+    And stdout contains "BUILD"
+    When the clock advances by "20s"
+    And "demo" runs "openstack server show app-1 -f value -c status"
+    Then stdout contains "ACTIVE"
+    When "demo" runs "openstack server stop app-1"
+    Then it succeeds
+    When the clock advances by "5s"
+    And "demo" runs "openstack server show app-1 -f value -c status"
+    Then stdout contains "SHUTOFF"
+    When "demo" runs "openstack server start app-1"
+    And the clock advances by "5s"
+    And "demo" runs "openstack server show app-1 -f value -c status"
+    Then stdout contains "ACTIVE"
+    When "demo" runs "openstack server delete app-1"
+    Then it succeeds
+    When "demo" runs "openstack server list -f value -c Name"
+    Then stdout does not contain "app-1"
+
+  Scenario: Starting a running server is refused with Nova's 409
+    When "demo" runs "openstack server start web-0"
+    Then it fails
+    And stderr contains "while it is in vm_state active"
+
+  Scenario: Hypervisors at the newest microversion have no usage columns
+    When "admin" runs "openstack hypervisor list --long -f json"
+    Then it succeeds
+    And stdout contains "compute-0"
+    And stdout contains "192.168.24.12"
+    And stdout does not contain "Memory MB Used"
+
+  Scenario: Hypervisors at 2.87 show memory including the reserved memory
+    When "admin" runs "openstack --os-compute-api-version 2.87 hypervisor list --long -f value -c 'Hypervisor Hostname' -c 'Memory MB Used' -c 'Memory MB' -c 'vCPUs Used'"
+    Then it succeeds
+    And stdout contains "compute-0 3 10240 32768"
+    And stdout contains "compute-1 2 8192 32768"
+    And stdout contains "compute-2 2 8192 16384"
+
+  Scenario: Compute services are listed with their state
+    When "admin" runs "openstack compute service list -f value -c Binary -c Host -c State"
+    Then it succeeds
+    And stdout contains "nova-compute compute-1 up"
+    And stdout contains "nova-scheduler controller-0 up"
+
+  Scenario: Flavors and images are listed
+    When "demo" runs "openstack flavor list -f value -c Name"
+    Then it succeeds
+    And stdout contains "m1.small"
+    And stdout does not contain "amphora"
+    When "demo" runs "openstack image list -f value -c Name"
+    Then stdout contains "cirros-0.6.2-x86_64-disk"
+
+  Scenario: Admin-only compute views refuse a member
+    When "demo" runs "openstack hypervisor list"
+    Then it fails
+    And stderr contains "os_compute_api:os-hypervisors"
+    When "demo" runs "openstack compute service list"
+    Then it fails
+    And stderr contains "os_compute_api:os-services:list"
+    When "demo" runs "openstack server list --all-projects"
+    Then it fails
+    And stderr contains "get_all_tenants"
+
+  Scenario: The gophercloud program lists servers across tenants, hypervisors and services
+    When "admin" runs "gocheck servers --all-projects" through clouds.yaml
+    Then it succeeds
+    And stdout contains "name=alt-app-0"
+    And stdout contains "name=web-0"
+    When "admin" runs "gocheck hypervisors" through clouds.yaml
+    Then it succeeds
+    And stdout contains "hypervisor=compute-0"
+    When "admin" runs "gocheck services" through clouds.yaml
+    Then it succeeds
+    And stdout contains "service=nova-compute host=compute-2"
+    When "admin" runs "gocheck providers" through clouds.yaml
+    Then it succeeds
+    And stdout contains "provider=compute-1"
