@@ -28,6 +28,12 @@ Feature: Nova, Placement and their neighbours as the real CLI sees them
       | GET    | /compute/v2.1/servers/web-0                | 404    |
       | GET    | /compute/v2.1/servers/detail               | 200    |
 
+  Scenario: A server is shown by its id
+    When "demo" runs "sh -c 'openstack server show $(openstack server list --name ^web-1$ -f value -c ID) -f value -c name -c status'"
+    Then it succeeds
+    And stdout contains "web-1"
+    And stdout contains "ACTIVE"
+
   Scenario: A server is created, stopped, started and deleted
     When "demo" runs "openstack server create --flavor m1.small --image cirros-0.6.2-x86_64-disk --network private app-1 -f value -c status"
     Then it succeeds

@@ -9,6 +9,10 @@
 //! 4. cold start: spawn the built `fakecloud serve --listen 127.0.0.1:0`, wait for its ready line, and
 //!    POST a token until the first 201.
 //!
+//! Compute: `GET /compute/v2.1/servers/detail?all_tenants=True&limit=100` at 2.96 on clouds of 1,000
+//! and 10,000 servers (the listing must not cost more with more servers), and the resident memory of
+//! the real binary serving 10,000 servers.
+//!
 //! Two diagnostic rows repeat 2 and 3 with `?nocatalog`, to show how much of their cost is the
 //! service catalog in the token body.
 //!
@@ -23,7 +27,7 @@
 //! load scenario), `--warmup`/`BENCH_WARMUP`, `--concurrency`/`BENCH_CONCURRENCY`,
 //! `--server-threads`/`BENCH_SERVER_THREADS`, `--client-threads`/`BENCH_CLIENT_THREADS`,
 //! `--cold-runs`/`BENCH_COLD_RUNS`, `--fakecloud-bin`/`FAKECLOUD_BIN`; a positional filter
-//! (`ceiling`, `issue`, `validate`, `nocatalog`, `cold`) runs only the scenarios whose key contains
+//! (`ceiling`, `issue`, `validate`, `nocatalog`, `servers`, `memory`, `cold`) runs only the scenarios whose key contains
 //! it, e.g. `cargo bench -p fakecloud --bench http -- --duration 5 validate`.
 
 use axum::http::header;
@@ -475,7 +479,8 @@ fn resident_mb(exe: &std::path::Path, servers: usize) -> Result<f64, String> {
         .spawn()
         .map_err(|e| e.to_string())?;
     let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().expect("stdout")), &mut line).map_err(|e| e.to_string())?;
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().expect("stdout")), &mut line)
+        .map_err(|e| e.to_string())?;
     let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).map_err(|e| e.to_string());
     let _ = child.kill();
     let _ = child.wait();

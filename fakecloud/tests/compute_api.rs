@@ -12,7 +12,11 @@ use serde_json::{json, Value};
 const V: &str = "compute 2.96";
 
 async fn nova(c: &TestCloud, method: Method, path: &str, token: &str, version: &str, body: Option<Value>) -> common::Reply {
-    let mut req = c.http.request(method, c.url(&format!("/compute/v2.1{path}"))).header("X-Auth-Token", token).header("OpenStack-API-Version", version);
+    let mut req = c
+        .http
+        .request(method, c.url(&format!("/compute/v2.1{path}")))
+        .header("X-Auth-Token", token)
+        .header("OpenStack-API-Version", version);
     if let Some(b) = body {
         req = req.json(&b);
     }
@@ -68,7 +72,14 @@ async fn microversions_are_negotiated_with_both_headers() {
     assert_eq!(r.headers["openstack-api-version"], "compute 2.87");
     assert_eq!(r.headers["x-openstack-nova-api-version"], "2.87");
     assert!(r.headers["vary"].to_str().unwrap().contains("OpenStack-API-Version"));
-    let legacy = c.http.get(c.url("/compute/v2.1/servers")).header("X-Auth-Token", &admin).header("X-OpenStack-Nova-API-Version", "2.60").send().await.unwrap();
+    let legacy = c
+        .http
+        .get(c.url("/compute/v2.1/servers"))
+        .header("X-Auth-Token", &admin)
+        .header("X-OpenStack-Nova-API-Version", "2.60")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(legacy.headers()["openstack-api-version"], "compute 2.60");
     let too_new = nova(&c, Method::GET, "/servers", &admin, "compute 2.200", None).await;
     assert_eq!(too_new.status, 406);
@@ -100,7 +111,8 @@ async fn a_server_builds_through_placement_and_delete_frees_the_allocation() {
     assert!(!c.running.cloud.world().placement.allocations.contains_key(&id));
     assert_eq!(nova(&c, Method::GET, &format!("/servers/{id}"), &demo, V, None).await.status, 404);
     let transitions = c.get("/_fakecloud/journal?kind=transition", None).await;
-    let path: Vec<&str> = transitions.body["entries"].as_array().unwrap().iter().filter(|e| e["id"] == id).map(|e| e["to"].as_str().unwrap()).collect();
+    let path: Vec<&str> =
+        transitions.body["entries"].as_array().unwrap().iter().filter(|e| e["id"] == id).map(|e| e["to"].as_str().unwrap()).collect();
     assert_eq!(path, ["BUILD", "ACTIVE", "DELETED"]);
 }
 
@@ -127,7 +139,17 @@ fn tight_cloud(hosts: usize) -> Fixture {
             resume_guests_state_on_host_boot: false,
         })
         .collect();
-    let flavor = |id: &str, ram: u64| FlavorSpec { id: Some(id.into()), name: format!("ram-{ram}"), vcpus: 1, ram, disk: 1, ephemeral: 0, swap: 0, public: true, project: None };
+    let flavor = |id: &str, ram: u64| FlavorSpec {
+        id: Some(id.into()),
+        name: format!("ram-{ram}"),
+        vcpus: 1,
+        ram,
+        disk: 1,
+        ephemeral: 0,
+        swap: 0,
+        public: true,
+        project: None,
+    };
     f.flavors = vec![flavor("ceiling", 7168), flavor("one-mb", 1)];
     f
 }
@@ -220,7 +242,11 @@ async fn lists_are_newest_first_and_paginate_with_markers() {
     let by_project = nova(&c, Method::GET, &format!("/servers?all_tenants=1&project_id={}", id_of(&c, "alt_demo")), &admin, V, None).await;
     assert_eq!(by_project.body["servers"].as_array().unwrap().len(), 1);
     assert_eq!(nova(&c, Method::GET, "/servers?status=FLYING", &admin, V, None).await.status, 400);
-    assert_eq!(nova(&c, Method::GET, "/servers?bogus=1", &admin, V, None).await.status, 400, "unknown query parameters are refused from 2.75");
+    assert_eq!(
+        nova(&c, Method::GET, "/servers?bogus=1", &admin, V, None).await.status,
+        400,
+        "unknown query parameters are refused from 2.75"
+    );
     assert_eq!(nova(&c, Method::GET, "/servers?bogus=1", &admin, "compute 2.74", None).await.status, 200);
 }
 
@@ -236,7 +262,11 @@ async fn projects_are_isolated_and_all_tenants_is_admin_only() {
     let r = nova(&c, Method::GET, "/servers/detail?all_tenants=True", &demo, V, None).await;
     assert_eq!(r.status, 403);
     assert_eq!(r.body["forbidden"]["message"], "Policy doesn't allow os_compute_api:servers:detail:get_all_tenants to be performed.");
-    assert_eq!(nova(&c, Method::GET, "/servers?host=compute-0", &demo, V, None).await.body["servers"].as_array().unwrap().len(), 3, "host is an admin filter, ignored for members");
+    assert_eq!(
+        nova(&c, Method::GET, "/servers?host=compute-0", &demo, V, None).await.body["servers"].as_array().unwrap().len(),
+        3,
+        "host is an admin filter, ignored for members"
+    );
     for (method, path, body) in [
         (Method::GET, format!("/servers/{web0}"), None),
         (Method::DELETE, format!("/servers/{web0}"), None),
@@ -289,7 +319,10 @@ async fn add_fault(c: &TestCloud, fault: Value) -> String {
 }
 
 fn service_state(r: &common::Reply, binary: &str, host: &str) -> String {
-    r.body["services"].as_array().unwrap().iter().find(|s| s["binary"] == binary && s["host"] == host).unwrap()["state"].as_str().unwrap().to_string()
+    r.body["services"].as_array().unwrap().iter().find(|s| s["binary"] == binary && s["host"] == host).unwrap()["state"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[tokio::test]
@@ -304,7 +337,12 @@ async fn a_dead_host_goes_down_after_the_service_timeout_and_comes_back() {
     assert_eq!(service_state(&r, "nova-compute", "compute-1"), "down");
     assert_eq!(service_state(&r, "nova-compute", "compute-0"), "up");
     let hv = nova(&c, Method::GET, "/os-hypervisors", &admin, V, None).await;
-    let state: Vec<(&str, &str)> = hv.body["hypervisors"].as_array().unwrap().iter().map(|h| (h["hypervisor_hostname"].as_str().unwrap(), h["state"].as_str().unwrap())).collect();
+    let state: Vec<(&str, &str)> = hv.body["hypervisors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["hypervisor_hostname"].as_str().unwrap(), h["state"].as_str().unwrap()))
+        .collect();
     assert!(state.contains(&("compute-1", "down")), "{state:?}");
     let web1 = c.running.cloud.world().compute.server_id_named("web-1").unwrap();
     let s = nova(&c, Method::GET, &format!("/servers/{web1}"), &admin, V, None).await;
@@ -327,7 +365,10 @@ async fn after_a_host_reboot_guests_stay_shutoff_unless_the_host_resumes_them() 
     assert_eq!(status_of(&c, &admin, "web-0").await, "SHUTOFF", "compute-0 does not resume guests");
     assert_eq!(status_of(&c, &admin, "capi-mgmt-vm").await, "SHUTOFF");
     assert_eq!(status_of(&c, &admin, "db-0").await, "ACTIVE", "compute-2 has resume_guests_state_on_host_boot");
-    assert!(c.get("/_fakecloud/faults", None).await.body["faults"].as_array().unwrap().is_empty(), "a reboot fault ends when the host is back");
+    assert!(
+        c.get("/_fakecloud/faults", None).await.body["faults"].as_array().unwrap().is_empty(),
+        "a reboot fault ends when the host is back"
+    );
 }
 
 #[tokio::test]
@@ -337,6 +378,7 @@ async fn host_events_name_real_hosts_and_services() {
         json!({"kind": "host-down", "host": "compute-99"}),
         json!({"kind": "service-down", "binary": "nova-teleporter", "host": "compute-0"}),
         json!({"kind": "service-down", "binary": "nova-scheduler", "host": "compute-0"}),
+        json!({"kind": "service-down", "binary": "cinder-volume", "host": "compute-0"}),
         json!({"kind": "host-reboot"}),
     ] {
         let r = c.send(Method::POST, "/_fakecloud/faults", None, Some(bad.clone())).await;
@@ -365,7 +407,8 @@ async fn flavors_keypairs_groups_and_zones() {
     assert_eq!(nova(&c, Method::POST, "/os-keypairs", &demo, V, Some(key.clone())).await.status, 201);
     assert_eq!(nova(&c, Method::POST, "/os-keypairs", &demo, V, Some(key)).await.status, 409);
     assert_eq!(nova(&c, Method::GET, "/os-keypairs", &demo, V, None).await.body["keypairs"][0]["keypair"]["name"], "ci");
-    let g = nova(&c, Method::POST, "/os-server-groups", &demo, V, Some(json!({"server_group": {"name": "ha", "policy": "anti-affinity"}}))).await;
+    let g = nova(&c, Method::POST, "/os-server-groups", &demo, V, Some(json!({"server_group": {"name": "ha", "policy": "anti-affinity"}})))
+        .await;
     assert_eq!(g.body["server_group"]["policy"], "anti-affinity");
     let zones = nova(&c, Method::GET, "/os-availability-zone", &demo, V, None).await;
     assert_eq!(zones.body["availabilityZoneInfo"][0]["zoneName"], "nova");
@@ -388,7 +431,13 @@ async fn bad_input_on_every_nova_route_is_a_clean_4xx() {
         ("PUT", "/os-services/nope".to_string()),
     ];
     let bodies = [
-        "{not json", "", "null", "[]", "{}", r#"{"server": 5}"#, r#"{"server": {"name": 7}}"#,
+        "{not json",
+        "",
+        "null",
+        "[]",
+        "{}",
+        r#"{"server": 5}"#,
+        r#"{"server": {"name": 7}}"#,
         r#"{"server": {"name": "", "flavorRef": "2", "imageRef": "x", "networks": "none"}}"#,
         r#"{"server": {"name": "x", "flavorRef": "999", "imageRef": "x", "networks": "none"}}"#,
         r#"{"server": {"name": "x", "flavorRef": [], "networks": "none"}}"#,
@@ -396,13 +445,23 @@ async fn bad_input_on_every_nova_route_is_a_clean_4xx() {
         r#"{"server": {"name": "x", "flavorRef": "2", "networks": [{"uuid": "nope"}]}}"#,
         r#"{"server": {"name": "x", "flavorRef": "2", "networks": "none", "min_count": 5}}"#,
         r#"{"server": {"name": "☃☃☃", "flavorRef": 1e400}}"#,
-        r#"{"reboot": {"type": 7}}"#, r#"{"os-stop": null, "os-start": null}"#,
-        r#"{"keypair": {"name": "../etc", "public_key": "x"}}"#, r#"{"keypair": {"name": "k", "public_key": "not a key"}}"#,
-        r#"{"server_group": {"name": "g", "policy": "chaos"}}"#, r#"{"status": "sideways"}"#,
+        r#"{"reboot": {"type": 7}}"#,
+        r#"{"os-stop": null, "os-start": null}"#,
+        r#"{"keypair": {"name": "../etc", "public_key": "x"}}"#,
+        r#"{"keypair": {"name": "k", "public_key": "not a key"}}"#,
+        r#"{"server_group": {"name": "g", "policy": "chaos"}}"#,
+        r#"{"status": "sideways"}"#,
     ];
     for (method, path) in &routes {
         for body in bodies {
-            let r = c.raw(Method::from_bytes(method.as_bytes()).unwrap(), &format!("/compute/v2.1{path}"), Some(&admin), body.as_bytes().to_vec()).await;
+            let r = c
+                .raw(
+                    Method::from_bytes(method.as_bytes()).unwrap(),
+                    &format!("/compute/v2.1{path}"),
+                    Some(&admin),
+                    body.as_bytes().to_vec(),
+                )
+                .await;
             assert!((400..500).contains(&r.status), "{method} {path} {body}: {} {}", r.status, r.text);
             let key = r.body.as_object().and_then(|o| o.keys().next().cloned()).unwrap_or_default();
             assert!(r.body[&key]["code"] == r.status, "{method} {path} {body}: not Nova's format: {}", r.text);
@@ -411,7 +470,16 @@ async fn bad_input_on_every_nova_route_is_a_clean_4xx() {
         let r = c.raw(Method::from_bytes(method.as_bytes()).unwrap(), &format!("/compute/v2.1{path}"), Some(&admin), huge).await;
         assert_eq!(r.status, 413, "{method} {path}");
     }
-    for path in ["/servers", "/servers/detail", "/flavors", "/os-hypervisors", "/os-services", "/os-keypairs", "/os-server-groups", "/os-availability-zone"] {
+    for path in [
+        "/servers",
+        "/servers/detail",
+        "/flavors",
+        "/os-hypervisors",
+        "/os-services",
+        "/os-keypairs",
+        "/os-server-groups",
+        "/os-availability-zone",
+    ] {
         let r = c.raw(Method::PATCH, &format!("/compute/v2.1{path}"), Some(&admin), b"{}".to_vec()).await;
         assert_eq!(r.status, 405, "PATCH {path}");
         assert_eq!(r.body["badMethod"]["code"], 405);

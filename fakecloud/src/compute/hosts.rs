@@ -36,9 +36,16 @@ impl World {
                     return Err(format!("no {binary} service on host '{host}'"));
                 }
                 if CINDER_BINARIES.contains(&binary.as_str()) {
-                    return Ok(());
+                    if self.volume.service(binary, host).is_some() {
+                        return Ok(());
+                    }
+                    return Err(format!("no {binary} service on host '{host}'"));
                 }
-                Err(format!("unknown service binary '{binary}' (expected one of {}, {})", NOVA_BINARIES.join(", "), CINDER_BINARIES.join(", ")))
+                Err(format!(
+                    "unknown service binary '{binary}' (expected one of {}, {})",
+                    NOVA_BINARIES.join(", "),
+                    CINDER_BINARIES.join(", ")
+                ))
             }
         }
     }
@@ -98,7 +105,8 @@ impl World {
                 }
             }
         }
-        self.journal.record(at, Record::Transition { resource: "host".into(), id: host.into(), from: Some("up".into()), to: "down".into() });
+        self.journal
+            .record(at, Record::Transition { resource: "host".into(), id: host.into(), from: Some("up".into()), to: "down".into() });
     }
 
     /// A HostBooted event also ends the reboot fault that caused it.
@@ -114,6 +122,7 @@ impl World {
             self.faults.remove(&id);
             self.journal.record(at, Record::Fault { action: "expired".into(), fault_id: id, detail: format!("host {host} is back") });
         }
-        self.journal.record(at, Record::Transition { resource: "host".into(), id: host.into(), from: Some("down".into()), to: "up".into() });
+        self.journal
+            .record(at, Record::Transition { resource: "host".into(), id: host.into(), from: Some("down".into()), to: "up".into() });
     }
 }

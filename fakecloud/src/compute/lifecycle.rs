@@ -107,7 +107,9 @@ impl World {
         }
         for (i, fl) in f.flavors.iter().enumerate() {
             let projects = match &fl.project {
-                Some(p) => vec![self.identity.project_named(p).ok_or_else(|| anyhow!("flavor {}: unknown project {p}", fl.name))?.id.clone()],
+                Some(p) => {
+                    vec![self.identity.project_named(p).ok_or_else(|| anyhow!("flavor {}: unknown project {p}", fl.name))?.id.clone()]
+                }
                 None => vec![],
             };
             self.compute.flavors.push(Flavor {
@@ -210,11 +212,15 @@ impl World {
             .into_iter()
             .filter_map(|rp| self.compute.hosts.iter().find(|h| h.uuid == rp.uuid).map(|h| (rp, h)))
             .filter(|(_, h)| {
-                let svc_ok = self.compute.compute_service(&h.name).is_some_and(|s| !s.disabled && !s.forced_down && s.heartbeat.is_up(now, crate::sim::heartbeat::NOVA));
+                let svc_ok = self
+                    .compute
+                    .compute_service(&h.name)
+                    .is_some_and(|s| !s.disabled && !s.forced_down && s.heartbeat.is_up(now, crate::sim::heartbeat::NOVA));
                 svc_ok && az.is_none_or(|z| z == h.az) && !avoid.contains(&h.name.as_str())
             })
             .map(|(rp, h)| {
-                let free = rp.inventories.get(MEMORY_MB).map_or(0, |inv| inv.capacity() as i64 - self.placement.usage(&rp.uuid, MEMORY_MB) as i64);
+                let free =
+                    rp.inventories.get(MEMORY_MB).map_or(0, |inv| inv.capacity() as i64 - self.placement.usage(&rp.uuid, MEMORY_MB) as i64);
                 (free, h.name.clone())
             })
             .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
@@ -283,7 +289,9 @@ impl World {
             Event::ServerSchedule { server_id } => self.schedule_server(server_id, at),
             Event::ServerSpawned { server_id } => self.finish_task(server_id, VmState::Active, POWER_RUNNING, at, true),
             Event::ServerPowerOff { server_id } => self.finish_task(server_id, VmState::Stopped, POWER_SHUTDOWN, at, false),
-            Event::ServerPowerOn { server_id } | Event::ServerRebooted { server_id } => self.finish_task(server_id, VmState::Active, POWER_RUNNING, at, false),
+            Event::ServerPowerOn { server_id } | Event::ServerRebooted { server_id } => {
+                self.finish_task(server_id, VmState::Active, POWER_RUNNING, at, false)
+            }
             Event::HostBooted { host } => self.host_booted(host, at),
             _ => {}
         }
@@ -326,7 +334,10 @@ impl World {
                     details: "Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/nova/conductor/manager.py\", line 1654, in schedule_and_build_instances\n    host_lists = self._schedule_instances(context, request_specs[0],\nnova.exception.NoValidHost: No valid host was found. \n".into(),
                     created: at,
                 });
-                self.journal.record(at, Record::Transition { resource: "server".into(), id: id.into(), from: Some("BUILD".into()), to: "ERROR".into() });
+                self.journal.record(
+                    at,
+                    Record::Transition { resource: "server".into(), id: id.into(), from: Some("BUILD".into()), to: "ERROR".into() },
+                );
             }
         }
     }
@@ -344,7 +355,8 @@ impl World {
         }
         let to = s.status();
         if from != to {
-            self.journal.record(at, Record::Transition { resource: "server".into(), id: id.into(), from: Some(from.into()), to: to.into() });
+            self.journal
+                .record(at, Record::Transition { resource: "server".into(), id: id.into(), from: Some(from.into()), to: to.into() });
         }
     }
 

@@ -202,7 +202,11 @@ impl Compute {
     /// A flavor the project may use, by id or name (Nova resolves names client-side; fixtures use names).
     pub fn usable_flavor(&self, id_or_name: &str, project_id: &str, admin: bool) -> Option<&Flavor> {
         let usable = |f: &&Flavor| admin || f.is_public || f.projects.iter().any(|p| p == project_id);
-        self.flavors.iter().filter(usable).find(|f| f.id == id_or_name).or_else(|| self.flavors.iter().filter(usable).find(|f| f.name == id_or_name))
+        self.flavors
+            .iter()
+            .filter(usable)
+            .find(|f| f.id == id_or_name)
+            .or_else(|| self.flavors.iter().filter(usable).find(|f| f.name == id_or_name))
     }
 
     pub fn server(&self, id: &str) -> Option<&Server> {

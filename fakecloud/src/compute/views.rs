@@ -199,9 +199,16 @@ pub fn hypervisor(w: &World, h: &Host, v: Version, with_servers: bool) -> Value 
     o["service"] = json!({"id": svc_id, "host": h.name, "disabled_reason": svc.and_then(|s| s.disabled_reason.clone())});
     if v.at_least(2, 88) {
         let up_secs = if h.powered { (w.now() - h.booted_at).num_seconds().max(0) } else { 0 };
-        o["uptime"] = json!(format!(" {} up {} days, {:02}:{:02},  1 user,  load average: 0.42, 0.38, 0.35", ts_clock(w.now()), up_secs / 86400, (up_secs % 86400) / 3600, (up_secs % 3600) / 60));
+        o["uptime"] = json!(format!(
+            " {} up {} days, {:02}:{:02},  1 user,  load average: 0.42, 0.38, 0.35",
+            ts_clock(w.now()),
+            up_secs / 86400,
+            (up_secs % 86400) / 3600,
+            (up_secs % 3600) / 60
+        ));
     } else {
-        let (mut vcpus_used, mut mem_used, mut disk_used, mut running) = (0, h.reserved_host_memory_mb, h.reserved_host_disk_mb.div_ceil(1024), 0);
+        let (mut vcpus_used, mut mem_used, mut disk_used, mut running) =
+            (0, h.reserved_host_memory_mb, h.reserved_host_disk_mb.div_ceil(1024), 0);
         for s in w.compute.servers_on(&h.name) {
             if let Some(f) = w.compute.flavor(&s.flavor_id) {
                 vcpus_used += f.vcpus;
@@ -224,7 +231,8 @@ pub fn hypervisor(w: &World, h: &Host, v: Version, with_servers: bool) -> Value 
         o["cpu_info"] = json!({"arch": "x86_64", "model": "EPYC", "vendor": "AMD", "topology": {"cells": 1, "sockets": 1, "cores": h.vcpus, "threads": 1}, "features": []});
     }
     if with_servers && v.at_least(2, 53) {
-        let servers: Vec<Value> = w.compute.servers_on(&h.name).map(|s| json!({"uuid": s.id, "name": format!("instance-{:08x}", s.seq + 1)})).collect();
+        let servers: Vec<Value> =
+            w.compute.servers_on(&h.name).map(|s| json!({"uuid": s.id, "name": format!("instance-{:08x}", s.seq + 1)})).collect();
         if !servers.is_empty() {
             o["servers"] = json!(servers);
         }

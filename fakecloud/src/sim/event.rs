@@ -7,22 +7,43 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// A fault installed with a duration reaches its end and is removed.
-    FaultExpires { fault_id: String },
+    FaultExpires {
+        fault_id: String,
+    },
     /// Neutron's L3 agent has wired an associated floating IP: DOWN -> ACTIVE (if it is still on
     /// the same port).
-    FloatingIpActive { floating_ip_id: String, port_id: String },
+    FloatingIpActive {
+        floating_ip_id: String,
+        port_id: String,
+    },
     /// Nova's scheduler picks a host for a BUILD server (or fails it with NoValidHost).
-    ServerSchedule { server_id: String },
+    ServerSchedule {
+        server_id: String,
+    },
     /// A scheduled server finishes spawning: ACTIVE.
-    ServerSpawned { server_id: String },
+    ServerSpawned {
+        server_id: String,
+    },
     /// A stop, start or reboot finishes.
-    ServerPowerOff { server_id: String },
-    ServerPowerOn { server_id: String },
-    ServerRebooted { server_id: String },
+    ServerPowerOff {
+        server_id: String,
+    },
+    ServerPowerOn {
+        server_id: String,
+    },
+    ServerRebooted {
+        server_id: String,
+    },
     /// A rebooting compute host is back: its services report again and nova-compute's init_host runs.
-    HostBooted { host: String },
+    HostBooted {
+        host: String,
+    },
     /// Cinder: the scheduler places a `creating` volume and the backend builds it.
-    VolumeCreated { volume_id: String },
+    VolumeCreated {
+        volume_id: String,
+    },
     /// Cinder: the backend finishes deleting a `deleting` volume.
-    VolumeDeleted { volume_id: String },
+    VolumeDeleted {
+        volume_id: String,
+    },
 }

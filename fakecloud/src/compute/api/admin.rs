@@ -39,7 +39,13 @@ async fn hypervisors(s: AppState, caller: Caller, params: Params, headers: Heade
     Ok(reply(v, StatusCode::OK, json!({"hypervisors": items})))
 }
 
-pub async fn show_hypervisor(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, params: Params, headers: HeaderMap) -> ApiResult {
+pub async fn show_hypervisor(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult {
     let v = microversion(&headers)?;
     enforce(SVC, &caller, "os_compute_api:os-hypervisors:show", Target::default())?;
     let w = s.world();
@@ -80,7 +86,13 @@ struct ServiceUpdate {
 }
 
 /// `PUT /os-services/{uuid}` (2.53+): enable/disable with a reason, force down.
-pub async fn update_service(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> ApiResult {
+pub async fn update_service(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult {
     let v = microversion(&headers)?;
     enforce(SVC, &caller, "os_compute_api:os-services:update", Target::default())?;
     if !v.at_least(2, 53) {
@@ -90,7 +102,11 @@ pub async fn update_service(State(s): State<AppState>, caller: Caller, Path(id):
     let disabled = match req.status.as_deref() {
         Some("enabled") => Some(false),
         Some("disabled") => Some(true),
-        Some(other) => return Err(bad(format!("Invalid input for field/attribute status. Value: {other}. '{other}' is not one of ['enabled', 'disabled']"))),
+        Some(other) => {
+            return Err(bad(format!(
+                "Invalid input for field/attribute status. Value: {other}. '{other}' is not one of ['enabled', 'disabled']"
+            )))
+        }
         None => None,
     };
     if req.disabled_reason.is_some() && disabled != Some(true) {
@@ -132,8 +148,16 @@ pub async fn availability_zones_detail(State(s): State<AppState>, caller: Caller
     for svc in &w.compute.services {
         let up = svc.heartbeat.is_up(now, crate::sim::heartbeat::NOVA);
         let entry = json!({"available": !svc.disabled, "active": up, "updated_at": views::ts_micro(svc.heartbeat.last_report(now, crate::sim::heartbeat::NOVA))});
-        zones.entry(svc.zone.as_str()).or_default().entry(svc.host.clone()).or_insert_with(|| json!({})).as_object_mut().expect("object").insert(svc.binary.clone(), entry);
+        zones
+            .entry(svc.zone.as_str())
+            .or_default()
+            .entry(svc.host.clone())
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .expect("object")
+            .insert(svc.binary.clone(), entry);
     }
-    let info: Vec<Value> = zones.into_iter().map(|(z, hosts)| json!({"zoneName": z, "zoneState": {"available": true}, "hosts": hosts})).collect();
+    let info: Vec<Value> =
+        zones.into_iter().map(|(z, hosts)| json!({"zoneName": z, "zoneState": {"available": true}, "hosts": hosts})).collect();
     Ok(reply(v, StatusCode::OK, json!({"availabilityZoneInfo": info})))
 }

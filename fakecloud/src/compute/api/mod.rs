@@ -20,7 +20,12 @@ use serde_json::{json, Value};
 pub(crate) const SVC: Service = Service::Compute;
 
 /// Nova 2024.1 (Caracal) supports 2.1 to 2.96; clients cap themselves lower (servers 2.100 -> 2.96).
-pub const NOVA: Range = Range { service_type: "compute", legacy_header: Some("x-openstack-nova-api-version"), min: Version::new(2, 1), max: Version::new(2, 96) };
+pub const NOVA: Range = Range {
+    service_type: "compute",
+    legacy_header: Some("x-openstack-nova-api-version"),
+    min: Version::new(2, 1),
+    max: Version::new(2, 96),
+};
 
 pub(crate) type ApiResult = Result<Response, ApiError>;
 

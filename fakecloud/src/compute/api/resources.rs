@@ -24,11 +24,19 @@ fn listed<'a>(flavors: &'a [Flavor], caller: &'a Caller, params: &'a Params) -> 
             Some("false") | Some("0") => !f.is_public && access,
             _ => f.is_public || (!caller.is_admin() && access),
         };
-        wanted && params.get("minRam").and_then(|m| m.parse::<u64>().ok()).is_none_or(|m| f.ram >= m) && params.get("minDisk").and_then(|m| m.parse::<u64>().ok()).is_none_or(|m| f.disk >= m)
+        wanted
+            && params.get("minRam").and_then(|m| m.parse::<u64>().ok()).is_none_or(|m| f.ram >= m)
+            && params.get("minDisk").and_then(|m| m.parse::<u64>().ok()).is_none_or(|m| f.disk >= m)
     })
 }
 
-pub async fn list_flavors(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params, headers: HeaderMap) -> ApiResult {
+pub async fn list_flavors(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult {
     let v = microversion(&headers)?;
     enforce(SVC, &caller, "os_compute_api:flavors:index", Target::default())?;
     let w = s.world();
@@ -36,7 +44,13 @@ pub async fn list_flavors(State(s): State<AppState>, caller: Caller, BaseUrl(bas
     Ok(reply(v, StatusCode::OK, json!({"flavors": items})))
 }
 
-pub async fn list_flavors_detail(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params, headers: HeaderMap) -> ApiResult {
+pub async fn list_flavors_detail(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult {
     let v = microversion(&headers)?;
     enforce(SVC, &caller, "os_compute_api:flavors:index", Target::default())?;
     let w = s.world();
@@ -51,7 +65,13 @@ fn flavor_for<'a>(flavors: &'a [Flavor], caller: &Caller, id: &str) -> Result<&'
         .ok_or_else(|| not_found(format!("Flavor {id} could not be found.")))
 }
 
-pub async fn show_flavor(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
+pub async fn show_flavor(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult {
     let v = microversion(&headers)?;
     enforce(SVC, &caller, "os_compute_api:flavors:show", Target::default())?;
     let w = s.world();
@@ -75,16 +95,28 @@ pub async fn list_keypairs(State(s): State<AppState>, caller: Caller, params: Pa
     let owner = keypair_owner(&caller, &params);
     enforce(SVC, &caller, "os_compute_api:os-keypairs:index", Target { user_id: Some(&owner), project_id: None })?;
     let w = s.world();
-    let items: Vec<Value> = w.compute.keypairs.iter().filter(|k| k.user_id == owner).map(|k| json!({"keypair": views::keypair(k, v, false)})).collect();
+    let items: Vec<Value> =
+        w.compute.keypairs.iter().filter(|k| k.user_id == owner).map(|k| json!({"keypair": views::keypair(k, v, false)})).collect();
     Ok(reply(v, StatusCode::OK, json!({"keypairs": items})))
 }
 
-pub async fn show_keypair(State(s): State<AppState>, caller: Caller, Path(name): Path<String>, params: Params, headers: HeaderMap) -> ApiResult {
+pub async fn show_keypair(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult {
     let v = microversion(&headers)?;
     let owner = keypair_owner(&caller, &params);
     enforce(SVC, &caller, "os_compute_api:os-keypairs:show", Target { user_id: Some(&owner), project_id: None })?;
     let w = s.world();
-    let k = w.compute.keypairs.iter().find(|k| k.user_id == owner && k.name == name).ok_or_else(|| not_found(format!("Keypair {name} not found for user {owner}")))?;
+    let k = w
+        .compute
+        .keypairs
+        .iter()
+        .find(|k| k.user_id == owner && k.name == name)
+        .ok_or_else(|| not_found(format!("Keypair {name} not found for user {owner}")))?;
     Ok(reply(v, StatusCode::OK, json!({"keypair": views::keypair(k, v, true)})))
 }
 
@@ -116,13 +148,16 @@ pub async fn create_keypair(State(s): State<AppState>, caller: Caller, headers: 
     if k.name.is_empty() || k.name.len() > 255 || !k.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_ .@".contains(c)) {
         return Err(bad("Keypair data is invalid: Keypair name contains unsafe characters"));
     }
-    let public_key = k.public_key.ok_or_else(|| bad("Keypair data is invalid: public_key is required (fakecloud does not generate keys)"))?;
+    let public_key =
+        k.public_key.ok_or_else(|| bad("Keypair data is invalid: public_key is required (fakecloud does not generate keys)"))?;
     let key_type = k.key_type.unwrap_or_else(|| "ssh".into());
     if key_type != "ssh" && key_type != "x509" {
         return Err(bad(format!("Invalid input for field/attribute type. Value: {key_type}.")));
     }
     let mut parts = public_key.split_whitespace();
-    let (Some(kind), Some(data)) = (parts.next(), parts.next()) else { return Err(bad("Keypair data is invalid: failed to generate fingerprint")) };
+    let (Some(kind), Some(data)) = (parts.next(), parts.next()) else {
+        return Err(bad("Keypair data is invalid: failed to generate fingerprint"));
+    };
     if !kind.starts_with("ssh-") && !kind.starts_with("ecdsa-") {
         return Err(bad("Keypair data is invalid: failed to generate fingerprint"));
     }
@@ -140,12 +175,23 @@ pub async fn create_keypair(State(s): State<AppState>, caller: Caller, headers: 
     Ok(reply(v, status, json!({"keypair": view})))
 }
 
-pub async fn delete_keypair(State(s): State<AppState>, caller: Caller, Path(name): Path<String>, params: Params, headers: HeaderMap) -> ApiResult {
+pub async fn delete_keypair(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult {
     let v = microversion(&headers)?;
     let owner = keypair_owner(&caller, &params);
     enforce(SVC, &caller, "os_compute_api:os-keypairs:delete", Target { user_id: Some(&owner), project_id: None })?;
     let mut w = s.world();
-    let at = w.compute.keypairs.iter().position(|k| k.user_id == owner && k.name == name).ok_or_else(|| not_found(format!("Keypair {name} not found for user {owner}")))?;
+    let at = w
+        .compute
+        .keypairs
+        .iter()
+        .position(|k| k.user_id == owner && k.name == name)
+        .ok_or_else(|| not_found(format!("Keypair {name} not found for user {owner}")))?;
     w.compute.keypairs.remove(at);
     let status = if v.at_least(2, 2) { StatusCode::NO_CONTENT } else { StatusCode::ACCEPTED };
     Ok(empty(v, status))
@@ -156,8 +202,13 @@ pub async fn list_server_groups(State(s): State<AppState>, caller: Caller, param
     enforce(SVC, &caller, "os_compute_api:os-server-groups:index", Target { project_id: caller.project_id.as_deref(), user_id: None })?;
     let all = caller.is_admin() && params.get("all_projects").is_some_and(|x| x.eq_ignore_ascii_case("true") || x == "1");
     let w = s.world();
-    let items: Vec<Value> =
-        w.compute.server_groups.iter().filter(|g| all || Some(&g.project_id) == caller.project_id.as_ref()).map(|g| views::server_group(g, v)).collect();
+    let items: Vec<Value> = w
+        .compute
+        .server_groups
+        .iter()
+        .filter(|g| all || Some(&g.project_id) == caller.project_id.as_ref())
+        .map(|g| views::server_group(g, v))
+        .collect();
     Ok(reply(v, StatusCode::OK, json!({"server_groups": items})))
 }
 
@@ -176,12 +227,24 @@ pub async fn show_server_group(State(s): State<AppState>, caller: Caller, Path(i
     Ok(reply(v, StatusCode::OK, json!({"server_group": views::server_group(g, v)})))
 }
 
-pub async fn create_server_group(State(s): State<AppState>, caller: Caller, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> ApiResult {
+pub async fn create_server_group(
+    State(s): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult {
     let v = microversion(&headers)?;
     let project = caller.project_id.clone().ok_or_else(|| bad("A project-scoped token is required."))?;
     enforce(SVC, &caller, "os_compute_api:os-server-groups:create", Target { project_id: Some(&project), user_id: None })?;
-    let g = body.get("server_group").and_then(Value::as_object).ok_or_else(|| bad("Invalid input for field/attribute server_group. 'server_group' is a required property"))?;
-    let name = g.get("name").and_then(Value::as_str).filter(|n| !n.trim().is_empty() && n.len() <= 255).ok_or_else(|| bad("Invalid input for field/attribute name."))?;
+    let g = body
+        .get("server_group")
+        .and_then(Value::as_object)
+        .ok_or_else(|| bad("Invalid input for field/attribute server_group. 'server_group' is a required property"))?;
+    let name = g
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.trim().is_empty() && n.len() <= 255)
+        .ok_or_else(|| bad("Invalid input for field/attribute name."))?;
     // 2.64+ takes `policy`; earlier versions a one-element `policies` list.
     let policy = if v.at_least(2, 64) {
         g.get("policy").and_then(Value::as_str)
@@ -193,7 +256,14 @@ pub async fn create_server_group(State(s): State<AppState>, caller: Caller, head
         return Err(bad(format!("Invalid input for field/attribute policy. Value: {policy}.")));
     }
     let mut w = s.world();
-    let group = ServerGroup { id: w.ids.uuid(), name: name.into(), policy: policy.into(), members: vec![], project_id: project, user_id: caller.user_id.clone() };
+    let group = ServerGroup {
+        id: w.ids.uuid(),
+        name: name.into(),
+        policy: policy.into(),
+        members: vec![],
+        project_id: project,
+        user_id: caller.user_id.clone(),
+    };
     let view = views::server_group(&group, v);
     w.compute.server_groups.push(group);
     Ok(reply(v, StatusCode::OK, json!({"server_group": view})))

@@ -24,15 +24,79 @@ const MAX_LIMIT: usize = 1000;
 
 /// The query parameters Nova's list schema knows; from 2.75 anything else is a 400.
 const KNOWN_PARAMS: &[&str] = &[
-    "all_tenants", "project_id", "tenant_id", "user_id", "name", "status", "host", "node", "image", "flavor", "ip", "ip6",
-    "changes-since", "changes-before", "deleted", "limit", "marker", "sort_key", "sort_dir", "availability_zone", "tags",
-    "tags-any", "not-tags", "not-tags-any", "locked", "config_drive", "key_name", "reservation_id", "launched_at",
-    "terminated_at", "uuid", "vm_state", "task_state", "power_state", "hostname", "access_ip_v4", "access_ip_v6",
-    "created_at", "description", "display_name", "display_description", "progress", "root_device_name", "kernel_id",
-    "ramdisk_id", "launch_index", "auto_disk_config", "pinned_availability_zone", "fields",
+    "all_tenants",
+    "project_id",
+    "tenant_id",
+    "user_id",
+    "name",
+    "status",
+    "host",
+    "node",
+    "image",
+    "flavor",
+    "ip",
+    "ip6",
+    "changes-since",
+    "changes-before",
+    "deleted",
+    "limit",
+    "marker",
+    "sort_key",
+    "sort_dir",
+    "availability_zone",
+    "tags",
+    "tags-any",
+    "not-tags",
+    "not-tags-any",
+    "locked",
+    "config_drive",
+    "key_name",
+    "reservation_id",
+    "launched_at",
+    "terminated_at",
+    "uuid",
+    "vm_state",
+    "task_state",
+    "power_state",
+    "hostname",
+    "access_ip_v4",
+    "access_ip_v6",
+    "created_at",
+    "description",
+    "display_name",
+    "display_description",
+    "progress",
+    "root_device_name",
+    "kernel_id",
+    "ramdisk_id",
+    "launch_index",
+    "auto_disk_config",
+    "pinned_availability_zone",
+    "fields",
 ];
 
-const STATUSES: &[&str] = &["ACTIVE", "BUILD", "SHUTOFF", "ERROR", "REBOOT", "HARD_REBOOT", "DELETED", "PAUSED", "SUSPENDED", "SHELVED", "SHELVED_OFFLOADED", "RESIZE", "VERIFY_RESIZE", "MIGRATING", "RESCUE", "SOFT_DELETED", "UNKNOWN", "PASSWORD", "REVERT_RESIZE", "REBUILD"];
+const STATUSES: &[&str] = &[
+    "ACTIVE",
+    "BUILD",
+    "SHUTOFF",
+    "ERROR",
+    "REBOOT",
+    "HARD_REBOOT",
+    "DELETED",
+    "PAUSED",
+    "SUSPENDED",
+    "SHELVED",
+    "SHELVED_OFFLOADED",
+    "RESIZE",
+    "VERIFY_RESIZE",
+    "MIGRATING",
+    "RESCUE",
+    "SOFT_DELETED",
+    "UNKNOWN",
+    "PASSWORD",
+    "REVERT_RESIZE",
+    "REBUILD",
+];
 
 fn truthy(v: &str) -> bool {
     !matches!(v.to_ascii_lowercase().as_str(), "false" | "0" | "no" | "off" | "f" | "n")
@@ -42,13 +106,16 @@ fn refused(r: Refused) -> ApiError {
     ApiError::new(SVC, StatusCode::from_u16(r.0).unwrap_or(StatusCode::BAD_REQUEST), r.1)
 }
 
-/// Shared by `/servers` and `/servers/detail`.
-fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail: bool, base: &str) -> ApiResult {
+/// Shared by `/servers` and `/servers/detail`: the page as JSON, built under the world's lock; the
+/// caller serialises it after releasing the lock.
+fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail: bool, base: &str) -> Result<Value, ApiError> {
     let action = if detail { "os_compute_api:servers:detail" } else { "os_compute_api:servers:index" };
     enforce(SVC, caller, action, Target { project_id: caller.project_id.as_deref(), user_id: None })?;
     if v.at_least(2, 75) {
         if let Some((k, _)) = params.0.iter().find(|(k, _)| !KNOWN_PARAMS.contains(&k.as_str())) {
-            return Err(bad(format!("Invalid input for query parameters {k}. Value: {k}. Additional properties are not allowed ('{k}' was unexpected)")));
+            return Err(bad(format!(
+                "Invalid input for query parameters {k}. Value: {k}. Additional properties are not allowed ('{k}' was unexpected)"
+            )));
         }
     }
     let all_tenants = params.get("all_tenants").is_some_and(truthy);
@@ -67,7 +134,13 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
         None => MAX_LIMIT,
     };
     let after = match params.get("marker") {
-        Some(m) => Some(w.compute.server(m).filter(|s| all_tenants || Some(&s.project_id) == caller.project_id.as_ref()).map(|s| s.seq).ok_or_else(|| bad(format!("marker [{m}] not found")))?),
+        Some(m) => Some(
+            w.compute
+                .server(m)
+                .filter(|s| all_tenants || Some(&s.project_id) == caller.project_id.as_ref())
+                .map(|s| s.seq)
+                .ok_or_else(|| bad(format!("marker [{m}] not found")))?,
+        ),
         None => None,
     };
     let status = params.get("status").map(|s| s.to_ascii_uppercase());
@@ -78,10 +151,13 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
     }
     let name = params
         .get("name")
-        .map(|n| RegexBuilder::new(n).size_limit(1 << 20).build().map_err(|_| bad(format!("Invalid regular expression in name filter: {n}"))))
+        .map(|n| {
+            RegexBuilder::new(n).size_limit(1 << 20).build().map_err(|_| bad(format!("Invalid regular expression in name filter: {n}")))
+        })
         .transpose()?;
     // Project filters apply with all_tenants; without it a caller only ever sees its own project.
-    let project = if all_tenants { params.get("project_id").or(params.get("tenant_id")).map(str::to_string) } else { caller.project_id.clone() };
+    let project =
+        if all_tenants { params.get("project_id").or(params.get("tenant_id")).map(str::to_string) } else { caller.project_id.clone() };
     // Filters only an admin may use are silently dropped for others, as Nova does.
     let host = params.get("host").filter(|_| admin);
     let deleted = params.get("deleted").is_some_and(truthy);
@@ -98,7 +174,8 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
             && params.get("availability_zone").is_none_or(|z| s.host.as_deref().and_then(|h| w.compute.host(h)).is_some_and(|h| h.az == z))
     };
     let page: Vec<&Server> = w.compute.newest_first(after).filter(matches).take(limit).collect();
-    let items: Vec<Value> = page.iter().map(|s| if detail { views::server(w, s, v, admin, base) } else { views::server_brief(s, base) }).collect();
+    let items: Vec<Value> =
+        page.iter().map(|s| if detail { views::server(w, s, v, admin, base) } else { views::server_brief(s, base) }).collect();
     let mut body = json!({"servers": items});
     if limit > 0 && page.len() == limit {
         let last = &page[page.len() - 1].id;
@@ -109,17 +186,25 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
         let qs = form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
         body["servers_links"] = json!([{"rel": "next", "href": format!("{base}/compute/v2.1/{path}?{qs}")}]);
     }
-    Ok(reply(v, StatusCode::OK, body))
+    Ok(body)
 }
 
 pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params, headers: HeaderMap) -> ApiResult {
     let v = microversion(&headers)?;
-    list_servers(&s.world(), &caller, &params, v, false, &base)
+    let body = list_servers(&s.world(), &caller, &params, v, false, &base)?;
+    Ok(reply(v, StatusCode::OK, body))
 }
 
-pub async fn list_detail(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params, headers: HeaderMap) -> ApiResult {
+pub async fn list_detail(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult {
     let v = microversion(&headers)?;
-    list_servers(&s.world(), &caller, &params, v, true, &base)
+    let body = list_servers(&s.world(), &caller, &params, v, true, &base)?;
+    Ok(reply(v, StatusCode::OK, body))
 }
 
 /// A server the caller may see: its own project's, or any for an admin. Others are 404, not 403.
@@ -130,7 +215,13 @@ fn visible<'a>(w: &'a World, caller: &Caller, id: &str) -> Result<&'a Server, Ap
         .ok_or_else(|| not_found(format!("Instance {id} could not be found.")))
 }
 
-pub async fn show(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
+pub async fn show(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult {
     let v = microversion(&headers)?;
     let w = s.world();
     let server = visible(&w, &caller, &id)?;
@@ -215,7 +306,13 @@ fn schema_error(e: impl std::fmt::Display) -> ApiError {
     bad(format!("Invalid input for field/attribute server. {e}"))
 }
 
-pub async fn create(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> ApiResult {
+pub async fn create(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult {
     let v = microversion(&headers)?;
     let body: CreateBody = serde_json::from_value(body).map_err(schema_error)?;
     let req = body.server;
@@ -241,13 +338,25 @@ pub async fn create(State(s): State<AppState>, caller: Caller, BaseUrl(base): Ba
         Value::Number(n) => n.to_string(),
         other => return Err(schema_error(format!("Value: {other}. flavorRef must be a string or an integer"))),
     };
-    let flavor = w.compute.usable_flavor(&flavor_ref, &project, admin).filter(|f| f.id == flavor_ref).ok_or_else(|| bad(format!("Flavor {flavor_ref} could not be found.")))?.id.clone();
+    let flavor = w
+        .compute
+        .usable_flavor(&flavor_ref, &project, admin)
+        .filter(|f| f.id == flavor_ref)
+        .ok_or_else(|| bad(format!("Flavor {flavor_ref} could not be found.")))?
+        .id
+        .clone();
     let image_ref = req
         .image_ref
         .filter(|i| !i.is_empty())
         .or_else(|| req.block_device_mapping_v2.as_deref().and_then(bdm_image))
         .ok_or_else(|| bad("Block device mapping is invalid: an image is required (booting from volume is not modelled)."))?;
-    let image = w.image.find(&image_ref, &project, admin).filter(|i| i.id == image_ref).ok_or_else(|| bad(format!("Image {image_ref} could not be found.")))?.id.clone();
+    let image = w
+        .image
+        .find(&image_ref, &project, admin)
+        .filter(|i| i.id == image_ref)
+        .ok_or_else(|| bad(format!("Image {image_ref} could not be found.")))?
+        .id
+        .clone();
     let network_ids = match &req.networks {
         None if v.at_least(2, 37) => return Err(schema_error("'networks' is a required property")),
         None => vec![],
@@ -261,8 +370,15 @@ pub async fn create(State(s): State<AppState>, caller: Caller, BaseUrl(base): Ba
             for n in nets {
                 let uuid = n.get("uuid").and_then(Value::as_str);
                 match uuid {
-                    Some(u) => ids.push(w.network.usable_network(u, &project, admin).filter(|id| id == u).ok_or_else(|| bad(format!("Network {u} could not be found.")))?),
-                    None if n.get("port").is_some() => return Err(bad("Booting with an existing port is not modelled by fakecloud yet; pass networks by uuid.")),
+                    Some(u) => ids.push(
+                        w.network
+                            .usable_network(u, &project, admin)
+                            .filter(|id| id == u)
+                            .ok_or_else(|| bad(format!("Network {u} could not be found.")))?,
+                    ),
+                    None if n.get("port").is_some() => {
+                        return Err(bad("Booting with an existing port is not modelled by fakecloud yet; pass networks by uuid."))
+                    }
                     None => return Err(schema_error(format!("Value: {n}. Each network needs a uuid"))),
                 }
             }
@@ -343,7 +459,14 @@ struct UpdateServer {
     hostname: Option<String>,
 }
 
-pub async fn update(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> ApiResult {
+pub async fn update(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult {
     let v = microversion(&headers)?;
     let body: UpdateBody = serde_json::from_value(body).map_err(schema_error)?;
     if let Some(n) = &body.server.name {
@@ -379,7 +502,13 @@ pub async fn delete(State(s): State<AppState>, caller: Caller, Path(id): Path<St
 }
 
 /// `POST /servers/{id}/action` with one of `os-stop`, `os-start`, `reboot`.
-pub async fn action(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> ApiResult {
+pub async fn action(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult {
     let v = microversion(&headers)?;
     let obj = body.as_object().filter(|o| o.len() == 1).ok_or_else(|| bad("Malformed request body: exactly one action is expected"))?;
     let (name, arg) = obj.iter().next().expect("one entry");
@@ -387,7 +516,10 @@ pub async fn action(State(s): State<AppState>, caller: Caller, Path(id): Path<St
         "os-stop" => ("stop", false, "os_compute_api:servers:stop"),
         "os-start" => ("start", false, "os_compute_api:servers:start"),
         "reboot" => {
-            let kind = arg.get("type").and_then(Value::as_str).ok_or_else(|| bad("Invalid input for field/attribute reboot. 'type' is a required property"))?;
+            let kind = arg
+                .get("type")
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad("Invalid input for field/attribute reboot. 'type' is a required property"))?;
             match kind.to_ascii_uppercase().as_str() {
                 "SOFT" => ("reboot", false, "os_compute_api:servers:reboot"),
                 "HARD" => ("reboot", true, "os_compute_api:servers:reboot"),
