@@ -20,11 +20,7 @@ async fn nova(c: &TestCloud, method: Method, path: &str, token: &str, version: &
     if let Some(b) = body {
         req = req.json(&b);
     }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.unwrap();
-    common::Reply { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null), text }
+    common::reply(req.send().await.unwrap()).await
 }
 
 async fn advance(c: &TestCloud, by: &str) {

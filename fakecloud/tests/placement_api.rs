@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::TestCloud;
+use common::{reply, Reply, TestCloud};
 use fakecloud::placement::model::{Inventory, DISK_GB, MEMORY_MB, VCPU};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -21,13 +21,6 @@ const CONSUMER_2: &str = "dddddddd-4444-4444-8444-444444444444";
 const CONSUMER_3: &str = "eeeeeeee-5555-4555-8555-555555555555";
 
 /// An answer (kept apart from common's Reply so this file builds on its own).
-struct Reply {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Value,
-    text: String,
-}
-
 async fn call(c: &TestCloud, method: &str, path: &str, token: Option<&str>, version: Option<&str>, body: Option<Value>) -> Reply {
     let mut req = c.http.request(Method::from_bytes(method.as_bytes()).unwrap(), c.url(&format!("/placement{path}")));
     if let Some(t) = token {
@@ -40,14 +33,6 @@ async fn call(c: &TestCloud, method: &str, path: &str, token: Option<&str>, vers
         req = req.json(&b);
     }
     reply(req.send().await.unwrap()).await
-}
-
-async fn reply(resp: reqwest::Response) -> Reply {
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.unwrap();
-    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Reply { status, headers, body, text }
 }
 
 /// Two providers of this test's own: A (8 GiB, 512 reserved, RAM ratio 1.5; 4 VCPU at 4.0; a custom

@@ -133,7 +133,9 @@ fn nova_fault_key(status: u16) -> &'static str {
     }
 }
 
-fn neutron_type(status: u16) -> &'static str {
+/// Neutron's generic error `type` for a status (specific types such as NetworkNotFound are the
+/// network module's).
+pub fn neutron_type(status: u16) -> &'static str {
     match status {
         400 => "HTTPBadRequest",
         401 => "HTTPUnauthorized",

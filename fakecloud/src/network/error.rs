@@ -94,17 +94,7 @@ impl std::fmt::Display for NeutronError {
 /// keystonemiddleware answers it in front of Neutron).
 impl From<ApiError> for NeutronError {
     fn from(e: ApiError) -> Self {
-        let kind = match e.status.as_u16() {
-            400 => "HTTPBadRequest",
-            401 => "HTTPUnauthorized",
-            403 => "HTTPForbidden",
-            404 => "HTTPNotFound",
-            405 => "HTTPMethodNotAllowed",
-            409 => "HTTPConflict",
-            413 => "HTTPRequestEntityTooLarge",
-            _ => "HTTPInternalServerError",
-        };
-        NeutronError::new(e.status.as_u16(), kind, e.message)
+        NeutronError::new(e.status.as_u16(), crate::http::service::neutron_type(e.status.as_u16()), e.message)
     }
 }
 

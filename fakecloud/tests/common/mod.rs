@@ -43,7 +43,7 @@ impl TestCloud {
         if let Some(b) = body {
             req = req.json(&b);
         }
-        Self::reply(req.send().await.unwrap()).await
+        reply(req.send().await.unwrap()).await
     }
 
     pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, body: Vec<u8>) -> Reply {
@@ -51,15 +51,7 @@ impl TestCloud {
         if let Some(t) = token {
             req = req.header("X-Auth-Token", t);
         }
-        Self::reply(req.send().await.unwrap()).await
-    }
-
-    async fn reply(resp: reqwest::Response) -> Reply {
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let text = resp.text().await.unwrap();
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply { status, headers, body, text }
+        reply(req.send().await.unwrap()).await
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
@@ -91,6 +83,15 @@ impl TestCloud {
         v.as_object_mut().unwrap().remove("journal");
         v
     }
+}
+
+/// A response read whole: status, headers, text, and the body as JSON (`Null` when it is not JSON).
+pub async fn reply(resp: reqwest::Response) -> Reply {
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let text = resp.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Reply { status, headers, body, text }
 }
 
 pub fn password_auth(user: &str, password: &str, project: Option<&str>) -> Value {

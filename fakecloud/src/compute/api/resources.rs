@@ -37,11 +37,7 @@ pub async fn list_flavors(
     params: Params,
     headers: HeaderMap,
 ) -> ApiResult {
-    let v = microversion(&headers)?;
-    enforce(SVC, &caller, "os_compute_api:flavors:index", Target::default())?;
-    let w = s.world();
-    let items: Vec<Value> = listed(&w.compute.flavors, &caller, &params).map(|f| views::flavor_brief(f, v, &base)).collect();
-    Ok(reply(v, StatusCode::OK, json!({"flavors": items})))
+    flavors(s, caller, base, params, headers, false)
 }
 
 pub async fn list_flavors_detail(
@@ -51,10 +47,16 @@ pub async fn list_flavors_detail(
     params: Params,
     headers: HeaderMap,
 ) -> ApiResult {
+    flavors(s, caller, base, params, headers, true)
+}
+
+fn flavors(s: AppState, caller: Caller, base: String, params: Params, headers: HeaderMap, detail: bool) -> ApiResult {
     let v = microversion(&headers)?;
     enforce(SVC, &caller, "os_compute_api:flavors:index", Target::default())?;
     let w = s.world();
-    let items: Vec<Value> = listed(&w.compute.flavors, &caller, &params).map(|f| views::flavor(f, v, &base)).collect();
+    let items: Vec<Value> = listed(&w.compute.flavors, &caller, &params)
+        .map(|f| if detail { views::flavor(f, v, &base) } else { views::flavor_brief(f, v, &base) })
+        .collect();
     Ok(reply(v, StatusCode::OK, json!({"flavors": items})))
 }
 
