@@ -5,7 +5,9 @@ use crate::http::microversion::Version;
 use crate::sim::heartbeat::NOVA;
 use crate::sim::SimTime;
 use crate::world::World;
-use serde_json::{json, Map, Value};
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use serde_json::{json, Value};
 use sha2::{Digest, Sha224};
 
 /// Nova's `created`/`updated`: seconds, `Z`.
@@ -50,107 +52,132 @@ pub fn server_brief(s: &Server, base: &str) -> Value {
     json!({"id": s.id, "name": s.name, "links": links(base, "servers", &s.id)})
 }
 
+/// A server as Nova renders it at a microversion, serialised field by field straight into the output
+/// (no intermediate `Value` tree: a 100-server page is the hot path of `servers/detail`).
+pub struct ServerView<'a> {
+    pub w: &'a World,
+    pub s: &'a Server,
+    pub v: Version,
+    pub admin: bool,
+    pub base: &'a str,
+}
+
+/// `[{"rel": "self", ...}, {"rel": "bookmark", ...}]` without building strings twice.
+struct Links<'a>(&'a str, &'a str, &'a str);
+
+impl Serialize for Links<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let (base, collection, id) = (self.0, self.1, self.2);
+        let mut seq = ser.serialize_seq(Some(2))?;
+        seq.serialize_element(&json!({"rel": "self", "href": format!("{base}/compute/v2.1/{collection}/{id}")}))?;
+        seq.serialize_element(&json!({"rel": "bookmark", "href": format!("{base}/compute/{collection}/{id}")}))?;
+        seq.end()
+    }
+}
+
+impl Serialize for ServerView<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let ServerView { w, s, v, admin, base } = *self;
+        let mut m = ser.serialize_map(None)?;
+        m.serialize_entry("id", &s.id)?;
+        m.serialize_entry("name", &s.name)?;
+        m.serialize_entry("status", s.status())?;
+        m.serialize_entry("tenant_id", &s.project_id)?;
+        m.serialize_entry("user_id", &s.user_id)?;
+        m.serialize_entry("metadata", &s.metadata)?;
+        m.serialize_entry("hostId", &host_id(&s.project_id, s.host.as_deref()))?;
+        m.serialize_entry(
+            "image",
+            &json!({"id": s.image_id, "links": [{"rel": "bookmark", "href": format!("{base}/compute/images/{}", s.image_id)}]}),
+        )?;
+        let flavor = w.compute.flavor(&s.flavor_id);
+        if v.at_least(2, 47) {
+            let f = |g: fn(&Flavor) -> u64| flavor.map_or(0, g);
+            m.serialize_entry(
+                "flavor",
+                &json!({"vcpus": f(|x| x.vcpus), "ram": f(|x| x.ram), "disk": f(|x| x.disk), "ephemeral": f(|x| x.ephemeral),
+                        "swap": f(|x| x.swap), "original_name": flavor.map(|x| x.name.as_str()).unwrap_or_default(),
+                        "extra_specs": flavor.map(|x| &x.extra_specs)}),
+            )?;
+        } else {
+            m.serialize_entry(
+                "flavor",
+                &json!({"id": s.flavor_id, "links": [{"rel": "bookmark", "href": format!("{base}/compute/flavors/{}", s.flavor_id)}]}),
+            )?;
+        }
+        m.serialize_entry("created", &ts(s.created_at))?;
+        m.serialize_entry("updated", &ts(s.updated_at))?;
+        m.serialize_entry("addresses", &w.network.server_addresses(&s.id))?;
+        m.serialize_entry("accessIPv4", "")?;
+        m.serialize_entry("accessIPv6", "")?;
+        m.serialize_entry("links", &Links(base, "servers", &s.id))?;
+        m.serialize_entry("OS-DCF:diskConfig", "MANUAL")?;
+        m.serialize_entry("progress", &0)?;
+        let az = s.host.as_deref().and_then(|h| w.compute.host(h)).map(|h| h.az.as_str()).unwrap_or_default();
+        m.serialize_entry("OS-EXT-AZ:availability_zone", az)?;
+        m.serialize_entry("config_drive", "")?;
+        m.serialize_entry("key_name", &s.key_name)?;
+        m.serialize_entry("OS-SRV-USG:launched_at", &s.launched_at.map(ts_micro))?;
+        m.serialize_entry("OS-SRV-USG:terminated_at", &Value::Null)?;
+        let groups: Vec<Value> = s.security_groups.iter().map(|g| json!({"name": g})).collect();
+        m.serialize_entry("security_groups", &groups)?;
+        m.serialize_entry("os-extended-volumes:volumes_attached", &[] as &[Value])?;
+        m.serialize_entry("OS-EXT-STS:task_state", &s.task_state)?;
+        m.serialize_entry("OS-EXT-STS:vm_state", s.vm_state.as_str())?;
+        m.serialize_entry("OS-EXT-STS:power_state", &s.power_state)?;
+        if admin {
+            m.serialize_entry("OS-EXT-SRV-ATTR:host", &s.host)?;
+            m.serialize_entry("OS-EXT-SRV-ATTR:instance_name", &format!("instance-{:08x}", s.seq + 1))?;
+            m.serialize_entry("OS-EXT-SRV-ATTR:hypervisor_hostname", &s.host)?;
+            if v.at_least(2, 3) {
+                m.serialize_entry("OS-EXT-SRV-ATTR:reservation_id", &format!("r-{}", &s.id[..8]))?;
+                m.serialize_entry("OS-EXT-SRV-ATTR:launch_index", &0)?;
+                m.serialize_entry("OS-EXT-SRV-ATTR:kernel_id", "")?;
+                m.serialize_entry("OS-EXT-SRV-ATTR:ramdisk_id", "")?;
+                m.serialize_entry("OS-EXT-SRV-ATTR:root_device_name", "/dev/vda")?;
+                m.serialize_entry("OS-EXT-SRV-ATTR:user_data", &Value::Null)?;
+            }
+        }
+        if v.at_least(2, 3) && (admin || v.at_least(2, 90)) {
+            let hostname: String =
+                s.name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+            m.serialize_entry("OS-EXT-SRV-ATTR:hostname", &hostname)?;
+        }
+        if let Some(f) = &s.fault {
+            // Details are for admins, or for anyone when the fault is not a 500.
+            let mut fv = json!({"code": f.code, "created": ts(f.created), "message": f.message});
+            if admin || f.code != 500 {
+                fv["details"] = json!(f.details);
+            }
+            m.serialize_entry("fault", &fv)?;
+        }
+        if v.at_least(2, 9) {
+            m.serialize_entry("locked", &s.locked)?;
+        }
+        if v.at_least(2, 16) && admin {
+            m.serialize_entry("host_status", host_status(w, s.host.as_deref()))?;
+        }
+        if v.at_least(2, 19) {
+            m.serialize_entry("description", &s.description)?;
+        }
+        if v.at_least(2, 26) {
+            m.serialize_entry("tags", &s.tags)?;
+        }
+        if v.at_least(2, 63) {
+            m.serialize_entry("trusted_image_certificates", &Value::Null)?;
+        }
+        if v.at_least(2, 73) {
+            m.serialize_entry("locked_reason", &Value::Null)?;
+        }
+        if v.at_least(2, 96) {
+            m.serialize_entry("pinned_availability_zone", &s.requested_az)?;
+        }
+        m.end()
+    }
+}
+
 pub fn server(w: &World, s: &Server, v: Version, admin: bool, base: &str) -> Value {
-    let flavor = w.compute.flavor(&s.flavor_id);
-    let flavor_v = if v.at_least(2, 47) {
-        let f = flavor.cloned().unwrap_or_else(|| Flavor {
-            id: s.flavor_id.clone(),
-            name: String::new(),
-            vcpus: 0,
-            ram: 0,
-            disk: 0,
-            ephemeral: 0,
-            swap: 0,
-            is_public: true,
-            projects: vec![],
-            description: None,
-            extra_specs: Default::default(),
-        });
-        json!({"vcpus": f.vcpus, "ram": f.ram, "disk": f.disk, "ephemeral": f.ephemeral, "swap": f.swap,
-               "original_name": f.name, "extra_specs": f.extra_specs})
-    } else {
-        json!({"id": s.flavor_id, "links": [{"rel": "bookmark", "href": format!("{base}/compute/flavors/{}", s.flavor_id)}]})
-    };
-    let az = s.host.as_deref().and_then(|h| w.compute.host(h)).map(|h| h.az.clone()).unwrap_or_default();
-    let volumes: Vec<Value> = vec![];
-    let mut o = Map::new();
-    let mut put = |k: &str, val: Value| {
-        o.insert(k.to_string(), val);
-    };
-    put("id", json!(s.id));
-    put("name", json!(s.name));
-    put("status", json!(s.status()));
-    put("tenant_id", json!(s.project_id));
-    put("user_id", json!(s.user_id));
-    put("metadata", json!(s.metadata));
-    put("hostId", json!(host_id(&s.project_id, s.host.as_deref())));
-    put("image", json!({"id": s.image_id, "links": [{"rel": "bookmark", "href": format!("{base}/compute/images/{}", s.image_id)}]}));
-    put("flavor", flavor_v);
-    put("created", json!(ts(s.created_at)));
-    put("updated", json!(ts(s.updated_at)));
-    put("addresses", w.network.server_addresses(&s.id));
-    put("accessIPv4", json!(""));
-    put("accessIPv6", json!(""));
-    put("links", links(base, "servers", &s.id));
-    put("OS-DCF:diskConfig", json!("MANUAL"));
-    put("progress", json!(0));
-    put("OS-EXT-AZ:availability_zone", json!(az));
-    put("config_drive", json!(""));
-    put("key_name", json!(s.key_name));
-    put("OS-SRV-USG:launched_at", json!(s.launched_at.map(ts_micro)));
-    put("OS-SRV-USG:terminated_at", Value::Null);
-    put("security_groups", s.security_groups.iter().map(|g| json!({"name": g})).collect());
-    put("os-extended-volumes:volumes_attached", json!(volumes));
-    put("OS-EXT-STS:task_state", json!(s.task_state));
-    put("OS-EXT-STS:vm_state", json!(s.vm_state.as_str()));
-    put("OS-EXT-STS:power_state", json!(s.power_state));
-    if admin {
-        let hostname = s.host.as_deref();
-        put("OS-EXT-SRV-ATTR:host", json!(hostname));
-        put("OS-EXT-SRV-ATTR:instance_name", json!(format!("instance-{:08x}", s.seq + 1)));
-        put("OS-EXT-SRV-ATTR:hypervisor_hostname", json!(hostname));
-        if v.at_least(2, 3) {
-            put("OS-EXT-SRV-ATTR:reservation_id", json!(format!("r-{}", &s.id[..8])));
-            put("OS-EXT-SRV-ATTR:launch_index", json!(0));
-            put("OS-EXT-SRV-ATTR:kernel_id", json!(""));
-            put("OS-EXT-SRV-ATTR:ramdisk_id", json!(""));
-            put("OS-EXT-SRV-ATTR:root_device_name", json!("/dev/vda"));
-            put("OS-EXT-SRV-ATTR:user_data", Value::Null);
-        }
-    }
-    if v.at_least(2, 3) && (admin || v.at_least(2, 90)) {
-        put("OS-EXT-SRV-ATTR:hostname", json!(s.name.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "-")));
-    }
-    if let Some(f) = &s.fault {
-        // Details are for admins, or for anyone when the fault is not a 500.
-        let mut fv = json!({"code": f.code, "created": ts(f.created), "message": f.message});
-        if admin || f.code != 500 {
-            fv["details"] = json!(f.details);
-        }
-        put("fault", fv);
-    }
-    if v.at_least(2, 9) {
-        put("locked", json!(s.locked));
-    }
-    if v.at_least(2, 16) && admin {
-        put("host_status", json!(host_status(w, s.host.as_deref())));
-    }
-    if v.at_least(2, 19) {
-        put("description", json!(s.description));
-    }
-    if v.at_least(2, 26) {
-        put("tags", json!(s.tags));
-    }
-    if v.at_least(2, 63) {
-        put("trusted_image_certificates", Value::Null);
-    }
-    if v.at_least(2, 73) {
-        put("locked_reason", Value::Null);
-    }
-    if v.at_least(2, 96) {
-        put("pinned_availability_zone", json!(s.requested_az));
-    }
-    Value::Object(o)
+    serde_json::to_value(ServerView { w, s, v, admin, base }).expect("a server view serialises")
 }
 
 pub fn flavor(f: &Flavor, v: Version, base: &str) -> Value {

@@ -93,6 +93,13 @@ pub(crate) fn reply(v: Version, status: StatusCode, body: Value) -> Response {
     resp
 }
 
+/// A 200 whose JSON body is already serialised.
+pub(crate) fn reply_bytes(v: Version, body: Vec<u8>) -> Response {
+    let mut resp = ([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response();
+    NOVA.response_headers(v, resp.headers_mut());
+    resp
+}
+
 pub(crate) fn empty(v: Version, status: StatusCode) -> Response {
     let mut resp = status.into_response();
     NOVA.response_headers(v, resp.headers_mut());

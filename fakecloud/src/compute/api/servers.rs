@@ -1,7 +1,7 @@
 //! `/servers`: list (with Nova's filters, all_tenants policy and marker pagination), show, create,
 //! update, delete and the power actions.
 
-use super::{bad, empty, microversion, not_found, reply, ApiResult, SVC};
+use super::{bad, empty, microversion, not_found, reply, reply_bytes, ApiResult, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::lifecycle::{Refused, ServerRequest};
@@ -106,9 +106,9 @@ fn refused(r: Refused) -> ApiError {
     ApiError::new(SVC, StatusCode::from_u16(r.0).unwrap_or(StatusCode::BAD_REQUEST), r.1)
 }
 
-/// Shared by `/servers` and `/servers/detail`: the page as JSON, built under the world's lock; the
-/// caller serialises it after releasing the lock.
-fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail: bool, base: &str) -> Result<Value, ApiError> {
+/// Shared by `/servers` and `/servers/detail`: the page serialised straight to bytes under the
+/// world's lock (the views borrow the world; no intermediate JSON tree).
+fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail: bool, base: &str) -> Result<Vec<u8>, ApiError> {
     let action = if detail { "os_compute_api:servers:detail" } else { "os_compute_api:servers:index" };
     enforce(SVC, caller, action, Target { project_id: caller.project_id.as_deref(), user_id: None })?;
     if v.at_least(2, 75) {
@@ -174,9 +174,7 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
             && params.get("availability_zone").is_none_or(|z| s.host.as_deref().and_then(|h| w.compute.host(h)).is_some_and(|h| h.az == z))
     };
     let page: Vec<&Server> = w.compute.newest_first(after).filter(matches).take(limit).collect();
-    let items: Vec<Value> =
-        page.iter().map(|s| if detail { views::server(w, s, v, admin, base) } else { views::server_brief(s, base) }).collect();
-    let mut body = json!({"servers": items});
+    let mut links = None;
     if limit > 0 && page.len() == limit {
         let last = &page[page.len() - 1].id;
         let path = if detail { "servers/detail" } else { "servers" };
@@ -184,15 +182,29 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
         query.push(("limit".into(), limit.to_string()));
         query.push(("marker".into(), last.clone()));
         let qs = form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
-        body["servers_links"] = json!([{"rel": "next", "href": format!("{base}/compute/v2.1/{path}?{qs}")}]);
+        links = Some(json!([{"rel": "next", "href": format!("{base}/compute/v2.1/{path}?{qs}")}]));
     }
-    Ok(body)
+    let bytes = if detail {
+        let servers: Vec<views::ServerView> = page.iter().map(|s| views::ServerView { w, s, v, admin, base }).collect();
+        serde_json::to_vec(&Page { servers, servers_links: links })
+    } else {
+        let servers: Vec<Value> = page.iter().map(|s| views::server_brief(s, base)).collect();
+        serde_json::to_vec(&Page { servers, servers_links: links })
+    };
+    bytes.map_err(|e| ApiError::new(SVC, StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+}
+
+#[derive(serde::Serialize)]
+struct Page<T: serde::Serialize> {
+    servers: Vec<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    servers_links: Option<Value>,
 }
 
 pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params, headers: HeaderMap) -> ApiResult {
     let v = microversion(&headers)?;
     let body = list_servers(&s.world(), &caller, &params, v, false, &base)?;
-    Ok(reply(v, StatusCode::OK, body))
+    Ok(reply_bytes(v, body))
 }
 
 pub async fn list_detail(
@@ -204,7 +216,7 @@ pub async fn list_detail(
 ) -> ApiResult {
     let v = microversion(&headers)?;
     let body = list_servers(&s.world(), &caller, &params, v, true, &base)?;
-    Ok(reply(v, StatusCode::OK, body))
+    Ok(reply_bytes(v, body))
 }
 
 /// A server the caller may see: its own project's, or any for an admin. Others are 404, not 403.
