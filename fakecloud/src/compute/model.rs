@@ -66,6 +66,13 @@ pub struct Flavor {
     pub extra_specs: BTreeMap<String, String>,
 }
 
+impl Flavor {
+    /// Public flavors are for everyone; a private one for admins and the projects given access.
+    pub fn accessible_to(&self, project_id: Option<&str>, admin: bool) -> bool {
+        self.is_public || admin || project_id.is_some_and(|p| self.projects.iter().any(|x| x == p))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VmState {
@@ -201,7 +208,7 @@ impl Compute {
 
     /// A flavor the project may use, by id or name (Nova resolves names client-side; fixtures use names).
     pub fn usable_flavor(&self, id_or_name: &str, project_id: &str, admin: bool) -> Option<&Flavor> {
-        let usable = |f: &&Flavor| admin || f.is_public || f.projects.iter().any(|p| p == project_id);
+        let usable = |f: &&Flavor| f.accessible_to(Some(project_id), admin);
         self.flavors
             .iter()
             .filter(usable)

@@ -18,7 +18,7 @@ use sha2::Digest;
 fn listed<'a>(flavors: &'a [Flavor], caller: &'a Caller, params: &'a Params) -> impl Iterator<Item = &'a Flavor> + 'a {
     let is_public = params.get("is_public").map(str::to_ascii_lowercase);
     flavors.iter().filter(move |f| {
-        let access = f.is_public || caller.is_admin() || caller.project_id.as_ref().is_some_and(|p| f.projects.contains(p));
+        let access = f.accessible_to(caller.project_id.as_deref(), caller.is_admin());
         let wanted = match is_public.as_deref() {
             Some("none") | Some("all") if caller.is_admin() => true,
             Some("false") | Some("0") => !f.is_public && access,
@@ -63,7 +63,7 @@ fn flavors(s: AppState, caller: Caller, base: String, params: Params, headers: H
 fn flavor_for<'a>(flavors: &'a [Flavor], caller: &Caller, id: &str) -> Result<&'a Flavor, crate::http::error::ApiError> {
     flavors
         .iter()
-        .find(|f| f.id == id && (f.is_public || caller.is_admin() || caller.project_id.as_ref().is_some_and(|p| f.projects.contains(p))))
+        .find(|f| f.id == id && f.accessible_to(caller.project_id.as_deref(), caller.is_admin()))
         .ok_or_else(|| not_found(format!("Flavor {id} could not be found.")))
 }
 
