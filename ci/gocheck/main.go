@@ -67,6 +67,10 @@ var commands = map[string]command{
 		summary: "list placement resource providers and their usages (placement 1.14)",
 		run:     runProviders,
 	},
+	"member-create": {
+		summary: "create a load-balancer pool member and poll it to ACTIVE --pool NAME --address IP --port N [--name NAME] [--subnet-id ID] [--polls N] [--tick-url URL]",
+		run:     runMemberCreate,
+	},
 }
 
 // errUsage marks errors caused by a bad command line rather than by the cloud,
@@ -110,6 +114,6 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names) // map order is random; keep the help stable
 	for _, name := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", name, commands[name].summary)
+		fmt.Fprintf(w, "  %-13s %s\n", name, commands[name].summary)
 	}
 }

@@ -384,9 +384,16 @@ fn runtime(name: &str, threads: usize) -> Runtime {
 }
 
 /// The ceiling: the smallest axum app that answers a fixed JSON body, served like fakecloud.
+const LARGE_BODY_BYTES: usize = 177_777;
+
 fn start_ceiling(rt: &Runtime) -> SocketAddr {
     rt.block_on(async {
-        let app = Router::new().route("/ping", get(|| async { ([(header::CONTENT_TYPE, "application/json")], r#"{"status":"ok"}"#) }));
+        // `/large`: a fixed body the size of a 100-server `servers/detail` page at 2.96 (177,777 bytes),
+        // the ceiling for the compute listing.
+        let large: &'static str = Box::leak(format!("{{\"pad\":\"{}\"}}", "x".repeat(LARGE_BODY_BYTES - 10)).into_boxed_str());
+        let app = Router::new()
+            .route("/ping", get(|| async { ([(header::CONTENT_TYPE, "application/json")], r#"{"status":"ok"}"#) }))
+            .route("/large", get(move || async move { ([(header::CONTENT_TYPE, "application/json")], large) }));
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind the ceiling server");
         let addr = listener.local_addr().expect("local addr");
         tokio::spawn(async move {
@@ -676,6 +683,13 @@ fn main() {
         let load = client.block_on(run_load(addr, get_request(addr, "/ping", &[]), 200, &args));
         rt.shutdown_timeout(Duration::from_secs(1));
         rows.push(("ceiling: axum fixed JSON (GET /ping)", load, None));
+    }
+    if args.wants("ceiling-large") {
+        let rt = runtime("server", server_threads);
+        let addr = start_ceiling(&rt);
+        let load = client.block_on(run_load(addr, get_request(addr, "/large", &[]), 200, &args));
+        rt.shutdown_timeout(Duration::from_secs(1));
+        rows.push(("ceiling-large: axum fixed 177,777-byte JSON (GET /large)", load, None));
     }
 
     for (name, kind, catalog, target) in [

@@ -35,6 +35,19 @@ pub enum FaultAction {
     ServiceDown { binary: String, host: String },
     /// The network agents on a host stop reporting (`alive` turns false after agent_down_time).
     AgentsDown { host: String },
+    /// amphorav2: after a member create the load balancer is unlocked to ACTIVE on time, but the
+    /// member stays PENDING_CREATE for `seconds` more.
+    MemberLag { seconds: u64 },
+    /// amphorav2: the load balancer is unlocked; the member never leaves PENDING_CREATE.
+    MemberStuck,
+    /// amphorav2: the load balancer is unlocked; the member goes to ERROR.
+    MemberError,
+    /// amphorav2: after a member delete the load balancer is ACTIVE again on time, but the member
+    /// stays PENDING_DELETE for `seconds` more.
+    MemberDeleteLag { seconds: u64 },
+    /// amphorav2: the member task is lost: the load balancer stays PENDING_UPDATE and the member
+    /// PENDING_CREATE (or PENDING_DELETE) for good.
+    LostTask,
 }
 
 /// The kinds a client may ask for, with a one-line description (shown by `GET /_fakecloud/faults`).
@@ -45,6 +58,11 @@ pub const KINDS: &[(&str, &str)] = &[
     ("host-pressure", "memory/CPU pressure on a host: guests starve (amphora heartbeats stop)"),
     ("service-down", "one service (binary on host) stops reporting until the fault is removed"),
     ("agents-down", "the network agents on a host stop reporting until the fault is removed"),
+    ("member-lag", "Octavia: LB back to ACTIVE while the new member stays PENDING_CREATE for `seconds`"),
+    ("member-stuck", "Octavia: LB back to ACTIVE, the new member never becomes ACTIVE"),
+    ("member-error", "Octavia: LB back to ACTIVE, the new member goes to ERROR"),
+    ("member-delete-lag", "Octavia: LB back to ACTIVE while the deleted member stays PENDING_DELETE for `seconds`"),
+    ("lost-task", "Octavia: the member task is lost (LB PENDING_UPDATE, member PENDING_* for good)"),
 ];
 
 /// Which requests a fault applies to; an absent field matches anything. `path` is a glob over the
@@ -61,6 +79,20 @@ pub struct FaultMatch {
     /// Project id of the caller's token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
+    /// Octavia object faults: globs over the load balancer, pool and member names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loadbalancer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+}
+
+/// The names an Octavia object fault is matched against.
+pub struct ObjectNames<'a> {
+    pub loadbalancer: &'a str,
+    pub pool: &'a str,
+    pub member: &'a str,
 }
 
 /// What a client posts to add a fault: the action's fields (`kind` and its parameters) beside
@@ -125,6 +157,11 @@ pub struct RequestFacts<'a> {
 }
 
 impl FaultMatch {
+    fn matches_object(&self, n: &ObjectNames) -> bool {
+        let glob = |g: &Option<String>, v: &str| g.as_deref().is_none_or(|g| WildMatch::new(g).matches(v));
+        glob(&self.loadbalancer, n.loadbalancer) && glob(&self.pool, n.pool) && glob(&self.member, n.member)
+    }
+
     fn matches(&self, r: &RequestFacts) -> bool {
         self.service.as_deref().is_none_or(|s| s == r.service)
             && self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(r.method))
@@ -167,6 +204,17 @@ impl Faults {
     /// when the budget is spent. Returns the fault as it was when it fired.
     pub fn fire_api(&mut self, r: &RequestFacts) -> Option<Fault> {
         let at = self.installed.iter().position(|f| matches!(f.action, FaultAction::ApiError { .. }) && f.matcher.matches(r))?;
+        Some(self.spend(at))
+    }
+
+    /// The first installed object fault that `want` accepts and whose match names these objects;
+    /// spends one unit of its budget as `fire_api` does.
+    pub fn fire_object(&mut self, n: &ObjectNames, want: impl Fn(&FaultAction) -> bool) -> Option<Fault> {
+        let at = self.installed.iter().position(|f| want(&f.action) && f.matcher.matches_object(n))?;
+        Some(self.spend(at))
+    }
+
+    fn spend(&mut self, at: usize) -> Fault {
         let f = &mut self.installed[at];
         f.hits += 1;
         if let Some(n) = f.remaining.as_mut() {
@@ -176,7 +224,7 @@ impl Faults {
         if f.remaining == Some(0) {
             self.installed.remove(at);
         }
-        Some(fired)
+        fired
     }
 }
 

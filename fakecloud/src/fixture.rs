@@ -52,6 +52,94 @@ pub struct Fixture {
     pub servers: Vec<ServerSpec>,
     #[serde(default)]
     pub volumes: Vec<VolumeSpec>,
+    #[serde(default)]
+    pub loadbalancers: Vec<LoadBalancerSpec>,
+}
+
+/// An Octavia load balancer present at start-up, ACTIVE with its amphorae running.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerSpec {
+    pub name: String,
+    pub project: String,
+    /// The subnet (by name) the VIP is allocated on.
+    pub vip_subnet: String,
+    #[serde(default = "default_provider")]
+    pub provider: String,
+    /// SINGLE or ACTIVE_STANDBY.
+    #[serde(default = "default_topology")]
+    pub topology: String,
+    /// Hosts the amphorae run on, in role order; chosen by the scheduler when absent.
+    #[serde(default)]
+    pub amphora_hosts: Vec<String>,
+    #[serde(default)]
+    pub listeners: Vec<ListenerSpec>,
+    #[serde(default)]
+    pub pools: Vec<PoolSpec>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListenerSpec {
+    pub name: String,
+    pub protocol: String,
+    pub port: u16,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolSpec {
+    pub name: String,
+    pub protocol: String,
+    #[serde(default = "default_lb_algorithm")]
+    pub lb_algorithm: String,
+    /// The listener (by name) whose default pool this is.
+    #[serde(default)]
+    pub listener: Option<String>,
+    #[serde(default)]
+    pub healthmonitor: Option<HealthMonitorSpec>,
+    #[serde(default)]
+    pub members: Vec<MemberSpec>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthMonitorSpec {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub delay: u32,
+    pub timeout: u32,
+    pub max_retries: u32,
+    #[serde(default = "default_max_retries_down")]
+    pub max_retries_down: u32,
+}
+
+/// A member: the first address of a fixture server (`server`) or a literal `address`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberSpec {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub server: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    pub port: u16,
+}
+
+fn default_provider() -> String {
+    "amphora".into()
+}
+fn default_topology() -> String {
+    "SINGLE".into()
+}
+fn default_lb_algorithm() -> String {
+    "ROUND_ROBIN".into()
+}
+fn default_max_retries_down() -> u32 {
+    3
 }
 
 fn default_region() -> String {

@@ -11,6 +11,7 @@ pub mod fixture;
 pub mod http;
 pub mod identity;
 pub mod image;
+pub mod loadbalancer;
 pub mod network;
 pub mod placement;
 pub mod policy;

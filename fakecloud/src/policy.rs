@@ -196,6 +196,29 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("get_quota", Rule::ProjectReader),
     ("update_quota", Rule::Admin),
     ("delete_quota", Rule::Admin),
+    // Octavia (octavia/policies, secure RBAC defaults): project readers read, project members
+    // write; amphorae, failover and other projects' objects are admin-only.
+    ("os_load-balancer_api:loadbalancer:get_all", Rule::Authenticated),
+    ("os_load-balancer_api:loadbalancer:get_one", Rule::ProjectReader),
+    ("os_load-balancer_api:loadbalancer:post", Rule::ProjectMember),
+    ("os_load-balancer_api:loadbalancer:put", Rule::ProjectMember),
+    ("os_load-balancer_api:loadbalancer:delete", Rule::ProjectMember),
+    ("os_load-balancer_api:loadbalancer:get_stats", Rule::ProjectReader),
+    ("os_load-balancer_api:loadbalancer:get_status", Rule::ProjectReader),
+    ("os_load-balancer_api:loadbalancer:put_failover", Rule::Admin),
+    ("os_load-balancer_api:child:get_one", Rule::ProjectReader),
+    ("os_load-balancer_api:child:post", Rule::ProjectMember),
+    ("os_load-balancer_api:child:put", Rule::ProjectMember),
+    ("os_load-balancer_api:child:delete", Rule::ProjectMember),
+    ("os_load-balancer_api:provider:get_all", Rule::Authenticated),
+    ("os_load-balancer_api:flavor:get_all", Rule::Authenticated),
+    ("os_load-balancer_api:flavor-profile:get_all", Rule::Admin),
+    ("os_load-balancer_api:amphora:get_all", Rule::Admin),
+    ("os_load-balancer_api:amphora:get_one", Rule::Admin),
+    ("os_load-balancer_api:amphora:delete", Rule::Admin),
+    ("os_load-balancer_api:amphora:put_failover", Rule::Admin),
+    ("os_load-balancer_api:amphora:put_config", Rule::Admin),
+    ("os_load-balancer_api:amphora:get_stats", Rule::Admin),
 ];
 
 /// What an action is aimed at, for owner checks.

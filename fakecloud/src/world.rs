@@ -11,7 +11,7 @@ use crate::sim::{Clock, ClockMode, Event, Ids, Journal, Scheduler, SimTime};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the snapshot shape changes; a snapshot of another version is refused.
-pub const SNAPSHOT_FORMAT: u32 = 1;
+pub const SNAPSHOT_FORMAT: u32 = 2;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct World {
@@ -27,6 +27,7 @@ pub struct World {
     pub placement: crate::placement::Placement,
     pub compute: crate::compute::Compute,
     pub volume: crate::volume::Volumes,
+    pub octavia: crate::loadbalancer::model::Octavia,
     pub journal: Journal,
 }
 
@@ -49,12 +50,15 @@ impl World {
             placement: crate::placement::Placement::default(),
             compute: crate::compute::Compute::default(),
             volume: crate::volume::Volumes::default(),
+            octavia: Default::default(),
             journal: Journal::default(),
         };
         world.boot_compute(fixture)?;
         let compute = &world.compute;
         world.volume =
             crate::volume::Volumes::from_fixture(fixture, &world.identity, &mut world.ids, start, &|name| compute.server_id_named(name))?;
+        world.boot_octavia(fixture)?;
+        world.refresh_availability();
         Ok(world)
     }
 
@@ -66,7 +70,10 @@ impl World {
             Some(v) => return Err(format!("snapshot format {v} is not supported (this fakecloud reads format {SNAPSHOT_FORMAT})")),
             None => return Err("not a fakecloud snapshot: no format field".into()),
         }
-        serde_json::from_value(probe).map_err(|e| format!("snapshot does not match format {SNAPSHOT_FORMAT}: {e}"))
+        let mut world: World =
+            serde_json::from_value(probe).map_err(|e| format!("snapshot does not match format {SNAPSHOT_FORMAT}: {e}"))?;
+        world.compute.reindex();
+        Ok(world)
     }
 
     pub fn now(&self) -> SimTime {
@@ -86,7 +93,15 @@ impl World {
         }
     }
 
+    /// Marks that something may have changed, so nothing rendered before is served again. Called
+    /// for every applied event, every fault change, and by the pipeline around every request that
+    /// is not a read.
+    pub fn touch(&mut self) {
+        self.compute.views.invalidate();
+    }
+
     fn apply(&mut self, event: Event, at: SimTime) {
+        self.touch();
         match event {
             Event::FaultExpires { fault_id } => {
                 if let Some(f) = self.faults.remove(&fault_id) {
@@ -108,7 +123,22 @@ impl World {
                     self.journal.record(at, Record::Transition { resource, id: floating_ip_id, from, to });
                 }
             }
+            e @ (Event::LbActive { .. }
+            | Event::LbChildDone { .. }
+            | Event::LbMemberSettled { .. }
+            | Event::LbDeleted { .. }
+            | Event::AmphoraBootPoll { .. }
+            | Event::AmphoraConfigured { .. }
+            | Event::AmphoraFailoverReverted { .. }
+            | Event::HealthManagerTick) => self.apply_octavia_event(&e, at),
         }
+        self.refresh_availability();
+    }
+
+    /// After a request that may have changed something: drop renderings and note availability.
+    pub fn settle(&mut self) {
+        self.touch();
+        self.refresh_availability();
     }
 
     pub fn advance_clock(&mut self, by: chrono::Duration) {
@@ -127,6 +157,7 @@ impl World {
     }
 
     pub fn add_fault(&mut self, req: FaultRequest) -> Result<Fault, String> {
+        self.touch();
         req.action.validate()?;
         self.check_fault_target(&req.action)?;
         if req.count == Some(0) {
@@ -156,6 +187,7 @@ impl World {
     }
 
     pub fn remove_fault(&mut self, id: &str) -> Option<Fault> {
+        self.touch();
         let f = self.faults.remove(id)?;
         self.scheduler.cancel(|e| matches!(e, Event::FaultExpires { fault_id } if fault_id == id));
         let now = self.now();
@@ -210,6 +242,7 @@ mod tests {
         assert!(World::from_snapshot(b"{not json").unwrap_err().contains("not valid JSON"));
         assert!(World::from_snapshot(br#"{"format": 99}"#).unwrap_err().contains("format 99"));
         assert!(World::from_snapshot(br#"{"hello": 1}"#).unwrap_err().contains("no format"));
-        assert!(World::from_snapshot(br#"{"format": 1, "seed": "x"}"#).unwrap_err().contains("does not match"));
+        let wrong_shape = format!(r#"{{"format": {SNAPSHOT_FORMAT}, "seed": "x"}}"#);
+        assert!(World::from_snapshot(wrong_shape.as_bytes()).unwrap_err().contains("does not match"));
     }
 }

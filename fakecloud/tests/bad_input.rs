@@ -84,7 +84,7 @@ fn bad_bodies() -> Vec<Vec<u8>> {
         r#"{"kind": "api-error", "status": 500, "duration": "forever"}"#.to_string(),
         r#"{"kind": "nuke"}"#.to_string(),
         r#"{"format": 99}"#.to_string(),
-        r#"{"format": 1, "seed": "x"}"#.to_string(),
+        format!(r#"{{"format": {}, "seed": "x"}}"#, fakecloud::world::SNAPSHOT_FORMAT),
         format!(r#"{{"by": "{long}"}}"#),
         format!(r#"{{"auth": {{"identity": {{"methods": ["password"], "password": {{"user": {{"name": "{long}", "domain": {{"name": "Default"}}, "password": "p"}}}}}}}}}}"#),
     ]

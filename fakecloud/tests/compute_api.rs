@@ -486,3 +486,26 @@ async fn bad_input_on_every_nova_route_is_a_clean_4xx() {
     }
     assert_eq!(c.state_without_journal(), before);
 }
+
+/// `servers/detail` serves cached renderings (compute::view_cache); a change to a server, and a
+/// host status that moves with time alone, must both show on the next page.
+#[tokio::test]
+async fn listed_views_follow_changes_and_heartbeats() {
+    let c = TestCloud::start().await;
+    let admin = c.admin().await;
+    let page = |r: common::Reply, name: &str| r.body["servers"].as_array().unwrap().iter().find(|s| s["name"] == name).cloned().unwrap();
+    let list = || nova(&c, Method::GET, "/servers/detail?all_tenants=1", &admin, V, None);
+    let web0 = page(list().await, "web-0");
+    assert_eq!((web0["status"].as_str(), web0["host_status"].as_str()), (Some("ACTIVE"), Some("UP")));
+
+    let id = web0["id"].as_str().unwrap();
+    assert_eq!(nova(&c, Method::POST, &format!("/servers/{id}/action"), &admin, V, Some(json!({"os-stop": null}))).await.status, 202);
+    advance(&c, "30s").await;
+    assert_eq!(page(list().await, "web-0")["status"], "SHUTOFF", "a stopped server is not served from an old rendering");
+
+    // compute-0's service stops reporting; only time passes after that (no request changes anything).
+    add_fault(&c, json!({"kind": "host-down", "host": "compute-0"})).await;
+    assert_eq!(page(list().await, "web-0")["host_status"], "UP", "still within service_down_time");
+    c.running.cloud.world().clock.advance(chrono::Duration::seconds(120));
+    assert_eq!(page(list().await, "web-0")["host_status"], "DOWN", "a stale heartbeat shows without any write");
+}

@@ -42,7 +42,7 @@ async fn restoring_a_corrupt_or_foreign_snapshot_is_refused_and_changes_nothing(
     for (body, expect) in [
         (before[..before.len() / 2].to_string(), "not valid JSON"),
         (foreign.to_string(), "format 999 is not supported"),
-        (r#"{"format": 1}"#.to_string(), "does not match"),
+        (format!(r#"{{"format": {}}}"#, fakecloud::world::SNAPSHOT_FORMAT), "does not match"),
     ] {
         let r = c.raw(Method::POST, "/_fakecloud/restore", None, body.into_bytes()).await;
         assert_eq!(r.status, 400);

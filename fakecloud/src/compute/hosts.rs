@@ -19,7 +19,12 @@ impl World {
     pub(crate) fn check_fault_target(&self, action: &FaultAction) -> Result<(), String> {
         let host_known = |h: &str| if self.compute.host(h).is_some() { Ok(()) } else { Err(format!("unknown compute host '{h}'")) };
         match action {
-            FaultAction::ApiError { .. } => Ok(()),
+            FaultAction::ApiError { .. }
+            | FaultAction::MemberLag { .. }
+            | FaultAction::MemberStuck
+            | FaultAction::MemberError
+            | FaultAction::MemberDeleteLag { .. }
+            | FaultAction::LostTask => Ok(()),
             FaultAction::HostDown { host } | FaultAction::HostPressure { host } | FaultAction::HostReboot { host, .. } => host_known(host),
             FaultAction::AgentsDown { host } => {
                 if self.compute.host(host).is_some() || self.compute.services.iter().any(|s| &s.host == host) {
@@ -53,7 +58,13 @@ impl World {
     /// Applies (`on`) or undoes a host event.
     pub(crate) fn fault_effect(&mut self, action: &FaultAction, on: bool, at: SimTime) {
         match action {
-            FaultAction::ApiError { .. } => {}
+            // Request and Octavia object faults act when they fire, not when installed.
+            FaultAction::ApiError { .. }
+            | FaultAction::MemberLag { .. }
+            | FaultAction::MemberStuck
+            | FaultAction::MemberError
+            | FaultAction::MemberDeleteLag { .. }
+            | FaultAction::LostTask => {}
             FaultAction::HostDown { host } => {
                 if on {
                     self.power_off_host(host, at);
@@ -99,7 +110,7 @@ impl World {
         self.network.set_host_agents_alive(host, false, at);
         let ids: Vec<String> = self.compute.servers_on(host).map(|s| s.id.clone()).collect();
         for id in &ids {
-            if let Some(s) = self.compute.servers.get_mut(id) {
+            if let Some(s) = self.compute.server_mut(id) {
                 if s.vm_state == VmState::Active {
                     s.power_state = POWER_SHUTDOWN;
                 }

@@ -132,7 +132,7 @@ impl World {
         Ok(())
     }
 
-    fn boot_fixture_server(&mut self, s: &crate::fixture::ServerSpec) -> anyhow::Result<()> {
+    pub(crate) fn boot_fixture_server(&mut self, s: &crate::fixture::ServerSpec) -> anyhow::Result<()> {
         let now = self.now();
         let project = self.identity.project_named(&s.project).ok_or_else(|| anyhow!("unknown project {}", s.project))?.id.clone();
         let user = self.identity.user_named(&s.user).ok_or_else(|| anyhow!("unknown user {}", s.user))?.id.clone();
@@ -315,7 +315,7 @@ impl World {
         match claimed {
             Some(host) => {
                 self.network.bind_device(id, &host);
-                let s = self.compute.servers.get_mut(id).expect("checked");
+                let s = self.compute.server_mut(id).expect("checked");
                 s.host = Some(host);
                 s.task_state = Some("spawning".into());
                 s.updated_at = at;
@@ -324,7 +324,7 @@ impl World {
                 self.scheduler.schedule(due, Event::ServerSpawned { server_id: id.into() });
             }
             None => {
-                let s = self.compute.servers.get_mut(id).expect("checked");
+                let s = self.compute.server_mut(id).expect("checked");
                 s.vm_state = VmState::Error;
                 s.task_state = None;
                 s.updated_at = at;
@@ -344,7 +344,7 @@ impl World {
 
     /// Ends a server's task (spawn, power off/on, reboot), journaling the status change.
     fn finish_task(&mut self, id: &str, vm: VmState, power: u8, at: SimTime, launched: bool) {
-        let Some(s) = self.compute.servers.get_mut(id) else { return };
+        let Some(s) = self.compute.server_mut(id) else { return };
         let from = s.status();
         s.vm_state = vm;
         s.power_state = power;
@@ -363,7 +363,7 @@ impl World {
     /// `os-stop`, `os-start` and `reboot` with Nova's state checks (409 conflictingRequest).
     pub fn server_action(&mut self, id: &str, action: &str, hard: bool) -> Result<(), Refused> {
         let now = self.now();
-        let s = self.compute.servers.get_mut(id).ok_or_else(|| Refused(404, format!("Instance {id} could not be found.")))?;
+        let s = self.compute.server_mut(id).ok_or_else(|| Refused(404, format!("Instance {id} could not be found.")))?;
         let vm = s.vm_state;
         let allowed = match action {
             "stop" => matches!(vm, VmState::Active | VmState::Error),

@@ -5,6 +5,7 @@ pub mod api;
 pub mod hosts;
 pub mod lifecycle;
 pub mod model;
+pub mod view_cache;
 pub mod views;
 
 pub use model::Compute;

@@ -5,7 +5,7 @@
 use crate::sim::heartbeat::Heartbeat;
 use crate::sim::SimTime;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Nova's default availability zone for compute services, and the zone of control-plane services.
 pub const DEFAULT_AZ: &str = "nova";
@@ -175,13 +175,18 @@ pub struct Compute {
     pub hosts: Vec<Host>,
     pub services: Vec<ComputeService>,
     pub flavors: Vec<Flavor>,
-    /// Servers by id, and their creation order (seq -> id) for newest-first listing with markers
-    /// in O(log n + limit).
-    pub servers: BTreeMap<String, Server>,
-    pub order: BTreeMap<u64, String>,
+    /// Servers in creation order (by `seq`): newest-first listing with a marker is O(log n + limit)
+    /// with no lookup per server. `index` finds one by id.
+    pub servers: BTreeMap<u64, Server>,
+    /// id -> seq; derived from `servers`, so not in a snapshot (`reindex` rebuilds it).
+    #[serde(skip)]
+    index: HashMap<String, u64>,
     pub next_seq: u64,
     pub keypairs: Vec<Keypair>,
     pub server_groups: Vec<ServerGroup>,
+    /// Rendered server views (not part of a snapshot).
+    #[serde(skip)]
+    pub views: super::view_cache::ServerViewCache,
 }
 
 impl Compute {
@@ -217,7 +222,16 @@ impl Compute {
     }
 
     pub fn server(&self, id: &str) -> Option<&Server> {
-        self.servers.get(id)
+        self.servers.get(self.index.get(id)?)
+    }
+
+    pub fn server_mut(&mut self, id: &str) -> Option<&mut Server> {
+        self.servers.get_mut(self.index.get(id)?)
+    }
+
+    /// Rebuilds the id index after the servers were loaded from a snapshot.
+    pub fn reindex(&mut self) {
+        self.index = self.servers.values().map(|s| (s.id.clone(), s.seq)).collect();
     }
 
     pub fn server_id_named(&self, name: &str) -> Option<String> {
@@ -227,13 +241,13 @@ impl Compute {
     pub fn insert_server(&mut self, mut server: Server) {
         server.seq = self.next_seq;
         self.next_seq += 1;
-        self.order.insert(server.seq, server.id.clone());
-        self.servers.insert(server.id.clone(), server);
+        self.index.insert(server.id.clone(), server.seq);
+        self.servers.insert(server.seq, server);
     }
 
     pub fn remove_server(&mut self, id: &str) -> Option<Server> {
-        let s = self.servers.remove(id)?;
-        self.order.remove(&s.seq);
+        let s = self.servers.remove(&self.index.remove(id)?)?;
+        self.views.forget(s.seq);
         for g in &mut self.server_groups {
             g.members.retain(|m| m != id);
         }
@@ -243,10 +257,10 @@ impl Compute {
     /// Servers newest first, starting after `marker` (exclusive) when given.
     pub fn newest_first<'a>(&'a self, after: Option<u64>) -> impl Iterator<Item = &'a Server> + 'a {
         let range = match after {
-            Some(seq) => self.order.range(..seq),
-            None => self.order.range(..),
+            Some(seq) => self.servers.range(..seq),
+            None => self.servers.range(..),
         };
-        range.rev().filter_map(move |(_, id)| self.servers.get(id))
+        range.rev().map(|(_, s)| s)
     }
 
     pub fn servers_on<'a>(&'a self, host: &'a str) -> impl Iterator<Item = &'a Server> + 'a {

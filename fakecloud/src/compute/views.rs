@@ -38,10 +38,13 @@ fn links(base: &str, collection: &str, id: &str) -> Value {
 
 /// UP, DOWN or MAINTENANCE, from the host's nova-compute service (2.16+, admin only).
 pub fn host_status(w: &World, host: Option<&str>) -> &'static str {
-    let Some(svc) = host.and_then(|h| w.compute.compute_service(h)) else { return "" };
+    host.and_then(|h| w.compute.compute_service(h)).map_or("", |svc| service_host_status(svc, w.now()))
+}
+
+pub fn service_host_status(svc: &ComputeService, now: SimTime) -> &'static str {
     if svc.disabled {
         "MAINTENANCE"
-    } else if svc.heartbeat.is_up(w.now(), NOVA) && !svc.forced_down {
+    } else if svc.heartbeat.is_up(now, NOVA) && !svc.forced_down {
         "UP"
     } else {
         "DOWN"

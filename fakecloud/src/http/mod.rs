@@ -33,7 +33,7 @@ pub fn router(state: AppState) -> Router {
         .nest(Service::Network.prefix(), crate::network::api::router())
         .nest(Service::Image.prefix(), crate::image::api::router())
         .nest(Service::Volume.prefix(), crate::volume::api::router())
-        .nest(Service::LoadBalancer.prefix(), crate::services::pending::router())
+        .nest(Service::LoadBalancer.prefix(), crate::loadbalancer::api::router())
         .nest(Service::ContainerInfra.prefix(), crate::services::pending::router())
         .nest(Service::Control.prefix(), crate::control::api::router())
         .fallback(unknown_prefix)

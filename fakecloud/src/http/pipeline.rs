@@ -20,6 +20,8 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
     req.extensions_mut().insert(service);
     let slot = CallerSlot::default();
     req.extensions_mut().insert(slot.clone());
+    // Anything but a read may change the world: renderings made before or during it must go.
+    let writes = !matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD);
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
@@ -38,6 +40,9 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
     let early: Option<Response> = {
         let mut world = state.world();
         world.tick();
+        if writes {
+            world.touch();
+        }
         if too_large {
             Some(ApiError::new(service, StatusCode::PAYLOAD_TOO_LARGE, "Request is too large.").into_response())
         } else if service == Service::Control || world.faults.list().is_empty() {
@@ -65,9 +70,15 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
         }
     }
-    if service != Service::Control {
-        let caller = slot.take();
+    if writes || service != Service::Control {
         let mut world = state.world();
+        if writes {
+            world.settle();
+        }
+        if service == Service::Control {
+            return resp;
+        }
+        let caller = slot.take();
         world.record(Record::Api {
             service: service.name().into(),
             method,

@@ -46,4 +46,38 @@ pub enum Event {
     VolumeDeleted {
         volume_id: String,
     },
+    /// Octavia: a provider without amphorae (OVN) has finished creating or failing over.
+    LbActive {
+        lb_id: String,
+    },
+    /// Octavia's worker has pushed a listener, pool, member or health monitor change (`op`:
+    /// create, update or delete) to the amphorae.
+    LbChildDone {
+        lb_id: String,
+        kind: String,
+        id: String,
+        op: String,
+    },
+    /// A lagging member (an injected amphorav2 divergence) finally settles.
+    LbMemberSettled {
+        member_id: String,
+    },
+    /// Octavia's worker has deleted a load balancer, its amphorae and its VIP port.
+    LbDeleted {
+        lb_id: String,
+    },
+    /// Octavia's worker looks at an amphora's Nova server (every 10 s until ACTIVE or ERROR).
+    AmphoraBootPoll {
+        amphora_id: String,
+    },
+    /// An amphora is configured and in service.
+    AmphoraConfigured {
+        amphora_id: String,
+    },
+    /// A failover whose replacement did not spawn has reverted.
+    AmphoraFailoverReverted {
+        amphora_id: String,
+    },
+    /// Octavia's health manager cycle (every 10 s).
+    HealthManagerTick,
 }

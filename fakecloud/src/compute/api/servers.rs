@@ -6,12 +6,13 @@ use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::lifecycle::{Refused, ServerRequest};
 use crate::compute::model::Server;
-use crate::compute::views;
+use crate::compute::{view_cache, views};
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::http::microversion::Version;
 use crate::policy::{enforce, Target};
 use crate::world::World;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use regex::RegexBuilder;
@@ -106,9 +107,38 @@ fn refused(r: Refused) -> ApiError {
     ApiError::new(SVC, StatusCode::from_u16(r.0).unwrap_or(StatusCode::BAD_REQUEST), r.1)
 }
 
-/// Shared by `/servers` and `/servers/detail`: the page serialised straight to bytes under the
-/// world's lock (the views borrow the world; no intermediate JSON tree).
-fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail: bool, base: &str) -> Result<Vec<u8>, ApiError> {
+/// A page of servers: views rendered (or taken from the cache) under the world's lock, joined after it.
+enum Listing {
+    Brief(Vec<u8>),
+    Detail { views: Vec<Bytes>, links: Option<Value> },
+}
+
+impl Listing {
+    fn into_body(self) -> Vec<u8> {
+        let (views, links) = match self {
+            Listing::Brief(body) => return body,
+            Listing::Detail { views, links } => (views, links),
+        };
+        let mut out = Vec::with_capacity(64 + views.iter().map(|v| v.len() + 1).sum::<usize>());
+        out.extend_from_slice(b"{\"servers\":[");
+        for (i, view) in views.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(view);
+        }
+        out.push(b']');
+        if let Some(links) = links {
+            out.extend_from_slice(b",\"servers_links\":");
+            out.extend_from_slice(links.to_string().as_bytes());
+        }
+        out.push(b'}');
+        out
+    }
+}
+
+/// Shared by `/servers` and `/servers/detail`.
+fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail: bool, base: &str) -> Result<Listing, ApiError> {
     let action = if detail { "os_compute_api:servers:detail" } else { "os_compute_api:servers:index" };
     enforce(SVC, caller, action, Target { project_id: caller.project_id.as_deref(), user_id: None })?;
     if v.at_least(2, 75) {
@@ -184,14 +214,14 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
         let qs = form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
         links = Some(json!([{"rel": "next", "href": format!("{base}/compute/v2.1/{path}?{qs}")}]));
     }
-    let bytes = if detail {
-        let servers: Vec<views::ServerView> = page.iter().map(|s| views::ServerView { w, s, v, admin, base }).collect();
-        serde_json::to_vec(&Page { servers, servers_links: links })
-    } else {
-        let servers: Vec<Value> = page.iter().map(|s| views::server_brief(s, base)).collect();
-        serde_json::to_vec(&Page { servers, servers_links: links })
-    };
-    bytes.map_err(|e| ApiError::new(SVC, StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+    if detail {
+        let views = w.compute.views.views(w, &page, &view_cache::Request { v, admin, base });
+        return Ok(Listing::Detail { views, links });
+    }
+    let servers: Vec<Value> = page.iter().map(|s| views::server_brief(s, base)).collect();
+    serde_json::to_vec(&Page { servers, servers_links: links })
+        .map(Listing::Brief)
+        .map_err(|e| ApiError::new(SVC, StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
 }
 
 #[derive(serde::Serialize)]
@@ -203,8 +233,8 @@ struct Page<T: serde::Serialize> {
 
 pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params, headers: HeaderMap) -> ApiResult {
     let v = microversion(&headers)?;
-    let body = list_servers(&s.world(), &caller, &params, v, false, &base)?;
-    Ok(reply_bytes(v, body))
+    let listing = list_servers(&s.world(), &caller, &params, v, false, &base)?;
+    Ok(reply_bytes(v, listing.into_body()))
 }
 
 pub async fn list_detail(
@@ -215,8 +245,8 @@ pub async fn list_detail(
     headers: HeaderMap,
 ) -> ApiResult {
     let v = microversion(&headers)?;
-    let body = list_servers(&s.world(), &caller, &params, v, true, &base)?;
-    Ok(reply_bytes(v, body))
+    let listing = list_servers(&s.world(), &caller, &params, v, true, &base)?;
+    Ok(reply_bytes(v, listing.into_body()))
 }
 
 /// A server the caller may see: its own project's, or any for an admin. Others are 404, not 403.
@@ -492,7 +522,7 @@ pub async fn update(
     let project = visible(&w, &caller, &id)?.project_id.clone();
     enforce(SVC, &caller, "os_compute_api:servers:update", Target { project_id: Some(&project), user_id: None })?;
     let now = w.now();
-    let server = w.compute.servers.get_mut(&id).expect("visible");
+    let server = w.compute.server_mut(&id).expect("visible");
     if let Some(n) = body.server.name {
         server.name = n;
     }

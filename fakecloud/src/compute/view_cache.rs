@@ -1,0 +1,105 @@
+//! Rendered server views, kept between requests so that `servers/detail` pages cost a copy per
+//! server instead of a render.
+//!
+//! A view depends on the server, its flavor, its ports, its host and the request's microversion,
+//! admin-ness and base URL. Rather than tracking each of those, the whole cache is tied to a
+//! revision of the world that moves on every change (an applied event, a fault, any request that is
+//! not a read; see `World::touch`). The one input that changes with time alone, `host_status`
+//! (heartbeats going stale), is part of the entry's key and checked on every use.
+
+use super::model::Server;
+use super::views::ServerView;
+use crate::http::microversion::Version;
+use crate::world::World;
+use axum::body::Bytes;
+use parking_lot::Mutex;
+use std::collections::HashMap;
+
+#[derive(Default)]
+pub struct ServerViewCache {
+    revision: u64,
+    /// By the server's creation sequence number (unique for the world's lifetime, cheap to hash).
+    /// Behind a lock of its own because readers hold the world only by shared reference.
+    entries: Mutex<HashMap<u64, Entry>>,
+}
+
+/// One rendering of one server, and everything it was rendered for.
+struct Entry {
+    revision: u64,
+    v: Version,
+    admin: bool,
+    base: String,
+    host_status: &'static str,
+    json: Bytes,
+}
+
+impl Entry {
+    fn fits(&self, revision: u64, v: Version, admin: bool, base: &str, host_status: &str) -> bool {
+        self.revision == revision && self.v == v && self.admin == admin && self.host_status == host_status && self.base == base
+    }
+}
+
+/// What a page of views is rendered for.
+pub struct Request<'a> {
+    pub v: Version,
+    pub admin: bool,
+    pub base: &'a str,
+}
+
+impl ServerViewCache {
+    /// Forgets every rendering (lazily: entries of an older revision are never used again).
+    pub fn invalidate(&mut self) {
+        self.revision += 1;
+    }
+
+    /// The views of `servers`, in order. They are shared buffers: the caller joins them into a
+    /// page after it has let go of the world.
+    pub fn views(&self, w: &World, servers: &[&Server], req: &Request) -> Vec<Bytes> {
+        let Request { v, admin, base } = *req;
+        // host_status is shown only to admins from 2.16; computed once per host for the page.
+        let host_statuses: HashMap<&str, &'static str> = if admin && v.at_least(2, 16) {
+            let now = w.now();
+            w.compute
+                .services
+                .iter()
+                .filter(|svc| svc.binary == "nova-compute")
+                .map(|svc| (svc.host.as_str(), super::views::service_host_status(svc, now)))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let mut entries = self.entries.lock();
+        servers
+            .iter()
+            .map(|s| {
+                let host_status = s.host.as_deref().and_then(|h| host_statuses.get(h).copied()).unwrap_or_default();
+                if let Some(e) = entries.get(&s.seq).filter(|e| e.fits(self.revision, v, admin, base, host_status)) {
+                    return e.json.clone();
+                }
+                let json = Bytes::from(serde_json::to_vec(&ServerView { w, s, v, admin, base }).expect("a server view serialises"));
+                let entry = Entry { revision: self.revision, v, admin, base: base.to_string(), host_status, json: json.clone() };
+                entries.insert(s.seq, entry);
+                json
+            })
+            .collect()
+    }
+
+    /// Drops renderings of servers that no longer exist (called when servers are deleted, so the
+    /// cache never outgrows the server table).
+    pub fn forget(&mut self, seq: u64) {
+        self.entries.get_mut().remove(&seq);
+    }
+}
+
+/// A copy of a world starts with nothing rendered.
+impl Clone for ServerViewCache {
+    fn clone(&self) -> Self {
+        ServerViewCache { revision: self.revision, entries: Mutex::default() }
+    }
+}
+
+impl std::fmt::Debug for ServerViewCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerViewCache").field("revision", &self.revision).field("entries", &self.entries.lock().len()).finish()
+    }
+}

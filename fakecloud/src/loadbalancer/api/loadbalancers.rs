@@ -1,0 +1,249 @@
+//! `/lbaas/loadbalancers` (with status, stats and failover), providers, flavors and zones.
+
+use super::*;
+use crate::http::extract::JsonBody;
+use crate::loadbalancer::flows::LbRequest;
+use crate::loadbalancer::model::*;
+use crate::loadbalancer::views;
+use crate::world::World;
+use axum::extract::{Path, State};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateLb {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    project_id: Option<String>,
+    #[serde(default)]
+    tenant_id: Option<String>,
+    #[serde(default)]
+    vip_subnet_id: Option<String>,
+    #[serde(default)]
+    vip_network_id: Option<String>,
+    #[serde(default)]
+    vip_port_id: Option<String>,
+    #[serde(default)]
+    vip_address: Option<String>,
+    #[serde(default)]
+    vip_qos_policy_id: Option<String>,
+    #[serde(default)]
+    admin_state_up: Option<bool>,
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
+    flavor_id: Option<String>,
+    #[serde(default)]
+    availability_zone: Option<String>,
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+    /// Cascade create (listeners with pools) is not supported here; refused clearly.
+    #[serde(default)]
+    listeners: Option<Value>,
+    #[serde(default)]
+    pools: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateLb {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    admin_state_up: Option<bool>,
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+    #[serde(default)]
+    vip_qos_policy_id: Option<Value>,
+}
+
+/// A load balancer the caller may act on with `action`; 404 if absent, 403 if another project's.
+pub(crate) fn lb_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Result<&'a LoadBalancer, ApiError> {
+    let lb = w.octavia.loadbalancers.get(id).ok_or_else(|| not_found("Load Balancer", id))?;
+    allow(caller, action, &lb.c.project_id)?;
+    Ok(lb)
+}
+
+pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
+    enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
+    let w = s.world();
+    let mut lbs: Vec<&LoadBalancer> = w.octavia.loadbalancers.values().filter(|l| prefilter(&l.c, &caller, &params)).collect();
+    lbs.sort_by_key(|l| l.c.seq);
+    let items = lbs.into_iter().map(|l| views::loadbalancer(&w, l)).collect();
+    list_reply("loadbalancers", "lbaas/loadbalancers", &base, items, &params)
+}
+
+pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
+    let w = s.world();
+    let lb = lb_for(&w, &caller, &id, "os_load-balancer_api:loadbalancer:get_one")?;
+    Ok(reply(StatusCode::OK, json!({ "loadbalancer": views::loadbalancer(&w, lb) })))
+}
+
+pub async fn create(State(s): State<AppState>, caller: Caller, JsonBody(raw): JsonBody<Value>) -> ApiResult {
+    let req: CreateLb = body(raw, "loadbalancer")?;
+    let project_id = match req.project_id.or(req.tenant_id) {
+        Some(p) => p,
+        None => caller.project_id.clone().ok_or_else(|| bad("Validation failure: a project-scoped token is required."))?,
+    };
+    enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:post", Target { project_id: Some(&project_id), user_id: None })?;
+    if req.listeners.is_some() || req.pools.is_some() {
+        return Err(ApiError::new(SVC, StatusCode::NOT_IMPLEMENTED, "Creating listeners and pools with the load balancer (single-call create) is not supported by this cloud."));
+    }
+    if req.vip_qos_policy_id.is_some() {
+        return Err(bad("Validation failure: QoS policies are not available on this cloud."));
+    }
+    let provider = req.provider.unwrap_or_else(|| "amphora".into());
+    if !PROVIDERS.iter().any(|(p, _)| *p == provider) {
+        return Err(bad(format!("Provider '{provider}' is not enabled.")));
+    }
+    if req.flavor_id.is_some() {
+        return Err(bad(format!("Validation failure: Invalid flavor_id. Flavor {} not found.", req.flavor_id.unwrap_or_default())));
+    }
+    let mut w = s.world();
+    let (network_id, subnet_id) = resolve_vip(&w, &caller, req.vip_port_id.as_deref(), req.vip_network_id.as_deref(), req.vip_subnet_id.as_deref())?;
+    let request = LbRequest {
+        name: req.name.unwrap_or_default(),
+        description: req.description.unwrap_or_default(),
+        project_id,
+        provider,
+        topology: "SINGLE".into(),
+        vip_network_id: network_id,
+        vip_subnet_id: subnet_id,
+        vip_port_id: req.vip_port_id,
+        vip_address: req.vip_address,
+        admin_state_up: req.admin_state_up.unwrap_or(true),
+        tags: req.tags.unwrap_or_default(),
+        flavor_id: None,
+        availability_zone: req.availability_zone,
+    };
+    let id = w.create_loadbalancer(request).map_err(refused)?;
+    let lb = &w.octavia.loadbalancers[&id];
+    Ok(reply(StatusCode::CREATED, json!({ "loadbalancer": views::loadbalancer(&w, lb) })))
+}
+
+/// The VIP's network and subnet from whichever of port, network and subnet was given.
+fn resolve_vip(w: &World, caller: &Caller, port: Option<&str>, network: Option<&str>, subnet: Option<&str>) -> Result<(String, String), ApiError> {
+    let n = &w.network;
+    let usable = |project: &str, shared: bool| caller.is_admin() || shared || caller.project_id.as_deref() == Some(project);
+    if let Some(p) = port {
+        let port = n.ports.get(p).ok_or_else(|| bad(format!("Validation failure: Port {p} not found.")))?;
+        let first = port.fixed_ips.first().map(|f| f.subnet_id.clone()).unwrap_or_default();
+        return Ok((port.network_id.clone(), first));
+    }
+    if let Some(s) = subnet {
+        let sub = n.subnets.get(s).ok_or_else(|| bad(format!("Validation failure: Subnet {s} not found.")))?;
+        let net = n.networks.get(&sub.network_id);
+        if !usable(&sub.project_id, net.is_some_and(|x| x.shared)) {
+            return Err(bad(format!("Validation failure: Subnet {s} not found.")));
+        }
+        if network.is_some_and(|x| x != sub.network_id) {
+            return Err(bad("Validation failure: vip_subnet_id is not on vip_network_id."));
+        }
+        return Ok((sub.network_id.clone(), sub.id.clone()));
+    }
+    if let Some(net_id) = network {
+        let net = n.networks.get(net_id).filter(|x| usable(&x.project_id, x.shared)).ok_or_else(|| bad(format!("Validation failure: Network {net_id} not found.")))?;
+        let sub = n.subnets_of(&net.id).into_iter().next().ok_or_else(|| bad(format!("Validation failure: Supplied network does not contain a subnet (network {net_id}).")))?;
+        return Ok((net.id.clone(), sub.id.clone()));
+    }
+    Err(bad("Validation failure: VIP must contain one of: vip_port_id, vip_network_id, vip_subnet_id."))
+}
+
+pub async fn update(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, JsonBody(raw): JsonBody<Value>) -> ApiResult {
+    let req: UpdateLb = body(raw, "loadbalancer")?;
+    if req.vip_qos_policy_id.as_ref().is_some_and(|v| !v.is_null()) {
+        return Err(bad("Validation failure: QoS policies are not available on this cloud."));
+    }
+    let mut w = s.world();
+    let lb = lb_for(&w, &caller, &id, "os_load-balancer_api:loadbalancer:put")?;
+    if lb.c.provisioning_status != ACTIVE {
+        return Err(immutable("Load Balancer", &id));
+    }
+    let now = w.now();
+    let lb = w.octavia.loadbalancers.get_mut(&id).expect("checked");
+    if let Some(n) = req.name {
+        lb.c.name = n;
+    }
+    if let Some(d) = req.description {
+        lb.c.description = d;
+    }
+    if let Some(a) = req.admin_state_up {
+        lb.c.admin_state_up = a;
+    }
+    if let Some(t) = req.tags {
+        lb.c.tags = t;
+    }
+    lb.c.updated_at = Some(now);
+    w.set_lb_status(&id, PENDING_UPDATE);
+    w.scheduler.schedule(now + chrono::Duration::seconds(crate::loadbalancer::flows::CHILD_SECS), crate::sim::Event::LbActive { lb_id: id.clone() });
+    let lb = &w.octavia.loadbalancers[&id];
+    Ok(reply(StatusCode::OK, json!({ "loadbalancer": views::loadbalancer(&w, lb) })))
+}
+
+pub async fn delete(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, params: Params) -> ApiResult {
+    let mut w = s.world();
+    let lb = lb_for(&w, &caller, &id, "os_load-balancer_api:loadbalancer:delete")?;
+    if lb.c.provisioning_status != ACTIVE && lb.c.provisioning_status != ERROR {
+        return Err(conflict(format!("Invalid state {} of loadbalancer resource {id}", lb.c.provisioning_status)));
+    }
+    let cascade = params.get("cascade").is_some_and(|c| c.eq_ignore_ascii_case("true") || c == "1");
+    let has_children = w.octavia.listeners_of(&id).next().is_some() || w.octavia.pools_of(&id).next().is_some();
+    if has_children && !cascade {
+        return Err(bad(format!("Cannot delete Load Balancer {id} - it has children")));
+    }
+    w.delete_loadbalancer(&id);
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub async fn status(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
+    let w = s.world();
+    let lb = lb_for(&w, &caller, &id, "os_load-balancer_api:loadbalancer:get_status")?;
+    Ok(reply(StatusCode::OK, views::status_tree(&w, lb)))
+}
+
+pub(crate) fn zero_stats() -> Value {
+    json!({"stats": {"bytes_in": 0, "bytes_out": 0, "active_connections": 0, "total_connections": 0, "request_errors": 0}})
+}
+
+pub async fn stats(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
+    let w = s.world();
+    lb_for(&w, &caller, &id, "os_load-balancer_api:loadbalancer:get_stats")?;
+    Ok(reply(StatusCode::OK, zero_stats()))
+}
+
+/// `PUT /loadbalancers/{id}/failover` (admin): ACTIVE or ERROR -> PENDING_UPDATE, 202.
+pub async fn failover(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
+    let mut w = s.world();
+    let lb = lb_for(&w, &caller, &id, "os_load-balancer_api:loadbalancer:put_failover")?;
+    if lb.c.provisioning_status != ACTIVE && lb.c.provisioning_status != ERROR {
+        return Err(conflict(format!("Invalid state {} of loadbalancer resource {id}", lb.c.provisioning_status)));
+    }
+    w.failover_loadbalancer(&id);
+    Ok(StatusCode::ACCEPTED.into_response())
+}
+
+pub async fn providers(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
+    enforce(SVC, &caller, "os_load-balancer_api:provider:get_all", Target::default())?;
+    let items = PROVIDERS.iter().map(|(n, d)| json!({"name": n, "description": d})).collect();
+    list_reply("providers", "lbaas/providers", &base, items, &params)
+}
+
+pub async fn flavors(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
+    enforce(SVC, &caller, "os_load-balancer_api:flavor:get_all", Target::default())?;
+    list_reply("flavors", "lbaas/flavors", &base, vec![], &params)
+}
+
+pub async fn flavor_profiles(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
+    enforce(SVC, &caller, "os_load-balancer_api:flavor-profile:get_all", Target::default())?;
+    list_reply("flavorprofiles", "lbaas/flavorprofiles", &base, vec![], &params)
+}
+
+pub async fn availability_zones(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
+    enforce(SVC, &caller, "os_load-balancer_api:flavor:get_all", Target::default())?;
+    list_reply("availability_zones", "lbaas/availabilityzones", &base, vec![], &params)
+}

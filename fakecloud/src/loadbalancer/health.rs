@@ -1,0 +1,186 @@
+//! Octavia's health manager on the virtual clock, and the availability oracle.
+//!
+//! Every 10 s each running amphora heartbeats (one on a starved or powered-off host does not). An
+//! amphora silent for 60 s is stale: the health manager fails over one stale amphora at a time,
+//! only when its load balancer is ACTIVE or ERROR. A heartbeat from an amphora VM that has no row
+//! (a zombie left by a failover) is logged every cycle, as upstream does.
+//!
+//! The oracle records, for each load balancer, when it was serving: an amphora running (for the
+//! amphora providers) and at least one member provisioned ACTIVE whose backend is up.
+
+use super::model::*;
+use crate::compute::model::VmState;
+use crate::sim::{Event, SimTime};
+use crate::world::World;
+use chrono::Duration;
+
+pub const HEARTBEAT_SECS: i64 = 10;
+/// `heartbeat_timeout`.
+pub const STALE_SECS: i64 = 60;
+pub const HEALTH_MANAGER: &str = "octavia-health-manager";
+
+impl World {
+    /// Schedules the health manager's cycle if it is not running yet.
+    pub(crate) fn ensure_health_manager(&mut self) {
+        if !self.octavia.health_manager_running {
+            self.octavia.health_manager_running = true;
+            let now = self.now();
+            self.scheduler.schedule(now + Duration::seconds(HEARTBEAT_SECS), Event::HealthManagerTick);
+        }
+    }
+
+    pub(crate) fn health_manager_tick(&mut self, at: SimTime) {
+        // Heartbeats from amphorae with a row.
+        let beating: Vec<String> = self
+            .octavia
+            .amphorae
+            .values()
+            .filter(|a| a.status == AMP_ALLOCATED && a.compute_id.as_deref().is_some_and(|s| self.server_running(s, true)))
+            .map(|a| a.id.clone())
+            .collect();
+        for id in beating {
+            if let Some(a) = self.octavia.amphorae.get_mut(&id) {
+                a.last_heartbeat = Some(at);
+            }
+        }
+        // Heartbeats from amphora VMs nobody knows about.
+        let service = self.identity.project_named(super::flows::SERVICE_PROJECT).map(|p| p.id.clone()).unwrap_or_default();
+        let zombies: Vec<(String, String)> = self
+            .compute
+            .servers
+            .values()
+            .filter(|s| s.project_id == service && s.name.starts_with("amphora-") && s.vm_state == VmState::Active)
+            .filter(|s| self.octavia.amphora_by_compute_id(&s.id).is_none() && self.server_running(&s.id, true))
+            .map(|s| {
+                let ip = self.network.ports.values().find(|p| p.device_id == s.id).and_then(|p| p.fixed_ips.first()).map(|f| f.ip_address.to_string());
+                (s.name.trim_start_matches("amphora-").to_string(), ip.unwrap_or_default())
+            })
+            .collect();
+        for (amp, ip) in zombies {
+            self.octavia_health_log(
+                "WARNING",
+                format!("The amphora {amp} with IP {ip} is missing from the DB, so it cannot be automatically deleted (the compute_id is unknown). An operator must manually delete it from the compute service."),
+            );
+        }
+        // One stale amphora failed over at a time.
+        if !self.failover_running() {
+            let stale = self
+                .octavia
+                .amphorae
+                .values()
+                .filter(|a| a.status == AMP_ALLOCATED && a.last_heartbeat.is_some_and(|h| at - h > Duration::seconds(STALE_SECS)))
+                .min_by_key(|a| a.seq)
+                .map(|a| (a.id.clone(), a.loadbalancer_id.clone().unwrap_or_default()));
+            if let Some((amp, lb_id)) = stale {
+                let lb_status = self.octavia.loadbalancers.get(&lb_id).map(|l| l.c.provisioning_status.clone()).unwrap_or_default();
+                if lb_status == ACTIVE || lb_status == ERROR {
+                    self.octavia_health_log("INFO", format!("Stale amphora's id is: {amp}"));
+                    self.failover_amphora(&amp);
+                } else {
+                    self.octavia_health_log(
+                        "WARNING",
+                        format!("Load balancer {lb_id} is in immutable state {lb_status}. Skipping failover of amphora {amp}."),
+                    );
+                }
+            }
+        }
+        self.scheduler.schedule(at + Duration::seconds(HEARTBEAT_SECS), Event::HealthManagerTick);
+    }
+
+    fn octavia_health_log(&mut self, level: &str, message: String) {
+        let now = self.now();
+        self.record(crate::sim::journal::Record::Control { action: format!("log:{HEALTH_MANAGER}"), detail: format!("{level} {message}") });
+        self.octavia.log(now, HEALTH_MANAGER, level, message);
+    }
+
+    /// Whether a member's backend is up: its server (if it has one) ACTIVE on a powered host.
+    pub fn member_backend_up(&self, m: &Member) -> bool {
+        match &m.backing_server {
+            Some(s) => self.server_running(s, false),
+            None => true,
+        }
+    }
+
+    /// Whether the load balancer can take traffic now (see the module comment).
+    pub fn lb_serving(&self, lb: &LoadBalancer) -> bool {
+        let o = &self.octavia;
+        let amphora_up = lb.provider == "ovn"
+            || o.amphorae_of(&lb.c.id).any(|a| {
+                (a.status == AMP_ALLOCATED || a.status == PENDING_DELETE) && a.compute_id.as_deref().is_some_and(|s| self.server_running(s, true))
+            });
+        amphora_up
+            && o.pools_of(&lb.c.id).any(|p| {
+                o.members_of(&p.c.id).any(|m| m.c.provisioning_status == ACTIVE && m.c.admin_state_up && self.member_backend_up(m))
+            })
+    }
+
+    /// Appends to each load balancer's availability timeline where its serving state changed.
+    pub(crate) fn refresh_availability(&mut self) {
+        if self.octavia.loadbalancers.is_empty() {
+            return;
+        }
+        let now = self.now();
+        let changes: Vec<(String, bool)> = self
+            .octavia
+            .loadbalancers
+            .values()
+            .map(|lb| (lb.c.id.clone(), self.lb_serving(lb)))
+            .filter(|(id, serving)| self.octavia.availability.get(id).and_then(|t| t.last()).map(|(_, s)| *s) != Some(*serving))
+            .collect();
+        for (id, serving) in changes {
+            self.octavia.availability.entry(id).or_default().push((now, serving));
+        }
+    }
+}
+
+/// Summary of a timeline from `since` to `until`: whether it ever served, and the longest and
+/// total time it did not after it first served.
+#[derive(Debug, PartialEq)]
+pub struct Outage {
+    pub served: bool,
+    pub total_down_secs: f64,
+    pub longest_down_secs: f64,
+}
+
+pub fn outage(timeline: &[(SimTime, bool)], until: SimTime) -> Outage {
+    let mut served = false;
+    let (mut total, mut longest) = (0.0f64, 0.0f64);
+    let mut down_since: Option<SimTime> = None;
+    for (at, serving) in timeline {
+        if *serving {
+            if let Some(d) = down_since.take() {
+                let secs = (*at - d).num_milliseconds() as f64 / 1000.0;
+                total += secs;
+                longest = longest.max(secs);
+            }
+            served = true;
+        } else if served && down_since.is_none() {
+            down_since = Some(*at);
+        }
+    }
+    if let Some(d) = down_since {
+        let secs = (until - d).num_milliseconds() as f64 / 1000.0;
+        total += secs;
+        longest = longest.max(secs);
+    }
+    Outage { served, total_down_secs: total, longest_down_secs: longest }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: i64) -> SimTime {
+        chrono::DateTime::from_timestamp(1_700_000_000 + s, 0).unwrap()
+    }
+
+    #[test]
+    fn outage_counts_only_after_first_serving_and_open_ends_run_to_now() {
+        let tl = [(t(0), false), (t(10), true), (t(20), false), (t(25), true), (t(40), false)];
+        let o = outage(&tl, t(100));
+        assert!(o.served);
+        assert_eq!(o.total_down_secs, 65.0);
+        assert_eq!(o.longest_down_secs, 60.0);
+        assert_eq!(outage(&[(t(0), false)], t(50)), Outage { served: false, total_down_secs: 0.0, longest_down_secs: 0.0 });
+    }
+}

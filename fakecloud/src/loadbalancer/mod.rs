@@ -1,0 +1,10 @@
+//! Octavia: load balancers, listeners, pools, members and health monitors; amphorae as Nova servers
+//! scheduled through Placement; the controller worker's flows (create, child changes, delete,
+//! failover with revert) and the health manager on the virtual clock.
+
+pub mod api;
+pub mod boot;
+pub mod flows;
+pub mod health;
+pub mod model;
+pub mod views;

@@ -1,0 +1,224 @@
+//! Octavia's objects: load balancers, listeners, pools, members, health monitors and amphorae, plus
+//! the controller's own state (the health manager's log and each load balancer's availability
+//! timeline). Statuses are Octavia's strings.
+
+use crate::sim::SimTime;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const ACTIVE: &str = "ACTIVE";
+pub const PENDING_CREATE: &str = "PENDING_CREATE";
+pub const PENDING_UPDATE: &str = "PENDING_UPDATE";
+pub const PENDING_DELETE: &str = "PENDING_DELETE";
+pub const ERROR: &str = "ERROR";
+
+pub const ONLINE: &str = "ONLINE";
+pub const OFFLINE: &str = "OFFLINE";
+pub const DEGRADED: &str = "DEGRADED";
+pub const NO_MONITOR: &str = "NO_MONITOR";
+
+/// Amphora statuses.
+pub const AMP_BOOTING: &str = "BOOTING";
+pub const AMP_ALLOCATED: &str = "ALLOCATED";
+
+/// The providers this Octavia has enabled: (name, description as `GET /providers` gives it).
+pub const PROVIDERS: &[(&str, &str)] = &[
+    ("amphora", "The Octavia Amphora driver."),
+    ("amphorav2", "The Octavia Amphora driver (v2 flows, jobboard)."),
+    ("ovn", "Octavia OVN driver."),
+];
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Common {
+    pub id: String,
+    /// Creation order; lists come in this order (Octavia sorts by created_at, then id).
+    pub seq: u64,
+    pub name: String,
+    pub description: String,
+    pub project_id: String,
+    pub provisioning_status: String,
+    pub operating_status: String,
+    pub admin_state_up: bool,
+    pub created_at: SimTime,
+    pub updated_at: Option<SimTime>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LoadBalancer {
+    #[serde(flatten)]
+    pub c: Common,
+    pub provider: String,
+    /// SINGLE or ACTIVE_STANDBY (from the Octavia flavor or the deployment default).
+    pub topology: String,
+    pub vip_address: String,
+    pub vip_port_id: String,
+    pub vip_subnet_id: String,
+    pub vip_network_id: String,
+    pub flavor_id: Option<String>,
+    pub availability_zone: Option<String>,
+    /// Amphorae still to fail over, one after the other (an LB failover of ACTIVE_STANDBY).
+    pub failover_queue: Vec<String>,
+    /// Child tasks handed to the worker and not finished; the last one unlocks the LB.
+    pub pending_ops: u32,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Listener {
+    #[serde(flatten)]
+    pub c: Common,
+    pub loadbalancer_id: String,
+    pub protocol: String,
+    pub protocol_port: u16,
+    pub connection_limit: i64,
+    pub default_pool_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Pool {
+    #[serde(flatten)]
+    pub c: Common,
+    pub loadbalancer_id: String,
+    pub listener_id: Option<String>,
+    pub protocol: String,
+    pub lb_algorithm: String,
+    pub healthmonitor_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Member {
+    #[serde(flatten)]
+    pub c: Common,
+    pub pool_id: String,
+    pub address: String,
+    pub protocol_port: u16,
+    pub weight: u32,
+    pub subnet_id: Option<String>,
+    pub monitor_address: Option<String>,
+    pub monitor_port: Option<u16>,
+    pub backup: bool,
+    /// The Nova server behind `address` when the member was made, if any: its state is the
+    /// member's health (a health monitor would see a SHUTOFF or deleted backend fail).
+    pub backing_server: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HealthMonitor {
+    #[serde(flatten)]
+    pub c: Common,
+    pub pool_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub delay: u32,
+    pub timeout: u32,
+    pub max_retries: u32,
+    pub max_retries_down: u32,
+    pub http_method: Option<String>,
+    pub url_path: Option<String>,
+    pub expected_codes: Option<String>,
+}
+
+/// Why an amphora is being built.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AmphoraFlow {
+    /// Part of a new load balancer.
+    Create,
+    /// The replacement for another amphora (its id).
+    Failover { replaces: String },
+    /// Nothing pending.
+    None,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Amphora {
+    pub id: String,
+    pub seq: u64,
+    pub loadbalancer_id: Option<String>,
+    pub compute_id: Option<String>,
+    pub lb_network_ip: Option<String>,
+    pub vrrp_ip: Option<String>,
+    pub ha_ip: Option<String>,
+    pub vrrp_port_id: Option<String>,
+    pub ha_port_id: Option<String>,
+    /// STANDALONE, MASTER or BACKUP.
+    pub role: String,
+    pub status: String,
+    pub vrrp_priority: Option<u32>,
+    pub cached_zone: Option<String>,
+    pub image_id: Option<String>,
+    pub compute_flavor: Option<String>,
+    pub created_at: SimTime,
+    pub updated_at: Option<SimTime>,
+    pub cert_expiration: SimTime,
+    pub flow: AmphoraFlow,
+    pub last_heartbeat: Option<SimTime>,
+}
+
+/// One line of an Octavia service log (health manager, worker), kept for the journal and for the
+/// fake shell's /var/log/containers/octavia/.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogLine {
+    pub at: SimTime,
+    pub component: String,
+    pub level: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Octavia {
+    pub loadbalancers: BTreeMap<String, LoadBalancer>,
+    pub listeners: BTreeMap<String, Listener>,
+    pub pools: BTreeMap<String, Pool>,
+    pub members: BTreeMap<String, Member>,
+    pub monitors: BTreeMap<String, HealthMonitor>,
+    pub amphorae: BTreeMap<String, Amphora>,
+    pub next_seq: u64,
+    pub logs: Vec<LogLine>,
+    /// Per load balancer, the moments it started or stopped serving (see `availability`).
+    pub availability: BTreeMap<String, Vec<(SimTime, bool)>>,
+    /// Whether the health manager's 10 s cycle is scheduled.
+    pub health_manager_running: bool,
+}
+
+/// Most log lines kept; older ones are dropped (the journal keeps its own copy).
+pub const MAX_LOG_LINES: usize = 10_000;
+
+impl Octavia {
+    pub fn seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq
+    }
+
+    pub fn listeners_of<'a>(&'a self, lb_id: &'a str) -> impl Iterator<Item = &'a Listener> + 'a {
+        self.listeners.values().filter(move |l| l.loadbalancer_id == lb_id)
+    }
+
+    pub fn pools_of<'a>(&'a self, lb_id: &'a str) -> impl Iterator<Item = &'a Pool> + 'a {
+        self.pools.values().filter(move |p| p.loadbalancer_id == lb_id)
+    }
+
+    pub fn members_of<'a>(&'a self, pool_id: &'a str) -> impl Iterator<Item = &'a Member> + 'a {
+        self.members.values().filter(move |m| m.pool_id == pool_id)
+    }
+
+    /// The amphorae of a load balancer that still exist (not DELETED).
+    pub fn amphorae_of<'a>(&'a self, lb_id: &'a str) -> impl Iterator<Item = &'a Amphora> + 'a {
+        self.amphorae.values().filter(move |a| a.loadbalancer_id.as_deref() == Some(lb_id))
+    }
+
+    pub fn amphora_by_compute_id(&self, server_id: &str) -> Option<&Amphora> {
+        self.amphorae.values().find(|a| a.compute_id.as_deref() == Some(server_id))
+    }
+
+    pub fn lb_named(&self, name: &str) -> Option<&LoadBalancer> {
+        self.loadbalancers.values().find(|l| l.c.name == name)
+    }
+
+    pub fn log(&mut self, at: SimTime, component: &str, level: &str, message: String) {
+        if self.logs.len() >= MAX_LOG_LINES {
+            self.logs.drain(..MAX_LOG_LINES / 10);
+        }
+        self.logs.push(LogLine { at, component: component.into(), level: level.into(), message });
+    }
+}

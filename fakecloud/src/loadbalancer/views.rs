@@ -1,0 +1,213 @@
+//! Octavia's JSON for each object. Operating status is derived from health at render time: a member
+//! whose backend server is SHUTOFF or gone is ERROR (with a health monitor), its pool DEGRADED or
+//! ERROR, and the listener and load balancer DEGRADED with it.
+
+use super::model::*;
+use crate::sim::SimTime;
+use crate::world::World;
+use serde_json::{json, Value};
+
+/// Octavia's timestamps: no fractional seconds, no zone (gophercloud rejects a trailing `Z`).
+pub fn ts(t: SimTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+fn ts_opt(t: Option<SimTime>) -> Value {
+    t.map_or(Value::Null, |t| json!(ts(t)))
+}
+
+fn ids<'a>(it: impl Iterator<Item = &'a str>) -> Value {
+    Value::Array(it.map(|id| json!({ "id": id })).collect())
+}
+
+pub fn member_operating(w: &World, m: &Member) -> &'static str {
+    let o = &w.octavia;
+    if m.c.provisioning_status == PENDING_CREATE {
+        return if pool_monitored(o, &m.pool_id) { OFFLINE } else { NO_MONITOR };
+    }
+    if !m.c.admin_state_up {
+        return OFFLINE;
+    }
+    if m.c.provisioning_status == ERROR {
+        return ERROR;
+    }
+    if !pool_monitored(o, &m.pool_id) {
+        return NO_MONITOR;
+    }
+    if w.member_backend_up(m) {
+        ONLINE
+    } else {
+        ERROR
+    }
+}
+
+fn pool_monitored(o: &Octavia, pool_id: &str) -> bool {
+    o.pools.get(pool_id).and_then(|p| p.healthmonitor_id.as_deref()).and_then(|h| o.monitors.get(h)).is_some_and(|h| h.c.admin_state_up)
+}
+
+pub fn pool_operating(w: &World, p: &Pool) -> &'static str {
+    if p.c.provisioning_status == PENDING_CREATE {
+        return OFFLINE;
+    }
+    if !p.c.admin_state_up {
+        return OFFLINE;
+    }
+    let states: Vec<&str> = w.octavia.members_of(&p.c.id).filter(|m| m.c.admin_state_up).map(|m| member_operating(w, m)).collect();
+    let bad = states.iter().filter(|s| **s == ERROR).count();
+    if bad > 0 && bad == states.len() {
+        ERROR
+    } else if bad > 0 {
+        DEGRADED
+    } else {
+        ONLINE
+    }
+}
+
+fn listener_operating(w: &World, l: &Listener) -> &'static str {
+    if l.c.provisioning_status == PENDING_CREATE || !l.c.admin_state_up {
+        return OFFLINE;
+    }
+    match l.default_pool_id.as_deref().and_then(|p| w.octavia.pools.get(p)).map(|p| pool_operating(w, p)) {
+        Some(ERROR) | Some(DEGRADED) => DEGRADED,
+        _ => ONLINE,
+    }
+}
+
+pub fn lb_operating(w: &World, lb: &LoadBalancer) -> String {
+    if lb.c.operating_status != ONLINE {
+        return lb.c.operating_status.clone();
+    }
+    let degraded = w.octavia.pools_of(&lb.c.id).any(|p| matches!(pool_operating(w, p), ERROR | DEGRADED));
+    if degraded { DEGRADED } else { ONLINE }.to_string()
+}
+
+fn common(c: &Common, operating: &str) -> serde_json::Map<String, Value> {
+    let v = json!({
+        "id": c.id, "name": c.name, "description": c.description, "project_id": c.project_id, "tenant_id": c.project_id,
+        "provisioning_status": c.provisioning_status, "operating_status": operating, "admin_state_up": c.admin_state_up,
+        "created_at": ts(c.created_at), "updated_at": ts_opt(c.updated_at), "tags": c.tags,
+    });
+    let Value::Object(m) = v else { unreachable!("a JSON object") };
+    m
+}
+
+pub fn loadbalancer(w: &World, lb: &LoadBalancer) -> Value {
+    let mut m = common(&lb.c, &lb_operating(w, lb));
+    m.remove("tenant_id");
+    let extra = json!({
+        "vip_address": lb.vip_address, "vip_port_id": lb.vip_port_id, "vip_subnet_id": lb.vip_subnet_id,
+        "vip_network_id": lb.vip_network_id, "vip_qos_policy_id": null, "vip_vnic_type": "normal", "additional_vips": [],
+        "listeners": ids(w.octavia.listeners_of(&lb.c.id).map(|l| l.c.id.as_str())),
+        "pools": ids(w.octavia.pools_of(&lb.c.id).map(|p| p.c.id.as_str())),
+        "provider": lb.provider, "flavor_id": lb.flavor_id, "availability_zone": lb.availability_zone,
+    });
+    m.extend(extra.as_object().expect("object").clone());
+    Value::Object(m)
+}
+
+pub fn listener(w: &World, l: &Listener) -> Value {
+    let mut m = common(&l.c, listener_operating(w, l));
+    let extra = json!({
+        "protocol": l.protocol, "protocol_port": l.protocol_port, "connection_limit": l.connection_limit,
+        "default_pool_id": l.default_pool_id, "default_tls_container_ref": null, "sni_container_refs": [],
+        "l7policies": [], "insert_headers": {}, "loadbalancers": [{"id": l.loadbalancer_id}],
+        "timeout_client_data": 50000, "timeout_member_connect": 5000, "timeout_member_data": 50000, "timeout_tcp_inspect": 0,
+        "client_ca_tls_container_ref": null, "client_authentication": "NONE", "client_crl_container_ref": null,
+        "allowed_cidrs": null, "tls_ciphers": null, "tls_versions": null, "alpn_protocols": null,
+        "hsts_max_age": null, "hsts_include_subdomains": null, "hsts_preload": null,
+    });
+    m.extend(extra.as_object().expect("object").clone());
+    Value::Object(m)
+}
+
+pub fn pool(w: &World, p: &Pool) -> Value {
+    let mut m = common(&p.c, pool_operating(w, p));
+    let listeners: Vec<&str> = w
+        .octavia
+        .listeners
+        .values()
+        .filter(|l| l.default_pool_id.as_deref() == Some(&p.c.id) || p.listener_id.as_deref() == Some(&l.c.id))
+        .map(|l| l.c.id.as_str())
+        .collect();
+    let extra = json!({
+        "protocol": p.protocol, "lb_algorithm": p.lb_algorithm, "session_persistence": null,
+        "loadbalancers": [{"id": p.loadbalancer_id}], "listeners": ids(listeners.into_iter()),
+        "members": ids(w.octavia.members_of(&p.c.id).map(|m| m.c.id.as_str())), "healthmonitor_id": p.healthmonitor_id,
+        "tls_enabled": false, "tls_ciphers": null, "tls_versions": null, "alpn_protocols": null,
+        "ca_tls_container_ref": null, "crl_container_ref": null, "tls_container_ref": null,
+    });
+    m.extend(extra.as_object().expect("object").clone());
+    Value::Object(m)
+}
+
+pub fn member(w: &World, mem: &Member) -> Value {
+    let mut m = common(&mem.c, member_operating(w, mem));
+    m.remove("description");
+    let extra = json!({
+        "address": mem.address, "protocol_port": mem.protocol_port, "weight": mem.weight, "backup": mem.backup,
+        "subnet_id": mem.subnet_id, "monitor_address": mem.monitor_address, "monitor_port": mem.monitor_port,
+        "vnic_type": "normal",
+    });
+    m.extend(extra.as_object().expect("object").clone());
+    Value::Object(m)
+}
+
+pub fn healthmonitor(h: &HealthMonitor) -> Value {
+    let op = if h.c.provisioning_status == PENDING_CREATE || !h.c.admin_state_up { OFFLINE } else { ONLINE };
+    let mut m = common(&h.c, op);
+    m.remove("description");
+    let extra = json!({
+        "type": h.kind, "delay": h.delay, "timeout": h.timeout, "max_retries": h.max_retries,
+        "max_retries_down": h.max_retries_down, "http_method": h.http_method, "url_path": h.url_path,
+        "expected_codes": h.expected_codes, "http_version": null, "domain_name": null, "pools": [{"id": h.pool_id}],
+    });
+    m.extend(extra.as_object().expect("object").clone());
+    Value::Object(m)
+}
+
+pub fn amphora(w: &World, a: &Amphora) -> Value {
+    let lb = a.loadbalancer_id.as_deref().and_then(|id| w.octavia.loadbalancers.get(id));
+    json!({
+        "id": a.id, "loadbalancer_id": a.loadbalancer_id, "compute_id": a.compute_id, "lb_network_ip": a.lb_network_ip,
+        "vrrp_ip": a.vrrp_ip, "ha_ip": a.ha_ip.clone().or_else(|| lb.map(|l| l.vip_address.clone())),
+        "vrrp_port_id": a.vrrp_port_id, "ha_port_id": a.ha_port_id.clone().or_else(|| lb.map(|l| l.vip_port_id.clone())),
+        "cert_expiration": ts(a.cert_expiration), "cert_busy": false, "role": a.role, "status": a.status,
+        "vrrp_interface": if a.role == "STANDALONE" { Value::Null } else { json!("eth1") },
+        "vrrp_id": if a.role == "STANDALONE" { Value::Null } else { json!(1) },
+        "vrrp_priority": a.vrrp_priority, "cached_zone": a.cached_zone, "created_at": ts(a.created_at),
+        "updated_at": ts_opt(a.updated_at), "image_id": a.image_id, "compute_flavor": a.compute_flavor,
+    })
+}
+
+/// `GET /loadbalancers/{id}/status`: the tree of provisioning and operating statuses.
+pub fn status_tree(w: &World, lb: &LoadBalancer) -> Value {
+    let o = &w.octavia;
+    let listeners: Vec<Value> = o
+        .listeners_of(&lb.c.id)
+        .map(|l| {
+            let pools: Vec<Value> = o
+                .pools_of(&lb.c.id)
+                .filter(|p| l.default_pool_id.as_deref() == Some(&p.c.id) || p.listener_id.as_deref() == Some(&l.c.id))
+                .map(|p| {
+                    let members: Vec<Value> = o
+                        .members_of(&p.c.id)
+                        .map(|m| json!({"id": m.c.id, "name": m.c.name, "address": m.address, "protocol_port": m.protocol_port,
+                                        "provisioning_status": m.c.provisioning_status, "operating_status": member_operating(w, m)}))
+                        .collect();
+                    let mut pv = json!({"id": p.c.id, "name": p.c.name, "provisioning_status": p.c.provisioning_status,
+                                        "operating_status": pool_operating(w, p), "members": members});
+                    if let Some(h) = p.healthmonitor_id.as_deref().and_then(|h| o.monitors.get(h)) {
+                        let hv = healthmonitor(h);
+                        pv["health_monitor"] = json!({"id": h.c.id, "name": h.c.name, "type": h.kind,
+                            "provisioning_status": h.c.provisioning_status, "operating_status": hv["operating_status"]});
+                    }
+                    pv
+                })
+                .collect();
+            json!({"id": l.c.id, "name": l.c.name, "provisioning_status": l.c.provisioning_status,
+                   "operating_status": listener_operating(w, l), "pools": pools})
+        })
+        .collect();
+    json!({"statuses": {"loadbalancer": {"id": lb.c.id, "name": lb.c.name, "provisioning_status": lb.c.provisioning_status,
+                                         "operating_status": lb_operating(w, lb), "listeners": listeners}}})
+}
