@@ -13,6 +13,10 @@
 //! and 10,000 servers (the listing must not cost more with more servers), and the resident memory of
 //! the real binary serving 10,000 servers.
 //!
+//! Octavia: `GET /load-balancer/v2/lbaas/loadbalancers?name=<one>` (admin) on a cloud of 1,000 load
+//! balancers (one listener, one pool with a TCP monitor, three members and one amphora each): the
+//! lookup CAPO makes for its API-server LB. Also the resident memory of the binary serving them.
+//!
 //! Two diagnostic rows repeat 2 and 3 with `?nocatalog`, to show how much of their cost is the
 //! service catalog in the token body.
 //!
@@ -27,8 +31,8 @@
 //! load scenario), `--warmup`/`BENCH_WARMUP`, `--concurrency`/`BENCH_CONCURRENCY`,
 //! `--server-threads`/`BENCH_SERVER_THREADS`, `--client-threads`/`BENCH_CLIENT_THREADS`,
 //! `--cold-runs`/`BENCH_COLD_RUNS`, `--fakecloud-bin`/`FAKECLOUD_BIN`; a positional filter
-//! (`ceiling`, `issue`, `validate`, `nocatalog`, `servers`, `memory`, `cold`) runs only the scenarios whose key contains
-//! it, e.g. `cargo bench -p fakecloud --bench http -- --duration 5 validate`.
+//! (`ceiling`, `ceiling-large`, `issue`, `validate`, `nocatalog`, `servers`, `lbs`, `memory`, `cold`) runs
+//! only the scenarios whose key contains it, e.g. `cargo bench -p fakecloud --bench http -- --duration 5 validate`.
 
 use axum::http::header;
 use axum::routing::get;
@@ -53,6 +57,11 @@ const VALIDATE_TARGET: f64 = 20_000.0;
 const COLD_START_TARGET_MS: f64 = 50.0;
 const SERVERS_DETAIL_TARGET: f64 = 10_000.0;
 const RSS_TARGET_MB: f64 = 100.0;
+const LB_NAME_LOOKUP_TARGET: f64 = 10_000.0;
+/// Load balancers in the `lbs` scenario's cloud (and its memory row); three members each.
+const BENCH_LBS: usize = 1_000;
+/// Amphorae per bench host in the `lbs` cloud.
+const AMPHORAE_PER_HOST: usize = 100;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 const TOKENS_PATH: &str = "/identity/v3/auth/tokens";
 
@@ -86,8 +95,8 @@ struct Args {
     /// The fakecloud binary for the cold start (default: the one cargo built for this bench).
     #[arg(long, env = "FAKECLOUD_BIN")]
     fakecloud_bin: Option<PathBuf>,
-    /// Run only the scenarios whose name contains this (ceiling, issue, validate, issue-nocatalog,
-    /// validate-nocatalog, cold).
+    /// Run only the scenarios whose name contains this (ceiling, ceiling-large, issue, validate,
+    /// issue-nocatalog, validate-nocatalog, servers, lbs, memory, cold).
     filter: Option<String>,
     /// Passed by `cargo bench`. Without it (`cargo test --benches`) the run is a short smoke test.
     #[arg(long, hide = true)]
@@ -412,23 +421,7 @@ fn start_fakecloud(rt: &Runtime) -> fakecloud::RunningCloud {
 /// (no ports: the bench measures Nova's listing, not Neutron's IP pools).
 fn crowded_fixture(servers: usize) -> fakecloud::Fixture {
     let mut f = fakecloud::Fixture::default_cloud();
-    f.hosts = (0..50)
-        .map(|i| fakecloud::fixture::HostSpec {
-            name: format!("bench-{i:02}"),
-            ip: format!("10.200.{}.{}", i / 200, i % 200 + 10),
-            az: "nova".into(),
-            vcpus: 512,
-            memory_mb: 2_000_000,
-            disk_gb: 100_000,
-            cpu_allocation_ratio: 16.0,
-            ram_allocation_ratio: 1.0,
-            disk_allocation_ratio: 1.0,
-            reserved_host_memory_mb: 4096,
-            reserved_host_disk_mb: 0,
-            reserved_host_cpus: 0,
-            resume_guests_state_on_host_boot: false,
-        })
-        .collect();
+    f.hosts = (0..50).map(|i| bench_host(format!("bench-{i:02}"), format!("10.200.{}.{}", i / 200, i % 200 + 10))).collect();
     for s in &mut f.servers {
         s.host = Some("bench-00".into());
     }
@@ -447,6 +440,122 @@ fn crowded_fixture(servers: usize) -> fakecloud::Fixture {
         metadata: Default::default(),
     }));
     f
+}
+
+/// A large bench hypervisor: 512 vCPUs at 16x, about 2 TB of RAM, 100 TB of disk.
+fn bench_host(name: String, ip: String) -> fakecloud::fixture::HostSpec {
+    fakecloud::fixture::HostSpec {
+        name,
+        ip,
+        az: "nova".into(),
+        vcpus: 512,
+        memory_mb: 2_000_000,
+        disk_gb: 100_000,
+        cpu_allocation_ratio: 16.0,
+        ram_allocation_ratio: 1.0,
+        disk_allocation_ratio: 1.0,
+        reserved_host_memory_mb: 4096,
+        reserved_host_disk_mb: 0,
+        reserved_host_cpus: 0,
+        resume_guests_state_on_host_boot: false,
+    }
+}
+
+/// The name of the `i`th bench load balancer, as CAPO names a workload cluster's API-server LB.
+fn bench_lb_name(i: usize) -> String {
+    format!("k8s-clusterapi-cluster-bench-c{i:04}-kubeapi")
+}
+
+/// The default cloud plus `lbs` load balancers in `demo`, shaped like CAPO's: one TCP listener on
+/// 6443, its default pool (TCP health monitor) with three members given by literal address, and one
+/// STANDALONE amphora (provider `amphora`). The VIPs come from a /16 subnet added for the bench; the
+/// amphorae (flavor `amphora`: 1 vCPU, 1 GB, 8 GB disk) are placed on added bench hosts, at most
+/// `AMPHORAE_PER_HOST` per host, and get their management ports on the default `lb-mgmt-net` (/16).
+/// The default fixture's hosts, servers and load balancer are kept as they are.
+fn lbs_fixture(lbs: usize) -> fakecloud::Fixture {
+    use fakecloud::fixture::{HealthMonitorSpec, ListenerSpec, LoadBalancerSpec, MemberSpec, NetworkSpec, PoolSpec, SubnetSpec};
+    let mut f = fakecloud::Fixture::default_cloud();
+    let hosts = lbs.div_ceil(AMPHORAE_PER_HOST).max(1);
+    f.hosts.extend((0..hosts).map(|i| bench_host(format!("bench-lb-{i:02}"), format!("10.201.{}.{}", i / 200, i % 200 + 10))));
+    f.networks.push(NetworkSpec {
+        id: None,
+        name: "bench-lb-vip-net".into(),
+        project: "demo".into(),
+        external: false,
+        shared: false,
+        subnets: vec![SubnetSpec {
+            id: None,
+            name: "bench-lb-vip-subnet".into(),
+            cidr: "10.100.0.0/16".into(),
+            gateway_ip: None,
+            allocation_pools: vec![],
+        }],
+    });
+    f.loadbalancers.extend((0..lbs).map(|i| {
+        let name = bench_lb_name(i);
+        let port_name = format!("{name}-6443");
+        LoadBalancerSpec {
+            name: name.clone(),
+            project: "demo".into(),
+            vip_subnet: "bench-lb-vip-subnet".into(),
+            provider: "amphora".into(),
+            topology: "SINGLE".into(),
+            amphora_hosts: vec![format!("bench-lb-{:02}", i % hosts)],
+            listeners: vec![ListenerSpec { name: port_name.clone(), protocol: "TCP".into(), port: 6443 }],
+            pools: vec![PoolSpec {
+                name: port_name.clone(),
+                protocol: "TCP".into(),
+                lb_algorithm: "ROUND_ROBIN".into(),
+                listener: Some(port_name.clone()),
+                healthmonitor: Some(HealthMonitorSpec {
+                    name: Some(port_name.clone()),
+                    kind: "TCP".into(),
+                    delay: 10,
+                    timeout: 5,
+                    max_retries: 5,
+                    max_retries_down: 3,
+                }),
+                members: (0..3)
+                    .map(|m| {
+                        let n = i * 3 + m;
+                        MemberSpec {
+                            name: Some(format!("{port_name}-cp-{m}")),
+                            server: None,
+                            address: Some(format!("10.101.{}.{}", n / 250, n % 250 + 1)),
+                            port: 6443,
+                        }
+                    })
+                    .collect(),
+            }],
+        }
+    }));
+    f
+}
+
+/// `GET /load-balancer/v2/lbaas/loadbalancers?name=<the middle one>` as admin on a cloud of `lbs`
+/// load balancers (`lbs_fixture`). One untimed request first checks the lookup finds its LB.
+fn lb_lookup_load(client: &Runtime, server_threads: usize, lbs: usize, args: &Args) -> Load {
+    let rt = runtime("server", server_threads);
+    let config = fakecloud::CloudConfig { fixture: lbs_fixture(lbs), ..fakecloud::CloudConfig::default() };
+    let cloud = rt.block_on(fakecloud::start(config, "127.0.0.1:0".parse().expect("addr"))).expect("start fakecloud");
+    let addr = cloud.addr;
+    let load = client.block_on(async {
+        let admin = setup_token(addr, "admin", "admin-secret", "admin").await;
+        let path = format!("/load-balancer/v2/lbaas/loadbalancers?name={}", bench_lb_name(lbs / 2));
+        let req = get_request(addr, &path, &[("X-Auth-Token", &admin)]);
+        let probe = one_shot(addr, &req, None).await.expect("probe the LB lookup");
+        // An empty `{"loadbalancers": [], "loadbalancers_links": []}` is 49 bytes; one LB is far more.
+        assert!(
+            probe.status == 200 && probe.body_len > 200,
+            "the lookup must find its LB: status {}, {} bytes",
+            probe.status,
+            probe.body_len
+        );
+        run_load(addr, req, 200, args).await
+    });
+    drop(cloud);
+    rt.shutdown_timeout(Duration::from_secs(1));
+    load
 }
 
 /// `GET /compute/v2.1/servers/detail?limit=100` (all projects, 2.96) on a cloud of `total` servers.
@@ -469,13 +578,13 @@ fn servers_detail_load(client: &Runtime, server_threads: usize, total: usize, ar
     load
 }
 
-/// Resident memory (VmRSS, MB) of the real binary serving a fixture with `servers` extra servers,
-/// measured once it prints its ready line.
-fn resident_mb(exe: &std::path::Path, servers: usize) -> Result<f64, String> {
+/// Resident memory (VmRSS, MB) of the real binary serving `fixture` (written to a temporary YAML
+/// file named after `label`), measured once it prints its ready line.
+fn resident_mb(exe: &std::path::Path, label: &str, fixture: &fakecloud::Fixture) -> Result<f64, String> {
     let dir = std::env::temp_dir().join(format!("fakecloud-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let path = dir.join(format!("crowded-{servers}.yaml"));
-    let yaml = serde_yaml_ng::to_string(&crowded_fixture(servers)).map_err(|e| e.to_string())?;
+    let path = dir.join(format!("{label}.yaml"));
+    let yaml = serde_yaml_ng::to_string(fixture).map_err(|e| e.to_string())?;
     std::fs::write(&path, yaml).map_err(|e| e.to_string())?;
     let mut child = std::process::Command::new(exe)
         .args(["serve", "--listen", "127.0.0.1:0", "--fixture"])
@@ -713,6 +822,11 @@ fn main() {
         }
     }
 
+    if args.wants("lbs") {
+        let load = lb_lookup_load(&client, server_threads, BENCH_LBS, &args);
+        rows.push(("LB lookup ?name= (admin), 1,000 LBs, 3,000 members", load, Some(LB_NAME_LOOKUP_TARGET)));
+    }
+
     if !rows.is_empty() {
         let ceiling = rows.iter().find(|(n, _, _)| n.starts_with("ceiling")).map(|(_, l, _)| l.rate());
         println!("| scenario | requests | req/s | vs ceiling | p50 ms | p99 ms | errors | body bytes | target | result |");
@@ -730,15 +844,23 @@ fn main() {
 
     if args.wants("memory") {
         let exe = locate_binary(&args);
-        println!("| resident memory (VmRSS after the ready line) | extra servers | MB | target | result |");
-        println!("|---|---:|---:|---|---|");
-        for servers in [0, 10_000] {
-            match resident_mb(&exe, servers) {
+        println!("| resident memory (VmRSS after the ready line) | fixture | MB | target | result |");
+        println!("|---|---|---:|---|---|");
+        let fixtures = [
+            ("default", "default (hosts: 50 bench hosts), no extra servers", crowded_fixture(0), None),
+            ("servers-10000", "the same + 10,000 servers", crowded_fixture(10_000), Some(RSS_TARGET_MB)),
+            ("lbs-1000", "default + 1,000 LBs, 3,000 members, 1,000 amphorae", lbs_fixture(BENCH_LBS), None),
+        ];
+        for (label, what, fixture, target) in fixtures {
+            match resident_mb(&exe, label, &fixture) {
                 Ok(mb) => {
-                    let (target, result) = if servers == 10_000 { ("<= 100 MB", verdict(mb <= RSS_TARGET_MB)) } else { ("-", "-") };
-                    println!("| fakecloud serve | {servers} | {mb:.1} | {target} | {result} |");
+                    let (target, result) = match target {
+                        Some(t) => (format!("<= {t:.0} MB"), verdict(mb <= t)),
+                        None => ("-".to_string(), "-"),
+                    };
+                    println!("| fakecloud serve | {what} | {mb:.1} | {target} | {result} |");
                 }
-                Err(e) => println!("| fakecloud serve | {servers} | FAILED: {e} | | |"),
+                Err(e) => println!("| fakecloud serve | {what} | FAILED: {e} | | |"),
             }
         }
         println!();

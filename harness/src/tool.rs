@@ -32,7 +32,9 @@ impl Output {
 pub async fn run(command_line: &str, os_env: &BTreeMap<String, String>, timeout: Duration) -> Result<Output> {
     let argv = shell_words::split(command_line).with_context(|| format!("cannot split command line: {command_line}"))?;
     let (program, args) = argv.split_first().ok_or_else(|| anyhow!("empty command line"))?;
-    let mut path: Vec<PathBuf> = client_dirs();
+    // The shims first: `sleep` moves the simulated clock (see harness/shims/sleep).
+    let mut path: Vec<PathBuf> = vec![crate::repo_root().join("harness/shims")];
+    path.extend(client_dirs());
     path.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
     let mut cmd = tokio::process::Command::new(program);
     cmd.args(args).env("PATH", std::env::join_paths(path)?).stdin(std::process::Stdio::null()).kill_on_drop(true);

@@ -127,6 +127,7 @@ impl World {
                 let name = m.name.clone().or_else(|| m.server.clone()).unwrap_or_default();
                 let mut c = new_common(id.clone(), seq, name, project.clone(), true, now);
                 settle(&mut c);
+                self.octavia.member_pools.insert(id.clone(), pool_id.clone());
                 self.octavia.members.insert(
                     id,
                     Member {

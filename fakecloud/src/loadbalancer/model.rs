@@ -177,6 +177,8 @@ pub struct Octavia {
     pub logs: Vec<LogLine>,
     /// Per load balancer, the moments it started or stopped serving (see `availability`).
     pub availability: BTreeMap<String, Vec<(SimTime, bool)>>,
+    /// Every member ever made and its pool (kept after deletion, so the journal can be read back).
+    pub member_pools: BTreeMap<String, String>,
     /// Whether the health manager's 10 s cycle is scheduled.
     pub health_manager_running: bool,
 }

@@ -47,7 +47,9 @@ async fn advance(w: &mut CloudWorld, by: String) {
 
 // ---- running the tool under test ----
 
-async fn run_tool(w: &mut CloudWorld, command: &str, env: BTreeMap<String, String>) {
+async fn run_tool(w: &mut CloudWorld, command: &str, mut env: BTreeMap<String, String>) {
+    // For the `sleep` shim, which advances this scenario's clock.
+    env.insert("FAKECLOUD_URL".into(), w.cloud().url());
     let mark = w.cloud().cloud.world().journal.entries().len();
     w.journal_mark = mark;
     let out = harness::tool::run(command, &env, TOOL_TIMEOUT).await.expect("the tool could be started");
@@ -201,4 +203,73 @@ async fn journal_no_status(w: &mut CloudWorld, status: u16) {
 
 fn render(calls: &[(String, String, u16)]) -> String {
     calls.iter().map(|(m, p, s)| format!("  {m} {p} -> {s}\n")).collect()
+}
+
+// ---- Octavia: the availability oracle and journal order ----
+
+fn lb_outage(w: &CloudWorld, name: &str) -> fakecloud::loadbalancer::health::Outage {
+    let world = w.cloud().cloud.world();
+    let lb = world.octavia.lb_named(name).unwrap_or_else(|| panic!("no load balancer named {name}"));
+    let timeline = world.octavia.availability.get(&lb.c.id).cloned().unwrap_or_default();
+    fakecloud::loadbalancer::health::outage(&timeline, world.now())
+}
+
+/// Over the whole scenario: the load balancer served, and never stopped (an amphora running and at
+/// least one member ACTIVE with its backend up), at any simulated instant, not only at the end.
+#[then(expr = "the load balancer {string} was never without a serving member")]
+async fn lb_never_down(w: &mut CloudWorld, name: String) {
+    let o = lb_outage(w, &name);
+    assert!(o.served, "load balancer {name} never served");
+    assert!(o.total_down_secs == 0.0, "load balancer {name} was without a serving member for {} s in all", o.total_down_secs);
+}
+
+#[then(expr = "the load balancer {string} was unavailable for at most {int} seconds")]
+async fn lb_down_at_most(w: &mut CloudWorld, name: String, secs: u64) {
+    let o = lb_outage(w, &name);
+    assert!(o.served, "load balancer {name} never served");
+    assert!(o.total_down_secs <= secs as f64, "load balancer {name} was unavailable for {} s (allowed {secs} s)", o.total_down_secs);
+}
+
+/// Journal order: whenever a member of the pool was deleted (its DELETE call), another member of
+/// that pool had already become ACTIVE and was not being deleted.
+#[then(expr = "no member of pool {string} was deleted before its replacement was ACTIVE")]
+async fn replacement_before_delete(w: &mut CloudWorld, pool_name: String) {
+    let world = w.cloud().cloud.world();
+    let pool_id = world.octavia.pools.values().find(|p| p.c.name == pool_name).map(|p| p.c.id.clone()).expect("the pool exists");
+    let in_pool = |id: &str| world.octavia.member_pools.get(id).is_some_and(|p| *p == pool_id);
+    // Member status by id as the journal tells it; members made by the fixture (no creation in the
+    // journal) start ACTIVE.
+    let created: std::collections::BTreeSet<&str> = world
+        .journal
+        .entries()
+        .iter()
+        .filter_map(|e| match &e.record {
+            Record::Transition { resource, id, from: None, .. } if resource == "member" => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut status: BTreeMap<String, String> = world
+        .octavia
+        .member_pools
+        .iter()
+        .filter(|(m, p)| **p == pool_id && !created.contains(m.as_str()))
+        .map(|(m, _)| (m.clone(), "ACTIVE".to_string()))
+        .collect();
+    let mut deletes = 0;
+    for e in world.journal.entries() {
+        match &e.record {
+            Record::Transition { resource, id, to, .. } if resource == "member" && in_pool(id) => {
+                status.insert(id.clone(), to.clone());
+            }
+            Record::Api { method, path, status: code, .. } if method == "DELETE" && *code == 204 && path.contains(&format!("/pools/{pool_id}/members/")) => {
+                let victim = path.rsplit('/').next().unwrap_or_default().to_string();
+                let others_active = status.iter().any(|(m, s)| *m != victim && s == "ACTIVE");
+                assert!(others_active, "member {victim} of pool {pool_name} was deleted (at {}) while no other member was ACTIVE", e.at);
+                status.insert(victim, "PENDING_DELETE".into());
+                deletes += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(deletes > 0, "no member of pool {pool_name} was deleted at all");
 }

@@ -426,6 +426,8 @@ fn new_member(w: &mut World, pool: &Pool, req: CreateMember) -> Result<String, A
     let id = c.id.clone();
     let mut c = c;
     c.operating_status = if pool.healthmonitor_id.is_some() { OFFLINE } else { NO_MONITOR }.into();
+    w.record(crate::sim::journal::Record::Transition { resource: "member".into(), id: id.clone(), from: None, to: PENDING_CREATE.into() });
+    w.octavia.member_pools.insert(id.clone(), pool.c.id.clone());
     w.octavia.members.insert(
         id.clone(),
         Member {
