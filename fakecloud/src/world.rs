@@ -59,6 +59,8 @@ impl World {
             crate::volume::Volumes::from_fixture(fixture, &world.identity, &mut world.ids, start, &|name| compute.server_id_named(name))?;
         world.boot_octavia(fixture)?;
         world.refresh_availability();
+        // The fixture is where history starts: building it is not part of the journal.
+        world.journal = Journal::default();
         Ok(world)
     }
 

@@ -118,6 +118,7 @@ fn tight_cloud(hosts: usize) -> Fixture {
     let mut f = Fixture::default_cloud();
     f.servers.clear();
     f.volumes.clear();
+    f.loadbalancers.clear();
     f.hosts = (0..hosts)
         .map(|i| HostSpec {
             name: format!("tight-{i}"),
@@ -220,21 +221,24 @@ async fn lists_are_newest_first_and_paginate_with_markers() {
     let admin = c.admin().await;
     let all = nova(&c, Method::GET, "/servers/detail?all_tenants=True", &admin, V, None).await;
     let names: Vec<&str> = all.body["servers"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["capi-mgmt-vm", "alt-app-0", "db-0", "web-1", "web-0"]);
+    // The kube-api LB's amphora was booted last.
+    assert!(names[0].starts_with("amphora-"), "{names:?}");
+    assert_eq!(names[1..], ["kube-cp-2", "kube-cp-1", "kube-cp-0", "capi-mgmt-vm", "alt-app-0", "db-0", "web-1", "web-0"]);
     let page = nova(&c, Method::GET, "/servers/detail?all_tenants=True&limit=2", &admin, V, None).await;
     assert_eq!(page.body["servers"].as_array().unwrap().len(), 2);
     let next = page.body["servers_links"][0]["href"].as_str().unwrap().to_string();
     assert!(next.contains("marker=") && next.contains("all_tenants=True"), "{next}");
     let path = &next[next.find("/servers").unwrap()..];
     let page2 = nova(&c, Method::GET, path, &admin, V, None).await;
-    assert_eq!(page2.body["servers"][0]["name"], "db-0");
+    assert_eq!(page2.body["servers"][0]["name"], "kube-cp-1");
     let bad_marker = nova(&c, Method::GET, "/servers?marker=nope", &admin, V, None).await;
     assert_eq!(bad_marker.status, 400);
     assert_eq!(bad_marker.body["badRequest"]["message"], "marker [nope] not found");
     let by_name = nova(&c, Method::GET, "/servers/detail?all_tenants=1&name=^web", &admin, V, None).await;
     assert_eq!(by_name.body["servers"].as_array().unwrap().len(), 2);
     let by_host = nova(&c, Method::GET, "/servers/detail?all_tenants=1&host=compute-1", &admin, V, None).await;
-    assert_eq!(by_host.body["servers"].as_array().unwrap().len(), 2);
+    // web-1, alt-app-0, kube-cp-1 and the kube-api LB's amphora.
+    assert_eq!(by_host.body["servers"].as_array().unwrap().len(), 4);
     let by_project = nova(&c, Method::GET, &format!("/servers?all_tenants=1&project_id={}", id_of(&c, "alt_demo")), &admin, V, None).await;
     assert_eq!(by_project.body["servers"].as_array().unwrap().len(), 1);
     assert_eq!(nova(&c, Method::GET, "/servers?status=FLYING", &admin, V, None).await.status, 400);
@@ -285,11 +289,11 @@ async fn hypervisors_report_usage_below_2_88_and_uptime_from_2_88() {
     let admin = c.admin().await;
     let r = nova(&c, Method::GET, "/os-hypervisors/detail", &admin, "compute 2.87", None).await;
     let h0 = r.body["hypervisors"].as_array().unwrap().iter().find(|h| h["hypervisor_hostname"] == "compute-0").unwrap().clone();
-    // reserved 4096 + web-0 (m1.small 2048) + capi-mgmt-vm (m1.medium 4096)
-    assert_eq!(h0["memory_mb_used"], 4096 + 2048 + 4096);
-    assert_eq!(h0["vcpus_used"], 3);
-    assert_eq!(h0["running_vms"], 2);
-    assert_eq!(h0["free_ram_mb"], 32768 - 10240);
+    // reserved 4096 + web-0 (m1.small 2048) + capi-mgmt-vm (m1.medium 4096) + kube-cp-0 (m1.small 2048)
+    assert_eq!(h0["memory_mb_used"], 4096 + 2048 + 4096 + 2048);
+    assert_eq!(h0["vcpus_used"], 4);
+    assert_eq!(h0["running_vms"], 3);
+    assert_eq!(h0["free_ram_mb"], 32768 - 12288);
     assert!(h0["id"].is_string(), "uuids from 2.53");
     let old = nova(&c, Method::GET, "/os-hypervisors", &admin, "compute 2.52", None).await;
     assert!(old.body["hypervisors"][0]["id"].is_u64(), "integer ids before 2.53");
