@@ -70,7 +70,7 @@ Feature: Nova, Placement and their neighbours as the real CLI sees them
   Scenario: Hypervisors at 2.87 show memory including the reserved memory
     When "admin" runs "openstack --os-compute-api-version 2.87 hypervisor list --long -f value -c 'Hypervisor Hostname' -c 'Memory MB Used' -c 'Memory MB' -c 'vCPUs Used'"
     Then it succeeds
-    And stdout contains "compute-0 3 10240 32768"
+    And stdout contains "compute-0 4 12288 32768"
     And stdout contains "compute-1 2 8192 32768"
     And stdout contains "compute-2 2 8192 16384"
 

@@ -17,6 +17,8 @@ pub enum FaultAction {
         #[serde(default)]
         message: Option<String>,
     },
+    /// Matching API requests take `seconds` of simulated time before they are answered.
+    ApiLatency { seconds: f64 },
     /// A compute host loses power: nova-compute and its agents stop reporting (down after the real
     /// timeouts); its guests stop running. Removing the fault powers it back on, as a reboot does.
     HostDown { host: String },
@@ -53,6 +55,7 @@ pub enum FaultAction {
 /// The kinds a client may ask for, with a one-line description (shown by `GET /_fakecloud/faults`).
 pub const KINDS: &[(&str, &str)] = &[
     ("api-error", "answer matching API requests with an error status in the service's format"),
+    ("api-latency", "matching API requests take `seconds` of simulated time to answer"),
     ("host-down", "a compute host loses power until the fault is removed"),
     ("host-reboot", "a compute host reboots and is back after boot_secs (default 180)"),
     ("host-pressure", "memory/CPU pressure on a host: guests starve (amphora heartbeats stop)"),
@@ -176,6 +179,9 @@ impl FaultAction {
             FaultAction::ApiError { status, .. } if !(400..=599).contains(status) => {
                 Err(format!("api-error status must be between 400 and 599, got {status}"))
             }
+            FaultAction::ApiLatency { seconds } if !seconds.is_finite() || !(0.0..=3600.0).contains(seconds) => {
+                Err(format!("api-latency seconds must be between 0 and 3600, got {seconds}"))
+            }
             _ => Ok(()),
         }
     }
@@ -203,7 +209,10 @@ impl Faults {
     /// The first installed API fault matching the request; uses one unit of its budget and removes it
     /// when the budget is spent. Returns the fault as it was when it fired.
     pub fn fire_api(&mut self, r: &RequestFacts) -> Option<Fault> {
-        let at = self.installed.iter().position(|f| matches!(f.action, FaultAction::ApiError { .. }) && f.matcher.matches(r))?;
+        let at = self
+            .installed
+            .iter()
+            .position(|f| matches!(f.action, FaultAction::ApiError { .. } | FaultAction::ApiLatency { .. }) && f.matcher.matches(r))?;
         Some(self.spend(at))
     }
 
@@ -256,6 +265,21 @@ mod tests {
         assert!(fs.fire_api(&get("/compute/v2.1/servers")).is_some());
         assert!(fs.fire_api(&get("/compute/v2.1/servers")).is_none());
         assert!(fs.list().is_empty());
+    }
+
+    #[test]
+    fn member_faults_match_object_names_by_glob_and_spend_their_count() {
+        let mut fs = Faults::default();
+        let mut f = fault("*", Some(1));
+        f.action = FaultAction::MemberLag { seconds: 30 };
+        f.matcher = FaultMatch { pool: Some("k8s-*".into()), ..Default::default() };
+        fs.add(f);
+        let names = |pool| ObjectNames { loadbalancer: "lb", pool, member: "m" };
+        let lag = |a: &FaultAction| matches!(a, FaultAction::MemberLag { .. });
+        assert!(fs.fire_object(&names("web-pool"), lag).is_none(), "another pool's member is not matched");
+        assert!(fs.fire_object(&names("k8s-api-6443"), |a| matches!(a, FaultAction::MemberError)).is_none(), "kind must match");
+        assert!(fs.fire_object(&names("k8s-api-6443"), lag).is_some());
+        assert!(fs.fire_object(&names("k8s-api-6443"), lag).is_none(), "count 1 is spent");
     }
 
     #[test]

@@ -141,3 +141,21 @@ async fn the_same_seed_gives_the_same_world() {
     b.admin().await;
     assert_eq!(a.snapshot().await, b.snapshot().await);
 }
+
+#[tokio::test]
+async fn an_api_latency_fault_makes_matching_requests_take_simulated_time() {
+    let c = TestCloud::start().await;
+    let admin = c.admin().await;
+    let now = |r: common::Reply| r.body["now"].as_str().unwrap().to_string();
+    let before = now(c.get("/_fakecloud/clock", None).await);
+    let fault = json!({"kind": "api-latency", "seconds": 30, "match": {"path": "/compute/v2.1/flavors*"}, "count": 1});
+    assert_eq!(c.send(Method::POST, "/_fakecloud/faults", None, Some(fault)).await.status, 201);
+    assert_eq!(c.get("/compute/v2.1/servers", Some(&admin)).await.status, 200);
+    assert_eq!(now(c.get("/_fakecloud/clock", None).await), before, "an unmatched request takes no time");
+    assert_eq!(c.get("/compute/v2.1/flavors", Some(&admin)).await.status, 200);
+    let after = now(c.get("/_fakecloud/clock", None).await);
+    let d = chrono::DateTime::parse_from_rfc3339(&after).unwrap() - chrono::DateTime::parse_from_rfc3339(&before).unwrap();
+    assert_eq!(d.num_seconds(), 30);
+    let bad = json!({"kind": "api-latency", "seconds": -1});
+    assert_eq!(c.send(Method::POST, "/_fakecloud/faults", None, Some(bad)).await.status, 400);
+}

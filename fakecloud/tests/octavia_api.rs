@@ -419,13 +419,14 @@ async fn failover_with_headroom_replaces_the_amphora_in_about_108_seconds_withou
         assert_eq!(l["provisioning_status"], "PENDING_UPDATE", "at +{elapsed} s");
         assert!(elapsed < 200, "failover never finished");
     }
+    eprintln!("failover with headroom: ACTIVE after {elapsed} simulated seconds");
     assert!((95..=120).contains(&elapsed), "failover took {elapsed} simulated seconds (documented ~108)");
 
     let after = lb(&c, &admin, &lb_id).await;
     assert_eq!(after["vip_address"], before["vip_address"]);
     assert_eq!(after["vip_port_id"], before["vip_port_id"]);
     let amps = amphorae_of(&c, &admin, &lb_id).await;
-    assert_eq!(ids(&amps), [new_id.clone()]);
+    assert_eq!(ids(&amps), [new_id.as_str()]);
     assert_eq!(amps[0]["status"], "ALLOCATED");
     assert_eq!(get(&c, &format!("/octavia/amphorae/{old_id}"), &admin).await.status, 404, "the old amphora row is gone");
     assert_eq!(nova(&c, Method::GET, &format!("/servers/{old_server}"), &admin, None).await.status, 404, "the old VM is deleted");
@@ -486,10 +487,11 @@ async fn failover_without_headroom_reverts_to_error_in_about_15_seconds_leaving_
     let (new_id, new_server) = (s(&new_row["id"]), s(&new_row["compute_id"]));
 
     let elapsed = seconds_until_lb(&c, &admin, &lb_id, "ERROR", 1, 60).await;
+    eprintln!("failover without headroom: ERROR after {elapsed} simulated seconds");
     assert!((10..=20).contains(&elapsed), "the revert took {elapsed} s (documented ~15)");
 
     let amps = amphorae_of(&c, &admin, &lb_id).await;
-    assert_eq!(ids(&amps), [old_id.clone()], "the replacement's row is gone");
+    assert_eq!(ids(&amps), [old_id.as_str()], "the replacement's row is gone");
     assert_eq!(amps[0]["status"], "ERROR");
     assert_eq!(get(&c, &format!("/octavia/amphorae/{new_id}"), &admin).await.status, 404);
     let old_vm = nova(&c, Method::GET, &format!("/servers/{old_server}"), &admin, None).await;
@@ -546,6 +548,7 @@ async fn health_manager_fails_over_a_silent_amphora_and_then_logs_the_undeletabl
         assert_eq!(lb_prov(&c, &admin, &lb_id).await, "ACTIVE", "at +{elapsed} s");
         assert!(elapsed < 150, "no failover started");
     };
+    eprintln!("health manager: failover started at +{started} s");
     assert!(started > 60 && started <= 80, "failover started at +{started} s");
     let hm_logs = journal(&c, "control").await;
     assert!(
@@ -603,6 +606,38 @@ async fn health_manager_fails_over_a_silent_amphora_and_then_logs_the_undeletabl
     }
     assert_eq!(lb_prov(&c, &admin, &lb_id).await, "ACTIVE", "the new amphora heartbeats: no second failover");
     assert_eq!(amphorae_of(&c, &admin, &lb_id).await[0]["status"], "ALLOCATED");
+}
+
+#[tokio::test]
+#[ignore = "BUG: the health manager retries the lowest-seq stale amphora forever when its LB is locked, so no other LB's stale amphora is ever failed over"]
+async fn a_locked_load_balancer_does_not_block_the_failover_of_another_ones_stale_amphora() {
+    let c = TestCloud::start().await;
+    let admin = c.admin().await;
+    let demo = c.member().await;
+    let kube = kube_lb_id(&c, &admin).await;
+    let pool = kube_pool_id(&c, &admin).await;
+    let other = demo_lb(&c, &demo, "other").await;
+    let other_amp = amphorae_of(&c, &admin, &other).await[0].clone();
+    let other_host = nova(&c, Method::GET, &format!("/servers/{}", s(&other_amp["compute_id"])), &admin, None).await.body["server"]
+        ["OS-EXT-SRV-ATTR:host"]
+        .clone();
+    assert_eq!(other_host, "compute-1", "both amphorae share a host");
+    // The kube-api LB is stuck in PENDING_UPDATE (a lost member task); then compute-1 starves.
+    add_fault(&c, json!({"kind": "lost-task", "match": {"pool": KUBE_POOL}, "count": 1})).await;
+    assert_eq!(create_member(&c, &admin, &pool, "10.6.0.200", 6443).await.status, 201);
+    add_fault(&c, json!({"kind": "host-pressure", "host": "compute-1"})).await;
+    for _ in 0..12 {
+        advance(&c, 10).await;
+    }
+    assert_eq!(lb_prov(&c, &admin, &kube).await, "PENDING_UPDATE");
+    let skipped = journal(&c, "control").await.iter().filter(|e| s(&e["detail"]).contains("Skipping failover")).count();
+    assert!(skipped > 0, "the locked LB's amphora is skipped");
+    let amps = amphorae_of(&c, &admin, &other).await;
+    assert!(
+        amps.iter().any(|a| a["id"] == other_amp["id"] && a["status"] == "PENDING_DELETE")
+            || amps.iter().all(|a| a["id"] != other_amp["id"]),
+        "the ACTIVE LB's stale amphora is failed over: {amps:?}"
+    );
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -722,6 +757,25 @@ async fn a_member_fault_matching_another_pool_does_not_fire() {
     assert!(faults.iter().all(|f| f["hits"] == 0), "{faults:?}");
 }
 
+#[tokio::test]
+#[ignore = "BUG: member-lag/member-stuck/member-error/lost-task (documented for a new member) also fire on, and are spent by, a member update"]
+async fn member_create_faults_are_not_spent_by_a_member_update() {
+    let c = TestCloud::start().await;
+    let (admin, lb_id, pool) = kube_setup(&c).await;
+    let existing = s(&members(&c, &admin, &pool).await[0]["id"]);
+    add_fault(&c, json!({"kind": "member-stuck", "match": {"pool": "k8s-*"}, "count": 1})).await;
+    let r = api(&c, Method::PUT, &format!("/lbaas/pools/{pool}/members/{existing}"), &admin, Some(json!({"member": {"weight": 7}}))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    advance(&c, 5).await;
+    assert_eq!(lb_prov(&c, &admin, &lb_id).await, "ACTIVE");
+    let updated = member(&c, &admin, &pool, &existing).await.body["member"].clone();
+    assert_eq!(updated["provisioning_status"], "ACTIVE", "an update is not a new member: {updated}");
+    assert_eq!(installed_faults(&c).await.len(), 1, "the fault is still waiting for a create");
+    let r = create_member(&c, &admin, &pool, "10.6.0.200", 6443).await;
+    advance(&c, 60).await;
+    assert_eq!(member(&c, &admin, &pool, &s(&r.body["member"]["id"])).await.body["member"]["provisioning_status"], "PENDING_CREATE");
+}
+
 // ------------------------------------------------------------------------------------------------
 // 8. Policy and isolation
 
@@ -763,7 +817,18 @@ async fn members_cannot_touch_amphorae_failovers_or_other_projects_load_balancer
     assert_eq!(r.body["faultstring"], POLICY_403);
     assert_eq!(lb_prov(&c, &demo, &own).await, "ACTIVE");
     let listed = items(&get(&c, "/lbaas/loadbalancers", &demo).await, "loadbalancers");
-    assert_eq!(ids(&listed), [own]);
+    assert_eq!(ids(&listed), [own.as_str()]);
+
+    // A reader of the project reads but does not write.
+    let observer = c.token("observer", "observer-secret", "demo").await;
+    assert_eq!(ids(&items(&get(&c, "/lbaas/loadbalancers", &observer).await, "loadbalancers")), [own.as_str()]);
+    assert_eq!(get(&c, &format!("/lbaas/loadbalancers/{own}"), &observer).await.status, 200);
+    let subnet = subnet_id(&c, &demo, "private-subnet").await;
+    let r = api(&c, Method::POST, "/lbaas/loadbalancers", &observer, Some(json!({"loadbalancer": {"vip_subnet_id": subnet}}))).await;
+    octavia_client_error(&r, 403, "a reader creating an LB");
+    let r = api(&c, Method::DELETE, &format!("/lbaas/loadbalancers/{own}"), &observer, None).await;
+    octavia_client_error(&r, 403, "a reader deleting an LB");
+    assert_eq!(items(&get(&c, "/lbaas/loadbalancers", &demo).await, "loadbalancers").len(), 1);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -914,18 +979,29 @@ async fn an_unknown_filter_key_is_refused_even_when_the_list_is_empty() {
 }
 
 #[tokio::test]
-#[ignore = "BUG: a batch member update refused for one bad member leaves the others PENDING_DELETE/PENDING_UPDATE for good"]
+/// A batch is checked whole before anything changes: one bad member refuses it all. (Against the
+/// committed src this failed: the dropped members were left PENDING_DELETE and the kept one
+/// PENDING_UPDATE for good, with no worker task; the working tree's batch pre-validation fixes it.)
+#[tokio::test]
 async fn a_refused_batch_member_update_changes_nothing() {
     let c = TestCloud::start().await;
     let (admin, lb_id, pool) = kube_setup(&c).await;
     let before = members(&c, &admin, &pool).await;
     let keep = before[0].clone();
-    let body = json!({"members": [
-        {"address": keep["address"], "protocol_port": 6443},
-        {"address": "10.6.0.201", "protocol_port": 0},
-    ]});
-    let r = api(&c, Method::PUT, &format!("/lbaas/pools/{pool}/members"), &admin, Some(body)).await;
-    octavia_client_error(&r, 400, "batch with protocol_port 0");
+    let before_world = c.state_without_journal();
+    let subnet = subnet_id(&c, &admin, "capi-mgmt-subnet").await;
+    for (what, bad) in [
+        ("protocol_port 0", json!({"address": "10.6.0.201", "protocol_port": 0})),
+        ("weight 300", json!({"address": "10.6.0.201", "protocol_port": 6443, "weight": 300})),
+        ("unknown subnet", json!({"address": "10.6.0.201", "protocol_port": 6443, "subnet_id": "no-such-subnet"})),
+        ("bad address", json!({"address": "10.6.0.301", "protocol_port": 6443})),
+        ("duplicate", json!({"address": keep["address"], "protocol_port": 6443, "subnet_id": subnet})),
+    ] {
+        let body = json!({"members": [{"address": keep["address"], "protocol_port": 6443}, {"address": "10.6.0.202", "protocol_port": 6443}, bad]});
+        let r = api(&c, Method::PUT, &format!("/lbaas/pools/{pool}/members"), &admin, Some(body)).await;
+        octavia_client_error(&r, 400, &format!("batch with {what}"));
+        assert!(c.state_without_journal() == before_world, "batch with {what} changed the world");
+    }
     advance(&c, 60).await;
     let after = members(&c, &admin, &pool).await;
     let statuses: Vec<String> = after.iter().map(|m| s(&m["provisioning_status"])).collect();
@@ -980,6 +1056,7 @@ async fn concurrent_member_changes_are_serialised_by_the_load_balancer_lock() {
     seconds_until_lb(&c, &admin, &lb_id, "ACTIVE", 1, 10).await;
     let initial = members(&c, &admin, &pool).await;
     assert_eq!(initial.len(), 4);
+    assert!(initial.iter().any(|m| m["id"] == new_member.as_str()), "the one accepted create made a member");
     assert!(initial.iter().all(|m| m["provisioning_status"] == "ACTIVE"));
 
     let deletes = ids(&initial).iter().cycle().take(32).map(|id| (Method::DELETE, format!("{path}/{id}"), None)).collect::<Vec<_>>();
@@ -997,7 +1074,6 @@ async fn concurrent_member_changes_are_serialised_by_the_load_balancer_lock() {
     assert_eq!(all.difference(&left).cloned().collect::<BTreeSet<_>>(), deleted_journal, "list and journal agree");
     assert_eq!(deleted_journal, won, "exactly the accepted delete happened");
     assert_eq!(left.len(), 3);
-    let _ = new_member;
 }
 
 // ------------------------------------------------------------------------------------------------

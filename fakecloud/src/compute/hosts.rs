@@ -20,6 +20,7 @@ impl World {
         let host_known = |h: &str| if self.compute.host(h).is_some() { Ok(()) } else { Err(format!("unknown compute host '{h}'")) };
         match action {
             FaultAction::ApiError { .. }
+            | FaultAction::ApiLatency { .. }
             | FaultAction::MemberLag { .. }
             | FaultAction::MemberStuck
             | FaultAction::MemberError
@@ -60,6 +61,7 @@ impl World {
         match action {
             // Request and Octavia object faults act when they fire, not when installed.
             FaultAction::ApiError { .. }
+            | FaultAction::ApiLatency { .. }
             | FaultAction::MemberLag { .. }
             | FaultAction::MemberStuck
             | FaultAction::MemberError

@@ -56,6 +56,12 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
                     let message = message.unwrap_or_else(|| format!("Injected fault {}", f.id));
                     Some(ApiError::new(service, status, message).into_response())
                 }
+                // A slow answer: the request takes this long in simulated time, so whatever is
+                // due meanwhile happens before the handler sees the world.
+                FaultAction::ApiLatency { seconds } => {
+                    world.advance_clock(chrono::Duration::milliseconds((seconds * 1000.0) as i64));
+                    None
+                }
                 _ => None,
             })
         }

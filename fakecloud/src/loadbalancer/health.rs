@@ -13,6 +13,7 @@ use crate::compute::model::VmState;
 use crate::sim::{Event, SimTime};
 use crate::world::World;
 use chrono::Duration;
+use std::collections::HashSet;
 
 pub const HEARTBEAT_SECS: i64 = 10;
 /// `heartbeat_timeout`.
@@ -45,12 +46,13 @@ impl World {
         }
         // Heartbeats from amphora VMs nobody knows about.
         let service = self.identity.project_named(super::flows::SERVICE_PROJECT).map(|p| p.id.clone()).unwrap_or_default();
+        let known: HashSet<&str> = self.octavia.amphorae.values().filter_map(|a| a.compute_id.as_deref()).collect();
         let zombies: Vec<(String, String)> = self
             .compute
             .servers
             .values()
             .filter(|s| s.project_id == service && s.name.starts_with("amphora-") && s.vm_state == VmState::Active)
-            .filter(|s| self.octavia.amphora_by_compute_id(&s.id).is_none() && self.server_running(&s.id, true))
+            .filter(|s| !known.contains(s.id.as_str()) && self.server_running(&s.id, true))
             .map(|s| {
                 let ip = self.network.ports.values().find(|p| p.device_id == s.id).and_then(|p| p.fixed_ips.first()).map(|f| f.ip_address.to_string());
                 (s.name.trim_start_matches("amphora-").to_string(), ip.unwrap_or_default())
@@ -101,31 +103,39 @@ impl World {
         }
     }
 
-    /// Whether the load balancer can take traffic now (see the module comment).
-    pub fn lb_serving(&self, lb: &LoadBalancer) -> bool {
-        let o = &self.octavia;
-        let amphora_up = lb.provider == "ovn"
-            || o.amphorae_of(&lb.c.id).any(|a| {
-                (a.status == AMP_ALLOCATED || a.status == PENDING_DELETE) && a.compute_id.as_deref().is_some_and(|s| self.server_running(s, true))
-            });
-        amphora_up
-            && o.pools_of(&lb.c.id).any(|p| {
-                o.members_of(&p.c.id).any(|m| m.c.provisioning_status == ACTIVE && m.c.admin_state_up && self.member_backend_up(m))
-            })
-    }
-
-    /// Appends to each load balancer's availability timeline where its serving state changed.
+    /// Appends to each load balancer's availability timeline where its serving state changed: an
+    /// amphora running (for the amphora providers) and at least one member ACTIVE with its backend
+    /// up. One pass over amphorae and members, so it stays linear in the cloud's size.
     pub(crate) fn refresh_availability(&mut self) {
-        if self.octavia.loadbalancers.is_empty() {
+        let o = &self.octavia;
+        if o.loadbalancers.is_empty() {
             return;
         }
+        let mut amphora_up: HashSet<&str> = HashSet::new();
+        for a in o.amphorae.values() {
+            if (a.status == AMP_ALLOCATED || a.status == PENDING_DELETE) && a.compute_id.as_deref().is_some_and(|s| self.server_running(s, true)) {
+                if let Some(lb) = a.loadbalancer_id.as_deref() {
+                    amphora_up.insert(lb);
+                }
+            }
+        }
+        let mut member_up: HashSet<&str> = HashSet::new();
+        for m in o.members.values() {
+            if m.c.provisioning_status == ACTIVE && m.c.admin_state_up && self.member_backend_up(m) {
+                if let Some(p) = o.pools.get(&m.pool_id) {
+                    member_up.insert(p.loadbalancer_id.as_str());
+                }
+            }
+        }
         let now = self.now();
-        let changes: Vec<(String, bool)> = self
-            .octavia
+        let changes: Vec<(String, bool)> = o
             .loadbalancers
             .values()
-            .map(|lb| (lb.c.id.clone(), self.lb_serving(lb)))
-            .filter(|(id, serving)| self.octavia.availability.get(id).and_then(|t| t.last()).map(|(_, s)| *s) != Some(*serving))
+            .map(|lb| {
+                let id = lb.c.id.as_str();
+                (lb.c.id.clone(), (lb.provider == "ovn" || amphora_up.contains(id)) && member_up.contains(id))
+            })
+            .filter(|(id, serving)| o.availability.get(id).and_then(|t| t.last()).map(|(_, s)| *s) != Some(*serving))
             .collect();
         for (id, serving) in changes {
             self.octavia.availability.entry(id).or_default().push((now, serving));

@@ -512,6 +512,12 @@ pub async fn batch_members(State(s): State<AppState>, caller: Caller, Path(pool_
         if m.address.parse::<std::net::IpAddr>().is_err() {
             return Err(bad(format!("Invalid input for field/attribute address. Value: '{}'. Value should be IPv4 or IPv6 format", m.address)));
         }
+        if m.protocol_port == 0 || m.weight.is_some_and(|x| x > 256) {
+            return Err(bad(format!("Invalid input for member {}:{}: protocol_port must be 1-65535 and weight 0-256", m.address, m.protocol_port)));
+        }
+        if let Some(s) = m.subnet_id.as_ref().filter(|s| !w.network.subnets.contains_key(*s)) {
+            return Err(bad(format!("Validation failure: Subnet {s} not found.")));
+        }
         if !seen.insert((m.address.clone(), m.protocol_port)) {
             return Err(bad(format!("Duplicate member {}:{} in the request", m.address, m.protocol_port)));
         }
