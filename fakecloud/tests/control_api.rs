@@ -159,3 +159,18 @@ async fn an_api_latency_fault_makes_matching_requests_take_simulated_time() {
     let bad = json!({"kind": "api-latency", "seconds": -1});
     assert_eq!(c.send(Method::POST, "/_fakecloud/faults", None, Some(bad)).await.status, 400);
 }
+
+#[tokio::test]
+async fn service_logs_are_text_and_unknown_ones_are_404() {
+    let c = TestCloud::start().await;
+    let r = c.get("/_fakecloud/logs/octavia-health-manager", None).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.text, "", "a fresh cloud has logged nothing");
+    // The kube-api LB's amphora host starves: after 60 s without heartbeats a failover starts.
+    let amp_host = json!({"kind": "host-pressure", "host": "compute-1"});
+    assert_eq!(c.send(Method::POST, "/_fakecloud/faults", None, Some(amp_host)).await.status, 201);
+    c.send(Method::POST, "/_fakecloud/clock/advance", None, Some(json!({"by": "80s"}))).await;
+    let log = c.get("/_fakecloud/logs/octavia-health-manager", None).await.text;
+    assert!(log.contains(" INFO octavia.controller.healthmanager.health_manager [-] Stale amphora's id is: "), "{log}");
+    assert_eq!(c.get("/_fakecloud/logs/nova-api", None).await.status, 404);
+}

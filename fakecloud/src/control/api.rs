@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
             .route("/faults", get(list_faults).post(add_fault))
             .route("/faults/{id}", delete(remove_fault))
             .route("/journal", get(journal))
+            .route("/logs/{component}", get(service_log))
             .route("/snapshot", get(snapshot))
             .route("/restore", post(restore)),
     )
@@ -142,6 +143,26 @@ async fn journal(State(s): State<AppState>, params: Params) -> ApiResult {
     let w = s.world();
     let entries: Vec<_> = w.journal.filter(&filter).collect();
     Ok(Json(json!({"entries": entries})).into_response())
+}
+
+/// A service's log as text, in oslo.log's line format (what the fake shell will show under
+/// /var/log/containers/<service>/). Components: `octavia-health-manager`, `octavia-worker`.
+async fn service_log(State(s): State<AppState>, axum::extract::Path(component): axum::extract::Path<String>) -> ApiResult {
+    const COMPONENTS: [(&str, &str); 2] =
+        [("octavia-health-manager", "octavia.controller.healthmanager.health_manager"), ("octavia-worker", "octavia.controller.worker.v2.controller_worker")];
+    let Some((_, logger)) = COMPONENTS.iter().find(|(c, _)| *c == component) else {
+        let known: Vec<&str> = COMPONENTS.iter().map(|(c, _)| *c).collect();
+        return Err(ApiError::not_found(SVC, format!("no log named '{component}' (known: {})", known.join(", "))));
+    };
+    let w = s.world();
+    let text: String = w
+        .octavia
+        .logs
+        .iter()
+        .filter(|l| l.component == component)
+        .map(|l| format!("{} 7 {} {logger} [-] {}\n", l.at.format("%Y-%m-%d %H:%M:%S%.3f"), l.level, l.message))
+        .collect();
+    Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
 async fn snapshot(State(s): State<AppState>) -> ApiResult {

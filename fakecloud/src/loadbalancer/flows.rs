@@ -578,9 +578,12 @@ impl World {
     fn amphora_configured(&mut self, amp_id: &str, at: SimTime) {
         let Some(a) = self.octavia.amphorae.get(amp_id).cloned() else { return };
         self.set_amphora_status(amp_id, AMP_ALLOCATED);
+        // A STANDALONE replacement takes the VIP over from the old amphora: traffic resumes with its
+        // first heartbeat (the next health manager cycle), the brief blip of a single-amphora LB.
+        let vip_moves = a.role == "STANDALONE" && matches!(a.flow, AmphoraFlow::Failover { .. });
         if let Some(amp) = self.octavia.amphorae.get_mut(amp_id) {
             amp.flow = AmphoraFlow::None;
-            amp.last_heartbeat = Some(at);
+            amp.last_heartbeat = if vip_moves { None } else { Some(at) };
         }
         let lb_id = a.loadbalancer_id.clone().unwrap_or_default();
         match a.flow {

@@ -113,7 +113,8 @@ impl World {
         }
         let mut amphora_up: HashSet<&str> = HashSet::new();
         for a in o.amphorae.values() {
-            if (a.status == AMP_ALLOCATED || a.status == PENDING_DELETE) && a.compute_id.as_deref().is_some_and(|s| self.server_running(s, true)) {
+            let in_service = (a.status == AMP_ALLOCATED && a.last_heartbeat.is_some()) || a.status == PENDING_DELETE;
+            if in_service && a.compute_id.as_deref().is_some_and(|s| self.server_running(s, true)) {
                 if let Some(lb) = a.loadbalancer_id.as_deref() {
                     amphora_up.insert(lb);
                 }
