@@ -29,6 +29,9 @@ pub struct World {
     pub volume: crate::volume::Volumes,
     pub octavia: crate::loadbalancer::model::Octavia,
     pub journal: Journal,
+    /// The due time of the event being applied (see `now`).
+    #[serde(skip)]
+    applying_at: Option<SimTime>,
 }
 
 impl World {
@@ -52,6 +55,7 @@ impl World {
             volume: crate::volume::Volumes::default(),
             octavia: Default::default(),
             journal: Journal::default(),
+            applying_at: None,
         };
         world.boot_compute(fixture)?;
         let compute = &world.compute;
@@ -78,8 +82,10 @@ impl World {
         Ok(world)
     }
 
+    /// The simulated present: while an event is being applied, its due time (so what it starts and
+    /// journals is stamped when it happened, however far one advance jumped), else the clock's.
     pub fn now(&self) -> SimTime {
-        self.clock.now()
+        self.applying_at.unwrap_or_else(|| self.clock.now())
     }
 
     pub fn record(&mut self, record: Record) {
@@ -91,7 +97,9 @@ impl World {
     pub fn tick(&mut self) {
         let now = self.now();
         while let Some(due) = self.scheduler.pop_due(now) {
+            self.applying_at = Some(due.due);
             self.apply(due.event, due.due);
+            self.applying_at = None;
         }
     }
 

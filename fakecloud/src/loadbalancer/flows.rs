@@ -274,7 +274,9 @@ impl World {
         if let Some(lb) = self.octavia.loadbalancers.get_mut(lb_id) {
             lb.pending_ops += 1;
         }
-        if kind == Kind::Member && self.fire_member_fault(id, "create-or-delete", |a| matches!(a, FaultAction::LostTask)).is_some() {
+        // The documented divergences concern a new member (lag, stuck, error, lost) and a deleted
+        // one (delete lag, lost); an update is never affected.
+        if kind == Kind::Member && op != "update" && self.fire_member_fault(id, |a| matches!(a, FaultAction::LostTask)).is_some() {
             self.octavia_log(WORKER, "WARNING", format!("Task for member {id} was lost before a worker picked it up."));
             return;
         }
@@ -287,7 +289,7 @@ impl World {
 
     /// The first installed member fault (`member-*` / `lost-task`) that `want` accepts and whose
     /// match names this member's load balancer, pool and member; uses one unit of its budget.
-    fn fire_member_fault(&mut self, member_id: &str, _op: &str, want: impl Fn(&FaultAction) -> bool) -> Option<FaultAction> {
+    fn fire_member_fault(&mut self, member_id: &str, want: impl Fn(&FaultAction) -> bool) -> Option<FaultAction> {
         let m = self.octavia.members.get(member_id)?;
         let pool = self.octavia.pools.get(&m.pool_id)?;
         let lb = self.octavia.loadbalancers.get(&pool.loadbalancer_id)?;
@@ -322,13 +324,11 @@ impl World {
         let now = self.now();
         // Member divergences of the amphorav2 flows (documented; faults decide when they happen).
         let mut settle_member_now = true;
-        if kind == Kind::Member {
+        if kind == Kind::Member && op != "update" {
             let fault = if op == "delete" {
-                self.fire_member_fault(id, op, |a| matches!(a, FaultAction::MemberDeleteLag { .. }))
+                self.fire_member_fault(id, |a| matches!(a, FaultAction::MemberDeleteLag { .. }))
             } else {
-                self.fire_member_fault(id, op, |a| {
-                    matches!(a, FaultAction::MemberLag { .. } | FaultAction::MemberStuck | FaultAction::MemberError)
-                })
+                self.fire_member_fault(id, |a| matches!(a, FaultAction::MemberLag { .. } | FaultAction::MemberStuck | FaultAction::MemberError))
             };
             match fault {
                 Some(FaultAction::MemberLag { seconds }) | Some(FaultAction::MemberDeleteLag { seconds }) => {

@@ -64,26 +64,28 @@ impl World {
                 format!("The amphora {amp} with IP {ip} is missing from the DB, so it cannot be automatically deleted (the compute_id is unknown). An operator must manually delete it from the compute service."),
             );
         }
-        // One stale amphora failed over at a time.
+        // One stale amphora failed over at a time: the oldest whose load balancer can take it;
+        // those whose load balancer is locked are skipped (and logged) this cycle.
         if !self.failover_running() {
-            let stale = self
+            let mut stale: Vec<(u64, String, String)> = self
                 .octavia
                 .amphorae
                 .values()
                 .filter(|a| a.status == AMP_ALLOCATED && a.last_heartbeat.is_some_and(|h| at - h > Duration::seconds(STALE_SECS)))
-                .min_by_key(|a| a.seq)
-                .map(|a| (a.id.clone(), a.loadbalancer_id.clone().unwrap_or_default()));
-            if let Some((amp, lb_id)) = stale {
+                .map(|a| (a.seq, a.id.clone(), a.loadbalancer_id.clone().unwrap_or_default()))
+                .collect();
+            stale.sort();
+            for (_, amp, lb_id) in stale {
                 let lb_status = self.octavia.loadbalancers.get(&lb_id).map(|l| l.c.provisioning_status.clone()).unwrap_or_default();
                 if lb_status == ACTIVE || lb_status == ERROR {
                     self.octavia_health_log("INFO", format!("Stale amphora's id is: {amp}"));
                     self.failover_amphora(&amp);
-                } else {
-                    self.octavia_health_log(
-                        "WARNING",
-                        format!("Load balancer {lb_id} is in immutable state {lb_status}. Skipping failover of amphora {amp}."),
-                    );
+                    break;
                 }
+                self.octavia_health_log(
+                    "WARNING",
+                    format!("Load balancer {lb_id} is in immutable state {lb_status}. Skipping failover of amphora {amp}."),
+                );
             }
         }
         self.scheduler.schedule(at + Duration::seconds(HEARTBEAT_SECS), Event::HealthManagerTick);

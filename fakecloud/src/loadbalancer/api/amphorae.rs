@@ -17,7 +17,7 @@ pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): Base
     let mut amps: Vec<&Amphora> = w.octavia.amphorae.values().collect();
     amps.sort_by_key(|a| a.seq);
     let items = amps.into_iter().map(|a| views::amphora(&w, a)).collect();
-    list_reply("amphorae", "octavia/amphorae", &base, items, &params)
+    list_reply("amphorae", "octavia/amphorae", &base, items, &params, &views::AMPHORA_ATTRS)
 }
 
 pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {

@@ -148,7 +148,7 @@ pub async fn list_listeners(State(s): State<AppState>, caller: Caller, BaseUrl(b
     enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
     let w = s.world();
     let items = w.octavia.listeners.values().filter(|l| prefilter(&l.c, &caller, &params)).map(|l| (l.c.seq, views::listener(&w, l)));
-    list_reply("listeners", "lbaas/listeners", &base, sorted(items), &params)
+    list_reply("listeners", "lbaas/listeners", &base, sorted(items), &params, &views::LISTENER_ATTRS)
 }
 
 fn sorted(items: impl Iterator<Item = (u64, Value)>) -> Vec<Value> {
@@ -271,7 +271,7 @@ pub async fn list_pools(State(s): State<AppState>, caller: Caller, BaseUrl(base)
     enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
     let w = s.world();
     let items = w.octavia.pools.values().filter(|p| prefilter(&p.c, &caller, &params)).map(|p| (p.c.seq, views::pool(&w, p)));
-    list_reply("pools", "lbaas/pools", &base, sorted(items), &params)
+    list_reply("pools", "lbaas/pools", &base, sorted(items), &params, &views::POOL_ATTRS)
 }
 
 pub async fn show_pool(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
@@ -388,7 +388,7 @@ pub async fn list_members(State(s): State<AppState>, caller: Caller, BaseUrl(bas
     let w = s.world();
     pool_for(&w, &caller, &pool_id, GET_ONE)?;
     let items = w.octavia.members_of(&pool_id).filter(|m| prefilter(&m.c, &caller, &params)).map(|m| (m.c.seq, views::member(&w, m)));
-    list_reply("members", &format!("lbaas/pools/{pool_id}/members"), &base, sorted(items), &params)
+    list_reply("members", &format!("lbaas/pools/{pool_id}/members"), &base, sorted(items), &params, &views::MEMBER_ATTRS)
 }
 
 pub async fn show_member(State(s): State<AppState>, caller: Caller, Path((pool_id, id)): Path<(String, String)>) -> ApiResult {
@@ -607,7 +607,7 @@ pub async fn list_monitors(State(s): State<AppState>, caller: Caller, BaseUrl(ba
     enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
     let w = s.world();
     let items = w.octavia.monitors.values().filter(|h| prefilter(&h.c, &caller, &params)).map(|h| (h.c.seq, views::healthmonitor(h)));
-    list_reply("healthmonitors", "lbaas/healthmonitors", &base, sorted(items), &params)
+    list_reply("healthmonitors", "lbaas/healthmonitors", &base, sorted(items), &params, &views::MONITOR_ATTRS)
 }
 
 pub async fn show_monitor(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {

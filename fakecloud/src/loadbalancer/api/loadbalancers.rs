@@ -75,7 +75,7 @@ pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): Base
     let mut lbs: Vec<&LoadBalancer> = w.octavia.loadbalancers.values().filter(|l| prefilter(&l.c, &caller, &params)).collect();
     lbs.sort_by_key(|l| l.c.seq);
     let items = lbs.into_iter().map(|l| views::loadbalancer(&w, l)).collect();
-    list_reply("loadbalancers", "lbaas/loadbalancers", &base, items, &params)
+    list_reply("loadbalancers", "lbaas/loadbalancers", &base, items, &params, &views::LB_ATTRS)
 }
 
 pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
@@ -230,20 +230,20 @@ pub async fn failover(State(s): State<AppState>, caller: Caller, Path(id): Path<
 pub async fn providers(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     enforce(SVC, &caller, "os_load-balancer_api:provider:get_all", Target::default())?;
     let items = PROVIDERS.iter().map(|(n, d)| json!({"name": n, "description": d})).collect();
-    list_reply("providers", "lbaas/providers", &base, items, &params)
+    list_reply("providers", "lbaas/providers", &base, items, &params, &views::PROVIDER_ATTRS)
 }
 
 pub async fn flavors(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     enforce(SVC, &caller, "os_load-balancer_api:flavor:get_all", Target::default())?;
-    list_reply("flavors", "lbaas/flavors", &base, vec![], &params)
+    list_reply("flavors", "lbaas/flavors", &base, vec![], &params, &views::FLAVOR_ATTRS)
 }
 
 pub async fn flavor_profiles(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     enforce(SVC, &caller, "os_load-balancer_api:flavor-profile:get_all", Target::default())?;
-    list_reply("flavorprofiles", "lbaas/flavorprofiles", &base, vec![], &params)
+    list_reply("flavorprofiles", "lbaas/flavorprofiles", &base, vec![], &params, &views::FLAVOR_PROFILE_ATTRS)
 }
 
 pub async fn availability_zones(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     enforce(SVC, &caller, "os_load-balancer_api:flavor:get_all", Target::default())?;
-    list_reply("availability_zones", "lbaas/availabilityzones", &base, vec![], &params)
+    list_reply("availability_zones", "lbaas/availabilityzones", &base, vec![], &params, &views::ZONE_ATTRS)
 }

@@ -144,12 +144,11 @@ fn value_matches(have: &Value, want: &str) -> bool {
 }
 
 /// A list reply: filters on any attribute, tags, `fields`, then marker pagination with links.
-pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>, params: &Params) -> ApiResult {
+pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>, params: &Params, attrs: &[&[&str]]) -> ApiResult {
     let mut items = items;
-    if let Some(first) = items.first() {
-        if let Some((k, _)) = params.0.iter().find(|(k, _)| !CONTROL_KEYS.contains(&k.as_str()) && first.get(k).is_none()) {
-            return Err(bad(format!("Invalid filter argument: {k}")));
-        }
+    let known = |k: &str| CONTROL_KEYS.contains(&k) || attrs.iter().any(|a| a.contains(&k));
+    if let Some((k, _)) = params.0.iter().find(|(k, _)| !known(k)) {
+        return Err(bad(format!("Invalid filter argument: {k}")));
     }
     items.retain(|item| {
         params.0.iter().filter(|(k, _)| !CONTROL_KEYS.contains(&k.as_str())).all(|(k, v)| item.get(k).is_some_and(|have| value_matches(have, v)))
