@@ -174,6 +174,21 @@ impl FaultMatch {
 }
 
 impl FaultAction {
+    /// Request faults (`api-*`) and Octavia object faults act when they fire; the others change the
+    /// world when they are installed and removed.
+    pub fn fires_on_use(&self) -> bool {
+        matches!(
+            self,
+            FaultAction::ApiError { .. }
+                | FaultAction::ApiLatency { .. }
+                | FaultAction::MemberLag { .. }
+                | FaultAction::MemberStuck
+                | FaultAction::MemberError
+                | FaultAction::MemberDeleteLag { .. }
+                | FaultAction::LostTask
+        )
+    }
+
     pub fn validate(&self) -> Result<(), String> {
         match self {
             FaultAction::ApiError { status, .. } if !(400..=599).contains(status) => {

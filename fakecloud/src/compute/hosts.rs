@@ -19,13 +19,6 @@ impl World {
     pub(crate) fn check_fault_target(&self, action: &FaultAction) -> Result<(), String> {
         let host_known = |h: &str| if self.compute.host(h).is_some() { Ok(()) } else { Err(format!("unknown compute host '{h}'")) };
         match action {
-            FaultAction::ApiError { .. }
-            | FaultAction::ApiLatency { .. }
-            | FaultAction::MemberLag { .. }
-            | FaultAction::MemberStuck
-            | FaultAction::MemberError
-            | FaultAction::MemberDeleteLag { .. }
-            | FaultAction::LostTask => Ok(()),
             FaultAction::HostDown { host } | FaultAction::HostPressure { host } | FaultAction::HostReboot { host, .. } => host_known(host),
             FaultAction::AgentsDown { host } => {
                 if self.compute.host(host).is_some() || self.compute.services.iter().any(|s| &s.host == host) {
@@ -53,20 +46,14 @@ impl World {
                     CINDER_BINARIES.join(", ")
                 ))
             }
+            // Request and Octavia object faults name no host (see FaultAction::fires_on_use).
+            _ => Ok(()),
         }
     }
 
     /// Applies (`on`) or undoes a host event.
     pub(crate) fn fault_effect(&mut self, action: &FaultAction, on: bool, at: SimTime) {
         match action {
-            // Request and Octavia object faults act when they fire, not when installed.
-            FaultAction::ApiError { .. }
-            | FaultAction::ApiLatency { .. }
-            | FaultAction::MemberLag { .. }
-            | FaultAction::MemberStuck
-            | FaultAction::MemberError
-            | FaultAction::MemberDeleteLag { .. }
-            | FaultAction::LostTask => {}
             FaultAction::HostDown { host } => {
                 if on {
                     self.power_off_host(host, at);
@@ -98,6 +85,8 @@ impl World {
                 }
             }
             FaultAction::AgentsDown { host } => self.network.set_host_agents_alive(host, !on, at),
+            // Request and Octavia object faults act when they fire, not when installed.
+            _ => debug_assert!(action.fires_on_use()),
         }
     }
 

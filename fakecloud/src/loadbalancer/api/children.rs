@@ -45,6 +45,13 @@ fn pool_mutable(pool: &Pool) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The common end of every child delete: PENDING_DELETE now (journaled), gone after the worker.
+fn start_delete(w: &mut World, lb_id: &str, pool_id: Option<&str>, kind: Kind, id: &str) -> Response {
+    w.set_child_status(kind, id, PENDING_DELETE);
+    w.begin_child_task(lb_id, pool_id, kind, id, "delete");
+    StatusCode::NO_CONTENT.into_response()
+}
+
 fn common_for(w: &mut World, name: Option<String>, description: Option<String>, project: &str, admin_state_up: Option<bool>, tags: Option<Vec<String>>) -> Common {
     let now = w.now();
     let id = w.ids.uuid();
@@ -230,9 +237,7 @@ pub async fn delete_listener(State(s): State<AppState>, caller: Caller, Path(id)
     let mut w = s.world();
     let lb_id = listener_for(&w, &caller, &id, DELETE)?.loadbalancer_id.clone();
     lb_mutable(&w, &caller, &lb_id, DELETE)?;
-    w.octavia.listeners.get_mut(&id).expect("checked").c.provisioning_status = PENDING_DELETE.into();
-    w.begin_child_task(&lb_id, None, Kind::Listener, &id, "delete");
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(start_delete(&mut w, &lb_id, None, Kind::Listener, &id))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -341,9 +346,7 @@ pub async fn delete_pool(State(s): State<AppState>, caller: Caller, Path(id): Pa
     let mut w = s.world();
     let lb_id = pool_for(&w, &caller, &id, DELETE)?.loadbalancer_id.clone();
     lb_mutable(&w, &caller, &lb_id, DELETE)?;
-    w.octavia.pools.get_mut(&id).expect("checked").c.provisioning_status = PENDING_DELETE.into();
-    w.begin_child_task(&lb_id, None, Kind::Pool, &id, "delete");
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(start_delete(&mut w, &lb_id, None, Kind::Pool, &id))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,9 +499,7 @@ pub async fn delete_member(State(s): State<AppState>, caller: Caller, Path((pool
     if m.c.provisioning_status == PENDING_DELETE {
         return Err(conflict(format!("Invalid state PENDING_DELETE of member resource {id}")));
     }
-    w.octavia.members.get_mut(&id).expect("checked").c.provisioning_status = PENDING_DELETE.into();
-    w.begin_child_task(&pool.loadbalancer_id, Some(&pool_id), Kind::Member, &id, "delete");
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(start_delete(&mut w, &pool.loadbalancer_id, Some(&pool_id), Kind::Member, &id))
 }
 
 /// `PUT /pools/{id}/members`: the pool's members become exactly the list, matched by (address,
@@ -684,7 +685,5 @@ pub async fn delete_monitor(State(s): State<AppState>, caller: Caller, Path(id):
     let mut w = s.world();
     let pool_id = monitor_for(&w, &caller, &id, DELETE)?.pool_id.clone();
     let pool = mutable_pool(&w, &caller, &pool_id, DELETE)?;
-    w.octavia.monitors.get_mut(&id).expect("checked").c.provisioning_status = PENDING_DELETE.into();
-    w.begin_child_task(&pool.loadbalancer_id, Some(&pool_id), Kind::HealthMonitor, &id, "delete");
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(start_delete(&mut w, &pool.loadbalancer_id, Some(&pool_id), Kind::HealthMonitor, &id))
 }
