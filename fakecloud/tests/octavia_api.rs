@@ -1210,3 +1210,24 @@ async fn a_health_manager_failover_progresses_the_same_in_one_long_advance_as_in
     let long = run(400).await;
     assert_eq!(long, short, "one 400 s advance must end where forty 10 s advances do");
 }
+
+#[tokio::test]
+async fn the_ha_flavor_builds_an_active_standby_pair_and_an_unknown_flavor_is_refused() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let admin = c.admin().await;
+    let flavors = items(&get(&c, "/lbaas/flavors", &demo).await, "flavors");
+    let ha = flavors.iter().find(|f| f["name"] == "amphora-ha").expect("an HA flavor is offered");
+    let subnet = subnet_id(&c, &demo, "private-subnet").await;
+    let body = json!({"loadbalancer": {"name": "pair", "vip_subnet_id": subnet, "flavor_id": ha["id"]}});
+    let r = api(&c, Method::POST, "/lbaas/loadbalancers", &demo, Some(body)).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = s(&r.body["loadbalancer"]["id"]);
+    let mut roles: Vec<String> = amphorae_of(&c, &admin, &id).await.iter().map(|a| s(&a["role"])).collect();
+    roles.sort();
+    assert_eq!(roles, ["BACKUP", "MASTER"]);
+    seconds_until_lb(&c, &demo, &id, "ACTIVE", 5, 120).await;
+    let bad = json!({"loadbalancer": {"name": "x", "vip_subnet_id": subnet, "flavor_id": "no-such-flavor"}});
+    let r = api(&c, Method::POST, "/lbaas/loadbalancers", &demo, Some(bad)).await;
+    octavia_client_error(&r, 400, "Invalid flavor_id");
+}

@@ -9,6 +9,14 @@ use anyhow::{anyhow, bail};
 
 impl World {
     pub(crate) fn boot_octavia(&mut self, f: &Fixture) -> anyhow::Result<()> {
+        // The two flavors a typical deployment offers: one amphora, or an active/standby pair.
+        for (name, description, topology) in [
+            ("amphora-single", "One amphora per load balancer.", "SINGLE"),
+            ("amphora-ha", "An active/standby pair of amphorae per load balancer.", "ACTIVE_STANDBY"),
+        ] {
+            let (id, flavor_profile_id) = (self.ids.uuid(), self.ids.uuid());
+            self.octavia.flavors.push(LbFlavor { id, name: name.into(), description: description.into(), flavor_profile_id, topology: topology.into() });
+        }
         for spec in &f.loadbalancers {
             self.boot_loadbalancer(spec).map_err(|e| anyhow!("load balancer {}: {e}", spec.name))?;
         }

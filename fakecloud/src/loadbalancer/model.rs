@@ -155,6 +155,17 @@ pub struct Amphora {
     pub last_heartbeat: Option<SimTime>,
 }
 
+/// An Octavia flavor: what an operator offers for `--flavor`; here it picks the topology.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LbFlavor {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub flavor_profile_id: String,
+    /// SINGLE or ACTIVE_STANDBY (the profile's `loadbalancer_topology`).
+    pub topology: String,
+}
+
 /// One line of an Octavia service log (health manager, worker), kept for the journal and for the
 /// fake shell's /var/log/containers/octavia/.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -173,6 +184,7 @@ pub struct Octavia {
     pub members: BTreeMap<String, Member>,
     pub monitors: BTreeMap<String, HealthMonitor>,
     pub amphorae: BTreeMap<String, Amphora>,
+    pub flavors: Vec<LbFlavor>,
     pub next_seq: u64,
     pub logs: Vec<LogLine>,
     /// Per load balancer, the moments it started or stopped serving (see `availability`).

@@ -101,24 +101,28 @@ pub async fn create(State(s): State<AppState>, caller: Caller, JsonBody(raw): Js
     if !PROVIDERS.iter().any(|(p, _)| *p == provider) {
         return Err(bad(format!("Provider '{provider}' is not enabled.")));
     }
-    if req.flavor_id.is_some() {
-        return Err(bad(format!("Validation failure: Invalid flavor_id. Flavor {} not found.", req.flavor_id.unwrap_or_default())));
-    }
     let mut w = s.world();
+    let topology = match &req.flavor_id {
+        Some(f) => w.octavia.flavors.iter().find(|x| x.id == *f).map(|x| x.topology.clone()).ok_or_else(|| bad(format!("Validation failure: Invalid flavor_id. Flavor {f} not found.")))?,
+        None => "SINGLE".to_string(),
+    };
+    if provider == "ovn" && req.flavor_id.is_some() {
+        return Err(bad("Validation failure: The ovn provider does not support flavors."));
+    }
     let (network_id, subnet_id) = resolve_vip(&w, &caller, req.vip_port_id.as_deref(), req.vip_network_id.as_deref(), req.vip_subnet_id.as_deref())?;
     let request = LbRequest {
         name: req.name.unwrap_or_default(),
         description: req.description.unwrap_or_default(),
         project_id,
         provider,
-        topology: "SINGLE".into(),
+        topology,
         vip_network_id: network_id,
         vip_subnet_id: subnet_id,
         vip_port_id: req.vip_port_id,
         vip_address: req.vip_address,
         admin_state_up: req.admin_state_up.unwrap_or(true),
         tags: req.tags.unwrap_or_default(),
-        flavor_id: None,
+        flavor_id: req.flavor_id,
         availability_zone: req.availability_zone,
     };
     let id = w.create_loadbalancer(request).map_err(refused)?;
@@ -233,14 +237,31 @@ pub async fn providers(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -
     list_reply("providers", "lbaas/providers", &base, items, &params, &views::PROVIDER_ATTRS)
 }
 
-pub async fn flavors(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
+pub async fn flavors(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     enforce(SVC, &caller, "os_load-balancer_api:flavor:get_all", Target::default())?;
-    list_reply("flavors", "lbaas/flavors", &base, vec![], &params, &views::FLAVOR_ATTRS)
+    let w = s.world();
+    let items = w
+        .octavia
+        .flavors
+        .iter()
+        .map(|f| json!({"id": f.id, "name": f.name, "description": f.description, "enabled": true, "flavor_profile_id": f.flavor_profile_id}))
+        .collect();
+    list_reply("flavors", "lbaas/flavors", &base, items, &params, &views::FLAVOR_ATTRS)
 }
 
-pub async fn flavor_profiles(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
+pub async fn flavor_profiles(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     enforce(SVC, &caller, "os_load-balancer_api:flavor-profile:get_all", Target::default())?;
-    list_reply("flavorprofiles", "lbaas/flavorprofiles", &base, vec![], &params, &views::FLAVOR_PROFILE_ATTRS)
+    let w = s.world();
+    let items = w
+        .octavia
+        .flavors
+        .iter()
+        .map(|f| {
+            let data = json!({"loadbalancer_topology": f.topology, "compute_flavor": crate::loadbalancer::flows::AMPHORA_FLAVOR}).to_string();
+            json!({"id": f.flavor_profile_id, "name": format!("{}-profile", f.name), "provider_name": "amphora", "flavor_data": data})
+        })
+        .collect();
+    list_reply("flavorprofiles", "lbaas/flavorprofiles", &base, items, &params, &views::FLAVOR_PROFILE_ATTRS)
 }
 
 pub async fn availability_zones(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
