@@ -71,8 +71,8 @@ Feature: Nova, Placement and their neighbours as the real CLI sees them
     When "admin" runs "openstack --os-compute-api-version 2.87 hypervisor list --long -f value -c 'Hypervisor Hostname' -c 'Memory MB Used' -c 'Memory MB' -c 'vCPUs Used'"
     Then it succeeds
     And stdout contains "compute-0 4 12288 32768"
-    And stdout contains "compute-1 2 8192 32768"
-    And stdout contains "compute-2 2 8192 16384"
+    And stdout contains "compute-1 4 11264 32768"
+    And stdout contains "compute-2 3 10240 16384"
 
   Scenario: Compute services are listed with their state
     When "admin" runs "openstack compute service list -f value -c Binary -c Host -c State"
