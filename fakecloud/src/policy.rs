@@ -77,6 +77,7 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("os_compute_api:flavors:index", Rule::Authenticated),
     ("os_compute_api:flavors:show", Rule::Authenticated),
     ("os_compute_api:os-flavor-extra-specs:index", Rule::Authenticated),
+    ("os_compute_api:os-flavor-access", Rule::Admin),
     ("os_compute_api:os-keypairs:index", Rule::AdminOrSelf),
     ("os_compute_api:os-keypairs:show", Rule::AdminOrSelf),
     ("os_compute_api:os-keypairs:create", Rule::AdminOrSelf),

@@ -513,3 +513,23 @@ async fn listed_views_follow_changes_and_heartbeats() {
     c.running.cloud.world().clock.advance(chrono::Duration::seconds(120));
     assert_eq!(page(list().await, "web-0")["host_status"], "DOWN", "a stale heartbeat shows without any write");
 }
+
+#[tokio::test]
+async fn flavor_access_lists_a_private_flavors_projects_for_admins_only() {
+    let c = TestCloud::start().await;
+    let admin = c.admin().await;
+    let demo = c.member().await;
+    let all = nova(&c, Method::GET, "/flavors/detail?is_public=None", &admin, V, None).await;
+    let id_of_flavor = |name: &str| {
+        all.body["flavors"].as_array().unwrap().iter().find(|f| f["name"] == name).unwrap()["id"].as_str().unwrap().to_string()
+    };
+    let amphora = id_of_flavor("amphora");
+    let r = nova(&c, Method::GET, &format!("/flavors/{amphora}/os-flavor-access"), &admin, V, None).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["flavor_access"], json!([{"flavor_id": amphora, "tenant_id": id_of(&c, "service")}]));
+    let tiny = id_of_flavor("m1.tiny");
+    let public = nova(&c, Method::GET, &format!("/flavors/{tiny}/os-flavor-access"), &admin, V, None).await;
+    assert_eq!(public.status, 404);
+    assert_eq!(public.body["itemNotFound"]["message"], "Access list not available for public flavors.");
+    assert_eq!(nova(&c, Method::GET, &format!("/flavors/{tiny}/os-flavor-access"), &demo, V, None).await.status, 403);
+}

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
             .route("/v2.1/flavors/detail", get(resources::list_flavors_detail))
             .route("/v2.1/flavors/{id}", get(resources::show_flavor))
             .route("/v2.1/flavors/{id}/os-extra_specs", get(resources::flavor_extra_specs))
+            .route("/v2.1/flavors/{id}/os-flavor-access", get(resources::flavor_access))
             .route("/v2.1/os-keypairs", get(resources::list_keypairs).post(resources::create_keypair))
             .route("/v2.1/os-keypairs/{name}", get(resources::show_keypair).delete(resources::delete_keypair))
             .route("/v2.1/os-server-groups", get(resources::list_server_groups).post(resources::create_server_group))

@@ -87,6 +87,20 @@ pub async fn flavor_extra_specs(State(s): State<AppState>, caller: Caller, Path(
     Ok(reply(v, StatusCode::OK, json!({"extra_specs": flavor_for(&w.compute.flavors, &caller, &id)?.extra_specs})))
 }
 
+/// `os-flavor-access` (admin): the projects a private flavor is shared with; public flavors have no
+/// access list (Nova's 404).
+pub async fn flavor_access(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
+    let v = microversion(&headers)?;
+    enforce(SVC, &caller, "os_compute_api:os-flavor-access", Target::default())?;
+    let w = s.world();
+    let f = flavor_for(&w.compute.flavors, &caller, &id)?;
+    if f.is_public {
+        return Err(not_found("Access list not available for public flavors."));
+    }
+    let access: Vec<Value> = f.projects.iter().map(|p| json!({"flavor_id": f.id, "tenant_id": p})).collect();
+    Ok(reply(v, StatusCode::OK, json!({ "flavor_access": access })))
+}
+
 /// Keypairs belong to a user; an admin may name another with `?user_id=` (2.10+).
 fn keypair_owner(caller: &Caller, params: &Params) -> String {
     params.get("user_id").filter(|_| caller.is_admin()).map_or_else(|| caller.user_id.clone(), str::to_string)
