@@ -79,6 +79,7 @@ impl World {
         let mut world: World =
             serde_json::from_value(probe).map_err(|e| format!("snapshot does not match format {SNAPSHOT_FORMAT}: {e}"))?;
         world.compute.reindex();
+        world.octavia.reindex();
         Ok(world)
     }
 
@@ -111,7 +112,11 @@ impl World {
     }
 
     fn apply(&mut self, event: Event, at: SimTime) {
-        self.touch();
+        // The health manager's cycle changes no server by itself (it touches when it starts a
+        // failover); skipping it keeps Nova's rendered views across its 10 s ticks.
+        if event != Event::HealthManagerTick {
+            self.touch();
+        }
         match event {
             Event::FaultExpires { fault_id } => {
                 if let Some(f) = self.faults.remove(&fault_id) {

@@ -62,8 +62,7 @@ impl World {
             let seq = self.octavia.seq();
             let mut c = new_common(id.clone(), seq, l.name.clone(), project.clone(), true, now);
             settle(&mut c);
-            self.octavia.listeners.insert(
-                id.clone(),
+            self.octavia.insert_listener(
                 Listener {
                     c,
                     loadbalancer_id: lb_id.clone(),
@@ -85,8 +84,7 @@ impl World {
             let mut c = new_common(pool_id.clone(), seq, p.name.clone(), project.clone(), true, now);
             settle(&mut c);
             let hm_id = p.healthmonitor.as_ref().map(|_| self.ids.uuid());
-            self.octavia.pools.insert(
-                pool_id.clone(),
+            self.octavia.insert_pool(
                 Pool {
                     c,
                     loadbalancer_id: lb_id.clone(),
@@ -135,9 +133,7 @@ impl World {
                 let name = m.name.clone().or_else(|| m.server.clone()).unwrap_or_default();
                 let mut c = new_common(id.clone(), seq, name, project.clone(), true, now);
                 settle(&mut c);
-                self.octavia.member_pools.insert(id.clone(), pool_id.clone());
-                self.octavia.members.insert(
-                    id,
+                self.octavia.insert_member(
                     Member {
                         c,
                         pool_id: pool_id.clone(),

@@ -383,17 +383,15 @@ impl World {
                 for p in o.pools.values_mut().filter(|p| p.listener_id.as_deref() == Some(id)) {
                     p.listener_id = None;
                 }
-                o.listeners.remove(id).map(|x| x.c.provisioning_status)
+                o.remove_listener(id).map(|x| x.c.provisioning_status)
             }
             Kind::Pool => {
-                o.members.retain(|_, m| m.pool_id != id);
-                o.monitors.retain(|_, h| h.pool_id != id);
                 for l in o.listeners.values_mut().filter(|l| l.default_pool_id.as_deref() == Some(id)) {
                     l.default_pool_id = None;
                 }
-                o.pools.remove(id).map(|x| x.c.provisioning_status)
+                o.remove_pool(id).map(|x| x.c.provisioning_status)
             }
-            Kind::Member => o.members.remove(id).map(|x| x.c.provisioning_status),
+            Kind::Member => o.remove_member(id).map(|x| x.c.provisioning_status),
             Kind::HealthMonitor => {
                 for p in o.pools.values_mut().filter(|p| p.healthmonitor_id.as_deref() == Some(id)) {
                     p.healthmonitor_id = None;

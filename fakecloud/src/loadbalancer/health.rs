@@ -79,6 +79,7 @@ impl World {
                 let lb_status = self.octavia.loadbalancers.get(&lb_id).map(|l| l.c.provisioning_status.clone()).unwrap_or_default();
                 if lb_status == ACTIVE || lb_status == ERROR {
                     self.octavia_health_log("INFO", format!("Stale amphora's id is: {amp}"));
+                    self.touch();
                     self.failover_amphora(&amp);
                     break;
                 }

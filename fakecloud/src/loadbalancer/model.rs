@@ -4,7 +4,7 @@
 
 use crate::sim::SimTime;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub const ACTIVE: &str = "ACTIVE";
 pub const PENDING_CREATE: &str = "PENDING_CREATE";
@@ -193,6 +193,17 @@ pub struct Octavia {
     pub member_pools: BTreeMap<String, String>,
     /// Whether the health manager's 10 s cycle is scheduled.
     pub health_manager_running: bool,
+    /// Parent -> children ids, so rendering one object does not scan the cloud. Derived from the
+    /// maps above, so not in a snapshot (`reindex` rebuilds it).
+    #[serde(skip)]
+    index: Children,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Children {
+    listeners: HashMap<String, BTreeSet<String>>,
+    pools: HashMap<String, BTreeSet<String>>,
+    members: HashMap<String, BTreeSet<String>>,
 }
 
 /// Most log lines kept; older ones are dropped (the journal keeps its own copy).
@@ -204,16 +215,76 @@ impl Octavia {
         self.next_seq
     }
 
-    pub fn listeners_of<'a>(&'a self, lb_id: &'a str) -> impl Iterator<Item = &'a Listener> + 'a {
-        self.listeners.values().filter(move |l| l.loadbalancer_id == lb_id)
+    pub fn listeners_of<'a>(&'a self, lb_id: &str) -> impl Iterator<Item = &'a Listener> + 'a {
+        self.index.listeners.get(lb_id).into_iter().flatten().filter_map(|id| self.listeners.get(id))
     }
 
-    pub fn pools_of<'a>(&'a self, lb_id: &'a str) -> impl Iterator<Item = &'a Pool> + 'a {
-        self.pools.values().filter(move |p| p.loadbalancer_id == lb_id)
+    pub fn pools_of<'a>(&'a self, lb_id: &str) -> impl Iterator<Item = &'a Pool> + 'a {
+        self.index.pools.get(lb_id).into_iter().flatten().filter_map(|id| self.pools.get(id))
     }
 
-    pub fn members_of<'a>(&'a self, pool_id: &'a str) -> impl Iterator<Item = &'a Member> + 'a {
-        self.members.values().filter(move |m| m.pool_id == pool_id)
+    pub fn members_of<'a>(&'a self, pool_id: &str) -> impl Iterator<Item = &'a Member> + 'a {
+        self.index.members.get(pool_id).into_iter().flatten().filter_map(|id| self.members.get(id))
+    }
+
+    pub fn insert_listener(&mut self, l: Listener) {
+        self.index.listeners.entry(l.loadbalancer_id.clone()).or_default().insert(l.c.id.clone());
+        self.listeners.insert(l.c.id.clone(), l);
+    }
+
+    pub fn insert_pool(&mut self, p: Pool) {
+        self.index.pools.entry(p.loadbalancer_id.clone()).or_default().insert(p.c.id.clone());
+        self.pools.insert(p.c.id.clone(), p);
+    }
+
+    pub fn insert_member(&mut self, m: Member) {
+        self.member_pools.insert(m.c.id.clone(), m.pool_id.clone());
+        self.index.members.entry(m.pool_id.clone()).or_default().insert(m.c.id.clone());
+        self.members.insert(m.c.id.clone(), m);
+    }
+
+    pub fn remove_listener(&mut self, id: &str) -> Option<Listener> {
+        let l = self.listeners.remove(id)?;
+        if let Some(set) = self.index.listeners.get_mut(&l.loadbalancer_id) {
+            set.remove(id);
+        }
+        Some(l)
+    }
+
+    /// Removes a pool with its members and health monitor.
+    pub fn remove_pool(&mut self, id: &str) -> Option<Pool> {
+        let p = self.pools.remove(id)?;
+        if let Some(set) = self.index.pools.get_mut(&p.loadbalancer_id) {
+            set.remove(id);
+        }
+        for m in self.index.members.remove(id).unwrap_or_default() {
+            self.members.remove(&m);
+        }
+        self.monitors.retain(|_, h| h.pool_id != id);
+        Some(p)
+    }
+
+    pub fn remove_member(&mut self, id: &str) -> Option<Member> {
+        let m = self.members.remove(id)?;
+        if let Some(set) = self.index.members.get_mut(&m.pool_id) {
+            set.remove(id);
+        }
+        Some(m)
+    }
+
+    /// Rebuilds the parent -> children index after loading a snapshot.
+    pub fn reindex(&mut self) {
+        let mut index = Children::default();
+        for l in self.listeners.values() {
+            index.listeners.entry(l.loadbalancer_id.clone()).or_default().insert(l.c.id.clone());
+        }
+        for p in self.pools.values() {
+            index.pools.entry(p.loadbalancer_id.clone()).or_default().insert(p.c.id.clone());
+        }
+        for m in self.members.values() {
+            index.members.entry(m.pool_id.clone()).or_default().insert(m.c.id.clone());
+        }
+        self.index = index;
     }
 
     /// The amphorae of a load balancer that still exist (not DELETED).

@@ -149,8 +149,7 @@ pub fn pool(w: &World, p: &Pool) -> Value {
     let mut m = common(&p.c, pool_operating(w, p));
     let listeners: Vec<&str> = w
         .octavia
-        .listeners
-        .values()
+        .listeners_of(&p.loadbalancer_id)
         .filter(|l| l.default_pool_id.as_deref() == Some(&p.c.id) || p.listener_id.as_deref() == Some(&l.c.id))
         .map(|l| l.c.id.as_str())
         .collect();

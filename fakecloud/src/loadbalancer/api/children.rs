@@ -197,8 +197,7 @@ pub async fn create_listener(State(s): State<AppState>, caller: Caller, JsonBody
     }
     let c = common_for(&mut w, req.name, req.description, &lb_project, req.admin_state_up, req.tags);
     let id = c.id.clone();
-    w.octavia.listeners.insert(
-        id.clone(),
+    w.octavia.insert_listener(
         Listener {
             c,
             loadbalancer_id: req.loadbalancer_id.clone(),
@@ -311,8 +310,7 @@ pub async fn create_pool(State(s): State<AppState>, caller: Caller, JsonBody(raw
     }
     let c = common_for(&mut w, req.name, req.description, &project, req.admin_state_up, req.tags);
     let id = c.id.clone();
-    w.octavia.pools.insert(
-        id.clone(),
+    w.octavia.insert_pool(
         Pool { c, loadbalancer_id: lb_id.clone(), listener_id: req.listener_id.clone(), protocol: req.protocol, lb_algorithm: req.lb_algorithm, healthmonitor_id: None },
     );
     if let Some(l) = req.listener_id.and_then(|l| w.octavia.listeners.get_mut(&l)) {
@@ -430,9 +428,7 @@ fn new_member(w: &mut World, pool: &Pool, req: CreateMember) -> Result<String, A
     let mut c = c;
     c.operating_status = if pool.healthmonitor_id.is_some() { OFFLINE } else { NO_MONITOR }.into();
     w.record(crate::sim::journal::Record::Transition { resource: "member".into(), id: id.clone(), from: None, to: PENDING_CREATE.into() });
-    w.octavia.member_pools.insert(id.clone(), pool.c.id.clone());
-    w.octavia.members.insert(
-        id.clone(),
+    w.octavia.insert_member(
         Member {
             c,
             pool_id: pool.c.id.clone(),
