@@ -154,7 +154,8 @@ fn listener_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Re
 pub async fn list_listeners(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
     let w = s.world();
-    let items = w.octavia.listeners.values().filter(|l| prefilter(&l.c, &caller, &params)).map(|l| (l.c.seq, views::listener(&w, l)));
+    let keep = prefilter(&caller, &params);
+    let items = w.octavia.listeners.values().filter(|l| keep(&l.c)).map(|l| (l.c.seq, views::listener(&w, l)));
     list_reply("listeners", "lbaas/listeners", &base, sorted(items), &params, &views::LISTENER_ATTRS)
 }
 
@@ -274,7 +275,8 @@ fn pool_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Result
 pub async fn list_pools(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
     let w = s.world();
-    let items = w.octavia.pools.values().filter(|p| prefilter(&p.c, &caller, &params)).map(|p| (p.c.seq, views::pool(&w, p)));
+    let keep = prefilter(&caller, &params);
+    let items = w.octavia.pools.values().filter(|p| keep(&p.c)).map(|p| (p.c.seq, views::pool(&w, p)));
     list_reply("pools", "lbaas/pools", &base, sorted(items), &params, &views::POOL_ATTRS)
 }
 
@@ -388,7 +390,8 @@ fn member_in<'a>(w: &'a World, pool_id: &str, id: &str) -> Result<&'a Member, Ap
 pub async fn list_members(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(pool_id): Path<String>, params: Params) -> ApiResult {
     let w = s.world();
     pool_for(&w, &caller, &pool_id, GET_ONE)?;
-    let items = w.octavia.members_of(&pool_id).filter(|m| prefilter(&m.c, &caller, &params)).map(|m| (m.c.seq, views::member(&w, m)));
+    let keep = prefilter(&caller, &params);
+    let items = w.octavia.members_of(&pool_id).filter(|m| keep(&m.c)).map(|m| (m.c.seq, views::member(&w, m)));
     list_reply("members", &format!("lbaas/pools/{pool_id}/members"), &base, sorted(items), &params, &views::MEMBER_ATTRS)
 }
 
@@ -603,7 +606,8 @@ fn check_retries(max_retries: u32, max_retries_down: u32, delay: u32, timeout: u
 pub async fn list_monitors(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
     let w = s.world();
-    let items = w.octavia.monitors.values().filter(|h| prefilter(&h.c, &caller, &params)).map(|h| (h.c.seq, views::healthmonitor(h)));
+    let keep = prefilter(&caller, &params);
+    let items = w.octavia.monitors.values().filter(|h| keep(&h.c)).map(|h| (h.c.seq, views::healthmonitor(h)));
     list_reply("healthmonitors", "lbaas/healthmonitors", &base, sorted(items), &params, &views::MONITOR_ATTRS)
 }
 

@@ -72,9 +72,12 @@ pub(crate) fn lb_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) 
 pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
     let w = s.world();
-    let mut lbs: Vec<&LoadBalancer> = w.octavia.loadbalancers.values().filter(|l| prefilter(&l.c, &caller, &params)).collect();
+    let keep = prefilter(&caller, &params);
+    let mut lbs: Vec<&LoadBalancer> = w.octavia.loadbalancers.values().filter(|l| keep(&l.c)).collect();
     lbs.sort_by_key(|l| l.c.seq);
     let items = lbs.into_iter().map(|l| views::loadbalancer(&w, l)).collect();
+    // The page is built and serialised without holding the world.
+    drop(w);
     list_reply("loadbalancers", "lbaas/loadbalancers", &base, items, &params, &views::LB_ATTRS)
 }
 

@@ -123,13 +123,17 @@ pub(crate) fn allow(caller: &Caller, action: &str, project_id: &str) -> Result<(
 const CONTROL_KEYS: [&str; 11] =
     ["limit", "marker", "page_reverse", "sort", "sort_key", "sort_dir", "fields", "tags", "tags-any", "not-tags", "not-tags-any"];
 
-/// Cheap pre-filters on the stored fields, so a `?name=` lookup does not render every object.
-pub(crate) fn prefilter(c: &crate::loadbalancer::model::Common, caller: &Caller, params: &Params) -> bool {
-    visible(caller, &c.project_id)
-        && params.get("name").is_none_or(|n| n == c.name)
-        && params.get("id").is_none_or(|i| i == c.id)
-        && params.get("project_id").is_none_or(|p| p == c.project_id)
-        && params.get("provisioning_status").is_none_or(|s| s == c.provisioning_status)
+/// Cheap pre-filters on the stored fields, so a `?name=` lookup does not render every object. The
+/// query is read once, not per object.
+pub(crate) fn prefilter<'a>(caller: &'a Caller, params: &'a Params) -> impl Fn(&crate::loadbalancer::model::Common) -> bool + 'a {
+    let (name, id, project, status) = (params.get("name"), params.get("id"), params.get("project_id"), params.get("provisioning_status"));
+    move |c| {
+        name.is_none_or(|n| n == c.name)
+            && id.is_none_or(|i| i == c.id)
+            && project.is_none_or(|p| p == c.project_id)
+            && status.is_none_or(|s| s == c.provisioning_status)
+            && visible(caller, &c.project_id)
+    }
 }
 
 fn value_matches(have: &Value, want: &str) -> bool {
