@@ -14,6 +14,7 @@ use crate::world::World;
 use axum::body::Bytes;
 use parking_lot::Mutex;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[derive(Default)]
 pub struct ServerViewCache {
@@ -21,6 +22,39 @@ pub struct ServerViewCache {
     /// By the server's creation sequence number (unique for the world's lifetime, cheap to hash).
     /// Behind a lock of its own because readers hold the world only by shared reference.
     entries: Mutex<HashMap<u64, Entry>>,
+    /// Whole `servers/detail` pages, for clients that poll the same listing. Shared so a page can
+    /// be stored after the world's lock is released; a page of an older revision is never matched.
+    pages: Arc<Mutex<HashMap<PageKey, Bytes>>>,
+}
+
+/// Everything a `servers/detail` page depends on: the world's revision, the query, how it is
+/// rendered, whose project it lists, and the hosts' status (which moves with time alone).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    revision: u64,
+    query: Vec<(String, String)>,
+    v: Version,
+    admin: bool,
+    base: String,
+    project: Option<String>,
+    host_statuses: Vec<&'static str>,
+}
+
+/// Most pages kept; beyond that the store starts afresh (a poller's few queries fit easily).
+const MAX_PAGES: usize = 64;
+
+/// Where a rendered page is put once it is joined (see `ServerViewCache::pages`).
+#[derive(Clone)]
+pub struct PageStore(Arc<Mutex<HashMap<PageKey, Bytes>>>);
+
+impl PageStore {
+    pub fn put(&self, key: PageKey, page: Bytes) {
+        let mut pages = self.0.lock();
+        if pages.len() >= MAX_PAGES {
+            pages.clear();
+        }
+        pages.insert(key, page);
+    }
 }
 
 /// One rendering of one server, and everything it was rendered for.
@@ -84,6 +118,33 @@ impl ServerViewCache {
             .collect()
     }
 
+    /// The key of a page for this request; the caller has already passed policy.
+    pub fn page_key(&self, w: &World, query: &[(String, String)], req: &Request, project: Option<&str>) -> PageKey {
+        let host_statuses = if req.admin && req.v.at_least(2, 16) {
+            let now = w.now();
+            w.compute.services.iter().filter(|s| s.binary == "nova-compute").map(|s| super::views::service_host_status(s, now)).collect()
+        } else {
+            vec![]
+        };
+        PageKey {
+            revision: self.revision,
+            query: query.to_vec(),
+            v: req.v,
+            admin: req.admin,
+            base: req.base.to_string(),
+            project: project.map(str::to_string),
+            host_statuses,
+        }
+    }
+
+    pub fn page(&self, key: &PageKey) -> Option<Bytes> {
+        self.pages.lock().get(key).cloned()
+    }
+
+    pub fn page_store(&self) -> PageStore {
+        PageStore(self.pages.clone())
+    }
+
     /// Drops renderings of servers that no longer exist (called when servers are deleted, so the
     /// cache never outgrows the server table).
     pub fn forget(&mut self, seq: u64) {
@@ -94,7 +155,7 @@ impl ServerViewCache {
 /// A copy of a world starts with nothing rendered.
 impl Clone for ServerViewCache {
     fn clone(&self) -> Self {
-        ServerViewCache { revision: self.revision, entries: Mutex::default() }
+        ServerViewCache { revision: self.revision, entries: Mutex::default(), pages: Arc::default() }
     }
 }
 

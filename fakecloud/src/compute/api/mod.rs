@@ -95,7 +95,7 @@ pub(crate) fn reply(v: Version, status: StatusCode, body: Value) -> Response {
 }
 
 /// A 200 whose JSON body is already serialised.
-pub(crate) fn reply_bytes(v: Version, body: Vec<u8>) -> Response {
+pub(crate) fn reply_bytes(v: Version, body: impl IntoResponse) -> Response {
     let mut resp = ([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response();
     NOVA.response_headers(v, resp.headers_mut());
     resp

@@ -110,14 +110,17 @@ fn refused(r: Refused) -> ApiError {
 /// A page of servers: views rendered (or taken from the cache) under the world's lock, joined after it.
 enum Listing {
     Brief(Vec<u8>),
-    Detail { views: Vec<Bytes>, links: Option<Value> },
+    Detail { views: Vec<Bytes>, links: Option<Value>, key: view_cache::PageKey, store: view_cache::PageStore },
+    /// A page served before for the same key (see `view_cache::PageKey`).
+    Cached(Bytes),
 }
 
 impl Listing {
-    fn into_body(self) -> Vec<u8> {
-        let (views, links) = match self {
-            Listing::Brief(body) => return body,
-            Listing::Detail { views, links } => (views, links),
+    fn into_body(self) -> Bytes {
+        let (views, links, key, store) = match self {
+            Listing::Brief(body) => return Bytes::from(body),
+            Listing::Cached(page) => return page,
+            Listing::Detail { views, links, key, store } => (views, links, key, store),
         };
         let mut out = Vec::with_capacity(64 + views.iter().map(|v| v.len() + 1).sum::<usize>());
         out.extend_from_slice(b"{\"servers\":[");
@@ -133,7 +136,9 @@ impl Listing {
             out.extend_from_slice(links.to_string().as_bytes());
         }
         out.push(b'}');
-        out
+        let page = Bytes::from(out);
+        store.put(key, page.clone());
+        page
     }
 }
 
@@ -153,6 +158,11 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
         enforce(SVC, caller, &format!("{action}:get_all_tenants"), Target::default())?;
     }
     let admin = caller.is_admin();
+    // The same listing at the same revision, for the same kind of caller, is the same page.
+    let page_key = detail.then(|| w.compute.views.page_key(w, &params.0, &view_cache::Request { v, admin, base }, caller.project_id.as_deref()));
+    if let Some(page) = page_key.as_ref().and_then(|k| w.compute.views.page(k)) {
+        return Ok(Listing::Cached(page));
+    }
     let limit = match params.get("limit") {
         Some(l) => {
             let n: i64 = l.parse().map_err(|_| bad("limit param must be an integer"))?;
@@ -216,7 +226,8 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
     }
     if detail {
         let views = w.compute.views.views(w, &page, &view_cache::Request { v, admin, base });
-        return Ok(Listing::Detail { views, links });
+        let (key, store) = (page_key.expect("a detail listing"), w.compute.views.page_store());
+        return Ok(Listing::Detail { views, links, key, store });
     }
     let servers: Vec<Value> = page.iter().map(|s| views::server_brief(s, base)).collect();
     serde_json::to_vec(&Page { servers, servers_links: links })
