@@ -105,8 +105,8 @@ impl World {
     }
 
     /// Marks that something may have changed, so nothing rendered before is served again. Called
-    /// for every applied event, every fault change, and by the pipeline around every request that
-    /// is not a read.
+    /// for every applied event, and (through `settle`) after every fault change and every request
+    /// that is not a read.
     pub fn touch(&mut self) {
         self.compute.views.invalidate();
     }
@@ -172,7 +172,6 @@ impl World {
     }
 
     pub fn add_fault(&mut self, req: FaultRequest) -> Result<Fault, String> {
-        self.touch();
         req.action.validate()?;
         self.check_fault_target(&req.action)?;
         if req.count == Some(0) {
@@ -198,16 +197,17 @@ impl World {
             fault_id: fault.id.clone(),
             detail: serde_json::to_string(&fault.action).unwrap_or_default(),
         });
+        self.settle();
         Ok(fault)
     }
 
     pub fn remove_fault(&mut self, id: &str) -> Option<Fault> {
-        self.touch();
         let f = self.faults.remove(id)?;
         self.scheduler.cancel(|e| matches!(e, Event::FaultExpires { fault_id } if fault_id == id));
         let now = self.now();
         self.fault_effect(&f.action, false, now);
         self.record(Record::Fault { action: "removed".into(), fault_id: id.into(), detail: String::new() });
+        self.settle();
         Some(f)
     }
 

@@ -20,7 +20,8 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
     req.extensions_mut().insert(service);
     let slot = CallerSlot::default();
     req.extensions_mut().insert(slot.clone());
-    // Anything but a read may change the world: renderings made before or during it must go.
+    // Anything but a read may change the world: what was rendered before it must go (`settle`,
+    // after the handler, under the same lock that journals the call).
     let writes = !matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD);
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
@@ -40,9 +41,6 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
     let early: Option<Response> = {
         let mut world = state.world();
         world.tick();
-        if writes {
-            world.touch();
-        }
         if too_large {
             Some(ApiError::new(service, StatusCode::PAYLOAD_TOO_LARGE, "Request is too large.").into_response())
         } else if service == Service::Control || world.faults.list().is_empty() {

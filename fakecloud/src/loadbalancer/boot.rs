@@ -50,8 +50,7 @@ impl World {
         // The create flow's VIP port and rows, then settle what the worker would have done.
         let lb_id = self.create_loadbalancer_settled(req)?;
         if spec.provider != "ovn" {
-            let roles: &[&str] = if spec.topology == "ACTIVE_STANDBY" { &["MASTER", "BACKUP"] } else { &["STANDALONE"] };
-            for (i, role) in roles.iter().enumerate() {
+            for (i, role) in amphora_roles(&spec.topology).iter().enumerate() {
                 self.boot_amphora(&lb_id, role, spec.amphora_hosts.get(i).cloned())?;
             }
         }
@@ -154,14 +153,8 @@ impl World {
 
     /// The LB row and VIP port of a fixture load balancer, ACTIVE and ONLINE.
     fn create_loadbalancer_settled(&mut self, req: LbRequest) -> anyhow::Result<String> {
-        let provider = req.provider.clone();
-        // Amphorae are booted settled by the caller, so the create flow must not build its own.
-        let ovn = LbRequest { provider: "ovn".into(), ..req };
-        let id = self.create_loadbalancer(ovn).map_err(|e| anyhow!("{}", e.1))?;
-        self.scheduler.cancel(|e| matches!(e, crate::sim::Event::LbActive { lb_id } if *lb_id == id));
-        let lb = self.octavia.loadbalancers.get_mut(&id).expect("just created");
-        lb.provider = provider;
-        settle(&mut lb.c);
+        let id = self.insert_loadbalancer(req).map_err(|e| anyhow!("{}", e.1))?;
+        settle(&mut self.octavia.loadbalancers.get_mut(&id).expect("just created").c);
         Ok(id)
     }
 
@@ -205,11 +198,7 @@ impl World {
                 ha_port_id: None,
                 role: role.into(),
                 status: AMP_ALLOCATED.into(),
-                vrrp_priority: match role {
-                    "MASTER" => Some(100),
-                    "BACKUP" => Some(90),
-                    _ => None,
-                },
+                vrrp_priority: vrrp_priority(role),
                 cached_zone: zone,
                 image_id,
                 compute_flavor: flavor,

@@ -126,8 +126,24 @@ impl World {
         self.octavia.log(now, component, level, message);
     }
 
-    /// Creates the load balancer (PENDING_CREATE), its VIP port and its amphorae.
+    /// Creates the load balancer (PENDING_CREATE) and starts the worker's create flow: its
+    /// amphorae, or for OVN just a short delay.
     pub fn create_loadbalancer(&mut self, req: LbRequest) -> Result<String, LbRefused> {
+        let (provider, topology) = (req.provider.clone(), req.topology.clone());
+        let id = self.insert_loadbalancer(req)?;
+        if provider == "ovn" {
+            let now = self.now();
+            self.scheduler.schedule(now + Duration::seconds(OVN_SECS), Event::LbActive { lb_id: id.clone() });
+        } else {
+            for role in amphora_roles(&topology) {
+                self.build_amphora(&id, role, AmphoraFlow::Create);
+            }
+        }
+        Ok(id)
+    }
+
+    /// The load balancer's row (PENDING_CREATE) and its VIP port; no flow (the fixture settles it).
+    pub(crate) fn insert_loadbalancer(&mut self, req: LbRequest) -> Result<String, LbRefused> {
         let now = self.now();
         let id = self.ids.uuid();
         let (vip_port_id, vip_address) = match &req.vip_port_id {
@@ -175,14 +191,6 @@ impl World {
             },
         );
         self.lb_record("loadbalancer", &id, None, PENDING_CREATE);
-        if req.provider == "ovn" {
-            self.scheduler.schedule(now + Duration::seconds(OVN_SECS), Event::LbActive { lb_id: id.clone() });
-        } else {
-            let roles: &[&str] = if req.topology == "ACTIVE_STANDBY" { &["MASTER", "BACKUP"] } else { &["STANDALONE"] };
-            for role in roles {
-                self.build_amphora(&id, role, AmphoraFlow::Create);
-            }
-        }
         Ok(id)
     }
 
@@ -216,11 +224,6 @@ impl World {
                 .ok(),
             _ => None,
         };
-        let vrrp_priority = match role {
-            "MASTER" => Some(100),
-            "BACKUP" => Some(90),
-            _ => None,
-        };
         self.octavia.amphorae.insert(
             amp_id.clone(),
             Amphora {
@@ -235,7 +238,7 @@ impl World {
                 ha_port_id: None,
                 role: role.to_string(),
                 status: AMP_BOOTING.into(),
-                vrrp_priority,
+                vrrp_priority: vrrp_priority(role),
                 cached_zone: None,
                 image_id: image,
                 compute_flavor: flavor,
@@ -439,7 +442,8 @@ impl World {
         }
         if let Some(lb) = self.octavia.loadbalancers.remove(lb_id) {
             let now = self.now();
-            if lb.vip_port_id.is_empty() || self.network.ports.get(&lb.vip_port_id).is_some_and(|p| p.device_owner == "Octavia") {
+            // A VIP port Octavia made goes with it; one the user passed in (vip_port_id) stays.
+            if self.network.ports.get(&lb.vip_port_id).is_some_and(|p| p.device_owner == "Octavia") {
                 self.network.remove_port(&lb.vip_port_id, Some(now));
             }
             self.lb_record("loadbalancer", lb_id, Some(&lb.c.provisioning_status), "DELETED");

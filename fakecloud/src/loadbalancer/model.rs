@@ -21,6 +21,24 @@ pub const NO_MONITOR: &str = "NO_MONITOR";
 pub const AMP_BOOTING: &str = "BOOTING";
 pub const AMP_ALLOCATED: &str = "ALLOCATED";
 
+/// The amphora roles of a topology, in build order.
+pub fn amphora_roles(topology: &str) -> &'static [&'static str] {
+    if topology == "ACTIVE_STANDBY" {
+        &["MASTER", "BACKUP"]
+    } else {
+        &["STANDALONE"]
+    }
+}
+
+/// keepalived's priority for a role (the MASTER wins the VIP).
+pub fn vrrp_priority(role: &str) -> Option<u32> {
+    match role {
+        "MASTER" => Some(100),
+        "BACKUP" => Some(90),
+        _ => None,
+    }
+}
+
 /// The providers this Octavia has enabled: (name, description as `GET /providers` gives it).
 pub const PROVIDERS: &[(&str, &str)] = &[
     ("amphora", "The Octavia Amphora driver."),
@@ -290,10 +308,6 @@ impl Octavia {
     /// The amphorae of a load balancer that still exist (not DELETED).
     pub fn amphorae_of<'a>(&'a self, lb_id: &'a str) -> impl Iterator<Item = &'a Amphora> + 'a {
         self.amphorae.values().filter(move |a| a.loadbalancer_id.as_deref() == Some(lb_id))
-    }
-
-    pub fn amphora_by_compute_id(&self, server_id: &str) -> Option<&Amphora> {
-        self.amphorae.values().find(|a| a.compute_id.as_deref() == Some(server_id))
     }
 
     pub fn lb_named(&self, name: &str) -> Option<&LoadBalancer> {
