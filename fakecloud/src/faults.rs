@@ -50,6 +50,15 @@ pub enum FaultAction {
     /// amphorav2: the member task is lost: the load balancer stays PENDING_UPDATE and the member
     /// PENDING_CREATE (or PENDING_DELETE) for good.
     LostTask,
+    /// Magnum's capi-helm driver and CAPO disagree on the OpenStackCluster resource (API version or
+    /// name): the driver's lookup misses, so health reports 'Infrastructure resource not found.'
+    /// while everything is fine. Read at every health poll while installed.
+    CapiContractMiss,
+    /// CAPO's load balancer reconcile during a management-plane cold start times out: the kube-api
+    /// load balancer (`match.loadbalancer`, a glob over its name) is left in provisioning ERROR and
+    /// the cluster's InfrastructureReady and Available turn False. Fires at a reconcile while the
+    /// management API is still converging.
+    CapiLbTimeout,
 }
 
 /// The kinds a client may ask for, with a one-line description (shown by `GET /_fakecloud/faults`).
@@ -66,6 +75,8 @@ pub const KINDS: &[(&str, &str)] = &[
     ("member-error", "Octavia: LB back to ACTIVE, the new member goes to ERROR"),
     ("member-delete-lag", "Octavia: LB back to ACTIVE while the deleted member stays PENDING_DELETE for `seconds`"),
     ("lost-task", "Octavia: the member task is lost (LB PENDING_UPDATE, member PENDING_* for good)"),
+    ("capi-contract-miss", "Magnum: the capi-helm driver cannot find the OpenStackCluster (cosmetic 'Infrastructure resource not found.')"),
+    ("capi-lb-timeout", "CAPI: the kube-api LB reconcile times out during a cold start (LB provisioning ERROR, Available=False)"),
 ];
 
 /// Which requests a fault applies to; an absent field matches anything. `path` is a glob over the
@@ -82,7 +93,7 @@ pub struct FaultMatch {
     /// Project id of the caller's token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// Octavia object faults: globs over the load balancer, pool and member names.
+    /// Octavia and CAPI object faults: globs over the load balancer, pool and member names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loadbalancer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -186,6 +197,7 @@ impl FaultAction {
                 | FaultAction::MemberError
                 | FaultAction::MemberDeleteLag { .. }
                 | FaultAction::LostTask
+                | FaultAction::CapiLbTimeout
         )
     }
 

@@ -54,6 +54,89 @@ pub struct Fixture {
     pub volumes: Vec<VolumeSpec>,
     #[serde(default)]
     pub loadbalancers: Vec<LoadBalancerSpec>,
+    /// Magnum and the Cluster API management plane behind it.
+    #[serde(default)]
+    pub coe: CoeSpec,
+}
+
+/// Magnum with the capi-helm driver: the management VM its Cluster API runs on, cluster templates
+/// and the workload clusters present at start-up.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoeSpec {
+    #[serde(default)]
+    pub management: Option<ManagementSpec>,
+    #[serde(default)]
+    pub cluster_templates: Vec<ClusterTemplateSpec>,
+    #[serde(default)]
+    pub clusters: Vec<ClusterSpec>,
+}
+
+/// The Cluster API management cluster: a Nova server, and how long it takes to come back after a
+/// start (counted from the moment Nova reports it ACTIVE).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManagementSpec {
+    /// The Nova server (by name) the management Kubernetes runs on.
+    pub server: String,
+    /// Until sshd answers, nothing on the VM answers.
+    #[serde(default = "default_sshd_secs")]
+    pub sshd_secs: u64,
+    /// Until the management Kubernetes has converged on a 2 vCPU flavor; scaled by 2/vCPUs.
+    #[serde(default = "default_converge_secs")]
+    pub converge_secs_on_2_vcpus: u64,
+}
+
+fn default_sshd_secs() -> u64 {
+    207
+}
+
+fn default_converge_secs() -> u64 {
+    1200
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterTemplateSpec {
+    pub name: String,
+    pub project: String,
+    pub image: String,
+    pub flavor: String,
+    pub master_flavor: String,
+    pub external_network: String,
+    #[serde(default)]
+    pub fixed_network: Option<String>,
+    #[serde(default)]
+    pub fixed_subnet: Option<String>,
+    #[serde(default)]
+    pub keypair: Option<String>,
+    #[serde(default)]
+    pub public: bool,
+    #[serde(default)]
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+/// A workload cluster CAPI already manages: its machines are fixture servers.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSpec {
+    pub name: String,
+    pub project: String,
+    pub user: String,
+    pub template: String,
+    /// The CAPI namespace and name; CAPO names the kube-api load balancer
+    /// `k8s-clusterapi-cluster-<namespace>-<name>-kubeapi`.
+    pub capi_namespace: String,
+    pub capi_name: String,
+    /// Control-plane machines (server names).
+    pub control_plane: Vec<String>,
+    /// Worker node groups: name -> machines (server names).
+    #[serde(default)]
+    pub workers: std::collections::BTreeMap<String, Vec<String>>,
+    /// The health Magnum has recorded before its first poll ("UNHEALTHY" with an empty reason is
+    /// what a cluster shows when the management API has not answered since).
+    #[serde(default)]
+    pub health_status: Option<String>,
 }
 
 /// An Octavia load balancer present at start-up, ACTIVE with its amphorae running.

@@ -220,6 +220,26 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("os_load-balancer_api:amphora:put_failover", Rule::Admin),
     ("os_load-balancer_api:amphora:put_config", Rule::Admin),
     ("os_load-balancer_api:amphora:get_stats", Rule::Admin),
+    // Magnum (magnum/common/policies, secure RBAC defaults): readers read, members change, and
+    // admins see every project's clusters and may set their health.
+    ("cluster:get_all", Rule::ProjectReader),
+    ("cluster:detail", Rule::ProjectReader),
+    ("cluster:get", Rule::ProjectReader),
+    ("cluster:create", Rule::ProjectMember),
+    ("cluster:update", Rule::ProjectMember),
+    ("cluster:resize", Rule::ProjectMember),
+    ("cluster:delete", Rule::ProjectMember),
+    ("cluster:update_health_status", Rule::Admin),
+    ("clustertemplate:get_all", Rule::ProjectReader),
+    ("clustertemplate:detail", Rule::ProjectReader),
+    ("clustertemplate:get", Rule::ProjectReader),
+    ("clustertemplate:create", Rule::ProjectMember),
+    ("clustertemplate:delete", Rule::ProjectMember),
+    ("clustertemplate:publish", Rule::Admin),
+    ("nodegroup:get_all", Rule::ProjectReader),
+    ("nodegroup:get", Rule::ProjectReader),
+    ("nodegroup:create", Rule::ProjectMember),
+    ("nodegroup:delete", Rule::ProjectMember),
 ];
 
 /// What an action is aimed at, for owner checks.

@@ -11,7 +11,7 @@ use crate::sim::{Clock, ClockMode, Event, Ids, Journal, Scheduler, SimTime};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the snapshot shape changes; a snapshot of another version is refused.
-pub const SNAPSHOT_FORMAT: u32 = 2;
+pub const SNAPSHOT_FORMAT: u32 = 3;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct World {
@@ -28,6 +28,7 @@ pub struct World {
     pub compute: crate::compute::Compute,
     pub volume: crate::volume::Volumes,
     pub octavia: crate::loadbalancer::model::Octavia,
+    pub magnum: crate::container_infra::model::Magnum,
     pub journal: Journal,
     /// The due time of the event being applied (see `now`).
     #[serde(skip)]
@@ -54,6 +55,7 @@ impl World {
             compute: crate::compute::Compute::default(),
             volume: crate::volume::Volumes::default(),
             octavia: Default::default(),
+            magnum: Default::default(),
             journal: Journal::default(),
             applying_at: None,
         };
@@ -62,6 +64,7 @@ impl World {
         world.volume =
             crate::volume::Volumes::from_fixture(fixture, &world.identity, &mut world.ids, start, &|name| compute.server_id_named(name))?;
         world.boot_octavia(fixture)?;
+        world.boot_magnum(fixture)?;
         world.refresh_availability();
         // The fixture is where history starts: building it is not part of the journal.
         world.journal = Journal::default();
@@ -146,14 +149,18 @@ impl World {
             | Event::AmphoraConfigured { .. }
             | Event::AmphoraFailoverReverted { .. }
             | Event::HealthManagerTick) => self.apply_octavia_event(&e, at),
+            Event::MagnumPeriodic => self.magnum_periodic(at),
+            Event::CapiReconcile { epoch } => self.capi_reconcile_tick(epoch, at),
         }
         self.refresh_availability();
+        self.refresh_management();
     }
 
     /// After a request that may have changed something: drop renderings and note availability.
     pub fn settle(&mut self) {
         self.touch();
         self.refresh_availability();
+        self.refresh_management();
     }
 
     pub fn advance_clock(&mut self, by: chrono::Duration) {

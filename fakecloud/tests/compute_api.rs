@@ -119,6 +119,7 @@ fn tight_cloud(hosts: usize) -> Fixture {
     f.servers.clear();
     f.volumes.clear();
     f.loadbalancers.clear();
+    f.coe = Default::default();
     f.hosts = (0..hosts)
         .map(|i| HostSpec {
             name: format!("tight-{i}"),

@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
             .route("/faults/{id}", delete(remove_fault))
             .route("/journal", get(journal))
             .route("/logs/{component}", get(service_log))
+            .route("/capi", get(capi))
             .route("/snapshot", get(snapshot))
             .route("/restore", post(restore)),
     )
@@ -44,6 +45,12 @@ fn bad(message: impl Into<String>) -> ApiError {
 async fn health(State(s): State<AppState>) -> Json<Value> {
     let w = s.world();
     Json(json!({"status": "ok", "now": rfc3339(w.now()), "clock": w.clock.mode().to_string(), "seed": w.seed}))
+}
+
+/// The Cluster API management plane and its objects (what `kubectl get cluster,openstackcluster,
+/// kubeadmcontrolplane,machinedeployments,machines -A -o json` would show, when it answers).
+async fn capi(State(s): State<AppState>) -> Json<Value> {
+    Json(crate::container_infra::views::management(&s.world()))
 }
 
 async fn reset(State(s): State<AppState>) -> StatusCode {
@@ -148,8 +155,10 @@ async fn journal(State(s): State<AppState>, params: Params) -> ApiResult {
 /// A service's log as text, in oslo.log's line format (what the fake shell will show under
 /// /var/log/containers/<service>/). Components: `octavia-health-manager`, `octavia-worker`.
 async fn service_log(State(s): State<AppState>, axum::extract::Path(component): axum::extract::Path<String>) -> ApiResult {
-    const COMPONENTS: [(&str, &str); 2] =
-        [("octavia-health-manager", "octavia.controller.healthmanager.health_manager"), ("octavia-worker", "octavia.controller.worker.v2.controller_worker")];
+    const COMPONENTS: [(&str, &str); 2] = [
+        ("octavia-health-manager", "octavia.controller.healthmanager.health_manager"),
+        ("octavia-worker", "octavia.controller.worker.v2.controller_worker"),
+    ];
     let Some((_, logger)) = COMPONENTS.iter().find(|(c, _)| *c == component) else {
         let known: Vec<&str> = COMPONENTS.iter().map(|(c, _)| *c).collect();
         return Err(ApiError::not_found(SVC, format!("no log named '{component}' (known: {})", known.join(", "))));

@@ -34,7 +34,7 @@ pub fn router(state: AppState) -> Router {
         .nest(Service::Image.prefix(), crate::image::api::router())
         .nest(Service::Volume.prefix(), crate::volume::api::router())
         .nest(Service::LoadBalancer.prefix(), crate::loadbalancer::api::router())
-        .nest(Service::ContainerInfra.prefix(), crate::services::pending::router())
+        .nest(Service::ContainerInfra.prefix(), crate::container_infra::api::router())
         .nest(Service::Control.prefix(), crate::control::api::router())
         .fallback(unknown_prefix)
         .method_not_allowed_fallback(method_not_allowed)

@@ -15,7 +15,13 @@ impl World {
             ("amphora-ha", "An active/standby pair of amphorae per load balancer.", "ACTIVE_STANDBY"),
         ] {
             let (id, flavor_profile_id) = (self.ids.uuid(), self.ids.uuid());
-            self.octavia.flavors.push(LbFlavor { id, name: name.into(), description: description.into(), flavor_profile_id, topology: topology.into() });
+            self.octavia.flavors.push(LbFlavor {
+                id,
+                name: name.into(),
+                description: description.into(),
+                flavor_profile_id,
+                topology: topology.into(),
+            });
         }
         for spec in &f.loadbalancers {
             self.boot_loadbalancer(spec).map_err(|e| anyhow!("load balancer {}: {e}", spec.name))?;
@@ -31,7 +37,12 @@ impl World {
             bail!("topology must be SINGLE or ACTIVE_STANDBY");
         }
         let project = self.identity.project_named(&spec.project).ok_or_else(|| anyhow!("unknown project {}", spec.project))?.id.clone();
-        let subnet = self.network.subnets.values().find(|s| s.name == spec.vip_subnet).ok_or_else(|| anyhow!("unknown subnet {}", spec.vip_subnet))?;
+        let subnet = self
+            .network
+            .subnets
+            .values()
+            .find(|s| s.name == spec.vip_subnet)
+            .ok_or_else(|| anyhow!("unknown subnet {}", spec.vip_subnet))?;
         let req = LbRequest {
             name: spec.name.clone(),
             description: String::new(),
@@ -61,38 +72,41 @@ impl World {
             let seq = self.octavia.seq();
             let mut c = new_common(id.clone(), seq, l.name.clone(), project.clone(), true, now);
             settle(&mut c);
-            self.octavia.insert_listener(
-                Listener {
-                    c,
-                    loadbalancer_id: lb_id.clone(),
-                    protocol: l.protocol.clone(),
-                    protocol_port: l.port,
-                    connection_limit: -1,
-                    default_pool_id: None,
-                },
-            );
+            self.octavia.insert_listener(Listener {
+                c,
+                loadbalancer_id: lb_id.clone(),
+                protocol: l.protocol.clone(),
+                protocol_port: l.port,
+                connection_limit: -1,
+                default_pool_id: None,
+            });
             listener_ids.push((l.name.clone(), id));
         }
         for p in &spec.pools {
             let pool_id = self.ids.uuid();
             let listener_id = match &p.listener {
-                Some(name) => Some(listener_ids.iter().find(|(n, _)| n == name).ok_or_else(|| anyhow!("pool {}: unknown listener {name}", p.name))?.1.clone()),
+                Some(name) => Some(
+                    listener_ids
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .ok_or_else(|| anyhow!("pool {}: unknown listener {name}", p.name))?
+                        .1
+                        .clone(),
+                ),
                 None => None,
             };
             let seq = self.octavia.seq();
             let mut c = new_common(pool_id.clone(), seq, p.name.clone(), project.clone(), true, now);
             settle(&mut c);
             let hm_id = p.healthmonitor.as_ref().map(|_| self.ids.uuid());
-            self.octavia.insert_pool(
-                Pool {
-                    c,
-                    loadbalancer_id: lb_id.clone(),
-                    listener_id: listener_id.clone(),
-                    protocol: p.protocol.clone(),
-                    lb_algorithm: p.lb_algorithm.clone(),
-                    healthmonitor_id: hm_id.clone(),
-                },
-            );
+            self.octavia.insert_pool(Pool {
+                c,
+                loadbalancer_id: lb_id.clone(),
+                listener_id: listener_id.clone(),
+                protocol: p.protocol.clone(),
+                lb_algorithm: p.lb_algorithm.clone(),
+                healthmonitor_id: hm_id.clone(),
+            });
             if let Some(l) = listener_id.and_then(|l| self.octavia.listeners.get_mut(&l)) {
                 l.default_pool_id = Some(pool_id.clone());
             }
@@ -120,7 +134,12 @@ impl World {
                 let (address, subnet_id, backing) = match (&m.server, &m.address) {
                     (Some(server), None) => {
                         let sid = self.compute.server_id_named(server).ok_or_else(|| anyhow!("member: unknown server {server}"))?;
-                        let port = self.network.ports.values().find(|p| p.device_id == sid).ok_or_else(|| anyhow!("member: server {server} has no port"))?;
+                        let port = self
+                            .network
+                            .ports
+                            .values()
+                            .find(|p| p.device_id == sid)
+                            .ok_or_else(|| anyhow!("member: server {server} has no port"))?;
                         let ip = port.fixed_ips.first().ok_or_else(|| anyhow!("member: server {server} has no address"))?;
                         (ip.ip_address.to_string(), Some(ip.subnet_id.clone()), Some(sid))
                     }
@@ -132,20 +151,18 @@ impl World {
                 let name = m.name.clone().or_else(|| m.server.clone()).unwrap_or_default();
                 let mut c = new_common(id.clone(), seq, name, project.clone(), true, now);
                 settle(&mut c);
-                self.octavia.insert_member(
-                    Member {
-                        c,
-                        pool_id: pool_id.clone(),
-                        address,
-                        protocol_port: m.port,
-                        weight: 1,
-                        subnet_id,
-                        monitor_address: None,
-                        monitor_port: None,
-                        backup: false,
-                        backing_server: backing,
-                    },
-                );
+                self.octavia.insert_member(Member {
+                    c,
+                    pool_id: pool_id.clone(),
+                    address,
+                    protocol_port: m.port,
+                    weight: 1,
+                    subnet_id,
+                    monitor_address: None,
+                    monitor_port: None,
+                    backup: false,
+                    backing_server: backing,
+                });
             }
         }
         Ok(())
@@ -162,7 +179,13 @@ impl World {
         let now = self.now();
         let amp_id = self.ids.uuid();
         let server_id = self.ids.uuid();
-        let image = self.image.images.iter().find(|i| i.tags.iter().any(|t| t == "amphora")).ok_or_else(|| anyhow!("no image tagged amphora"))?.clone();
+        let image = self
+            .image
+            .images
+            .iter()
+            .find(|i| i.tags.iter().any(|t| t == "amphora"))
+            .ok_or_else(|| anyhow!("no image tagged amphora"))?
+            .clone();
         let spec = ServerSpec {
             id: Some(server_id.clone()),
             name: format!("amphora-{amp_id}"),
@@ -180,7 +203,13 @@ impl World {
         self.boot_fixture_server(&spec)?;
         let server = self.compute.server(&server_id).expect("just booted");
         let zone = server.host.as_deref().and_then(|h| self.compute.host(h)).map(|h| h.az.clone());
-        let ip = self.network.ports.values().find(|p| p.device_id == server_id).and_then(|p| p.fixed_ips.first()).map(|f| f.ip_address.to_string());
+        let ip = self
+            .network
+            .ports
+            .values()
+            .find(|p| p.device_id == server_id)
+            .and_then(|p| p.fixed_ips.first())
+            .map(|f| f.ip_address.to_string());
         let seq = self.octavia.seq();
         let flavor = self.compute.flavors.iter().find(|f| f.name == AMPHORA_FLAVOR).map(|f| f.id.clone());
         let image_id = Some(image.id.clone());

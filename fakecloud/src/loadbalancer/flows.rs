@@ -120,7 +120,7 @@ impl World {
         }
     }
 
-    fn octavia_log(&mut self, component: &str, level: &str, message: String) {
+    pub(crate) fn octavia_log(&mut self, component: &str, level: &str, message: String) {
         let now = self.now();
         self.record(Record::Control { action: format!("log:{component}"), detail: format!("{level} {message}") });
         self.octavia.log(now, component, level, message);
@@ -148,7 +148,9 @@ impl World {
         let id = self.ids.uuid();
         let (vip_port_id, vip_address) = match &req.vip_port_id {
             Some(p) => {
-                let port = self.network.ports.get(p).ok_or_else(|| LbRefused(400, format!("Invalid input for field/attribute vip_port_id. Value: '{p}'. Port {p} could not be found.")))?;
+                let port = self.network.ports.get(p).ok_or_else(|| {
+                    LbRefused(400, format!("Invalid input for field/attribute vip_port_id. Value: '{p}'. Port {p} could not be found."))
+                })?;
                 let ip = port.fixed_ips.first().map(|f| f.ip_address.to_string()).unwrap_or_default();
                 (p.clone(), ip)
             }
@@ -299,7 +301,8 @@ impl World {
         let names = crate::faults::ObjectNames { loadbalancer: &lb.c.name, pool: &pool.c.name, member: &m.c.name };
         let fired = self.faults.fire_object(&names, want)?;
         let now = self.now();
-        self.journal.record(now, Record::Fault { action: "fired".into(), fault_id: fired.id.clone(), detail: format!("member {member_id}") });
+        self.journal
+            .record(now, Record::Fault { action: "fired".into(), fault_id: fired.id.clone(), detail: format!("member {member_id}") });
         Some(fired.action)
     }
 
@@ -331,7 +334,9 @@ impl World {
             let fault = if op == "delete" {
                 self.fire_member_fault(id, |a| matches!(a, FaultAction::MemberDeleteLag { .. }))
             } else {
-                self.fire_member_fault(id, |a| matches!(a, FaultAction::MemberLag { .. } | FaultAction::MemberStuck | FaultAction::MemberError))
+                self.fire_member_fault(id, |a| {
+                    matches!(a, FaultAction::MemberLag { .. } | FaultAction::MemberStuck | FaultAction::MemberError)
+                })
             };
             match fault {
                 Some(FaultAction::MemberLag { seconds }) | Some(FaultAction::MemberDeleteLag { seconds }) => {
@@ -464,7 +469,11 @@ impl World {
             .and_then(|h| self.compute.host(h))
             .is_some_and(|h| h.pressure || !h.powered);
         if host_starved {
-            self.octavia_log(WORKER, "WARNING", format!("Failed to delete compute instance {server_id} of amphora {amp_id}: the compute host did not respond."));
+            self.octavia_log(
+                WORKER,
+                "WARNING",
+                format!("Failed to delete compute instance {server_id} of amphora {amp_id}: the compute host did not respond."),
+            );
         } else {
             let _ = self.delete_server(&server_id);
         }
@@ -496,7 +505,14 @@ impl World {
         let Some(a) = self.octavia.amphorae.get(old).cloned() else { return };
         let Some(lb_id) = a.loadbalancer_id.clone() else { return };
         self.set_amphora_status(old, PENDING_DELETE);
-        self.octavia_log(WORKER, "INFO", format!("Perform failover for an amphora: {{'id': '{old}', 'load_balancer_id': '{lb_id}', 'role': '{}'}}", a.role.to_lowercase()));
+        self.octavia_log(
+            WORKER,
+            "INFO",
+            format!(
+                "Perform failover for an amphora: {{'id': '{old}', 'load_balancer_id': '{lb_id}', 'role': '{}'}}",
+                a.role.to_lowercase()
+            ),
+        );
         self.build_amphora(&lb_id, &a.role, AmphoraFlow::Failover { replaces: old.to_string() });
     }
 
@@ -521,7 +537,12 @@ impl World {
         let server = a.compute_id.as_deref().and_then(|id| self.compute.server(id));
         match server.map(|s| s.vm_state) {
             Some(VmState::Active) => {
-                let ip = a.compute_id.as_deref().and_then(|id| self.network.ports.values().find(|p| p.device_id == id)).and_then(|p| p.fixed_ips.first()).map(|f| f.ip_address.to_string());
+                let ip = a
+                    .compute_id
+                    .as_deref()
+                    .and_then(|id| self.network.ports.values().find(|p| p.device_id == id))
+                    .and_then(|p| p.fixed_ips.first())
+                    .map(|f| f.ip_address.to_string());
                 let host = server.and_then(|s| s.host.clone());
                 let zone = host.as_deref().and_then(|h| self.compute.host(h)).map(|h| h.az.clone());
                 if let Some(amp) = self.octavia.amphorae.get_mut(amp_id) {
@@ -550,7 +571,8 @@ impl World {
         self.octavia_log(WORKER, "ERROR", format!("Compute instance for amphora {} failed to build: {reason}", a.id));
         match &a.flow {
             AmphoraFlow::Failover { .. } => {
-                self.scheduler.schedule(at + Duration::seconds(FAILOVER_REVERT_SECS), Event::AmphoraFailoverReverted { amphora_id: a.id.clone() });
+                self.scheduler
+                    .schedule(at + Duration::seconds(FAILOVER_REVERT_SECS), Event::AmphoraFailoverReverted { amphora_id: a.id.clone() });
             }
             _ => {
                 self.set_amphora_status(&a.id, ERROR);
@@ -599,7 +621,11 @@ impl World {
             }
             AmphoraFlow::Failover { replaces } => {
                 self.retire_amphora(&replaces);
-                let next = self.octavia.loadbalancers.get_mut(&lb_id).and_then(|lb| (!lb.failover_queue.is_empty()).then(|| lb.failover_queue.remove(0)));
+                let next = self
+                    .octavia
+                    .loadbalancers
+                    .get_mut(&lb_id)
+                    .and_then(|lb| (!lb.failover_queue.is_empty()).then(|| lb.failover_queue.remove(0)));
                 match next {
                     Some(n) => self.start_amphora_failover(&n),
                     None => self.set_lb_status(&lb_id, ACTIVE),

@@ -54,7 +54,13 @@ impl World {
             .filter(|s| s.project_id == service && s.name.starts_with("amphora-") && s.vm_state == VmState::Active)
             .filter(|s| !known.contains(s.id.as_str()) && self.server_running(&s.id, true))
             .map(|s| {
-                let ip = self.network.ports.values().find(|p| p.device_id == s.id).and_then(|p| p.fixed_ips.first()).map(|f| f.ip_address.to_string());
+                let ip = self
+                    .network
+                    .ports
+                    .values()
+                    .find(|p| p.device_id == s.id)
+                    .and_then(|p| p.fixed_ips.first())
+                    .map(|f| f.ip_address.to_string());
                 (s.name.trim_start_matches("amphora-").to_string(), ip.unwrap_or_default())
             })
             .collect();

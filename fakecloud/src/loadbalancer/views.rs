@@ -8,25 +8,123 @@ use crate::world::World;
 use serde_json::{json, Value};
 
 /// The attributes of each object, which are also what a list may filter on.
-const COMMON: [&str; 11] = ["id", "name", "description", "project_id", "tenant_id", "provisioning_status", "operating_status",
-    "admin_state_up", "created_at", "updated_at", "tags"];
-pub const LB_ATTRS: [&[&str]; 2] = [&COMMON, &["vip_address", "vip_port_id", "vip_subnet_id", "vip_network_id",
-    "vip_qos_policy_id", "vip_vnic_type", "additional_vips", "listeners", "pools", "provider", "flavor_id", "availability_zone"]];
-pub const LISTENER_ATTRS: [&[&str]; 2] = [&COMMON, &["protocol", "protocol_port", "connection_limit", "default_pool_id",
-    "default_tls_container_ref", "sni_container_refs", "l7policies", "insert_headers", "loadbalancers", "timeout_client_data",
-    "timeout_member_connect", "timeout_member_data", "timeout_tcp_inspect", "client_ca_tls_container_ref", "client_authentication",
-    "client_crl_container_ref", "allowed_cidrs", "tls_ciphers", "tls_versions", "alpn_protocols", "hsts_max_age",
-    "hsts_include_subdomains", "hsts_preload"]];
-pub const POOL_ATTRS: [&[&str]; 2] = [&COMMON, &["protocol", "lb_algorithm", "session_persistence", "loadbalancers", "listeners",
-    "members", "healthmonitor_id", "tls_enabled", "tls_ciphers", "tls_versions", "alpn_protocols", "ca_tls_container_ref",
-    "crl_container_ref", "tls_container_ref"]];
-pub const MEMBER_ATTRS: [&[&str]; 2] = [&COMMON, &["address", "protocol_port", "weight", "backup", "subnet_id",
-    "monitor_address", "monitor_port", "vnic_type"]];
-pub const MONITOR_ATTRS: [&[&str]; 2] = [&COMMON, &["type", "delay", "timeout", "max_retries", "max_retries_down",
-    "http_method", "url_path", "expected_codes", "http_version", "domain_name", "pools"]];
-pub const AMPHORA_ATTRS: [&[&str]; 1] = [&["id", "loadbalancer_id", "compute_id", "lb_network_ip", "vrrp_ip", "ha_ip",
-    "vrrp_port_id", "ha_port_id", "cert_expiration", "cert_busy", "role", "status", "vrrp_interface", "vrrp_id",
-    "vrrp_priority", "cached_zone", "created_at", "updated_at", "image_id", "compute_flavor"]];
+const COMMON: [&str; 11] = [
+    "id",
+    "name",
+    "description",
+    "project_id",
+    "tenant_id",
+    "provisioning_status",
+    "operating_status",
+    "admin_state_up",
+    "created_at",
+    "updated_at",
+    "tags",
+];
+pub const LB_ATTRS: [&[&str]; 2] = [
+    &COMMON,
+    &[
+        "vip_address",
+        "vip_port_id",
+        "vip_subnet_id",
+        "vip_network_id",
+        "vip_qos_policy_id",
+        "vip_vnic_type",
+        "additional_vips",
+        "listeners",
+        "pools",
+        "provider",
+        "flavor_id",
+        "availability_zone",
+    ],
+];
+pub const LISTENER_ATTRS: [&[&str]; 2] = [
+    &COMMON,
+    &[
+        "protocol",
+        "protocol_port",
+        "connection_limit",
+        "default_pool_id",
+        "default_tls_container_ref",
+        "sni_container_refs",
+        "l7policies",
+        "insert_headers",
+        "loadbalancers",
+        "timeout_client_data",
+        "timeout_member_connect",
+        "timeout_member_data",
+        "timeout_tcp_inspect",
+        "client_ca_tls_container_ref",
+        "client_authentication",
+        "client_crl_container_ref",
+        "allowed_cidrs",
+        "tls_ciphers",
+        "tls_versions",
+        "alpn_protocols",
+        "hsts_max_age",
+        "hsts_include_subdomains",
+        "hsts_preload",
+    ],
+];
+pub const POOL_ATTRS: [&[&str]; 2] = [
+    &COMMON,
+    &[
+        "protocol",
+        "lb_algorithm",
+        "session_persistence",
+        "loadbalancers",
+        "listeners",
+        "members",
+        "healthmonitor_id",
+        "tls_enabled",
+        "tls_ciphers",
+        "tls_versions",
+        "alpn_protocols",
+        "ca_tls_container_ref",
+        "crl_container_ref",
+        "tls_container_ref",
+    ],
+];
+pub const MEMBER_ATTRS: [&[&str]; 2] =
+    [&COMMON, &["address", "protocol_port", "weight", "backup", "subnet_id", "monitor_address", "monitor_port", "vnic_type"]];
+pub const MONITOR_ATTRS: [&[&str]; 2] = [
+    &COMMON,
+    &[
+        "type",
+        "delay",
+        "timeout",
+        "max_retries",
+        "max_retries_down",
+        "http_method",
+        "url_path",
+        "expected_codes",
+        "http_version",
+        "domain_name",
+        "pools",
+    ],
+];
+pub const AMPHORA_ATTRS: [&[&str]; 1] = [&[
+    "id",
+    "loadbalancer_id",
+    "compute_id",
+    "lb_network_ip",
+    "vrrp_ip",
+    "ha_ip",
+    "vrrp_port_id",
+    "ha_port_id",
+    "cert_expiration",
+    "cert_busy",
+    "role",
+    "status",
+    "vrrp_interface",
+    "vrrp_id",
+    "vrrp_priority",
+    "cached_zone",
+    "created_at",
+    "updated_at",
+    "image_id",
+    "compute_flavor",
+]];
 pub const PROVIDER_ATTRS: [&[&str]; 1] = [&["name", "description"]];
 pub const FLAVOR_ATTRS: [&[&str]; 1] = [&["id", "name", "description", "enabled", "flavor_profile_id"]];
 pub const FLAVOR_PROFILE_ATTRS: [&[&str]; 1] = [&["id", "name", "provider_name", "flavor_data"]];
@@ -215,8 +313,10 @@ pub fn status_tree(w: &World, lb: &LoadBalancer) -> Value {
                 .map(|p| {
                     let members: Vec<Value> = o
                         .members_of(&p.c.id)
-                        .map(|m| json!({"id": m.c.id, "name": m.c.name, "address": m.address, "protocol_port": m.protocol_port,
-                                        "provisioning_status": m.c.provisioning_status, "operating_status": member_operating(w, m)}))
+                        .map(|m| {
+                            json!({"id": m.c.id, "name": m.c.name, "address": m.address, "protocol_port": m.protocol_port,
+                                        "provisioning_status": m.c.provisioning_status, "operating_status": member_operating(w, m)})
+                        })
                         .collect();
                     let mut pv = json!({"id": p.c.id, "name": p.c.name, "provisioning_status": p.c.provisioning_status,
                                         "operating_status": pool_operating(w, p), "members": members});

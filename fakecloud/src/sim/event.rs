@@ -80,4 +80,11 @@ pub enum Event {
     },
     /// Octavia's health manager cycle (every 10 s).
     HealthManagerTick,
+    /// Magnum's conductor: the cluster status sync and the health poll (every 60 s).
+    MagnumPeriodic,
+    /// The CAPI/CAPO controllers' loop on the management cluster (every 30 s while its API
+    /// answers); `epoch` is the management VM's boot it belongs to.
+    CapiReconcile {
+        epoch: u64,
+    },
 }

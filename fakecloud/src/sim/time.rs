@@ -15,6 +15,11 @@ pub fn rfc3339(t: SimTime) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
+/// Magnum style (Python's isoformat of an aware UTC time): `2026-01-01T00:00:00+00:00`.
+pub fn magnum(t: SimTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()
+}
+
 /// Octavia style: no zone suffix (gophercloud rejects a trailing `Z` on load-balancer objects).
 pub fn naive_seconds(t: SimTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%S").to_string()

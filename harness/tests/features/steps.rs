@@ -261,7 +261,9 @@ async fn replacement_before_delete(w: &mut CloudWorld, pool_name: String) {
             Record::Transition { resource, id, to, .. } if resource == "member" && in_pool(id) => {
                 status.insert(id.clone(), to.clone());
             }
-            Record::Api { method, path, status: code, .. } if method == "DELETE" && *code == 204 && path.contains(&format!("/pools/{pool_id}/members/")) => {
+            Record::Api { method, path, status: code, .. }
+                if method == "DELETE" && *code == 204 && path.contains(&format!("/pools/{pool_id}/members/")) =>
+            {
                 let victim = path.rsplit('/').next().unwrap_or_default().to_string();
                 let others_active = status.iter().any(|(m, s)| *m != victim && s == "ACTIVE");
                 assert!(others_active, "member {victim} of pool {pool_name} was deleted (at {}) while no other member was ACTIVE", e.at);

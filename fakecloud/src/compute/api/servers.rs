@@ -110,7 +110,12 @@ fn refused(r: Refused) -> ApiError {
 /// A page of servers: views rendered (or taken from the cache) under the world's lock, joined after it.
 enum Listing {
     Brief(Vec<u8>),
-    Detail { views: Vec<Bytes>, links: Option<Value>, key: view_cache::PageKey, store: view_cache::PageStore },
+    Detail {
+        views: Vec<Bytes>,
+        links: Option<Value>,
+        key: view_cache::PageKey,
+        store: view_cache::PageStore,
+    },
     /// A page served before for the same key (see `view_cache::PageKey`).
     Cached(Bytes),
 }
@@ -159,7 +164,8 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
     }
     let admin = caller.is_admin();
     // The same listing at the same revision, for the same kind of caller, is the same page.
-    let page_key = detail.then(|| w.compute.views.page_key(w, &params.0, &view_cache::Request { v, admin, base }, caller.project_id.as_deref()));
+    let page_key =
+        detail.then(|| w.compute.views.page_key(w, &params.0, &view_cache::Request { v, admin, base }, caller.project_id.as_deref()));
     if let Some(page) = page_key.as_ref().and_then(|k| w.compute.views.page(k)) {
         return Ok(Listing::Cached(page));
     }

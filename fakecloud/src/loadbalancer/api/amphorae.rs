@@ -72,8 +72,10 @@ pub async fn stats(State(s): State<AppState>, caller: Caller, Path(id): Path<Str
         .map(|lb| {
             w.octavia
                 .listeners_of(lb)
-                .map(|l| json!({"id": id, "loadbalancer_id": lb, "listener_id": l.c.id, "active_connections": 0, "bytes_in": 0,
-                                 "bytes_out": 0, "request_errors": 0, "total_connections": 0}))
+                .map(|l| {
+                    json!({"id": id, "loadbalancer_id": lb, "listener_id": l.c.id, "active_connections": 0, "bytes_in": 0,
+                                 "bytes_out": 0, "request_errors": 0, "total_connections": 0})
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -52,7 +52,14 @@ fn start_delete(w: &mut World, lb_id: &str, pool_id: Option<&str>, kind: Kind, i
     StatusCode::NO_CONTENT.into_response()
 }
 
-fn common_for(w: &mut World, name: Option<String>, description: Option<String>, project: &str, admin_state_up: Option<bool>, tags: Option<Vec<String>>) -> Common {
+fn common_for(
+    w: &mut World,
+    name: Option<String>,
+    description: Option<String>,
+    project: &str,
+    admin_state_up: Option<bool>,
+    tags: Option<Vec<String>>,
+) -> Common {
     let now = w.now();
     let id = w.ids.uuid();
     let seq = w.octavia.seq();
@@ -62,7 +69,14 @@ fn common_for(w: &mut World, name: Option<String>, description: Option<String>, 
     c
 }
 
-fn touch_common(c: &mut Common, now: crate::sim::SimTime, name: Option<String>, description: Option<String>, admin: Option<bool>, tags: Option<Vec<String>>) {
+fn touch_common(
+    c: &mut Common,
+    now: crate::sim::SimTime,
+    name: Option<String>,
+    description: Option<String>,
+    admin: Option<bool>,
+    tags: Option<Vec<String>>,
+) {
     if let Some(n) = name {
         c.name = n;
     }
@@ -198,21 +212,24 @@ pub async fn create_listener(State(s): State<AppState>, caller: Caller, JsonBody
     }
     let c = common_for(&mut w, req.name, req.description, &lb_project, req.admin_state_up, req.tags);
     let id = c.id.clone();
-    w.octavia.insert_listener(
-        Listener {
-            c,
-            loadbalancer_id: req.loadbalancer_id.clone(),
-            protocol: req.protocol,
-            protocol_port: req.protocol_port,
-            connection_limit: req.connection_limit.unwrap_or(-1),
-            default_pool_id: req.default_pool_id,
-        },
-    );
+    w.octavia.insert_listener(Listener {
+        c,
+        loadbalancer_id: req.loadbalancer_id.clone(),
+        protocol: req.protocol,
+        protocol_port: req.protocol_port,
+        connection_limit: req.connection_limit.unwrap_or(-1),
+        default_pool_id: req.default_pool_id,
+    });
     w.begin_child_task(&req.loadbalancer_id, None, Kind::Listener, &id, "create");
     Ok(reply(StatusCode::CREATED, json!({ "listener": views::listener(&w, &w.octavia.listeners[&id]) })))
 }
 
-pub async fn update_listener(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, JsonBody(raw): JsonBody<Value>) -> ApiResult {
+pub async fn update_listener(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(raw): JsonBody<Value>,
+) -> ApiResult {
     let req: UpdateCommon = body(raw, "listener")?;
     let mut w = s.world();
     let lb_id = listener_for(&w, &caller, &id, PUT)?.loadbalancer_id.clone();
@@ -312,9 +329,14 @@ pub async fn create_pool(State(s): State<AppState>, caller: Caller, JsonBody(raw
     }
     let c = common_for(&mut w, req.name, req.description, &project, req.admin_state_up, req.tags);
     let id = c.id.clone();
-    w.octavia.insert_pool(
-        Pool { c, loadbalancer_id: lb_id.clone(), listener_id: req.listener_id.clone(), protocol: req.protocol, lb_algorithm: req.lb_algorithm, healthmonitor_id: None },
-    );
+    w.octavia.insert_pool(Pool {
+        c,
+        loadbalancer_id: lb_id.clone(),
+        listener_id: req.listener_id.clone(),
+        protocol: req.protocol,
+        lb_algorithm: req.lb_algorithm,
+        healthmonitor_id: None,
+    });
     if let Some(l) = req.listener_id.and_then(|l| w.octavia.listeners.get_mut(&l)) {
         l.default_pool_id = Some(id.clone());
     }
@@ -387,7 +409,13 @@ fn member_in<'a>(w: &'a World, pool_id: &str, id: &str) -> Result<&'a Member, Ap
     w.octavia.members.get(id).filter(|m| m.pool_id == pool_id).ok_or_else(|| not_found("Member", id))
 }
 
-pub async fn list_members(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(pool_id): Path<String>, params: Params) -> ApiResult {
+pub async fn list_members(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    Path(pool_id): Path<String>,
+    params: Params,
+) -> ApiResult {
     let w = s.world();
     pool_for(&w, &caller, &pool_id, GET_ONE)?;
     let keep = prefilter(&caller, &params);
@@ -403,7 +431,9 @@ pub async fn show_member(State(s): State<AppState>, caller: Caller, Path((pool_i
 
 /// Validates a member against its pool and makes it (PENDING_CREATE), without locking anything.
 fn new_member(w: &mut World, pool: &Pool, req: CreateMember) -> Result<String, ApiError> {
-    let ip: std::net::IpAddr = req.address.parse().map_err(|_| bad(format!("Invalid input for field/attribute address. Value: '{}'. Value should be IPv4 or IPv6 format", req.address)))?;
+    let ip: std::net::IpAddr = req.address.parse().map_err(|_| {
+        bad(format!("Invalid input for field/attribute address. Value: '{}'. Value should be IPv4 or IPv6 format", req.address))
+    })?;
     if req.protocol_port == 0 {
         return Err(bad("Invalid input for field/attribute protocol_port. Value: '0'. Value should be greater or equal to 1"));
     }
@@ -416,14 +446,19 @@ fn new_member(w: &mut World, pool: &Pool, req: CreateMember) -> Result<String, A
         }
     }
     if w.octavia.members_of(&pool.c.id).any(|m| m.address == req.address && m.protocol_port == req.protocol_port) {
-        return Err(conflict(format!("Another member on this pool is already using ip address {} on protocol_port {}", req.address, req.protocol_port)));
+        return Err(conflict(format!(
+            "Another member on this pool is already using ip address {} on protocol_port {}",
+            req.address, req.protocol_port
+        )));
     }
     let address = ip.to_string();
     let backing = w
         .network
         .ports
         .values()
-        .find(|p| p.fixed_ips.iter().any(|f| f.ip_address.to_string() == address && req.subnet_id.as_ref().is_none_or(|s| *s == f.subnet_id)))
+        .find(|p| {
+            p.fixed_ips.iter().any(|f| f.ip_address.to_string() == address && req.subnet_id.as_ref().is_none_or(|s| *s == f.subnet_id))
+        })
         .filter(|p| w.compute.server(&p.device_id).is_some())
         .map(|p| p.device_id.clone());
     let c = common_for(w, req.name, None, &pool.c.project_id, req.admin_state_up, req.tags);
@@ -431,20 +466,18 @@ fn new_member(w: &mut World, pool: &Pool, req: CreateMember) -> Result<String, A
     let mut c = c;
     c.operating_status = if pool.healthmonitor_id.is_some() { OFFLINE } else { NO_MONITOR }.into();
     w.record(crate::sim::journal::Record::Transition { resource: "member".into(), id: id.clone(), from: None, to: PENDING_CREATE.into() });
-    w.octavia.insert_member(
-        Member {
-            c,
-            pool_id: pool.c.id.clone(),
-            address,
-            protocol_port: req.protocol_port,
-            weight: req.weight.unwrap_or(1),
-            subnet_id: req.subnet_id,
-            monitor_address: req.monitor_address,
-            monitor_port: req.monitor_port,
-            backup: req.backup.unwrap_or(false),
-            backing_server: backing,
-        },
-    );
+    w.octavia.insert_member(Member {
+        c,
+        pool_id: pool.c.id.clone(),
+        address,
+        protocol_port: req.protocol_port,
+        weight: req.weight.unwrap_or(1),
+        subnet_id: req.subnet_id,
+        monitor_address: req.monitor_address,
+        monitor_port: req.monitor_port,
+        backup: req.backup.unwrap_or(false),
+        backing_server: backing,
+    });
     Ok(id)
 }
 
@@ -455,7 +488,12 @@ fn mutable_pool(w: &World, caller: &Caller, pool_id: &str, action: &str) -> Resu
     Ok(pool)
 }
 
-pub async fn create_member(State(s): State<AppState>, caller: Caller, Path(pool_id): Path<String>, JsonBody(raw): JsonBody<Value>) -> ApiResult {
+pub async fn create_member(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(pool_id): Path<String>,
+    JsonBody(raw): JsonBody<Value>,
+) -> ApiResult {
     let req: CreateMember = body(raw, "member")?;
     let mut w = s.world();
     let pool = mutable_pool(&w, &caller, &pool_id, POST)?;
@@ -467,7 +505,12 @@ pub async fn create_member(State(s): State<AppState>, caller: Caller, Path(pool_
     Ok(reply(StatusCode::CREATED, json!({ "member": views::member(&w, &w.octavia.members[&id]) })))
 }
 
-pub async fn update_member(State(s): State<AppState>, caller: Caller, Path((pool_id, id)): Path<(String, String)>, JsonBody(raw): JsonBody<Value>) -> ApiResult {
+pub async fn update_member(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((pool_id, id)): Path<(String, String)>,
+    JsonBody(raw): JsonBody<Value>,
+) -> ApiResult {
     let req: UpdateCommon = body(raw, "member")?;
     let mut w = s.world();
     let pool = mutable_pool(&w, &caller, &pool_id, PUT)?;
@@ -503,17 +546,29 @@ pub async fn delete_member(State(s): State<AppState>, caller: Caller, Path((pool
 
 /// `PUT /pools/{id}/members`: the pool's members become exactly the list, matched by (address,
 /// protocol_port): new ones PENDING_CREATE, matched ones PENDING_UPDATE, missing ones PENDING_DELETE.
-pub async fn batch_members(State(s): State<AppState>, caller: Caller, Path(pool_id): Path<String>, JsonBody(raw): JsonBody<Value>) -> ApiResult {
-    let req: BatchMembers = serde_json::from_value(raw).map_err(|e| bad(format!("Invalid input for field/attribute members. Value: {e}")))?;
+pub async fn batch_members(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(pool_id): Path<String>,
+    JsonBody(raw): JsonBody<Value>,
+) -> ApiResult {
+    let req: BatchMembers =
+        serde_json::from_value(raw).map_err(|e| bad(format!("Invalid input for field/attribute members. Value: {e}")))?;
     let mut w = s.world();
     let pool = mutable_pool(&w, &caller, &pool_id, PUT)?;
     let mut seen = std::collections::BTreeSet::new();
     for m in &req.members {
         if m.address.parse::<std::net::IpAddr>().is_err() {
-            return Err(bad(format!("Invalid input for field/attribute address. Value: '{}'. Value should be IPv4 or IPv6 format", m.address)));
+            return Err(bad(format!(
+                "Invalid input for field/attribute address. Value: '{}'. Value should be IPv4 or IPv6 format",
+                m.address
+            )));
         }
         if m.protocol_port == 0 || m.weight.is_some_and(|x| x > 256) {
-            return Err(bad(format!("Invalid input for member {}:{}: protocol_port must be 1-65535 and weight 0-256", m.address, m.protocol_port)));
+            return Err(bad(format!(
+                "Invalid input for member {}:{}: protocol_port must be 1-65535 and weight 0-256",
+                m.address, m.protocol_port
+            )));
         }
         if let Some(s) = m.subnet_id.as_ref().filter(|s| !w.network.subnets.contains_key(*s)) {
             return Err(bad(format!("Validation failure: Subnet {s} not found.")));
@@ -522,7 +577,8 @@ pub async fn batch_members(State(s): State<AppState>, caller: Caller, Path(pool_
             return Err(bad(format!("Duplicate member {}:{} in the request", m.address, m.protocol_port)));
         }
     }
-    let existing: Vec<(String, String, u16)> = w.octavia.members_of(&pool_id).map(|m| (m.c.id.clone(), m.address.clone(), m.protocol_port)).collect();
+    let existing: Vec<(String, String, u16)> =
+        w.octavia.members_of(&pool_id).map(|m| (m.c.id.clone(), m.address.clone(), m.protocol_port)).collect();
     let now = w.now();
     let mut tasks = vec![];
     for (id, addr, port) in &existing {
@@ -589,10 +645,14 @@ fn monitor_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Res
 
 fn check_retries(max_retries: u32, max_retries_down: u32, delay: u32, timeout: u32) -> Result<(), ApiError> {
     if !(1..=10).contains(&max_retries) {
-        return Err(bad(format!("Invalid input for field/attribute max_retries. Value: '{max_retries}'. Value should be between 1 and 10")));
+        return Err(bad(format!(
+            "Invalid input for field/attribute max_retries. Value: '{max_retries}'. Value should be between 1 and 10"
+        )));
     }
     if !(1..=10).contains(&max_retries_down) {
-        return Err(bad(format!("Invalid input for field/attribute max_retries_down. Value: '{max_retries_down}'. Value should be between 1 and 10")));
+        return Err(bad(format!(
+            "Invalid input for field/attribute max_retries_down. Value: '{max_retries_down}'. Value should be between 1 and 10"
+        )));
     }
     if delay == 0 || timeout == 0 {
         return Err(bad("Invalid input for field/attribute delay/timeout. Value should be greater or equal to 1"));
@@ -650,7 +710,12 @@ pub async fn create_monitor(State(s): State<AppState>, caller: Caller, JsonBody(
     Ok(reply(StatusCode::CREATED, json!({ "healthmonitor": views::healthmonitor(&w.octavia.monitors[&id]) })))
 }
 
-pub async fn update_monitor(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, JsonBody(raw): JsonBody<Value>) -> ApiResult {
+pub async fn update_monitor(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(raw): JsonBody<Value>,
+) -> ApiResult {
     let req: UpdateCommon = body(raw, "healthmonitor")?;
     let mut w = s.world();
     let h = monitor_for(&w, &caller, &id, PUT)?.clone();

@@ -95,7 +95,11 @@ pub async fn create(State(s): State<AppState>, caller: Caller, JsonBody(raw): Js
     };
     enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:post", Target { project_id: Some(&project_id), user_id: None })?;
     if req.listeners.is_some() || req.pools.is_some() {
-        return Err(ApiError::new(SVC, StatusCode::NOT_IMPLEMENTED, "Creating listeners and pools with the load balancer (single-call create) is not supported by this cloud."));
+        return Err(ApiError::new(
+            SVC,
+            StatusCode::NOT_IMPLEMENTED,
+            "Creating listeners and pools with the load balancer (single-call create) is not supported by this cloud.",
+        ));
     }
     if req.vip_qos_policy_id.is_some() {
         return Err(bad("Validation failure: QoS policies are not available on this cloud."));
@@ -106,13 +110,20 @@ pub async fn create(State(s): State<AppState>, caller: Caller, JsonBody(raw): Js
     }
     let mut w = s.world();
     let topology = match &req.flavor_id {
-        Some(f) => w.octavia.flavors.iter().find(|x| x.id == *f).map(|x| x.topology.clone()).ok_or_else(|| bad(format!("Validation failure: Invalid flavor_id. Flavor {f} not found.")))?,
+        Some(f) => w
+            .octavia
+            .flavors
+            .iter()
+            .find(|x| x.id == *f)
+            .map(|x| x.topology.clone())
+            .ok_or_else(|| bad(format!("Validation failure: Invalid flavor_id. Flavor {f} not found.")))?,
         None => "SINGLE".to_string(),
     };
     if provider == "ovn" && req.flavor_id.is_some() {
         return Err(bad("Validation failure: The ovn provider does not support flavors."));
     }
-    let (network_id, subnet_id) = resolve_vip(&w, &caller, req.vip_port_id.as_deref(), req.vip_network_id.as_deref(), req.vip_subnet_id.as_deref())?;
+    let (network_id, subnet_id) =
+        resolve_vip(&w, &caller, req.vip_port_id.as_deref(), req.vip_network_id.as_deref(), req.vip_subnet_id.as_deref())?;
     let request = LbRequest {
         name: req.name.unwrap_or_default(),
         description: req.description.unwrap_or_default(),
@@ -134,7 +145,13 @@ pub async fn create(State(s): State<AppState>, caller: Caller, JsonBody(raw): Js
 }
 
 /// The VIP's network and subnet from whichever of port, network and subnet was given.
-fn resolve_vip(w: &World, caller: &Caller, port: Option<&str>, network: Option<&str>, subnet: Option<&str>) -> Result<(String, String), ApiError> {
+fn resolve_vip(
+    w: &World,
+    caller: &Caller,
+    port: Option<&str>,
+    network: Option<&str>,
+    subnet: Option<&str>,
+) -> Result<(String, String), ApiError> {
     let n = &w.network;
     let usable = |project: &str, shared: bool| caller.is_admin() || shared || caller.project_id.as_deref() == Some(project);
     if let Some(p) = port {
@@ -154,8 +171,16 @@ fn resolve_vip(w: &World, caller: &Caller, port: Option<&str>, network: Option<&
         return Ok((sub.network_id.clone(), sub.id.clone()));
     }
     if let Some(net_id) = network {
-        let net = n.networks.get(net_id).filter(|x| usable(&x.project_id, x.shared)).ok_or_else(|| bad(format!("Validation failure: Network {net_id} not found.")))?;
-        let sub = n.subnets_of(&net.id).into_iter().next().ok_or_else(|| bad(format!("Validation failure: Supplied network does not contain a subnet (network {net_id}).")))?;
+        let net = n
+            .networks
+            .get(net_id)
+            .filter(|x| usable(&x.project_id, x.shared))
+            .ok_or_else(|| bad(format!("Validation failure: Network {net_id} not found.")))?;
+        let sub = n
+            .subnets_of(&net.id)
+            .into_iter()
+            .next()
+            .ok_or_else(|| bad(format!("Validation failure: Supplied network does not contain a subnet (network {net_id}).")))?;
         return Ok((net.id.clone(), sub.id.clone()));
     }
     Err(bad("Validation failure: VIP must contain one of: vip_port_id, vip_network_id, vip_subnet_id."))
@@ -187,7 +212,10 @@ pub async fn update(State(s): State<AppState>, caller: Caller, Path(id): Path<St
     }
     lb.c.updated_at = Some(now);
     w.set_lb_status(&id, PENDING_UPDATE);
-    w.scheduler.schedule(now + chrono::Duration::seconds(crate::loadbalancer::flows::CHILD_SECS), crate::sim::Event::LbActive { lb_id: id.clone() });
+    w.scheduler.schedule(
+        now + chrono::Duration::seconds(crate::loadbalancer::flows::CHILD_SECS),
+        crate::sim::Event::LbActive { lb_id: id.clone() },
+    );
     let lb = &w.octavia.loadbalancers[&id];
     Ok(reply(StatusCode::OK, json!({ "loadbalancer": views::loadbalancer(&w, lb) })))
 }
@@ -260,7 +288,8 @@ pub async fn flavor_profiles(State(s): State<AppState>, caller: Caller, BaseUrl(
         .flavors
         .iter()
         .map(|f| {
-            let data = json!({"loadbalancer_topology": f.topology, "compute_flavor": crate::loadbalancer::flows::AMPHORA_FLAVOR}).to_string();
+            let data =
+                json!({"loadbalancer_topology": f.topology, "compute_flavor": crate::loadbalancer::flows::AMPHORA_FLAVOR}).to_string();
             json!({"id": f.flavor_profile_id, "name": format!("{}-profile", f.name), "provider_name": "amphora", "flavor_data": data})
         })
         .collect();

@@ -33,26 +33,17 @@ pub fn router() -> Router<AppState> {
         .route("/lbaas/loadbalancers/{id}/stats", get(loadbalancers::stats))
         .route("/lbaas/loadbalancers/{id}/failover", put(loadbalancers::failover))
         .route("/lbaas/listeners", get(children::list_listeners).post(children::create_listener))
-        .route(
-            "/lbaas/listeners/{id}",
-            get(children::show_listener).put(children::update_listener).delete(children::delete_listener),
-        )
+        .route("/lbaas/listeners/{id}", get(children::show_listener).put(children::update_listener).delete(children::delete_listener))
         .route("/lbaas/listeners/{id}/stats", get(children::listener_stats))
         .route("/lbaas/pools", get(children::list_pools).post(children::create_pool))
         .route("/lbaas/pools/{id}", get(children::show_pool).put(children::update_pool).delete(children::delete_pool))
-        .route(
-            "/lbaas/pools/{id}/members",
-            get(children::list_members).post(children::create_member).put(children::batch_members),
-        )
+        .route("/lbaas/pools/{id}/members", get(children::list_members).post(children::create_member).put(children::batch_members))
         .route(
             "/lbaas/pools/{id}/members/{member}",
             get(children::show_member).put(children::update_member).delete(children::delete_member),
         )
         .route("/lbaas/healthmonitors", get(children::list_monitors).post(children::create_monitor))
-        .route(
-            "/lbaas/healthmonitors/{id}",
-            get(children::show_monitor).put(children::update_monitor).delete(children::delete_monitor),
-        )
+        .route("/lbaas/healthmonitors/{id}", get(children::show_monitor).put(children::update_monitor).delete(children::delete_monitor))
         .route("/lbaas/providers", get(loadbalancers::providers))
         .route("/lbaas/flavors", get(loadbalancers::flavors))
         .route("/lbaas/flavorprofiles", get(loadbalancers::flavor_profiles))
@@ -99,7 +90,8 @@ pub(crate) fn refused(r: super::flows::LbRefused) -> ApiError {
 /// `{"<key>": {...}}` into `T`, with Octavia's wording for what it refuses.
 pub(crate) fn body<T: DeserializeOwned>(raw: Value, key: &str) -> Result<T, ApiError> {
     let Value::Object(mut outer) = raw else { return Err(bad("Invalid input: the request body must be a JSON object.")) };
-    let inner = outer.remove(key).ok_or_else(|| bad(format!("Invalid input for field/attribute {key}. Value: None. Mandatory field missing.")))?;
+    let inner =
+        outer.remove(key).ok_or_else(|| bad(format!("Invalid input for field/attribute {key}. Value: None. Mandatory field missing.")))?;
     if let Some(extra) = outer.keys().next() {
         return Err(bad(format!("Invalid input: unknown attribute '{extra}' beside '{key}'.")));
     }
@@ -155,7 +147,11 @@ pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>
         return Err(bad(format!("Invalid filter argument: {k}")));
     }
     items.retain(|item| {
-        params.0.iter().filter(|(k, _)| !CONTROL_KEYS.contains(&k.as_str())).all(|(k, v)| item.get(k).is_some_and(|have| value_matches(have, v)))
+        params
+            .0
+            .iter()
+            .filter(|(k, _)| !CONTROL_KEYS.contains(&k.as_str()))
+            .all(|(k, v)| item.get(k).is_some_and(|have| value_matches(have, v)))
     });
     for (key, all) in [("tags", true), ("tags-any", false), ("not-tags", true), ("not-tags-any", false)] {
         if let Some(wanted) = params.get(key) {
