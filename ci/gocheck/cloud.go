@@ -41,3 +41,53 @@ func serviceClient(service string) (*gophercloud.ServiceClient, error) {
 	}
 	return client, nil
 }
+
+// newServiceClient is the shape of gophercloud's openstack.NewXxxV1/V2
+// constructors (NewPlacementV1, NewContainerInfraV1, ...).
+type newServiceClient func(*gophercloud.ProviderClient, gophercloud.EndpointOpts) (*gophercloud.ServiceClient, error)
+
+// catalogClient authenticates and builds a client with one of gophercloud's
+// own constructors, for services clientconfig.NewServiceClient does not know
+// (placement) or where a subcommand wants the constructor spelled out.
+//
+// It repeats what NewServiceClient does: log in through clientconfig, take
+// the region and interface from OS_REGION_NAME and OS_INTERFACE with the
+// clouds.yaml entry taking precedence (its own order), then let gophercloud
+// resolve the service's catalog entry. service only names the client in
+// error messages; newClient decides the catalog type.
+func catalogClient(service string, newClient newServiceClient) (*gophercloud.ServiceClient, error) {
+	opts, err := clientOpts()
+	if err != nil {
+		return nil, err
+	}
+	provider, err := clientconfig.AuthenticatedClient(opts)
+	if err != nil {
+		return nil, fmt.Errorf("cloud %q: %w", opts.Cloud, err)
+	}
+
+	region := os.Getenv("OS_REGION_NAME")
+	endpointType := os.Getenv("OS_INTERFACE")
+	if opts.Cloud != "" {
+		// GetCloudFromYAML has already copied "interface" into EndpointType
+		// when only the former is set.
+		cloud, err := clientconfig.GetCloudFromYAML(opts)
+		if err != nil {
+			return nil, fmt.Errorf("cloud %q: %w", opts.Cloud, err)
+		}
+		if cloud.RegionName != "" {
+			region = cloud.RegionName
+		}
+		if cloud.EndpointType != "" {
+			endpointType = cloud.EndpointType
+		}
+	}
+
+	client, err := newClient(provider, gophercloud.EndpointOpts{
+		Region:       region,
+		Availability: clientconfig.GetEndpointType(endpointType),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cloud %q, %s service: %w", opts.Cloud, service, err)
+	}
+	return client, nil
+}

@@ -71,6 +71,10 @@ var commands = map[string]command{
 		summary: "create a load-balancer pool member and poll it to ACTIVE --pool NAME --address IP --port N [--name NAME] [--subnet-id ID] [--polls N] [--tick-url URL]",
 		run:     runMemberCreate,
 	},
+	"coe-cluster": {
+		summary: "show one Magnum cluster with its health (container-infra v1) NAME_OR_UUID",
+		run:     runCOECluster,
+	},
 }
 
 // errUsage marks errors caused by a bad command line rather than by the cloud,

@@ -3,14 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
 	"github.com/gophercloud/gophercloud"
 	"github.com/gophercloud/gophercloud/openstack"
 	"github.com/gophercloud/gophercloud/openstack/placement/v1/resourceproviders"
-	"github.com/gophercloud/utils/openstack/clientconfig"
 )
 
 // placementMicroversion is the Placement microversion "gocheck providers"
@@ -78,44 +76,8 @@ func runProviders(args []string, out io.Writer) error {
 //
 // clientconfig.NewServiceClient (gophercloud/utils as packaged by Debian)
 // has no "placement" case and fails with "unable to create a service client
-// for placement", so serviceClient cannot be used. This repeats what
-// NewServiceClient does for the services it knows: log in through
-// clientconfig, take the region and interface from the environment with the
-// clouds.yaml entry taking precedence (its own order), then let gophercloud
-// resolve the "placement" catalog entry.
+// for placement", so serviceClient cannot be used; catalogClient (cloud.go)
+// does the same login and endpoint resolution around openstack.NewPlacementV1.
 func placementClient() (*gophercloud.ServiceClient, error) {
-	opts, err := clientOpts()
-	if err != nil {
-		return nil, err
-	}
-	provider, err := clientconfig.AuthenticatedClient(opts)
-	if err != nil {
-		return nil, fmt.Errorf("cloud %q: %w", opts.Cloud, err)
-	}
-
-	region := os.Getenv("OS_REGION_NAME")
-	endpointType := os.Getenv("OS_INTERFACE")
-	if opts.Cloud != "" {
-		// GetCloudFromYAML has already copied "interface" into EndpointType
-		// when only the former is set.
-		cloud, err := clientconfig.GetCloudFromYAML(opts)
-		if err != nil {
-			return nil, fmt.Errorf("cloud %q: %w", opts.Cloud, err)
-		}
-		if cloud.RegionName != "" {
-			region = cloud.RegionName
-		}
-		if cloud.EndpointType != "" {
-			endpointType = cloud.EndpointType
-		}
-	}
-
-	client, err := openstack.NewPlacementV1(provider, gophercloud.EndpointOpts{
-		Region:       region,
-		Availability: clientconfig.GetEndpointType(endpointType),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("cloud %q, placement service: %w", opts.Cloud, err)
-	}
-	return client, nil
+	return catalogClient("placement", openstack.NewPlacementV1)
 }

@@ -84,9 +84,10 @@ impl Service {
                 "faultcode": if status >= 500 { "Server" } else { "Client" },
                 "faultstring": message, "debuginfo": null,
             }),
+            // Magnum's title is the exception's message (magnumclient shows it), as is its detail.
             Service::ContainerInfra => json!({"errors": [{
                 "request_id": "", "code": if status >= 500 { "server" } else { "client" },
-                "status": status, "title": title, "detail": message, "links": [],
+                "status": status, "title": message, "detail": message, "links": [],
             }]}),
             Service::Network => {
                 json!({"NeutronError": {"type": neutron_type(status), "message": message, "detail": ""}})

@@ -275,3 +275,26 @@ async fn replacement_before_delete(w: &mut CloudWorld, pool_name: String) {
     }
     assert!(deletes > 0, "no member of pool {pool_name} was deleted at all");
 }
+
+// ---- Magnum and the CAPI management plane ----
+
+/// The management plane's state as `GET /_fakecloud/capi` shows it.
+fn capi_state(w: &CloudWorld) -> serde_json::Value {
+    fakecloud::container_infra::views::management(&w.cloud().cloud.world())
+}
+
+#[then(expr = "the CAPI management plane is {string}")]
+async fn management_phase(w: &mut CloudWorld, phase: String) {
+    let state = capi_state(w);
+    assert_eq!(state["management"]["phase"], phase.as_str(), "management plane: {}", state["management"]);
+}
+
+#[then(expr = "the CAPI condition {string} of cluster {string} is {string}")]
+async fn capi_condition(w: &mut CloudWorld, kind: String, cluster: String, status: String) {
+    let state = capi_state(w);
+    let c = state["clusters"].as_array().into_iter().flatten().find(|c| c["name"] == cluster.as_str());
+    let c = c.unwrap_or_else(|| panic!("no CAPI cluster {cluster}: {state}"));
+    let cond = c["cluster"]["conditions"].as_array().into_iter().flatten().find(|x| x["type"] == kind.as_str());
+    let cond = cond.unwrap_or_else(|| panic!("cluster {cluster} has no {kind} condition: {}", c["cluster"]));
+    assert_eq!(cond["status"], status.as_str(), "{kind} of {cluster}: {cond}");
+}
