@@ -548,6 +548,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_parked_fixture_is_the_default_with_the_management_vm_stopped() {
+        let mut parked = Fixture::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/capi-parked.yaml")).unwrap();
+        let vm = parked.servers.iter_mut().find(|s| s.name == "capi-mgmt-vm").unwrap();
+        assert_eq!(vm.status, "SHUTOFF");
+        vm.status = "ACTIVE".into();
+        assert_eq!(parked.coe.clusters[0].health_status.take().as_deref(), Some("UNHEALTHY"));
+        let json = |f: &Fixture| serde_json::to_value(f).unwrap();
+        assert_eq!(json(&parked), json(&Fixture::default_cloud()), "capi-parked.yaml has drifted from default.yaml");
+    }
+
+    #[test]
     fn default_fixture_has_the_documented_cloud() {
         let f = Fixture::default_cloud();
         assert_eq!(f.region, "RegionOne");

@@ -278,6 +278,12 @@ async fn create_resize_and_delete_move_through_magnums_statuses_with_machines_as
     let stack = k["stack_id"].as_str().unwrap();
     let machines = servers["servers"].as_array().unwrap().iter().filter(|s| s["name"].as_str().unwrap().starts_with(stack)).count();
     assert_eq!(machines, 2, "one control-plane and one worker server in Nova");
+    let ns = format!("magnum-{}", k["project_id"].as_str().unwrap());
+    let lbs =
+        c.get(&format!("/load-balancer/v2/lbaas/loadbalancers?name=k8s-clusterapi-cluster-{ns}-{stack}-kubeapi"), Some(&member)).await.body;
+    let lb = &lbs["loadbalancers"][0];
+    assert_eq!(lb["provisioning_status"], "ACTIVE", "CAPO made the kube-api load balancer: {lbs}");
+    assert_eq!(k["api_address"].as_str().unwrap(), format!("https://{}:6443", lb["vip_address"].as_str().unwrap()));
 
     let r = coe(&c, Method::POST, "/clusters/demo-k8s/actions/resize", &member, Some(json!({"node_count": 3}))).await;
     assert_eq!(r.status, 202, "{}", r.text);
@@ -296,6 +302,9 @@ async fn create_resize_and_delete_move_through_magnums_statuses_with_machines_as
     assert_eq!(coe(&c, Method::GET, "/clusters/demo-k8s", &member, None).await.status, 404);
     let servers = c.get("/compute/v2.1/servers", Some(&member)).await.body;
     assert!(!servers["servers"].as_array().unwrap().iter().any(|s| s["name"].as_str().unwrap().starts_with(stack)), "machines deleted");
+    let lbs =
+        c.get(&format!("/load-balancer/v2/lbaas/loadbalancers?name=k8s-clusterapi-cluster-{ns}-{stack}-kubeapi"), Some(&member)).await.body;
+    assert_eq!(lbs["loadbalancers"], json!([]), "and the load balancer");
 }
 
 #[tokio::test]
@@ -368,4 +377,46 @@ async fn bad_input_gets_magnums_error_format_and_changes_nothing() {
         .unwrap();
     assert_eq!(too_new.status(), 406);
     assert_eq!(c.state_without_journal(), before, "rejected requests change nothing");
+}
+
+#[tokio::test]
+async fn node_groups_come_and_go_through_capi_and_only_admins_set_health() {
+    let c = TestCloud::start().await;
+    let admin = capi_admin(&c).await;
+    let r =
+        coe(&c, Method::POST, "/clusters/kube/nodegroups", &admin, Some(json!({"name": "gpu", "node_count": 2, "flavor_id": "m1.small"})))
+            .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    assert_eq!(show(&c, &admin, "kube").await["status"], "UPDATE_IN_PROGRESS");
+    let dup = coe(&c, Method::POST, "/clusters/kube/nodegroups", &admin, Some(json!({"name": "gpu"}))).await;
+    assert_eq!(dup.status, 409);
+    advance(&c, 3 * 60).await;
+    let ng = coe(&c, Method::GET, "/clusters/kube/nodegroups/gpu", &admin, None).await.body;
+    assert_eq!((ng["status"].as_str(), ng["node_addresses"].as_array().map(Vec::len)), (Some("CREATE_COMPLETE"), Some(2)));
+    assert_eq!(show(&c, &admin, "kube").await["status"], "UPDATE_COMPLETE");
+    let default = coe(&c, Method::DELETE, "/clusters/kube/nodegroups/default-worker", &admin, None).await;
+    assert_eq!(default.status, 400, "default node groups stay: {}", default.text);
+    assert_eq!(coe(&c, Method::DELETE, "/clusters/kube/nodegroups/gpu", &admin, None).await.status, 204);
+    advance(&c, 2 * 60).await;
+    assert_eq!(coe(&c, Method::GET, "/clusters/kube/nodegroups/gpu", &admin, None).await.status, 404);
+    let servers = c.get("/compute/v2.1/servers", Some(&admin)).await.body;
+    assert!(
+        !servers["servers"].as_array().unwrap().iter().any(|s| s["name"].as_str().unwrap().starts_with("kube-gpu-")),
+        "its machines are gone"
+    );
+
+    // Health is the conductor's, but an admin may reset it (cluster:update_health_status).
+    let patch = json!([{"op": "replace", "path": "/health_status", "value": "UNHEALTHY"}, {"op": "replace", "path": "/health_status_reason", "value": {}}]);
+    let demo_in_capi = c.token("demo", "demo-secret", "demo").await;
+    assert_eq!(
+        coe(&c, Method::PATCH, "/clusters/kube", &demo_in_capi, Some(patch.clone())).await.status,
+        404,
+        "another project's cluster is not found"
+    );
+    let r = coe(&c, Method::PATCH, "/clusters/kube", &admin, Some(patch)).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let kube = show(&c, &admin, "kube").await;
+    assert_eq!((kube["health_status"].as_str(), &kube["health_status_reason"]), (Some("UNHEALTHY"), &json!({})));
+    advance(&c, 60).await;
+    assert_eq!(show(&c, &admin, "kube").await["health_status"], "HEALTHY", "the next poll sets it again");
 }

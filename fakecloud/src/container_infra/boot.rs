@@ -179,6 +179,7 @@ impl World {
             user_id: user,
             created_at: now - Duration::seconds(INFRA_SECS),
             deleting: false,
+            api_lb: true,
             conditions: vec![],
             infrastructure: OpenStackCluster {
                 ready: false,

@@ -185,6 +185,8 @@ pub struct CapiCluster {
     pub user_id: String,
     pub created_at: SimTime,
     pub deleting: bool,
+    /// Whether CAPO puts the API behind a load balancer (the template's master_lb_enabled).
+    pub api_lb: bool,
     /// The Cluster's conditions.
     pub conditions: Vec<Condition>,
     pub infrastructure: OpenStackCluster,
@@ -319,7 +321,17 @@ impl World {
                     return;
                 }
             }
-            // Clusters without a load balancer (master_lb_enabled false) need none.
+            // CAPO makes the load balancer; InfrastructureReady waits for it to be ACTIVE.
+            None if cc.api_lb => {
+                let msg = match self.create_api_lb(cc, &lb_name) {
+                    Ok(()) => format!("Waiting for load balancer {lb_name} to become ACTIVE (provisioning status PENDING_CREATE)"),
+                    Err(e) => format!("failed to reconcile load balancer: {e}"),
+                };
+                let infra = &mut cc.infrastructure;
+                infra.ready = false;
+                set_condition(&mut infra.conditions, "Ready", Err(("LoadBalancerReconciling", msg)), at);
+                return;
+            }
             None => None,
         };
         let infra = &mut cc.infrastructure;
@@ -396,6 +408,35 @@ impl World {
             "Running"
         }
         .into();
+    }
+
+    /// CAPO's kube-api load balancer on the cluster's network (amphora provider, one amphora).
+    fn create_api_lb(&mut self, cc: &CapiCluster, name: &str) -> Result<(), String> {
+        let network = cc.infrastructure.network_id.clone().ok_or("the cluster has no network")?;
+        let subnet = self
+            .network
+            .subnets
+            .values()
+            .filter(|s| s.network_id == network)
+            .min_by_key(|s| s.seq)
+            .map(|s| s.id.clone())
+            .ok_or("the cluster network has no subnet")?;
+        let req = crate::loadbalancer::flows::LbRequest {
+            name: name.into(),
+            description: format!("Created by cluster-api-provider-openstack cluster {}-{}", cc.namespace, cc.name),
+            project_id: cc.project_id.clone(),
+            provider: "amphora".into(),
+            topology: "SINGLE".into(),
+            vip_network_id: network,
+            vip_subnet_id: subnet,
+            vip_port_id: None,
+            vip_address: None,
+            admin_state_up: true,
+            tags: vec![],
+            flavor_id: None,
+            availability_zone: None,
+        };
+        self.create_loadbalancer(req).map(|_| ()).map_err(|e| e.1)
     }
 
     fn delete_capi_cluster(&mut self, id: &str, cc: &CapiCluster) {

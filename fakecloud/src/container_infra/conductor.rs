@@ -80,10 +80,12 @@ impl World {
         let now = self.now();
         let from = self.magnum.clusters.get(id).map(|c| c.status.clone());
         self.magnum.set_status(id, to, reason, now);
-        let ngs: Vec<String> = self.magnum.nodegroups_of(id).map(|n| n.uuid.clone()).collect();
-        for ng in ngs {
-            if let Some(n) = self.magnum.nodegroups.get_mut(&ng) {
-                if n.status.ends_with("_IN_PROGRESS") || to.ends_with("_IN_PROGRESS") || to.ends_with("_FAILED") {
+        // A create or delete moves every node group with the cluster; an update only the group it
+        // is about (set by the caller).
+        if to.starts_with("CREATE_") || to.starts_with("DELETE_") {
+            let ngs: Vec<String> = self.magnum.nodegroups_of(id).map(|n| n.uuid.clone()).collect();
+            for ng in ngs {
+                if let Some(n) = self.magnum.nodegroups.get_mut(&ng) {
                     n.status = to.into();
                     n.updated_at = Some(now);
                 }
@@ -215,6 +217,7 @@ impl World {
             user_id: c.user_id.clone(),
             created_at: now,
             deleting: false,
+            api_lb: c.master_lb_enabled,
             conditions: vec![],
             infrastructure: OpenStackCluster {
                 ready: false,
@@ -382,7 +385,9 @@ impl World {
         let ngs: Vec<String> = self.magnum.nodegroups_of(id).map(|n| n.uuid.clone()).collect();
         for ng in ngs {
             if let Some(n) = self.magnum.nodegroups.get_mut(&ng) {
-                n.status = to.into();
+                if n.status == CREATE_IN_PROGRESS || n.status == UPDATE_IN_PROGRESS {
+                    n.status = n.status.replace("_IN_PROGRESS", "_COMPLETE");
+                }
             }
         }
     }

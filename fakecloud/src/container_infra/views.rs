@@ -100,12 +100,20 @@ pub struct ClusterDetail<'a> {
     updated_at: Option<String>,
 }
 
-/// The addresses of a node group's machines, from their Nova servers' ports.
+/// The addresses of a cluster's control plane or of its workers.
 fn addresses(w: &World, cluster_id: &str, master: bool) -> Vec<String> {
     let Some(cc) = w.magnum.capi.clusters.get(cluster_id) else { return vec![] };
-    let deployments: Vec<&super::capi::Deployment> = if master { vec![&cc.control_plane] } else { cc.workers.iter().collect() };
+    if master {
+        machine_addresses(w, [&cc.control_plane])
+    } else {
+        machine_addresses(w, cc.workers.iter())
+    }
+}
+
+/// The fixed addresses of deployments' machines, from their Nova servers' ports.
+fn machine_addresses<'a>(w: &World, deployments: impl IntoIterator<Item = &'a super::capi::Deployment>) -> Vec<String> {
     deployments
-        .iter()
+        .into_iter()
         .flat_map(|d| d.machines.iter())
         .filter_map(|m| m.server_id.as_deref())
         .filter_map(|s| w.network.ports.values().find(|p| p.device_id == s).and_then(|p| p.fixed_ips.first()))
@@ -184,16 +192,11 @@ pub fn nodegroup_summary(n: &NodeGroup, base: &str) -> Value {
 fn addresses_of_nodegroup(w: &World, n: &NodeGroup) -> Vec<String> {
     let Some(cc) = w.magnum.capi.clusters.get(&n.cluster_id) else { return vec![] };
     let d = if n.role == ROLE_MASTER { Some(&cc.control_plane) } else { cc.workers.iter().find(|d| d.nodegroup == n.name) };
-    d.into_iter()
-        .flat_map(|d| d.machines.iter())
-        .filter_map(|m| m.server_id.as_deref())
-        .filter_map(|s| w.network.ports.values().find(|p| p.device_id == s).and_then(|p| p.fixed_ips.first()))
-        .map(|f| f.ip_address.to_string())
-        .collect()
+    machine_addresses(w, d)
 }
 
 /// The management plane and the CAPI objects on it, for the control API (`GET /_fakecloud/capi`)
-/// and the `kubectl` shim. The objects are what the management cluster stores; `kube_api` says
+/// and the harness. The objects are what the management cluster stores; `kube_api` says
 /// whether a client could read them now.
 pub fn management(w: &World) -> Value {
     let capi = &w.magnum.capi;
