@@ -51,7 +51,9 @@ Feature: CAPI/Magnum incidents from the operations notes
       {"kind": "capi-contract-miss"}
       """
     And the clock advances by "60s"
-    And "admin" runs "openstack coe cluster show kube -f value -c health_status_reason"
+    And "admin" runs "openstack coe cluster show kube -f value -c health_status"
+    Then stdout contains "UNHEALTHY"
+    When "admin" runs "openstack coe cluster show kube -f value -c health_status_reason"
     Then stdout contains "'cluster': 'Ready', 'infrastructure': 'Infrastructure resource not found.', 'controlplane': 'Ready', 'nodegroup': 'Ready'"
     And the CAPI condition "Available" of cluster "kube" is "True"
 
@@ -85,6 +87,8 @@ Feature: CAPI/Magnum incidents from the operations notes
     When "admin" runs "openstack loadbalancer show k8s-clusterapi-cluster-default-kube-kubeapi -f value -c provisioning_status -c operating_status"
     Then stdout contains "ERROR"
     And stdout contains "ONLINE"
+    When "admin" runs "openstack coe cluster show kube -f value -c health_status"
+    Then stdout contains "UNHEALTHY"
     When "admin" runs "openstack coe cluster show kube -f value -c health_status_reason"
     Then stdout contains "'infrastructure': 'UpdateError: failed to reconcile load balancer"
     And stdout contains "InfrastructureReady"

@@ -96,6 +96,9 @@ fn ctl_drives_the_control_api() {
     assert!(run(&["ctl", "--url", url, "snapshot", "-o", snap.to_str().unwrap()]).0);
     assert!(run(&["ctl", "--url", url, "reset"]).0);
     assert!(run(&["ctl", "--url", url, "restore", snap.to_str().unwrap()]).0);
+    let (ok, out, _) = run(&["ctl", "--url", url, "capi"]);
+    let phase = serde_json::from_str::<serde_json::Value>(&out).ok().map(|v| v["management"]["phase"].clone());
+    assert!(ok && phase == Some(serde_json::json!("ready")), "ctl capi: {out}");
     let (ok, out, _) = run(&["ctl", "--url", url, "journal", "--kind", "control"]);
     assert!(ok && out.contains("clock-advance"), "{out}");
     let (ok, _, err) = run(&["ctl", "--url", "http://127.0.0.1:9", "health"]);

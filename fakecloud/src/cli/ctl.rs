@@ -11,6 +11,8 @@ use std::path::PathBuf;
 pub enum Ctl {
     /// Is the cloud up; its simulated time, clock mode and seed.
     Health,
+    /// The CAPI management plane Magnum's health comes from, and its objects' conditions.
+    Capi,
     /// Return the world to its fixture.
     Reset,
     /// Show the clock, move it forward, or change its mode.
@@ -72,6 +74,7 @@ pub fn run(url: &str, cmd: Ctl) -> Result<()> {
     let call = |method: Method, path: &str| client.request(method, format!("{base}{path}"));
     let out = match cmd {
         Ctl::Health => send(call(Method::GET, "/health"))?,
+        Ctl::Capi => send(call(Method::GET, "/capi"))?,
         Ctl::Reset => send(call(Method::POST, "/reset"))?,
         Ctl::Clock { action: None } => send(call(Method::GET, "/clock"))?,
         Ctl::Clock { action: Some(ClockAction::Advance { by }) } => send(call(Method::POST, "/clock/advance").json(&json!({"by": by})))?,

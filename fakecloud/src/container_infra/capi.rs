@@ -429,12 +429,8 @@ impl World {
             topology: "SINGLE".into(),
             vip_network_id: network,
             vip_subnet_id: subnet,
-            vip_port_id: None,
-            vip_address: None,
             admin_state_up: true,
-            tags: vec![],
-            flavor_id: None,
-            availability_zone: None,
+            ..Default::default()
         };
         self.create_loadbalancer(req).map(|_| ()).map_err(|e| e.1)
     }

@@ -51,12 +51,8 @@ impl World {
             topology: spec.topology.clone(),
             vip_network_id: subnet.network_id.clone(),
             vip_subnet_id: subnet.id.clone(),
-            vip_port_id: None,
-            vip_address: None,
             admin_state_up: true,
-            tags: vec![],
-            flavor_id: None,
-            availability_zone: None,
+            ..Default::default()
         };
         // The create flow's VIP port and rows, then settle what the worker would have done.
         let lb_id = self.create_loadbalancer_settled(req)?;

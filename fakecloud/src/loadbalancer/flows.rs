@@ -38,6 +38,7 @@ pub const WORKER: &str = "octavia-worker";
 pub struct LbRefused(pub u16, pub String);
 
 /// What a load balancer create asks for, resolved against Neutron.
+#[derive(Default)]
 pub struct LbRequest {
     pub name: String,
     pub description: String,
