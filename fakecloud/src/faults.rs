@@ -59,6 +59,70 @@ pub enum FaultAction {
     /// the cluster's InfrastructureReady and Available turn False. Fires at a reconcile while the
     /// management API is still converging.
     CapiLbTimeout,
+    /// TripleO: a container's process hangs; its health check fails (`(unhealthy)`) until the
+    /// container restarts, and the API service it runs stops reporting.
+    ContainerUnhealthy { node: String, container: String },
+    /// TripleO: a container exits (default code 137) and stays exited until started.
+    ContainerExited {
+        node: String,
+        container: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i32>,
+    },
+    /// TripleO: a container crash-loops (`Restarting (1) ...`) until the fault is removed.
+    ContainerRestarting { node: String, container: String },
+    /// TripleO: a controller goes offline (VIPs move, replicas stop, masters are promoted
+    /// elsewhere, Galera and RabbitMQ shrink, HAProxy checks on it fail).
+    ControllerOffline { node: String },
+    /// Galera: the node's wsrep_local_state_comment leaves Synced (default Donor/Desynced).
+    GaleraDesync {
+        node: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<String>,
+    },
+    /// Galera: the node loses the primary component (wsrep_cluster_status non-Primary).
+    GaleraNonPrimary { node: String },
+    /// RabbitMQ: the node is partitioned from the others.
+    RabbitmqPartition { node: String },
+    /// RabbitMQ: a resource alarm (`memory` or `disk`) on the node.
+    RabbitmqAlarm { node: String, alarm: String },
+    /// HAProxy: the health checks of the node's backends fail (in the listens matching the glob
+    /// `listen`, default all).
+    HaproxyBackendFailing {
+        node: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        listen: Option<String>,
+    },
+    /// Ceph: `osds` OSDs go down (not `count`, which is every fault's budget).
+    CephOsdDown { osds: u32 },
+    /// Pacemaker: an operation (default monitor) of a resource fails on a node: the replica
+    /// stops and a Failed Action is listed until `pcs resource cleanup`.
+    PacemakerActionFailure {
+        resource: String,
+        node: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        action: Option<String>,
+    },
+}
+
+impl FaultAction {
+    /// The TripleO faults, applied by the overcloud (`tripleo/`).
+    pub fn is_overcloud(&self) -> bool {
+        matches!(
+            self,
+            FaultAction::ContainerUnhealthy { .. }
+                | FaultAction::ContainerExited { .. }
+                | FaultAction::ContainerRestarting { .. }
+                | FaultAction::ControllerOffline { .. }
+                | FaultAction::GaleraDesync { .. }
+                | FaultAction::GaleraNonPrimary { .. }
+                | FaultAction::RabbitmqPartition { .. }
+                | FaultAction::RabbitmqAlarm { .. }
+                | FaultAction::HaproxyBackendFailing { .. }
+                | FaultAction::CephOsdDown { .. }
+                | FaultAction::PacemakerActionFailure { .. }
+        )
+    }
 }
 
 /// The kinds a client may ask for, with a one-line description (shown by `GET /_fakecloud/faults`).
@@ -77,6 +141,17 @@ pub const KINDS: &[(&str, &str)] = &[
     ("lost-task", "Octavia: the member task is lost (LB PENDING_UPDATE, member PENDING_* for good)"),
     ("capi-contract-miss", "Magnum: the capi-helm driver cannot find the OpenStackCluster (cosmetic 'Infrastructure resource not found.')"),
     ("capi-lb-timeout", "CAPI: the kube-api LB reconcile times out during a cold start (LB provisioning ERROR, Available=False)"),
+    ("container-unhealthy", "TripleO: a container's health check fails until it restarts; its API service goes down"),
+    ("container-exited", "TripleO: a container exits (exit_code, default 137) and stays exited until started"),
+    ("container-restarting", "TripleO: a container crash-loops until the fault is removed"),
+    ("controller-offline", "TripleO: a controller goes offline (VIPs move, replicas stop, masters promoted elsewhere)"),
+    ("galera-desync", "Galera: a node leaves Synced (state, default Donor/Desynced)"),
+    ("galera-non-primary", "Galera: a node loses the primary component"),
+    ("rabbitmq-partition", "RabbitMQ: a node is partitioned from the others"),
+    ("rabbitmq-alarm", "RabbitMQ: a memory or disk alarm on a node"),
+    ("haproxy-backend-failing", "HAProxy: a node's backends fail their checks (listen glob, default all)"),
+    ("ceph-osd-down", "Ceph: `osds` OSDs go down"),
+    ("pacemaker-action-failure", "Pacemaker: a resource operation fails on a node (Failed Actions until cleanup)"),
 ];
 
 /// Which requests a fault applies to; an absent field matches anything. `path` is a glob over the

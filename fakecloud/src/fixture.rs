@@ -57,6 +57,29 @@ pub struct Fixture {
     /// Magnum and the Cluster API management plane behind it.
     #[serde(default)]
     pub coe: CoeSpec,
+    /// The TripleO overcloud behind the APIs (containers, Pacemaker, Galera, RabbitMQ, HAProxy,
+    /// Ceph), laid out from `controllers` and `hosts`; absent means none.
+    #[serde(default)]
+    pub overcloud: Option<OvercloudSpec>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OvercloudSpec {
+    /// `docker` (the seed's era) or `podman`.
+    #[serde(default = "default_container_cli")]
+    pub container_cli: String,
+    /// `"1.1"` (the seed's `pcs status` wording) or `"2"` (Pacemaker 2.x).
+    #[serde(default = "default_pacemaker")]
+    pub pacemaker: String,
+}
+
+fn default_container_cli() -> String {
+    "docker".into()
+}
+
+fn default_pacemaker() -> String {
+    "1.1".into()
 }
 
 /// Magnum with the capi-helm driver: the management VM its Cluster API runs on, cluster templates

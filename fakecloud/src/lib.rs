@@ -16,7 +16,9 @@ pub mod loadbalancer;
 pub mod network;
 pub mod placement;
 pub mod policy;
+pub mod shell;
 pub mod sim;
+pub mod tripleo;
 pub mod volume;
 pub mod world;
 

@@ -57,6 +57,13 @@ enum Cmd {
         #[arg(long)]
         fixture: Option<PathBuf>,
     },
+    /// The fake operator shell: `shell install DIR` links docker, podman, pcs, crudini, paunch,
+    /// ssh and sudo in DIR to this binary; put DIR first on PATH and set FAKECLOUD_URL (and
+    /// FAKECLOUD_NODE, default the first controller).
+    Shell {
+        #[command(subcommand)]
+        cmd: ShellCmd,
+    },
     /// Drive a running fakecloud's control API.
     Ctl {
         #[arg(long, env = "FAKECLOUD_URL", default_value = DEFAULT_URL, global = true)]
@@ -66,8 +73,24 @@ enum Cmd {
     },
 }
 
+#[derive(Subcommand)]
+enum ShellCmd {
+    /// Link the shell commands in DIR to this binary.
+    Install { dir: PathBuf },
+}
+
 fn main() -> Result<()> {
+    let mut argv = std::env::args();
+    if let Some(command) = argv.next().as_deref().and_then(fakecloud::cli::multicall::called_as) {
+        fakecloud::cli::multicall::run(command, argv.collect());
+    }
     match Cli::parse().cmd {
+        Cmd::Shell { cmd: ShellCmd::Install { dir } } => {
+            for link in fakecloud::cli::multicall::install(&dir)? {
+                println!("{link}");
+            }
+            Ok(())
+        }
         Cmd::Serve { listen, fixture, clock, seed, public_url } => {
             let fixture = Fixture::from_option(fixture.as_deref())?;
             serve(CloudConfig { fixture, seed, clock, start: None, public_url }, listen)

@@ -29,6 +29,7 @@ pub struct World {
     pub volume: crate::volume::Volumes,
     pub octavia: crate::loadbalancer::model::Octavia,
     pub magnum: crate::container_infra::model::Magnum,
+    pub overcloud: crate::tripleo::model::Overcloud,
     pub journal: Journal,
     /// The due time of the event being applied (see `now`).
     #[serde(skip)]
@@ -56,6 +57,7 @@ impl World {
             volume: crate::volume::Volumes::default(),
             octavia: Default::default(),
             magnum: Default::default(),
+            overcloud: Default::default(),
             journal: Journal::default(),
             applying_at: None,
         };
@@ -65,6 +67,9 @@ impl World {
             crate::volume::Volumes::from_fixture(fixture, &world.identity, &mut world.ids, start, &|name| compute.server_id_named(name))?;
         world.boot_octavia(fixture)?;
         world.boot_magnum(fixture)?;
+        if let Some(spec) = &fixture.overcloud {
+            world.overcloud = crate::tripleo::boot::build(fixture, spec, &mut world.ids, start)?;
+        }
         world.refresh_availability();
         // The fixture is where history starts: building it is not part of the journal.
         world.journal = Journal::default();
@@ -151,6 +156,7 @@ impl World {
             | Event::HealthManagerTick) => self.apply_octavia_event(&e, at),
             Event::MagnumPeriodic => self.magnum_periodic(at),
             Event::CapiReconcile { epoch } => self.capi_reconcile_tick(epoch, at),
+            Event::ContainerHealthCheck { node, container } => self.container_health_check(&node, &container, at),
         }
         self.refresh_availability();
         self.refresh_management();

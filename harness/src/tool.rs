@@ -13,6 +13,42 @@ pub fn client_dirs() -> Vec<PathBuf> {
     vec![base.join("venv/bin"), base.join("bin")]
 }
 
+/// The fake operator shell (`docker`, `pcs`, `crudini`, `paunch`, `ssh`...), installed once per
+/// test run with `fakecloud shell install` from the built `fakecloud` binary (`FAKECLOUD_BIN`, else
+/// the workspace's target directory, building it if it is missing).
+pub fn shell_dir() -> Result<PathBuf> {
+    static DIR: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| install_shell().map_err(|e| format!("{e:#}"))).clone().map_err(|e| anyhow!(e))
+}
+
+fn install_shell() -> Result<PathBuf> {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| crate::repo_root().join("target"));
+    let bin = match std::env::var_os("FAKECLOUD_BIN") {
+        Some(b) => PathBuf::from(b),
+        None => {
+            let built = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+                .args(["build", "--quiet", "-p", "fakecloud", "--bin", "fakecloud"])
+                .current_dir(crate::repo_root())
+                .status()
+                .context("cannot run cargo to build the fakecloud binary")?;
+            if !built.success() {
+                return Err(anyhow!("building the fakecloud binary failed"));
+            }
+            target.join("debug/fakecloud")
+        }
+    };
+    let dir = target.join("fakeshell");
+    let out = std::process::Command::new(&bin)
+        .args(["shell", "install"])
+        .arg(&dir)
+        .output()
+        .with_context(|| format!("cannot run {}", bin.display()))?;
+    if !out.status.success() {
+        return Err(anyhow!("`fakecloud shell install` failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(dir)
+}
+
 #[derive(Debug, Clone)]
 pub struct Output {
     pub command: String,
@@ -33,7 +69,8 @@ pub async fn run(command_line: &str, os_env: &BTreeMap<String, String>, timeout:
     let argv = shell_words::split(command_line).with_context(|| format!("cannot split command line: {command_line}"))?;
     let (program, args) = argv.split_first().ok_or_else(|| anyhow!("empty command line"))?;
     // The shims first: `sleep` moves the simulated clock (see harness/shims/sleep).
-    let mut path: Vec<PathBuf> = vec![crate::repo_root().join("harness/shims")];
+    // Then the fake operator shell and the pinned clients.
+    let mut path: Vec<PathBuf> = vec![crate::repo_root().join("harness/shims"), shell_dir()?];
     path.extend(client_dirs());
     path.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
     let mut cmd = tokio::process::Command::new(program);

@@ -2,6 +2,7 @@
 
 pub mod ctl;
 pub mod env;
+pub mod multicall;
 
 /// The address `serve` listens on by default, as clients reach it.
 pub const DEFAULT_URL: &str = "http://127.0.0.1:5000";

@@ -46,6 +46,7 @@ impl World {
                     CINDER_BINARIES.join(", ")
                 ))
             }
+            a if a.is_overcloud() => self.check_overcloud_target(a),
             // Request and Octavia object faults name no host (see FaultAction::fires_on_use).
             _ => Ok(()),
         }
@@ -87,6 +88,10 @@ impl World {
             FaultAction::AgentsDown { host } => self.network.set_host_agents_alive(host, !on, at),
             // Read by Magnum's health poll while installed.
             FaultAction::CapiContractMiss => {}
+            FaultAction::ContainerUnhealthy { .. } | FaultAction::ContainerExited { .. } | FaultAction::ContainerRestarting { .. } => {
+                self.container_fault(action, on)
+            }
+            a if a.is_overcloud() => self.overcloud_fault(a, on),
             // Request and object faults act when they fire, not when installed.
             _ => debug_assert!(action.fires_on_use()),
         }

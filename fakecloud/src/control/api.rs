@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
             .route("/journal", get(journal))
             .route("/logs/{component}", get(service_log))
             .route("/capi", get(capi))
+            .route("/shell", post(shell))
             .route("/snapshot", get(snapshot))
             .route("/restore", post(restore)),
     )
@@ -51,6 +52,29 @@ async fn health(State(s): State<AppState>) -> Json<Value> {
 /// kubeadmcontrolplane,machinedeployments,machines -A -o json` would show, when it answers).
 async fn capi(State(s): State<AppState>) -> Json<Value> {
     Json(crate::container_infra::views::management(&s.world()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShellRequest {
+    /// The node the command runs on; the first controller when absent.
+    #[serde(default)]
+    node: Option<String>,
+    argv: Vec<String>,
+}
+
+/// One command of the fake operator shell (`docker ps`, `pcs status`...) run on an overcloud node.
+async fn shell(State(s): State<AppState>, JsonBody(req): JsonBody<ShellRequest>) -> ApiResult {
+    if req.argv.is_empty() {
+        return Err(bad("argv must name a command"));
+    }
+    let mut w = s.world();
+    w.tick();
+    let node = req.node.or_else(|| w.overcloud.controllers().next().map(|n| n.name.clone())).unwrap_or_default();
+    w.record(crate::sim::journal::Record::Control { action: "shell".into(), detail: format!("{node}: {}", req.argv.join(" ")) });
+    let out = crate::shell::run(&mut w, &node, &req.argv);
+    w.settle();
+    Ok(Json(out).into_response())
 }
 
 async fn reset(State(s): State<AppState>) -> StatusCode {

@@ -87,4 +87,9 @@ pub enum Event {
     CapiReconcile {
         epoch: u64,
     },
+    /// A container's health check runs (after a start, and again while it fails).
+    ContainerHealthCheck {
+        node: String,
+        container: String,
+    },
 }

@@ -33,6 +33,24 @@ async fn inject_fault(w: &mut CloudWorld, step: &Step) {
     w.cloud().cloud.world().add_fault(req).expect("the fault applies");
 }
 
+/// Removes every installed fault of a kind (as `DELETE /_fakecloud/faults/{id}` would, one by one).
+#[when(expr = "the {string} faults are removed")]
+async fn remove_faults(w: &mut CloudWorld, kind: String) {
+    let cloud = w.cloud();
+    let mut world = cloud.cloud.world();
+    let ids: Vec<String> = world
+        .faults
+        .list()
+        .iter()
+        .filter(|f| serde_json::to_value(&f.action).ok().and_then(|v| v["kind"].as_str().map(|k| k == kind)).unwrap_or(false))
+        .map(|f| f.id.clone())
+        .collect();
+    assert!(!ids.is_empty(), "no installed {kind} fault");
+    for id in ids {
+        world.remove_fault(&id);
+    }
+}
+
 #[when(expr = "host {string} reboots")]
 async fn host_reboots(w: &mut CloudWorld, host: String) {
     let req = fakecloud::faults::FaultRequest::from_json(serde_json::json!({"kind": "host-reboot", "host": host})).expect("a valid fault");
@@ -62,6 +80,14 @@ async fn user_runs(w: &mut CloudWorld, user: String, command: String) {
     run_tool(w, &command, env).await;
 }
 
+/// On an overcloud node: the fake shell's commands (`docker`, `pcs`, ...) act as that node.
+#[when(expr = "{string} runs {string} on {string}")]
+async fn user_runs_on(w: &mut CloudWorld, user: String, command: String, node: String) {
+    let mut env = w.password_env(&user);
+    env.insert("FAKECLOUD_NODE".into(), node);
+    run_tool(w, &command, env).await;
+}
+
 #[when(expr = "{string} runs {string} through clouds.yaml")]
 async fn user_runs_with_clouds_yaml(w: &mut CloudWorld, cloud: String, command: String) {
     let env = w.clouds_yaml_env(&cloud);
@@ -87,6 +113,20 @@ async fn user_runs_tool_with(w: &mut CloudWorld, user: String, role: String, arg
     let tool = harness::repo_root().join("fixtures/tools").join(&role).join(crate::world::tool_variant());
     assert!(tool.exists(), "no reference tool at {}", tool.display());
     let env = w.password_env(&user);
+    run_tool(w, &format!("{} {args}", shell_words::quote(&tool.display().to_string())), env).await;
+}
+
+#[when(expr = "{string} runs the {string} tool on {string}")]
+async fn user_runs_tool_on(w: &mut CloudWorld, user: String, role: String, node: String) {
+    user_runs_tool_with_on(w, user, role, String::new(), node).await;
+}
+
+#[when(expr = "{string} runs the {string} tool with {string} on {string}")]
+async fn user_runs_tool_with_on(w: &mut CloudWorld, user: String, role: String, args: String, node: String) {
+    let tool = harness::repo_root().join("fixtures/tools").join(&role).join(crate::world::tool_variant());
+    assert!(tool.exists(), "no reference tool at {}", tool.display());
+    let mut env = w.password_env(&user);
+    env.insert("FAKECLOUD_NODE".into(), node);
     run_tool(w, &format!("{} {args}", shell_words::quote(&tool.display().to_string())), env).await;
 }
 

@@ -1,0 +1,8 @@
+//! The simulated TripleO overcloud: nodes, containers, Pacemaker and the clustered services, in
+//! the same world as the APIs. The fake operator shell (`shell/`) reads and acts on it.
+
+pub mod boot;
+pub mod cluster;
+pub mod containers;
+pub mod haproxy;
+pub mod model;

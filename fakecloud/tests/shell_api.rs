@@ -1,0 +1,209 @@
+//! The fake operator shell over the control API (`POST /_fakecloud/shell`) and against the world:
+//! docker/podman output snapshots on the default overcloud and under each container fault, the
+//! links to the APIs (a restarted container's service comes back after its health check; an edited
+//! config applies only after a restart), and bad arguments.
+
+mod common;
+
+use chrono::{Duration, TimeZone, Utc};
+use common::TestCloud;
+use fakecloud::faults::FaultRequest;
+use fakecloud::shell::{self, Output};
+use fakecloud::sim::ClockMode;
+use fakecloud::world::World;
+use fakecloud::Fixture;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const NOVA_CONF: &str = "/var/lib/config-data/puppet-generated/nova/etc/nova/nova.conf";
+
+fn world() -> World {
+    World::from_fixture(&Fixture::default_cloud(), 7, ClockMode::Manual, Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()).unwrap()
+}
+
+fn sh(w: &mut World, node: &str, line: &str) -> Output {
+    shell::run(w, node, &shell_words::split(line).unwrap())
+}
+
+fn fault(w: &mut World, f: Value) {
+    w.add_fault(FaultRequest::from_json(f).unwrap()).unwrap();
+}
+
+#[test]
+fn docker_ps_and_inspect_on_the_default_overcloud() {
+    let mut w = world();
+    insta::assert_snapshot!("docker_ps_controller", sh(&mut w, "controller-0", "docker ps").stdout);
+    insta::assert_snapshot!("docker_ps_compute", sh(&mut w, "compute-0", "docker ps -a").stdout);
+    insta::assert_snapshot!("docker_inspect_nova_scheduler", sh(&mut w, "controller-0", "docker inspect nova_scheduler").stdout);
+    let run_line = r#"docker inspect --format='{{range .Config.Env}} -e "{{.}}" {{end}} {{range .Mounts}} -v {{.Source}}:{{.Destination}}{{if .Mode}}:{{.Mode}}{{end}}{{end}} -ti {{.Config.Image}}' nova_scheduler"#;
+    insta::assert_snapshot!("docker_inspect_run_line", sh(&mut w, "controller-0", run_line).stdout);
+    insta::assert_snapshot!("docker_logs", sh(&mut w, "controller-0", "docker logs --tail 5 nova_scheduler").stderr);
+    let paunch = "paunch debug --file /var/lib/tripleo-config/container-startup-config-step_4.json --container nova_scheduler --action";
+    insta::assert_snapshot!("paunch_dump_json", sh(&mut w, "controller-0", &format!("{paunch} dump-json")).stdout);
+    insta::assert_snapshot!("paunch_print_cmd", sh(&mut w, "controller-0", &format!("{paunch} print-cmd")).stdout);
+    insta::assert_snapshot!("crudini_get_section", sh(&mut w, "controller-0", &format!("crudini --get {NOVA_CONF} DEFAULT")).stdout);
+}
+
+#[test]
+fn docker_ps_under_each_container_fault() {
+    let mut w = world();
+    fault(&mut w, json!({"kind": "container-unhealthy", "node": "controller-0", "container": "nova_scheduler"}));
+    fault(&mut w, json!({"kind": "container-exited", "node": "controller-0", "container": "heat_engine"}));
+    fault(&mut w, json!({"kind": "container-restarting", "node": "controller-0", "container": "memcached"}));
+    w.advance_clock(Duration::seconds(125));
+    insta::assert_snapshot!("docker_ps_faults", sh(&mut w, "controller-0", "docker ps -a").stdout);
+    insta::assert_snapshot!(
+        "docker_ps_unhealthy_filter",
+        sh(&mut w, "controller-0", "docker ps --filter health=unhealthy --format '{{.Names}}\t{{.Status}}'").stdout
+    );
+    let running = sh(&mut w, "controller-0", "docker ps --format '{{.Names}}'").stdout;
+    assert!(!running.lines().any(|l| l == "heat_engine"), "an exited container is listed only with -a");
+    assert!(running.lines().any(|l| l == "memcached"), "a restarting one is listed without -a");
+}
+
+#[test]
+fn podman_prints_its_own_columns_and_errors() {
+    let mut f = Fixture::default_cloud();
+    f.overcloud.as_mut().unwrap().container_cli = "podman".into();
+    let mut w = World::from_fixture(&f, 7, ClockMode::Manual, Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()).unwrap();
+    insta::assert_snapshot!("podman_ps", sh(&mut w, "controller-0", "podman ps").stdout);
+    let missing = sh(&mut w, "controller-0", "podman restart nope");
+    assert_eq!((missing.status, missing.stderr.as_str()), (125, "Error: no container with name or ID \"nope\" found: no such container\n"));
+    assert!(sh(&mut w, "controller-0", "podman ps").stdout.contains("galera-bundle-podman-0"));
+}
+
+#[test]
+fn bad_arguments_fail_like_the_real_tools_and_never_panic() {
+    let mut w = world();
+    let cases: &[(&str, i32, &str)] = &[
+        ("docker ps --bogus", 125, "unknown flag: --bogus"),
+        ("docker restart", 1, "\"docker restart\" requires at least 1 argument."),
+        ("docker frobnicate", 1, "docker: 'frobnicate' is not a docker command."),
+        ("docker inspect nope", 1, "Error: No such object: nope"),
+        ("docker exec nope ls", 1, "Error: No such container: nope"),
+        ("docker exec nova_scheduler no-such-binary", 126, "executable file not found"),
+        ("docker ps --filter colour=red", 1, "Invalid filter 'colour'"),
+        ("docker ps --format '{{.Names'", 1, "template"),
+        ("docker logs --tail x nova_scheduler", 1, "invalid value for \"tail\""),
+        ("docker export nova_scheduler", 1, "cowardly refusing"),
+        ("crudini --get", 1, "Usage: crudini"),
+        ("crudini --get /etc/nope.conf DEFAULT debug", 1, "No such file or directory"),
+        ("crudini --get /var/lib/config-data/puppet-generated/nova/etc/nova/nova.conf nope debug", 1, "Section not found: nope"),
+        ("paunch debug --file /nope.json --container x", 1, "No such file or directory"),
+        ("paunch debug", 2, "the following arguments are required"),
+        ("paunch frobnicate", 2, "Unknown command"),
+        ("ssh", 255, "usage: ssh"),
+        ("ssh nowhere docker ps", 255, "Could not resolve hostname nowhere"),
+        ("ssh controller-1", 255, "Pseudo-terminal will not be allocated"),
+        ("sudo", 1, "usage: sudo"),
+        ("vim /etc/nova/nova.conf", 127, "command not found"),
+    ];
+    for (line, status, text) in cases {
+        let out = sh(&mut w, "controller-0", line);
+        assert_eq!(out.status, *status, "{line}: {out:?}");
+        assert!(out.stderr.contains(text), "{line}: {out:?}");
+    }
+    assert_eq!(shell::run(&mut w, "controller-0", &[]), Output::default());
+}
+
+async fn shell_http(c: &TestCloud, argv: Value) -> Value {
+    let r = c.send(Method::POST, "/_fakecloud/shell", None, Some(json!({"node": "controller-0", "argv": argv}))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body
+}
+
+async fn scheduler_state(c: &TestCloud, token: &str) -> String {
+    let r = c
+        .http
+        .get(c.url("/compute/v2.1/os-services?binary=nova-scheduler&host=controller-0"))
+        .header("X-Auth-Token", token)
+        .send()
+        .await
+        .unwrap();
+    r.json::<Value>().await.unwrap()["services"][0]["state"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn restarting_an_unhealthy_api_container_brings_its_service_back_after_the_health_check() {
+    let c = TestCloud::start().await;
+    let admin = c.admin().await;
+    c.send(
+        Method::POST,
+        "/_fakecloud/faults",
+        None,
+        Some(json!({"kind": "container-unhealthy", "node": "controller-0", "container": "nova_scheduler"})),
+    )
+    .await;
+    c.send(Method::POST, "/_fakecloud/clock/advance", None, Some(json!({"by": "61s"}))).await;
+    assert_eq!(scheduler_state(&c, &admin).await, "down", "a hung scheduler stops reporting");
+    let out = shell_http(&c, json!(["docker", "restart", "nova_scheduler"])).await;
+    assert_eq!(out["stdout"], "nova_scheduler\n");
+    assert_eq!(scheduler_state(&c, &admin).await, "down", "still down while the health check has not passed");
+    let ps = shell_http(&c, json!(["docker", "ps", "--filter", "name=nova_scheduler", "--format", "{{.Status}}"])).await;
+    assert_eq!(ps["stdout"], "Up Less than a second (health: starting)\n");
+    c.send(Method::POST, "/_fakecloud/clock/advance", None, Some(json!({"by": "30s"}))).await;
+    let ps = shell_http(&c, json!(["docker", "ps", "--filter", "name=nova_scheduler", "--format", "{{.Status}}"])).await;
+    assert_eq!(ps["stdout"], "Up 30 seconds (healthy)\n");
+    assert_eq!(scheduler_state(&c, &admin).await, "up");
+    let faults = c.get("/_fakecloud/faults", None).await.body;
+    assert_eq!(faults["faults"], json!([]), "the restart ended the hang");
+}
+
+#[test]
+fn an_edited_config_applies_only_after_a_restart() {
+    let mut w = world();
+    let inside = "docker exec nova_scheduler crudini --get /etc/nova/nova.conf DEFAULT debug";
+    assert_eq!(sh(&mut w, "controller-0", &format!("crudini --set {NOVA_CONF} DEFAULT debug True")).status, 0);
+    assert_eq!(sh(&mut w, "controller-0", &format!("crudini --get {NOVA_CONF} DEFAULT debug")).stdout, "True\n");
+    assert_eq!(sh(&mut w, "controller-0", inside).stdout, "False\n", "the running container still has its copy");
+    assert_eq!(sh(&mut w, "controller-1", "docker exec nova_scheduler crudini --get /etc/nova/nova.conf DEFAULT debug").stdout, "False\n");
+    assert_eq!(sh(&mut w, "controller-0", "docker restart nova_scheduler").status, 0);
+    assert_eq!(sh(&mut w, "controller-0", inside).stdout, "True\n");
+    assert_eq!(
+        sh(&mut w, "controller-1", &format!("crudini --get {NOVA_CONF} DEFAULT debug")).stdout,
+        "False\n",
+        "each node has its own files"
+    );
+}
+
+#[test]
+fn an_offline_controller_answers_nothing_and_its_services_go_down() {
+    let mut w = world();
+    fault(&mut w, json!({"kind": "controller-offline", "node": "controller-2"}));
+    assert_eq!(sh(&mut w, "controller-0", "ssh controller-2 docker ps").status, 255);
+    assert!(sh(&mut w, "controller-0", "ssh heat-admin@controller-1 docker ps").stdout.contains("nova_scheduler"));
+    w.advance_clock(Duration::seconds(61));
+    let now = w.now();
+    let s = w.compute.services.iter().find(|s| s.binary == "nova-conductor" && s.host == "controller-2").unwrap();
+    assert!(!s.heartbeat.is_up(now, fakecloud::sim::heartbeat::NOVA), "the conductor on the lost controller is down");
+    let vips: Vec<_> = w
+        .overcloud
+        .cluster
+        .resources
+        .iter()
+        .filter(|r| r.vip.is_some())
+        .flat_map(|r| r.replicas.iter())
+        .filter_map(|r| r.node.clone())
+        .collect();
+    assert!(!vips.iter().any(|n| n == "controller-2"), "the VIPs moved off: {vips:?}");
+}
+
+#[test]
+fn faults_naming_what_does_not_exist_are_refused() {
+    let mut w = world();
+    for f in [
+        json!({"kind": "container-unhealthy", "node": "controller-9", "container": "nova_scheduler"}),
+        json!({"kind": "container-unhealthy", "node": "controller-0", "container": "nope"}),
+        json!({"kind": "container-unhealthy", "node": "controller-0", "container": "galera-bundle-docker-0"}),
+        json!({"kind": "controller-offline", "node": "compute-0"}),
+        json!({"kind": "galera-desync", "node": "controller-0", "state": "Happy"}),
+        json!({"kind": "rabbitmq-alarm", "node": "controller-0", "alarm": "fire"}),
+        json!({"kind": "haproxy-backend-failing", "node": "controller-0", "listen": "nope*"}),
+        json!({"kind": "ceph-osd-down", "osds": 0}),
+        json!({"kind": "pacemaker-action-failure", "resource": "nope", "node": "controller-0"}),
+    ] {
+        let before = serde_json::to_value(&w.overcloud).unwrap();
+        assert!(w.add_fault(FaultRequest::from_json(f.clone()).unwrap()).is_err(), "{f}");
+        assert_eq!(serde_json::to_value(&w.overcloud).unwrap(), before, "{f} changed nothing");
+    }
+}
