@@ -11,7 +11,7 @@ use crate::sim::{Clock, ClockMode, Event, Ids, Journal, Scheduler, SimTime};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the snapshot shape changes; a snapshot of another version is refused.
-pub const SNAPSHOT_FORMAT: u32 = 3;
+pub const SNAPSHOT_FORMAT: u32 = 4;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct World {

@@ -105,6 +105,39 @@ fn ctl_drives_the_control_api() {
     assert!(!ok && err.contains("cannot reach fakecloud"), "{err}");
 }
 
+/// `fakecloud shell install DIR`, then the links run as the fake shell against a running cloud.
+#[test]
+fn the_installed_shell_talks_to_the_running_cloud() {
+    let (server, _) = serve(&["--clock", "manual"]);
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out, err) = run(&["shell", "install", dir.path().to_str().unwrap()]);
+    assert!(ok, "{err}");
+    for c in ["docker", "podman", "pcs", "crudini", "paunch", "ssh", "sudo"] {
+        assert!(out.contains(&format!("/{c}\n")), "{c} is linked: {out}");
+    }
+    let shell = |cmd: &str, args: &[&str], url: Option<&str>| {
+        let mut c = std::process::Command::new(dir.path().join(cmd));
+        c.args(args).env_remove("FAKECLOUD_URL").env_remove("FAKECLOUD_NODE");
+        if let Some(u) = url {
+            c.env("FAKECLOUD_URL", u).env("FAKECLOUD_NODE", "controller-1");
+        }
+        c.output().unwrap()
+    };
+    let ps = shell("docker", &["ps", "--format", "{{.Names}}"], Some(&server.base));
+    assert!(
+        ps.status.success() && String::from_utf8_lossy(&ps.stdout).lines().any(|l| l == "openstack-cinder-volume-docker-0"),
+        "runs on FAKECLOUD_NODE"
+    );
+    let bad = shell("docker", &["ps", "--bogus"], Some(&server.base));
+    assert_eq!(bad.status.code(), Some(125), "the tool's own exit status");
+    let export = dir.path().join("c.tar");
+    let ex = shell("docker", &["export", "-o", export.to_str().unwrap(), "nova_scheduler"], Some(&server.base));
+    assert!(ex.status.success() && std::fs::metadata(&export).unwrap().len() > 1024, "export writes the tar on the caller's side");
+    let lost = shell("pcs", &["status"], None);
+    assert_eq!(lost.status.code(), Some(127));
+    assert!(String::from_utf8_lossy(&lost.stderr).contains("FAKECLOUD_URL is not set"));
+}
+
 /// The README's path, end to end: `fakecloud serve` with no arguments (port 5000, embedded fixture),
 /// then the real openstack CLI configured by `fakecloud env` and by `fakecloud clouds-yaml`.
 #[test]

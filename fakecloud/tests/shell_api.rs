@@ -207,3 +207,38 @@ fn faults_naming_what_does_not_exist_are_refused() {
         assert_eq!(serde_json::to_value(&w.overcloud).unwrap(), before, "{f} changed nothing");
     }
 }
+
+#[test]
+fn a_lost_controller_shows_the_same_way_in_pcs_galera_rabbitmq_and_redis() {
+    let mut w = world();
+    let redis_master_before = sh(&mut w, "controller-0", "docker exec redis-bundle-docker-0 redis-cli info replication").stdout;
+    assert!(redis_master_before.contains("role:master"), "{redis_master_before}");
+    fault(&mut w, json!({"kind": "controller-offline", "node": "controller-0"}));
+    let pcs = sh(&mut w, "controller-1", "pcs status").stdout;
+    assert!(pcs.contains("OFFLINE: [ controller-0 ]"), "{pcs}");
+    assert!(!pcs.contains("Started controller-0") && !pcs.contains("Master controller-0"), "nothing runs on the lost node:\n{pcs}");
+    assert!(pcs.contains("redis-bundle-1\t(ocf::heartbeat:redis):\tMaster controller-1"), "a new Redis master:\n{pcs}");
+    let redis = sh(&mut w, "controller-1", "docker exec redis-bundle-docker-1 redis-cli info replication").stdout;
+    assert!(redis.contains("role:master"), "Redis on controller-1 agrees it is the master: {redis}");
+    let galera =
+        sh(&mut w, "controller-1", r#"docker exec galera-bundle-docker-1 mysql -N -s -e "SHOW GLOBAL STATUS LIKE 'wsrep_cluster_size'""#)
+            .stdout;
+    assert_eq!(galera, "wsrep_cluster_size\t2\n");
+    let rabbit = sh(&mut w, "controller-2", "docker exec rabbitmq-bundle-docker-2 rabbitmqctl cluster_status").stdout;
+    let running = rabbit.split("{running_nodes,").nth(1).and_then(|r| r.split("]}").next()).unwrap_or_default();
+    assert!(running.contains("controller-1") && running.contains("controller-2") && !running.contains("controller-0"), "{rabbit}");
+    let vip_nodes: Vec<String> =
+        w.overcloud.cluster.resources.iter().filter(|r| r.vip.is_some()).filter_map(|r| r.replicas[0].node.clone()).collect();
+    assert!(vip_nodes.iter().all(|n| n != "controller-0"), "{vip_nodes:?}");
+    let stat =
+        sh(&mut w, "controller-1", "docker exec haproxy-bundle-docker-1 bash -c 'echo show stat | socat stdio /var/lib/haproxy/stats'")
+            .stdout;
+    w.advance_clock(Duration::seconds(10));
+    let later =
+        sh(&mut w, "controller-1", "docker exec haproxy-bundle-docker-1 bash -c 'echo show stat | socat stdio /var/lib/haproxy/stats'")
+            .stdout;
+    assert!(
+        !stat.contains(",DOWN,") && later.contains("controller-0.internalapi.localdomain,0,0,0,1,,40,3400,6800,,0,,0,0,0,0,DOWN,"),
+        "HAProxy declares it DOWN after 5 checks:\n{later}"
+    );
+}
