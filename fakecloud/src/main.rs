@@ -58,7 +58,7 @@ enum Cmd {
         fixture: Option<PathBuf>,
     },
     /// The fake operator shell: `shell install DIR` links docker, podman, pcs, crudini, paunch,
-    /// ssh and sudo in DIR to this binary; put DIR first on PATH and set FAKECLOUD_URL (and
+    /// ssh, sudo and kubectl in DIR to this binary; put DIR first on PATH and set FAKECLOUD_URL (and
     /// FAKECLOUD_NODE, default the first controller).
     Shell {
         #[command(subcommand)]

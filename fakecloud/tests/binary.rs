@@ -112,7 +112,7 @@ fn the_installed_shell_talks_to_the_running_cloud() {
     let dir = tempfile::tempdir().unwrap();
     let (ok, out, err) = run(&["shell", "install", dir.path().to_str().unwrap()]);
     assert!(ok, "{err}");
-    for c in ["docker", "podman", "pcs", "crudini", "paunch", "ssh", "sudo"] {
+    for c in ["docker", "podman", "pcs", "crudini", "paunch", "ssh", "sudo", "kubectl"] {
         assert!(out.contains(&format!("/{c}\n")), "{c} is linked: {out}");
     }
     let shell = |cmd: &str, args: &[&str], url: Option<&str>| {

@@ -242,3 +242,36 @@ fn a_lost_controller_shows_the_same_way_in_pcs_galera_rabbitmq_and_redis() {
         "HAProxy declares it DOWN after 5 checks:\n{later}"
     );
 }
+
+#[test]
+fn kubectl_reads_the_capi_objects_only_while_the_management_api_answers() {
+    let mut w = world();
+    insta::assert_snapshot!(
+        "kubectl_get_cluster_osc_machines",
+        sh(&mut w, "controller-0", "kubectl get cluster,openstackcluster,machines -n default").stdout
+    );
+    insta::assert_snapshot!("kubectl_get_all_namespaces", sh(&mut w, "controller-0", "kubectl get kcp,md -A").stdout);
+    let json: Value = serde_json::from_str(&sh(&mut w, "controller-0", "kubectl get cluster kube -n default -o json").stdout).unwrap();
+    assert_eq!(json["status"]["phase"], "Provisioned");
+    assert!(json["status"]["conditions"].as_array().unwrap().iter().any(|c| c["type"] == "Available" && c["status"] == "True"));
+    assert_eq!(
+        sh(&mut w, "controller-0", "kubectl get cluster nope").stderr,
+        "Error from server (NotFound): clusters.cluster.x-k8s.io \"nope\" not found\n"
+    );
+    assert_eq!(sh(&mut w, "controller-0", "kubectl get cluster -n elsewhere").stderr, "No resources found in elsewhere namespace.\n");
+    assert!(sh(&mut w, "controller-0", "kubectl get widgets").stderr.contains("doesn't have a resource type \"widgets\""));
+    // Park the management VM: refused; start it: a TLS timeout while it converges.
+    let vm = w.compute.server_id_named("capi-mgmt-vm").unwrap();
+    w.server_action(&vm, "stop", false).unwrap();
+    w.advance_clock(Duration::seconds(5));
+    let parked = sh(&mut w, "controller-0", "kubectl get nodes");
+    assert!(parked.status == 1 && parked.stderr.contains("was refused"), "{parked:?}");
+    w.server_action(&vm, "start", false).unwrap();
+    w.advance_clock(Duration::seconds(300));
+    assert_eq!(
+        sh(&mut w, "controller-0", "kubectl get nodes").stderr,
+        "Unable to connect to the server: net/http: TLS handshake timeout\n"
+    );
+    w.advance_clock(Duration::seconds(1200));
+    assert!(sh(&mut w, "controller-0", "kubectl get nodes").stdout.contains("capi-mgmt-vm   Ready"));
+}

@@ -1,5 +1,5 @@
 //! The fake operator shell's client side. `fakecloud shell install DIR` links `docker`, `podman`,
-//! `pcs`, `crudini`, `paunch`, `ssh` and `sudo` to the fakecloud binary; called by one of those
+//! `pcs`, `crudini`, `paunch`, `ssh`, `sudo` and `kubectl` to the fakecloud binary; called by one of those
 //! names, the binary sends its arguments to the running fakecloud at `FAKECLOUD_URL`, as the node
 //! named by `FAKECLOUD_NODE` (default: the first controller), and prints what comes back.
 

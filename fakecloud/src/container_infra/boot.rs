@@ -10,6 +10,9 @@ use crate::world::World;
 use anyhow::{anyhow, bail};
 use chrono::Duration;
 
+/// How long ago the fixture's workload clusters were created.
+const CLUSTER_AGE_HOURS: i64 = 26;
+
 impl World {
     pub(crate) fn boot_magnum(&mut self, f: &Fixture) -> anyhow::Result<()> {
         let now = self.now();
@@ -155,7 +158,7 @@ impl World {
                 fixed_subnet: tpl.fixed_subnet.clone(),
                 floating_ip_enabled: tpl.floating_ip_enabled,
                 master_lb_enabled: tpl.master_lb_enabled,
-                created_at: now,
+                created_at: now - Duration::hours(CLUSTER_AGE_HOURS),
                 updated_at: None,
             },
         );
@@ -177,7 +180,7 @@ impl World {
             name: spec.capi_name.clone(),
             project_id: project,
             user_id: user,
-            created_at: now - Duration::seconds(INFRA_SECS),
+            created_at: now - Duration::hours(CLUSTER_AGE_HOURS).max(Duration::seconds(INFRA_SECS)),
             deleting: false,
             api_lb: true,
             conditions: vec![],

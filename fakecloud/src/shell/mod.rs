@@ -1,5 +1,5 @@
 //! The fake operator shell: the commands an operator runs on an overcloud node (`docker`/`podman`,
-//! `pcs`, `crudini`, `paunch`, `ssh`, `sudo`), run against the world and answering as the real
+//! `pcs`, `crudini`, `paunch`, `ssh`, `sudo`) and `kubectl` against the CAPI management cluster, run against the world and answering as the real
 //! tools print. The `fakecloud` binary, called by one of those names, sends its arguments to
 //! `POST /_fakecloud/shell` and prints the answer (see `cli/multicall.rs`).
 //!
@@ -9,6 +9,7 @@ pub mod crudini;
 pub mod docker;
 pub mod exec;
 pub mod gotemplate;
+pub mod kubectl;
 pub mod paunch;
 pub mod pcs;
 
@@ -16,7 +17,7 @@ use crate::world::World;
 use serde::{Deserialize, Serialize};
 
 /// The names the shell answers to; `fakecloud shell install DIR` links each to the binary.
-pub const COMMANDS: [&str; 7] = ["docker", "podman", "pcs", "crudini", "paunch", "ssh", "sudo"];
+pub const COMMANDS: [&str; 8] = ["docker", "podman", "pcs", "crudini", "paunch", "ssh", "sudo", "kubectl"];
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Output {
@@ -68,6 +69,7 @@ pub fn run(w: &mut World, node: &str, argv: &[String]) -> Output {
         "paunch" => paunch::run(w, node, args),
         "ssh" => ssh(w, args),
         "sudo" => sudo(w, node, args),
+        "kubectl" => kubectl::run(w, args),
         other => Output::fail(127, format!("bash: {other}: command not found\n")),
     }
 }
