@@ -256,6 +256,10 @@ Feature: TripleO control-plane incidents at a controller's shell
     Then stdout contains '"healthcheck"'
     When "admin" runs "docker logs nova_scheduler" on "controller-0"
     Then stderr contains "Kolla config strategy set to: COPY_ALWAYS"
+    When "admin" runs "ssh controller-0 ls /var/log/containers/nova"
+    Then stdout contains "nova-scheduler.log"
+    When "admin" runs "ssh controller-0 tail -n 2 /var/log/containers/nova/nova-scheduler.log"
+    Then stdout contains "INFO oslo_service.service [-] Starting nova-scheduler"
     When "admin" runs "bash -c 'd=$(mktemp -d) && docker export -o $d/c.tar nova_scheduler && tar -tf $d/c.tar'" on "controller-0"
     Then it succeeds
     And stdout contains "etc/nova/nova.conf"

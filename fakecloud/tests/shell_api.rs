@@ -41,6 +41,11 @@ fn docker_ps_and_inspect_on_the_default_overcloud() {
     let paunch = "paunch debug --file /var/lib/tripleo-config/container-startup-config-step_4.json --container nova_scheduler --action";
     insta::assert_snapshot!("paunch_dump_json", sh(&mut w, "controller-0", &format!("{paunch} dump-json")).stdout);
     insta::assert_snapshot!("paunch_print_cmd", sh(&mut w, "controller-0", &format!("{paunch} print-cmd")).stdout);
+    insta::assert_snapshot!("host_log_dir", sh(&mut w, "controller-0", "ssh controller-0 ls /var/log/containers").stdout);
+    insta::assert_snapshot!(
+        "host_container_log",
+        sh(&mut w, "controller-0", "ssh controller-0 tail -n 3 /var/log/containers/nova/nova-scheduler.log").stdout
+    );
     insta::assert_snapshot!("crudini_get_section", sh(&mut w, "controller-0", &format!("crudini --get {NOVA_CONF} DEFAULT")).stdout);
 }
 
@@ -97,6 +102,10 @@ fn bad_arguments_fail_like_the_real_tools_and_never_panic() {
         ("ssh controller-1", 255, "Pseudo-terminal will not be allocated"),
         ("sudo", 1, "usage: sudo"),
         ("vim /etc/nova/nova.conf", 127, "command not found"),
+        ("ssh controller-0 cat /etc/nope", 1, "cat: /etc/nope: No such file or directory"),
+        ("ssh controller-0 cat /var/log/containers", 1, "Is a directory"),
+        ("ssh controller-0 ls /nope", 2, "cannot access '/nope'"),
+        ("ssh controller-0 tail -n x /var/log/containers/nova/nova-api.log", 1, "invalid number of lines"),
     ];
     for (line, status, text) in cases {
         let out = sh(&mut w, "controller-0", line);

@@ -616,7 +616,7 @@ fn lifecycle(w: &mut World, node: &str, cli: &str, action: &str, names: &[String
 }
 
 /// What kolla_start prints when a container starts, then the lines logged since.
-fn log_lines(c: &Container) -> Vec<(SimTime, String)> {
+pub fn log_lines(c: &Container) -> Vec<(SimTime, String)> {
     let t = c.started_at;
     let mut lines = vec![
         (t, "INFO:__main__:Loading config file at /var/lib/kolla/config_files/config.json".to_string()),

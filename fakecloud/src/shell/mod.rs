@@ -9,6 +9,7 @@ pub mod crudini;
 pub mod docker;
 pub mod exec;
 pub mod gotemplate;
+pub mod hostfs;
 pub mod kubectl;
 pub mod paunch;
 pub mod pcs;
@@ -70,6 +71,8 @@ pub fn run(w: &mut World, node: &str, argv: &[String]) -> Output {
         "ssh" => ssh(w, args),
         "sudo" => sudo(w, node, args),
         "kubectl" => kubectl::run(w, args),
+        // Reached over ssh only: they are not linked, so a tool's own cat stays the system's.
+        "cat" | "ls" | "tail" => hostfs::run(w, node, name, args),
         other => Output::fail(127, format!("bash: {other}: command not found\n")),
     }
 }
