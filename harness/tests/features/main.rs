@@ -12,6 +12,38 @@ use world::CloudWorld;
 /// Scenarios run at once: each runs real clients (about a second of CPU each) on a 2-core machine.
 const PARALLEL_SCENARIOS: usize = 4;
 
+/// The scenarios in every feature file under `dir`.
+fn count_scenarios(dir: &std::path::Path) -> usize {
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).expect("features/ is readable") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_some_and(|e| e == "feature") {
+            let feature =
+                cucumber::gherkin::Feature::parse_path(&path, cucumber::gherkin::GherkinEnv::default()).expect("the feature parses");
+            n += feature.scenarios.len() + feature.rules.iter().map(|r| r.scenarios.len()).sum::<usize>();
+        }
+    }
+    n
+}
+
+/// Parses the JUnit report and checks it holds one named test case per scenario (when known).
+fn check_junit(path: &std::path::Path, scenarios: Option<usize>) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let doc = roxmltree::Document::parse(&text).map_err(|e| format!("not well-formed XML: {e}"))?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "testsuites" {
+        return Err(format!("the root element is <{}>, not <testsuites>", root.tag_name().name()));
+    }
+    let cases: Vec<_> = root.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+    if let Some(bad) = cases.iter().find(|c| c.attribute("name").is_none_or(str::is_empty)) {
+        return Err(format!("a test case without a name: {bad:?}"));
+    }
+    match scenarios {
+        Some(n) if n != cases.len() => Err(format!("{} test cases for {n} scenarios", cases.len())),
+        _ => Ok(()),
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let features = harness::repo_root().join("features");
@@ -31,7 +63,14 @@ async fn main() {
                 )
                 .run(&features)
                 .await;
-            writer.execution_has_failed()
+            let failed = writer.execution_has_failed();
+            // The report must be valid JUnit with one test case per scenario run.
+            let filtered = std::env::args().skip(1).any(|a| a.starts_with("--tags") || a.starts_with("--name") || a == "-t" || a == "-n");
+            if let Err(e) = check_junit(std::path::Path::new(&path), if filtered { None } else { Some(count_scenarios(&features)) }) {
+                eprintln!("JUnit report {}: {e}", std::path::Path::new(&path).display());
+                std::process::exit(1);
+            }
+            failed
         }
         None => cucumber.run(&features).await.execution_has_failed(),
     };
