@@ -40,6 +40,10 @@ enum Cmd {
         /// Address clients reach fakecloud at, when it differs from the Host they send (NAT, proxies).
         #[arg(long)]
         public_url: Option<String>,
+        /// Start from this snapshot (`ctl snapshot`, or a failed scenario's forensics) instead of
+        /// the fixture's beginning.
+        #[arg(long)]
+        snapshot: Option<PathBuf>,
     },
     /// Print `export OS_...=` lines for a fixture user.
     Env {
@@ -91,9 +95,12 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
-        Cmd::Serve { listen, fixture, clock, seed, public_url } => {
+        Cmd::Serve { listen, fixture, clock, seed, public_url, snapshot } => {
             let fixture = Fixture::from_option(fixture.as_deref())?;
-            serve(CloudConfig { fixture, seed, clock, start: None, public_url }, listen)
+            let snapshot = snapshot
+                .map(|p| std::fs::read(&p).map_err(|e| anyhow::anyhow!("cannot read snapshot {}: {e}", p.display())))
+                .transpose()?;
+            serve(CloudConfig { fixture, seed, clock, start: None, public_url }, listen, snapshot)
         }
         Cmd::Env { url, user, fixture } => {
             print!("{}", env::env_script(&Fixture::from_option(fixture.as_deref())?, &url, &user)?);
@@ -107,7 +114,7 @@ fn main() -> Result<()> {
     }
 }
 
-fn serve(config: CloudConfig, listen: SocketAddr) -> Result<()> {
+fn serve(config: CloudConfig, listen: SocketAddr, snapshot: Option<Vec<u8>>) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
@@ -115,6 +122,9 @@ fn serve(config: CloudConfig, listen: SocketAddr) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         let running = fakecloud::start(config, listen).await?;
+        if let Some(s) = snapshot {
+            running.cloud.restore(&s).map_err(|e| anyhow::anyhow!("cannot restore the snapshot: {e}"))?;
+        }
         let mut addr = running.addr;
         if addr.ip().is_unspecified() {
             addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());

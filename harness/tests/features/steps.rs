@@ -71,6 +71,7 @@ async fn run_tool(w: &mut CloudWorld, command: &str, mut env: BTreeMap<String, S
     let mark = w.cloud().cloud.world().journal.entries().len();
     w.journal_mark = mark;
     let out = harness::tool::run(command, &env, TOOL_TIMEOUT).await.expect("the tool could be started");
+    w.history.push(out.clone());
     w.last = Some(out);
 }
 
@@ -110,10 +111,8 @@ async fn user_runs_tool(w: &mut CloudWorld, user: String, role: String) {
 
 #[when(expr = "{string} runs the {string} tool with {string}")]
 async fn user_runs_tool_with(w: &mut CloudWorld, user: String, role: String, args: String) {
-    let tool = harness::repo_root().join("fixtures/tools").join(&role).join(crate::world::tool_variant());
-    assert!(tool.exists(), "no reference tool at {}", tool.display());
     let env = w.password_env(&user);
-    run_tool(w, &format!("{} {args}", shell_words::quote(&tool.display().to_string())), env).await;
+    run_tool(w, &format!("{} {args}", crate::world::tool_command(&role)), env).await;
 }
 
 #[when(expr = "{string} runs the {string} tool on {string}")]
@@ -123,11 +122,9 @@ async fn user_runs_tool_on(w: &mut CloudWorld, user: String, role: String, node:
 
 #[when(expr = "{string} runs the {string} tool with {string} on {string}")]
 async fn user_runs_tool_with_on(w: &mut CloudWorld, user: String, role: String, args: String, node: String) {
-    let tool = harness::repo_root().join("fixtures/tools").join(&role).join(crate::world::tool_variant());
-    assert!(tool.exists(), "no reference tool at {}", tool.display());
     let mut env = w.password_env(&user);
     env.insert("FAKECLOUD_NODE".into(), node);
-    run_tool(w, &format!("{} {args}", shell_words::quote(&tool.display().to_string())), env).await;
+    run_tool(w, &format!("{} {args}", crate::world::tool_command(&role)), env).await;
 }
 
 /// Remembers the token id the last command printed: `-f json` output's `id`, or the bare value.

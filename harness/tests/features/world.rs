@@ -5,6 +5,7 @@ use fakecloud::{CloudConfig, Fixture, RunningCloud};
 use harness::tool::Output;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 /// Which reference tool answers for a role: the correct one (the normal run) or the naive one (the
 /// run that proves each @catches-naive scenario catches it).
@@ -22,12 +23,43 @@ pub fn tool_variant() -> &'static str {
     }
 }
 
+/// The tools under test by role, when `fakecloud-harness run --tools FILE` names them; otherwise the
+/// reference tools in fixtures/tools answer.
+static EXTERNAL_TOOLS: OnceLock<BTreeMap<String, String>> = OnceLock::new();
+/// The clock scenario clouds run on (manual unless the runner asks for scaled real time).
+static CLOCK: OnceLock<ClockMode> = OnceLock::new();
+
+pub fn use_external_tools(tools: BTreeMap<String, String>) {
+    let _ = EXTERNAL_TOOLS.set(tools);
+}
+
+pub fn use_clock(mode: ClockMode) {
+    let _ = CLOCK.set(mode);
+}
+
+/// The command line that plays `role`: the configured one, or the reference tool's path.
+pub fn tool_command(role: &str) -> String {
+    match EXTERNAL_TOOLS.get() {
+        Some(tools) => match tools.get(role) {
+            Some(cmd) => cmd.clone(),
+            None => panic!("no tool is configured for the role \"{role}\": add `{role} = \"...\"` to the tools file"),
+        },
+        None => {
+            let tool = harness::repo_root().join("fixtures/tools").join(role).join(tool_variant());
+            assert!(tool.exists(), "no reference tool at {}", tool.display());
+            shell_words::quote(&tool.display().to_string()).into_owned()
+        }
+    }
+}
+
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
 pub struct CloudWorld {
     pub cloud: Option<RunningCloud>,
     pub fixture: Option<Fixture>,
     pub last: Option<Output>,
+    /// Every command and tool the scenario ran, in order (saved with a failed scenario).
+    pub history: Vec<Output>,
     /// Journal length when the last tool run started: journal steps look at what came after.
     pub journal_mark: usize,
     /// A token id a step remembered, with the user it belongs to.
@@ -47,15 +79,17 @@ impl CloudWorld {
             cloud: None,
             fixture: None,
             last: None,
+            history: vec![],
             journal_mark: 0,
             token: None,
             scratch: tempfile::tempdir().expect("a scratch directory"),
         }
     }
 
-    /// Starts this scenario's cloud: ephemeral port, manual clock, seed 0.
+    /// Starts this scenario's cloud: ephemeral port, manual clock (or the runner's), seed 0.
     pub async fn start_cloud(&mut self, fixture: Fixture) {
-        let config = CloudConfig { fixture: fixture.clone(), seed: 0, clock: ClockMode::Manual, start: None, public_url: None };
+        let clock = CLOCK.get().copied().unwrap_or(ClockMode::Manual);
+        let config = CloudConfig { fixture: fixture.clone(), seed: 0, clock, start: None, public_url: None };
         let addr = "127.0.0.1:0".parse().expect("a socket address");
         self.cloud = Some(fakecloud::start(config, addr).await.expect("the cloud starts"));
         self.fixture = Some(fixture);

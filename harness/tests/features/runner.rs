@@ -1,0 +1,201 @@
+//! `fakecloud-harness run`: the bundled incident library (or your own feature directory) against
+//! your tools, named by role in a TOML file (`member-reconciler = "./bin/reconciler --cloud x"`).
+//! It selects scenarios by tag, shows progress while it runs, prints a summary table, writes JUnit
+//! and cucumber JSON on request, and for every failed scenario saves the world snapshot, the journal
+//! and the tool's last output, with the command that serves that snapshot again. Exit status 1 when
+//! a scenario fails.
+//!
+//! Without `run` (as `cargo test -p harness --test features`), it is the project's own suite.
+
+use crate::world::{self, CloudWorld};
+use clap::Parser;
+use cucumber::event::ScenarioFinished;
+use cucumber::writer::Stats as _;
+use cucumber::{writer, World as _, WriterExt as _};
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+#[derive(Parser, Debug)]
+#[command(name = "fakecloud-harness run", about = "Run the incident library against your tools")]
+struct RunOpts {
+    /// TOML file mapping each tool role to the command that plays it (a `[tools]` table, or keys
+    /// at the top level).
+    #[arg(long)]
+    tools: PathBuf,
+    /// Feature directory; the bundled library by default.
+    #[arg(long)]
+    features: Option<PathBuf>,
+    /// Run only scenarios carrying one of these tags (comma-separated; a feature's tags count for
+    /// its scenarios), e.g. `@incident-C1,@octavia`.
+    #[arg(long, value_delimiter = ',')]
+    tags: Vec<String>,
+    /// The scenario clouds' clock: `manual` (tools that poll with `sleep` move it through the sleep
+    /// shim) or `scaled:F` (one simulated second lasts F real seconds, for tools that sleep natively).
+    #[arg(long, default_value = "manual")]
+    clock: fakecloud::sim::ClockMode,
+    /// Scenarios run at once.
+    #[arg(long, default_value_t = 4)]
+    concurrency: usize,
+    /// Write a JUnit report here (one test case per scenario).
+    #[arg(long)]
+    junit: Option<PathBuf>,
+    /// Write a cucumber JSON report here.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Where failed scenarios leave their snapshot, journal and tool output.
+    #[arg(long, default_value = "fakecloud-forensics")]
+    forensics: PathBuf,
+}
+
+/// One finished scenario, for the summary table.
+struct Outcome {
+    feature: String,
+    scenario: String,
+    line: usize,
+    /// The incident IDs it reproduces (its and its feature's `@incident-*` tags).
+    incidents: Vec<String>,
+    passed: bool,
+    forensics: Option<PathBuf>,
+}
+
+static OUTCOMES: Mutex<Vec<Outcome>> = Mutex::new(Vec::new());
+
+pub fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+    if args.get(1).map(String::as_str) == Some("run") {
+        let opts = RunOpts::parse_from(args.iter().skip(1));
+        let ok = rt.block_on(run(opts));
+        std::process::exit(if ok { 0 } else { 1 });
+    }
+    rt.block_on(crate::suite::run());
+}
+
+fn load_tools(path: &Path) -> Result<BTreeMap<String, String>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let doc: toml::Table = text.parse().map_err(|e| format!("{} is not valid TOML: {e}", path.display()))?;
+    let table = match doc.get("tools") {
+        Some(toml::Value::Table(t)) => t.clone(),
+        _ => doc,
+    };
+    table
+        .into_iter()
+        .map(|(role, cmd)| match cmd {
+            toml::Value::String(c) => Ok((role, c)),
+            other => Err(format!("tool `{role}` must be a command line string, got {other}")),
+        })
+        .collect()
+}
+
+fn slug(text: &str) -> String {
+    let s: String = text.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-").chars().take(80).collect()
+}
+
+/// Saves what a person needs to look at a failed scenario again: the world, its journal, and every
+/// command and tool the scenario ran with their output.
+fn save_forensics(dir: &Path, feature: &str, scenario: &str, w: &CloudWorld) -> std::io::Result<PathBuf> {
+    let out = dir.join(format!("{}--{}", slug(feature), slug(scenario)));
+    std::fs::create_dir_all(&out)?;
+    if let Some(cloud) = &w.cloud {
+        let world = cloud.cloud.world();
+        std::fs::write(out.join("snapshot.json"), serde_json::to_vec(&*world).unwrap_or_default())?;
+        std::fs::write(out.join("journal.json"), serde_json::to_vec_pretty(&world.journal.entries()).unwrap_or_default())?;
+    }
+    let runs: String = w.history.iter().map(|o| format!("{}\n", o.describe())).collect();
+    std::fs::write(out.join("tool-output.txt"), if runs.is_empty() { "(nothing ran)\n".into() } else { runs })?;
+    Ok(out)
+}
+
+async fn run(opts: RunOpts) -> bool {
+    let tools = match load_tools(&opts.tools) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("fakecloud-harness: {e}");
+            return false;
+        }
+    };
+    world::use_external_tools(tools);
+    world::use_clock(opts.clock);
+    let features = opts.features.clone().unwrap_or_else(|| harness::repo_root().join("features"));
+    let tags: Vec<String> = opts.tags.iter().map(|t| t.trim_start_matches('@').to_string()).collect();
+    let forensics = opts.forensics.clone();
+    let sink = |p: &Option<PathBuf>| -> Box<dyn std::io::Write> {
+        match p {
+            Some(p) => Box::new(std::fs::File::create(p).unwrap_or_else(|e| panic!("cannot create {}: {e}", p.display()))),
+            None => Box::new(std::io::sink()),
+        }
+    };
+    let writer = CloudWorld::cucumber()
+        .max_concurrent_scenarios(opts.concurrency.max(1))
+        .after(move |feature, _rule, scenario, ev, w| {
+            let forensics = forensics.clone();
+            Box::pin(async move {
+                let passed = !matches!(ev, ScenarioFinished::StepFailed(..) | ScenarioFinished::BeforeHookFailed(..));
+                let saved = match (passed, w) {
+                    (false, Some(w)) => save_forensics(&forensics, &feature.name, &scenario.name, w).ok(),
+                    _ => None,
+                };
+                OUTCOMES.lock().expect("outcomes").push(Outcome {
+                    feature: feature.name.clone(),
+                    scenario: scenario.name.clone(),
+                    line: scenario.position.line,
+                    incidents: scenario
+                        .tags
+                        .iter()
+                        .chain(feature.tags.iter())
+                        .filter_map(|t| t.strip_prefix("incident-"))
+                        .map(str::to_string)
+                        .collect(),
+                    passed,
+                    forensics: saved,
+                });
+            })
+        })
+        .with_writer(
+            writer::Basic::raw(std::io::stdout(), writer::Coloring::Auto, 0)
+                .summarized()
+                .tee::<CloudWorld, _>(writer::JUnit::for_tee(sink(&opts.junit), 0))
+                .tee::<CloudWorld, _>(writer::Json::for_tee(sink(&opts.json)))
+                .normalized(),
+        )
+        // Our flags are not cucumber's: it must not read the command line.
+        .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
+        .filter_run(&features, move |feature, _rule, scenario| {
+            tags.is_empty() || scenario.tags.iter().chain(feature.tags.iter()).any(|t| tags.contains(t))
+        })
+        .await;
+    let failed = writer.execution_has_failed();
+    print_summary();
+    !failed
+}
+
+fn print_summary() {
+    let outcomes = OUTCOMES.lock().expect("outcomes");
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "\n{:<7} {:<9} {:<40} SCENARIO", "RESULT", "INCIDENT", "FEATURE");
+    for o in outcomes.iter() {
+        let feature: String = o.feature.chars().take(40).collect();
+        let incidents = if o.incidents.is_empty() { "-".to_string() } else { o.incidents.join(",") };
+        let _ = writeln!(
+            out,
+            "{:<7} {:<9} {:<40} {} (line {})",
+            if o.passed { "passed" } else { "FAILED" },
+            incidents,
+            feature,
+            o.scenario,
+            o.line
+        );
+    }
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
+    let _ = writeln!(out, "\n{} scenarios: {} passed, {} failed", outcomes.len(), outcomes.len() - failed.len(), failed.len());
+    for o in failed {
+        if let Some(dir) = &o.forensics {
+            let _ = writeln!(out, "\nFAILED {} / {} [incident {}]", o.feature, o.scenario, o.incidents.join(","));
+            let _ = writeln!(out, "  forensics: {} (snapshot.json, journal.json, tool-output.txt)", dir.display());
+            let _ = writeln!(out, "  replay:    fakecloud serve --clock manual --snapshot {}", dir.join("snapshot.json").display());
+        }
+    }
+}
