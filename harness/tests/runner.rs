@@ -74,3 +74,14 @@ fn a_reference_tool_passes_and_a_broken_copy_fails_with_a_replayable_report() {
     let (_, missing) = run(broken.path(), "[tools]\n");
     assert!(missing.contains("no tool is configured for the role \"member-reconciler\""), "{missing}");
 }
+
+#[test]
+fn the_matrix_shows_each_naive_scenario_caught_and_each_correct_one_passing() {
+    let out = Command::new(BIN).args(["matrix", "--tags", "@incident-C1"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("octavia-incidents.feature")).collect();
+    assert!(!rows.is_empty(), "{text}");
+    assert!(rows.iter().all(|r| r.contains(" passed ") && r.contains(" caught ")), "{text}");
+    assert!(rows.iter().any(|r| r.contains("A member add is done only when the member itself is ACTIVE")), "{text}");
+}

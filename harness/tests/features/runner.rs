@@ -62,15 +62,99 @@ struct Outcome {
 
 static OUTCOMES: Mutex<Vec<Outcome>> = Mutex::new(Vec::new());
 
+#[derive(Parser, Debug)]
+#[command(name = "fakecloud-harness matrix", about = "Which features tell the naive reference tools from the correct ones")]
+struct MatrixOpts {
+    /// Feature directory; the bundled library by default.
+    #[arg(long)]
+    features: Option<PathBuf>,
+    /// Only scenarios carrying one of these tags (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    tags: Vec<String>,
+    #[arg(long, default_value_t = 4)]
+    concurrency: usize,
+}
+
 pub fn main() {
     let args: Vec<String> = std::env::args().collect();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
-    if args.get(1).map(String::as_str) == Some("run") {
-        let opts = RunOpts::parse_from(args.iter().skip(1));
-        let ok = rt.block_on(run(opts));
-        std::process::exit(if ok { 0 } else { 1 });
+    match args.get(1).map(String::as_str) {
+        Some("run") => {
+            let ok = rt.block_on(run(RunOpts::parse_from(args.iter().skip(1))));
+            std::process::exit(if ok { 0 } else { 1 });
+        }
+        Some("matrix") => {
+            let ok = rt.block_on(matrix(MatrixOpts::parse_from(args.iter().skip(1))));
+            std::process::exit(if ok { 0 } else { 1 });
+        }
+        _ => rt.block_on(crate::suite::run()),
     }
-    rt.block_on(crate::suite::run());
+}
+
+/// The @catches-naive scenarios played with one variant of the reference tools: (feature file,
+/// scenario, line, passed).
+async fn play(features: &Path, tags: &[String], naive: bool, concurrency: usize) -> Vec<(String, String, usize, bool)> {
+    static PLAYED: Mutex<Vec<(String, String, usize, bool)>> = Mutex::new(Vec::new());
+    PLAYED.lock().expect("played").clear();
+    world::use_naive_tools(naive);
+    let tags = tags.to_vec();
+    CloudWorld::cucumber()
+        .max_concurrent_scenarios(concurrency.max(1))
+        .after(|feature, _rule, scenario, ev, _w| {
+            Box::pin(async move {
+                let passed = !matches!(ev, ScenarioFinished::StepFailed(..) | ScenarioFinished::BeforeHookFailed(..));
+                let file = feature.path.as_ref().and_then(|p| p.file_name()).map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+                PLAYED.lock().expect("played").push((file, scenario.name.clone(), scenario.position.line, passed));
+            })
+        })
+        .with_writer(writer::Basic::raw(std::io::sink(), writer::Coloring::Never, 0).normalized())
+        .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
+        .filter_run(features, move |feature, _rule, scenario| {
+            scenario.tags.iter().any(|t| t == "catches-naive")
+                && (tags.is_empty() || scenario.tags.iter().chain(feature.tags.iter()).any(|t| tags.contains(t)))
+        })
+        .await;
+    let mut played = std::mem::take(&mut *PLAYED.lock().expect("played"));
+    played.sort();
+    played
+}
+
+/// `matrix`: every @catches-naive scenario with the correct tools (must pass) and the naive ones
+/// (must fail), as a table; feature files with no such scenario are listed too.
+async fn matrix(opts: MatrixOpts) -> bool {
+    let features = opts.features.clone().unwrap_or_else(|| harness::repo_root().join("features"));
+    let tags: Vec<String> = opts.tags.iter().map(|t| t.trim_start_matches('@').to_string()).collect();
+    let correct = play(&features, &tags, false, opts.concurrency).await;
+    let naive = play(&features, &tags, true, opts.concurrency).await;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{:<28} {:<8} {:<11} SCENARIO", "FEATURE FILE", "CORRECT", "NAIVE");
+    let mut ok = true;
+    for (file, scenario, line, passed) in &correct {
+        let caught = naive.iter().find(|n| &n.0 == file && &n.2 == line).map(|n| !n.3);
+        ok &= *passed && caught == Some(true);
+        let naive_cell = match caught {
+            Some(true) => "caught",
+            Some(false) => "NOT caught",
+            None => "not run",
+        };
+        let _ = writeln!(out, "{file:<28} {:<8} {naive_cell:<11} {scenario} (line {line})", if *passed { "passed" } else { "FAILED" });
+    }
+    if tags.is_empty() {
+        let with: std::collections::BTreeSet<&String> = correct.iter().map(|c| &c.0).collect();
+        let mut without: Vec<String> = std::fs::read_dir(&features)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|f| f.ends_with(".feature") && !with.contains(f))
+            .collect();
+        without.sort();
+        if !without.is_empty() {
+            let _ = writeln!(out, "\nfeature files with no @catches-naive scenario: {}", without.join(", "));
+        }
+    }
+    let _ = writeln!(out, "\n{} scenarios: the naive tools were caught by {}", correct.len(), naive.iter().filter(|n| !n.3).count());
+    ok
 }
 
 fn load_tools(path: &Path) -> Result<BTreeMap<String, String>, String> {
