@@ -68,12 +68,11 @@ async fn shell(State(s): State<AppState>, JsonBody(req): JsonBody<ShellRequest>)
     if req.argv.is_empty() {
         return Err(bad("argv must name a command"));
     }
+    // The pipeline has caught up with time already, and settles again after this write.
     let mut w = s.world();
-    w.tick();
     let node = req.node.or_else(|| w.overcloud.controllers().next().map(|n| n.name.clone())).unwrap_or_default();
     w.record(crate::sim::journal::Record::Control { action: "shell".into(), detail: format!("{node}: {}", req.argv.join(" ")) });
     let out = crate::shell::run(&mut w, &node, &req.argv);
-    w.settle();
     Ok(Json(out).into_response())
 }
 

@@ -130,11 +130,6 @@ pub fn run(w: &mut World, args: &[String]) -> Output {
         let resource = if group.is_empty() { format!("{k}s") } else { format!("{k}s.{group}") };
         return Output::fail(1, format!("Error from server (NotFound): {resource} \"{n}\" not found\n"));
     }
-    for (_, o) in items.iter_mut() {
-        if let Some(m) = o.as_object_mut() {
-            m.remove("printed").map(|p| m.insert("_printed".into(), p));
-        }
-    }
     if items.is_empty() {
         return Output {
             stderr: if all { "No resources found\n".into() } else { format!("No resources found in {namespace} namespace.\n") },
@@ -145,7 +140,7 @@ pub fn run(w: &mut World, args: &[String]) -> Output {
         "json" => {
             for (_, o) in items.iter_mut() {
                 if let Some(m) = o.as_object_mut() {
-                    m.remove("_printed");
+                    m.remove("printed");
                 }
             }
             let body = if name.is_some() && items.len() == 1 {
@@ -202,7 +197,7 @@ fn tables(kinds: &[&'static str], items: &[(&'static str, Value)], all: bool) ->
             let name = o["metadata"]["name"].as_str().unwrap_or_default();
             let shown = if kinds.len() > 1 { format!("{}/{name}", qualified(k)) } else { name.to_string() };
             let mut row: Vec<String> = vec![shown];
-            let cells = &o["_printed"];
+            let cells = &o["printed"];
             row.extend(cells.as_array().into_iter().flatten().map(|c| c.as_str().unwrap_or_default().to_string()));
             if all {
                 row.insert(0, o["metadata"]["namespace"].as_str().unwrap_or_default().to_string());
@@ -214,7 +209,8 @@ fn tables(kinds: &[&'static str], items: &[(&'static str, Value)], all: bool) ->
     out.join("\n")
 }
 
-/// The objects of one kind, as JSON with their status, plus the cells kubectl prints (`printed`).
+/// The objects of one kind, as JSON with their status, plus the cells kubectl prints (`printed`,
+/// dropped from `-o json`).
 fn objects(w: &World, kind: &str, clusters: &[&CapiCluster], now: SimTime) -> Vec<Value> {
     let meta = |name: &str, ns: &str, created: SimTime| json!({"name": name, "namespace": ns, "creationTimestamp": crate::sim::time::rfc3339(created)});
     let mut v = vec![];

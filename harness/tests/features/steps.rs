@@ -111,8 +111,17 @@ async fn user_runs_tool(w: &mut CloudWorld, user: String, role: String) {
 
 #[when(expr = "{string} runs the {string} tool with {string}")]
 async fn user_runs_tool_with(w: &mut CloudWorld, user: String, role: String, args: String) {
-    let env = w.password_env(&user);
-    run_tool(w, &format!("{} {args}", crate::world::tool_command(&role)), env).await;
+    run_role(w, &user, &role, &args, None).await;
+}
+
+/// The tool playing `role` (a reference tool, or the runner's configured one), as `user`, on an
+/// overcloud node when one is named.
+async fn run_role(w: &mut CloudWorld, user: &str, role: &str, args: &str, node: Option<String>) {
+    let mut env = w.password_env(user);
+    if let Some(n) = node {
+        env.insert("FAKECLOUD_NODE".into(), n);
+    }
+    run_tool(w, &format!("{} {args}", crate::world::tool_command(role)), env).await;
 }
 
 #[when(expr = "{string} runs the {string} tool on {string}")]
@@ -122,9 +131,7 @@ async fn user_runs_tool_on(w: &mut CloudWorld, user: String, role: String, node:
 
 #[when(expr = "{string} runs the {string} tool with {string} on {string}")]
 async fn user_runs_tool_with_on(w: &mut CloudWorld, user: String, role: String, args: String, node: String) {
-    let mut env = w.password_env(&user);
-    env.insert("FAKECLOUD_NODE".into(), node);
-    run_tool(w, &format!("{} {args}", crate::world::tool_command(&role)), env).await;
+    run_role(w, &user, &role, &args, Some(node)).await;
 }
 
 /// Remembers the token id the last command printed: `-f json` output's `id`, or the bare value.
