@@ -201,7 +201,7 @@ impl FaultRequest {
             return Err("a fault must be a JSON object".into());
         };
         let matcher = match obj.remove("match") {
-            Some(m) => serde_json::from_value(m).map_err(|e| format!("invalid 'match': {e}"))?,
+            Some(m) => crate::http::extract::from_value_strict(&m).map_err(|e| format!("invalid 'match': {e}"))?,
             None => FaultMatch::default(),
         };
         let count = match obj.remove("count") {
@@ -215,7 +215,7 @@ impl FaultRequest {
             None => None,
         };
         let rest = Value::Object(obj);
-        let action: FaultAction = serde_json::from_value(rest.clone()).map_err(|e| format!("invalid fault: {e}"))?;
+        let action: FaultAction = crate::http::extract::from_value_strict(&rest).map_err(|e| format!("invalid fault: {e}"))?;
         // Every field given must be one the action knows (serialising it lists them all).
         let known = serde_json::to_value(&action).map_err(|e| e.to_string())?;
         if let Some(extra) = rest.as_object().into_iter().flatten().map(|(k, _)| k).find(|k| known.get(k.as_str()).is_none()) {

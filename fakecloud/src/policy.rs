@@ -28,6 +28,7 @@ pub enum Rule {
 pub const POLICY: &[(&str, Rule)] = &[
     // Keystone (keystone/common/policies, 2023.x defaults).
     ("identity:validate_token", Rule::AdminOrSelf),
+    ("identity:check_token", Rule::AdminOrSelf),
     ("identity:revoke_token", Rule::AdminOrSelf),
     ("identity:list_projects", Rule::AdminOrSystemReader),
     ("identity:get_project", Rule::AdminOrProjectMember),

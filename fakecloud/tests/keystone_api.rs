@@ -239,7 +239,6 @@ async fn admin_only_routes_refuse_members() {
         ("/identity/v3/roles", "identity:list_roles"),
         ("/identity/v3/role_assignments", "identity:list_role_assignments"),
         ("/identity/v3/domains", "identity:list_domains"),
-        ("/identity/v3/domains/default", "identity:get_domain"),
         ("/identity/v3/services", "identity:list_services"),
         ("/identity/v3/endpoints", "identity:list_endpoints"),
     ];
@@ -250,4 +249,6 @@ async fn admin_only_routes_refuse_members() {
         assert_eq!(r.body["error"]["message"], format!("You are not authorized to perform the requested action: {rule}."));
     }
     assert_eq!(c.get("/identity/v3/regions", Some(&member)).await.status, 200, "regions are readable by anyone authenticated");
+    let own = c.get("/identity/v3/domains/default", Some(&member)).await;
+    assert_eq!((own.status, &own.body["domain"]["id"]), (200, &serde_json::json!("default")), "a member reads its project's domain");
 }

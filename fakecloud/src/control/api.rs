@@ -4,6 +4,7 @@ use crate::cloud::AppState;
 use crate::faults::{FaultRequest, KINDS};
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, Params};
+use crate::http::routes::{delete, get, post, Routes};
 use crate::http::service::Service;
 use crate::http::with_fallbacks;
 use crate::sim::journal::JournalFilter;
@@ -13,17 +14,16 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 const SVC: Service = Service::Control;
 type ApiResult = Result<Response, ApiError>;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Routes {
     with_fallbacks(
-        Router::new()
+        Routes::new()
             .route("/health", get(health))
             .route("/reset", post(reset))
             .route("/clock", get(clock).put(set_clock))
@@ -71,7 +71,9 @@ async fn shell(State(s): State<AppState>, JsonBody(req): JsonBody<ShellRequest>)
     // The pipeline has caught up with time already, and settles again after this write.
     let mut w = s.world();
     let node = req.node.or_else(|| w.overcloud.controllers().next().map(|n| n.name.clone())).unwrap_or_default();
-    w.record(crate::sim::journal::Record::Control { action: "shell".into(), detail: format!("{node}: {}", req.argv.join(" ")) });
+    // The command line is quoted as a shell would read it, so the journal gives back the argv.
+    let detail = format!("{node}: {}", shell_words::join(&req.argv));
+    w.record(crate::sim::journal::Record::Control { action: "shell".into(), detail });
     let out = crate::shell::run(&mut w, &node, &req.argv);
     Ok(Json(out).into_response())
 }
@@ -203,8 +205,18 @@ async fn snapshot(State(s): State<AppState>) -> ApiResult {
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-async fn restore(State(s): State<AppState>, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> ApiResult {
-    let body = body.map_err(|e| ApiError::new(SVC, e.status(), e.body_text()))?;
+/// The largest snapshot `restore` takes. A world with a long journal is well over the 1 MiB the
+/// OpenStack APIs accept, so this body is read with its own limit.
+pub const MAX_SNAPSHOT_BYTES: usize = 256 << 20;
+
+async fn restore(State(s): State<AppState>, body: axum::body::Body) -> ApiResult {
+    let body: Bytes = axum::body::to_bytes(body, MAX_SNAPSHOT_BYTES).await.map_err(|e| {
+        if e.to_string().contains("length limit") {
+            ApiError::new(SVC, StatusCode::PAYLOAD_TOO_LARGE, format!("snapshot larger than {MAX_SNAPSHOT_BYTES} bytes"))
+        } else {
+            bad(format!("cannot read the snapshot: {e}"))
+        }
+    })?;
     // Not journaled: the restored world carries its own journal, so snapshot -> restore -> snapshot
     // gives back the same bytes.
     s.restore(&body).map_err(bad)?;

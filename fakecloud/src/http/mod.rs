@@ -5,6 +5,7 @@ pub mod error;
 pub mod extract;
 pub mod microversion;
 pub mod pipeline;
+pub mod routes;
 pub mod service;
 
 use crate::auth::Caller;
@@ -15,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::ServiceExt;
 use axum::{Extension, Router};
 use error::ApiError;
+use routes::{Route, Routes};
 use service::Service;
 use tower_http::normalize_path::NormalizePath;
 
@@ -24,9 +26,9 @@ pub fn service(state: AppState) -> axum::routing::IntoMakeService<NormalizePath<
     ServiceExt::<axum::extract::Request>::into_make_service(NormalizePath::trim_trailing_slash(router(state)))
 }
 
-/// The whole application: every service, the control API and the shared pipeline.
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// Every service under its prefix, with the route table beside the router.
+pub fn routes() -> Routes {
+    Routes::new()
         .nest(Service::Identity.prefix(), crate::identity::api::router())
         .nest(Service::Compute.prefix(), crate::compute::api::router())
         .nest(Service::Placement.prefix(), crate::placement::api::router())
@@ -36,6 +38,17 @@ pub fn router(state: AppState) -> Router {
         .nest(Service::LoadBalancer.prefix(), crate::loadbalancer::api::router())
         .nest(Service::ContainerInfra.prefix(), crate::container_infra::api::router())
         .nest(Service::Control.prefix(), crate::control::api::router())
+}
+
+/// Every (method, path template) the application routes, in registration order.
+pub fn route_table() -> Vec<Route> {
+    routes().table().to_vec()
+}
+
+/// The whole application: every service, the control API and the shared pipeline.
+pub fn router(state: AppState) -> Router {
+    routes()
+        .into_router()
         .fallback(unknown_prefix)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
@@ -45,8 +58,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// A finishing touch every service router gets: its own 404 and 405.
-pub fn with_fallbacks(r: Router<AppState>) -> Router<AppState> {
-    r.fallback(not_found).method_not_allowed_fallback(method_not_allowed)
+pub fn with_fallbacks(r: Routes) -> Routes {
+    r.map_router(|r| r.fallback(not_found).method_not_allowed_fallback(method_not_allowed))
 }
 
 pub async fn not_found(Extension(service): Extension<Service>, caller: Result<Caller, ApiError>) -> Response {

@@ -7,14 +7,14 @@ use crate::auth::{Caller, CallerSlot};
 use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
+use crate::http::routes::{get, Routes};
 use crate::http::service::Service;
 use crate::http::with_fallbacks;
 use crate::policy::{enforce, Target};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde_json::{json, Value};
 
 const SVC: Service = Service::Identity;
@@ -22,9 +22,9 @@ const SUBJECT_TOKEN: &str = "x-subject-token";
 
 type ApiResult = Result<Response, ApiError>;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Routes {
     with_fallbacks(
-        Router::new()
+        Routes::new()
             .route("/", get(versions))
             .route("/v3", get(version))
             .route("/v3/auth/tokens", get(validate_token).head(check_token).post(issue_token).delete(revoke_token))
@@ -139,7 +139,7 @@ async fn validate_token(
 
 async fn check_token(State(s): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult {
     let world = s.world();
-    let t = subject(&world, &caller, &headers, "identity:validate_token")?;
+    let t = subject(&world, &caller, &headers, "identity:check_token")?;
     Ok(token_response(StatusCode::OK, &t.id, ()).into_parts().0.into_response())
 }
 
@@ -330,8 +330,12 @@ async fn list_domains(State(s): State<AppState>, caller: Caller, BaseUrl(base): 
 }
 
 async fn get_domain(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>) -> ApiResult {
-    enforce(SVC, &caller, "identity:get_domain", Target::default())?;
     let world = s.world();
+    // Upstream also lets a token read its own project's domain (`token.project.domain.id`).
+    let own = caller.project_id.as_deref().and_then(|p| world.identity.project(p)).is_some_and(|p| p.domain_id == id);
+    if !own {
+        enforce(SVC, &caller, "identity:get_domain", Target::default())?;
+    }
     let d = world.identity.domain(&id).ok_or_else(|| missing("domain", &id))?;
     one("domain", views::domain(d, &base))
 }

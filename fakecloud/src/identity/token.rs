@@ -259,7 +259,7 @@ impl Identity {
         let (kind, body) = obj.iter().next().expect("one entry");
         match kind.as_str() {
             "project" => {
-                let p: ProjectRef = serde_json::from_value(body.clone())
+                let p: ProjectRef = crate::http::extract::from_value_strict(body)
                     .map_err(|e| BadRequest(format!("Invalid input for field 'scope/project': {e}")))?;
                 let project = match (&p.id, &p.name) {
                     (Some(id), _) => self.project(id),
@@ -273,8 +273,8 @@ impl Identity {
                 project.filter(|p| p.enabled).map(|p| Scope::Project(p.id.clone())).ok_or(Unauthorized)
             }
             "domain" => {
-                let d: NamedRef =
-                    serde_json::from_value(body.clone()).map_err(|e| BadRequest(format!("Invalid input for field 'scope/domain': {e}")))?;
+                let d: NamedRef = crate::http::extract::from_value_strict(body)
+                    .map_err(|e| BadRequest(format!("Invalid input for field 'scope/domain': {e}")))?;
                 Ok(Scope::Domain(self.resolve_domain(&d)?))
             }
             "system" => match body.get("all") {

@@ -17,8 +17,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
-use axum::{Json, Router};
+use crate::http::routes::{get, put, Routes};
+use axum::Json;
 use serde_json::Value;
 
 const SVC: Service = Service::Image;
@@ -28,9 +28,9 @@ type ApiResult = Result<Response, ApiError>;
 /// Unknown paths get the token check and then Glance's 404. (Real Glance's version negotiation
 /// answers an unversioned unknown path with the version list; fakecloud keeps the shared
 /// 401-then-404 rule for every service.)
-pub fn router() -> Router<AppState> {
+pub fn router() -> Routes {
     with_fallbacks(
-        Router::new()
+        Routes::new()
             .route("/", get(versions))
             .route("/versions", get(versions_explicit))
             .route("/v2/images", get(list_images).post(create_image))

@@ -21,8 +21,8 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put, MethodRouter};
-use axum::{Json, Router};
+use crate::http::routes::{get, put, Endpoint, Routes};
+use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -41,8 +41,8 @@ const TAGGED: [(&str, Tagged); 6] = [
     ("security-groups", Tagged::SecurityGroup),
 ];
 
-pub fn router() -> Router<AppState> {
-    let mut r = Router::new()
+pub fn router() -> Routes {
+    let mut r = Routes::new()
         .route("/", get(versions))
         .route("/v2.0", get(resources))
         .route("/v2.0/extensions", get(list_extensions))
@@ -1043,7 +1043,7 @@ fn check_tag(tag: &str) -> NResult<()> {
     Ok(())
 }
 
-fn tags_route(kind: Tagged) -> MethodRouter<AppState> {
+fn tags_route(kind: Tagged) -> Endpoint {
     get(move |State(s): State<AppState>, caller: Caller, NPath(id): NPath<String>| async move {
         let w = s.world();
         kind.owner(&w.network, &viewer(&caller), &id)?;
@@ -1075,7 +1075,7 @@ fn tags_route(kind: Tagged) -> MethodRouter<AppState> {
     })
 }
 
-fn tag_route(kind: Tagged) -> MethodRouter<AppState> {
+fn tag_route(kind: Tagged) -> Endpoint {
     let missing = move |tag: &str, id: &str| {
         NeutronError::not_found("TagNotFound", format!("Tag {tag} could not be found for {} {id}.", kind.singular()))
     };

@@ -15,6 +15,7 @@ use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, Params};
 use crate::http::microversion::Version;
+use crate::http::routes::{get, Routes};
 use crate::http::service::Service;
 use crate::policy::{enforce, Target};
 use crate::sim::SimTime;
@@ -22,8 +23,7 @@ use crate::world::World;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,8 +33,8 @@ const SVC: Service = Service::Placement;
 /// (placement's incomplete_consumer_project_id / incomplete_consumer_user_id defaults).
 const INCOMPLETE_CONSUMER: &str = "00000000-0000-0000-0000-000000000000";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/", get(root))
         .route("/resource_providers", get(list_providers).post(create_provider))
         .route("/resource_providers/{uuid}", get(show_provider).put(update_provider).delete(delete_provider))
@@ -51,13 +51,13 @@ pub fn router() -> Router<AppState> {
         .route("/resource_classes/{name}", get(show_resource_class).put(put_resource_class).delete(delete_resource_class))
         .route("/traits", get(list_traits))
         .route("/traits/{name}", get(show_trait).put(put_trait).delete(delete_trait))
-        .route("/allocations", axum::routing::post(post_allocations))
+        .route("/allocations", crate::http::routes::post(post_allocations))
         .route("/allocations/{consumer}", get(consumer_allocations).put(put_allocations).delete(delete_allocations))
         .route("/allocation_candidates", get(allocation_candidates))
         .route("/usages", get(project_usages))
-        .fallback(no_route)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn(microversions))
+        .map_router(|r| {
+            r.fallback(no_route).method_not_allowed_fallback(method_not_allowed).layer(axum::middleware::from_fn(microversions))
+        })
 }
 
 // ---- shared pieces ----

@@ -15,8 +15,8 @@ use crate::policy::{enforce, Target};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use crate::http::routes::{get, Routes};
+use axum::Json;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -26,9 +26,9 @@ const RANGE: Range = Range { service_type: "volume", legacy_header: None, min: v
 type ApiResult = Result<Response, ApiError>;
 type PathArgs = Path<HashMap<String, String>>;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Routes {
     with_fallbacks(
-        Router::new()
+        Routes::new()
             .route("/", get(versions))
             .route("/v3", get(version_v3))
             .route("/v3/{project_id}/os-services", get(list_services))

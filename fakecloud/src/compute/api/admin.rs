@@ -98,7 +98,8 @@ pub async fn update_service(
     if !v.at_least(2, 53) {
         return Err(not_found("The resource could not be found."));
     }
-    let req: ServiceUpdate = serde_json::from_value(body).map_err(|e| bad(format!("Invalid input for field/attribute service. {e}")))?;
+    let req: ServiceUpdate =
+        crate::http::extract::from_value_strict(&body).map_err(|e| bad(format!("Invalid input for field/attribute service. {e}")))?;
     let disabled = match req.status.as_deref() {
         Some("enabled") => Some(false),
         Some("disabled") => Some(true),

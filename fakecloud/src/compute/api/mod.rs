@@ -5,7 +5,6 @@ mod admin;
 mod resources;
 mod servers;
 
-use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::BaseUrl;
 use crate::http::microversion::{Range, Refusal, Version};
@@ -13,8 +12,8 @@ use crate::http::service::Service;
 use crate::http::with_fallbacks;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use crate::http::routes::{get, post, Routes};
+use axum::Json;
 use serde_json::{json, Value};
 
 pub(crate) const SVC: Service = Service::Compute;
@@ -29,9 +28,9 @@ pub const NOVA: Range = Range {
 
 pub(crate) type ApiResult = Result<Response, ApiError>;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Routes {
     with_fallbacks(
-        Router::new()
+        Routes::new()
             .route("/", get(versions))
             .route("/v2.1", get(version))
             .route("/v2.1/servers", get(servers::list).post(servers::create))
@@ -53,7 +52,7 @@ pub fn router() -> Router<AppState> {
             .route("/v2.1/os-hypervisors/detail", get(admin::list_hypervisors_detail))
             .route("/v2.1/os-hypervisors/{id}", get(admin::show_hypervisor))
             .route("/v2.1/os-services", get(admin::list_services))
-            .route("/v2.1/os-services/{id}", axum::routing::put(admin::update_service)),
+            .route("/v2.1/os-services/{id}", crate::http::routes::put(admin::update_service)),
     )
 }
 

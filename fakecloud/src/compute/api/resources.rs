@@ -101,14 +101,15 @@ pub async fn flavor_access(State(s): State<AppState>, caller: Caller, Path(id): 
     Ok(reply(v, StatusCode::OK, json!({ "flavor_access": access })))
 }
 
-/// Keypairs belong to a user; an admin may name another with `?user_id=` (2.10+).
-fn keypair_owner(caller: &Caller, params: &Params) -> String {
-    params.get("user_id").filter(|_| caller.is_admin()).map_or_else(|| caller.user_id.clone(), str::to_string)
+/// Keypairs belong to a user; from 2.10 `?user_id=` names another, and policy (`user_id:%(user_id)s`
+/// or admin) decides: Nova refuses a non-admin naming someone else with a 403, never ignores it.
+fn keypair_owner(caller: &Caller, params: &Params, v: crate::http::microversion::Version) -> String {
+    params.get("user_id").filter(|_| v.at_least(2, 10)).map_or_else(|| caller.user_id.clone(), str::to_string)
 }
 
 pub async fn list_keypairs(State(s): State<AppState>, caller: Caller, params: Params, headers: HeaderMap) -> ApiResult {
     let v = microversion(&headers)?;
-    let owner = keypair_owner(&caller, &params);
+    let owner = keypair_owner(&caller, &params, v);
     enforce(SVC, &caller, "os_compute_api:os-keypairs:index", Target { user_id: Some(&owner), project_id: None })?;
     let w = s.world();
     let items: Vec<Value> =
@@ -124,7 +125,7 @@ pub async fn show_keypair(
     headers: HeaderMap,
 ) -> ApiResult {
     let v = microversion(&headers)?;
-    let owner = keypair_owner(&caller, &params);
+    let owner = keypair_owner(&caller, &params, v);
     enforce(SVC, &caller, "os_compute_api:os-keypairs:show", Target { user_id: Some(&owner), project_id: None })?;
     let w = s.world();
     let k = w
@@ -157,9 +158,10 @@ struct NewKeypair {
 /// Creates a keypair from a public key (2.92+ requires one; fakecloud never generates private keys).
 pub async fn create_keypair(State(s): State<AppState>, caller: Caller, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> ApiResult {
     let v = microversion(&headers)?;
-    let req: KeypairBody = serde_json::from_value(body).map_err(|e| bad(format!("Invalid input for field/attribute keypair. {e}")))?;
+    let req: KeypairBody =
+        crate::http::extract::from_value_strict(&body).map_err(|e| bad(format!("Invalid input for field/attribute keypair. {e}")))?;
     let k = req.keypair;
-    let owner = k.user_id.clone().filter(|_| caller.is_admin()).unwrap_or_else(|| caller.user_id.clone());
+    let owner = k.user_id.clone().filter(|_| v.at_least(2, 10)).unwrap_or_else(|| caller.user_id.clone());
     enforce(SVC, &caller, "os_compute_api:os-keypairs:create", Target { user_id: Some(&owner), project_id: None })?;
     if k.name.is_empty() || k.name.len() > 255 || !k.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_ .@".contains(c)) {
         return Err(bad("Keypair data is invalid: Keypair name contains unsafe characters"));
@@ -199,7 +201,7 @@ pub async fn delete_keypair(
     headers: HeaderMap,
 ) -> ApiResult {
     let v = microversion(&headers)?;
-    let owner = keypair_owner(&caller, &params);
+    let owner = keypair_owner(&caller, &params, v);
     enforce(SVC, &caller, "os_compute_api:os-keypairs:delete", Target { user_id: Some(&owner), project_id: None })?;
     let mut w = s.world();
     let at = w
@@ -261,6 +263,15 @@ pub async fn create_server_group(
         .and_then(Value::as_str)
         .filter(|n| !n.trim().is_empty() && n.len() <= 255)
         .ok_or_else(|| bad("Invalid input for field/attribute name."))?;
+    // Nova's schema is closed: 2.64+ takes `policy` (and `rules`), earlier versions `policies`.
+    let allowed: &[&str] = if v.at_least(2, 64) { &["name", "policy", "rules"] } else { &["name", "policies"] };
+    if let Some(k) =
+        body.as_object().and_then(|o| o.keys().find(|k| *k != "server_group")).or_else(|| g.keys().find(|k| !allowed.contains(&k.as_str())))
+    {
+        return Err(bad(format!(
+            "Invalid input for field/attribute server_group. Additional properties are not allowed ('{k}' was unexpected)"
+        )));
+    }
     // 2.64+ takes `policy`; earlier versions a one-element `policies` list.
     let policy = if v.at_least(2, 64) {
         g.get("policy").and_then(Value::as_str)

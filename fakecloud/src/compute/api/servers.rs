@@ -373,7 +373,7 @@ pub async fn create(
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult {
     let v = microversion(&headers)?;
-    let body: CreateBody = serde_json::from_value(body).map_err(schema_error)?;
+    let body: CreateBody = crate::http::extract::from_value_strict(&body).map_err(schema_error)?;
     let req = body.server;
     let project = caller.project_id.clone().ok_or_else(|| bad("A project-scoped token is required to create a server."))?;
     enforce(SVC, &caller, "os_compute_api:servers:create", Target { project_id: Some(&project), user_id: None })?;
@@ -527,7 +527,7 @@ pub async fn update(
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult {
     let v = microversion(&headers)?;
-    let body: UpdateBody = serde_json::from_value(body).map_err(schema_error)?;
+    let body: UpdateBody = crate::http::extract::from_value_strict(&body).map_err(schema_error)?;
     if let Some(n) = &body.server.name {
         if n.trim().is_empty() || n.chars().count() > 255 {
             return Err(schema_error("name must be 1 to 255 characters and not only spaces"));

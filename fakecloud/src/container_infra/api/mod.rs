@@ -14,8 +14,8 @@ use crate::http::microversion::{Range, Refusal, Version};
 use crate::http::service::Service;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use crate::http::routes::{get, post, Routes};
+use axum::Json;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -25,8 +25,8 @@ pub(crate) const RANGE: Range =
 
 pub type ApiResult = Result<Response, ApiError>;
 
-pub fn router() -> Router<AppState> {
-    let v1 = Router::new()
+pub fn router() -> Routes {
+    let v1 = Routes::new()
         .route("/", get(version_v1))
         .route("/clustertemplates", get(templates::list).post(templates::create))
         .route("/clustertemplates/detail", get(templates::detail))
@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/clusters/{id}/actions/resize", post(clusters::resize))
         .route("/clusters/{id}/nodegroups", get(nodegroups::list).post(nodegroups::create))
         .route("/clusters/{id}/nodegroups/{ng}", get(nodegroups::show).delete(nodegroups::delete));
-    crate::http::with_fallbacks(Router::new().route("/", get(versions)).nest("/v1", v1))
+    crate::http::with_fallbacks(Routes::new().route("/", get(versions)).nest("/v1", v1))
 }
 
 fn version_doc(base: &str) -> Value {

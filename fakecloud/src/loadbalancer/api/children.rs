@@ -553,7 +553,7 @@ pub async fn batch_members(
     JsonBody(raw): JsonBody<Value>,
 ) -> ApiResult {
     let req: BatchMembers =
-        serde_json::from_value(raw).map_err(|e| bad(format!("Invalid input for field/attribute members. Value: {e}")))?;
+        crate::http::extract::from_value_strict(&raw).map_err(|e| bad(format!("Invalid input for field/attribute members. Value: {e}")))?;
     let mut w = s.world();
     let pool = mutable_pool(&w, &caller, &pool_id, PUT)?;
     let mut seen = std::collections::BTreeSet::new();

@@ -10,12 +10,12 @@ use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, Params};
+use crate::http::routes::{get, put, Routes};
 use crate::http::service::Service;
 use crate::policy::{enforce, Target};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
-use axum::{Json, Router};
+use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -25,8 +25,8 @@ const MAX_MINOR: u32 = 27;
 
 pub type ApiResult = Result<Response, ApiError>;
 
-pub fn router() -> Router<AppState> {
-    let v2 = Router::new()
+pub fn router() -> Routes {
+    let v2 = Routes::new()
         .route("/lbaas/loadbalancers", get(loadbalancers::list).post(loadbalancers::create))
         .route("/lbaas/loadbalancers/{id}", get(loadbalancers::show).put(loadbalancers::update).delete(loadbalancers::delete))
         .route("/lbaas/loadbalancers/{id}/status", get(loadbalancers::status))
@@ -53,7 +53,7 @@ pub fn router() -> Router<AppState> {
         .route("/octavia/amphorae/{id}/failover", put(amphorae::failover))
         .route("/octavia/amphorae/{id}/config", put(amphorae::config))
         .route("/octavia/amphorae/{id}/stats", get(amphorae::stats));
-    crate::http::with_fallbacks(Router::new().route("/", get(versions)).nest("/v2", v2.clone()).nest("/v2.0", v2))
+    crate::http::with_fallbacks(Routes::new().route("/", get(versions)).nest("/v2", v2.clone()).nest("/v2.0", v2))
 }
 
 /// The version list at the endpoint root (no token needed). CAPO takes the last entry.
@@ -95,7 +95,7 @@ pub(crate) fn body<T: DeserializeOwned>(raw: Value, key: &str) -> Result<T, ApiE
     if let Some(extra) = outer.keys().next() {
         return Err(bad(format!("Invalid input: unknown attribute '{extra}' beside '{key}'.")));
     }
-    serde_json::from_value(inner).map_err(|e| bad(format!("Invalid input for field/attribute {key}. Value: {e}")))
+    crate::http::extract::from_value_strict(&inner).map_err(|e| bad(format!("Invalid input for field/attribute {key}. Value: {e}")))
 }
 
 pub(crate) fn reply(status: StatusCode, v: Value) -> Response {

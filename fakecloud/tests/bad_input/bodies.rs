@@ -1,0 +1,199 @@
+//! What each body-taking route accepts: a minimal valid body per route, which the campaign mutates.
+//! Keyed by the route's template with the aliases folded (`/load-balancer/v2.0` is `/v2`, Cinder's
+//! `/v3/{project_id}/...` is `/v3/...`), so one entry serves each alias. `$name` strings are
+//! placeholders filled with real ids from the default fixture at the start of the run.
+
+use serde_json::{json, Value};
+
+/// How a route takes its body.
+pub enum Takes {
+    /// A JSON document. `body` is a minimal valid one.
+    Json(Spec),
+    /// No body: the service ignores one (a DELETE-like action, a PUT that creates by name).
+    Nothing { microversion: Option<&'static str> },
+    /// Not JSON (an image file) or a whole snapshot: only the garbage bodies apply.
+    /// `garbage_rejected`: whether arbitrary bytes must be refused.
+    Opaque { garbage_rejected: bool },
+}
+
+pub struct Spec {
+    pub body: Value,
+    /// Every field of `body` is required: dropping one must be refused.
+    pub all_required: bool,
+    /// The service accepts unknown top-level attributes (Keystone's auth document, Glance's custom
+    /// image properties); everywhere else an unknown attribute is a 400.
+    pub extra_ok: bool,
+    /// The `OpenStack-API-Version` value the body is valid at.
+    pub microversion: Option<&'static str>,
+}
+
+fn spec(body: Value, all_required: bool) -> Takes {
+    Takes::Json(Spec { body, all_required, extra_ok: false, microversion: None })
+}
+
+fn at(microversion: &'static str, body: Value, all_required: bool) -> Takes {
+    Takes::Json(Spec { body, all_required, extra_ok: false, microversion: Some(microversion) })
+}
+
+/// The folded template a route's entry is keyed by.
+pub fn fold(path: &str) -> String {
+    path.replace("/load-balancer/v2.0/", "/load-balancer/v2/").replace("/volume/v3/{project_id}/", "/volume/v3/")
+}
+
+/// The body a route takes, or None when the table has no entry for it (the campaign then fails).
+pub fn takes(method: &str, path: &str) -> Option<Takes> {
+    let nothing = Takes::Nothing { microversion: None };
+    let t = match (method, fold(path).as_str()) {
+        // Keystone: the auth document allows extra members (its schema is open).
+        ("POST", "/identity/v3/auth/tokens") => Takes::Json(Spec {
+            body: json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
+                "name": "admin", "domain": {"name": "Default"}, "password": "admin-secret"}}}}}),
+            all_required: true,
+            extra_ok: true,
+            microversion: None,
+        }),
+
+        // Nova.
+        ("POST", "/compute/v2.1/servers") => {
+            spec(json!({"server": {"name": "bi-server", "imageRef": "$image", "flavorRef": "$flavor"}}), true)
+        }
+        ("PUT", "/compute/v2.1/servers/{id}") => spec(json!({"server": {"name": "bi-renamed"}}), false),
+        ("POST", "/compute/v2.1/servers/{id}/action") => spec(json!({"reboot": {"type": "SOFT"}}), true),
+        ("POST", "/compute/v2.1/os-keypairs") => spec(
+            json!({"keypair": {"name": "bi-key", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyMaterial bi@example"}}),
+            false,
+        ),
+        ("POST", "/compute/v2.1/os-server-groups") => {
+            spec(json!({"server_group": {"name": "bi-group", "policies": ["anti-affinity"]}}), true)
+        }
+        ("PUT", "/compute/v2.1/os-services/{id}") => at("compute 2.53", json!({"status": "disabled"}), false),
+
+        // Placement.
+        ("POST", "/placement/resource_providers") => spec(json!({"name": "bi-provider"}), true),
+        ("PUT", "/placement/resource_providers/{uuid}") => spec(json!({"name": "bi-provider-renamed"}), true),
+        ("PUT", "/placement/resource_providers/{uuid}/inventories") => {
+            spec(json!({"resource_provider_generation": "$generation", "inventories": {"VCPU": {"total": 64}}}), true)
+        }
+        ("POST", "/placement/resource_providers/{uuid}/inventories") => {
+            spec(json!({"resource_provider_generation": "$generation", "resource_class": "CUSTOM_BI", "total": 4}), true)
+        }
+        ("PUT", "/placement/resource_providers/{uuid}/inventories/{rc}") => {
+            spec(json!({"resource_provider_generation": "$generation", "total": 64}), true)
+        }
+        ("PUT", "/placement/resource_providers/{uuid}/traits") => {
+            spec(json!({"resource_provider_generation": "$generation", "traits": ["HW_CPU_X86_AVX2"]}), true)
+        }
+        ("PUT", "/placement/resource_providers/{uuid}/aggregates") => at(
+            "placement 1.19",
+            json!({"resource_provider_generation": "$generation", "aggregates": ["5e1c6a4a-7d36-4a6e-8f5e-0c8f5f3f0a11"]}),
+            true,
+        ),
+        ("POST", "/placement/resource_classes") => spec(json!({"name": "CUSTOM_BI_CLASS"}), true),
+        ("PUT", "/placement/resource_classes/{name}") => Takes::Nothing { microversion: Some("placement 1.7") },
+        ("PUT", "/placement/traits/{name}") => Takes::Nothing { microversion: Some("placement 1.6") },
+        // Not all required: an empty `allocations` for a consumer is how POST /allocations removes them.
+        ("POST", "/placement/allocations") => at(
+            "placement 1.28",
+            json!({"9a1f3e0c-51b6-4c3e-9d55-3f3c2b7a0b01": {
+                "allocations": {"$provider": {"resources": {"VCPU": 1}}},
+                "project_id": "$project", "user_id": "$user", "consumer_generation": null}}),
+            false,
+        ),
+        ("PUT", "/placement/allocations/{consumer}") => at(
+            "placement 1.28",
+            json!({"allocations": {"$provider": {"resources": {"VCPU": 1}}}, "project_id": "$project", "user_id": "$user",
+                   "consumer_generation": null}),
+            true,
+        ),
+
+        // Neutron.
+        ("POST", "/network/v2.0/networks") => spec(json!({"network": {"name": "bi-net"}}), false),
+        ("PUT", "/network/v2.0/networks/{id}") => spec(json!({"network": {"name": "bi-net-renamed"}}), false),
+        ("POST", "/network/v2.0/subnets") => {
+            spec(json!({"subnet": {"network_id": "$network", "cidr": "10.199.0.0/24", "ip_version": 4}}), true)
+        }
+        ("PUT", "/network/v2.0/subnets/{id}") => spec(json!({"subnet": {"name": "bi-subnet"}}), false),
+        ("POST", "/network/v2.0/ports") => spec(json!({"port": {"network_id": "$network"}}), true),
+        ("PUT", "/network/v2.0/ports/{id}") => spec(json!({"port": {"name": "bi-port"}}), false),
+        ("POST", "/network/v2.0/floatingips") => spec(json!({"floatingip": {"floating_network_id": "$public"}}), true),
+        ("PUT", "/network/v2.0/floatingips/{id}") => spec(json!({"floatingip": {"description": "bi"}}), false),
+        ("POST", "/network/v2.0/routers") => spec(json!({"router": {"name": "bi-router"}}), false),
+        ("PUT", "/network/v2.0/routers/{id}") => spec(json!({"router": {"name": "bi-router-renamed"}}), false),
+        ("PUT", "/network/v2.0/routers/{id}/add_router_interface") => spec(json!({"subnet_id": "$subnet"}), true),
+        ("PUT", "/network/v2.0/routers/{id}/remove_router_interface") => spec(json!({"subnet_id": "$subnet"}), true),
+        ("POST", "/network/v2.0/security-groups") => spec(json!({"security_group": {"name": "bi-sg"}}), false),
+        ("PUT", "/network/v2.0/security-groups/{id}") => spec(json!({"security_group": {"name": "bi-sg-renamed"}}), false),
+        ("POST", "/network/v2.0/security-group-rules") => {
+            spec(json!({"security_group_rule": {"security_group_id": "$secgroup", "direction": "ingress"}}), true)
+        }
+        ("PUT", "/network/v2.0/agents/{id}") => spec(json!({"agent": {"admin_state_up": true}}), false),
+        ("PUT", "/network/v2.0/quotas/{project}") => spec(json!({"quota": {"port": 100}}), false),
+        ("PUT", p) if p.starts_with("/network/v2.0/") && p.ends_with("/tags") => spec(json!({"tags": ["bi"]}), true),
+        ("PUT", p) if p.starts_with("/network/v2.0/") && p.ends_with("/tags/{tag}") => nothing,
+
+        // Glance: unknown attributes become custom image properties.
+        ("POST", "/image/v2/images") => Takes::Json(Spec {
+            body: json!({"name": "bi-image", "disk_format": "qcow2", "container_format": "bare"}),
+            all_required: false,
+            extra_ok: true,
+            microversion: None,
+        }),
+        ("PUT", "/image/v2/images/{id}/file") => Takes::Opaque { garbage_rejected: false },
+
+        // Cinder.
+        // Cinder's volume schema leaves the volume object open (additionalProperties: True).
+        ("POST", "/volume/v3/volumes") => {
+            Takes::Json(Spec { body: json!({"volume": {"size": 1}}), all_required: true, extra_ok: true, microversion: None })
+        }
+        ("PUT", "/volume/v3/volumes/{volume_id}") => spec(json!({"volume": {"name": "bi-volume"}}), false),
+
+        // Octavia.
+        ("POST", "/load-balancer/v2/lbaas/loadbalancers") => spec(json!({"loadbalancer": {"vip_subnet_id": "$subnet"}}), true),
+        ("PUT", "/load-balancer/v2/lbaas/loadbalancers/{id}") => spec(json!({"loadbalancer": {"name": "bi-lb"}}), false),
+        ("PUT", "/load-balancer/v2/lbaas/loadbalancers/{id}/failover") => nothing,
+        ("POST", "/load-balancer/v2/lbaas/listeners") => {
+            spec(json!({"listener": {"loadbalancer_id": "$lb", "protocol": "TCP", "protocol_port": 8443}}), true)
+        }
+        ("PUT", "/load-balancer/v2/lbaas/listeners/{id}") => spec(json!({"listener": {"name": "bi-listener"}}), false),
+        ("POST", "/load-balancer/v2/lbaas/pools") => {
+            spec(json!({"pool": {"loadbalancer_id": "$lb", "protocol": "TCP", "lb_algorithm": "ROUND_ROBIN"}}), true)
+        }
+        ("PUT", "/load-balancer/v2/lbaas/pools/{id}") => spec(json!({"pool": {"name": "bi-pool"}}), false),
+        ("POST", "/load-balancer/v2/lbaas/pools/{id}/members") => {
+            spec(json!({"member": {"address": "10.0.0.199", "protocol_port": 6443}}), true)
+        }
+        ("PUT", "/load-balancer/v2/lbaas/pools/{id}/members") => {
+            spec(json!({"members": [{"address": "10.0.0.198", "protocol_port": 6443}]}), true)
+        }
+        ("PUT", "/load-balancer/v2/lbaas/pools/{id}/members/{member}") => spec(json!({"member": {"name": "bi-member"}}), false),
+        ("POST", "/load-balancer/v2/lbaas/healthmonitors") => {
+            spec(json!({"healthmonitor": {"pool_id": "$pool", "type": "TCP", "delay": 5, "timeout": 3, "max_retries": 3}}), true)
+        }
+        ("PUT", "/load-balancer/v2/lbaas/healthmonitors/{id}") => spec(json!({"healthmonitor": {"delay": 10}}), false),
+        ("PUT", "/load-balancer/v2/octavia/amphorae/{id}/failover") => nothing,
+        ("PUT", "/load-balancer/v2/octavia/amphorae/{id}/config") => nothing,
+
+        // Magnum.
+        ("POST", "/container-infra/v1/clustertemplates") => {
+            spec(json!({"name": "bi-template", "image_id": "$image", "external_network_id": "$public", "coe": "kubernetes"}), false)
+        }
+        ("POST", "/container-infra/v1/clusters") => spec(json!({"name": "bi-cluster", "cluster_template_id": "$template"}), false),
+        ("PATCH", "/container-infra/v1/clusters/{id}") => spec(json!([{"op": "replace", "path": "/node_count", "value": 2}]), true),
+        ("POST", "/container-infra/v1/clusters/{id}/actions/resize") => spec(json!({"node_count": 2}), true),
+        ("POST", "/container-infra/v1/clusters/{id}/nodegroups") => {
+            at("container-infra 1.9", json!({"name": "bi-ng", "node_count": 1}), false)
+        }
+
+        // The control API.
+        ("POST", "/_fakecloud/reset") => nothing,
+        ("PUT", "/_fakecloud/clock") => spec(json!({"mode": "manual"}), true),
+        ("POST", "/_fakecloud/clock/advance") => spec(json!({"by": 1}), true),
+        ("POST", "/_fakecloud/faults") => {
+            spec(json!({"kind": "api-error", "status": 503, "match": {"path": "/nowhere"}, "count": 1}), false)
+        }
+        ("POST", "/_fakecloud/shell") => spec(json!({"argv": ["docker", "ps"]}), true),
+        ("POST", "/_fakecloud/restore") => Takes::Opaque { garbage_rejected: true },
+        _ => return None,
+    };
+    Some(t)
+}
