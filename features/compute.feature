@@ -113,3 +113,14 @@ Feature: Nova, Placement and their neighbours as the real CLI sees them
     When "admin" runs "gocheck providers" through clouds.yaml
     Then it succeeds
     And stdout contains "provider=compute-1"
+
+  @incident-N1 @catches-naive
+  Scenario: Guests of a rebooting host still say ACTIVE; the health report reads host_status
+    When host "compute-2" reboots
+    And the clock advances by "70s"
+    And "admin" runs the "server-health" tool
+    Then it fails
+    And stdout contains "not serving: db-0"
+    And stdout contains "not serving: kube-cp-2"
+    And stdout contains "is ACTIVE but its host compute-2 is DOWN"
+    And stdout does not contain "web-0"

@@ -138,3 +138,26 @@ Feature: Glance images and Cinder volumes as the real CLI sees them
     When the clock advances by "10s"
     And "demo" runs "openstack volume list -f value -c Name -c Status"
     Then stdout contains "y error"
+
+  @stuck-volume @catches-naive
+  Scenario: A volume cast to a cinder-volume that has just stopped stays creating, and is reported stuck
+    When the fault is injected:
+      """
+      {"kind": "service-down", "binary": "cinder-volume", "host": "hostgroup@tripleo_ceph"}
+      """
+    And "demo" runs "openstack volume create --size 1 stuck-1 -f value -c status"
+    Then stdout contains "creating"
+    When the clock advances by "1h"
+    And "admin" runs the "volume-check" tool
+    Then it fails
+    And stdout contains "stuck: stuck-1"
+    And stdout contains "still creating after 300 s"
+    And stdout does not contain "scratch"
+
+  @stuck-volume
+  Scenario: A volume still creating at the first look is not reported once it becomes available
+    When "demo" runs "openstack volume create --size 1 busy-1"
+    And "admin" runs the "volume-check" tool
+    Then it succeeds
+    And stdout contains "transitional volumes found"
+    And stdout contains "no volume stuck or in error"

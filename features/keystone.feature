@@ -108,3 +108,16 @@ Feature: Keystone identity as the real clients see it
     And stdout contains the id of project "admin"
     And stdout contains "service=identity"
     And stdout contains "service=load-balancer"
+
+  @token-lifetime @catches-naive
+  Scenario: A job that reuses one token logs in again once Keystone refuses it as expired
+    When "admin" runs the "token-keeper" tool with "3 1900"
+    Then it succeeds
+    And stdout contains "round 2: ok"
+    And stdout contains "round 3: token refused (401): logging in again"
+    And stdout contains "round 3: ok"
+    And the journal shows these calls in order:
+      | method | path                     | status |
+      | POST   | /identity/v3/auth/tokens | 201    |
+      | POST   | /identity/v3/auth/tokens | 401    |
+      | POST   | /identity/v3/auth/tokens | 201    |

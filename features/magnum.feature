@@ -87,3 +87,17 @@ Feature: Magnum through the real CLI
     And stderr contains "cluster:create"
     When "demo" runs "openstack coe cluster list -f value -c name"
     Then stdout does not contain "demo-k8s"
+
+  @health-status @catches-naive
+  Scenario: A cluster stays CREATE_COMPLETE when a control-plane machine goes down; the report reads its health
+    Given a cloud from the default fixture
+    When the fault is injected:
+      """
+      {"kind": "host-down", "host": "compute-2"}
+      """
+    And the clock advances by "12m"
+    And "admin" runs the "coe-health-report" tool
+    Then it fails
+    And stdout contains "cluster kube"
+    And stdout contains "CREATE_COMPLETE but UNHEALTHY"
+    And stdout contains "controlplane: Waiting on"

@@ -164,3 +164,16 @@ Feature: Neutron as the real clients see it
     When "admin" runs "openstack network agent list --host compute-0"
     Then it succeeds
     And stdout contains ":-)"
+
+  @incident-T7 @catches-naive
+  Scenario: A router stays ACTIVE when the L3 agent hosting it dies; the router check asks the agent
+    When the fault is injected:
+      """
+      {"kind": "agents-down", "host": "controller-0"}
+      """
+    And the clock advances by "90s"
+    And "admin" runs the "router-check" tool
+    Then it fails
+    And stdout contains "router demo-router"
+    And stdout contains "is ACTIVE but its L3 agent is dead: controller-0"
+    And stdout contains "router capi-mgmt-router: ok"

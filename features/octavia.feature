@@ -158,3 +158,14 @@ Feature: Octavia as the real CLI and gophercloud see it
     And stdout contains "observed: load balancer ACTIVE while member PENDING_CREATE"
     And stdout contains "ACTIVE after"
     And the load balancer "k8s-clusterapi-cluster-default-kube-kubeapi" was never without a serving member
+
+  @member-health @catches-naive
+  Scenario: A load balancer stays ACTIVE when a member's server stops; the health report reads operating_status
+    When "admin" runs "openstack --os-project-name capi-mgmt server stop kube-cp-2"
+    Then it succeeds
+    When the clock advances by "30s"
+    And "admin" runs the "lb-health" tool
+    Then it fails
+    And stdout contains "provisioning ACTIVE, operating DEGRADED"
+    And stdout contains "member k8s-clusterapi-cluster-default-kube-kubeapi-6443-kube-cp-2 (10.6.0.6:6443)"
+    And stdout contains "kube-kubeapi-6443: ERROR"

@@ -80,3 +80,12 @@ Feature: Placement as osc-placement sees it
     When "demo" runs "openstack allocation candidate list --resource VCPU=1"
     Then it fails
     And stderr contains "Policy does not allow placement:allocation_candidates:list to be performed."
+
+  @incident-O4 @catches-naive
+  Scenario: An allocation whose consumer is no longer a server is reported as leaked, and only that one
+    When "admin" runs "sh -c 'openstack resource provider allocation set 7d1a4c86-0c55-4d7b-9a49-5b1b1b8e2d10 --allocation rp=$(openstack resource provider list --name compute-0 -f value -c uuid),MEMORY_MB=2048,VCPU=1 --project-id 5f2b6a3e9c1d4e8fa0b7c6d5e4f3a2b1 --user-id 8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f'"
+    Then it succeeds
+    When "admin" runs the "allocation-audit" tool
+    Then it fails
+    And stdout contains "leaked: consumer 7d1a4c86-0c55-4d7b-9a49-5b1b1b8e2d10 on compute-0: MEMORY_MB=2048 VCPU=1"
+    And stdout contains "summary: 1 leaked of"

@@ -140,15 +140,7 @@ async fn matrix(opts: MatrixOpts) -> bool {
         let _ = writeln!(out, "{file:<28} {:<8} {naive_cell:<11} {scenario} (line {line})", if *passed { "passed" } else { "FAILED" });
     }
     if tags.is_empty() {
-        let with: std::collections::BTreeSet<&String> = correct.iter().map(|c| &c.0).collect();
-        let mut without: Vec<String> = std::fs::read_dir(&features)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|f| f.ends_with(".feature") && !with.contains(f))
-            .collect();
-        without.sort();
+        let without = crate::suite::files_without_naive_scenarios(&features);
         if !without.is_empty() {
             let _ = writeln!(out, "\nfeature files with no @catches-naive scenario: {}", without.join(", "));
         }

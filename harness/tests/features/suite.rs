@@ -1,30 +1,64 @@
 //! The project's own run of the incident library: every feature with the correct reference tools
-//! (all must pass), then the @catches-naive scenarios with the naive ones (all must fail).
+//! (all must pass), then the @catches-naive scenarios with the naive ones (all must fail). A full
+//! run also fails when a feature file has no @catches-naive scenario.
 //! `FAKECLOUD_JUNIT=path.xml` also writes a JUnit report, which is then checked.
 
 use crate::world::{self, CloudWorld};
+use cucumber::gherkin::{Feature, GherkinEnv, Scenario};
 use cucumber::writer::Stats as _;
 use cucumber::{writer, World as _, WriterExt as _};
+use std::path::{Path, PathBuf};
 
 /// Scenarios run at once: each runs real clients (about a second of CPU each) on a 2-core machine.
 const PARALLEL_SCENARIOS: usize = 4;
 
-/// The scenarios in every feature file under `dir`.
-pub fn count_scenarios(dir: &std::path::Path) -> usize {
-    let mut n = 0;
-    for entry in std::fs::read_dir(dir).expect("features/ is readable") {
-        let path = entry.expect("a directory entry").path();
-        if path.extension().is_some_and(|e| e == "feature") {
-            let feature =
-                cucumber::gherkin::Feature::parse_path(&path, cucumber::gherkin::GherkinEnv::default()).expect("the feature parses");
-            n += feature.scenarios.len() + feature.rules.iter().map(|r| r.scenarios.len()).sum::<usize>();
+/// The feature files under `path` (searched recursively, as cucumber does; `path` may also be one
+/// file), parsed, in path order.
+fn parsed_features(path: &Path) -> Vec<(PathBuf, Feature)> {
+    fn walk(path: &Path, out: &mut Vec<PathBuf>) {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(path).unwrap_or_else(|e| panic!("{} is not readable: {e}", path.display())) {
+                walk(&entry.expect("a directory entry").path(), out);
+            }
+        } else if path.extension().is_some_and(|e| e == "feature") {
+            out.push(path.to_path_buf());
         }
     }
-    n
+    let mut paths = vec![];
+    walk(path, &mut paths);
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let feature = Feature::parse_path(&p, GherkinEnv::default()).unwrap_or_else(|e| panic!("{} does not parse: {e}", p.display()));
+            (p, feature)
+        })
+        .collect()
+}
+
+/// A feature's scenarios, those inside its rules included.
+fn scenarios(feature: &Feature) -> impl Iterator<Item = &Scenario> {
+    feature.scenarios.iter().chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()))
+}
+
+/// The scenarios in every feature file under `dir`.
+pub fn count_scenarios(dir: &Path) -> usize {
+    parsed_features(dir).iter().map(|(_, f)| scenarios(f).count()).sum()
+}
+
+/// The feature files under `dir` (paths relative to it) that have no scenario tagged
+/// `@catches-naive`: nothing in them tells a naive reference tool from a correct one, so the
+/// discrimination matrix does not cover them.
+pub fn files_without_naive_scenarios(dir: &Path) -> Vec<String> {
+    parsed_features(dir)
+        .into_iter()
+        .filter(|(_, f)| !scenarios(f).any(|s| s.tags.iter().any(|t| t == "catches-naive")))
+        .map(|(p, _)| p.strip_prefix(dir).ok().filter(|r| !r.as_os_str().is_empty()).unwrap_or(&p).display().to_string())
+        .collect()
 }
 
 /// Parses the JUnit report and checks it holds one named test case per scenario (when known).
-pub fn check_junit(path: &std::path::Path, scenarios: Option<usize>) -> Result<(), String> {
+pub fn check_junit(path: &Path, scenarios: Option<usize>) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
     let doc = roxmltree::Document::parse(&text).map_err(|e| format!("not well-formed XML: {e}"))?;
     let root = doc.root_element();
@@ -43,6 +77,8 @@ pub fn check_junit(path: &std::path::Path, scenarios: Option<usize>) -> Result<(
 
 pub async fn run() {
     let features = harness::repo_root().join("features");
+    // A run narrowed by `--tags` or `--name` plays only part of the library.
+    let filtered = std::env::args().skip(1).any(|a| a.starts_with("--tags") || a.starts_with("--name") || a == "-t" || a == "-n");
 
     // 1. Every scenario, with the correct reference tools: all must pass.
     world::use_naive_tools(false);
@@ -61,9 +97,8 @@ pub async fn run() {
                 .await;
             let failed = writer.execution_has_failed();
             // The report must be valid JUnit with one test case per scenario run.
-            let filtered = std::env::args().skip(1).any(|a| a.starts_with("--tags") || a.starts_with("--name") || a == "-t" || a == "-n");
-            if let Err(e) = check_junit(std::path::Path::new(&path), if filtered { None } else { Some(count_scenarios(&features)) }) {
-                eprintln!("JUnit report {}: {e}", std::path::Path::new(&path).display());
+            if let Err(e) = check_junit(Path::new(&path), if filtered { None } else { Some(count_scenarios(&features)) }) {
+                eprintln!("JUnit report {}: {e}", Path::new(&path).display());
                 std::process::exit(1);
             }
             failed
@@ -84,7 +119,13 @@ pub async fn run() {
     let stats = naive.scenarios_stats();
     println!("naive tools: {} caught, {} not caught (must be 0)", stats.failed, stats.passed);
 
-    if correct_failed || stats.passed > 0 {
+    // 3. The matrix is complete: every feature file of the full run has a @catches-naive scenario.
+    let uncovered = if filtered { vec![] } else { files_without_naive_scenarios(&features) };
+    if !uncovered.is_empty() {
+        println!("feature files with no @catches-naive scenario: {} (each needs one that the naive tools fail)", uncovered.join(", "));
+    }
+
+    if correct_failed || stats.passed > 0 || !uncovered.is_empty() {
         std::process::exit(1);
     }
 }
