@@ -98,7 +98,13 @@ fn main() -> Result<()> {
         Cmd::Serve { listen, fixture, clock, seed, public_url, snapshot } => {
             let fixture = Fixture::from_option(fixture.as_deref())?;
             let snapshot = snapshot
-                .map(|p| std::fs::read(&p).map_err(|e| anyhow::anyhow!("cannot read snapshot {}: {e}", p.display())))
+                .map(|p| {
+                    let bytes = std::fs::read(&p).map_err(|e| anyhow::anyhow!("cannot read snapshot {}: {e}", p.display()))?;
+                    // Checked before anything listens: a bad snapshot is refused with nothing served.
+                    fakecloud::world::World::from_snapshot(&bytes)
+                        .map_err(|e| anyhow::anyhow!("cannot restore the snapshot {}: {e}", p.display()))?;
+                    Ok::<_, anyhow::Error>(bytes)
+                })
                 .transpose()?;
             serve(CloudConfig { fixture, seed, clock, start: None, public_url }, listen, snapshot)
         }

@@ -79,9 +79,14 @@ impl World {
     /// A world from a snapshot, checked before it replaces anything.
     pub fn from_snapshot(json: &[u8]) -> Result<World, String> {
         let probe: serde_json::Value = serde_json::from_slice(json).map_err(|e| format!("snapshot is not valid JSON: {e}"))?;
-        match probe.get("format").and_then(|v| v.as_u64()) {
-            Some(v) if v == SNAPSHOT_FORMAT as u64 => {}
-            Some(v) => return Err(format!("snapshot format {v} is not supported (this fakecloud reads format {SNAPSHOT_FORMAT})")),
+        match probe.get("format").map(|v| (v, v.as_u64())) {
+            Some((_, Some(v))) if v == SNAPSHOT_FORMAT as u64 => {}
+            Some((_, Some(v))) => {
+                return Err(format!("snapshot format {v} is not supported (this fakecloud reads format {SNAPSHOT_FORMAT})"))
+            }
+            Some((v, None)) => {
+                return Err(format!("snapshot format {v} is not a format number (this fakecloud reads format {SNAPSHOT_FORMAT})"))
+            }
             None => return Err("not a fakecloud snapshot: no format field".into()),
         }
         let mut world: World =
@@ -191,6 +196,9 @@ impl World {
             return Err("count must be at least 1".into());
         }
         let duration = req.duration.as_deref().map(parse_duration).transpose()?;
+        // The journal keeps the request whole (what `POST /_fakecloud/faults` takes), so a replay
+        // can add the same fault again.
+        let detail = fault_request_json(&req);
         let now = self.now();
         let fault = Fault {
             id: self.ids.uuid(),
@@ -205,11 +213,7 @@ impl World {
         }
         self.faults.add(fault.clone());
         self.fault_effect(&fault.action, true, now);
-        self.record(Record::Fault {
-            action: "added".into(),
-            fault_id: fault.id.clone(),
-            detail: serde_json::to_string(&fault.action).unwrap_or_default(),
-        });
+        self.record(Record::Fault { action: "added".into(), fault_id: fault.id.clone(), detail });
         self.settle();
         Ok(fault)
     }
@@ -235,6 +239,51 @@ impl World {
     }
 }
 
+/// A fault request in the form `POST /_fakecloud/faults` takes: the action's fields beside `match`,
+/// `count` and `duration`.
+fn fault_request_json(req: &FaultRequest) -> String {
+    let mut v = serde_json::to_value(&req.action).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        // An unset optional field reads the same absent as null; absent is how a client writes it.
+        o.retain(|_, v| !v.is_null());
+        if req.matcher != Default::default() {
+            o.insert("match".into(), serde_json::to_value(&req.matcher).unwrap_or_default());
+        }
+        if let Some(count) = req.count {
+            o.insert("count".into(), count.into());
+        }
+        if let Some(d) = &req.duration {
+            o.insert("duration".into(), d.clone().into());
+        }
+    }
+    v.to_string()
+}
+
+/// Writes a snapshot (or any file that must never be seen half-written) atomically: to a new file in
+/// the same directory, flushed to disk, then renamed over `path`. A reader finds the old file or the
+/// new one, never a part; on any error `path` is left as it was and nothing else stays behind.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let name = path.file_name().ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{}.{}.{n}.tmp", name.to_string_lossy(), std::process::id()));
+    let written = (|| {
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,6 +307,45 @@ mod tests {
     }
 
     #[test]
+    fn an_added_fault_is_journaled_as_the_request_that_adds_it_again() {
+        let mut w = world();
+        let body = serde_json::json!({"kind": "api-error", "status": 503, "match": {"service": "compute"}, "count": 2, "duration": "30s"});
+        let fault = w.add_fault(FaultRequest::from_json(body.clone()).unwrap()).unwrap();
+        let detail = w
+            .journal
+            .entries()
+            .iter()
+            .find_map(|e| match &e.record {
+                Record::Fault { action, fault_id, detail } if action == "added" && *fault_id == fault.id => Some(detail.clone()),
+                _ => None,
+            })
+            .unwrap();
+        let again: serde_json::Value = serde_json::from_str(&detail).unwrap();
+        assert_eq!(again, body);
+        let parsed = FaultRequest::from_json(again).unwrap();
+        assert_eq!((parsed.matcher, parsed.count, parsed.duration), (fault.matcher, Some(2), Some("30s".to_string())));
+    }
+
+    #[test]
+    fn an_atomic_write_replaces_the_file_whole_and_leaves_nothing_behind() {
+        let dir = std::env::temp_dir().join(format!("fakecloud-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("world.json");
+        std::fs::write(&path, "old").unwrap();
+        write_atomically(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        // A directory in the way: the rename fails, and no temporary file is left.
+        let blocked = dir.join("blocked");
+        std::fs::create_dir_all(blocked.join("inside")).unwrap();
+        assert!(write_atomically(&blocked, b"x").is_err());
+        let names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut names = names;
+        names.sort();
+        assert_eq!(names, vec!["blocked".to_string(), "world.json".to_string()]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn snapshot_round_trip_is_byte_identical() {
         let w = world();
         let a = serde_json::to_vec(&w).unwrap();
@@ -270,6 +358,8 @@ mod tests {
         assert!(World::from_snapshot(b"{not json").unwrap_err().contains("not valid JSON"));
         assert!(World::from_snapshot(br#"{"format": 99}"#).unwrap_err().contains("format 99"));
         assert!(World::from_snapshot(br#"{"hello": 1}"#).unwrap_err().contains("no format"));
+        assert!(World::from_snapshot(br#"[1, 2]"#).unwrap_err().contains("no format"));
+        assert!(World::from_snapshot(br#"{"format": "4"}"#).unwrap_err().contains(r#"format "4" is not a format number"#));
         let wrong_shape = format!(r#"{{"format": {SNAPSHOT_FORMAT}, "seed": "x"}}"#);
         assert!(World::from_snapshot(wrong_shape.as_bytes()).unwrap_err().contains("does not match"));
     }

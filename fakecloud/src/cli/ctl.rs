@@ -92,17 +92,37 @@ pub fn run(url: &str, cmd: Ctl) -> Result<()> {
                 .collect();
             send(call(Method::GET, "/journal").query(&q))?
         }
-        Ctl::Snapshot { output } => {
-            let text = send(call(Method::GET, "/snapshot"))?;
-            if let Some(path) = output {
-                std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
-                return Ok(());
+        Ctl::Snapshot { output: Some(path) } => {
+            // The bytes as served, written atomically: a failed or interrupted run never leaves a
+            // partial snapshot, and an existing file stays as it was unless the new one is complete.
+            let resp = call(Method::GET, "/snapshot").send().map_err(|e| anyhow!("cannot reach fakecloud: {e}"))?;
+            let status = resp.status();
+            if !status.is_success() {
+                bail!("{status}: {}", resp.text().unwrap_or_default());
             }
-            text
+            let bytes = resp.bytes().map_err(|e| anyhow!("cannot read the snapshot: {e}"))?;
+            crate::world::write_atomically(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            return Ok(());
         }
+        Ctl::Snapshot { output: None } => send(call(Method::GET, "/snapshot"))?,
         Ctl::Restore { file } => {
             let body = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            send(call(Method::POST, "/restore").header("content-type", "application/json").body(body))?
+            let resp = call(Method::POST, "/restore")
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .map_err(|e| anyhow!("cannot reach fakecloud: {e}"))?;
+            let status = resp.status();
+            if !status.is_success() {
+                // The server checks a snapshot whole before it replaces anything.
+                let text = resp.text().unwrap_or_default();
+                let message = serde_json::from_str::<Value>(&text)
+                    .ok()
+                    .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+                    .unwrap_or(text);
+                bail!("cannot restore {}: {status}: {message}; the running world is unchanged", file.display());
+            }
+            String::new()
         }
     };
     if !out.is_empty() {

@@ -97,17 +97,15 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
     let req = Request::from_parts(parts, body);
 
     let mut tokens: Option<(Option<TokenRef>, Option<TokenRef>)> = None;
-    let early: Option<Response> = {
+    let early: Option<Response> = if !gated {
+        refused
+    } else {
         let mut world = state.world();
-        if gated {
-            world.tick();
-        }
+        world.tick();
         if let Some(r) = refused {
             // Refused before any handler or fault: nothing but the catch-up happened, and the next
             // replayed request catches up the same way, so a replay needs nothing of this one.
             Some(r)
-        } else if !gated {
-            None
         } else {
             if recorded {
                 tokens = Some((token_ref(&world, token.as_deref()), token_ref(&world, subject_token.as_deref())));

@@ -16,14 +16,90 @@ pub struct JournalEntry {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Record {
-    /// One request served by an OpenStack API (not the control API).
-    Api { service: String, method: String, path: String, query: String, status: u16, user_id: Option<String>, project_id: Option<String> },
+    /// One request served by an OpenStack API (not the control API). `request` is there when the
+    /// request may have changed the world (see `ApiRequest`).
+    Api {
+        service: String,
+        method: String,
+        path: String,
+        query: String,
+        status: u16,
+        user_id: Option<String>,
+        project_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        request: Option<ApiRequest>,
+    },
     /// A resource moved from one state to another.
     Transition { resource: String, id: String, from: Option<String>, to: String },
     /// A fault was added, fired, expired or removed.
     Fault { action: String, fault_id: String, detail: String },
     /// The harness or an operator acted on the world (clock moved, reset, restore).
     Control { action: String, detail: String },
+}
+
+/// What a replay needs to send a request again: the headers the handlers read, the body, and which
+/// tokens it carried. Recorded for every request that could change the world: every write, and a
+/// read that caught up with due events or met an installed fault. Plain reads are left out, since
+/// replaying them changes nothing.
+///
+/// Tokens are named by their Keystone audit id, never by the bearer id (Keystone logs audit ids for
+/// the same reason). Token ids come from the seeded RNG and the requests that issued them are
+/// replayed too, so a replay finds the token with that audit id in its own world and sends its id.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ApiRequest {
+    /// `X-Auth-Token`, when the request had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenRef>,
+    /// `X-Subject-Token` (Keystone's validate and revoke), when the request had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_token: Option<TokenRef>,
+    /// The headers any handler reads besides the tokens (`REPLAYED_HEADERS`), lower-case, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<(String, String)>,
+    /// The body as text, when it is UTF-8 (JSON always is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The body in standard base64, when it is not UTF-8 (an image upload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_base64: Option<String>,
+}
+
+/// The request headers a handler's outcome depends on, apart from the tokens and `Host` (which only
+/// shapes the links in a reply).
+pub const REPLAYED_HEADERS: [&str; 4] = ["content-type", "accept", "openstack-api-version", "x-openstack-nova-api-version"];
+
+/// A token as a request presented it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenRef {
+    /// A token the world knew when the request came (valid or not): its first audit id.
+    Audit(String),
+    /// A token id the world had never issued.
+    Unknown,
+}
+
+impl ApiRequest {
+    pub fn new(token: Option<TokenRef>, subject_token: Option<TokenRef>, headers: Vec<(String, String)>, body: &[u8]) -> ApiRequest {
+        let (body, body_base64) = match std::str::from_utf8(body) {
+            _ if body.is_empty() => (None, None),
+            Ok(text) => (Some(text.to_string()), None),
+            Err(_) => {
+                use base64::Engine;
+                (None, Some(base64::engine::general_purpose::STANDARD.encode(body)))
+            }
+        };
+        ApiRequest { token, subject_token, headers, body, body_base64 }
+    }
+
+    /// The body as it came.
+    pub fn body_bytes(&self) -> Vec<u8> {
+        use base64::Engine;
+        match (&self.body, &self.body_base64) {
+            (Some(text), _) => text.clone().into_bytes(),
+            (None, Some(b64)) => base64::engine::general_purpose::STANDARD.decode(b64).unwrap_or_default(),
+            (None, None) => Vec::new(),
+        }
+    }
 }
 
 impl Record {
@@ -92,5 +168,31 @@ mod tests {
         let f = JournalFilter { until: Some(t0 + Duration::seconds(1)), ..Default::default() };
         let got: Vec<_> = j.filter(&f).map(|e| e.seq).collect();
         assert_eq!(got, vec![1]);
+    }
+
+    #[test]
+    fn a_recorded_request_keeps_its_body_text_or_binary_and_reads_back_as_it_came() {
+        let json = ApiRequest::new(Some(TokenRef::Audit("a1".into())), None, vec![], br#"{"server": {}}"#);
+        assert_eq!((json.body.as_deref(), json.body_base64.as_deref()), (Some(r#"{"server": {}}"#), None));
+        let binary = ApiRequest::new(None, Some(TokenRef::Unknown), vec![], &[0xff, 0x00, 0x81]);
+        assert_eq!((binary.body.as_deref(), binary.body_base64.as_deref()), (None, Some("/wCB")));
+        assert_eq!(binary.body_bytes(), vec![0xff, 0x00, 0x81]);
+        assert_eq!(ApiRequest::new(None, None, vec![], b"").body_bytes(), Vec::<u8>::new());
+        let api = |method: &str, request: Option<ApiRequest>| Record::Api {
+            service: "compute".into(),
+            method: method.into(),
+            path: "/compute/v2.1/servers".into(),
+            query: String::new(),
+            status: 200,
+            user_id: None,
+            project_id: None,
+            request,
+        };
+        // An entry without a request (a plain read) serialises as before: no `request` key.
+        assert!(!serde_json::to_string(&api("GET", None)).unwrap().contains("request"));
+        let write = api("POST", Some(json));
+        let text = serde_json::to_string(&write).unwrap();
+        assert!(text.contains(r#""token":{"audit":"a1"}"#), "{text}");
+        assert_eq!(serde_json::from_str::<Record>(&text).unwrap(), write);
     }
 }

@@ -142,6 +142,8 @@ async fn matrix(opts: MatrixOpts) -> bool {
     if tags.is_empty() {
         let without = crate::suite::files_without_naive_scenarios(&features);
         if !without.is_empty() {
+            // An incomplete matrix is a failed one: a file without a naive scenario proves nothing.
+            ok = false;
             let _ = writeln!(out, "\nfeature files with no @catches-naive scenario: {}", without.join(", "));
         }
     }
@@ -177,8 +179,10 @@ fn save_forensics(dir: &Path, feature: &str, scenario: &str, w: &CloudWorld) -> 
     std::fs::create_dir_all(&out)?;
     if let Some(cloud) = &w.cloud {
         let world = cloud.cloud.world();
-        std::fs::write(out.join("snapshot.json"), serde_json::to_vec(&*world).unwrap_or_default())?;
-        std::fs::write(out.join("journal.json"), serde_json::to_vec_pretty(&world.journal.entries()).unwrap_or_default())?;
+        // Atomic, so a replay never starts from half a snapshot.
+        let atomic = fakecloud::world::write_atomically;
+        atomic(&out.join("snapshot.json"), &serde_json::to_vec(&*world).unwrap_or_default())?;
+        atomic(&out.join("journal.json"), &serde_json::to_vec_pretty(&world.journal.entries()).unwrap_or_default())?;
     }
     let runs: String = w.history.iter().map(|o| format!("{}\n", o.describe())).collect();
     std::fs::write(out.join("tool-output.txt"), if runs.is_empty() { "(nothing ran)\n".into() } else { runs })?;
