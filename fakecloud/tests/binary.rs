@@ -1,39 +1,11 @@
 //! The binary contract: `serve` prints one ready line and serves; `env`, `clouds-yaml` and `ctl` work.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_fakecloud");
+mod common;
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `fakecloud serve` on a free port and reads its ready line.
-fn serve(extra: &[&str]) -> (Server, String) {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let auth_url =
-        line.trim().strip_prefix("fakecloud ready: auth_url=").unwrap_or_else(|| panic!("unexpected ready line: {line}")).to_string();
-    let base = auth_url.strip_suffix("/identity/v3").unwrap().to_string();
-    (Server { child, base }, line)
-}
+use common::served::{serve, Served, BIN};
 
 fn run(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(BIN).args(args).output().unwrap();
@@ -42,7 +14,8 @@ fn run(args: &[&str]) -> (bool, String, String) {
 
 #[test]
 fn serve_prints_one_ready_line_and_answers_at_once() {
-    let (server, line) = serve(&["--clock", "manual", "--seed", "3"]);
+    let server = serve(&["--clock", "manual", "--seed", "3"]);
+    let line = server.ready_line.clone();
     assert!(line.starts_with("fakecloud ready: auth_url=http://127.0.0.1:"), "{line}");
     let health: serde_json::Value = reqwest::blocking::get(format!("{}/_fakecloud/health", server.base)).unwrap().json().unwrap();
     assert_eq!(health["status"], "ok");
@@ -82,7 +55,7 @@ fn env_and_clouds_yaml_describe_fixture_users() {
 
 #[test]
 fn ctl_drives_the_control_api() {
-    let (server, _) = serve(&["--clock", "manual"]);
+    let server = serve(&["--clock", "manual"]);
     let url = server.base.as_str();
     let (ok, out, err) = run(&["ctl", "--url", url, "clock", "advance", "90s"]);
     assert!(ok, "{err}");
@@ -108,7 +81,7 @@ fn ctl_drives_the_control_api() {
 /// `fakecloud shell install DIR`, then the links run as the fake shell against a running cloud.
 #[test]
 fn the_installed_shell_talks_to_the_running_cloud() {
-    let (server, _) = serve(&["--clock", "manual"]);
+    let server = serve(&["--clock", "manual"]);
     let dir = tempfile::tempdir().unwrap();
     let (ok, out, err) = run(&["shell", "install", dir.path().to_str().unwrap()]);
     assert!(ok, "{err}");
@@ -147,7 +120,7 @@ fn default_serve_works_with_the_real_cli_through_env_and_clouds_yaml() {
     let mut child = Command::new(BIN).arg("serve").env("RUST_LOG", "warn").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let _server = Server { child, base: "http://127.0.0.1:5000".into() };
+    let _server = Served { child, base: "http://127.0.0.1:5000".into(), ready_line: line.clone() };
     assert_eq!(line.trim(), "fakecloud ready: auth_url=http://127.0.0.1:5000/identity/v3", "is port 5000 taken?");
 
     let (_, exports, _) = run(&["env"]);

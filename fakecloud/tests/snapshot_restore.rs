@@ -9,9 +9,8 @@ use common::TestCloud;
 use fakecloud::world::SNAPSHOT_FORMAT;
 use reqwest::Method;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_fakecloud");
@@ -120,32 +119,7 @@ async fn a_snapshot_over_the_api_body_limit_restores_over_the_control_api() {
 // ------------------------------------------------------------------------------------------------
 // The CLI: `fakecloud ctl snapshot -o`, `ctl restore`, `serve --snapshot`
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(extra: &[&str]) -> Server {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let auth = line.trim().strip_prefix("fakecloud ready: auth_url=").unwrap_or_else(|| panic!("ready line: {line}"));
-    Server { base: auth.strip_suffix("/identity/v3").unwrap().to_string(), child }
-}
+use common::served::serve;
 
 fn run(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(BIN).args(args).output().unwrap();

@@ -1,6 +1,8 @@
 //! An in-process cloud on an ephemeral port with a manual clock, and a small JSON client for it.
 #![allow(dead_code)]
 
+pub mod served;
+
 use fakecloud::sim::ClockMode;
 use fakecloud::{CloudConfig, Fixture, RunningCloud};
 use reqwest::header::HeaderMap;
