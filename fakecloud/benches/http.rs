@@ -22,6 +22,13 @@
 //! Two diagnostic rows repeat 2 and 3 with `?nocatalog`, to show how much of their cost is the
 //! service catalog in the token body.
 //!
+//! Member create (issue 8): `POST /load-balancer/v2/lbaas/pools/{id}/members` round-robin over the
+//! 1,000 bench pools, on a scaled clock so that each create's controller flow finishes during the
+//! run (see `member_create_load`).
+//!
+//! A closing summary gives each route's requests per second as a ratio of the ceiling, with a
+//! PASS/MISS for the read routes against 0.5 of it (see `print_summary`).
+//!
 //! The load generator is closed-loop: N connections (HTTP/1.1 keep-alive), each sending its next
 //! request as soon as the previous response is read, for a warm-up and then a measured window. It
 //! is a minimal hand-written HTTP/1.1 client over tokio's `TcpStream` so that as little CPU as
@@ -33,7 +40,7 @@
 //! load scenario), `--warmup`/`BENCH_WARMUP`, `--concurrency`/`BENCH_CONCURRENCY`,
 //! `--server-threads`/`BENCH_SERVER_THREADS`, `--client-threads`/`BENCH_CLIENT_THREADS`,
 //! `--cold-runs`/`BENCH_COLD_RUNS`, `--fakecloud-bin`/`FAKECLOUD_BIN`; a positional filter
-//! (`ceiling`, `ceiling-large`, `issue`, `validate`, `nocatalog`, `servers`, `lbs`, `memory`, `cold`) runs
+//! (`ceiling`, `ceiling-large`, `issue`, `validate`, `nocatalog`, `servers`, `lbs`, `members`, `memory`, `cold`) runs
 //! only the scenarios whose key contains it, e.g. `cargo bench -p fakecloud --bench http -- --duration 5 validate`.
 
 use axum::http::header;
@@ -44,6 +51,8 @@ use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Stdio;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -60,6 +69,14 @@ const COLD_START_TARGET_MS: f64 = 50.0;
 const SERVERS_DETAIL_TARGET: f64 = 10_000.0;
 const RSS_TARGET_MB: f64 = 100.0;
 const LB_NAME_LOOKUP_TARGET: f64 = 10_000.0;
+/// Issue 8: a read route should answer at least this share of the ceiling's requests per second.
+const READ_RATIO_TARGET: f64 = 0.5;
+/// The member-create scenario's clock: one simulated second lasts this many real seconds, so a
+/// member's flow (3 simulated seconds on an amphora LB) finishes in 30 ms of real time, well before
+/// the round-robin comes back to its pool (1,000 creates later). Not much faster: a run of a few
+/// real seconds must stay inside the admin token's simulated lifetime (one hour), and the health
+/// manager's 10 s cycle runs that much more often in real time.
+const MEMBER_CLOCK_FACTOR: f64 = 0.01;
 /// Load balancers in the `lbs` scenario's cloud (and its memory row); three members each.
 const BENCH_LBS: usize = 1_000;
 /// Amphorae per bench host in the `lbs` cloud.
@@ -73,7 +90,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 const TOKENS_PATH: &str = "/identity/v3/auth/tokens";
 
 #[derive(Parser, Debug)]
-#[command(name = "http", about = "fakecloud HTTP benchmark: ceiling, token issue, token validation, cold start")]
+#[command(name = "http", about = "fakecloud HTTP benchmark: the ceiling, Keystone, Nova, Octavia routes, memory, cold start")]
 struct Args {
     /// Measured seconds per load scenario [default: 3].
     #[arg(long = "duration", env = "BENCH_DURATION", value_name = "SECONDS")]
@@ -103,7 +120,7 @@ struct Args {
     #[arg(long, env = "FAKECLOUD_BIN")]
     fakecloud_bin: Option<PathBuf>,
     /// Run only the scenarios whose name contains this (ceiling, ceiling-large, issue, validate,
-    /// issue-nocatalog, validate-nocatalog, servers, lbs, memory, cold).
+    /// issue-nocatalog, validate-nocatalog, servers, lbs, members, memory, cold).
     filter: Option<String>,
     /// Passed by `cargo bench`. Without it (`cargo test --benches`) the run is a short smoke test.
     #[arg(long, hide = true)]
@@ -247,11 +264,16 @@ fn get_request(addr: SocketAddr, path: &str, extra_headers: &[(&str, &str)]) -> 
 }
 
 fn post_json_request(addr: SocketAddr, path: &str, body: &str) -> Vec<u8> {
-    format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
+    post_json_request_with(addr, path, body, &[])
+}
+
+fn post_json_request_with(addr: SocketAddr, path: &str, body: &str, extra_headers: &[(&str, &str)]) -> Vec<u8> {
+    let mut r = format!("POST {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: application/json\r\n");
+    for (k, v) in extra_headers {
+        r.push_str(&format!("{k}: {v}\r\n"));
+    }
+    r.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    r.into_bytes()
 }
 
 fn password_auth_body(user: &str, password: &str, project: &str) -> String {
@@ -318,7 +340,28 @@ impl WorkerStats {
     }
 }
 
-async fn worker(addr: SocketAddr, req: std::sync::Arc<Vec<u8>>, expect: u16, measure_from: Instant, end: Instant) -> WorkerStats {
+/// What the load generator sends: the same pre-built request every time (reads), or a fresh one per
+/// request from a shared counter (writes that must not repeat themselves, such as member create).
+#[derive(Clone)]
+enum Requests {
+    Fixed(Arc<Vec<u8>>),
+    Numbered { make: Arc<dyn Fn(u64) -> Vec<u8> + Send + Sync>, next: Arc<AtomicU64> },
+}
+
+impl Requests {
+    fn numbered(make: impl Fn(u64) -> Vec<u8> + Send + Sync + 'static) -> Requests {
+        Requests::Numbered { make: Arc::new(make), next: Arc::new(AtomicU64::new(0)) }
+    }
+
+    fn next(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self {
+            Requests::Fixed(r) => std::borrow::Cow::Borrowed(r.as_slice()),
+            Requests::Numbered { make, next } => std::borrow::Cow::Owned(make(next.fetch_add(1, Ordering::Relaxed))),
+        }
+    }
+}
+
+async fn worker(addr: SocketAddr, reqs: Requests, expect: u16, measure_from: Instant, end: Instant) -> WorkerStats {
     let mut st = WorkerStats { latencies: Vec::with_capacity(64 * 1024), ..Default::default() };
     while Instant::now() < end {
         let mut conn = match Conn::connect(addr).await {
@@ -336,6 +379,7 @@ async fn worker(addr: SocketAddr, req: std::sync::Arc<Vec<u8>>, expect: u16, mea
             if start >= end {
                 break;
             }
+            let req = reqs.next();
             let res = tokio::time::timeout(REQUEST_TIMEOUT, conn.roundtrip(&req, None)).await;
             let done = Instant::now();
             // Throughput is completions per window: a request counts when it finishes inside it.
@@ -372,11 +416,14 @@ async fn worker(addr: SocketAddr, req: std::sync::Arc<Vec<u8>>, expect: u16, mea
 }
 
 async fn run_load(addr: SocketAddr, req: Vec<u8>, expect: u16, args: &Args) -> Load {
-    let req = std::sync::Arc::new(req);
+    run_load_from(addr, Requests::Fixed(Arc::new(req)), expect, args).await
+}
+
+async fn run_load_from(addr: SocketAddr, reqs: Requests, expect: u16, args: &Args) -> Load {
     let measure_from = Instant::now() + Duration::from_secs_f64(args.warmup);
     let window = Duration::from_secs_f64(args.duration);
     let end = measure_from + window;
-    let tasks: Vec<_> = (0..args.concurrency).map(|_| tokio::spawn(worker(addr, req.clone(), expect, measure_from, end))).collect();
+    let tasks: Vec<_> = (0..args.concurrency).map(|_| tokio::spawn(worker(addr, reqs.clone(), expect, measure_from, end))).collect();
     let mut load = Load { ok: 0, errors: 0, first_error: None, window, latencies: Vec::new(), body_len: 0 };
     for t in tasks {
         let st = t.await.expect("load worker panicked");
@@ -487,8 +534,13 @@ fn bench_lb_name(i: usize) -> String {
 /// at most `AMPHORAE_PER_HOST` per host, with management ports on the default `lb-mgmt-net` (/16).
 /// The default fixture's hosts, servers and load balancer are kept as they are.
 fn lbs_fixture(lbs: usize) -> fakecloud::Fixture {
+    lbs_fixture_on(fakecloud::Fixture::default_cloud(), lbs)
+}
+
+/// `lbs_fixture`'s load balancers (and their hosts and VIP subnet) added to `base`.
+fn lbs_fixture_on(base: fakecloud::Fixture, lbs: usize) -> fakecloud::Fixture {
     use fakecloud::fixture::{HealthMonitorSpec, ListenerSpec, LoadBalancerSpec, MemberSpec, NetworkSpec, PoolSpec, SubnetSpec};
-    let mut f = fakecloud::Fixture::default_cloud();
+    let mut f = base;
     let amphora = |i: usize| i % 20 < AMPHORA_LBS_PER_20;
     let hosts = (0..lbs).filter(|i| amphora(*i)).count().div_ceil(AMPHORAE_PER_HOST).max(1);
     f.hosts.extend((0..hosts).map(|i| bench_host(format!("bench-lb-{i:02}"), format!("10.201.{}.{}", i / 200, i % 200 + 10))));
@@ -547,10 +599,24 @@ fn lbs_fixture(lbs: usize) -> fakecloud::Fixture {
     f
 }
 
+/// What the Octavia read scenarios ask for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lookup {
+    /// The same `?name=` every time.
+    OneName,
+    /// Request `n` asks for bench LB `n % lbs`, so consecutive requests never ask the same question
+    /// and each one is rendered afresh (no reply kept from an earlier request can answer it).
+    Rotating,
+    /// `GET lbaas/providers`: a fixed two-item list behind the same pipeline, token check and policy.
+    /// What any authenticated read costs before its handler does any work of its own.
+    Providers,
+}
+
 /// `GET /load-balancer/v2/lbaas/loadbalancers?name=<one>` as admin on `lbs_fixture(lbs)`: the bench
 /// LB in the middle (number `lbs / 2`, an amphora one), or with `lbs == 0` the default fixture's
-/// one LB. One untimed request first checks that the lookup finds its LB.
-fn lb_lookup_load(client: &Runtime, server_threads: usize, lbs: usize, args: &Args) -> Load {
+/// one LB. One untimed request first checks that the lookup finds its LB. See `Lookup` for the
+/// other two variants.
+fn lb_lookup_load(client: &Runtime, server_threads: usize, lbs: usize, lookup: Lookup, args: &Args) -> Load {
     let rt = runtime("server", server_threads);
     let fixture = lbs_fixture(lbs);
     let name = if lbs == 0 { fixture.loadbalancers[0].name.clone() } else { bench_lb_name(lbs / 2) };
@@ -569,11 +635,112 @@ fn lb_lookup_load(client: &Runtime, server_threads: usize, lbs: usize, args: &Ar
             probe.status,
             probe.body_len
         );
-        run_load(addr, req, 200, args).await
+        match lookup {
+            Lookup::Rotating if lbs > 0 => {
+                let reqs = Requests::numbered(move |n| {
+                    let path = format!("/load-balancer/v2/lbaas/loadbalancers?name={}", bench_lb_name((n % lbs as u64) as usize));
+                    get_request(addr, &path, &[("X-Auth-Token", &admin)])
+                });
+                run_load_from(addr, reqs, 200, args).await
+            }
+            Lookup::Providers => {
+                let req = get_request(addr, "/load-balancer/v2/lbaas/providers", &[("X-Auth-Token", &admin)]);
+                run_load(addr, req, 200, args).await
+            }
+            _ => run_load(addr, req, 200, args).await,
+        }
     });
     drop(cloud);
     rt.shutdown_timeout(Duration::from_secs(1));
     load
+}
+
+/// What the member-create scenario saw besides its load.
+struct MemberCreateRun {
+    load: Load,
+    pools: usize,
+    /// Members created in the whole run (warm-up included), and how many of them were ACTIVE, and
+    /// how many load balancers were back to ACTIVE, once the clock had let every flow finish.
+    created: usize,
+    active: usize,
+    lbs_active: usize,
+    /// Median time of one `World::settle` on the cloud as the run left it: what every write (and
+    /// every applied event) pays, under the world's lock, besides its own work.
+    settle: Duration,
+}
+
+/// `POST /load-balancer/v2/lbaas/pools/{id}/members` as admin, round-robin over the pools of
+/// `lbs_fixture(lbs)`'s bench load balancers, on a scaled clock (one simulated second lasts
+/// `clock_factor` real seconds) so that the controller's flow for each create finishes during the
+/// run, as it would in a real cloud: each create puts its load balancer in PENDING_UPDATE, and the
+/// `LbChildDone` event (3 simulated seconds for an amphora LB, 1 for `ovn`) sets it ACTIVE again.
+/// Request `n` goes to pool `n % pools` with address `10.102.x.y` numbered by `n / pools`, so no two
+/// creates collide and a pool is asked again only after every other pool has been. A create that
+/// finds its load balancer still locked gets a 409 and is counted as an error.
+fn member_create_load(client: &Runtime, server_threads: usize, lbs: usize, clock_factor: f64, args: &Args) -> MemberCreateRun {
+    let rt = runtime("server", server_threads);
+    let clock = fakecloud::sim::ClockMode::scaled(clock_factor).expect("a valid scale factor");
+    let config = fakecloud::CloudConfig { fixture: lbs_fixture(lbs), clock, ..fakecloud::CloudConfig::default() };
+    let cloud = rt.block_on(fakecloud::start(config, "127.0.0.1:0".parse().expect("addr"))).expect("start fakecloud");
+    let addr = cloud.addr;
+    // The bench LBs' pools, in LB order (the pool is named after its listener, `<lb name>-6443`).
+    let pools: Vec<String> = {
+        let w = cloud.cloud.world();
+        let mut named: Vec<(&str, &str)> = w
+            .octavia
+            .pools
+            .values()
+            .filter(|p| p.c.name.starts_with("k8s-clusterapi-cluster-bench-c"))
+            .map(|p| (p.c.name.as_str(), p.c.id.as_str()))
+            .collect();
+        named.sort();
+        named.into_iter().map(|(_, id)| id.to_string()).collect()
+    };
+    assert_eq!(pools.len(), lbs, "one pool per bench load balancer");
+    let load = client.block_on(async {
+        let admin = setup_token(addr, "admin", "admin-secret", "admin").await;
+        let pools = Arc::new(pools.clone());
+        let reqs = Requests::numbered(move |n| {
+            let (pool, round) = (&pools[(n % pools.len() as u64) as usize], n / pools.len() as u64);
+            let body = format!(
+                r#"{{"member": {{"name": "bench-m-{n}", "address": "10.102.{}.{}", "protocol_port": 6443}}}}"#,
+                round / 250,
+                round % 250 + 1
+            );
+            post_json_request_with(addr, &format!("/load-balancer/v2/lbaas/pools/{pool}/members"), &body, &[("X-Auth-Token", &admin)])
+        });
+        run_load_from(addr, reqs, 201, args).await
+    });
+    // Let every flow still running finish (a few simulated seconds), then look at what was made.
+    std::thread::sleep(Duration::from_secs_f64((clock_factor * 10.0).max(0.05)));
+    let (created, active, lbs_active) = {
+        let mut w = cloud.cloud.world();
+        w.tick();
+        let made: Vec<_> = w.octavia.members.values().filter(|m| m.c.name.starts_with("bench-m-")).collect();
+        let active = made.iter().filter(|m| m.c.provisioning_status == "ACTIVE").count();
+        let lbs_active = w
+            .octavia
+            .loadbalancers
+            .values()
+            .filter(|l| l.c.name.starts_with("k8s-clusterapi-cluster-bench-c") && l.c.provisioning_status == "ACTIVE")
+            .count();
+        (made.len(), active, lbs_active)
+    };
+    let settle = {
+        let mut w = cloud.cloud.world();
+        let mut times: Vec<Duration> = (0..21)
+            .map(|_| {
+                let t = Instant::now();
+                w.settle();
+                t.elapsed()
+            })
+            .collect();
+        times.sort();
+        times[times.len() / 2]
+    };
+    drop(cloud);
+    rt.shutdown_timeout(Duration::from_secs(1));
+    MemberCreateRun { load, pools: pools.len(), created, active, lbs_active, settle }
 }
 
 /// `GET /compute/v2.1/servers/detail?limit=100` (all projects, 2.96) on a cloud of `total` servers.
@@ -766,6 +933,65 @@ fn print_load_row(name: &str, load: &Load, ceiling: Option<f64>, target: Option<
     );
 }
 
+/// What a row measures, for the summary against the ceiling.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Ceiling,
+    CeilingLarge,
+    /// A read route: judged against `READ_RATIO_TARGET` of the ceiling.
+    Read,
+    /// A write route: its ratio is reported, with no target.
+    Write,
+    /// Shown in the detailed table only.
+    Diagnostic,
+}
+
+struct Row {
+    name: String,
+    load: Load,
+    route: Route,
+    /// An absolute target in requests per second, where the issue gives one.
+    target: Option<f64>,
+}
+
+impl Row {
+    fn new(name: &str, load: Load, route: Route, target: Option<f64>) -> Row {
+        Row { name: name.to_string(), load, route, target }
+    }
+}
+
+/// The issue-8 table: each route's requests per second, its ratio to the ceiling, and the verdict.
+/// A route whose replies are large (a `servers/detail` page is about 178 KB) is judged against the
+/// ceiling that serves a fixed body of the same size (`ceiling-large`): the bytes themselves cost
+/// the stack (hyper, the kernel's loopback, the load generator) whatever produces them. Both
+/// ratios are printed.
+fn print_summary(rows: &[Row], ceiling: Option<f64>, ceiling_large: Option<f64>) {
+    let ratio = |rate: f64, c: Option<f64>| c.map_or("-".to_string(), |c| format!("{:.2}", rate / c));
+    println!("Summary against the ceiling (issue 8: read routes >= {READ_RATIO_TARGET:.2} of the ceiling for their body size)");
+    println!();
+    println!("| route | req/s | of ceiling (15 B) | of size-matched ceiling | target | result |");
+    println!("|---|---:|---:|---:|---|---|");
+    for r in rows.iter().filter(|r| r.route != Route::Diagnostic) {
+        let rate = r.load.rate();
+        let large = r.load.body_len >= LARGE_BODY_BYTES / 2;
+        let matched = if large { ceiling_large } else { ceiling };
+        let matched_text = match (r.route, large) {
+            (Route::Ceiling | Route::CeilingLarge, _) => "1.00 (itself)".to_string(),
+            (_, true) => format!("{} (ceiling-large)", ratio(rate, matched)),
+            (_, false) => ratio(rate, matched),
+        };
+        let (target, result) = match r.route {
+            Route::Read => {
+                (format!(">= {READ_RATIO_TARGET:.2}"), matched.map_or("-", |c| verdict(rate / c >= READ_RATIO_TARGET)).to_string())
+            }
+            Route::Write => ("none (write)".to_string(), "reported".to_string()),
+            _ => ("reference".to_string(), "-".to_string()),
+        };
+        println!("| {} | {rate:.0} | {} | {matched_text} | {target} | {result} |", r.name, ratio(rate, ceiling));
+    }
+    println!();
+}
+
 fn median(sorted: &[f64]) -> f64 {
     let n = sorted.len();
     if n % 2 == 1 {
@@ -802,66 +1028,101 @@ fn main() {
     println!("- fakecloud in-process: embedded fixture, real clock, no tracing subscriber (no logging cost)");
     println!();
 
-    let mut rows: Vec<(&str, Load, Option<f64>)> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
 
     if args.wants("ceiling") {
         let rt = runtime("server", server_threads);
         let addr = start_ceiling(&rt);
         let load = client.block_on(run_load(addr, get_request(addr, "/ping", &[]), 200, &args));
         rt.shutdown_timeout(Duration::from_secs(1));
-        rows.push(("ceiling: axum fixed JSON (GET /ping)", load, None));
+        rows.push(Row::new("ceiling: axum fixed JSON (GET /ping)", load, Route::Ceiling, None));
     }
     if args.wants("ceiling-large") {
         let rt = runtime("server", server_threads);
         let addr = start_ceiling(&rt);
         let load = client.block_on(run_load(addr, get_request(addr, "/large", &[]), 200, &args));
         rt.shutdown_timeout(Duration::from_secs(1));
-        rows.push(("ceiling-large: axum fixed 177,777-byte JSON (GET /large)", load, None));
+        rows.push(Row::new("ceiling-large: axum fixed 177,777-byte JSON (GET /large)", load, Route::CeilingLarge, None));
     }
 
-    for (name, kind, catalog, target) in [
-        ("token issue (POST /identity/v3/auth/tokens)", Kind::Issue, true, Some(ISSUE_TARGET)),
-        ("token validation (GET /identity/v3/auth/tokens)", Kind::Validate, true, Some(VALIDATE_TARGET)),
-        ("diagnostic: token issue ?nocatalog", Kind::Issue, false, None),
-        ("diagnostic: token validation ?nocatalog", Kind::Validate, false, None),
+    for (name, kind, catalog, route, target) in [
+        ("token issue (POST /identity/v3/auth/tokens)", Kind::Issue, true, Route::Write, Some(ISSUE_TARGET)),
+        ("token validation (GET /identity/v3/auth/tokens)", Kind::Validate, true, Route::Read, Some(VALIDATE_TARGET)),
+        ("diagnostic: token issue ?nocatalog", Kind::Issue, false, Route::Diagnostic, None),
+        ("diagnostic: token validation ?nocatalog", Kind::Validate, false, Route::Diagnostic, None),
     ] {
         let key = format!("{}{}", kind.key(), if catalog { "" } else { "-nocatalog" });
         if args.wants(&key) {
-            rows.push((name, fakecloud_load(&client, server_threads, kind, catalog, &args), target));
+            rows.push(Row::new(name, fakecloud_load(&client, server_threads, kind, catalog, &args), route, target));
         }
     }
 
-    for (name, total, target) in [
-        ("servers detail ?limit=100, 1,000 servers", 1_000, None),
-        ("servers detail ?limit=100, 10,000 servers", 10_000, Some(SERVERS_DETAIL_TARGET)),
+    for (name, total, route, target) in [
+        ("diagnostic: servers detail ?limit=100, 1,000 servers", 1_000, Route::Diagnostic, None),
+        ("servers detail ?limit=100, 10,000 servers", 10_000, Route::Read, Some(SERVERS_DETAIL_TARGET)),
     ] {
         if args.wants("servers") {
-            rows.push((name, servers_detail_load(&client, server_threads, total, &args), target));
+            rows.push(Row::new(name, servers_detail_load(&client, server_threads, total, &args), route, target));
         }
     }
 
-    for (name, lbs, target) in [
-        ("LB lookup ?name= (admin), 1,000 LBs, 3,000 members, 450 amphorae", BENCH_LBS, Some(LB_NAME_LOOKUP_TARGET)),
-        ("diagnostic: LB lookup ?name=, default fixture (1 LB)", 0, None),
+    for (name, lbs, lookup, route, target) in [
+        (
+            "LB lookup ?name= (admin), 1,000 LBs, 3,000 members, 450 amphorae",
+            BENCH_LBS,
+            Lookup::OneName,
+            Route::Read,
+            Some(LB_NAME_LOOKUP_TARGET),
+        ),
+        ("diagnostic: LB lookup ?name=, 1,000 LBs, a different name each request", BENCH_LBS, Lookup::Rotating, Route::Diagnostic, None),
+        ("diagnostic: LB lookup ?name=, default fixture (1 LB)", 0, Lookup::OneName, Route::Diagnostic, None),
+        ("diagnostic: authenticated floor, GET lbaas/providers, 1,000 LBs", BENCH_LBS, Lookup::Providers, Route::Diagnostic, None),
     ] {
         if args.wants("lbs") {
-            rows.push((name, lb_lookup_load(&client, server_threads, lbs, &args), target));
+            rows.push(Row::new(name, lb_lookup_load(&client, server_threads, lbs, lookup, &args), route, target));
+        }
+    }
+
+    for (name, lbs, factor, route) in [
+        ("member create (POST lbaas/pools/{id}/members), 1,000 LBs, round-robin", BENCH_LBS, MEMBER_CLOCK_FACTOR, Route::Write),
+        ("diagnostic: member create, 100 LBs, round-robin", 100, MEMBER_CLOCK_FACTOR / 2.0, Route::Diagnostic),
+    ] {
+        if args.wants("members") {
+            let run = member_create_load(&client, server_threads, lbs, factor, &args);
+            notes.push(format!(
+                "member create, {} LBs: round-robin over {} pools on clock scaled:{factor}; {} members created in the run, {} ACTIVE and {} of {} bench LBs ACTIVE once the last flows had finished; one World::settle on the final world: {:.2} ms",
+                lbs,
+                run.pools,
+                run.created,
+                run.active,
+                run.lbs_active,
+                run.pools,
+                run.settle.as_secs_f64() * 1e3
+            ));
+            rows.push(Row::new(name, run.load, route, None));
         }
     }
 
     if !rows.is_empty() {
-        let ceiling = rows.iter().find(|(n, _, _)| n.starts_with("ceiling")).map(|(_, l, _)| l.rate());
+        let ceiling = rows.iter().find(|r| r.route == Route::Ceiling).map(|r| r.load.rate());
+        let ceiling_large = rows.iter().find(|r| r.route == Route::CeilingLarge).map(|r| r.load.rate());
         println!("| scenario | requests | req/s | vs ceiling | p50 ms | p99 ms | errors | body bytes | target | result |");
         println!("|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
-        for (name, load, target) in &rows {
-            print_load_row(name, load, ceiling, *target);
+        for r in &rows {
+            print_load_row(&r.name, &r.load, ceiling, r.target);
         }
         println!();
-        for (name, load, _) in &rows {
-            if let Some(e) = &load.first_error {
-                println!("note: {name}: {} errors, first: {e}", load.errors);
+        for r in &rows {
+            if let Some(e) = &r.load.first_error {
+                println!("note: {}: {} errors, first: {e}", r.name, r.load.errors);
             }
         }
+        for n in &notes {
+            println!("note: {n}");
+        }
+        println!();
+        print_summary(&rows, ceiling, ceiling_large);
     }
 
     if args.wants("memory") {
@@ -872,6 +1133,12 @@ fn main() {
             ("default", "default (hosts: 50 bench hosts), no extra servers", crowded_fixture(0), None),
             ("servers-10000", "the same + 10,000 servers", crowded_fixture(10_000), Some(RSS_TARGET_MB)),
             ("lbs-1000", "default + 1,000 LBs, 3,000 members, 450 amphorae", lbs_fixture(BENCH_LBS), None),
+            (
+                "servers-10000-lbs-1000",
+                "both: 50 bench hosts + 10,000 servers, and 1,000 LBs as above",
+                lbs_fixture_on(crowded_fixture(10_000), BENCH_LBS),
+                Some(RSS_TARGET_MB),
+            ),
         ];
         for (label, what, fixture, target) in fixtures {
             match resident_mb(&exe, label, &fixture) {

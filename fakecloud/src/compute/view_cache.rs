@@ -6,6 +6,9 @@
 //! revision of the world that moves on every change (an applied event, a fault, any request that is
 //! not a read; see `World::touch`). The one input that changes with time alone, `host_status`
 //! (heartbeats going stale), is part of the entry's key and checked on every use.
+//!
+//! Whole replies of other read routes that depend on nothing time alone moves (Octavia's load
+//! balancer list, see `ReplyKey`) are kept here too, under the same revision.
 
 use super::model::Server;
 use super::views::ServerView;
@@ -25,6 +28,38 @@ pub struct ServerViewCache {
     /// Whole `servers/detail` pages, for clients that poll the same listing. Shared so a page can
     /// be stored after the world's lock is released; a page of an older revision is never matched.
     pages: Arc<Mutex<HashMap<PageKey, Bytes>>>,
+    /// Whole replies of other read routes (see `ReplyKey`), kept and matched like the pages.
+    replies: Arc<Mutex<HashMap<ReplyKey, Bytes>>>,
+}
+
+/// Everything a cached reply of another read route depends on: the world's revision, the route,
+/// the query, what the caller may see (an admin every project, anyone else their own) and the base
+/// URL its links are built from. Only for routes whose reply is a function of the world's state
+/// alone, so that the revision covers every change: Octavia's views are (a member's health comes
+/// from its server's state and its host's power and pressure, which change only through events,
+/// faults and writes, each of which moves the revision). The caller checks policy before asking.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ReplyKey {
+    revision: u64,
+    route: &'static str,
+    query: Vec<(String, String)>,
+    admin: bool,
+    project: Option<String>,
+    base: String,
+}
+
+/// Where a reply is put once it is serialised (see `ServerViewCache::replies`).
+#[derive(Clone)]
+pub struct ReplyStore(Arc<Mutex<HashMap<ReplyKey, Bytes>>>);
+
+impl ReplyStore {
+    pub fn put(&self, key: ReplyKey, reply: Bytes) {
+        let mut replies = self.0.lock();
+        if replies.len() >= MAX_PAGES {
+            replies.clear();
+        }
+        replies.insert(key, reply);
+    }
 }
 
 /// Everything a `servers/detail` page depends on: the world's revision, the query, how it is
@@ -145,6 +180,27 @@ impl ServerViewCache {
         PageStore(self.pages.clone())
     }
 
+    /// The key of a reply of `route` for this query and caller (see `ReplyKey`); an admin's key
+    /// leaves the project out, since an admin sees every project's objects.
+    pub fn reply_key(&self, route: &'static str, query: &[(String, String)], admin: bool, project: Option<&str>, base: &str) -> ReplyKey {
+        ReplyKey {
+            revision: self.revision,
+            route,
+            query: query.to_vec(),
+            admin,
+            project: if admin { None } else { project.map(str::to_string) },
+            base: base.to_string(),
+        }
+    }
+
+    pub fn reply(&self, key: &ReplyKey) -> Option<Bytes> {
+        self.replies.lock().get(key).cloned()
+    }
+
+    pub fn reply_store(&self) -> ReplyStore {
+        ReplyStore(self.replies.clone())
+    }
+
     /// Drops renderings of servers that no longer exist (called when servers are deleted, so the
     /// cache never outgrows the server table).
     pub fn forget(&mut self, seq: u64) {
@@ -155,7 +211,7 @@ impl ServerViewCache {
 /// A copy of a world starts with nothing rendered.
 impl Clone for ServerViewCache {
     fn clone(&self) -> Self {
-        ServerViewCache { revision: self.revision, entries: Mutex::default(), pages: Arc::default() }
+        ServerViewCache { revision: self.revision, entries: Mutex::default(), pages: Arc::default(), replies: Arc::default() }
     }
 }
 

@@ -214,6 +214,13 @@ fn common(c: &Common, operating: &str) -> serde_json::Map<String, Value> {
     m
 }
 
+/// Adds a `json!` object's fields to a view, moving them rather than copying.
+fn extend(m: &mut serde_json::Map<String, Value>, extra: Value) {
+    if let Value::Object(extra) = extra {
+        m.extend(extra);
+    }
+}
+
 pub fn loadbalancer(w: &World, lb: &LoadBalancer) -> Value {
     let mut m = common(&lb.c, &lb_operating(w, lb));
     m.remove("tenant_id");
@@ -224,7 +231,7 @@ pub fn loadbalancer(w: &World, lb: &LoadBalancer) -> Value {
         "pools": ids(w.octavia.pools_of(&lb.c.id).map(|p| p.c.id.as_str())),
         "provider": lb.provider, "flavor_id": lb.flavor_id, "availability_zone": lb.availability_zone,
     });
-    m.extend(extra.as_object().expect("object").clone());
+    extend(&mut m, extra);
     Value::Object(m)
 }
 
@@ -239,7 +246,7 @@ pub fn listener(w: &World, l: &Listener) -> Value {
         "allowed_cidrs": null, "tls_ciphers": null, "tls_versions": null, "alpn_protocols": null,
         "hsts_max_age": null, "hsts_include_subdomains": null, "hsts_preload": null,
     });
-    m.extend(extra.as_object().expect("object").clone());
+    extend(&mut m, extra);
     Value::Object(m)
 }
 
@@ -258,7 +265,7 @@ pub fn pool(w: &World, p: &Pool) -> Value {
         "tls_enabled": false, "tls_ciphers": null, "tls_versions": null, "alpn_protocols": null,
         "ca_tls_container_ref": null, "crl_container_ref": null, "tls_container_ref": null,
     });
-    m.extend(extra.as_object().expect("object").clone());
+    extend(&mut m, extra);
     Value::Object(m)
 }
 
@@ -270,7 +277,7 @@ pub fn member(w: &World, mem: &Member) -> Value {
         "subnet_id": mem.subnet_id, "monitor_address": mem.monitor_address, "monitor_port": mem.monitor_port,
         "vnic_type": "normal",
     });
-    m.extend(extra.as_object().expect("object").clone());
+    extend(&mut m, extra);
     Value::Object(m)
 }
 
@@ -283,7 +290,7 @@ pub fn healthmonitor(h: &HealthMonitor) -> Value {
         "max_retries_down": h.max_retries_down, "http_method": h.http_method, "url_path": h.url_path,
         "expected_codes": h.expected_codes, "http_version": null, "domain_name": null, "pools": [{"id": h.pool_id}],
     });
-    m.extend(extra.as_object().expect("object").clone());
+    extend(&mut m, extra);
     Value::Object(m)
 }
 

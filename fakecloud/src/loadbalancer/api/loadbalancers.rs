@@ -69,16 +69,40 @@ pub(crate) fn lb_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) 
     Ok(lb)
 }
 
+/// `GET /lbaas/loadbalancers`. A poller (CAPO looks its API-server LB up by name) asks the same
+/// question of an unchanged cloud again and again, so a successful reply is kept for the world's
+/// revision (`compute::view_cache::ReplyKey`) and served again as the same bytes until anything
+/// changes; any event, fault or write makes the next request render afresh.
 pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
-    let w = s.world();
-    let keep = prefilter(&caller, &params);
-    let mut lbs: Vec<&LoadBalancer> = w.octavia.loadbalancers.values().filter(|l| keep(&l.c)).collect();
-    lbs.sort_by_key(|l| l.c.seq);
-    let items = lbs.into_iter().map(|l| views::loadbalancer(&w, l)).collect();
+    let (key, store, items) = {
+        let w = s.world();
+        let key = w.compute.views.reply_key("lbaas/loadbalancers", &params.0, caller.is_admin(), caller.project_id.as_deref(), &base);
+        if let Some(body) = w.compute.views.reply(&key) {
+            return Ok(json_bytes(StatusCode::OK, body));
+        }
+        let keep = prefilter(&caller, &params);
+        let mut lbs: Vec<&LoadBalancer> = w.octavia.loadbalancers.values().filter(|l| keep(&l.c)).collect();
+        lbs.sort_by_key(|l| l.c.seq);
+        let items: Vec<Value> = lbs.into_iter().map(|l| views::loadbalancer(&w, l)).collect();
+        (key, w.compute.views.reply_store(), items)
+    };
     // The page is built and serialised without holding the world.
-    drop(w);
-    list_reply("loadbalancers", "lbaas/loadbalancers", &base, items, &params, &views::LB_ATTRS)
+    let reply = list_reply("loadbalancers", "lbaas/loadbalancers", &base, items, &params, &views::LB_ATTRS)?;
+    if reply.status() != StatusCode::OK {
+        return Ok(reply);
+    }
+    // The reply's body is one buffer already: take it, keep it, and answer with it.
+    let (parts, body) = reply.into_parts();
+    let body =
+        axum::body::to_bytes(body, usize::MAX).await.map_err(|e| ApiError::new(SVC, StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    store.put(key, body.clone());
+    Ok(Response::from_parts(parts, axum::body::Body::from(body)))
+}
+
+/// A JSON reply from bytes already serialised.
+fn json_bytes(status: StatusCode, body: axum::body::Bytes) -> Response {
+    (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
@@ -299,4 +323,63 @@ pub async fn flavor_profiles(State(s): State<AppState>, caller: Caller, BaseUrl(
 pub async fn availability_zones(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     enforce(SVC, &caller, "os_load-balancer_api:flavor:get_all", Target::default())?;
     list_reply("availability_zones", "lbaas/availabilityzones", &base, vec![], &params, &views::ZONE_ATTRS)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cloud::{Cloud, CloudConfig};
+    use crate::sim::ClockMode;
+    use axum::body::Body;
+    use axum::http::{Method, Request};
+    use tower::ServiceExt;
+
+    const KUBE_LB: &str = "k8s-clusterapi-cluster-default-kube-kubeapi";
+    const KUBE_POOL: &str = "k8s-clusterapi-cluster-default-kube-kubeapi-6443";
+
+    async fn call(cloud: &std::sync::Arc<Cloud>, method: Method, path: &str, token: Option<&str>, body: Option<&str>) -> (u16, String) {
+        let mut req = Request::builder().method(method).uri(path).header("Host", "127.0.0.1:5000");
+        if let Some(t) = token {
+            req = req.header("X-Auth-Token", t);
+        }
+        let req = match body {
+            Some(b) => req.header("Content-Type", "application/json").body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .expect("a request");
+        let resp = crate::http::router(cloud.clone()).oneshot(req).await.expect("infallible");
+        let status = resp.status().as_u16();
+        let token = resp.headers().get("x-subject-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.expect("a body");
+        (status, token.unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
+    fn status_of(list: &str) -> String {
+        let v: serde_json::Value = serde_json::from_str(list).expect("JSON");
+        v["loadbalancers"][0]["provisioning_status"].as_str().expect("one load balancer").to_string()
+    }
+
+    /// A list reply kept for a poller is never served after a change: the same lookup shows a member
+    /// create's PENDING_UPDATE at once, and ACTIVE once the controller's flow has run on the clock.
+    #[tokio::test]
+    async fn a_kept_list_reply_follows_every_change() {
+        let cloud = Cloud::new(CloudConfig { clock: ClockMode::Manual, ..CloudConfig::default() }).expect("a cloud");
+        let auth = r#"{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"name": "Default"}, "password": "admin-secret"}}}, "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}}"#;
+        let (status, token) = call(&cloud, Method::POST, "/identity/v3/auth/tokens", None, Some(auth)).await;
+        assert_eq!(status, 201);
+        let lookup = format!("/load-balancer/v2/lbaas/loadbalancers?name={KUBE_LB}");
+        let first = call(&cloud, Method::GET, &lookup, Some(&token), None).await;
+        assert_eq!((first.0, status_of(&first.1)), (200, "ACTIVE".to_string()));
+        assert_eq!(call(&cloud, Method::GET, &lookup, Some(&token), None).await, first, "an unchanged cloud gives the same reply");
+
+        let (_, pools) = call(&cloud, Method::GET, &format!("/load-balancer/v2/lbaas/pools?name={KUBE_POOL}"), Some(&token), None).await;
+        let pools: serde_json::Value = serde_json::from_str(&pools).expect("JSON");
+        let pool = pools["pools"][0]["id"].as_str().expect("the kube-api pool");
+        let member = r#"{"member": {"address": "10.6.0.60", "protocol_port": 6443}}"#;
+        let path = format!("/load-balancer/v2/lbaas/pools/{pool}/members");
+        assert_eq!(call(&cloud, Method::POST, &path, Some(&token), Some(member)).await.0, 201);
+        assert_eq!(status_of(&call(&cloud, Method::GET, &lookup, Some(&token), None).await.1), "PENDING_UPDATE");
+
+        cloud.world().advance_clock(chrono::Duration::seconds(30));
+        assert_eq!(status_of(&call(&cloud, Method::GET, &lookup, Some(&token), None).await.1), "ACTIVE");
+    }
 }
