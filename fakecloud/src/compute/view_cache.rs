@@ -49,18 +49,7 @@ pub struct ReplyKey {
 }
 
 /// Where a reply is put once it is serialised (see `ServerViewCache::replies`).
-#[derive(Clone)]
-pub struct ReplyStore(Arc<Mutex<HashMap<ReplyKey, Bytes>>>);
-
-impl ReplyStore {
-    pub fn put(&self, key: ReplyKey, reply: Bytes) {
-        let mut replies = self.0.lock();
-        if replies.len() >= MAX_PAGES {
-            replies.clear();
-        }
-        replies.insert(key, reply);
-    }
-}
+pub type ReplyStore = BodyStore<ReplyKey>;
 
 /// Everything a `servers/detail` page depends on: the world's revision, the query, how it is
 /// rendered, whose project it lists, and the hosts' status (which moves with time alone).
@@ -79,16 +68,19 @@ pub struct PageKey {
 const MAX_PAGES: usize = 64;
 
 /// Where a rendered page is put once it is joined (see `ServerViewCache::pages`).
-#[derive(Clone)]
-pub struct PageStore(Arc<Mutex<HashMap<PageKey, Bytes>>>);
+pub type PageStore = BodyStore<PageKey>;
 
-impl PageStore {
-    pub fn put(&self, key: PageKey, page: Bytes) {
-        let mut pages = self.0.lock();
-        if pages.len() >= MAX_PAGES {
-            pages.clear();
+/// Whole response bodies by key, filled after the world lock is released.
+#[derive(Clone)]
+pub struct BodyStore<K>(Arc<Mutex<HashMap<K, Bytes>>>);
+
+impl<K: std::hash::Hash + Eq> BodyStore<K> {
+    pub fn put(&self, key: K, body: Bytes) {
+        let mut bodies = self.0.lock();
+        if bodies.len() >= MAX_PAGES {
+            bodies.clear();
         }
-        pages.insert(key, page);
+        bodies.insert(key, body);
     }
 }
 
@@ -177,7 +169,7 @@ impl ServerViewCache {
     }
 
     pub fn page_store(&self) -> PageStore {
-        PageStore(self.pages.clone())
+        BodyStore(self.pages.clone())
     }
 
     /// The key of a reply of `route` for this query and caller (see `ReplyKey`); an admin's key
@@ -198,7 +190,7 @@ impl ServerViewCache {
     }
 
     pub fn reply_store(&self) -> ReplyStore {
-        ReplyStore(self.replies.clone())
+        BodyStore(self.replies.clone())
     }
 
     /// Drops renderings of servers that no longer exist (called when servers are deleted, so the
