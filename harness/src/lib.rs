@@ -2,6 +2,7 @@
 //! against it with a fixture user's credentials. The cucumber World and steps live in
 //! `tests/features/`; later the external-tool runner reuses what is here.
 
+pub mod cli_preload;
 pub mod container;
 pub mod tool;
 

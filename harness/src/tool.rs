@@ -63,14 +63,37 @@ impl Output {
     }
 }
 
+/// How a tool's `openstack` starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cli {
+    /// Forked from the harness's pre-imported CLI (`cli_preload`), the default.
+    Preloaded,
+    /// A fresh interpreter per command, as on an operator's machine.
+    Fresh,
+}
+
 /// Runs `command_line` (split like a shell would, no shell involved) with exactly the given OS_*
 /// variables; everything else in the environment passes through. Bounded by `timeout`.
+/// `openstack` is the pre-imported CLI unless `FAKECLOUD_CLI_PRELOAD=0`.
 pub async fn run(command_line: &str, os_env: &BTreeMap<String, String>, timeout: Duration) -> Result<Output> {
+    let cli = if crate::cli_preload::enabled_by_default() { Cli::Preloaded } else { Cli::Fresh };
+    run_with(command_line, os_env, timeout, cli).await
+}
+
+/// [`run`], choosing how `openstack` starts.
+pub async fn run_with(command_line: &str, os_env: &BTreeMap<String, String>, timeout: Duration, cli: Cli) -> Result<Output> {
     let argv = shell_words::split(command_line).with_context(|| format!("cannot split command line: {command_line}"))?;
     let (program, args) = argv.split_first().ok_or_else(|| anyhow!("empty command line"))?;
     // The shims first: `sleep` moves the simulated clock (see harness/shims/sleep).
     // Then the fake operator shell and the pinned clients.
     let mut path: Vec<PathBuf> = vec![crate::repo_root().join("harness/shims"), shell_dir()?];
+    let preloaded = match cli {
+        Cli::Preloaded => crate::cli_preload::server(),
+        Cli::Fresh => None,
+    };
+    if let Some(server) = preloaded {
+        path.push(server.bin_dir.clone());
+    }
     path.extend(client_dirs());
     path.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
     let mut cmd = tokio::process::Command::new(program);
@@ -79,6 +102,10 @@ pub async fn run(command_line: &str, os_env: &BTreeMap<String, String>, timeout:
         if k.to_string_lossy().starts_with("OS_") {
             cmd.env_remove(k);
         }
+    }
+    cmd.env_remove("FAKECLOUD_CLI_SOCKET").env_remove("FAKECLOUD_CLI_REAL");
+    if let Some(server) = preloaded {
+        cmd.envs(server.env());
     }
     cmd.envs(os_env);
     let child = cmd.output();
