@@ -186,8 +186,10 @@ def run_command(conn, fds, request, entry):
 
 
 def serve(socket_path, real_script):
-    # Modules read argv[0] at import time (cliff's App.NAME): import them as the script would.
+    # Modules read argv[0] at import time (cliff's App.NAME): import them as the script would,
+    # with the script's directory first on sys.path, not this file's.
     sys.argv = [real_script]
+    sys.path[0] = os.path.dirname(os.path.abspath(real_script))
     entry = preload()
     own_settings = startup_settings(os.environ)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel

@@ -36,9 +36,25 @@ impl Server {
     }
 }
 
+static DISABLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Every later [`crate::tool::run`] in this process starts the CLI per command
+/// (`fakecloud-harness run --fresh-cli`).
+pub fn disable() {
+    DISABLED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
 /// Whether tools get the pre-imported CLI unless a caller asks otherwise.
 pub fn enabled_by_default() -> bool {
-    std::env::var("FAKECLOUD_CLI_PRELOAD").map(|v| v != "0").unwrap_or(true)
+    !DISABLED.load(std::sync::atomic::Ordering::SeqCst) && std::env::var("FAKECLOUD_CLI_PRELOAD").map(|v| v != "0").unwrap_or(true)
+}
+
+/// Starts the server now, when it is enabled, so that no scenario pays for the import (with a
+/// scaled clock, that second would pass as simulated time in the middle of a scenario).
+pub fn warm() {
+    if enabled_by_default() {
+        server();
+    }
 }
 
 /// The process's server, started on first use. `None` (with one warning) when the pinned clients
@@ -69,7 +85,14 @@ fn start() -> Result<Server> {
     // Unix socket paths are limited to about 100 bytes: keep it in the temp directory.
     let socket = std::env::temp_dir().join(format!("fakecloud-cli-{}-{n}.sock", std::process::id()));
     let _ = std::fs::remove_file(&socket);
-    let mut process = Command::new(&python)
+    let mut command = Command::new(&python);
+    // As for tools (tool::run): no OS_* from the developer's shell, even at import time.
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("OS_") {
+            command.env_remove(k);
+        }
+    }
+    let mut process = command
         .arg(dir.join("openstack_zygote.py"))
         .arg(&socket)
         .arg(&real)
