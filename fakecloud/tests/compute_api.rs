@@ -348,6 +348,8 @@ async fn a_dead_host_goes_down_after_the_service_timeout_and_comes_back() {
     let web1 = c.running.cloud.world().compute.server_id_named("web-1").unwrap();
     let s = nova(&c, Method::GET, &format!("/servers/{web1}"), &admin, V, None).await;
     assert_eq!(s.body["server"]["host_status"], "DOWN");
+    // With nova-compute gone nothing syncs power states: Nova still shows what it last recorded.
+    assert_eq!((s.body["server"]["status"].as_str(), s.body["server"]["OS-EXT-STS:power_state"].as_u64()), (Some("ACTIVE"), Some(1)));
     assert_eq!(c.send(Method::DELETE, &format!("/_fakecloud/faults/{fault}"), None, None).await.status, 204);
     let r = nova(&c, Method::GET, "/os-services", &admin, "compute 2.69", None).await;
     assert_eq!(service_state(&r, "nova-compute", "compute-1"), "up");
@@ -533,4 +535,86 @@ async fn flavor_access_lists_a_private_flavors_projects_for_admins_only() {
     assert_eq!(public.status, 404);
     assert_eq!(public.body["itemNotFound"]["message"], "Access list not available for public flavors.");
     assert_eq!(nova(&c, Method::GET, &format!("/flavors/{tiny}/os-flavor-access"), &demo, V, None).await.status, 403);
+}
+
+/// Builds one m1.small server as the admin and returns (id, host) once the build has settled.
+async fn build_and_locate(c: &TestCloud, admin: &str, name: &str) -> (String, Value) {
+    let net = network_id(c, "private", "demo");
+    let r = create(c, admin, name, "2", Some(&net)).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let id = r.body["server"]["id"].as_str().unwrap().to_string();
+    advance(c, "20s").await;
+    let show = nova(c, Method::GET, &format!("/servers/{id}"), admin, V, None).await;
+    (id, show.body["server"].clone())
+}
+
+fn port_bindings(c: &TestCloud, server: &str) -> Vec<(String, String)> {
+    let w = c.running.cloud.world();
+    w.network.ports.values().filter(|p| p.device_id == server).map(|p| (p.host_id.clone(), p.vif_type.clone())).collect()
+}
+
+#[tokio::test]
+async fn a_build_whose_port_cannot_bind_is_rescheduled_to_another_host() {
+    let c = TestCloud::start().await;
+    let admin = c.admin().await;
+    // Where the scheduler puts this flavor on this cloud, found by building once.
+    let (probe, shown) = build_and_locate(&c, &admin, "probe").await;
+    let first_pick = shown["OS-EXT-SRV-ATTR:host"].as_str().unwrap().to_string();
+    assert_eq!(nova(&c, Method::DELETE, &format!("/servers/{probe}"), &admin, V, None).await.status, 204);
+
+    add_fault(&c, json!({"kind": "agents-down", "host": first_pick})).await;
+    advance(&c, "76s").await; // past agent_down_time
+    let (id, shown) = build_and_locate(&c, &admin, "app").await;
+    let host = shown["OS-EXT-SRV-ATTR:host"].as_str().unwrap().to_string();
+    assert_eq!(shown["status"], "ACTIVE", "{shown}");
+    assert_ne!(host, first_pick, "the build left the host whose OVS agent is dead");
+    assert_eq!(port_bindings(&c, &id), vec![(host.clone(), "ovs".to_string())]);
+    let w = c.running.cloud.world();
+    let allocation_hosts: Vec<String> = w.placement.allocations[&id]
+        .resources.keys()
+        .map(|rp| w.compute.hosts.iter().find(|h| &h.uuid == rp).unwrap().name.clone())
+        .collect();
+    assert_eq!(allocation_hosts, vec![host], "the failed host's claim was dropped");
+    drop(w);
+    let transitions = c.get("/_fakecloud/journal?kind=transition", None).await;
+    let failed: Vec<&Value> = transitions.body["entries"].as_array().unwrap().iter().filter(|e| e["to"] == "binding_failed").collect();
+    assert_eq!(failed.len(), 1, "one attempt failed on the dead agent's host: {failed:?}");
+}
+
+#[tokio::test]
+async fn an_agent_that_stopped_reporting_still_binds_until_agent_down_time() {
+    let c = TestCloud::start().await;
+    let admin = c.admin().await;
+    let (probe, shown) = build_and_locate(&c, &admin, "probe").await;
+    let first_pick = shown["OS-EXT-SRV-ATTR:host"].as_str().unwrap().to_string();
+    assert_eq!(nova(&c, Method::DELETE, &format!("/servers/{probe}"), &admin, V, None).await.status, 204);
+    add_fault(&c, json!({"kind": "agents-down", "host": first_pick})).await;
+    advance(&c, "30s").await;
+    // The build binds 1 s after the request, with the last report at most 31 s old.
+    let (id, shown) = build_and_locate(&c, &admin, "app").await;
+    assert_eq!((shown["status"].as_str(), shown["OS-EXT-SRV-ATTR:host"].as_str()), (Some("ACTIVE"), Some(first_pick.as_str())));
+    assert_eq!(port_bindings(&c, &id), vec![(first_pick, "ovs".to_string())]);
+}
+
+#[tokio::test]
+async fn a_build_that_fails_to_bind_on_every_host_ends_in_max_retries_exceeded() {
+    let c = TestCloud::start().await;
+    let admin = c.admin().await;
+    for host in ["compute-0", "compute-1", "compute-2"] {
+        add_fault(&c, json!({"kind": "agents-down", "host": host})).await;
+    }
+    advance(&c, "76s").await;
+    let (id, shown) = build_and_locate(&c, &admin, "app").await;
+    assert_eq!(shown["status"], "ERROR", "{shown}");
+    assert_eq!(shown["fault"]["code"], 500);
+    assert_eq!(
+        shown["fault"]["message"],
+        format!("Exceeded maximum number of retries. Exhausted all hosts available for retrying build failures for instance {id}.")
+    );
+    assert!(shown["fault"]["details"].as_str().unwrap().contains("MaxRetriesExceeded"), "{shown}");
+    assert_eq!(port_bindings(&c, &id), vec![(String::new(), "unbound".to_string())], "the ports are left unbound");
+    assert!(!c.running.cloud.world().placement.allocations.contains_key(&id), "no claim is left behind");
+    let transitions = c.get("/_fakecloud/journal?kind=transition", None).await;
+    let failed = transitions.body["entries"].as_array().unwrap().iter().filter(|e| e["to"] == "binding_failed").count();
+    assert_eq!(failed, 3, "max_attempts = 3 hosts tried");
 }

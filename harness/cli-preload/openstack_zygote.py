@@ -27,6 +27,7 @@ The server exits when its stdin reaches end of file, i.e. when the harness that 
 
 import array
 import atexit
+import gc
 import importlib
 import importlib.metadata
 import io
@@ -193,8 +194,16 @@ def serve(socket_path, real_script):
     entry = preload()
     own_settings = startup_settings(os.environ)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    # What is imported now lives as long as the server: leave it out of every child's collections,
+    # so that they do not write to (and copy) the shared pages.
+    gc.freeze()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(socket_path)
+    # Only this user may hand the server a command (connecting needs write access to the socket).
+    umask = os.umask(0o177)
+    try:
+        listener.bind(socket_path)
+    finally:
+        os.umask(umask)
     listener.listen(64)
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)

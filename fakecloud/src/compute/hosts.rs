@@ -1,7 +1,6 @@
 //! Host events: what a compute host going down, rebooting or starving, or a service or agent dying,
 //! does to the world. Each is a fault (see `faults.rs`): applied when added, undone when removed.
 
-use super::model::{VmState, POWER_SHUTDOWN};
 use crate::faults::FaultAction;
 use crate::sim::journal::Record;
 use crate::sim::{Event, SimTime};
@@ -98,7 +97,9 @@ impl World {
     }
 
     /// The host loses power: its services and agents stop reporting and its guests stop running.
-    /// Nova does not notice at once: vm_state stays as it was until the host is back (init_host).
+    /// Nova cannot notice: with nova-compute gone, nothing syncs power states, so vm_state and
+    /// power_state stay as last recorded until the host is back (init_host); only `host_status`
+    /// (from the service's heartbeat) shows the loss meanwhile.
     fn power_off_host(&mut self, host: &str, at: SimTime) {
         let Some(h) = self.compute.host_mut(host) else { return };
         h.powered = false;
@@ -106,14 +107,6 @@ impl World {
             s.heartbeat.stop(at);
         }
         self.network.set_host_agents_alive(host, false, at);
-        let ids: Vec<String> = self.compute.servers_on(host).map(|s| s.id.clone()).collect();
-        for id in &ids {
-            if let Some(s) = self.compute.server_mut(id) {
-                if s.vm_state == VmState::Active {
-                    s.power_state = POWER_SHUTDOWN;
-                }
-            }
-        }
         self.journal
             .record(at, Record::Transition { resource: "host".into(), id: host.into(), from: Some("up".into()), to: "down".into() });
     }

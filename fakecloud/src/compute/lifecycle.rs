@@ -25,6 +25,28 @@ pub const REBOOT_SECS: i64 = 5;
 
 /// Nova's message for NoValidHost; the reason after it is empty when Placement has no candidate.
 pub const NO_VALID_HOST: &str = "No valid host was found. ";
+/// `[scheduler] max_attempts`: hosts a build may try (the first pick and its alternates).
+pub const MAX_ATTEMPTS: usize = 3;
+
+fn no_valid_host(at: SimTime) -> Fault {
+    Fault {
+        code: 500,
+        message: NO_VALID_HOST.into(),
+        details: "Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/nova/conductor/manager.py\", line 1654, in schedule_and_build_instances\n    host_lists = self._schedule_instances(context, request_specs[0],\nnova.exception.NoValidHost: No valid host was found. \n".into(),
+        created: at,
+    }
+}
+
+/// What the conductor records when every host a build tried failed it (here: port binding).
+fn max_retries_exceeded(id: &str, at: SimTime) -> Fault {
+    let message = format!("Exceeded maximum number of retries. Exhausted all hosts available for retrying build failures for instance {id}.");
+    Fault {
+        code: 500,
+        details: format!("Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/nova/conductor/manager.py\", line 708, in build_instances\n    raise exception.MaxRetriesExceeded(reason=msg)\nnova.exception.MaxRetriesExceeded: {message}\n"),
+        message,
+        created: at,
+    }
+}
 
 /// A refused server operation: HTTP status and Nova's message.
 #[derive(Debug, PartialEq)]
@@ -153,7 +175,7 @@ impl World {
         for net in &networks {
             self.network.create_server_port(&mut self.ids, now, net, &project, &id, &az).map_err(|e| anyhow!(e))?;
         }
-        self.network.bind_device(&id, &host);
+        self.network.bind_device(&id, &host, now);
         let stopped = match s.status.as_str() {
             "ACTIVE" => false,
             "SHUTOFF" => true,
@@ -201,6 +223,17 @@ impl World {
     /// (ComputeFilter), the zone (AvailabilityZoneFilter) and anti-affinity; weighed by free RAM
     /// (RAMWeigher spreads), ties broken by host name. `None` is NoValidHost.
     pub fn pick_host(&self, resources: &BTreeMap<String, u64>, az: Option<&str>, anti_affinity_with: Option<&[String]>) -> Option<String> {
+        self.pick_host_excluding(resources, az, anti_affinity_with, &[])
+    }
+
+    /// [`Self::pick_host`] leaving out hosts a build already failed on (Nova's retry filter).
+    fn pick_host_excluding(
+        &self,
+        resources: &BTreeMap<String, u64>,
+        az: Option<&str>,
+        anti_affinity_with: Option<&[String]>,
+        tried: &[String],
+    ) -> Option<String> {
         let now = self.now();
         let avoid: Vec<&str> = anti_affinity_with
             .unwrap_or_default()
@@ -216,7 +249,7 @@ impl World {
                     .compute
                     .compute_service(&h.name)
                     .is_some_and(|s| !s.disabled && !s.forced_down && s.heartbeat.is_up(now, crate::sim::heartbeat::NOVA));
-                svc_ok && az.is_none_or(|z| z == h.az) && !avoid.contains(&h.name.as_str())
+                svc_ok && az.is_none_or(|z| z == h.az) && !avoid.contains(&h.name.as_str()) && !tried.contains(&h.name)
             })
             .map(|(rp, h)| {
                 let free =
@@ -307,14 +340,25 @@ impl World {
             .and_then(|g| self.compute.server_groups.iter().find(|x| x.id == g))
             .filter(|g| g.policy == "anti-affinity")
             .map(|g| g.members.iter().filter(|m| *m != id).cloned().collect());
-        let chosen = self.pick_host(&resources, server.requested_az.as_deref(), peers.as_deref());
-        let claimed = chosen.and_then(|host| {
-            let rp = self.compute.host(&host)?.uuid.clone();
-            self.placement.allocate(id, &rp, resources, &server.project_id, &server.user_id).ok().map(|_| host)
-        });
-        match claimed {
-            Some(host) => {
-                self.network.bind_device(id, &host);
+        // The scheduler's pick, then Nova's reschedules: a build whose ports fail to bind
+        // (PortBindingFailed) goes to the next host, up to `MAX_ATTEMPTS` hosts in all.
+        let mut tried: Vec<String> = Vec::new();
+        loop {
+            let chosen = self.pick_host_excluding(&resources, server.requested_az.as_deref(), peers.as_deref(), &tried);
+            let claimed = chosen.and_then(|host| {
+                let rp = self.compute.host(&host)?.uuid.clone();
+                self.placement.allocate(id, &rp, resources.clone(), &server.project_id, &server.user_id).ok().map(|_| host)
+            });
+            let Some(host) = claimed else {
+                // No (further) candidate: NoValidHost at the first pick, MaxRetriesExceeded after a
+                // failed build.
+                self.network.bind_device(id, "", at);
+                let fault = if tried.is_empty() { no_valid_host(at) } else { max_retries_exceeded(id, at) };
+                self.fail_build(id, fault, at);
+                return;
+            };
+            let failed_ports = self.network.bind_device(id, &host, at);
+            if failed_ports.is_empty() {
                 let s = self.compute.server_mut(id).expect("checked");
                 s.host = Some(host);
                 s.task_state = Some("spawning".into());
@@ -322,24 +366,33 @@ impl World {
                 let jitter = self.ids.fraction() * SPAWN_JITTER_SECS;
                 let due = at + Duration::milliseconds(((SPAWN_SECS + jitter) * 1000.0) as i64);
                 self.scheduler.schedule(due, Event::ServerSpawned { server_id: id.into() });
+                return;
             }
-            None => {
-                let s = self.compute.server_mut(id).expect("checked");
-                s.vm_state = VmState::Error;
-                s.task_state = None;
-                s.updated_at = at;
-                s.fault = Some(Fault {
-                    code: 500,
-                    message: NO_VALID_HOST.into(),
-                    details: "Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/nova/conductor/manager.py\", line 1654, in schedule_and_build_instances\n    host_lists = self._schedule_instances(context, request_specs[0],\nnova.exception.NoValidHost: No valid host was found. \n".into(),
-                    created: at,
-                });
+            for port in failed_ports {
                 self.journal.record(
                     at,
-                    Record::Transition { resource: "server".into(), id: id.into(), from: Some("BUILD".into()), to: "ERROR".into() },
+                    Record::Transition { resource: "port".into(), id: port, from: Some("unbound".into()), to: "binding_failed".into() },
                 );
             }
+            // The compute host's cleanup before the reschedule: ports unbound, claim dropped.
+            self.network.bind_device(id, "", at);
+            let _ = self.placement.delete_allocations(id);
+            tried.push(host);
+            if tried.len() >= MAX_ATTEMPTS {
+                self.fail_build(id, max_retries_exceeded(id, at), at);
+                return;
+            }
         }
+    }
+
+    /// A build that ends in ERROR with Nova's instance fault.
+    fn fail_build(&mut self, id: &str, fault: Fault, at: SimTime) {
+        let s = self.compute.server_mut(id).expect("checked");
+        s.vm_state = VmState::Error;
+        s.task_state = None;
+        s.updated_at = at;
+        s.fault = Some(fault);
+        self.journal.record(at, Record::Transition { resource: "server".into(), id: id.into(), from: Some("BUILD".into()), to: "ERROR".into() });
     }
 
     /// Ends a server's task (spawn, power off/on, reboot), journaling the status change.

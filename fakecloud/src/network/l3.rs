@@ -325,7 +325,7 @@ impl Network {
         }
         let subnet_id = first.subnet_id.clone();
         let host = self.l3_host(router_id);
-        let vif = self.vif_type_for(&host);
+        let vif = self.vif_type_for(&host, now);
         let p = self.ports.get_mut(port_id).expect("checked");
         p.device_id = router_id.to_string();
         p.device_owner = OWNER_ROUTER_INTERFACE.into();

@@ -372,11 +372,14 @@ impl Network {
     }
 
     /// Sets `binding:host_id` on every port of the device (after scheduling).
-    pub fn bind_device(&mut self, device_id: &str, host: &str) {
+    /// Binds the device's ports to `host` (`""` unbinds them). Returns the ports that came back
+    /// `binding_failed`, which Nova turns into PortBindingFailed.
+    pub fn bind_device(&mut self, device_id: &str, host: &str, now: SimTime) -> Vec<String> {
         let ids: Vec<String> = self.ports.values().filter(|p| p.device_id == device_id).map(|p| p.id.clone()).collect();
-        for id in ids {
-            self.bind_port(&id, host);
+        for id in &ids {
+            self.bind_port(id, host, now);
         }
+        ids.into_iter().filter(|id| self.ports[id].vif_type == "binding_failed").collect()
     }
 
     /// Deletes the device's ports and disassociates any floating IP on them (server delete).
@@ -629,7 +632,7 @@ mod tests {
         assert_eq!(n.ports[&p1].device_owner, "compute:nova");
         let sg = n.default_security_group(&demo).unwrap().id.clone();
         assert_eq!(n.ports[&p1].security_groups, vec![sg]);
-        n.bind_device("server-1", "compute-0");
+        assert!(n.bind_device("server-1", "compute-0", start()).is_empty());
         assert_eq!(n.ports[&p1].host_id, "compute-0");
         assert_eq!(n.ports[&p1].status, "ACTIVE");
         assert_eq!(n.ports[&p1].vif_type, "ovs");

@@ -261,7 +261,7 @@ impl Network {
             allowed_address_pairs,
             security_groups,
             port_security_enabled: port_security,
-            vif_type: self.vif_type_for(&host),
+            vif_type: self.vif_type_for(&host, now),
             host_id: host,
             vnic_type: spec.vnic_type.unwrap_or_else(|| "normal".into()),
             profile: spec.profile.unwrap_or_default(),
@@ -330,7 +330,7 @@ impl Network {
                 disassociate(fip, now);
             }
         }
-        let vif = spec.host_id.as_ref().map(|h| self.vif_type_for(h));
+        let vif = spec.host_id.as_ref().map(|h| self.vif_type_for(h, now));
         let p = self.ports.get_mut(id).expect("checked above");
         p.fixed_ips = fixed_ips;
         p.mac_address = mac;
@@ -388,9 +388,9 @@ impl Network {
     }
 
     /// Nova's port binding: `binding:host_id` set, the VIF plugged by the host's OVS agent (bound
-    /// only if that agent is reporting), and the port ACTIVE once wired.
-    pub(crate) fn bind_port(&mut self, id: &str, host: &str) {
-        let vif = self.vif_type_for(host);
+    /// only if that agent is alive), and the port ACTIVE once wired.
+    pub(crate) fn bind_port(&mut self, id: &str, host: &str, now: SimTime) {
+        let vif = self.vif_type_for(host, now);
         if let Some(p) = self.ports.get_mut(id) {
             p.host_id = host.to_string();
             p.vif_type = vif;
@@ -399,14 +399,14 @@ impl Network {
         }
     }
 
-    /// `ovs` when the host runs a reporting Open vSwitch agent, `binding_failed` when it does not,
-    /// `unbound` without a host.
-    pub(crate) fn vif_type_for(&self, host: &str) -> String {
+    /// `ovs` when the host has an enabled, alive Open vSwitch agent, `binding_failed` when it does
+    /// not, `unbound` without a host. As in ML2, an agent that stopped reporting still binds until
+    /// `agent_down_time` has passed since its last report.
+    pub(crate) fn vif_type_for(&self, host: &str, now: SimTime) -> String {
         if host.is_empty() {
             return "unbound".into();
         }
-        let bound =
-            self.agents.values().any(|a| a.host == host && a.agent_type == OVS && a.admin_state_up && a.heartbeat.stopped_at.is_none());
+        let bound = self.agents.values().any(|a| a.host == host && a.agent_type == OVS && a.admin_state_up && a.alive(now));
         if bound { "ovs" } else { "binding_failed" }.into()
     }
 }
