@@ -548,6 +548,13 @@ async fn build_and_locate(c: &TestCloud, admin: &str, name: &str) -> (String, Va
     (id, show.body["server"].clone())
 }
 
+/// Where the scheduler puts an m1.small on this cloud, found by building one and deleting it.
+async fn first_pick(c: &TestCloud, admin: &str) -> String {
+    let (probe, shown) = build_and_locate(c, admin, "probe").await;
+    assert_eq!(nova(c, Method::DELETE, &format!("/servers/{probe}"), admin, V, None).await.status, 204);
+    shown["OS-EXT-SRV-ATTR:host"].as_str().unwrap().to_string()
+}
+
 fn port_bindings(c: &TestCloud, server: &str) -> Vec<(String, String)> {
     let w = c.running.cloud.world();
     w.network.ports.values().filter(|p| p.device_id == server).map(|p| (p.host_id.clone(), p.vif_type.clone())).collect()
@@ -557,10 +564,7 @@ fn port_bindings(c: &TestCloud, server: &str) -> Vec<(String, String)> {
 async fn a_build_whose_port_cannot_bind_is_rescheduled_to_another_host() {
     let c = TestCloud::start().await;
     let admin = c.admin().await;
-    // Where the scheduler puts this flavor on this cloud, found by building once.
-    let (probe, shown) = build_and_locate(&c, &admin, "probe").await;
-    let first_pick = shown["OS-EXT-SRV-ATTR:host"].as_str().unwrap().to_string();
-    assert_eq!(nova(&c, Method::DELETE, &format!("/servers/{probe}"), &admin, V, None).await.status, 204);
+    let first_pick = first_pick(&c, &admin).await;
 
     add_fault(&c, json!({"kind": "agents-down", "host": first_pick})).await;
     advance(&c, "76s").await; // past agent_down_time
@@ -571,7 +575,8 @@ async fn a_build_whose_port_cannot_bind_is_rescheduled_to_another_host() {
     assert_eq!(port_bindings(&c, &id), vec![(host.clone(), "ovs".to_string())]);
     let w = c.running.cloud.world();
     let allocation_hosts: Vec<String> = w.placement.allocations[&id]
-        .resources.keys()
+        .resources
+        .keys()
         .map(|rp| w.compute.hosts.iter().find(|h| &h.uuid == rp).unwrap().name.clone())
         .collect();
     assert_eq!(allocation_hosts, vec![host], "the failed host's claim was dropped");
@@ -585,9 +590,7 @@ async fn a_build_whose_port_cannot_bind_is_rescheduled_to_another_host() {
 async fn an_agent_that_stopped_reporting_still_binds_until_agent_down_time() {
     let c = TestCloud::start().await;
     let admin = c.admin().await;
-    let (probe, shown) = build_and_locate(&c, &admin, "probe").await;
-    let first_pick = shown["OS-EXT-SRV-ATTR:host"].as_str().unwrap().to_string();
-    assert_eq!(nova(&c, Method::DELETE, &format!("/servers/{probe}"), &admin, V, None).await.status, 204);
+    let first_pick = first_pick(&c, &admin).await;
     add_fault(&c, json!({"kind": "agents-down", "host": first_pick})).await;
     advance(&c, "30s").await;
     // The build binds 1 s after the request, with the last report at most 31 s old.
