@@ -94,17 +94,22 @@ def receive_request(conn):
         for fd in fds:
             os.close(fd)
         raise ValueError("a request carries a length and exactly three file descriptors")
-    (length,) = HEADER.unpack(header)
-    if length > MAX_REQUEST:
-        raise ValueError("request too large")
-    body = bytearray()
-    while len(body) < length:
-        chunk = conn.recv(length - len(body))
-        if not chunk:
-            raise ValueError("the client went away mid-request")
-        body += chunk
-    conn.settimeout(None)
-    return list(fds), json.loads(body)
+    try:
+        (length,) = HEADER.unpack(header)
+        if length > MAX_REQUEST:
+            raise ValueError("request too large")
+        body = bytearray()
+        while len(body) < length:
+            chunk = conn.recv(length - len(body))
+            if not chunk:
+                raise ValueError("the client went away mid-request")
+            body += chunk
+        conn.settimeout(None)
+        return list(fds), json.loads(body)
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
 
 
 # The parent's stdio objects stay referenced so that dropping them never closes fds 0-2 in a child.
@@ -220,15 +225,14 @@ def serve(socket_path, real_script):
                     return
                 continue
             conn, _ = listener.accept()
+            fds = []
             try:
                 fds, request = receive_request(conn)
-            except (OSError, ValueError) as e:
-                print(f"openstack_zygote: refused a request: {e}", file=sys.stderr, flush=True)
-                conn.close()
-                continue
-            if startup_settings(request["env"]) != own_settings:
-                conn.sendall(b"X")
-            else:
+                if not valid_request(request):
+                    raise ValueError("a request needs argv (a list of strings), env (strings) and cwd")
+                if startup_settings(request["env"]) != own_settings:
+                    conn.sendall(b"X")
+                    continue
                 request["argv"] = [real_script, *request["argv"][1:]]
                 sys.stdout.flush()
                 sys.stderr.flush()
@@ -239,9 +243,24 @@ def serve(socket_path, real_script):
                         run_command(conn, fds, request, entry)
                     finally:
                         os._exit(1)
-            for fd in fds:
-                os.close(fd)
-            conn.close()
+            except (OSError, ValueError) as e:
+                # One bad or vanished client never takes the server down; its command did not run.
+                print(f"openstack_zygote: refused a request: {e}", file=sys.stderr, flush=True)
+            finally:
+                for fd in fds:
+                    os.close(fd)
+                conn.close()
+
+
+def valid_request(request):
+    return (
+        isinstance(request, dict)
+        and isinstance(request.get("argv"), list)
+        and all(isinstance(a, str) for a in request["argv"])
+        and isinstance(request.get("env"), dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in request["env"].items())
+        and isinstance(request.get("cwd"), str)
+    )
 
 
 if __name__ == "__main__":

@@ -116,3 +116,17 @@ async fn a_different_interpreter_setting_gets_a_fresh_start() {
     assert_eq!(refused.status, 1, "{}", refused.describe());
     assert!(refused.stderr.contains("did not take this command"), "{}", refused.describe());
 }
+
+#[tokio::test]
+async fn a_broken_client_does_not_take_the_server_down() {
+    use std::io::Write as _;
+    let server = harness::cli_preload::server().expect("the pre-import server starts");
+    // No file descriptors, a header with no body, a client that leaves at once.
+    let mut junk = std::os::unix::net::UnixStream::connect(&server.socket).unwrap();
+    junk.write_all(b"garbage that is not a request").unwrap();
+    drop(junk);
+    drop(std::os::unix::net::UnixStream::connect(&server.socket).unwrap());
+    let required = BTreeMap::from([("FAKECLOUD_CLI_REQUIRE_PRELOAD".to_string(), "1".to_string())]);
+    let out = tool::run_with("openstack --version", &required, TIMEOUT, Cli::Preloaded).await.unwrap();
+    assert_eq!((out.status, out.stdout.as_str()), (0, "openstack 10.5.0\n"), "{}", out.describe());
+}
