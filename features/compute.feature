@@ -55,6 +55,45 @@ Feature: Nova, Placement and their neighbours as the real CLI sees them
     When "demo" runs "openstack server list -f value -c Name"
     Then stdout does not contain "app-1"
 
+  Scenario: A build whose port cannot bind on a host with a dead OVS agent is rescheduled
+    When the fault is injected:
+      """
+      {"kind": "agents-down", "host": "compute-0"}
+      """
+    And the fault is injected:
+      """
+      {"kind": "agents-down", "host": "compute-1"}
+      """
+    And the clock advances by "80s"
+    And "demo" runs "openstack server create --flavor m1.small --image cirros-0.6.2-x86_64-disk --network private app-2"
+    Then it succeeds
+    When the clock advances by "20s"
+    And "admin" runs "openstack server list --all-projects --name app-2 --long -f value -c Status -c Host"
+    Then stdout contains "ACTIVE compute-2"
+    When "demo" runs "openstack port list --server app-2 -f value -c Status"
+    Then stdout contains "ACTIVE"
+
+  Scenario: With no host able to bind its port, a build ends in MaxRetriesExceeded
+    When the fault is injected:
+      """
+      {"kind": "agents-down", "host": "compute-0"}
+      """
+    And the fault is injected:
+      """
+      {"kind": "agents-down", "host": "compute-1"}
+      """
+    And the fault is injected:
+      """
+      {"kind": "agents-down", "host": "compute-2"}
+      """
+    And the clock advances by "80s"
+    And "demo" runs "openstack server create --flavor m1.small --image cirros-0.6.2-x86_64-disk --network private app-3"
+    And the clock advances by "20s"
+    And "demo" runs "openstack server show app-3 -f value -c status -c fault"
+    Then it succeeds
+    And stdout contains "ERROR"
+    And stdout contains "Exceeded maximum number of retries. Exhausted all hosts available for retrying build failures"
+
   Scenario: Starting a running server is refused with Nova's 409
     When "demo" runs "openstack server start web-0"
     Then it fails
