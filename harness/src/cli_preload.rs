@@ -51,9 +51,12 @@ pub fn enabled_by_default() -> bool {
 
 /// Starts the server now, when it is enabled, so that no scenario pays for the import (with a
 /// scaled clock, that second would pass as simulated time in the middle of a scenario).
+/// Says on stderr how the tools' `openstack` starts, since a run's timing depends on it.
 pub fn warm() {
-    if enabled_by_default() {
-        server();
+    if !enabled_by_default() {
+        eprintln!("harness: each `openstack` command starts a fresh interpreter (--fresh-cli / FAKECLOUD_CLI_PRELOAD=0)");
+    } else if let Some(s) = server() {
+        eprintln!("harness: `openstack` is the pinned CLI {} imported once and forked per command", s.real.display());
     }
 }
 
