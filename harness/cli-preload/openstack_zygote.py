@@ -39,6 +39,7 @@ import socket
 import struct
 import sys
 import threading
+import traceback
 
 # Entry-point groups whose modules the CLI may load for a command: the command plugins and the
 # keystoneauth plugins it lists for its options.
@@ -121,23 +122,48 @@ def take_stdio(fds):
         os.dup2(fd, target)
         os.close(fd)
     _parent_stdio.extend([sys.stdin, sys.stdout, sys.stderr])
-    # Rebuilt as a fresh interpreter builds them: same encoding, stdout line-buffered only on a
-    # terminal, stderr always line-buffered.
-    sys.stdin = sys.__stdin__ = io.TextIOWrapper(
-        io.BufferedReader(io.FileIO(0, "rb", closefd=False)), encoding=sys.stdin.encoding, errors=sys.stdin.errors
+    sys.stdin = sys.__stdin__ = fresh_stdio(0, sys.stdin, "<stdin>")
+    sys.stdout = sys.__stdout__ = fresh_stdio(1, sys.stdout, "<stdout>")
+    sys.stderr = sys.__stderr__ = fresh_stdio(2, sys.stderr, "<stderr>")
+
+
+def fresh_stdio(fd, like, name):
+    """A standard stream built as the interpreter builds it at start-up (CPython's create_stdio),
+    with this server's encoding and errors (its start-up settings equal the caller's)."""
+    # -u or PYTHONUNBUFFERED left this server's own stdout without a buffer (there is no flag).
+    buffered = not isinstance(_parent_stdio[1].buffer, io.RawIOBase)
+    writing = fd != 0
+    buf = io.open(fd, "wb" if writing else "rb", buffering=-1 if buffered or not writing else 0, closefd=False)
+    raw = buf.raw if hasattr(buf, "raw") else buf
+    raw.name = name
+    text = io.TextIOWrapper(
+        buf,
+        encoding=like.encoding,
+        errors=like.errors,
+        newline="\n",
+        line_buffering=buffered and (raw.isatty() or fd == 2),
+        write_through=not buffered,
     )
-    sys.stdout = sys.__stdout__ = io.TextIOWrapper(
-        io.BufferedWriter(io.FileIO(1, "wb", closefd=False)),
-        encoding=sys.stdout.encoding,
-        errors=sys.stdout.errors,
-        line_buffering=os.isatty(1),
-    )
-    sys.stderr = sys.__stderr__ = io.TextIOWrapper(
-        io.BufferedWriter(io.FileIO(2, "wb", closefd=False)),
-        encoding=sys.stderr.encoding,
-        errors=sys.stderr.errors,
-        line_buffering=True,
-    )
+    text.mode = "w" if writing else "r"
+    return text
+
+
+def shut_down(status):
+    """What interpreter shutdown does after the program: atexit callbacks, then the standard
+    streams flushed; a failed flush is reported and makes the status 120."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception as e:
+            try:
+                print(f"Exception ignored in: {stream!r}", file=sys.stderr)
+                print("".join(traceback.format_exception_only(type(e), e)), end="", file=sys.stderr)
+                sys.stderr.flush()
+            except Exception:
+                pass
+            status = 120
+    return status
 
 
 def exit_status(code):
@@ -179,12 +205,7 @@ def run_command(conn, fds, request, entry):
     except BaseException:
         sys.excepthook(*sys.exc_info())
         status = 1
-    try:
-        atexit._run_exitfuncs()
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except Exception:
-        pass
+    status = shut_down(status)
     try:
         conn.sendall(b"R" + STATUS.pack(status))
     finally:
