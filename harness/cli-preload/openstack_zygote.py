@@ -9,13 +9,14 @@ console-script entry point `openstack` calls, and reports the exit status.
 
 Protocol, over a Unix stream socket (the client is `bin/openstack` beside this file):
 - the client sends 4 bytes (big-endian length N) with its fds 0, 1 and 2 attached (SCM_RIGHTS),
-  then N bytes of JSON: {"argv": [...], "env": {...}, "cwd": "..."};
+  then N bytes of JSON: {"argv": [...], "env": {...}, "cwd": "...", "umask": 18};
 - the server answers b"X" when the command must run in a fresh interpreter instead (the client
   then execs the real CLI), or, once the command is done, b"R" and its exit status (4 bytes).
 
 What a fresh start does that this must redo, in the child:
 - the interpreter's own settings (PYTHON* variables, the locale) are fixed at start-up, so a
   command whose environment differs there from this server's gets b"X";
+- the time module reads TZ at import, so the child calls tzset after taking the environment;
 - cliff names the program from argv[0] at import time, so the imports happen with the console
   script's path as argv[0];
 - `openstack.config.loader` reads the working directory and home at import time (where clouds.yaml
@@ -39,6 +40,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 import traceback
 
 # Entry-point groups whose modules the CLI may load for a command: the command plugins and the
@@ -191,8 +193,10 @@ def run_command(conn, fds, request, entry):
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     take_stdio(fds)
     os.chdir(request["cwd"])
+    os.umask(request["umask"])
     os.environ.clear()
     os.environ.update(request["env"])
+    time.tzset()  # the time module read TZ when this server imported it
     sys.argv = list(request["argv"])
     loader = sys.modules.get("openstack.config.loader")
     if loader is not None:
@@ -220,6 +224,10 @@ def serve(socket_path, real_script):
     entry = preload()
     own_settings = startup_settings(os.environ)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    # A fork copies only the thread that calls it: an import that started a thread would leave
+    # every command with a half-copied one.
+    if threading.active_count() != 1:
+        print(f"openstack_zygote: importing the CLI started threads: {threading.enumerate()}", file=sys.stderr, flush=True)
     # What is imported now lives as long as the server: leave it out of every child's collections,
     # so that they do not write to (and copy) the shared pages.
     gc.freeze()
@@ -281,6 +289,7 @@ def valid_request(request):
         and isinstance(request.get("env"), dict)
         and all(isinstance(k, str) and isinstance(v, str) for k, v in request["env"].items())
         and isinstance(request.get("cwd"), str)
+        and isinstance(request.get("umask"), int)
     )
 
 

@@ -26,10 +26,11 @@ async fn the_preloaded_cli_answers_byte_for_byte_as_a_fresh_start() {
     assert_same(&fresh, &preloaded);
     // The set exercises what it claims to: successes, an API error, an argument error.
     let statuses: Vec<i32> = fresh.iter().map(|o| o.status).collect();
-    assert_eq!(statuses, vec![0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 1, 0, 1, 0, 1], "{fresh:#?}");
+    assert_eq!(statuses, vec![0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0], "{fresh:#?}");
     assert!(fresh[6].stdout.contains("\"name\": \"preload-check\""), "the write happened: {}", fresh[6].describe());
     assert!(fresh[11].stdout.contains("m1.small") && fresh[11].stdout.contains("URL"), "stdin reached the CLI: {}", fresh[11].describe());
     assert!(fresh[12].stdout.contains("admin"), "clouds.yaml in the working directory was found: {}", fresh[12].describe());
+    assert_eq!(fresh[16].stdout, "640\n", "the key file follows the caller's umask: {}", fresh[16].describe());
 }
 
 #[tokio::test]

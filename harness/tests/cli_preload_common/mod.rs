@@ -49,6 +49,8 @@ pub fn commands() -> Vec<(&'static str, Option<BTreeMap<String, String>>)> {
         ("sh -c 'cd {dir} && openstack --os-cloud no-such-cloud token issue'", Some(no_os)),
         ("sh -c 'openstack --version > /dev/full'", None),
         ("sh -c 'printf \"a\\r\\nb\\n\" | openstack'", None),
+        // The CLI creates the private key file itself: its mode comes from the caller's umask.
+        ("sh -c 'umask 027 && openstack keypair create --private-key {dir}/key preload-key >/dev/null && stat -c %a {dir}/key'", None),
     ]
 }
 
