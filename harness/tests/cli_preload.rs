@@ -18,12 +18,7 @@ use std::collections::BTreeMap;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_preloaded_cli_answers_byte_for_byte_as_a_fresh_start() {
     python_unbuffered(true);
-    assert!(harness::cli_preload::server().is_some(), "the pre-import server starts when the pinned clients are installed");
-    let (fresh_cloud, preloaded_cloud) = (cloud().await, cloud().await);
-    let fresh = play(&fresh_cloud, Cli::Fresh, &[]).await;
-    // Every command must be served by the server, not by the shim's fallback.
-    let preloaded = play(&preloaded_cloud, Cli::Preloaded, &[("FAKECLOUD_CLI_REQUIRE_PRELOAD", "1")]).await;
-    assert_same(&fresh, &preloaded);
+    let fresh = fresh_equals_preloaded().await;
     // The set exercises what it claims to: successes, an API error, an argument error.
     let statuses: Vec<i32> = fresh.iter().map(|o| o.status).collect();
     assert_eq!(statuses, vec![0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0], "{fresh:#?}");

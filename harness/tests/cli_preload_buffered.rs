@@ -6,16 +6,11 @@
 mod common;
 
 use common::*;
-use harness::tool::Cli;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_buffered_streams_the_preloaded_cli_answers_byte_for_byte_as_a_fresh_start() {
     python_unbuffered(false);
-    assert!(harness::cli_preload::server().is_some(), "the pre-import server starts when the pinned clients are installed");
-    let (fresh_cloud, preloaded_cloud) = (cloud().await, cloud().await);
-    let fresh = play(&fresh_cloud, Cli::Fresh, &[]).await;
-    let preloaded = play(&preloaded_cloud, Cli::Preloaded, &[("FAKECLOUD_CLI_REQUIRE_PRELOAD", "1")]).await;
-    assert_same(&fresh, &preloaded);
+    let fresh = fresh_equals_preloaded().await;
     let full = &fresh[14];
     assert_eq!(full.status, 120, "a buffered stdout fails at exit: {}", full.describe());
     assert!(full.stderr.contains("Exception ignored in: <_io.TextIOWrapper name='<stdout>'"), "{}", full.describe());

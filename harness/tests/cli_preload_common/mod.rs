@@ -83,6 +83,18 @@ pub fn assert_same(fresh: &[Output], preloaded: &[Output]) {
 }
 
 
+/// Plays every command on two like clouds, through fresh starts and through the server (its
+/// fallback refused, so that each command is proven served by it), asserts the two agree byte for
+/// byte, and returns the fresh starts' outputs.
+pub async fn fresh_equals_preloaded() -> Vec<Output> {
+    assert!(harness::cli_preload::server().is_some(), "the pre-import server starts when the pinned clients are installed");
+    let (fresh_cloud, preloaded_cloud) = (cloud().await, cloud().await);
+    let fresh = play(&fresh_cloud, Cli::Fresh, &[]).await;
+    let preloaded = play(&preloaded_cloud, Cli::Preloaded, &[("FAKECLOUD_CLI_REQUIRE_PRELOAD", "1")]).await;
+    assert_same(&fresh, &preloaded);
+    fresh
+}
+
 /// Sets how the interpreter buffers its standard streams, for the fresh starts and for the server
 /// alike, before either starts: each test binary checks one mode (a server lives per process).
 pub fn python_unbuffered(on: bool) {
