@@ -31,7 +31,7 @@ async fn the_preloaded_cli_answers_byte_for_byte_as_a_fresh_start() {
 #[tokio::test]
 async fn a_different_interpreter_setting_gets_a_fresh_start() {
     python_unbuffered(true);
-    let (fresh_cloud, preloaded_cloud) = (cloud().await, cloud().await);
+    let (fresh_cloud, preloaded_cloud) = twin_clouds().await;
     let setting = [("PYTHONWARNINGS", "error::DeprecationWarning:nowhere")];
     let fresh = play(&fresh_cloud, Cli::Fresh, &setting).await;
     let preloaded = play(&preloaded_cloud, Cli::Preloaded, &setting).await;

@@ -11,9 +11,15 @@ use std::time::Duration;
 
 pub const TIMEOUT: Duration = Duration::from_secs(120);
 
-pub async fn cloud() -> RunningCloud {
-    let config = CloudConfig { fixture: Fixture::default_cloud(), seed: 7, clock: ClockMode::Manual, start: None, public_url: None };
-    fakecloud::start(config, "127.0.0.1:0".parse().unwrap()).await.expect("the cloud starts")
+/// Two clouds alike in every way, simulated start time included (the wall clock by default, which
+/// may tick between the two starts).
+pub async fn twin_clouds() -> (RunningCloud, RunningCloud) {
+    let start = |start| CloudConfig { fixture: Fixture::default_cloud(), seed: 7, clock: ClockMode::Manual, start, public_url: None };
+    let addr = || "127.0.0.1:0".parse().unwrap();
+    let first = fakecloud::start(start(None), addr()).await.expect("the cloud starts");
+    let at = first.cloud.world().now();
+    let second = fakecloud::start(start(Some(at)), addr()).await.expect("the cloud starts");
+    (first, second)
 }
 
 pub fn admin_env(cloud: &RunningCloud) -> BTreeMap<String, String> {
@@ -88,7 +94,7 @@ pub fn assert_same(fresh: &[Output], preloaded: &[Output]) {
 /// byte, and returns the fresh starts' outputs.
 pub async fn fresh_equals_preloaded() -> Vec<Output> {
     assert!(harness::cli_preload::server().is_some(), "the pre-import server starts when the pinned clients are installed");
-    let (fresh_cloud, preloaded_cloud) = (cloud().await, cloud().await);
+    let (fresh_cloud, preloaded_cloud) = twin_clouds().await;
     let fresh = play(&fresh_cloud, Cli::Fresh, &[]).await;
     let preloaded = play(&preloaded_cloud, Cli::Preloaded, &[("FAKECLOUD_CLI_REQUIRE_PRELOAD", "1")]).await;
     assert_same(&fresh, &preloaded);
