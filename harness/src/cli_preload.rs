@@ -11,7 +11,7 @@ use anyhow::{anyhow, Context, Result};
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// How long importing the CLI may take before the harness gives up and starts it per command.
@@ -26,7 +26,7 @@ pub struct Server {
     pub bin_dir: PathBuf,
     /// The pinned console script the shim falls back to (`FAKECLOUD_CLI_REAL`).
     pub real: PathBuf,
-    _process: Mutex<Child>,
+    _process: Child,
 }
 
 impl Server {
@@ -50,8 +50,8 @@ pub fn enabled_by_default() -> bool {
 }
 
 /// Starts the server now, when it is enabled, so that no scenario pays for the import (with a
-/// scaled clock, that second would pass as simulated time in the middle of a scenario).
-/// Says on stderr how the tools' `openstack` starts, since a run's timing depends on it.
+/// scaled clock, that second would pass as simulated time in the middle of a scenario), and says
+/// on stderr how the tools' `openstack` starts, since a run's timing depends on it.
 pub fn warm() {
     if !enabled_by_default() {
         eprintln!("harness: each `openstack` command starts a fresh interpreter (--fresh-cli / FAKECLOUD_CLI_PRELOAD=0)");
@@ -83,17 +83,14 @@ fn start() -> Result<Server> {
         return Err(anyhow!("{} is missing", real.display()));
     }
     let dir = crate::repo_root().join("harness/cli-preload");
-    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    // Unix socket paths are limited to about 100 bytes: keep it in the temp directory.
-    let socket = std::env::temp_dir().join(format!("fakecloud-cli-{}-{n}.sock", std::process::id()));
+    // One server per process. Unix socket paths are limited to about 100 bytes: keep it in the
+    // temp directory.
+    let socket = std::env::temp_dir().join(format!("fakecloud-cli-{}.sock", std::process::id()));
     let _ = std::fs::remove_file(&socket);
     let mut command = Command::new(&python);
     // As for tools (tool::run): no OS_* from the developer's shell, even at import time.
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("OS_") {
-            command.env_remove(k);
-        }
+    for k in crate::tool::inherited_os_vars() {
+        command.env_remove(k);
     }
     let mut process = command
         .arg(dir.join("openstack_zygote.py"))
@@ -122,5 +119,5 @@ fn start() -> Result<Server> {
             return Err(anyhow!("the pre-import server was not ready within {READY_TIMEOUT:?}"));
         }
     }
-    Ok(Server { socket, bin_dir: dir.join("bin"), real, _process: Mutex::new(process) })
+    Ok(Server { socket, bin_dir: dir.join("bin"), real, _process: process })
 }

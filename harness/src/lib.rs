@@ -1,6 +1,6 @@
 //! Reusable pieces of the harness: starting a cloud for a scenario and running a tool under test
 //! against it with a fixture user's credentials. The cucumber World and steps live in
-//! `tests/features/`; later the external-tool runner reuses what is here.
+//! `tests/features/`, and the external-tool runner (`fakecloud-harness`) is built from them too.
 
 pub mod cli_preload;
 pub mod container;

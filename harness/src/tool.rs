@@ -63,6 +63,12 @@ impl Output {
     }
 }
 
+/// The OS_* variables of this process's environment (the developer's shell), which a tool must
+/// not inherit.
+pub(crate) fn inherited_os_vars() -> Vec<std::ffi::OsString> {
+    std::env::vars_os().map(|(k, _)| k).filter(|k| k.to_string_lossy().starts_with("OS_")).collect()
+}
+
 /// How a tool's `openstack` starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cli {
@@ -98,10 +104,8 @@ pub async fn run_with(command_line: &str, os_env: &BTreeMap<String, String>, tim
     path.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
     let mut cmd = tokio::process::Command::new(program);
     cmd.args(args).env("PATH", std::env::join_paths(path)?).stdin(std::process::Stdio::null()).kill_on_drop(true);
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("OS_") {
-            cmd.env_remove(k);
-        }
+    for k in inherited_os_vars() {
+        cmd.env_remove(k);
     }
     cmd.env_remove("FAKECLOUD_CLI_SOCKET").env_remove("FAKECLOUD_CLI_REAL");
     if let Some(server) = preloaded {

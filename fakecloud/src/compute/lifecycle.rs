@@ -39,7 +39,8 @@ fn no_valid_host(at: SimTime) -> Fault {
 
 /// What the conductor records when every host a build tried failed it (here: port binding).
 fn max_retries_exceeded(id: &str, at: SimTime) -> Fault {
-    let message = format!("Exceeded maximum number of retries. Exhausted all hosts available for retrying build failures for instance {id}.");
+    let message =
+        format!("Exceeded maximum number of retries. Exhausted all hosts available for retrying build failures for instance {id}.");
     Fault {
         code: 500,
         details: format!("Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/nova/conductor/manager.py\", line 708, in build_instances\n    raise exception.MaxRetriesExceeded(reason=msg)\nnova.exception.MaxRetriesExceeded: {message}\n"),
@@ -351,8 +352,7 @@ impl World {
             });
             let Some(host) = claimed else {
                 // No (further) candidate: NoValidHost at the first pick, MaxRetriesExceeded after a
-                // failed build.
-                self.network.bind_device(id, "", at);
+                // failed build (whose ports were unbound below).
                 let fault = if tried.is_empty() { no_valid_host(at) } else { max_retries_exceeded(id, at) };
                 self.fail_build(id, fault, at);
                 return;
@@ -392,7 +392,8 @@ impl World {
         s.task_state = None;
         s.updated_at = at;
         s.fault = Some(fault);
-        self.journal.record(at, Record::Transition { resource: "server".into(), id: id.into(), from: Some("BUILD".into()), to: "ERROR".into() });
+        self.journal
+            .record(at, Record::Transition { resource: "server".into(), id: id.into(), from: Some("BUILD".into()), to: "ERROR".into() });
     }
 
     /// Ends a server's task (spawn, power off/on, reboot), journaling the status change.
