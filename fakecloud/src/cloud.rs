@@ -56,7 +56,7 @@ impl Cloud {
     /// Back to the fixture: same seed, same start instant, the clock mode in use now.
     pub fn reset(&self) {
         let mut world = self.world();
-        let mode = world.clock.mode();
+        let mode = world.sim.clock.mode();
         // A real clock keeps following the wall clock; the others restart where they began.
         let start = if mode == ClockMode::Real { chrono::Utc::now() } else { self.start };
         *world = World::from_fixture(&self.config.fixture, self.config.seed, mode, start).expect("the fixture loaded at start-up");

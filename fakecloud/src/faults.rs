@@ -1,12 +1,21 @@
-//! The fault registry: named, parameterised rules that make the cloud misbehave on purpose, each
-//! with match criteria and a budget (a number of hits and/or a simulated duration), in the spirit of
-//! mimic's behaviours. The real service's normal behaviour is never a fault; later services add
-//! their kinds to `FaultAction`.
+//! The fault kinds the cloud offers: named, parameterised misbehaviour on purpose, in the spirit of
+//! mimic's behaviours. The simulation core keeps them (`sim::faults`, with their match criteria
+//! and budget); the kinds themselves are the services', and each service's flows say what a kind
+//! does to the world. The real service's normal behaviour is never a fault.
 
-use crate::sim::SimTime;
+use crate::http::strict_json::from_value_strict;
+pub use crate::sim::faults::{FaultMatch, RequestFacts};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use wildmatch::WildMatch;
+
+/// An installed fault of one of the kinds below.
+pub type Fault = crate::sim::Fault<FaultAction>;
+/// The registry of installed faults.
+pub type Faults = crate::sim::Faults<FaultAction>;
+
+/// The object names an object fault may match (`match.loadbalancer` and so on), with the service
+/// whose objects they name.
+pub const OBJECT_MATCH_KEYS: &[&str] = &["loadbalancer", "pool", "member"];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -154,36 +163,6 @@ pub const KINDS: &[(&str, &str)] = &[
     ("pacemaker-action-failure", "Pacemaker: a resource operation fails on a node (Failed Actions until cleanup)"),
 ];
 
-/// Which requests a fault applies to; an absent field matches anything. `path` is a glob over the
-/// full request path (`*` and `?`), e.g. `/compute/v2.1/servers*`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FaultMatch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// Project id of the caller's token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
-    /// Octavia and CAPI object faults: globs over the load balancer, pool and member names.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loadbalancer: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pool: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member: Option<String>,
-}
-
-/// The names an Octavia object fault is matched against.
-pub struct ObjectNames<'a> {
-    pub loadbalancer: &'a str,
-    pub pool: &'a str,
-    pub member: &'a str,
-}
-
 /// What a client posts to add a fault: the action's fields (`kind` and its parameters) beside
 /// `match`, `count` (fire at most this many times) and `duration` (simulated, `90`, `30s`, `5m`).
 #[derive(Clone, Debug)]
@@ -201,7 +180,13 @@ impl FaultRequest {
             return Err("a fault must be a JSON object".into());
         };
         let matcher = match obj.remove("match") {
-            Some(m) => crate::http::extract::from_value_strict(&m).map_err(|e| format!("invalid 'match': {e}"))?,
+            Some(m) => {
+                let matcher: FaultMatch = from_value_strict(&m).map_err(|e| format!("invalid 'match': {e}"))?;
+                if let Some(k) = matcher.objects.keys().find(|k| !OBJECT_MATCH_KEYS.contains(&k.as_str())) {
+                    return Err(format!("invalid 'match': unknown field `{k}`"));
+                }
+                matcher
+            }
             None => FaultMatch::default(),
         };
         let count = match obj.remove("count") {
@@ -215,47 +200,13 @@ impl FaultRequest {
             None => None,
         };
         let rest = Value::Object(obj);
-        let action: FaultAction = crate::http::extract::from_value_strict(&rest).map_err(|e| format!("invalid fault: {e}"))?;
+        let action: FaultAction = from_value_strict(&rest).map_err(|e| format!("invalid fault: {e}"))?;
         // Every field given must be one the action knows (serialising it lists them all).
         let known = serde_json::to_value(&action).map_err(|e| e.to_string())?;
         if let Some(extra) = rest.as_object().into_iter().flatten().map(|(k, _)| k).find(|k| known.get(k.as_str()).is_none()) {
             return Err(format!("unknown field '{extra}' for a fault"));
         }
         Ok(FaultRequest { action, matcher, count, duration })
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Fault {
-    pub id: String,
-    #[serde(flatten)]
-    pub action: FaultAction,
-    #[serde(rename = "match")]
-    pub matcher: FaultMatch,
-    pub remaining: Option<u32>,
-    pub expires_at: Option<SimTime>,
-    pub hits: u64,
-}
-
-/// A request as faults see it.
-pub struct RequestFacts<'a> {
-    pub service: &'a str,
-    pub method: &'a str,
-    pub path: &'a str,
-    pub project_id: Option<&'a str>,
-}
-
-impl FaultMatch {
-    fn matches_object(&self, n: &ObjectNames) -> bool {
-        let glob = |g: &Option<String>, v: &str| g.as_deref().is_none_or(|g| WildMatch::new(g).matches(v));
-        glob(&self.loadbalancer, n.loadbalancer) && glob(&self.pool, n.pool) && glob(&self.member, n.member)
-    }
-
-    fn matches(&self, r: &RequestFacts) -> bool {
-        self.service.as_deref().is_none_or(|s| s == r.service)
-            && self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(r.method))
-            && self.path.as_deref().is_none_or(|p| WildMatch::new(p).matches(r.path))
-            && self.project_id.as_deref().is_none_or(|p| Some(p) == r.project_id)
     }
 }
 
@@ -289,100 +240,16 @@ impl FaultAction {
     }
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Faults {
-    installed: Vec<Fault>,
-}
-
-impl Faults {
-    pub fn add(&mut self, fault: Fault) {
-        self.installed.push(fault);
-    }
-
-    pub fn remove(&mut self, id: &str) -> Option<Fault> {
-        let at = self.installed.iter().position(|f| f.id == id)?;
-        Some(self.installed.remove(at))
-    }
-
-    pub fn list(&self) -> &[Fault] {
-        &self.installed
-    }
-
-    /// The first installed API fault matching the request; uses one unit of its budget and removes it
-    /// when the budget is spent. Returns the fault as it was when it fired.
-    pub fn fire_api(&mut self, r: &RequestFacts) -> Option<Fault> {
-        let at = self
-            .installed
-            .iter()
-            .position(|f| matches!(f.action, FaultAction::ApiError { .. } | FaultAction::ApiLatency { .. }) && f.matcher.matches(r))?;
-        Some(self.spend(at))
-    }
-
-    /// The first installed object fault that `want` accepts and whose match names these objects;
-    /// spends one unit of its budget as `fire_api` does.
-    pub fn fire_object(&mut self, n: &ObjectNames, want: impl Fn(&FaultAction) -> bool) -> Option<Fault> {
-        let at = self.installed.iter().position(|f| want(&f.action) && f.matcher.matches_object(n))?;
-        Some(self.spend(at))
-    }
-
-    fn spend(&mut self, at: usize) -> Fault {
-        let f = &mut self.installed[at];
-        f.hits += 1;
-        if let Some(n) = f.remaining.as_mut() {
-            *n -= 1;
-        }
-        let fired = f.clone();
-        if f.remaining == Some(0) {
-            self.installed.remove(at);
-        }
-        fired
+impl FaultAction {
+    /// The request faults (`api-*`), which fire on matching API calls.
+    pub fn is_request_fault(&self) -> bool {
+        matches!(self, FaultAction::ApiError { .. } | FaultAction::ApiLatency { .. })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fault(path: &str, remaining: Option<u32>) -> Fault {
-        Fault {
-            id: "f1".into(),
-            action: FaultAction::ApiError { status: 503, message: None },
-            matcher: FaultMatch { service: Some("compute".into()), path: Some(path.into()), ..Default::default() },
-            remaining,
-            expires_at: None,
-            hits: 0,
-        }
-    }
-
-    fn get(path: &str) -> RequestFacts<'_> {
-        RequestFacts { service: "compute", method: "GET", path, project_id: None }
-    }
-
-    #[test]
-    fn a_counted_fault_fires_that_many_times_then_goes() {
-        let mut fs = Faults::default();
-        fs.add(fault("/compute/v2.1/servers*", Some(2)));
-        assert!(fs.fire_api(&get("/compute/v2.1/flavors")).is_none());
-        assert!(fs.fire_api(&get("/compute/v2.1/servers/detail")).is_some());
-        assert!(fs.fire_api(&get("/compute/v2.1/servers")).is_some());
-        assert!(fs.fire_api(&get("/compute/v2.1/servers")).is_none());
-        assert!(fs.list().is_empty());
-    }
-
-    #[test]
-    fn member_faults_match_object_names_by_glob_and_spend_their_count() {
-        let mut fs = Faults::default();
-        let mut f = fault("*", Some(1));
-        f.action = FaultAction::MemberLag { seconds: 30 };
-        f.matcher = FaultMatch { pool: Some("k8s-*".into()), ..Default::default() };
-        fs.add(f);
-        let names = |pool| ObjectNames { loadbalancer: "lb", pool, member: "m" };
-        let lag = |a: &FaultAction| matches!(a, FaultAction::MemberLag { .. });
-        assert!(fs.fire_object(&names("web-pool"), lag).is_none(), "another pool's member is not matched");
-        assert!(fs.fire_object(&names("k8s-api-6443"), |a| matches!(a, FaultAction::MemberError)).is_none(), "kind must match");
-        assert!(fs.fire_object(&names("k8s-api-6443"), lag).is_some());
-        assert!(fs.fire_object(&names("k8s-api-6443"), lag).is_none(), "count 1 is spent");
-    }
 
     #[test]
     fn status_outside_4xx_5xx_is_refused() {
@@ -400,5 +267,7 @@ mod tests {
         assert!(parse(r#"{"kind":"meteor-strike"}"#).is_err());
         assert!(parse(r#"{"kind":"api-error","status":500,"colour":"red"}"#).unwrap_err().contains("colour"));
         assert!(parse(r#"{"kind":"api-error","status":500,"match":{"planet":"mars"}}"#).is_err());
+        let member = parse(r#"{"kind":"member-lag","seconds":30,"match":{"pool":"k8s-*"}}"#).unwrap();
+        assert_eq!(member.matcher.objects.get("pool").map(String::as_str), Some("k8s-*"));
     }
 }

@@ -9,6 +9,7 @@ pub mod container_infra;
 pub mod control;
 pub mod faults;
 pub mod fixture;
+pub mod flows;
 pub mod http;
 pub mod identity;
 pub mod image;

@@ -1,26 +1,71 @@
-//! The world: every resource of every service plus the simulation state (clock, ids, scheduler,
-//! journal, faults), behind one lock. The APIs, the control API and (later) the fake shell are doors
-//! into this one value. A snapshot is this value serialised.
+//! The world: the simulation core plus the state of every service, behind one lock. The APIs, the
+//! control API and the fake shell are doors into this one value. A snapshot is this value
+//! serialised.
+//!
+//! This is where the services meet the core: the world's `Event` is the union of the events the
+//! services declare, and `apply` hands each to the flow that owns it. The core itself (`sim/`)
+//! never names a service.
 
-use crate::faults::{Fault, FaultRequest, Faults, RequestFacts};
+use crate::faults::{Fault, FaultAction, FaultRequest, RequestFacts};
 use crate::fixture::Fixture;
 use crate::identity::Identity;
 use crate::sim::journal::Record;
 use crate::sim::time::parse_duration;
-use crate::sim::{Clock, ClockMode, Event, Ids, Journal, Scheduler, SimTime};
+use crate::sim::{ClockMode, Journal, SimTime};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the snapshot shape changes; a snapshot of another version is refused.
-pub const SNAPSHOT_FORMAT: u32 = 4;
+pub const SNAPSHOT_FORMAT: u32 = 5;
+
+/// The simulation core as the world fills it: the services' events and fault kinds.
+pub type Sim = crate::sim::Sim<Event, FaultAction>;
+
+/// Every timed transition: the world's own (a fault's end) and each service's, in its own type.
+/// Untagged, since each service's enum already carries its `event` tag: the snapshot form is one
+/// flat object per event, whoever owns it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Event {
+    Core(CoreEvent),
+    Compute(crate::compute::Event),
+    Volume(crate::volume::Event),
+    Network(crate::network::Event),
+    LoadBalancer(crate::loadbalancer::Event),
+    ContainerInfra(crate::container_infra::Event),
+    Overcloud(crate::tripleo::Event),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum CoreEvent {
+    /// A fault installed with a duration reaches its end and is removed.
+    FaultExpires { fault_id: String },
+}
+
+macro_rules! event_from {
+    ($($variant:ident($t:ty)),*) => {$(
+        impl From<$t> for Event {
+            fn from(e: $t) -> Event {
+                Event::$variant(e)
+            }
+        }
+    )*};
+}
+event_from!(
+    Core(CoreEvent),
+    Compute(crate::compute::Event),
+    Volume(crate::volume::Event),
+    Network(crate::network::Event),
+    LoadBalancer(crate::loadbalancer::Event),
+    ContainerInfra(crate::container_infra::Event),
+    Overcloud(crate::tripleo::Event)
+);
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct World {
     pub format: u32,
     pub seed: u64,
-    pub clock: Clock,
-    pub ids: Ids,
-    pub scheduler: Scheduler,
-    pub faults: Faults,
+    pub sim: Sim,
     pub identity: Identity,
     pub image: crate::image::Images,
     pub network: crate::network::Network,
@@ -30,25 +75,18 @@ pub struct World {
     pub octavia: crate::loadbalancer::model::Octavia,
     pub magnum: crate::container_infra::model::Magnum,
     pub overcloud: crate::tripleo::model::Overcloud,
-    pub journal: Journal,
-    /// The due time of the event being applied (see `now`).
-    #[serde(skip)]
-    applying_at: Option<SimTime>,
 }
 
 impl World {
     pub fn from_fixture(fixture: &Fixture, seed: u64, mode: ClockMode, start: SimTime) -> anyhow::Result<World> {
-        let mut ids = Ids::new(seed);
-        let identity = Identity::from_fixture(fixture, &mut ids)?;
-        let image = crate::image::Images::from_fixture(fixture, &identity, &mut ids, start)?;
-        let network = crate::network::Network::from_fixture(fixture, &identity, &mut ids, start)?;
+        let mut sim = Sim::new(seed, mode, start);
+        let identity = Identity::from_fixture(fixture, &mut sim.ids)?;
+        let image = crate::image::Images::from_fixture(fixture, &identity, &mut sim.ids, start)?;
+        let network = crate::network::Network::from_fixture(fixture, &identity, &mut sim.ids, start)?;
         let mut world = World {
             format: SNAPSHOT_FORMAT,
             seed,
-            clock: Clock::new(mode, start),
-            ids,
-            scheduler: Scheduler::default(),
-            faults: Faults::default(),
+            sim,
             identity,
             image,
             network,
@@ -58,21 +96,20 @@ impl World {
             octavia: Default::default(),
             magnum: Default::default(),
             overcloud: Default::default(),
-            journal: Journal::default(),
-            applying_at: None,
         };
         world.boot_compute(fixture)?;
         let compute = &world.compute;
-        world.volume =
-            crate::volume::Volumes::from_fixture(fixture, &world.identity, &mut world.ids, start, &|name| compute.server_id_named(name))?;
+        world.volume = crate::volume::Volumes::from_fixture(fixture, &world.identity, &mut world.sim.ids, start, &|name| {
+            compute.server_id_named(name)
+        })?;
         world.boot_octavia(fixture)?;
         world.boot_magnum(fixture)?;
         if let Some(spec) = &fixture.overcloud {
-            world.overcloud = crate::tripleo::boot::build(fixture, spec, &mut world.ids, start)?;
+            world.overcloud = crate::tripleo::boot::build(fixture, spec, &mut world.sim.ids, start)?;
         }
         world.refresh_availability();
         // The fixture is where history starts: building it is not part of the journal.
-        world.journal = Journal::default();
+        world.sim.journal = Journal::default();
         Ok(world)
     }
 
@@ -96,24 +133,19 @@ impl World {
         Ok(world)
     }
 
-    /// The simulated present: while an event is being applied, its due time (so what it starts and
-    /// journals is stamped when it happened, however far one advance jumped), else the clock's.
+    /// The simulated present (see `Sim::now`).
     pub fn now(&self) -> SimTime {
-        self.applying_at.unwrap_or_else(|| self.clock.now())
+        self.sim.now()
     }
 
     pub fn record(&mut self, record: Record) {
-        let now = self.now();
-        self.journal.record(now, record);
+        self.sim.record(record);
     }
 
     /// Applies every scheduled transition due at the current simulated time, in order.
     pub fn tick(&mut self) {
-        let now = self.now();
-        while let Some(due) = self.scheduler.pop_due(now) {
-            self.applying_at = Some(due.due);
+        while let Some(due) = self.sim.next_due() {
             self.apply(due.event, due.due);
-            self.applying_at = None;
         }
     }
 
@@ -127,41 +159,35 @@ impl World {
     fn apply(&mut self, event: Event, at: SimTime) {
         // The health manager's cycle changes no server by itself (it touches when it starts a
         // failover); skipping it keeps Nova's rendered views across its 10 s ticks.
-        if event != Event::HealthManagerTick {
+        if event != Event::LoadBalancer(crate::loadbalancer::Event::HealthManagerTick) {
             self.touch();
         }
         match event {
-            Event::FaultExpires { fault_id } => {
-                if let Some(f) = self.faults.remove(&fault_id) {
+            Event::Core(CoreEvent::FaultExpires { fault_id }) => {
+                if let Some(f) = self.sim.faults.remove(&fault_id) {
                     self.fault_effect(&f.action, false, at);
-                    self.journal.record(at, Record::Fault { action: "expired".into(), fault_id, detail: String::new() });
+                    self.sim.journal.record(at, Record::Fault { action: "expired".into(), fault_id, detail: String::new() });
                 }
             }
-            e @ (Event::ServerSchedule { .. }
-            | Event::ServerSpawned { .. }
-            | Event::ServerPowerOff { .. }
-            | Event::ServerPowerOn { .. }
-            | Event::ServerRebooted { .. }
-            | Event::HostBooted { .. }) => self.apply_compute_event(&e, at),
-            Event::VolumeCreated { volume_id } => self.volume.finish_create(&volume_id, at, &mut self.journal),
-            Event::VolumeDeleted { volume_id } => self.volume.finish_delete(&volume_id, at, &mut self.journal),
-            Event::FloatingIpActive { floating_ip_id, port_id } => {
+            Event::Compute(e) => self.apply_compute_event(&e, at),
+            Event::Volume(crate::volume::Event::VolumeCreated { volume_id }) => {
+                self.volume.finish_create(&volume_id, at, &mut self.sim.journal)
+            }
+            Event::Volume(crate::volume::Event::VolumeDeleted { volume_id }) => {
+                self.volume.finish_delete(&volume_id, at, &mut self.sim.journal)
+            }
+            Event::Network(crate::network::Event::FloatingIpActive { floating_ip_id, port_id }) => {
                 if self.network.activate_floating_ip(&floating_ip_id, &port_id, at) {
                     let (resource, from, to) = ("floatingip".into(), Some("DOWN".into()), "ACTIVE".into());
-                    self.journal.record(at, Record::Transition { resource, id: floating_ip_id, from, to });
+                    self.sim.journal.record(at, Record::Transition { resource, id: floating_ip_id, from, to });
                 }
             }
-            e @ (Event::LbActive { .. }
-            | Event::LbChildDone { .. }
-            | Event::LbMemberSettled { .. }
-            | Event::LbDeleted { .. }
-            | Event::AmphoraBootPoll { .. }
-            | Event::AmphoraConfigured { .. }
-            | Event::AmphoraFailoverReverted { .. }
-            | Event::HealthManagerTick) => self.apply_octavia_event(&e, at),
-            Event::MagnumPeriodic => self.magnum_periodic(at),
-            Event::CapiReconcile { epoch } => self.capi_reconcile_tick(epoch, at),
-            Event::ContainerHealthCheck { node, container } => self.container_health_check(&node, &container, at),
+            Event::LoadBalancer(e) => self.apply_octavia_event(&e, at),
+            Event::ContainerInfra(crate::container_infra::Event::MagnumPeriodic) => self.magnum_periodic(at),
+            Event::ContainerInfra(crate::container_infra::Event::CapiReconcile { epoch }) => self.capi_reconcile_tick(epoch, at),
+            Event::Overcloud(crate::tripleo::Event::ContainerHealthCheck { node, container }) => {
+                self.container_health_check(&node, &container, at)
+            }
         }
         self.refresh_availability();
         self.refresh_management();
@@ -176,7 +202,7 @@ impl World {
 
     pub fn advance_clock(&mut self, by: chrono::Duration) {
         let from = self.now();
-        self.clock.advance(by);
+        self.sim.clock.advance(by);
         self.record(Record::Control {
             action: "clock-advance".into(),
             detail: format!("{}s from {}", by.num_milliseconds() as f64 / 1000.0, crate::sim::time::rfc3339(from)),
@@ -185,7 +211,7 @@ impl World {
     }
 
     pub fn set_clock_mode(&mut self, mode: ClockMode) {
-        self.clock.set_mode(mode);
+        self.sim.clock.set_mode(mode);
         self.record(Record::Control { action: "clock-mode".into(), detail: mode.to_string() });
     }
 
@@ -201,7 +227,7 @@ impl World {
         let detail = fault_request_json(&req);
         let now = self.now();
         let fault = Fault {
-            id: self.ids.uuid(),
+            id: self.sim.ids.uuid(),
             action: req.action,
             matcher: req.matcher,
             remaining: req.count,
@@ -209,9 +235,9 @@ impl World {
             hits: 0,
         };
         if let Some(at) = fault.expires_at {
-            self.scheduler.schedule(at, Event::FaultExpires { fault_id: fault.id.clone() });
+            self.sim.schedule(at, CoreEvent::FaultExpires { fault_id: fault.id.clone() });
         }
-        self.faults.add(fault.clone());
+        self.sim.faults.add(fault.clone());
         self.fault_effect(&fault.action, true, now);
         self.record(Record::Fault { action: "added".into(), fault_id: fault.id.clone(), detail });
         self.settle();
@@ -219,8 +245,8 @@ impl World {
     }
 
     pub fn remove_fault(&mut self, id: &str) -> Option<Fault> {
-        let f = self.faults.remove(id)?;
-        self.scheduler.cancel(|e| matches!(e, Event::FaultExpires { fault_id } if fault_id == id));
+        let f = self.sim.faults.remove(id)?;
+        self.cancel_fault_expiry(id);
         let now = self.now();
         self.fault_effect(&f.action, false, now);
         self.record(Record::Fault { action: "removed".into(), fault_id: id.into(), detail: String::new() });
@@ -230,12 +256,19 @@ impl World {
 
     /// Checks the API faults against a request; a fault that fires is journaled.
     pub fn fire_api_fault(&mut self, r: &RequestFacts) -> Option<Fault> {
-        let f = self.faults.fire_api(r)?;
+        let f = self.sim.faults.fire_request(r, FaultAction::is_request_fault)?;
         if f.remaining == Some(0) {
-            self.scheduler.cancel(|e| matches!(e, Event::FaultExpires { fault_id } if *fault_id == f.id));
+            self.cancel_fault_expiry(&f.id);
         }
         self.record(Record::Fault { action: "fired".into(), fault_id: f.id.clone(), detail: format!("{} {}", r.method, r.path) });
         Some(f)
+    }
+}
+
+impl World {
+    /// Drops the pending end of a fault that is gone already.
+    pub(crate) fn cancel_fault_expiry(&mut self, id: &str) {
+        self.sim.scheduler.cancel(|e| matches!(e, Event::Core(CoreEvent::FaultExpires { fault_id }) if fault_id == id));
     }
 }
 
@@ -300,10 +333,10 @@ mod tests {
         let req = FaultRequest::from_json(serde_json::json!({"kind": "api-error", "status": 503, "duration": "30s"})).unwrap();
         w.add_fault(req).unwrap();
         w.advance_clock(Duration::seconds(29));
-        assert_eq!(w.faults.list().len(), 1);
+        assert_eq!(w.sim.faults.list().len(), 1);
         w.advance_clock(Duration::seconds(1));
-        assert!(w.faults.list().is_empty());
-        assert!(w.journal.entries().iter().any(|e| matches!(&e.record, Record::Fault { action, .. } if action == "expired")));
+        assert!(w.sim.faults.list().is_empty());
+        assert!(w.sim.journal.entries().iter().any(|e| matches!(&e.record, Record::Fault { action, .. } if action == "expired")));
     }
 
     #[test]
@@ -312,6 +345,7 @@ mod tests {
         let body = serde_json::json!({"kind": "api-error", "status": 503, "match": {"service": "compute"}, "count": 2, "duration": "30s"});
         let fault = w.add_fault(FaultRequest::from_json(body.clone()).unwrap()).unwrap();
         let detail = w
+            .sim
             .journal
             .entries()
             .iter()

@@ -513,7 +513,7 @@ async fn listed_views_follow_changes_and_heartbeats() {
     // compute-0's service stops reporting; only time passes after that (no request changes anything).
     add_fault(&c, json!({"kind": "host-down", "host": "compute-0"})).await;
     assert_eq!(page(list().await, "web-0")["host_status"], "UP", "still within service_down_time");
-    c.running.cloud.world().clock.advance(chrono::Duration::seconds(120));
+    c.running.cloud.world().sim.clock.advance(chrono::Duration::seconds(120));
     assert_eq!(page(list().await, "web-0")["host_status"], "DOWN", "a stale heartbeat shows without any write");
 }
 

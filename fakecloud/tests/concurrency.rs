@@ -309,7 +309,7 @@ async fn sixty_four_clients_lose_no_update_leave_nothing_pending_and_the_journal
     }
 
     // The journal counts the same 2xx answers the clients got.
-    let journal = c.running.cloud.world().journal.entries().to_vec();
+    let journal = c.running.cloud.world().sim.journal.entries().to_vec();
     let mut journaled: BTreeMap<(String, String, u16), usize> = BTreeMap::new();
     for e in &journal {
         if let fakecloud::sim::journal::Record::Api { method, path, status, .. } = &e.record {

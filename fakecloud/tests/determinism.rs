@@ -231,7 +231,7 @@ fn ten_runs_on_one_and_two_worker_runtimes_give_byte_identical_journals_and_snap
 async fn the_scenarios_journal_replays_to_the_same_world() {
     let c = TestCloud::start().await;
     scenario(&c).await;
-    let entries = c.running.cloud.world().journal.entries().to_vec();
+    let entries = c.running.cloud.world().sim.journal.entries().to_vec();
     let replayed = replay::replay(&entries).await;
     let (world, journal) = replay::comparable(&c.snapshot().await);
     let (world_again, journal_again) = replay::comparable(&replayed.snapshot().await);

@@ -184,7 +184,7 @@ fn an_offline_controller_answers_nothing_and_its_services_go_down() {
     w.advance_clock(Duration::seconds(61));
     let now = w.now();
     let s = w.compute.services.iter().find(|s| s.binary == "nova-conductor" && s.host == "controller-2").unwrap();
-    assert!(!s.heartbeat.is_up(now, fakecloud::sim::heartbeat::NOVA), "the conductor on the lost controller is down");
+    assert!(!s.heartbeat.is_up(now, fakecloud::compute::model::SERVICE_HEARTBEAT), "the conductor on the lost controller is down");
     let vips: Vec<_> = w
         .overcloud
         .cluster

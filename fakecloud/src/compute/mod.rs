@@ -2,10 +2,11 @@
 //! availability zones, services; scheduling through Placement; host events.
 
 pub mod api;
-pub mod hosts;
+pub mod events;
 pub mod lifecycle;
 pub mod model;
 pub mod view_cache;
 pub mod views;
 
+pub use events::Event;
 pub use model::Compute;

@@ -2,7 +2,11 @@
 //! services, flavors, servers, keypairs and server groups. Plain data and lookups; the lifecycle that
 //! spans services (scheduling through Placement, ports in Neutron) is in `lifecycle.rs`.
 
-use crate::sim::heartbeat::Heartbeat;
+use crate::sim::heartbeat::{Heartbeat, Timing};
+
+/// Nova's servicegroup: services report every 10 s (`report_interval`) and are down 60 s after
+/// the last report (`service_down_time`).
+pub const SERVICE_HEARTBEAT: Timing = Timing { report_interval_secs: 10, down_time_secs: 60 };
 use crate::sim::SimTime;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};

@@ -1,8 +1,8 @@
 //! Nova's JSON for servers, flavors, hypervisors and services, per microversion.
 
 use super::model::*;
+use crate::compute::model::SERVICE_HEARTBEAT as NOVA;
 use crate::http::microversion::Version;
-use crate::sim::heartbeat::NOVA;
 use crate::sim::SimTime;
 use crate::world::World;
 use serde::ser::{SerializeMap, SerializeSeq};

@@ -4,8 +4,10 @@
 //! load balancer behind InfrastructureReady).
 
 pub mod api;
-pub mod boot;
 pub mod capi;
 pub mod conductor;
+pub mod events;
 pub mod model;
 pub mod views;
+
+pub use events::Event;

@@ -45,7 +45,7 @@ fn bad(message: impl Into<String>) -> ApiError {
 
 async fn health(State(s): State<AppState>) -> Json<Value> {
     let w = s.world();
-    Json(json!({"status": "ok", "now": rfc3339(w.now()), "clock": w.clock.mode().to_string(), "seed": w.seed}))
+    Json(json!({"status": "ok", "now": rfc3339(w.now()), "clock": w.sim.clock.mode().to_string(), "seed": w.seed}))
 }
 
 /// The Cluster API management plane and its objects (what `kubectl get cluster,openstackcluster,
@@ -84,7 +84,7 @@ async fn reset(State(s): State<AppState>) -> StatusCode {
 }
 
 fn clock_view(w: &crate::world::World) -> Value {
-    json!({"now": rfc3339(w.now()), "mode": w.clock.mode().to_string(), "pending_events": w.scheduler.pending().len()})
+    json!({"now": rfc3339(w.now()), "mode": w.sim.clock.mode().to_string(), "pending_events": w.sim.scheduler.pending().len()})
 }
 
 async fn clock(State(s): State<AppState>) -> Json<Value> {
@@ -127,7 +127,7 @@ async fn set_clock(State(s): State<AppState>, JsonBody(req): JsonBody<SetClock>)
 async fn list_faults(State(s): State<AppState>) -> Json<Value> {
     let w = s.world();
     let kinds: Vec<Value> = KINDS.iter().map(|(k, d)| json!({"kind": k, "description": d})).collect();
-    Json(json!({"faults": w.faults.list(), "kinds": kinds}))
+    Json(json!({"faults": w.sim.faults.list(), "kinds": kinds}))
 }
 
 async fn add_fault(State(s): State<AppState>, JsonBody(req): JsonBody<Value>) -> ApiResult {
@@ -173,7 +173,7 @@ async fn journal(State(s): State<AppState>, params: Params) -> ApiResult {
         service: params.get("service").map(str::to_string),
     };
     let w = s.world();
-    let entries: Vec<_> = w.journal.filter(&filter).collect();
+    let entries: Vec<_> = w.sim.journal.filter(&filter).collect();
     Ok(Json(json!({"entries": entries})).into_response())
 }
 

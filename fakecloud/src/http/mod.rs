@@ -7,6 +7,7 @@ pub mod microversion;
 pub mod pipeline;
 pub mod routes;
 pub mod service;
+pub mod strict_json;
 
 use crate::auth::Caller;
 use crate::cloud::AppState;

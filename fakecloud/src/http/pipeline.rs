@@ -81,7 +81,8 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
     let gated = writes || {
         let world = state.world();
         let now = world.now();
-        world.scheduler.pending().first().is_some_and(|e| e.due <= now) || (service != Service::Control && !world.faults.list().is_empty())
+        world.sim.scheduler.pending().first().is_some_and(|e| e.due <= now)
+            || (service != Service::Control && !world.sim.faults.list().is_empty())
     };
     let _gate = if gated { Some(state.mutations.lock().await) } else { None };
     // A gated OpenStack request is journaled with what a replay needs to send it again.
@@ -110,7 +111,7 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
             if recorded {
                 tokens = Some((token_ref(&world, token.as_deref()), token_ref(&world, subject_token.as_deref())));
             }
-            if service == Service::Control || world.faults.list().is_empty() {
+            if service == Service::Control || world.sim.faults.list().is_empty() {
                 None
             } else {
                 let project = token.as_deref().and_then(|t| Caller::from_token(&world, t)).and_then(|c| c.project_id);

@@ -88,7 +88,7 @@ async fn issue_token(
     let mut world = s.world();
     let now = world.now();
     let w = &mut *world;
-    let id = w.identity.issue_token(&body.auth, now, &mut w.ids).map_err(|e| match e {
+    let id = w.identity.issue_token(&body.auth, now, &mut w.sim.ids).map_err(|e| match e {
         AuthFailure::BadRequest(m) => ApiError::bad_request(SVC, m),
         AuthFailure::Unauthorized => ApiError::unauthenticated(),
     })?;

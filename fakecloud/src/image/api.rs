@@ -8,6 +8,7 @@ use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
+use crate::http::routes::{get, put, Routes};
 use crate::http::service::Service;
 use crate::http::with_fallbacks;
 use crate::policy::{enforce, Target};
@@ -17,7 +18,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use crate::http::routes::{get, put, Routes};
 use axum::Json;
 use serde_json::Value;
 
@@ -93,7 +93,7 @@ async fn create_image(State(s): State<AppState>, caller: Caller, JsonBody(body):
     let mut world = s.world();
     let now = world.now();
     let w = &mut *world;
-    let image = w.image.create(new, &project, caller.is_admin(), &mut w.ids, now)?;
+    let image = w.image.create(new, &project, caller.is_admin(), &mut w.sim.ids, now)?;
     Ok((StatusCode::CREATED, Json(views::image(image))).into_response())
 }
 

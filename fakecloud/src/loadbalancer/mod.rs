@@ -3,8 +3,10 @@
 //! failover with revert) and the health manager on the virtual clock.
 
 pub mod api;
-pub mod boot;
-pub mod flows;
+pub mod events;
 pub mod health;
 pub mod model;
 pub mod views;
+pub mod worker;
+
+pub use events::Event;

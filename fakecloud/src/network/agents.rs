@@ -6,7 +6,11 @@
 use super::error::{NResult, NeutronError};
 use super::model::*;
 use crate::fixture::Fixture;
-use crate::sim::heartbeat::{Heartbeat, NEUTRON_AGENT};
+use crate::sim::heartbeat::{Heartbeat, Timing};
+
+/// Neutron's agents report every 30 s (`report_interval`) and are not alive 75 s after the last
+/// report (`agent_down_time`).
+pub const NEUTRON_AGENT: Timing = Timing { report_interval_secs: 30, down_time_secs: 75 };
 use crate::sim::{Ids, SimTime};
 use serde::{Deserialize, Serialize};
 

@@ -11,17 +11,18 @@ use super::views;
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::http::extract::{BaseUrl, Params};
+use crate::http::routes::{get, put, Endpoint, Routes};
 use crate::http::service::Service;
 use crate::http::with_fallbacks;
+use crate::network::Event;
 use crate::policy::{enforce, Target};
-use crate::sim::{Event, Ids, SimTime};
+use crate::sim::{Ids, SimTime};
 use crate::world::World;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use crate::http::routes::{get, put, Endpoint, Routes};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -184,23 +185,25 @@ fn list_reply(res: &Resource, items: Vec<Value>, params: &Params, base: &str, pa
 fn transact<T>(w: &mut World, f: impl FnOnce(&mut Network, &mut Ids, SimTime) -> NResult<T>) -> NResult<T> {
     let now = w.now();
     let mut net = w.network.clone();
-    let mut ids = w.ids.clone();
+    let mut ids = w.sim.ids.clone();
     let out = f(&mut net, &mut ids, now)?;
     w.network = net;
-    w.ids = ids;
+    w.sim.ids = ids;
     Ok(out)
 }
 
 /// The L3 agent wires a newly associated floating IP a few seconds later (2-5 s, seeded jitter).
 fn schedule_activation(w: &mut World, p: PendingActivation) {
     cancel_activation(w, &p.floating_ip_id);
-    let delay_ms = 2000 + (w.ids.fraction() * 3000.0) as i64;
+    let delay_ms = 2000 + (w.sim.ids.fraction() * 3000.0) as i64;
     let due = w.now() + chrono::Duration::milliseconds(delay_ms);
-    w.scheduler.schedule(due, Event::FloatingIpActive { floating_ip_id: p.floating_ip_id, port_id: p.port_id });
+    w.sim.scheduler.schedule(due, Event::FloatingIpActive { floating_ip_id: p.floating_ip_id, port_id: p.port_id });
 }
 
 fn cancel_activation(w: &mut World, id: &str) {
-    w.scheduler.cancel(|e| matches!(e, Event::FloatingIpActive { floating_ip_id, .. } if floating_ip_id == id));
+    w.sim
+        .scheduler
+        .cancel(|e| matches!(e, crate::world::Event::Network(Event::FloatingIpActive { floating_ip_id, .. }) if floating_ip_id == id));
 }
 
 // ---- discovery ----

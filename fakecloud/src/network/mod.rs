@@ -4,6 +4,7 @@ pub mod agents;
 pub mod api;
 pub mod attrs;
 pub mod error;
+pub mod events;
 pub mod ipam;
 pub mod l3;
 pub mod model;
@@ -14,4 +15,5 @@ pub mod quotas;
 pub mod security;
 pub mod views;
 
+pub use events::Event;
 pub use model::Network;

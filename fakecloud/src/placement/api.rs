@@ -328,13 +328,13 @@ async fn create_provider(caller: Caller, Mv(v): Mv, State(s): State<AppState>, B
     let mut world = s.world();
     let w = &mut *world;
     // The uuid is drawn from a copy of the id generator, kept only if the provider is created.
-    let mut ids = w.ids.clone();
+    let mut ids = w.sim.ids.clone();
     let uuid = match data.get("uuid").and_then(Value::as_str) {
         Some(u) => normalized_uuid(u),
         None => ids.uuid(),
     };
     w.placement.create_provider(&uuid, name, parent)?;
-    w.ids = ids;
+    w.sim.ids = ids;
     let location = format!("{base}{}", views::provider_url(&uuid));
     if v.at_least(1, 20) {
         let body = views::provider(&w.placement.providers[&uuid], v);

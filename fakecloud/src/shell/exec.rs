@@ -152,7 +152,8 @@ fn replica<'a>(o: &'a Overcloud, bundle: &str, node: &str) -> Option<&'a Replica
 
 /// When the last controller left or rejoined, from the journal.
 fn last_node_change(w: &World) -> Option<SimTime> {
-    w.journal
+    w.sim
+        .journal
         .entries()
         .iter()
         .rev()
@@ -162,7 +163,7 @@ fn last_node_change(w: &World) -> Option<SimTime> {
 
 /// When OSDs last went down or came back (a ceph-osd-down fault added, removed or expired).
 fn last_osd_change(w: &World) -> Option<SimTime> {
-    let entries = w.journal.entries();
+    let entries = w.sim.journal.entries();
     let ids: Vec<&str> = entries
         .iter()
         .filter_map(|e| match &e.record {

@@ -1,8 +1,8 @@
-//! Service liveness from simulated heartbeats, as Nova's servicegroup, Cinder's service list and
-//! Neutron's agent `alive` compute it: a service reports every `report_interval`; it is "up" while its
-//! last report is no older than the down time (Nova and Cinder `service_down_time` 60 s, Neutron
-//! `agent_down_time` 75 s). Reports are not stored one by one: a live service's last report is the
-//! latest multiple of its interval, a dead one's is when it stopped.
+//! Liveness from simulated heartbeats, as OpenStack's service groups and agent lists compute it: a
+//! service reports every `report_interval`; it is "up" while its last report is no older than the
+//! down time. Each service declares its own `Timing` beside its model. Reports are not stored one
+//! by one: a live service's last report is the latest multiple of its interval, a dead one's is
+//! when it stopped.
 
 use super::SimTime;
 use chrono::Duration;
@@ -13,10 +13,6 @@ pub struct Timing {
     pub report_interval_secs: i64,
     pub down_time_secs: i64,
 }
-
-pub const NOVA: Timing = Timing { report_interval_secs: 10, down_time_secs: 60 };
-pub const CINDER: Timing = Timing { report_interval_secs: 10, down_time_secs: 60 };
-pub const NEUTRON_AGENT: Timing = Timing { report_interval_secs: 30, down_time_secs: 75 };
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Heartbeat {
@@ -49,19 +45,22 @@ impl Heartbeat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const TEN_AND_SIXTY: Timing = Timing { report_interval_secs: 10, down_time_secs: 60 };
+    const THIRTY_AND_SEVENTY_FIVE: Timing = Timing { report_interval_secs: 30, down_time_secs: 75 };
     use chrono::TimeZone;
 
     #[test]
     fn a_stopped_service_goes_down_only_after_the_down_time() {
         let t0 = chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 5).unwrap();
         let mut hb = Heartbeat::default();
-        assert!(hb.is_up(t0, NOVA));
-        assert_eq!(hb.last_report(t0, NOVA), chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
+        assert!(hb.is_up(t0, TEN_AND_SIXTY));
+        assert_eq!(hb.last_report(t0, TEN_AND_SIXTY), chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
         hb.stop(t0);
-        assert!(hb.is_up(t0 + Duration::seconds(55), NOVA), "the last report was at :00; up until 60 s after it");
-        assert!(hb.is_up(t0 + Duration::seconds(70), NEUTRON_AGENT), "agents have a longer down time");
-        assert!(!hb.is_up(t0 + Duration::seconds(61), NOVA));
+        assert!(hb.is_up(t0 + Duration::seconds(55), TEN_AND_SIXTY), "the last report was at :00; up until 60 s after it");
+        assert!(hb.is_up(t0 + Duration::seconds(70), THIRTY_AND_SEVENTY_FIVE), "a longer down time keeps it up longer");
+        assert!(!hb.is_up(t0 + Duration::seconds(61), TEN_AND_SIXTY));
         hb.resume();
-        assert!(hb.is_up(t0 + Duration::seconds(61), NOVA));
+        assert!(hb.is_up(t0 + Duration::seconds(61), TEN_AND_SIXTY));
     }
 }

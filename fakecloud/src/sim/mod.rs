@@ -1,8 +1,10 @@
-//! The simulation engine: virtual time, scheduled transitions, seeded ids, and the journal.
-//! Plain Rust with no HTTP in it, so every rule here can be unit-tested directly.
+//! The simulation core: virtual time, scheduled transitions, seeded ids, the journal and the fault
+//! registry. Plain Rust with no HTTP in it, and no service in it either: the events and the fault
+//! kinds are type parameters that the world fills with what the services declare, so every rule
+//! here can be unit-tested on its own and a new service needs no change here.
 
 pub mod clock;
-pub mod event;
+pub mod faults;
 pub mod heartbeat;
 pub mod ids;
 pub mod journal;
@@ -10,8 +12,70 @@ pub mod scheduler;
 pub mod time;
 
 pub use clock::{Clock, ClockMode};
-pub use event::Event;
+pub use faults::{Fault, FaultMatch, Faults, RequestFacts};
 pub use ids::Ids;
 pub use journal::{Journal, JournalEntry, JournalFilter};
-pub use scheduler::Scheduler;
+pub use scheduler::{Schedule, Scheduled, Scheduler};
 pub use time::SimTime;
+
+use journal::Record;
+use serde::{Deserialize, Serialize};
+
+/// Everything the services share about time and history: the clock, the seeded ids, the queue of
+/// timed events (`E`), the installed faults (`A`) and the journal.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Sim<E, A> {
+    pub clock: Clock,
+    pub ids: Ids,
+    pub scheduler: Scheduler<E>,
+    pub faults: Faults<A>,
+    pub journal: Journal,
+    /// The due time of the event being applied (see `now`).
+    #[serde(skip)]
+    applying_at: Option<SimTime>,
+}
+
+impl<E, A> Sim<E, A> {
+    pub fn new(seed: u64, mode: ClockMode, start: SimTime) -> Self {
+        Sim {
+            clock: Clock::new(mode, start),
+            ids: Ids::new(seed),
+            scheduler: Scheduler::default(),
+            faults: Faults::default(),
+            journal: Journal::default(),
+            applying_at: None,
+        }
+    }
+
+    /// The simulated present: while an event is being applied, its due time (so what it starts and
+    /// journals is stamped when it happened, however far one advance jumped), else the clock's.
+    pub fn now(&self) -> SimTime {
+        self.applying_at.unwrap_or_else(|| self.clock.now())
+    }
+
+    /// Journals a record at the simulated present.
+    pub fn record(&mut self, record: Record) {
+        let now = self.now();
+        self.journal.record(now, record);
+    }
+
+    /// Schedules an event (any service's, converted into the world's type).
+    pub fn schedule(&mut self, due: SimTime, event: impl Into<E>) -> u64 {
+        self.scheduler.schedule(due, event)
+    }
+
+    /// The next event due by the present, if any; until the next call, `now` is its due time.
+    pub fn next_due(&mut self) -> Option<Scheduled<E>> {
+        self.applying_at = None;
+        let now = self.clock.now();
+        let due = self.scheduler.pop_due(now)?;
+        self.applying_at = Some(due.due);
+        Some(due)
+    }
+}
+
+impl<E, T: Into<E>, A> Schedule<T> for Sim<E, A> {
+    fn schedule_at(&mut self, due: SimTime, event: T) {
+        self.scheduler.schedule(due, event);
+    }
+}

@@ -2,7 +2,9 @@
 //! the same world as the APIs. The fake operator shell (`shell/`) reads and acts on it.
 
 pub mod boot;
-pub mod cluster;
 pub mod containers;
+pub mod events;
 pub mod haproxy;
 pub mod model;
+
+pub use events::Event;

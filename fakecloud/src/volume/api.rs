@@ -9,13 +9,13 @@ use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::http::microversion::{Range, Refusal, Version};
+use crate::http::routes::{get, Routes};
 use crate::http::service::Service;
 use crate::http::with_fallbacks;
 use crate::policy::{enforce, Target};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use crate::http::routes::{get, Routes};
 use axum::Json;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -191,7 +191,7 @@ async fn create_volume(
     let mut world = s.world();
     let now = world.now();
     let w = &mut *world;
-    let vol = w.volume.create(new, who, &w.image, &mut w.ids, &mut w.scheduler, &mut w.journal, now)?.clone();
+    let vol = w.volume.create(new, who, &w.image, &mut w.sim.ids, &mut w.sim.scheduler, &mut w.sim.journal, now)?.clone();
     Ok(reply(v, StatusCode::ACCEPTED, serde_json::json!({ "volume": views::detail(&w.volume, &vol, &base, v, who.admin) })))
 }
 
@@ -224,7 +224,7 @@ async fn delete_volume(State(s): State<AppState>, caller: Caller, headers: Heade
     enforce(SVC, &caller, "volume:delete", Target { project_id: Some(&owner), user_id: None })?;
     let now = world.now();
     let w = &mut *world;
-    w.volume.delete(&id, who, &mut w.scheduler, &mut w.journal, now)?;
+    w.volume.delete(&id, who, &mut w.sim.scheduler, &mut w.sim.journal, now)?;
     let mut resp = StatusCode::ACCEPTED.into_response();
     RANGE.response_headers(v, resp.headers_mut());
     Ok(resp)

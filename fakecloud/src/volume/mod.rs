@@ -1,7 +1,9 @@
 //! Cinder: the version document, os-services and volumes.
 
 pub mod api;
+pub mod events;
 pub mod model;
 pub mod views;
 
+pub use events::Event;
 pub use model::Volumes;

@@ -12,9 +12,14 @@
 use crate::fixture::Fixture;
 use crate::identity::Identity;
 use crate::image::Images;
-use crate::sim::heartbeat::{Heartbeat, CINDER};
+use crate::sim::heartbeat::{Heartbeat, Timing};
+
+/// Cinder's services report every 10 s and are down 60 s after the last report
+/// (`service_down_time`).
+pub const CINDER: Timing = Timing { report_interval_secs: 10, down_time_secs: 60 };
 use crate::sim::journal::{Journal, Record};
-use crate::sim::{Event, Ids, Scheduler, SimTime};
+use crate::sim::{Ids, Schedule, SimTime};
+use crate::volume::Event;
 use anyhow::anyhow;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
@@ -754,7 +759,7 @@ impl Volumes {
         who: Requester,
         images: &Images,
         ids: &mut Ids,
-        sched: &mut Scheduler,
+        sched: &mut impl Schedule<Event>,
         journal: &mut Journal,
         now: SimTime,
     ) -> Result<&Volume, VolumeError> {
@@ -875,7 +880,7 @@ impl Volumes {
             updated_at: None,
         };
         journal.record(now, transition(&volume.id, None, "creating"));
-        sched.schedule(now + Duration::seconds(took), Event::VolumeCreated { volume_id: volume.id.clone() });
+        sched.schedule_at(now + Duration::seconds(took), Event::VolumeCreated { volume_id: volume.id.clone() });
         self.volumes.push(volume);
         Ok(self.volumes.last().expect("just pushed"))
     }
@@ -944,7 +949,7 @@ impl Volumes {
         &mut self,
         id: &str,
         who: Requester,
-        sched: &mut Scheduler,
+        sched: &mut impl Schedule<Event>,
         journal: &mut Journal,
         now: SimTime,
     ) -> Result<(), VolumeError> {
@@ -964,7 +969,7 @@ impl Volumes {
         v.status = "deleting".into();
         v.updated_at = Some(now);
         journal.record(now, transition(id, Some(from), "deleting"));
-        sched.schedule(now + Duration::seconds(DELETE_SECS), Event::VolumeDeleted { volume_id: id.into() });
+        sched.schedule_at(now + Duration::seconds(DELETE_SECS), Event::VolumeDeleted { volume_id: id.into() });
         Ok(())
     }
 
@@ -993,7 +998,7 @@ mod tests {
         vols: Volumes,
         images: Images,
         ids: Ids,
-        sched: Scheduler,
+        sched: crate::sim::Scheduler<Event>,
         journal: Journal,
         demo: String,
         alt: String,
@@ -1010,7 +1015,7 @@ mod tests {
         let vols = Volumes::from_fixture(&f, &idn, &mut ids, t0, &|name| if name == "db-0" { sid.clone() } else { None }).unwrap();
         let demo = idn.project_named("demo").unwrap().id.clone();
         let alt = idn.project_named("alt_demo").unwrap().id.clone();
-        Cloud { vols, images, ids, sched: Scheduler::default(), journal: Journal::default(), demo, alt, t0 }
+        Cloud { vols, images, ids, sched: crate::sim::Scheduler::default(), journal: Journal::default(), demo, alt, t0 }
     }
 
     impl Cloud {
@@ -1031,7 +1036,6 @@ mod tests {
                 match due.event {
                     Event::VolumeCreated { volume_id } => self.vols.finish_create(&volume_id, due.due, &mut self.journal),
                     Event::VolumeDeleted { volume_id } => self.vols.finish_delete(&volume_id, due.due, &mut self.journal),
-                    _ => {}
                 }
             }
         }

@@ -10,9 +10,9 @@
 //! Findings are collected, not asserted one by one, so a failing run lists every problem at once.
 
 mod bodies;
-mod fuzz;
 #[path = "../common/mod.rs"]
 mod common;
+mod fuzz;
 
 use bodies::{Spec, Takes};
 use common::{Reply, TestCloud};

@@ -84,9 +84,9 @@ impl TestCloud {
         let mut w = self.running.cloud.world();
         // Set aside rather than serialised and dropped: the journal only grows, and serialising
         // it would make every comparison cost as much as the whole history.
-        let journal = std::mem::take(&mut w.journal);
+        let journal = std::mem::take(&mut w.sim.journal);
         let v = serde_json::to_value(&*w);
-        w.journal = journal;
+        w.sim.journal = journal;
         let mut v = v.unwrap();
         v.as_object_mut().unwrap().remove("journal");
         v

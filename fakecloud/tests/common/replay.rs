@@ -66,7 +66,7 @@ pub async fn replay(entries: &[JournalEntry]) -> TestCloud {
                     };
                     let r = c.send(Method::POST, "/_fakecloud/clock/advance", None, Some(json!({ "by": by }))).await;
                     assert_eq!(r.status, 200, "{}: {}", at("clock-advance"), r.text);
-                    assert_eq!(c.running.cloud.world().clock.now(), e.at, "{}", at("clock-advance"));
+                    assert_eq!(c.running.cloud.world().sim.clock.now(), e.at, "{}", at("clock-advance"));
                 }
                 "clock-mode" => {
                     let r = c.send(Method::PUT, "/_fakecloud/clock", None, Some(json!({ "mode": detail }))).await;

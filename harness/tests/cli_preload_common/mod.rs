@@ -88,7 +88,6 @@ pub fn assert_same(fresh: &[Output], preloaded: &[Output]) {
     }
 }
 
-
 /// Plays every command on two like clouds, through fresh starts and through the server (its
 /// fallback refused, so that each command is proven served by it), asserts the two agree byte for
 /// byte, and returns the fresh starts' outputs.

@@ -188,7 +188,7 @@ fn save_forensics(dir: &Path, feature: &str, scenario: &str, w: &CloudWorld) -> 
         // Atomic, so a replay never starts from half a snapshot.
         let atomic = fakecloud::world::write_atomically;
         atomic(&out.join("snapshot.json"), &serde_json::to_vec(&*world).unwrap_or_default())?;
-        atomic(&out.join("journal.json"), &serde_json::to_vec_pretty(&world.journal.entries()).unwrap_or_default())?;
+        atomic(&out.join("journal.json"), &serde_json::to_vec_pretty(&world.sim.journal.entries()).unwrap_or_default())?;
     }
     let runs: String = w.history.iter().map(|o| format!("{}\n", o.describe())).collect();
     std::fs::write(out.join("tool-output.txt"), if runs.is_empty() { "(nothing ran)\n".into() } else { runs })?;

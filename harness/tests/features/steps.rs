@@ -39,6 +39,7 @@ async fn remove_faults(w: &mut CloudWorld, kind: String) {
     let cloud = w.cloud();
     let mut world = cloud.cloud.world();
     let ids: Vec<String> = world
+        .sim
         .faults
         .list()
         .iter()
@@ -68,7 +69,7 @@ async fn advance(w: &mut CloudWorld, by: String) {
 async fn run_tool(w: &mut CloudWorld, command: &str, mut env: BTreeMap<String, String>) {
     // For the `sleep` shim, which advances this scenario's clock.
     env.insert("FAKECLOUD_URL".into(), w.cloud().url());
-    let mark = w.cloud().cloud.world().journal.entries().len();
+    let mark = w.cloud().cloud.world().sim.journal.entries().len();
     w.journal_mark = mark;
     let out = harness::tool::run(command, &env, TOOL_TIMEOUT).await.expect("the tool could be started");
     w.history.push(out.clone());
@@ -215,7 +216,7 @@ async fn stdout_has_project_id(w: &mut CloudWorld, project: String) {
 /// The API calls made since the last tool run started, as `METHOD path status`.
 fn calls_since_mark(w: &CloudWorld) -> Vec<(String, String, u16)> {
     let world = w.cloud().cloud.world();
-    world.journal.entries()[w.journal_mark..]
+    world.sim.journal.entries()[w.journal_mark..]
         .iter()
         .filter_map(|e| match &e.record {
             Record::Api { method, path, status, .. } => Some((method.clone(), path.clone(), *status)),
@@ -284,6 +285,7 @@ async fn replacement_before_delete(w: &mut CloudWorld, pool_name: String) {
     // Member status by id as the journal tells it; members made by the fixture (no creation in the
     // journal) start ACTIVE.
     let created: std::collections::BTreeSet<&str> = world
+        .sim
         .journal
         .entries()
         .iter()
@@ -300,7 +302,7 @@ async fn replacement_before_delete(w: &mut CloudWorld, pool_name: String) {
         .map(|(m, _)| (m.clone(), "ACTIVE".to_string()))
         .collect();
     let mut deletes = 0;
-    for e in world.journal.entries() {
+    for e in world.sim.journal.entries() {
         match &e.record {
             Record::Transition { resource, id, to, .. } if resource == "member" && in_pool(id) => {
                 status.insert(id.clone(), to.clone());

@@ -147,8 +147,8 @@ pub async fn availability_zones_detail(State(s): State<AppState>, caller: Caller
     let now = w.now();
     let mut zones: std::collections::BTreeMap<&str, serde_json::Map<String, Value>> = Default::default();
     for svc in &w.compute.services {
-        let up = svc.heartbeat.is_up(now, crate::sim::heartbeat::NOVA);
-        let entry = json!({"available": !svc.disabled, "active": up, "updated_at": views::ts_micro(svc.heartbeat.last_report(now, crate::sim::heartbeat::NOVA))});
+        let up = svc.heartbeat.is_up(now, crate::compute::model::SERVICE_HEARTBEAT);
+        let entry = json!({"available": !svc.disabled, "active": up, "updated_at": views::ts_micro(svc.heartbeat.last_report(now, crate::compute::model::SERVICE_HEARTBEAT))});
         zones
             .entry(svc.zone.as_str())
             .or_default()

@@ -8,11 +8,11 @@ mod servers;
 use crate::http::error::ApiError;
 use crate::http::extract::BaseUrl;
 use crate::http::microversion::{Range, Refusal, Version};
+use crate::http::routes::{get, post, Routes};
 use crate::http::service::Service;
 use crate::http::with_fallbacks;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use crate::http::routes::{get, post, Routes};
 use axum::Json;
 use serde_json::{json, Value};
 

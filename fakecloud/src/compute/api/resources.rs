@@ -284,7 +284,7 @@ pub async fn create_server_group(
     }
     let mut w = s.world();
     let group = ServerGroup {
-        id: w.ids.uuid(),
+        id: w.sim.ids.uuid(),
         name: name.into(),
         policy: policy.into(),
         members: vec![],

@@ -484,7 +484,7 @@ pub async fn create(
             server_group,
         })
         .map_err(refused)?;
-    let admin_pass: String = w.ids.hex()[..12].to_string();
+    let admin_pass: String = w.sim.ids.hex()[..12].to_string();
     let sg: Vec<Value> = security_groups.iter().map(|g| json!({"name": g})).collect();
     let body = json!({"server": {"id": id, "links": views::server_brief(w.compute.server(&id).expect("just created"), &base)["links"],
                                   "OS-DCF:diskConfig": "MANUAL", "security_groups": sg, "adminPass": admin_pass}});

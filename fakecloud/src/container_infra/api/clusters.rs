@@ -90,7 +90,7 @@ pub async fn create(State(s): State<AppState>, caller: Caller, headers: HeaderMa
     let name = match opt_str(obj, "name")? {
         Some(n) if valid_name(&n) => n,
         Some(n) => return Err(bad(format!("Invalid input for field/attribute name. Value: '{n}'. Invalid name"))),
-        None => format!("{}-{}", template.name, &w.ids.hex()[..8]),
+        None => format!("{}-{}", template.name, &w.sim.ids.hex()[..8]),
     };
     let min_nodes = if v.at_least(1, 10) { 0 } else { 1 };
     let node_count = opt_count(obj, "node_count", min_nodes)?.unwrap_or(1);

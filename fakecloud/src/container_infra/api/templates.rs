@@ -155,11 +155,11 @@ pub async fn create(
     let name = match opt_str(obj, "name")? {
         Some(n) if crate::container_infra::model::valid_name(&n) => n,
         Some(n) => return Err(bad(format!("Invalid input for field/attribute name. Value: '{n}'. Invalid name"))),
-        None => format!("clustertemplate-{}", &w.ids.hex()[..5]),
+        None => format!("clustertemplate-{}", &w.sim.ids.hex()[..5]),
     };
     let docker_volume_size = opt_count(obj, "docker_volume_size", 1)?;
     let now = w.now();
-    let (uuid, seq) = (w.ids.uuid(), w.magnum.next_seq());
+    let (uuid, seq) = (w.sim.ids.uuid(), w.magnum.next_seq());
     let mut t = ClusterTemplate::new(uuid.clone(), seq, name, project, caller.user_id.clone(), image_id, now);
     t.coe = coe;
     t.flavor_id = flavor_id;

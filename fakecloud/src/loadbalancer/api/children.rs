@@ -4,9 +4,9 @@
 use super::loadbalancers::{lb_for, zero_stats};
 use super::*;
 use crate::http::extract::JsonBody;
-use crate::loadbalancer::flows::{new_common, Kind};
 use crate::loadbalancer::model::*;
 use crate::loadbalancer::views;
+use crate::loadbalancer::worker::{new_common, Kind};
 use crate::world::World;
 use axum::extract::{Path, State};
 use serde::Deserialize;
@@ -61,7 +61,7 @@ fn common_for(
     tags: Option<Vec<String>>,
 ) -> Common {
     let now = w.now();
-    let id = w.ids.uuid();
+    let id = w.sim.ids.uuid();
     let seq = w.octavia.seq();
     let mut c = new_common(id, seq, name.unwrap_or_default(), project.to_string(), admin_state_up.unwrap_or(true), now);
     c.description = description.unwrap_or_default();

@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::http::extract::JsonBody;
-use crate::loadbalancer::flows::LbRequest;
 use crate::loadbalancer::model::*;
 use crate::loadbalancer::views;
+use crate::loadbalancer::worker::LbRequest;
 use crate::world::World;
 use axum::extract::{Path, State};
 use serde::Deserialize;
@@ -236,9 +236,9 @@ pub async fn update(State(s): State<AppState>, caller: Caller, Path(id): Path<St
     }
     lb.c.updated_at = Some(now);
     w.set_lb_status(&id, PENDING_UPDATE);
-    w.scheduler.schedule(
-        now + chrono::Duration::seconds(crate::loadbalancer::flows::CHILD_SECS),
-        crate::sim::Event::LbActive { lb_id: id.clone() },
+    w.sim.scheduler.schedule(
+        now + chrono::Duration::seconds(crate::loadbalancer::worker::CHILD_SECS),
+        crate::loadbalancer::Event::LbActive { lb_id: id.clone() },
     );
     let lb = &w.octavia.loadbalancers[&id];
     Ok(reply(StatusCode::OK, json!({ "loadbalancer": views::loadbalancer(&w, lb) })))
@@ -313,7 +313,7 @@ pub async fn flavor_profiles(State(s): State<AppState>, caller: Caller, BaseUrl(
         .iter()
         .map(|f| {
             let data =
-                json!({"loadbalancer_topology": f.topology, "compute_flavor": crate::loadbalancer::flows::AMPHORA_FLAVOR}).to_string();
+                json!({"loadbalancer_topology": f.topology, "compute_flavor": crate::loadbalancer::worker::AMPHORA_FLAVOR}).to_string();
             json!({"id": f.flavor_profile_id, "name": format!("{}-profile", f.name), "provider_name": "amphora", "flavor_data": data})
         })
         .collect();

@@ -83,7 +83,7 @@ pub(crate) fn immutable(what: &str, id: &str) -> ApiError {
     conflict(format!("{what} {id} is immutable and cannot be updated."))
 }
 
-pub(crate) fn refused(r: super::flows::LbRefused) -> ApiError {
+pub(crate) fn refused(r: crate::loadbalancer::worker::LbRefused) -> ApiError {
     ApiError::new(SVC, StatusCode::from_u16(r.0).unwrap_or(StatusCode::BAD_REQUEST), r.1)
 }
 

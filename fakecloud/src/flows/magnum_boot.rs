@@ -2,10 +2,10 @@
 //! templates, and workload clusters whose machines are fixture servers, settled as the controllers
 //! last left them.
 
-use super::capi::{CapiCluster, Deployment, Machine, OpenStackCluster, INFRA_SECS};
-use super::model::*;
+use crate::container_infra::capi::{CapiCluster, Deployment, Machine, OpenStackCluster, INFRA_SECS};
+use crate::container_infra::model::*;
+use crate::container_infra::Event;
 use crate::fixture::{ClusterSpec, Fixture};
-use crate::sim::Event;
 use crate::world::World;
 use anyhow::{anyhow, bail};
 use chrono::Duration;
@@ -29,8 +29,10 @@ impl World {
                 let capi = &mut self.magnum.capi;
                 capi.running_since = Some(now - Duration::seconds(capi.converge_secs));
                 capi.epoch = 1;
-                capi.next_resync = Some(now + Duration::seconds(super::capi::RESYNC_SECS));
-                self.scheduler.schedule(now + Duration::seconds(super::capi::REQUEUE_SECS), Event::CapiReconcile { epoch: 1 });
+                capi.next_resync = Some(now + Duration::seconds(crate::container_infra::capi::RESYNC_SECS));
+                self.sim
+                    .scheduler
+                    .schedule(now + Duration::seconds(crate::container_infra::capi::REQUEUE_SECS), Event::CapiReconcile { epoch: 1 });
             }
         }
         for t in &f.coe.cluster_templates {
@@ -45,7 +47,7 @@ impl World {
                 .network
                 .usable_network(&t.external_network, &project, true)
                 .ok_or_else(|| anyhow!("unknown network {}", t.external_network))?;
-            let (uuid, seq) = (self.ids.uuid(), self.magnum.next_seq());
+            let (uuid, seq) = (self.sim.ids.uuid(), self.magnum.next_seq());
             let mut tpl = ClusterTemplate::new(uuid.clone(), seq, t.name.clone(), project, user, image, now);
             tpl.flavor_id = Some(flavor_id);
             tpl.master_flavor_id = Some(master_flavor_id);
@@ -63,14 +65,14 @@ impl World {
         if self.magnum.capi.server_id.is_some() || !self.magnum.clusters.is_empty() {
             // The conductor has been running: its last poll saw what the management API shows now
             // (if it answers), and the next is a period away.
-            if self.magnum.capi.phase(now) == super::capi::Phase::Ready {
+            if self.magnum.capi.phase(now) == crate::container_infra::capi::Phase::Ready {
                 let ids: Vec<String> = self.magnum.clusters.keys().cloned().collect();
                 for id in ids {
                     self.poll_health(&id);
                 }
             }
             self.magnum.conductor_running = true;
-            self.scheduler.schedule(now + Duration::seconds(super::conductor::PERIODIC_SECS), Event::MagnumPeriodic);
+            self.sim.scheduler.schedule(now + Duration::seconds(crate::container_infra::conductor::PERIODIC_SECS), Event::MagnumPeriodic);
         }
         Ok(())
     }
@@ -116,7 +118,7 @@ impl World {
         for (ng, servers) in &worker_specs {
             workers.push(deployment(ng, format!("{}-{ng}", spec.capi_name), servers)?);
         }
-        let uuid = self.ids.uuid();
+        let uuid = self.sim.ids.uuid();
         let seq = self.magnum.next_seq();
         let node_count = spec.workers.get(DEFAULT_WORKER).map_or(0, |w| w.len() as u64);
         let health = match spec.health_status.as_deref() {

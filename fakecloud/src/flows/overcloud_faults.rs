@@ -4,9 +4,9 @@
 //! RabbitMQ degradations, failing HAProxy backends, OSDs down, and Pacemaker action failures with
 //! their cleanup.
 
-use super::model::*;
 use crate::faults::FaultAction;
 use crate::sim::journal::Record;
+use crate::tripleo::model::*;
 use crate::world::World;
 use wildmatch::WildMatch;
 

@@ -1,9 +1,10 @@
 //! Host events: what a compute host going down, rebooting or starving, or a service or agent dying,
 //! does to the world. Each is a fault (see `faults.rs`): applied when added, undone when removed.
 
+use crate::compute::Event;
 use crate::faults::FaultAction;
 use crate::sim::journal::Record;
-use crate::sim::{Event, SimTime};
+use crate::sim::SimTime;
 use crate::world::World;
 use chrono::Duration;
 
@@ -65,7 +66,7 @@ impl World {
                 if on {
                     self.power_off_host(host, at);
                     let back = at + Duration::seconds(boot_secs.unwrap_or(DEFAULT_BOOT_SECS) as i64);
-                    self.scheduler.schedule(back, Event::HostBooted { host: host.clone() });
+                    self.sim.scheduler.schedule(back, Event::HostBooted { host: host.clone() });
                 }
             }
             FaultAction::HostPressure { host } => {
@@ -107,13 +108,15 @@ impl World {
             s.heartbeat.stop(at);
         }
         self.network.set_host_agents_alive(host, false, at);
-        self.journal
+        self.sim
+            .journal
             .record(at, Record::Transition { resource: "host".into(), id: host.into(), from: Some("up".into()), to: "down".into() });
     }
 
     /// A HostBooted event also ends the reboot fault that caused it.
     pub(crate) fn end_reboot_fault(&mut self, host: &str, at: SimTime) {
         let ids: Vec<String> = self
+            .sim
             .faults
             .list()
             .iter()
@@ -121,10 +124,11 @@ impl World {
             .map(|f| f.id.clone())
             .collect();
         for id in ids {
-            self.faults.remove(&id);
-            self.journal.record(at, Record::Fault { action: "expired".into(), fault_id: id, detail: format!("host {host} is back") });
+            self.sim.faults.remove(&id);
+            self.sim.journal.record(at, Record::Fault { action: "expired".into(), fault_id: id, detail: format!("host {host} is back") });
         }
-        self.journal
+        self.sim
+            .journal
             .record(at, Record::Transition { resource: "host".into(), id: host.into(), from: Some("down".into()), to: "up".into() });
     }
 }

@@ -3,97 +3,17 @@
 //! failover (build the replacement first, then delete the old; revert on NoValidHost). Methods on
 //! `World` because every flow touches Nova, Neutron and Placement.
 
-use super::model::*;
 use crate::compute::lifecycle::ServerRequest;
 use crate::compute::model::VmState;
 use crate::faults::FaultAction;
+use crate::loadbalancer::model::*;
+use crate::loadbalancer::worker::*;
+use crate::loadbalancer::Event;
 use crate::sim::journal::Record;
-use crate::sim::{Event, SimTime};
+use crate::sim::SimTime;
 use crate::world::World;
 use chrono::Duration;
 use std::collections::BTreeMap;
-
-/// The worker's pause between two looks at an amphora's Nova server (`amp_active_wait_sec`).
-pub const AMP_POLL_SECS: i64 = 10;
-/// From the amphora server being ACTIVE to the load balancer ACTIVE: agent up, certificates, VIP
-/// plugged, haproxy and keepalived configured. A failover also re-plugs the VIP and waits for the
-/// old amphora's deletion, so it takes longer (the documented case: ~108 s in all).
-pub const AMP_CONFIG_CREATE_SECS: i64 = 30;
-pub const AMP_CONFIG_FAILOVER_SECS: i64 = 88;
-/// A failover whose replacement fails to spawn reverts in a few seconds (documented: ~15 s in all).
-pub const FAILOVER_REVERT_SECS: i64 = 5;
-/// A listener, pool, member or health monitor change pushed to the amphorae.
-pub const CHILD_SECS: i64 = 3;
-/// The OVN provider has no VMs: everything settles almost at once.
-pub const OVN_SECS: i64 = 1;
-pub const LB_DELETE_SECS: i64 = 5;
-
-pub const AMPHORA_FLAVOR: &str = "amphora";
-pub const AMPHORA_NETWORK: &str = "lb-mgmt-net";
-pub const SERVICE_PROJECT: &str = "service";
-pub const WORKER: &str = "octavia-worker";
-
-/// A refused request: HTTP status and Octavia's faultstring.
-#[derive(Debug, PartialEq)]
-pub struct LbRefused(pub u16, pub String);
-
-/// What a load balancer create asks for, resolved against Neutron.
-#[derive(Default)]
-pub struct LbRequest {
-    pub name: String,
-    pub description: String,
-    pub project_id: String,
-    pub provider: String,
-    pub topology: String,
-    pub vip_network_id: String,
-    pub vip_subnet_id: String,
-    pub vip_port_id: Option<String>,
-    pub vip_address: Option<String>,
-    pub admin_state_up: bool,
-    pub tags: Vec<String>,
-    pub flavor_id: Option<String>,
-    pub availability_zone: Option<String>,
-}
-
-/// The child object a worker task is about.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Kind {
-    Listener,
-    Pool,
-    Member,
-    HealthMonitor,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Listener => "listener",
-            Kind::Pool => "pool",
-            Kind::Member => "member",
-            Kind::HealthMonitor => "healthmonitor",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Kind> {
-        [Kind::Listener, Kind::Pool, Kind::Member, Kind::HealthMonitor].into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-pub fn new_common(id: String, seq: u64, name: String, project_id: String, admin_state_up: bool, now: SimTime) -> Common {
-    Common {
-        id,
-        seq,
-        name,
-        description: String::new(),
-        project_id,
-        provisioning_status: PENDING_CREATE.into(),
-        operating_status: OFFLINE.into(),
-        admin_state_up,
-        created_at: now,
-        updated_at: None,
-        tags: vec![],
-    }
-}
 
 impl World {
     fn lb_record(&mut self, resource: &str, id: &str, from: Option<&str>, to: &str) {
@@ -134,7 +54,7 @@ impl World {
         let id = self.insert_loadbalancer(req)?;
         if provider == "ovn" {
             let now = self.now();
-            self.scheduler.schedule(now + Duration::seconds(OVN_SECS), Event::LbActive { lb_id: id.clone() });
+            self.sim.scheduler.schedule(now + Duration::seconds(OVN_SECS), Event::LbActive { lb_id: id.clone() });
         } else {
             for role in amphora_roles(&topology) {
                 self.build_amphora(&id, role, AmphoraFlow::Create);
@@ -146,7 +66,7 @@ impl World {
     /// The load balancer's row (PENDING_CREATE) and its VIP port; no flow (the fixture settles it).
     pub(crate) fn insert_loadbalancer(&mut self, req: LbRequest) -> Result<String, LbRefused> {
         let now = self.now();
-        let id = self.ids.uuid();
+        let id = self.sim.ids.uuid();
         let (vip_port_id, vip_address) = match &req.vip_port_id {
             Some(p) => {
                 let port = self.network.ports.get(p).ok_or_else(|| {
@@ -168,7 +88,7 @@ impl World {
                     }]),
                     ..Default::default()
                 };
-                let port_id = self.network.create_port_from(&mut self.ids, now, spec).map_err(|e| LbRefused(e.status, e.message))?;
+                let port_id = self.network.create_port_from(&mut self.sim.ids, now, spec).map_err(|e| LbRefused(e.status, e.message))?;
                 let ip = self.network.ports[&port_id].fixed_ips.first().map(|f| f.ip_address.to_string()).unwrap_or_default();
                 (port_id, ip)
             }
@@ -201,7 +121,7 @@ impl World {
     /// worker then polls the server every 10 s.
     fn build_amphora(&mut self, lb_id: &str, role: &str, flow: AmphoraFlow) -> String {
         let now = self.now();
-        let amp_id = self.ids.uuid();
+        let amp_id = self.sim.ids.uuid();
         let seq = self.octavia.seq();
         let project = self.identity.project_named(SERVICE_PROJECT).map(|p| p.id.clone()).unwrap_or_default();
         let user = self.identity.user_named("admin").map(|u| u.id.clone()).unwrap_or_default();
@@ -253,7 +173,7 @@ impl World {
             },
         );
         self.lb_record("amphora", &amp_id, None, AMP_BOOTING);
-        self.scheduler.schedule(now + Duration::seconds(AMP_POLL_SECS), Event::AmphoraBootPoll { amphora_id: amp_id.clone() });
+        self.sim.scheduler.schedule(now + Duration::seconds(AMP_POLL_SECS), Event::AmphoraBootPoll { amphora_id: amp_id.clone() });
         self.ensure_health_manager();
         amp_id
     }
@@ -287,7 +207,7 @@ impl World {
             return;
         }
         let secs = if self.octavia.loadbalancers.get(lb_id).is_some_and(|l| l.provider == "ovn") { OVN_SECS } else { CHILD_SECS };
-        self.scheduler.schedule(
+        self.sim.scheduler.schedule(
             now + Duration::seconds(secs),
             Event::LbChildDone { lb_id: lb_id.into(), kind: kind.as_str().into(), id: id.into(), op: op.into() },
         );
@@ -299,10 +219,11 @@ impl World {
         let m = self.octavia.members.get(member_id)?;
         let pool = self.octavia.pools.get(&m.pool_id)?;
         let lb = self.octavia.loadbalancers.get(&pool.loadbalancer_id)?;
-        let names = crate::faults::ObjectNames { loadbalancer: &lb.c.name, pool: &pool.c.name, member: &m.c.name };
-        let fired = self.faults.fire_object(&names, want)?;
+        let names = [("loadbalancer", lb.c.name.as_str()), ("pool", pool.c.name.as_str()), ("member", m.c.name.as_str())];
+        let fired = self.sim.faults.fire_object(&names, want)?;
         let now = self.now();
-        self.journal
+        self.sim
+            .journal
             .record(now, Record::Fault { action: "fired".into(), fault_id: fired.id.clone(), detail: format!("member {member_id}") });
         Some(fired.action)
     }
@@ -342,7 +263,7 @@ impl World {
             match fault {
                 Some(FaultAction::MemberLag { seconds }) | Some(FaultAction::MemberDeleteLag { seconds }) => {
                     settle_member_now = false;
-                    self.scheduler.schedule(now + Duration::seconds(seconds as i64), Event::LbMemberSettled { member_id: id.into() });
+                    self.sim.scheduler.schedule(now + Duration::seconds(seconds as i64), Event::LbMemberSettled { member_id: id.into() });
                 }
                 Some(FaultAction::MemberStuck) => settle_member_now = false,
                 Some(FaultAction::MemberError) => {
@@ -430,7 +351,7 @@ impl World {
                 p.c.provisioning_status = PENDING_DELETE.into();
             }
         }
-        self.scheduler.schedule(now + Duration::seconds(LB_DELETE_SECS), Event::LbDeleted { lb_id: lb_id.into() });
+        self.sim.scheduler.schedule(now + Duration::seconds(LB_DELETE_SECS), Event::LbDeleted { lb_id: lb_id.into() });
     }
 
     fn finish_lb_delete(&mut self, lb_id: &str) {
@@ -486,7 +407,7 @@ impl World {
         self.set_lb_status(lb_id, PENDING_UPDATE);
         let amps: Vec<String> = self.octavia.amphorae_of(lb_id).map(|a| a.id.clone()).collect();
         if amps.is_empty() {
-            self.scheduler.schedule(now + Duration::seconds(OVN_SECS), Event::LbActive { lb_id: lb_id.into() });
+            self.sim.scheduler.schedule(now + Duration::seconds(OVN_SECS), Event::LbActive { lb_id: lb_id.into() });
             return;
         }
         if let Some(lb) = self.octavia.loadbalancers.get_mut(lb_id) {
@@ -551,10 +472,10 @@ impl World {
                     amp.cached_zone = zone;
                 }
                 let secs = if matches!(a.flow, AmphoraFlow::Failover { .. }) { AMP_CONFIG_FAILOVER_SECS } else { AMP_CONFIG_CREATE_SECS };
-                self.scheduler.schedule(at + Duration::seconds(secs), Event::AmphoraConfigured { amphora_id: amp_id.into() });
+                self.sim.scheduler.schedule(at + Duration::seconds(secs), Event::AmphoraConfigured { amphora_id: amp_id.into() });
             }
             Some(VmState::Building) => {
-                self.scheduler.schedule(at + Duration::seconds(AMP_POLL_SECS), Event::AmphoraBootPoll { amphora_id: amp_id.into() });
+                self.sim.scheduler.schedule(at + Duration::seconds(AMP_POLL_SECS), Event::AmphoraBootPoll { amphora_id: amp_id.into() });
             }
             _ => self.amphora_spawn_failed(&a, at),
         }
@@ -572,7 +493,8 @@ impl World {
         self.octavia_log(WORKER, "ERROR", format!("Compute instance for amphora {} failed to build: {reason}", a.id));
         match &a.flow {
             AmphoraFlow::Failover { .. } => {
-                self.scheduler
+                self.sim
+                    .scheduler
                     .schedule(at + Duration::seconds(FAILOVER_REVERT_SECS), Event::AmphoraFailoverReverted { amphora_id: a.id.clone() });
             }
             _ => {
@@ -662,7 +584,6 @@ impl World {
             Event::AmphoraConfigured { amphora_id } => self.amphora_configured(amphora_id, at),
             Event::AmphoraFailoverReverted { amphora_id } => self.failover_reverted(amphora_id),
             Event::HealthManagerTick => self.health_manager_tick(at),
-            _ => {}
         }
     }
 }

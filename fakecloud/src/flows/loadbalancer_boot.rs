@@ -1,9 +1,9 @@
 //! The fixture's load balancers, built settled: ACTIVE and ONLINE, amphorae running on their hosts
 //! with fresh heartbeats, every child ACTIVE.
 
-use super::flows::{new_common, LbRequest, AMPHORA_FLAVOR, AMPHORA_NETWORK, SERVICE_PROJECT};
-use super::model::*;
 use crate::fixture::{Fixture, LoadBalancerSpec, ServerSpec};
+use crate::loadbalancer::model::*;
+use crate::loadbalancer::worker::{new_common, LbRequest, AMPHORA_FLAVOR, AMPHORA_NETWORK, SERVICE_PROJECT};
 use crate::world::World;
 use anyhow::{anyhow, bail};
 
@@ -14,7 +14,7 @@ impl World {
             ("amphora-single", "One amphora per load balancer.", "SINGLE"),
             ("amphora-ha", "An active/standby pair of amphorae per load balancer.", "ACTIVE_STANDBY"),
         ] {
-            let (id, flavor_profile_id) = (self.ids.uuid(), self.ids.uuid());
+            let (id, flavor_profile_id) = (self.sim.ids.uuid(), self.sim.ids.uuid());
             self.octavia.flavors.push(LbFlavor {
                 id,
                 name: name.into(),
@@ -30,7 +30,7 @@ impl World {
     }
 
     fn boot_loadbalancer(&mut self, spec: &LoadBalancerSpec) -> anyhow::Result<()> {
-        if !super::model::PROVIDERS.iter().any(|(p, _)| *p == spec.provider) {
+        if !crate::loadbalancer::model::PROVIDERS.iter().any(|(p, _)| *p == spec.provider) {
             bail!("unknown provider {}", spec.provider);
         }
         if spec.topology != "SINGLE" && spec.topology != "ACTIVE_STANDBY" {
@@ -64,7 +64,7 @@ impl World {
         let now = self.now();
         let mut listener_ids = Vec::new();
         for l in &spec.listeners {
-            let id = self.ids.uuid();
+            let id = self.sim.ids.uuid();
             let seq = self.octavia.seq();
             let mut c = new_common(id.clone(), seq, l.name.clone(), project.clone(), true, now);
             settle(&mut c);
@@ -79,7 +79,7 @@ impl World {
             listener_ids.push((l.name.clone(), id));
         }
         for p in &spec.pools {
-            let pool_id = self.ids.uuid();
+            let pool_id = self.sim.ids.uuid();
             let listener_id = match &p.listener {
                 Some(name) => Some(
                     listener_ids
@@ -94,7 +94,7 @@ impl World {
             let seq = self.octavia.seq();
             let mut c = new_common(pool_id.clone(), seq, p.name.clone(), project.clone(), true, now);
             settle(&mut c);
-            let hm_id = p.healthmonitor.as_ref().map(|_| self.ids.uuid());
+            let hm_id = p.healthmonitor.as_ref().map(|_| self.sim.ids.uuid());
             self.octavia.insert_pool(Pool {
                 c,
                 loadbalancer_id: lb_id.clone(),
@@ -142,7 +142,7 @@ impl World {
                     (None, Some(a)) => (a.clone(), None, None),
                     _ => bail!("member of pool {}: give exactly one of server and address", p.name),
                 };
-                let id = self.ids.uuid();
+                let id = self.sim.ids.uuid();
                 let seq = self.octavia.seq();
                 let name = m.name.clone().or_else(|| m.server.clone()).unwrap_or_default();
                 let mut c = new_common(id.clone(), seq, name, project.clone(), true, now);
@@ -173,8 +173,8 @@ impl World {
 
     fn boot_amphora(&mut self, lb_id: &str, role: &str, host: Option<String>) -> anyhow::Result<()> {
         let now = self.now();
-        let amp_id = self.ids.uuid();
-        let server_id = self.ids.uuid();
+        let amp_id = self.sim.ids.uuid();
+        let server_id = self.sim.ids.uuid();
         let image = self
             .image
             .images

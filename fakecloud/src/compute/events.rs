@@ -1,0 +1,45 @@
+//! Nova's timed transitions, applied by the server and host flows (`flows/servers.rs`,
+//! `flows/host_events.rs`). Data, not closures, so pending ones survive a snapshot.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// Nova's scheduler picks a host for a BUILD server (or fails it with NoValidHost).
+    ServerSchedule {
+        server_id: String,
+    },
+    /// A scheduled server finishes spawning: ACTIVE.
+    ServerSpawned {
+        server_id: String,
+    },
+    /// A stop, start or reboot finishes.
+    ServerPowerOff {
+        server_id: String,
+    },
+    ServerPowerOn {
+        server_id: String,
+    },
+    ServerRebooted {
+        server_id: String,
+    },
+    /// A rebooting compute host is back: its services report again and nova-compute's init_host runs.
+    HostBooted {
+        host: String,
+    },
+}
+
+impl Event {
+    /// The server an event is about, if it is about one.
+    pub fn server_id(&self) -> Option<&str> {
+        match self {
+            Event::ServerSchedule { server_id }
+            | Event::ServerSpawned { server_id }
+            | Event::ServerPowerOff { server_id }
+            | Event::ServerPowerOn { server_id }
+            | Event::ServerRebooted { server_id } => Some(server_id),
+            Event::HostBooted { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,423 @@
+//! Server lifecycle across services: boot from the fixture, create -> schedule through Placement ->
+//! spawn on the virtual clock, stop/start/reboot with Nova's state rules, delete freeing the
+//! allocation and the ports. Methods on `World` because every step touches several services.
+
+use crate::compute::lifecycle::*;
+use crate::compute::model::*;
+use crate::compute::Event;
+use crate::fixture::Fixture;
+use crate::placement::model::{Inventory, DISK_GB, MEMORY_MB, VCPU};
+use crate::sim::journal::Record;
+use crate::sim::SimTime;
+use crate::world::World;
+use anyhow::{anyhow, bail};
+use chrono::Duration;
+use std::collections::BTreeMap;
+
+impl World {
+    /// Hosts (hypervisor + nova-compute + resource provider), control-plane services, flavors and the
+    /// fixture's servers, placed on their hosts with allocations and ports.
+    pub(crate) fn boot_compute(&mut self, f: &Fixture) -> anyhow::Result<()> {
+        let now = self.now();
+        let mut next_id = 1;
+        for c in &f.controllers {
+            for binary in ["nova-scheduler", "nova-conductor"] {
+                let uuid = self.sim.ids.uuid();
+                self.compute.services.push(service(next_id, uuid, binary, c, INTERNAL_AZ, now));
+                next_id += 1;
+            }
+        }
+        for (i, h) in f.hosts.iter().enumerate() {
+            if self.compute.host(&h.name).is_some() {
+                bail!("host {} is defined twice", h.name);
+            }
+            let uuid = self.sim.ids.uuid();
+            // Nova reports inventories this way (nova/virt/libvirt/driver.py update_provider_tree).
+            let inventories = BTreeMap::from([
+                (VCPU.to_string(), Inventory::new(h.vcpus, h.reserved_host_cpus, h.cpu_allocation_ratio)),
+                (MEMORY_MB.to_string(), Inventory::new(h.memory_mb, h.reserved_host_memory_mb, h.ram_allocation_ratio)),
+                (DISK_GB.to_string(), Inventory::new(h.disk_gb, h.reserved_host_disk_mb.div_ceil(1024), h.disk_allocation_ratio)),
+            ]);
+            self.placement.add_provider(uuid.clone(), h.name.clone(), inventories, vec!["COMPUTE_NODE".into(), "HW_CPU_X86_AVX2".into()]);
+            self.compute.hosts.push(Host {
+                name: h.name.clone(),
+                ip: h.ip.clone(),
+                az: h.az.clone(),
+                vcpus: h.vcpus,
+                memory_mb: h.memory_mb,
+                disk_gb: h.disk_gb,
+                cpu_allocation_ratio: h.cpu_allocation_ratio,
+                ram_allocation_ratio: h.ram_allocation_ratio,
+                disk_allocation_ratio: h.disk_allocation_ratio,
+                reserved_host_memory_mb: h.reserved_host_memory_mb,
+                reserved_host_disk_mb: h.reserved_host_disk_mb,
+                reserved_host_cpus: h.reserved_host_cpus,
+                resume_guests_state_on_host_boot: h.resume_guests_state_on_host_boot,
+                hypervisor_id: i as u64 + 1,
+                uuid,
+                powered: true,
+                pressure: false,
+                booted_at: now,
+            });
+            let svc_uuid = self.sim.ids.uuid();
+            self.compute.services.push(service(next_id, svc_uuid, "nova-compute", &h.name, &h.az, now));
+            next_id += 1;
+        }
+        for (i, fl) in f.flavors.iter().enumerate() {
+            let projects = match &fl.project {
+                Some(p) => {
+                    vec![self.identity.project_named(p).ok_or_else(|| anyhow!("flavor {}: unknown project {p}", fl.name))?.id.clone()]
+                }
+                None => vec![],
+            };
+            self.compute.flavors.push(Flavor {
+                id: fl.id.clone().unwrap_or_else(|| (i + 1).to_string()),
+                name: fl.name.clone(),
+                vcpus: fl.vcpus,
+                ram: fl.ram,
+                disk: fl.disk,
+                ephemeral: fl.ephemeral,
+                swap: fl.swap,
+                is_public: fl.public,
+                projects,
+                description: None,
+                extra_specs: BTreeMap::new(),
+            });
+        }
+        for s in &f.servers {
+            self.boot_fixture_server(s).map_err(|e| anyhow!("server {}: {e}", s.name))?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn boot_fixture_server(&mut self, s: &crate::fixture::ServerSpec) -> anyhow::Result<()> {
+        let now = self.now();
+        let project = self.identity.project_named(&s.project).ok_or_else(|| anyhow!("unknown project {}", s.project))?.id.clone();
+        let user = self.identity.user_named(&s.user).ok_or_else(|| anyhow!("unknown user {}", s.user))?.id.clone();
+        let flavor = self.compute.usable_flavor(&s.flavor, &project, true).ok_or_else(|| anyhow!("unknown flavor {}", s.flavor))?.clone();
+        let image = self.image.find(&s.image, &project, true).ok_or_else(|| anyhow!("unknown image {}", s.image))?.id.clone();
+        let mut networks = Vec::new();
+        for n in &s.networks {
+            networks.push(self.network.usable_network(n, &project, true).ok_or_else(|| anyhow!("unknown network {n}"))?);
+        }
+        let host = match &s.host {
+            Some(h) => self.compute.host(h).ok_or_else(|| anyhow!("unknown host {h}"))?.name.clone(),
+            None => self.pick_host(&flavor_resources(&flavor), None, None).ok_or_else(|| anyhow!("no host has room"))?,
+        };
+        let id = s.id.clone().unwrap_or_else(|| self.sim.ids.uuid());
+        let az = self.compute.host(&host).map(|h| h.az.clone()).unwrap_or_else(|| DEFAULT_AZ.into());
+        let rp = self.compute.host(&host).expect("checked").uuid.clone();
+        self.placement.allocate(&id, &rp, flavor_resources(&flavor), &project, &user).map_err(|e| anyhow!("{e:?}"))?;
+        for net in &networks {
+            self.network.create_server_port(&mut self.sim.ids, now, net, &project, &id, &az).map_err(|e| anyhow!(e))?;
+        }
+        self.network.bind_device(&id, &host, now);
+        let stopped = match s.status.as_str() {
+            "ACTIVE" => false,
+            "SHUTOFF" => true,
+            other => bail!("status must be ACTIVE or SHUTOFF, got {other}"),
+        };
+        self.compute.insert_server(Server {
+            id: id.clone(),
+            seq: 0,
+            name: s.name.clone(),
+            project_id: project.clone(),
+            user_id: user,
+            flavor_id: flavor.id.clone(),
+            image_id: image,
+            host: Some(host),
+            vm_state: if stopped { VmState::Stopped } else { VmState::Active },
+            task_state: None,
+            power_state: if stopped { POWER_SHUTDOWN } else { POWER_RUNNING },
+            fault: None,
+            created_at: now,
+            updated_at: now,
+            launched_at: Some(now),
+            key_name: s.key_name.clone(),
+            metadata: s.metadata.clone(),
+            requested_az: None,
+            network_ids: networks,
+            security_groups: vec!["default".into()],
+            description: None,
+            tags: vec![],
+            locked: false,
+            server_group: None,
+        });
+        if s.floating_ip {
+            let external = self.external_network_for(&project).ok_or_else(|| anyhow!("floating_ip: no external network"))?;
+            self.network.float_device(&mut self.sim.ids, now, &external, &project, &id).map_err(|e| anyhow!(e))?;
+        }
+        Ok(())
+    }
+
+    /// The first external network, by the fixture's order of networks.
+    fn external_network_for(&self, project: &str) -> Option<String> {
+        self.network.usable_network("public", project, true)
+    }
+
+    /// Nova's scheduler: Placement candidates, filtered by the compute service being up and enabled
+    /// (ComputeFilter), the zone (AvailabilityZoneFilter) and anti-affinity; weighed by free RAM
+    /// (RAMWeigher spreads), ties broken by host name. `None` is NoValidHost.
+    pub fn pick_host(&self, resources: &BTreeMap<String, u64>, az: Option<&str>, anti_affinity_with: Option<&[String]>) -> Option<String> {
+        self.pick_host_excluding(resources, az, anti_affinity_with, &[])
+    }
+
+    /// [`Self::pick_host`] leaving out hosts a build already failed on (Nova's retry filter).
+    fn pick_host_excluding(
+        &self,
+        resources: &BTreeMap<String, u64>,
+        az: Option<&str>,
+        anti_affinity_with: Option<&[String]>,
+        tried: &[String],
+    ) -> Option<String> {
+        let now = self.now();
+        let avoid: Vec<&str> = anti_affinity_with
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| self.compute.server(id).and_then(|s| s.host.as_deref()))
+            .collect();
+        self.placement
+            .candidates(resources)
+            .into_iter()
+            .filter_map(|rp| self.compute.hosts.iter().find(|h| h.uuid == rp.uuid).map(|h| (rp, h)))
+            .filter(|(_, h)| {
+                let svc_ok = self
+                    .compute
+                    .compute_service(&h.name)
+                    .is_some_and(|s| !s.disabled && !s.forced_down && s.heartbeat.is_up(now, crate::compute::model::SERVICE_HEARTBEAT));
+                svc_ok && az.is_none_or(|z| z == h.az) && !avoid.contains(&h.name.as_str()) && !tried.contains(&h.name)
+            })
+            .map(|(rp, h)| {
+                let free =
+                    rp.inventories.get(MEMORY_MB).map_or(0, |inv| inv.capacity() as i64 - self.placement.usage(&rp.uuid, MEMORY_MB) as i64);
+                (free, h.name.clone())
+            })
+            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
+            .map(|(_, name)| name)
+    }
+
+    /// Accepts a create request (already validated by the API): a BUILD server with ports, and the
+    /// scheduler's answer due shortly.
+    pub fn create_server(&mut self, req: ServerRequest) -> Result<String, Refused> {
+        let now = self.now();
+        let id = self.sim.ids.uuid();
+        let mut ports = Vec::new();
+        for net in &req.network_ids {
+            match self.network.create_server_port(
+                &mut self.sim.ids,
+                now,
+                net,
+                &req.project_id,
+                &id,
+                req.az.as_deref().unwrap_or(DEFAULT_AZ),
+            ) {
+                Ok(p) => ports.push(p),
+                Err(e) => {
+                    // Nothing half-made stays behind: release what this request created.
+                    self.network.release_device(&id);
+                    return Err(Refused(400, e));
+                }
+            }
+        }
+        if let Some(g) = &req.server_group {
+            if let Some(group) = self.compute.server_groups.iter_mut().find(|x| &x.id == g) {
+                group.members.push(id.clone());
+            }
+        }
+        self.compute.insert_server(Server {
+            id: id.clone(),
+            seq: 0,
+            name: req.name,
+            project_id: req.project_id,
+            user_id: req.user_id,
+            flavor_id: req.flavor_id,
+            image_id: req.image_id,
+            host: None,
+            vm_state: VmState::Building,
+            task_state: Some("scheduling".into()),
+            power_state: POWER_NOSTATE,
+            fault: None,
+            created_at: now,
+            updated_at: now,
+            launched_at: None,
+            key_name: req.key_name,
+            metadata: req.metadata,
+            requested_az: req.az,
+            network_ids: req.network_ids,
+            security_groups: req.security_groups,
+            description: req.description,
+            tags: vec![],
+            locked: false,
+            server_group: req.server_group,
+        });
+        self.record_server(&id, None, "BUILD");
+        self.sim.scheduler.schedule(now + Duration::seconds(SCHEDULE_SECS), Event::ServerSchedule { server_id: id.clone() });
+        Ok(id)
+    }
+
+    fn record_server(&mut self, id: &str, from: Option<&str>, to: &str) {
+        self.record(Record::Transition { resource: "server".into(), id: id.into(), from: from.map(str::to_string), to: to.into() });
+    }
+
+    /// Applies one of Nova's events (others are ignored).
+    pub(crate) fn apply_compute_event(&mut self, event: &Event, at: SimTime) {
+        match event {
+            Event::ServerSchedule { server_id } => self.schedule_server(server_id, at),
+            Event::ServerSpawned { server_id } => self.finish_task(server_id, VmState::Active, POWER_RUNNING, at, true),
+            Event::ServerPowerOff { server_id } => self.finish_task(server_id, VmState::Stopped, POWER_SHUTDOWN, at, false),
+            Event::ServerPowerOn { server_id } | Event::ServerRebooted { server_id } => {
+                self.finish_task(server_id, VmState::Active, POWER_RUNNING, at, false)
+            }
+            Event::HostBooted { host } => self.host_booted(host, at),
+        }
+    }
+
+    fn schedule_server(&mut self, id: &str, at: SimTime) {
+        let Some(server) = self.compute.server(id).filter(|s| s.vm_state == VmState::Building).cloned() else { return };
+        let Some(flavor) = self.compute.flavor(&server.flavor_id).cloned() else { return };
+        let resources = flavor_resources(&flavor);
+        let peers: Option<Vec<String>> = server
+            .server_group
+            .as_deref()
+            .and_then(|g| self.compute.server_groups.iter().find(|x| x.id == g))
+            .filter(|g| g.policy == "anti-affinity")
+            .map(|g| g.members.iter().filter(|m| *m != id).cloned().collect());
+        // The scheduler's pick, then Nova's reschedules: a build whose ports fail to bind
+        // (PortBindingFailed) goes to the next host, up to `MAX_ATTEMPTS` hosts in all.
+        let mut tried: Vec<String> = Vec::new();
+        loop {
+            let chosen = self.pick_host_excluding(&resources, server.requested_az.as_deref(), peers.as_deref(), &tried);
+            let claimed = chosen.and_then(|host| {
+                let rp = self.compute.host(&host)?.uuid.clone();
+                self.placement.allocate(id, &rp, resources.clone(), &server.project_id, &server.user_id).ok().map(|_| host)
+            });
+            let Some(host) = claimed else {
+                // No (further) candidate: NoValidHost at the first pick, MaxRetriesExceeded after a
+                // failed build (whose ports were unbound below).
+                let fault = if tried.is_empty() { no_valid_host(at) } else { max_retries_exceeded(id, at) };
+                self.fail_build(id, fault, at);
+                return;
+            };
+            let failed_ports = self.network.bind_device(id, &host, at);
+            if failed_ports.is_empty() {
+                let s = self.compute.server_mut(id).expect("checked");
+                s.host = Some(host);
+                s.task_state = Some("spawning".into());
+                s.updated_at = at;
+                let jitter = self.sim.ids.fraction() * SPAWN_JITTER_SECS;
+                let due = at + Duration::milliseconds(((SPAWN_SECS + jitter) * 1000.0) as i64);
+                self.sim.scheduler.schedule(due, Event::ServerSpawned { server_id: id.into() });
+                return;
+            }
+            for port in failed_ports {
+                self.sim.journal.record(
+                    at,
+                    Record::Transition { resource: "port".into(), id: port, from: Some("unbound".into()), to: "binding_failed".into() },
+                );
+            }
+            // The compute host's cleanup before the reschedule: ports unbound, claim dropped.
+            self.network.bind_device(id, "", at);
+            let _ = self.placement.delete_allocations(id);
+            tried.push(host);
+            if tried.len() >= MAX_ATTEMPTS {
+                self.fail_build(id, max_retries_exceeded(id, at), at);
+                return;
+            }
+        }
+    }
+
+    /// A build that ends in ERROR with Nova's instance fault.
+    fn fail_build(&mut self, id: &str, fault: Fault, at: SimTime) {
+        let s = self.compute.server_mut(id).expect("checked");
+        s.vm_state = VmState::Error;
+        s.task_state = None;
+        s.updated_at = at;
+        s.fault = Some(fault);
+        self.sim
+            .journal
+            .record(at, Record::Transition { resource: "server".into(), id: id.into(), from: Some("BUILD".into()), to: "ERROR".into() });
+    }
+
+    /// Ends a server's task (spawn, power off/on, reboot), journaling the status change.
+    fn finish_task(&mut self, id: &str, vm: VmState, power: u8, at: SimTime, launched: bool) {
+        let Some(s) = self.compute.server_mut(id) else { return };
+        let from = s.status();
+        s.vm_state = vm;
+        s.power_state = power;
+        s.task_state = None;
+        s.updated_at = at;
+        if launched {
+            s.launched_at = Some(at);
+        }
+        let to = s.status();
+        if from != to {
+            self.sim
+                .journal
+                .record(at, Record::Transition { resource: "server".into(), id: id.into(), from: Some(from.into()), to: to.into() });
+        }
+    }
+
+    /// `os-stop`, `os-start` and `reboot` with Nova's state checks (409 conflictingRequest).
+    pub fn server_action(&mut self, id: &str, action: &str, hard: bool) -> Result<(), Refused> {
+        let now = self.now();
+        let s = self.compute.server_mut(id).ok_or_else(|| Refused(404, format!("Instance {id} could not be found.")))?;
+        let vm = s.vm_state;
+        let allowed = match action {
+            "stop" => matches!(vm, VmState::Active | VmState::Error),
+            "start" => vm == VmState::Stopped,
+            "reboot" => matches!(vm, VmState::Active | VmState::Stopped) || (hard && vm == VmState::Error),
+            _ => false,
+        };
+        if !allowed {
+            return Err(Refused(409, format!("Cannot '{action}' instance {id} while it is in vm_state {}", vm.as_str())));
+        }
+        if let Some(task) = &s.task_state {
+            return Err(Refused(409, format!("Cannot '{action}' instance {id} while it is in task_state {task}")));
+        }
+        let (task, event, secs) = match action {
+            "stop" => ("powering-off", Event::ServerPowerOff { server_id: id.into() }, POWER_OFF_SECS),
+            "start" => ("powering-on", Event::ServerPowerOn { server_id: id.into() }, POWER_ON_SECS),
+            _ => (if hard { "rebooting_hard" } else { "rebooting" }, Event::ServerRebooted { server_id: id.into() }, REBOOT_SECS),
+        };
+        s.task_state = Some(task.into());
+        s.updated_at = now;
+        self.sim.scheduler.schedule(now + Duration::seconds(secs), event);
+        Ok(())
+    }
+
+    /// Deletes a server: its allocation and ports go with it, and pending events for it are dropped.
+    pub fn delete_server(&mut self, id: &str) -> Result<(), Refused> {
+        let s = self.compute.remove_server(id).ok_or_else(|| Refused(404, format!("Instance {id} could not be found.")))?;
+        self.placement.free(id);
+        self.network.release_device(id);
+        self.sim.scheduler.cancel(|e| match e {
+            crate::world::Event::Compute(e) => e.server_id() == Some(id),
+            _ => false,
+        });
+        self.record_server(id, Some(s.status()), "DELETED");
+        Ok(())
+    }
+
+    /// nova-compute's init_host after a host reboot: guests that were running come back SHUTOFF,
+    /// unless `resume_guests_state_on_host_boot` restarts them.
+    fn host_booted(&mut self, host: &str, at: SimTime) {
+        let Some(h) = self.compute.host_mut(host) else { return };
+        h.powered = true;
+        h.booted_at = at;
+        self.end_reboot_fault(host, at);
+        let Some(h) = self.compute.host(host) else { return };
+        let resume = h.resume_guests_state_on_host_boot;
+        if let Some(svc) = self.compute.service_mut("nova-compute", host) {
+            svc.heartbeat.resume();
+        }
+        self.network.set_host_agents_alive(host, true, at);
+        let ids: Vec<String> = self.compute.servers_on(host).filter(|s| s.vm_state == VmState::Active).map(|s| s.id.clone()).collect();
+        for id in ids {
+            if resume {
+                self.finish_task(&id, VmState::Active, POWER_RUNNING, at, false);
+            } else {
+                self.finish_task(&id, VmState::Stopped, POWER_SHUTDOWN, at, false);
+            }
+        }
+    }
+}
