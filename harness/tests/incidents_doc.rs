@@ -129,8 +129,9 @@ fn every_entry_names_the_scenarios_tagged_with_it() {
 }
 
 #[test]
-fn the_parsers_read_tags_and_wrapped_names() {
-    let doc = "intro\n## Summary\n\n| ID | t |\n|---|---|\n| X1 | a |\n\n## Part\n\n### X1: A title\n\n- a \"long\n  name\" here\n## Next\n";
+fn the_catalogue_parser_reads_wrapped_names_and_the_summary() {
+    let doc =
+        "intro\n## Summary\n\n| ID | t |\n|---|---|\n| X1 | a |\n\n## Part\n\n### X1: A title\n\n- a \"long\n  name\" here\n## Next\n";
     let entries = catalogue_entries(doc);
     assert_eq!(entries.len(), 1);
     assert!(entries["X1"].contains("\"long name\""));
