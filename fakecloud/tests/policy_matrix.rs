@@ -1,8 +1,8 @@
-//! The policy matrix (issue 8): every route the router serves, called by six callers (admin, a
-//! member of the project that owns the resource, a member of another project, a reader of the
-//! owning project, no token, an expired token), each answer checked against the upstream policy
-//! default for that route (secure RBAC, new defaults and scope enforced, as `policy.rs` models
-//! them); and cross-project isolation for every resource type.
+//! The policy matrix: every route the router serves, called by six callers (admin, a member of
+//! the project that owns the resource, a member of another project, a reader of the owning
+//! project, no token, an expired token), each answer checked against the upstream policy default
+//! for that route (secure RBAC, new defaults and scope enforced, as `policy.rs` models them); and
+//! cross-project isolation for every resource type.
 //!
 //! The table is checked against `fakecloud::http::route_table()` both ways, so a new route without
 //! a row (or a row for a route that went away) fails here.
