@@ -282,8 +282,14 @@ mod rules {
     #[case::any_token(Rule::AnyToken, [Unauthenticated, Unauthenticated, Allowed, Allowed, Allowed, Allowed])]
     #[case::admin(Rule::Admin, [Unauthenticated, Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed])]
     #[case::own_project_member(Rule::OwnProjectMember, [Unauthenticated, Unauthenticated, Allowed, Forbidden, Allowed, Allowed])]
-    #[case::project_reader_hidden(Rule::ProjectReader(Hidden::NotFound), [Unauthenticated, Unauthenticated, NotFound, Allowed, Allowed, Allowed])]
-    #[case::project_member_forbidden(Rule::ProjectMember(Hidden::Forbidden), [Unauthenticated, Unauthenticated, Forbidden, Forbidden, Allowed, Allowed])]
+    #[case::project_reader_hidden(
+        Rule::ProjectReader(Hidden::NotFound),
+        [Unauthenticated, Unauthenticated, NotFound, Allowed, Allowed, Allowed]
+    )]
+    #[case::project_member_forbidden(
+        Rule::ProjectMember(Hidden::Forbidden),
+        [Unauthenticated, Unauthenticated, Forbidden, Forbidden, Allowed, Allowed]
+    )]
     #[case::user_or_admin(Rule::UserOrAdmin, [Unauthenticated, Unauthenticated, Forbidden, Forbidden, Allowed, Allowed])]
     fn every_rule_gives_each_caller_its_upstream_answer(#[case] rule: Rule, #[case] answers: [Outcome; 6]) {
         assert_eq!(CALLERS.map(|w| expected(rule, w)), answers);
