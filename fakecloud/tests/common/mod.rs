@@ -75,6 +75,19 @@ impl TestCloud {
         self.token("demo", "demo-secret", "demo").await
     }
 
+    /// Moves the simulated clock on by a duration such as `"10s"`.
+    pub async fn advance(&self, by: &str) {
+        let r = self.send(Method::POST, "/_fakecloud/clock/advance", None, Some(json!({ "by": by }))).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+
+    /// Installs a fault over the control API; its id.
+    pub async fn add_fault(&self, fault: Value) -> String {
+        let r = self.send(Method::POST, "/_fakecloud/faults", None, Some(fault)).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.body["fault"]["id"].as_str().unwrap().to_string()
+    }
+
     pub async fn snapshot(&self) -> String {
         self.get("/_fakecloud/snapshot", None).await.text
     }

@@ -1,0 +1,22 @@
+//! Glance (glance/policies/image.py).
+
+use crate::Hidden::NotFound as H404;
+use crate::Rule::*;
+use crate::{req, row, Row};
+use serde_json::json;
+
+pub fn rows() -> Vec<Row> {
+    vec![
+        row("GET", "/image", Public, "version discovery (unauthenticated)", |_, _| req()),
+        row("GET", "/image/versions", Public, "version discovery (unauthenticated)", |_, _| req()),
+        row("GET", "/image/v2/images", OwnProjectReader, "get_images", |_, _| req()),
+        row("POST", "/image/v2/images", OwnProjectMember, "add_image", |_, _| {
+            req().json(json!({"name": "pm-new", "disk_format": "qcow2", "container_format": "bare"}))
+        }),
+        row("GET", "/image/v2/images/{id}", ProjectReader(H404), "get_image", |x, _| req().p("id", &x.image)),
+        row("DELETE", "/image/v2/images/{id}", ProjectMember(H404), "delete_image", |x, _| req().p("id", &x.image)),
+        row("PUT", "/image/v2/images/{id}/file", ProjectMember(H404), "upload_image", |x, _| {
+            req().p("id", &x.image).raw(b"not really an image").h("content-type", "application/octet-stream")
+        }),
+    ]
+}

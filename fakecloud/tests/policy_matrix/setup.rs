@@ -1,0 +1,394 @@
+//! The world the rows run against: the fixture, the callers' tokens, and the ids of what setup
+//! finds or makes for each row to act on.
+
+use crate::common::{reply, Reply, TestCloud};
+use crate::{Owning, Who};
+use fakecloud::fixture::{AssignmentSpec, UserSpec};
+use fakecloud::Fixture;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+// ---- the world the rows run against ----
+
+/// Ids and tokens made or looked up in setup.
+#[derive(Default)]
+pub struct Ctx {
+    pub t_admin: String,
+    pub t_demo: String,
+    pub t_observer: String,
+    pub t_alt: String,
+    pub t_cm_member: String,
+    pub t_cm_reader: String,
+    pub t_expired: String,
+    pub demo_p: String,
+    pub alt_p: String,
+    pub admin_p: String,
+    pub demo_u: String,
+    pub app_cred: String,
+    pub role: String,
+    pub service: String,
+    pub endpoint: String,
+    // compute
+    pub server: String,
+    pub flavor: String,
+    pub tiny: String,
+    pub private_flavor: String,
+    pub cirros: String,
+    pub group: String,
+    pub hypervisor: String,
+    pub nova_service: String,
+    // placement
+    pub rp: String,
+    pub rp_empty: String,
+    pub rp_gen: u64,
+    pub consumer: String,
+    pub consumer_gen: u64,
+    // network
+    pub net: String,
+    pub net_del: String,
+    pub subnet: String,
+    pub subnet_del: String,
+    pub port: String,
+    pub fip: String,
+    pub router: String,
+    pub demo_router: String,
+    pub private_subnet: String,
+    pub public_net: String,
+    pub sg: String,
+    pub sg_rule: String,
+    pub dhcp_agent: String,
+    pub l3_agent: String,
+    pub ext_alias: String,
+    pub capi_subnet: String,
+    pub alt_subnet: String,
+    // image, volume
+    pub image: String,
+    pub volume: String,
+    // octavia
+    pub lb: String,
+    pub listener: String,
+    pub pool: String,
+    pub member: String,
+    pub hm: String,
+    pub amphora: String,
+    // magnum
+    pub template_pub: String,
+    pub template: String,
+    pub cluster: String,
+    pub nodegroup: String,
+    // control
+    pub fault: String,
+    pub snapshot: Vec<u8>,
+}
+
+impl Ctx {
+    pub fn token(&self, who: Who, owning: Owning) -> Option<&str> {
+        Some(match (who, owning) {
+            (Who::Admin, _) => &self.t_admin,
+            (Who::Owner, Owning::Demo) => &self.t_demo,
+            (Who::Owner, Owning::Capi) => &self.t_cm_member,
+            (Who::Reader, Owning::Demo) => &self.t_observer,
+            (Who::Reader, Owning::Capi) => &self.t_cm_reader,
+            (Who::Other, _) => &self.t_alt,
+            (Who::Expired, _) => &self.t_expired,
+            (Who::NoToken, _) => return None,
+        })
+    }
+
+    /// The project a demo-owned row's caller works in (Cinder puts it in the URL).
+    pub fn own_project(&self, who: Who) -> &str {
+        match who {
+            Who::Admin => &self.admin_p,
+            Who::Other => &self.alt_p,
+            _ => &self.demo_p,
+        }
+    }
+
+    /// A subnet the caller may put a VIP on, for capi-owned load balancer creates.
+    pub fn own_vip_subnet(&self, who: Who) -> &str {
+        if who == Who::Other {
+            &self.alt_subnet
+        } else {
+            &self.capi_subnet
+        }
+    }
+}
+
+pub const PUBKEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl pm@example.org";
+// ---- setup ----
+
+/// The default cloud plus a member and a reader of capi-mgmt, the project owning the fixture load
+/// balancer tree and the Magnum cluster.
+pub fn fixture() -> Fixture {
+    let mut f = Fixture::default_cloud();
+    for (name, password, role) in [("cm_member", "cm-member-secret", "member"), ("cm_reader", "cm-reader-secret", "reader")] {
+        f.users.push(UserSpec {
+            id: None,
+            name: name.into(),
+            domain: "Default".into(),
+            password: password.into(),
+            email: None,
+            default_project: Some("capi-mgmt".into()),
+        });
+        f.role_assignments.push(AssignmentSpec {
+            user: name.into(),
+            role: role.into(),
+            project: Some("capi-mgmt".into()),
+            domain: None,
+            system: None,
+        });
+    }
+    f
+}
+
+pub async fn call(c: &TestCloud, method: &str, path: &str, token: Option<&str>, headers: &[(&str, String)], body: Option<Value>) -> Reply {
+    let mut rq = c.http.request(Method::from_bytes(method.as_bytes()).unwrap(), c.url(path));
+    if let Some(t) = token {
+        rq = rq.header("x-auth-token", t);
+    }
+    for (k, v) in headers {
+        rq = rq.header(*k, v);
+    }
+    if let Some(b) = body {
+        rq = rq.json(&b);
+    }
+    reply(rq.send().await.unwrap()).await
+}
+
+/// A setup call that must succeed; its JSON body.
+pub async fn ok(c: &TestCloud, method: &str, path: &str, token: &str, headers: &[(&str, String)], body: Option<Value>) -> Value {
+    let r = call(c, method, path, Some(token), headers, body).await;
+    assert!((200..300).contains(&r.status), "setup {method} {path}: {} {}", r.status, r.text);
+    r.body
+}
+
+/// The id of the item named `name` in a list body.
+pub fn id_named(list: &Value, key: &str, name: &str, id_key: &str) -> String {
+    list[key]
+        .as_array()
+        .and_then(|items| items.iter().find(|i| i["name"] == name))
+        .and_then(|i| i[id_key].as_str().map(str::to_string).or_else(|| i[id_key].as_u64().map(|n| n.to_string())))
+        .unwrap_or_else(|| panic!("no {key} named {name} in {list}"))
+}
+
+pub const RP: &str = "7d1c1d5e-0c0e-4d4f-8a4b-2f0c3f5d9a10";
+pub const RP_EMPTY: &str = "7d1c1d5e-0c0e-4d4f-8a4b-2f0c3f5d9a11";
+pub const CONSUMER: &str = "7d1c1d5e-0c0e-4d4f-8a4b-2f0c3f5d9a12";
+
+pub async fn setup() -> (TestCloud, Ctx) {
+    let c = TestCloud::start_with(fixture()).await;
+    let mut x = Ctx { t_expired: c.token("demo", "demo-secret", "demo").await, ..Ctx::default() };
+    // Everything else is made 3000 s later; 700 s after that the first token is past its hour.
+    c.send(Method::POST, "/_fakecloud/clock/advance", None, Some(json!({"by": "3000s"}))).await;
+    x.t_admin = c.admin().await;
+    x.t_demo = c.member().await;
+    x.t_observer = c.token("observer", "observer-secret", "demo").await;
+    x.t_alt = c.token("alt_demo", "alt-demo-secret", "alt_demo").await;
+    x.t_cm_member = c.token("cm_member", "cm-member-secret", "capi-mgmt").await;
+    x.t_cm_reader = c.token("cm_reader", "cm-reader-secret", "capi-mgmt").await;
+    let (admin, demo, cm) = (x.t_admin.clone(), x.t_demo.clone(), x.t_cm_member.clone());
+    let none: &[(&str, String)] = &[];
+
+    // identity
+    let projects = ok(&c, "GET", "/identity/v3/projects", &admin, none, None).await;
+    x.demo_p = id_named(&projects, "projects", "demo", "id");
+    x.alt_p = id_named(&projects, "projects", "alt_demo", "id");
+    x.admin_p = id_named(&projects, "projects", "admin", "id");
+    x.demo_u = id_named(&ok(&c, "GET", "/identity/v3/users", &admin, none, None).await, "users", "demo", "id");
+    let creds = ok(&c, "GET", &format!("/identity/v3/users/{}/application_credentials", x.demo_u), &demo, none, None).await;
+    x.app_cred = id_named(&creds, "application_credentials", "demo-ci", "id");
+    x.role = id_named(&ok(&c, "GET", "/identity/v3/roles", &admin, none, None).await, "roles", "reader", "id");
+    x.service = id_named(&ok(&c, "GET", "/identity/v3/services", &admin, none, None).await, "services", "nova", "id");
+    x.endpoint = ok(&c, "GET", "/identity/v3/endpoints", &admin, none, None).await["endpoints"][0]["id"].as_str().unwrap().to_string();
+
+    // compute
+    let servers = ok(&c, "GET", "/compute/v2.1/servers", &demo, none, None).await;
+    x.server = id_named(&servers, "servers", "web-1", "id");
+    let flavors = ok(&c, "GET", "/compute/v2.1/flavors?is_public=None", &admin, none, None).await;
+    x.flavor = id_named(&flavors, "flavors", "m1.small", "id");
+    x.tiny = id_named(&flavors, "flavors", "m1.tiny", "id");
+    x.private_flavor = id_named(&flavors, "flavors", "amphora", "id");
+    x.cirros = id_named(&ok(&c, "GET", "/image/v2/images", &demo, none, None).await, "images", "cirros-0.6.2-x86_64-disk", "id");
+    let v210 = [("x-openstack-nova-api-version", "2.10".to_string())];
+    ok(&c, "POST", "/compute/v2.1/os-keypairs", &demo, &v210, Some(json!({"keypair": {"name": "pm-key", "public_key": PUBKEY}}))).await;
+    let group = ok(
+        &c,
+        "POST",
+        "/compute/v2.1/os-server-groups",
+        &demo,
+        none,
+        Some(json!({"server_group": {"name": "pm-group", "policies": ["affinity"]}})),
+    )
+    .await;
+    x.group = group["server_group"]["id"].as_str().unwrap().to_string();
+    let hypervisors = ok(&c, "GET", "/compute/v2.1/os-hypervisors", &admin, none, None).await;
+    x.hypervisor = hypervisors["hypervisors"][0]["id"].to_string().trim_matches('"').to_string();
+    let v253 = [("x-openstack-nova-api-version", "2.53".to_string())];
+    let services = ok(&c, "GET", "/compute/v2.1/os-services", &admin, &v253, None).await;
+    x.nova_service = services["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["binary"] == "nova-compute")
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .expect("a nova-compute service");
+
+    // placement
+    let pl = [("openstack-api-version", "placement 1.39".to_string())];
+    ok(&c, "POST", "/placement/resource_providers", &admin, &pl, Some(json!({"name": "pm-rp", "uuid": RP}))).await;
+    ok(&c, "POST", "/placement/resource_providers", &admin, &pl, Some(json!({"name": "pm-rp-empty", "uuid": RP_EMPTY}))).await;
+    ok(
+        &c,
+        "PUT",
+        &format!("/placement/resource_providers/{RP}/inventories"),
+        &admin,
+        &pl,
+        Some(json!({"resource_provider_generation": 0, "inventories": {"VCPU": {"total": 8}, "MEMORY_MB": {"total": 4096}}})),
+    )
+    .await;
+    ok(&c, "PUT", "/placement/resource_classes/CUSTOM_PM", &admin, &pl, None).await;
+    ok(&c, "PUT", "/placement/traits/CUSTOM_PM_TRAIT", &admin, &pl, None).await;
+    ok(
+        &c,
+        "PUT",
+        &format!("/placement/allocations/{CONSUMER}"),
+        &admin,
+        &pl,
+        Some(json!({
+        "allocations": {RP: {"resources": {"MEMORY_MB": 512}}}, "project_id": x.demo_p, "user_id": x.demo_u,
+        "consumer_generation": null, "consumer_type": "INSTANCE"})),
+    )
+    .await;
+    x.rp = RP.into();
+    x.rp_empty = RP_EMPTY.into();
+    x.consumer = CONSUMER.into();
+    x.rp_gen = ok(&c, "GET", &format!("/placement/resource_providers/{RP}"), &admin, &pl, None).await["generation"].as_u64().unwrap();
+    x.consumer_gen =
+        ok(&c, "GET", &format!("/placement/allocations/{CONSUMER}"), &admin, &pl, None).await["consumer_generation"].as_u64().unwrap();
+
+    // network
+    let nets = ok(&c, "GET", "/network/v2.0/networks", &admin, none, None).await;
+    x.public_net = id_named(&nets, "networks", "public", "id");
+    let subnets = ok(&c, "GET", "/network/v2.0/subnets", &admin, none, None).await;
+    x.private_subnet = id_named(&subnets, "subnets", "private-subnet", "id");
+    x.capi_subnet = id_named(&subnets, "subnets", "capi-mgmt-subnet", "id");
+    x.alt_subnet = id_named(&subnets, "subnets", "alt-private-subnet", "id");
+    x.demo_router = id_named(&ok(&c, "GET", "/network/v2.0/routers", &admin, none, None).await, "routers", "demo-router", "id");
+    let mk = |body: Value, key: &'static str| {
+        let (c, demo) = (&c, demo.clone());
+        let path = format!(
+            "/network/v2.0/{}",
+            if key == "security_group" {
+                "security-groups".to_string()
+            } else if key == "security_group_rule" {
+                "security-group-rules".to_string()
+            } else {
+                format!("{key}s")
+            }
+        );
+        async move { ok(c, "POST", &path, &demo, &[], Some(body)).await[key]["id"].as_str().unwrap().to_string() }
+    };
+    x.net = mk(json!({"network": {"name": "pm-net"}}), "network").await;
+    x.net_del = mk(json!({"network": {"name": "pm-net-del"}}), "network").await;
+    let net_sub = mk(json!({"network": {"name": "pm-net-sub"}}), "network").await;
+    x.subnet = mk(json!({"subnet": {"name": "pm-subnet", "network_id": x.net, "cidr": "10.98.0.0/24", "ip_version": 4}}), "subnet").await;
+    x.subnet_del =
+        mk(json!({"subnet": {"name": "pm-subnet-del", "network_id": net_sub, "cidr": "10.96.0.0/24", "ip_version": 4}}), "subnet").await;
+    x.port = mk(json!({"port": {"name": "pm-port", "network_id": x.net}}), "port").await;
+    x.fip = mk(json!({"floatingip": {"floating_network_id": x.public_net}}), "floatingip").await;
+    x.router = mk(json!({"router": {"name": "pm-router"}}), "router").await;
+    x.sg = mk(json!({"security_group": {"name": "pm-sg"}}), "security_group").await;
+    x.sg_rule = mk(
+        json!({"security_group_rule": {"security_group_id": x.sg, "direction": "ingress", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22}}),
+        "security_group_rule",
+    )
+    .await;
+    for (coll, id) in [
+        ("networks", &x.net),
+        ("subnets", &x.subnet),
+        ("ports", &x.port),
+        ("routers", &x.router),
+        ("floatingips", &x.fip),
+        ("security-groups", &x.sg),
+    ] {
+        ok(&c, "PUT", &format!("/network/v2.0/{coll}/{id}/tags/pm-tag"), &demo, none, None).await;
+    }
+    let agents = ok(&c, "GET", "/network/v2.0/agents", &admin, none, None).await;
+    let agent = |kind: &str| {
+        agents["agents"].as_array().unwrap().iter().find(|a| a["agent_type"] == kind).map(|a| a["id"].as_str().unwrap().to_string())
+    };
+    x.dhcp_agent = agent("DHCP agent").expect("a DHCP agent");
+    x.l3_agent = agent("L3 agent").expect("an L3 agent");
+    x.ext_alias =
+        ok(&c, "GET", "/network/v2.0/extensions", &admin, none, None).await["extensions"][0]["alias"].as_str().unwrap().to_string();
+
+    // image, volume
+    let image = ok(
+        &c,
+        "POST",
+        "/image/v2/images",
+        &demo,
+        none,
+        Some(json!({"name": "pm-image", "disk_format": "qcow2", "container_format": "bare"})),
+    )
+    .await;
+    x.image = image["id"].as_str().unwrap().to_string();
+    x.volume = id_named(&ok(&c, "GET", "/volume/v3/volumes", &demo, none, None).await, "volumes", "scratch", "id");
+
+    // octavia (capi-mgmt's fixture tree)
+    let lbs = ok(&c, "GET", "/load-balancer/v2/lbaas/loadbalancers", &cm, none, None).await;
+    x.lb = id_named(&lbs, "loadbalancers", "k8s-clusterapi-cluster-default-kube-kubeapi", "id");
+    x.listener =
+        ok(&c, "GET", "/load-balancer/v2/lbaas/listeners", &cm, none, None).await["listeners"][0]["id"].as_str().unwrap().to_string();
+    x.pool = ok(&c, "GET", "/load-balancer/v2/lbaas/pools", &cm, none, None).await["pools"][0]["id"].as_str().unwrap().to_string();
+    x.member = ok(&c, "GET", &format!("/load-balancer/v2/lbaas/pools/{}/members", x.pool), &cm, none, None).await["members"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    x.hm = ok(&c, "GET", "/load-balancer/v2/lbaas/healthmonitors", &cm, none, None).await["healthmonitors"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    x.amphora =
+        ok(&c, "GET", "/load-balancer/v2/octavia/amphorae", &admin, none, None).await["amphorae"][0]["id"].as_str().unwrap().to_string();
+
+    // magnum (capi-mgmt's cluster; a private template made there)
+    let mg = [("openstack-api-version", "container-infra 1.10".to_string())];
+    let templates = ok(&c, "GET", "/container-infra/v1/clustertemplates", &cm, &mg, None).await;
+    x.template_pub = id_named(&templates, "clustertemplates", "k8s-1.28-capi", "uuid");
+    let t = ok(
+        &c,
+        "POST",
+        "/container-infra/v1/clustertemplates",
+        &cm,
+        &mg,
+        Some(json!({"name": "pm-template", "coe": "kubernetes",
+        "image_id": "ubuntu-2204-kube-v1.28.5", "public": false})),
+    )
+    .await;
+    x.template = t["uuid"].as_str().unwrap().to_string();
+    x.cluster = id_named(&ok(&c, "GET", "/container-infra/v1/clusters", &cm, &mg, None).await, "clusters", "kube", "uuid");
+    ok(
+        &c,
+        "POST",
+        &format!("/container-infra/v1/clusters/{}/nodegroups", x.cluster),
+        &cm,
+        &mg,
+        Some(json!({"name": "pm-ng", "node_count": 1})),
+    )
+    .await;
+    x.nodegroup = "pm-ng".into();
+
+    // control: a fault that matches nothing, for the delete row
+    let fault = c
+        .send(Method::POST, "/_fakecloud/faults", None, Some(json!({"kind": "api-error", "status": 503, "match": {"path": "/nowhere/pm"}})))
+        .await;
+    assert_eq!(fault.status, 201, "{}", fault.text);
+    x.fault = fault.body["fault"]["id"].as_str().unwrap().to_string();
+
+    c.send(Method::POST, "/_fakecloud/clock/advance", None, Some(json!({"by": "700s"}))).await;
+    assert_eq!(c.get("/compute/v2.1/flavors", Some(&x.t_expired)).await.status, 401, "the expired token has expired");
+    assert_eq!(c.get("/compute/v2.1/flavors", Some(&x.t_demo)).await.status, 200, "the others are still valid");
+    x.snapshot = serde_json::to_vec(&*c.running.cloud.world()).unwrap();
+    (c, x)
+}
