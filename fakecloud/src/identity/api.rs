@@ -156,7 +156,7 @@ async fn auth_catalog(State(s): State<AppState>, caller: Caller, BaseUrl(base): 
         return Err(ApiError::new(SVC, StatusCode::FORBIDDEN, "A scoped token is required to fetch the catalog."));
     }
     let world = s.world();
-    let catalog = catalog::render(&world.identity, &base, caller.project_id.as_deref());
+    let catalog = catalog::render(&world.identity.services, &world.identity.endpoints, &base, caller.project_id.as_deref());
     Ok(Json(json!({"catalog": catalog, "links": views::collection_links(&base, "auth/catalog")})).into_response())
 }
 

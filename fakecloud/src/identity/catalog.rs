@@ -2,8 +2,11 @@
 //! path; `$(project_id)s` is filled from the token's project, and an endpoint that needs a project is
 //! left out of tokens without one, as Keystone drops endpoints it cannot substitute.
 
-use super::model::Identity;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+
+
+
 
 pub const PROJECT_ID_TEMPLATE: &str = "$(project_id)s";
 
@@ -17,12 +20,11 @@ pub fn endpoint_url(base: &str, path: &str, project_id: Option<&str>) -> Option<
     }
 }
 
-pub fn render(idn: &Identity, base: &str, project_id: Option<&str>) -> Vec<Value> {
-    idn.services
+pub fn render(services: &[CatalogService], all_endpoints: &[Endpoint], base: &str, project_id: Option<&str>) -> Vec<Value> {
+    services
         .iter()
         .map(|s| {
-            let endpoints: Vec<Value> = idn
-                .endpoints
+            let endpoints: Vec<Value> = all_endpoints
                 .iter()
                 .filter(|e| e.service_id == s.id)
                 .filter_map(|e| {

@@ -1,6 +1,7 @@
 //! Identity state. Built from the fixture with ids from the seeded RNG, in fixture order, so the same
 //! fixture and seed always give the same ids.
 
+pub use super::catalog::{CatalogService, Endpoint};
 use crate::fixture::Fixture;
 use crate::sim::{Ids, SimTime};
 use anyhow::{anyhow, bail, Result};
@@ -43,6 +44,33 @@ pub struct User {
     pub email: Option<String>,
     pub default_project_id: Option<String>,
     pub enabled: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "lowercase")]
+pub enum Target {
+    Project(String),
+    Domain(String),
+    System,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Assignment {
+    pub user_id: String,
+    pub role_id: String,
+    pub target: Target,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AppCred {
+    pub id: String,
+    pub name: String,
+    pub user_id: String,
+    pub project_id: String,
+    pub secret: String,
+    pub role_ids: Vec<String>,
+    pub description: String,
+    pub expires_at: Option<SimTime>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -273,7 +301,7 @@ impl Identity {
         if let Some(hit) = self.catalog_cache.get(&key) {
             return hit.clone();
         }
-        let text = serde_json::to_string(&super::catalog::render(self, base, project_id)).expect("a catalog serialises");
+        let text = serde_json::to_string(&super::catalog::render(&self.services, &self.endpoints, base, project_id)).expect("a catalog serialises");
         let raw: Arc<RawValue> = Arc::from(RawValue::from_string(text).expect("serde_json output is JSON"));
         self.catalog_cache.insert(key, raw.clone());
         raw

@@ -8,9 +8,6 @@ use super::model::*;
 use crate::fixture::Fixture;
 use crate::sim::heartbeat::{Heartbeat, Timing};
 
-/// Neutron's agents report every 30 s (`report_interval`) and are not alive 75 s after the last
-/// report (`agent_down_time`).
-pub const NEUTRON_AGENT: Timing = Timing { report_interval_secs: 30, down_time_secs: 75 };
 use crate::sim::{Ids, SimTime};
 use serde::{Deserialize, Serialize};
 
@@ -18,31 +15,6 @@ pub const OVS: &str = "Open vSwitch agent";
 pub const DHCP: &str = "DHCP agent";
 pub const L3: &str = "L3 agent";
 pub const METADATA: &str = "Metadata agent";
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Agent {
-    pub id: String,
-    pub agent_type: String,
-    pub binary: String,
-    pub host: String,
-    pub topic: String,
-    pub availability_zone: Option<String>,
-    pub admin_state_up: bool,
-    pub description: Option<String>,
-    pub heartbeat: Heartbeat,
-    pub started_at: SimTime,
-    pub created_at: SimTime,
-}
-
-impl Agent {
-    pub fn alive(&self, now: SimTime) -> bool {
-        self.heartbeat.is_up(now, NEUTRON_AGENT)
-    }
-
-    pub fn heartbeat_timestamp(&self, now: SimTime) -> SimTime {
-        self.heartbeat.last_report(now, NEUTRON_AGENT)
-    }
-}
 
 /// (agent_type, binary, topic, whether it reports an availability zone)
 const CONTROLLER_AGENTS: [(&str, &str, &str, bool); 4] = [

@@ -3,6 +3,8 @@
 pub mod agents;
 pub mod api;
 pub mod attrs;
+pub mod boot;
+pub mod compute_contract;
 pub mod error;
 pub mod events;
 pub mod ipam;

@@ -3,7 +3,7 @@
 //! (`networks.rs`, `ports.rs`, `l3.rs`, `security.rs`, `agents.rs`); this file holds the types, the
 //! visibility rules and the contract other services call (Nova creates, binds and releases ports).
 
-use super::agents::Agent;
+use crate::sim::heartbeat::{Heartbeat, Timing};
 use super::error::{NResult, NeutronError};
 use super::ipam::{Cidr, Pool};
 use crate::fixture::Fixture;
@@ -201,6 +201,35 @@ pub struct SecurityGroupRule {
     pub revision_number: u64,
 }
 
+/// Neutron's agents report every 30 s (`report_interval`) and are not alive 75 s after the last
+/// report (`agent_down_time`).
+pub const NEUTRON_AGENT: Timing = Timing { report_interval_secs: 30, down_time_secs: 75 };
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Agent {
+    pub id: String,
+    pub agent_type: String,
+    pub binary: String,
+    pub host: String,
+    pub topic: String,
+    pub availability_zone: Option<String>,
+    pub admin_state_up: bool,
+    pub description: Option<String>,
+    pub heartbeat: Heartbeat,
+    pub started_at: SimTime,
+    pub created_at: SimTime,
+}
+
+impl Agent {
+    pub fn alive(&self, now: SimTime) -> bool {
+        self.heartbeat.is_up(now, NEUTRON_AGENT)
+    }
+
+    pub fn heartbeat_timestamp(&self, now: SimTime) -> SimTime {
+        self.heartbeat.last_report(now, NEUTRON_AGENT)
+    }
+}
+
 /// Everything Neutron holds. Maps are keyed by id, which is also the order Neutron lists in (its
 /// database returns rows in primary-key order).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -255,220 +284,6 @@ pub struct PendingActivation {
 }
 
 impl Network {
-    /// Networks, subnets, routers and agents from the fixture (servers' ports come from Nova). Every
-    /// project gets its `default` security group up front (Neutron makes it on a project's first call).
-    pub fn from_fixture(f: &Fixture, idn: &Identity, ids: &mut Ids, now: SimTime) -> anyhow::Result<Network> {
-        let mut n = Network { controllers: f.controllers.clone(), ..Network::default() };
-        for h in &f.hosts {
-            if !n.compute_hosts.contains(&h.name) {
-                n.compute_hosts.push(h.name.clone());
-            }
-        }
-        n.register_agents(f, ids, now);
-        for p in &idn.projects {
-            n.ensure_default_security_group(ids, now, &p.id);
-        }
-        let project_id = |name: &str, what: &str| -> anyhow::Result<String> {
-            Ok(idn.project_named(name).ok_or_else(|| anyhow!("{what}: unknown project {name}"))?.id.clone())
-        };
-        for spec in &f.networks {
-            let owner = project_id(&spec.project, &format!("network {}", spec.name))?;
-            if n.networks.values().any(|x| x.name == spec.name) {
-                bail!("network {}: the name is used twice", spec.name);
-            }
-            let id = spec.id.clone().unwrap_or_else(|| ids.uuid());
-            n.insert_network(id.clone(), &spec.name, &owner, spec.shared, spec.external, now);
-            for s in &spec.subnets {
-                let gateway = s.gateway_ip.clone().map(Some);
-                let pools = if s.allocation_pools.is_empty() {
-                    None
-                } else {
-                    Some(s.allocation_pools.iter().map(|p| (p.start.clone(), p.end.clone())).collect())
-                };
-                let req = super::networks::SubnetSpec {
-                    subnet_id: s.id.clone(),
-                    name: Some(s.name.clone()),
-                    cidr: s.cidr.clone(),
-                    gateway_ip: gateway,
-                    allocation_pools: pools,
-                    // devstack and TripleO make external subnets without DHCP.
-                    enable_dhcp: Some(!spec.external),
-                    ..Default::default()
-                };
-                n.create_subnet_on(ids, now, &id, &owner, req).map_err(|e| anyhow!("subnet {}: {}", s.name, e.message))?;
-            }
-        }
-        for r in &f.routers {
-            let owner = project_id(&r.project, &format!("router {}", r.name))?;
-            let gateway = match &r.external_network {
-                Some(name) => {
-                    let net = n.network_named(name).ok_or_else(|| anyhow!("router {}: unknown network {name}", r.name))?;
-                    Some(net.id.clone())
-                }
-                None => None,
-            };
-            let router_id = n.insert_router(ids, now, &r.name, &owner);
-            if let Some(net) = gateway {
-                n.set_gateway(ids, now, &router_id, Some(super::l3::GatewayReq { network_id: net, enable_snat: None, fixed_ips: vec![] }))
-                    .map_err(|e| anyhow!("router {}: {}", r.name, e.message))?;
-            }
-            for sname in &r.subnets {
-                let subnet = n
-                    .subnets
-                    .values()
-                    .find(|s| &s.name == sname)
-                    .ok_or_else(|| anyhow!("router {}: unknown subnet {sname}", r.name))?
-                    .id
-                    .clone();
-                n.add_interface_by_subnet(ids, now, &router_id, &subnet).map_err(|e| anyhow!("router {}: {}", r.name, e.message))?;
-            }
-        }
-        Ok(n)
-    }
-
-    /// The id of a network the project may attach a server to (its own, shared or, for admin, any),
-    /// by name or id.
-    pub fn usable_network(&self, name_or_id: &str, project_id: &str, admin: bool) -> Option<String> {
-        let usable = |n: &&Net| admin || n.project_id == project_id || n.shared;
-        if let Some(n) = self.networks.get(name_or_id).filter(usable) {
-            return Some(n.id.clone());
-        }
-        let mut named: Vec<&Net> = self.networks.values().filter(|n| n.name == name_or_id).filter(usable).collect();
-        // The project's own network first, then shared ones.
-        named.sort_by_key(|n| n.project_id != project_id);
-        named.first().map(|n| n.id.clone())
-    }
-
-    /// Nova's `networks: "auto"`: the one network the project can use (its own or shared, not
-    /// external); `None` when there are none or several.
-    pub fn auto_network(&self, project_id: &str) -> Option<String> {
-        let mut usable = self.networks.values().filter(|n| !n.external && (n.project_id == project_id || n.shared));
-        match (usable.next(), usable.next()) {
-            (Some(n), None) => Some(n.id.clone()),
-            _ => None,
-        }
-    }
-
-    /// Creates a port for a server (device_owner `compute:<az>`, a fixed IP from the network's first
-    /// subnet with room) and returns its id. Errors are Neutron's message (e.g. no more IPs).
-    pub fn create_server_port(
-        &mut self,
-        ids: &mut Ids,
-        now: SimTime,
-        network_id: &str,
-        project_id: &str,
-        device_id: &str,
-        az: &str,
-    ) -> Result<String, String> {
-        self.check_quota(project_id, "port").map_err(|e| e.message)?;
-        let spec = super::ports::PortSpec {
-            network_id: network_id.to_string(),
-            project_id: project_id.to_string(),
-            device_id: Some(device_id.to_string()),
-            device_owner: Some(format!("compute:{az}")),
-            ..Default::default()
-        };
-        self.create_port_from(ids, now, spec).map_err(|e| e.message)
-    }
-
-    /// Sets `binding:host_id` on every port of the device (after scheduling).
-    /// Binds the device's ports to `host` (`""` unbinds them). Returns the ports that came back
-    /// `binding_failed`, which Nova turns into PortBindingFailed.
-    pub fn bind_device(&mut self, device_id: &str, host: &str, now: SimTime) -> Vec<String> {
-        let ids: Vec<String> = self.ports.values().filter(|p| p.device_id == device_id).map(|p| p.id.clone()).collect();
-        for id in &ids {
-            self.bind_port(id, host, now);
-        }
-        ids.into_iter().filter(|id| self.ports[id].vif_type == "binding_failed").collect()
-    }
-
-    /// Deletes the device's ports and disassociates any floating IP on them (server delete).
-    pub fn release_device(&mut self, device_id: &str) {
-        let ids: Vec<String> = self
-            .ports
-            .values()
-            .filter(|p| p.device_id == device_id && !p.device_owner.starts_with("network:"))
-            .map(|p| p.id.clone())
-            .collect();
-        for id in ids {
-            self.remove_port(&id, None);
-        }
-    }
-
-    /// Allocates a floating IP on `external_network` for the project and associates it with the
-    /// device's first port (fixture servers with `floating_ip: true`). Returns the floating IP's id.
-    /// The fixture's world is settled, so the floating IP is ACTIVE at once.
-    pub fn float_device(
-        &mut self,
-        ids: &mut Ids,
-        now: SimTime,
-        external_network: &str,
-        project_id: &str,
-        device_id: &str,
-    ) -> Result<String, String> {
-        let net = self
-            .networks
-            .get(external_network)
-            .or_else(|| self.network_named(external_network))
-            .ok_or_else(|| format!("Network {external_network} could not be found."))?
-            .id
-            .clone();
-        let port = self
-            .ports
-            .values()
-            .filter(|p| p.device_id == device_id && !p.device_owner.starts_with("network:"))
-            .min_by_key(|p| p.seq)
-            .ok_or_else(|| format!("No port found for device {device_id}."))?
-            .id
-            .clone();
-        let req = super::l3::FloatingIpSpec {
-            floating_network_id: net,
-            project_id: project_id.to_string(),
-            port_id: Some(Some(port)),
-            ..Default::default()
-        };
-        let (id, pending) = self.create_floating_ip_as(ids, now, req, true).map_err(|e| e.message)?;
-        if let Some(p) = pending {
-            self.activate_floating_ip(&p.floating_ip_id, &p.port_id, now);
-        }
-        Ok(id)
-    }
-
-    /// Nova's `addresses` for the device: {network name: [{addr, version, OS-EXT-IPS:type, OS-EXT-IPS-MAC:mac_addr}]}.
-    pub fn server_addresses(&self, device_id: &str) -> Value {
-        let mut ports: Vec<&Port> = self.ports.values().filter(|p| p.device_id == device_id).collect();
-        ports.sort_by_key(|p| p.seq);
-        let mut out = Map::new();
-        for p in ports {
-            let name = self.networks.get(&p.network_id).map(|n| n.name.clone()).unwrap_or_default();
-            let entry = out.entry(name).or_insert_with(|| json!([]));
-            let list = entry.as_array_mut().expect("an array");
-            for ip in &p.fixed_ips {
-                list.push(json!({"version": 4, "addr": ip.ip_address.to_string(), "OS-EXT-IPS:type": "fixed",
-                    "OS-EXT-IPS-MAC:mac_addr": p.mac_address}));
-            }
-            for fip in self.floating_ips.values().filter(|f| f.port_id.as_deref() == Some(p.id.as_str())) {
-                list.push(json!({"version": 4, "addr": fip.floating_ip_address.to_string(), "OS-EXT-IPS:type": "floating",
-                    "OS-EXT-IPS-MAC:mac_addr": p.mac_address}));
-            }
-        }
-        Value::Object(out)
-    }
-
-    /// Host events: the host's agents stop (or resume) reporting.
-    pub fn set_host_agents_alive(&mut self, host: &str, alive: bool, now: SimTime) {
-        for a in self.agents.values_mut().filter(|a| a.host == host) {
-            if alive {
-                if a.heartbeat.stopped_at.is_some() {
-                    a.heartbeat.resume();
-                    a.started_at = now;
-                }
-            } else {
-                a.heartbeat.stop(now);
-            }
-        }
-    }
-
     // ---- lookups and visibility ----
 
     pub(crate) fn seq(&mut self) -> u64 {

@@ -2,7 +2,7 @@
 //! port binding details, router `distributed`/`ha`) are left out for everyone else, as Neutron's
 //! policy engine strips them.
 
-use super::agents::Agent;
+use super::model::Agent;
 use super::l3::InterfaceInfo;
 use super::model::*;
 use crate::sim::SimTime;
