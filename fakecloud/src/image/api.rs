@@ -2,12 +2,14 @@
 //! before keystonemiddleware), and images: list with Glance's filters and paging, show, create
 //! (queued), data upload (active) and delete.
 
-use super::model::{ImageError, ListQuery, NewImage};
+use super::model::ImageError;
+use super::request::{ListQuery, NewImage};
 use super::views;
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
+use crate::http::routes::{get, put, Routes};
 use crate::http::service::Service;
 use crate::http::with_fallbacks;
 use crate::policy::{enforce, Target};
@@ -17,7 +19,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use crate::http::routes::{get, put, Routes};
 use axum::Json;
 use serde_json::Value;
 

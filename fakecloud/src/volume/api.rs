@@ -2,20 +2,21 @@
 //! volumes (list, detail, show, create, update, delete) under `/v3/{project_id}` or, as 3.67
 //! allows, `/v3` alone. Microversions come from `OpenStack-API-Version: volume 3.x`.
 
-use super::model::{ListQuery, NewVolume, Requester, VolumeError, VolumeUpdate};
+use super::model::{Requester, VolumeError};
+use super::request::{ListQuery, NewVolume, VolumeUpdate};
 use super::views;
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::http::microversion::{Range, Refusal, Version};
+use crate::http::routes::{get, Routes};
 use crate::http::service::Service;
 use crate::http::with_fallbacks;
 use crate::policy::{enforce, Target};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use crate::http::routes::{get, Routes};
 use axum::Json;
 use serde_json::Value;
 use std::collections::HashMap;
