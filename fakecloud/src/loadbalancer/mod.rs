@@ -7,4 +7,5 @@ pub mod boot;
 pub mod flows;
 pub mod health;
 pub mod model;
+pub mod request;
 pub mod views;
