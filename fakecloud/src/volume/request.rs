@@ -1,6 +1,10 @@
 //! Cinder's request bodies and list queries, checked as its JSON schemas and `api/v3` controllers
-//! check them: what a client sent, typed, with Cinder's own 400 wording. The rules that need the
+//! check them: what a client sent, typed, with Cinder's own wording. The rules that need the
 //! cloud's state (zones, types, sources, quotas) are the model's.
+//!
+//! The `volume` object is read key by key rather than through a derived `Deserialize`: Cinder's
+//! messages quote the offending value and the key as sent (`name` or `display_name`), an alias
+//! given twice is not an error (the later key wins), and a group id is already a 404 here.
 
 use super::model::{invalid_input, VolumeError, MAX_LIMIT};
 use crate::sim::SimTime;
