@@ -2,7 +2,8 @@
 //! before keystonemiddleware), and images: list with Glance's filters and paging, show, create
 //! (queued), data upload (active) and delete.
 
-use super::model::{ImageError, ListQuery, NewImage};
+use super::model::ImageError;
+use super::request::{ListQuery, NewImage};
 use super::views;
 use crate::auth::Caller;
 use crate::cloud::AppState;

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod model;
+pub mod request;
 pub mod views;
 
 pub use model::{Image, Images};

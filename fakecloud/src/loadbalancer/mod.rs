@@ -6,6 +6,7 @@ pub mod api;
 pub mod events;
 pub mod health;
 pub mod model;
+pub mod request;
 pub mod views;
 pub mod worker;
 

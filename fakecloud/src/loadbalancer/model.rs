@@ -2,9 +2,13 @@
 //! the controller's own state (the health manager's log and each load balancer's availability
 //! timeline). Statuses are Octavia's strings.
 
+use super::request::CreateMember;
+use crate::compute::Compute;
+use crate::network::Network;
 use crate::sim::SimTime;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::IpAddr;
 
 pub const ACTIVE: &str = "ACTIVE";
 pub const PENDING_CREATE: &str = "PENDING_CREATE";
@@ -118,6 +122,26 @@ pub struct Member {
     /// The Nova server behind `address` when the member was made, if any: its state is the
     /// member's health (a health monitor would see a SHUTOFF or deleted backend fail).
     pub backing_server: Option<String>,
+}
+
+impl Member {
+    /// A member as `POST /pools/{id}/members` makes it: PENDING_CREATE (set by `c`), OFFLINE until
+    /// the pool's health monitor has checked it, NO_MONITOR when there is none.
+    pub fn new(mut c: Common, pool: &Pool, req: CreateMember, address: String, backing_server: Option<String>) -> Member {
+        c.operating_status = if pool.healthmonitor_id.is_some() { OFFLINE } else { NO_MONITOR }.into();
+        Member {
+            c,
+            pool_id: pool.c.id.clone(),
+            address,
+            protocol_port: req.protocol_port,
+            weight: req.weight.unwrap_or(1),
+            subnet_id: req.subnet_id,
+            monitor_address: req.monitor_address,
+            monitor_port: req.monitor_port,
+            backup: req.backup.unwrap_or(false),
+            backing_server,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -320,4 +344,97 @@ impl Octavia {
         }
         self.logs.push(LogLine { at, component: component.into(), level: level.into(), message });
     }
+}
+
+/// Why Octavia refuses a request; the API renders each with its status in Octavia's format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OctaviaError {
+    BadRequest(String),
+    Conflict(String),
+}
+
+fn invalid_address(address: &str) -> OctaviaError {
+    OctaviaError::BadRequest(format!("Invalid input for field/attribute address. Value: '{address}'. Value should be IPv4 or IPv6 format"))
+}
+
+fn subnet_not_found(subnet_id: &str) -> OctaviaError {
+    OctaviaError::BadRequest(format!("Validation failure: Subnet {subnet_id} not found."))
+}
+
+impl Octavia {
+    /// A new member against its pool: an IP address, a port from 1, a weight up to 256, a subnet
+    /// that exists, and no other member of the pool on the same address and port. Returns the
+    /// address parsed.
+    pub fn check_new_member(
+        &self,
+        pool_id: &str,
+        req: &CreateMember,
+        subnet_exists: impl Fn(&str) -> bool,
+    ) -> Result<IpAddr, OctaviaError> {
+        let ip: IpAddr = req.address.parse().map_err(|_| invalid_address(&req.address))?;
+        if req.protocol_port == 0 {
+            return Err(OctaviaError::BadRequest(
+                "Invalid input for field/attribute protocol_port. Value: '0'. Value should be greater or equal to 1".into(),
+            ));
+        }
+        if req.weight.is_some_and(|x| x > 256) {
+            return Err(OctaviaError::BadRequest("Invalid input for field/attribute weight. Value should be lower or equal to 256".into()));
+        }
+        if let Some(s) = &req.subnet_id {
+            if !subnet_exists(s) {
+                return Err(subnet_not_found(s));
+            }
+        }
+        if self.members_of(pool_id).any(|m| m.address == req.address && m.protocol_port == req.protocol_port) {
+            return Err(OctaviaError::Conflict(format!(
+                "Another member on this pool is already using ip address {} on protocol_port {}",
+                req.address, req.protocol_port
+            )));
+        }
+        Ok(ip)
+    }
+}
+
+/// A member given a project must name its pool's.
+pub fn check_member_project(pool: &Pool, req: &CreateMember) -> Result<(), OctaviaError> {
+    if req.project_id.as_ref().is_some_and(|p| *p != pool.c.project_id) {
+        return Err(OctaviaError::BadRequest("Validation failure: project_id must match the pool's.".into()));
+    }
+    Ok(())
+}
+
+/// A batch update's list, checked whole before anything changes: every entry an IP address with
+/// a port from 1 and a weight up to 256 on a subnet that exists, and no (address, port) twice.
+/// Returns the (address, port) pairs the pool is to keep.
+pub fn check_member_batch(members: &[CreateMember], subnet_exists: impl Fn(&str) -> bool) -> Result<BTreeSet<(String, u16)>, OctaviaError> {
+    let mut seen = BTreeSet::new();
+    for m in members {
+        if m.address.parse::<IpAddr>().is_err() {
+            return Err(invalid_address(&m.address));
+        }
+        if m.protocol_port == 0 || m.weight.is_some_and(|x| x > 256) {
+            return Err(OctaviaError::BadRequest(format!(
+                "Invalid input for member {}:{}: protocol_port must be 1-65535 and weight 0-256",
+                m.address, m.protocol_port
+            )));
+        }
+        if let Some(s) = m.subnet_id.as_ref().filter(|s| !subnet_exists(s)) {
+            return Err(subnet_not_found(s));
+        }
+        if !seen.insert((m.address.clone(), m.protocol_port)) {
+            return Err(OctaviaError::BadRequest(format!("Duplicate member {}:{} in the request", m.address, m.protocol_port)));
+        }
+    }
+    Ok(seen)
+}
+
+/// The Nova server a member's address belongs to: the port holding that fixed IP (on the
+/// member's subnet, when it names one), if a server owns the port.
+pub fn backing_server(network: &Network, compute: &Compute, address: &str, subnet_id: Option<&str>) -> Option<String> {
+    network
+        .ports
+        .values()
+        .find(|p| p.fixed_ips.iter().any(|f| f.ip_address.to_string() == address && subnet_id.is_none_or(|s| s == f.subnet_id)))
+        .filter(|p| compute.server(&p.device_id).is_some())
+        .map(|p| p.device_id.clone())
 }

@@ -2,7 +2,8 @@
 //! volumes (list, detail, show, create, update, delete) under `/v3/{project_id}` or, as 3.67
 //! allows, `/v3` alone. Microversions come from `OpenStack-API-Version: volume 3.x`.
 
-use super::model::{ListQuery, NewVolume, Requester, VolumeError, VolumeUpdate};
+use super::model::{Requester, VolumeError};
+use super::request::{ListQuery, NewVolume, VolumeUpdate};
 use super::views;
 use crate::auth::Caller;
 use crate::cloud::AppState;

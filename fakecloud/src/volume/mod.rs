@@ -3,6 +3,7 @@
 pub mod api;
 pub mod events;
 pub mod model;
+pub mod request;
 pub mod views;
 
 pub use events::Event;

@@ -5,6 +5,7 @@ use super::loadbalancers::{lb_for, zero_stats};
 use super::*;
 use crate::http::extract::JsonBody;
 use crate::loadbalancer::model::*;
+use crate::loadbalancer::request::{BatchMembers, CreateMember};
 use crate::loadbalancer::views;
 use crate::loadbalancer::worker::{new_common, Kind};
 use crate::world::World;
@@ -374,37 +375,6 @@ pub async fn delete_pool(State(s): State<AppState>, caller: Caller, Path(id): Pa
 // ---------------------------------------------------------------------------------------------
 // Members
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CreateMember {
-    address: String,
-    protocol_port: u16,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    subnet_id: Option<String>,
-    #[serde(default)]
-    weight: Option<u32>,
-    #[serde(default)]
-    admin_state_up: Option<bool>,
-    #[serde(default)]
-    backup: Option<bool>,
-    #[serde(default)]
-    monitor_address: Option<String>,
-    #[serde(default)]
-    monitor_port: Option<u16>,
-    #[serde(default)]
-    tags: Option<Vec<String>>,
-    #[serde(default)]
-    project_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BatchMembers {
-    members: Vec<CreateMember>,
-}
-
 fn member_in<'a>(w: &'a World, pool_id: &str, id: &str) -> Result<&'a Member, ApiError> {
     w.octavia.members.get(id).filter(|m| m.pool_id == pool_id).ok_or_else(|| not_found("Member", id))
 }
@@ -429,55 +399,15 @@ pub async fn show_member(State(s): State<AppState>, caller: Caller, Path((pool_i
     Ok(reply(StatusCode::OK, json!({ "member": views::member(&w, member_in(&w, &pool_id, &id)?) })))
 }
 
-/// Validates a member against its pool and makes it (PENDING_CREATE), without locking anything.
+/// Checks a member against its pool (the model's rules) and makes it (PENDING_CREATE), without
+/// locking anything.
 fn new_member(w: &mut World, pool: &Pool, req: CreateMember) -> Result<String, ApiError> {
-    let ip: std::net::IpAddr = req.address.parse().map_err(|_| {
-        bad(format!("Invalid input for field/attribute address. Value: '{}'. Value should be IPv4 or IPv6 format", req.address))
-    })?;
-    if req.protocol_port == 0 {
-        return Err(bad("Invalid input for field/attribute protocol_port. Value: '0'. Value should be greater or equal to 1"));
-    }
-    if req.weight.is_some_and(|x| x > 256) {
-        return Err(bad("Invalid input for field/attribute weight. Value should be lower or equal to 256"));
-    }
-    if let Some(s) = &req.subnet_id {
-        if !w.network.subnets.contains_key(s) {
-            return Err(bad(format!("Validation failure: Subnet {s} not found.")));
-        }
-    }
-    if w.octavia.members_of(&pool.c.id).any(|m| m.address == req.address && m.protocol_port == req.protocol_port) {
-        return Err(conflict(format!(
-            "Another member on this pool is already using ip address {} on protocol_port {}",
-            req.address, req.protocol_port
-        )));
-    }
-    let address = ip.to_string();
-    let backing = w
-        .network
-        .ports
-        .values()
-        .find(|p| {
-            p.fixed_ips.iter().any(|f| f.ip_address.to_string() == address && req.subnet_id.as_ref().is_none_or(|s| *s == f.subnet_id))
-        })
-        .filter(|p| w.compute.server(&p.device_id).is_some())
-        .map(|p| p.device_id.clone());
-    let c = common_for(w, req.name, None, &pool.c.project_id, req.admin_state_up, req.tags);
+    let address = w.octavia.check_new_member(&pool.c.id, &req, |s| w.network.subnets.contains_key(s))?.to_string();
+    let backing = backing_server(&w.network, &w.compute, &address, req.subnet_id.as_deref());
+    let c = common_for(w, req.name.clone(), None, &pool.c.project_id, req.admin_state_up, req.tags.clone());
     let id = c.id.clone();
-    let mut c = c;
-    c.operating_status = if pool.healthmonitor_id.is_some() { OFFLINE } else { NO_MONITOR }.into();
     w.record(crate::sim::journal::Record::Transition { resource: "member".into(), id: id.clone(), from: None, to: PENDING_CREATE.into() });
-    w.octavia.insert_member(Member {
-        c,
-        pool_id: pool.c.id.clone(),
-        address,
-        protocol_port: req.protocol_port,
-        weight: req.weight.unwrap_or(1),
-        subnet_id: req.subnet_id,
-        monitor_address: req.monitor_address,
-        monitor_port: req.monitor_port,
-        backup: req.backup.unwrap_or(false),
-        backing_server: backing,
-    });
+    w.octavia.insert_member(Member::new(c, pool, req, address, backing));
     Ok(id)
 }
 
@@ -497,9 +427,7 @@ pub async fn create_member(
     let req: CreateMember = body(raw, "member")?;
     let mut w = s.world();
     let pool = mutable_pool(&w, &caller, &pool_id, POST)?;
-    if req.project_id.as_ref().is_some_and(|p| *p != pool.c.project_id) {
-        return Err(bad("Validation failure: project_id must match the pool's."));
-    }
+    check_member_project(&pool, &req)?;
     let id = new_member(&mut w, &pool, req)?;
     w.begin_child_task(&pool.loadbalancer_id, Some(&pool_id), Kind::Member, &id, "create");
     Ok(reply(StatusCode::CREATED, json!({ "member": views::member(&w, &w.octavia.members[&id]) })))
@@ -556,27 +484,7 @@ pub async fn batch_members(
         crate::http::extract::from_value_strict(&raw).map_err(|e| bad(format!("Invalid input for field/attribute members. Value: {e}")))?;
     let mut w = s.world();
     let pool = mutable_pool(&w, &caller, &pool_id, PUT)?;
-    let mut seen = std::collections::BTreeSet::new();
-    for m in &req.members {
-        if m.address.parse::<std::net::IpAddr>().is_err() {
-            return Err(bad(format!(
-                "Invalid input for field/attribute address. Value: '{}'. Value should be IPv4 or IPv6 format",
-                m.address
-            )));
-        }
-        if m.protocol_port == 0 || m.weight.is_some_and(|x| x > 256) {
-            return Err(bad(format!(
-                "Invalid input for member {}:{}: protocol_port must be 1-65535 and weight 0-256",
-                m.address, m.protocol_port
-            )));
-        }
-        if let Some(s) = m.subnet_id.as_ref().filter(|s| !w.network.subnets.contains_key(*s)) {
-            return Err(bad(format!("Validation failure: Subnet {s} not found.")));
-        }
-        if !seen.insert((m.address.clone(), m.protocol_port)) {
-            return Err(bad(format!("Duplicate member {}:{} in the request", m.address, m.protocol_port)));
-        }
-    }
+    let seen = check_member_batch(&req.members, |s| w.network.subnets.contains_key(s))?;
     let existing: Vec<(String, String, u16)> =
         w.octavia.members_of(&pool_id).map(|m| (m.c.id.clone(), m.address.clone(), m.protocol_port)).collect();
     let now = w.now();

@@ -83,6 +83,15 @@ pub(crate) fn immutable(what: &str, id: &str) -> ApiError {
     conflict(format!("{what} {id} is immutable and cannot be updated."))
 }
 
+impl From<super::model::OctaviaError> for ApiError {
+    fn from(e: super::model::OctaviaError) -> ApiError {
+        match e {
+            super::model::OctaviaError::BadRequest(m) => bad(m),
+            super::model::OctaviaError::Conflict(m) => conflict(m),
+        }
+    }
+}
+
 pub(crate) fn refused(r: crate::loadbalancer::worker::LbRefused) -> ApiError {
     ApiError::new(SVC, StatusCode::from_u16(r.0).unwrap_or(StatusCode::BAD_REQUEST), r.1)
 }

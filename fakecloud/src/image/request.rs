@@ -1,0 +1,292 @@
+//! Glance's request bodies and list queries, checked as glance/api/v2/images.py's request
+//! deserializer and the image schema check them: what a client sent, typed, with Glance's own
+//! wording. Who may see or change an image is the model's.
+
+use super::model::{ImageError, CONTAINER_FORMATS, DISK_FORMATS, LIMIT_DEFAULT, LIMIT_MAX, SORT_KEYS, STATUSES, VISIBILITIES};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortDir {
+    Asc,
+    Desc,
+}
+
+impl SortDir {
+    fn parse(text: &str) -> Result<SortDir, ImageError> {
+        match text {
+            "asc" => Ok(SortDir::Asc),
+            "desc" => Ok(SortDir::Desc),
+            other => Err(ImageError::BadRequest(format!("Invalid sort direction: {other}"))),
+        }
+    }
+}
+
+/// One filter: `field=value` or `field=in:a,b` (Glance's `in` operator), on a column, a tag or an
+/// extra property.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Filter {
+    pub(super) key: String,
+    pub(super) values: Vec<String>,
+}
+
+/// A parsed `GET /v2/images` query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListQuery {
+    pub(super) filters: Vec<Filter>,
+    pub(super) tags: Vec<String>,
+    /// `None`: the default listing (own, public, shared-with-me; community only if owned).
+    pub(super) visibility: Option<String>,
+    pub(super) os_hidden: bool,
+    pub(super) protected: Option<bool>,
+    pub(super) size_min: Option<u64>,
+    pub(super) size_max: Option<u64>,
+    pub(super) sort: Vec<(String, SortDir)>,
+    pub limit: usize,
+    pub marker: Option<String>,
+}
+
+/// Query keys that are not filters on a column or property.
+const CONTROL_KEYS: &[&str] = &[
+    "limit",
+    "marker",
+    "sort_key",
+    "sort_dir",
+    "sort",
+    "visibility",
+    "member_status",
+    "tag",
+    "os_hidden",
+    "protected",
+    "size_min",
+    "size_max",
+];
+/// Columns a plain `key=value` filters on (anything else is an extra property, as in Glance).
+pub(super) const COLUMN_FILTERS: &[&str] =
+    &["id", "name", "status", "owner", "container_format", "disk_format", "min_ram", "min_disk", "checksum", "os_hash_value"];
+
+fn parse_bool(key: &str, text: &str) -> Result<bool, ImageError> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(ImageError::BadRequest(format!("Invalid value '{text}' for parameter '{key}': Expected boolean value."))),
+    }
+}
+
+fn parse_u64(key: &str, text: &str) -> Result<u64, ImageError> {
+    text.parse().map_err(|_| ImageError::BadRequest(format!("Invalid value '{text}' for parameter '{key}': Expected integer value.")))
+}
+
+impl ListQuery {
+    /// Parses and validates the query as Glance's request deserializer does.
+    pub fn parse(params: &[(String, String)]) -> Result<ListQuery, ImageError> {
+        let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+        let limit = match get("limit") {
+            None => LIMIT_DEFAULT,
+            Some(text) => {
+                let n: i64 = text.trim().parse().map_err(|_| ImageError::BadRequest("limit param must be an integer".into()))?;
+                if n < 0 {
+                    return Err(ImageError::BadRequest("limit param must be positive".into()));
+                }
+                (n as u64).min(LIMIT_MAX as u64) as usize
+            }
+        };
+        let visibility = match get("visibility") {
+            None | Some("all") => get("visibility").map(str::to_string),
+            Some(v) if VISIBILITIES.contains(&v) => Some(v.to_string()),
+            Some(v) => return Err(ImageError::BadRequest(format!("Invalid visibility value: {v}"))),
+        };
+        if let Some(m) = get("member_status") {
+            if !["pending", "accepted", "rejected", "all"].contains(&m) {
+                return Err(ImageError::BadRequest(format!("Invalid status: {m}")));
+            }
+        }
+        let sort = Self::parse_sort(params)?;
+        let mut q = ListQuery {
+            filters: Vec::new(),
+            tags: params.iter().filter(|(k, _)| k == "tag").map(|(_, v)| v.clone()).collect(),
+            visibility,
+            os_hidden: get("os_hidden").map(|v| parse_bool("os_hidden", v)).transpose()?.unwrap_or(false),
+            protected: get("protected").map(|v| parse_bool("protected", v)).transpose()?,
+            size_min: get("size_min").map(|v| parse_u64("size_min", v)).transpose()?,
+            size_max: get("size_max").map(|v| parse_u64("size_max", v)).transpose()?,
+            sort,
+            limit,
+            marker: get("marker").map(str::to_string),
+        };
+        for (key, value) in params.iter().filter(|(k, _)| !CONTROL_KEYS.contains(&k.as_str())) {
+            let values: Vec<String> = match value.strip_prefix("in:") {
+                Some(list) => list.split(',').map(|v| v.trim().trim_matches('"').to_string()).collect(),
+                None => vec![value.clone()],
+            };
+            if key == "status" {
+                if let Some(bad) = values.iter().find(|v| !STATUSES.contains(&v.as_str())) {
+                    return Err(ImageError::BadRequest(format!("Invalid status value: {bad}")));
+                }
+            }
+            q.filters.push(Filter { key: key.clone(), values });
+        }
+        Ok(q)
+    }
+
+    /// `sort=name:asc,size` or the older repeated `sort_key`/`sort_dir`; created_at then id are
+    /// appended as the tie-breakers, in the direction of the last key, as Glance's DB layer does.
+    fn parse_sort(params: &[(String, String)]) -> Result<Vec<(String, SortDir)>, ImageError> {
+        let all = |k: &str| params.iter().filter(|(key, _)| key == k).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
+        let (keys, dirs, sort) = (all("sort_key"), all("sort_dir"), all("sort"));
+        let check_key = |k: &str| {
+            if SORT_KEYS.contains(&k) {
+                Ok(k.to_string())
+            } else {
+                Err(ImageError::BadRequest(format!("Invalid sort key: {k}. It should be one of the following: {}.", SORT_KEYS.join(", "))))
+            }
+        };
+        let mut out: Vec<(String, SortDir)> = Vec::new();
+        if !sort.is_empty() {
+            if !keys.is_empty() || !dirs.is_empty() {
+                return Err(ImageError::BadRequest(
+                    "The `sort_key` and `sort_dir` parameters are deprecated and cannot be used with the `sort` parameter.".into(),
+                ));
+            }
+            for part in sort.iter().flat_map(|s| s.split(',')) {
+                let (k, d) = part.split_once(':').unwrap_or((part, "desc"));
+                out.push((check_key(k.trim())?, SortDir::parse(d.trim())?));
+            }
+        } else {
+            if dirs.len() > 1 && dirs.len() != keys.len() {
+                return Err(ImageError::BadRequest("Number of sort dirs does not match the number of sort keys".into()));
+            }
+            let dirs: Vec<SortDir> = dirs.iter().map(|d| SortDir::parse(d)).collect::<Result<_, _>>()?;
+            for (i, k) in keys.iter().enumerate() {
+                let dir = dirs.get(i).or(dirs.first()).copied().unwrap_or(SortDir::Desc);
+                out.push((check_key(k)?, dir));
+            }
+            if keys.is_empty() {
+                out.push(("created_at".into(), dirs.first().copied().unwrap_or(SortDir::Desc)));
+            }
+        }
+        let last = out.last().map(|s| s.1).unwrap_or(SortDir::Desc);
+        for k in ["created_at", "id"] {
+            if !out.iter().any(|(key, _)| key == k) {
+                out.push((k.into(), last));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A `POST /v2/images` body, checked against Glance's image schema.
+#[derive(Clone, Debug, Default)]
+pub struct NewImage {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub visibility: Option<String>,
+    pub disk_format: Option<String>,
+    pub container_format: Option<String>,
+    pub min_disk: u64,
+    pub min_ram: u64,
+    pub protected: bool,
+    pub os_hidden: bool,
+    pub tags: Vec<String>,
+    pub owner: Option<String>,
+    pub properties: BTreeMap<String, String>,
+}
+
+/// Attributes nobody may set (glance/api/v2/images.py `_readonly_properties`, `_reserved_properties`).
+const READONLY: &[&str] = &[
+    "created_at",
+    "updated_at",
+    "status",
+    "checksum",
+    "os_hash_algo",
+    "os_hash_value",
+    "size",
+    "virtual_size",
+    "direct_url",
+    "self",
+    "file",
+    "schema",
+];
+const RESERVED: &[&str] = &["location", "deleted", "deleted_at", "locations", "stores"];
+
+fn schema_error(reason: impl std::fmt::Display) -> ImageError {
+    ImageError::BadRequest(format!("Provided object does not match schema 'image': {reason}"))
+}
+
+impl NewImage {
+    /// Validates a JSON body as Glance's image schema and property rules do.
+    pub fn from_json(body: &serde_json::Value) -> Result<NewImage, ImageError> {
+        let obj = body.as_object().ok_or_else(|| ImageError::BadRequest("Body expected in request.".into()))?;
+        let mut n = NewImage::default();
+        for (key, value) in obj {
+            let text = |v: &serde_json::Value| -> Result<String, ImageError> {
+                v.as_str().map(str::to_string).ok_or_else(|| {
+                    schema_error(format!("{v} is not of type 'string'\n\nFailed validating 'type' in schema['properties']['{key}']"))
+                })
+            };
+            let nullable_text = |v: &serde_json::Value| -> Result<Option<String>, ImageError> {
+                if v.is_null() {
+                    Ok(None)
+                } else {
+                    text(v).map(Some)
+                }
+            };
+            let enumerated = |v: &serde_json::Value, allowed: &[&str]| -> Result<Option<String>, ImageError> {
+                let t = nullable_text(v)?;
+                match t {
+                    Some(t) if !allowed.contains(&t.as_str()) => Err(schema_error(format!("'{t}' is not one of {allowed:?}"))),
+                    t => Ok(t),
+                }
+            };
+            let count = |v: &serde_json::Value| -> Result<u64, ImageError> {
+                v.as_u64().ok_or_else(|| schema_error(format!("{v} is not of type 'integer' or is less than the minimum of 0")))
+            };
+            let flag = |v: &serde_json::Value| -> Result<bool, ImageError> {
+                v.as_bool().ok_or_else(|| schema_error(format!("{v} is not of type 'boolean'")))
+            };
+            match key.as_str() {
+                "id" => {
+                    let id = text(value)?;
+                    if uuid::Uuid::try_parse(&id).is_err() {
+                        return Err(schema_error(format!("'{id}' does not match '^([0-9a-fA-F]){{8}}-([0-9a-fA-F]){{4}}-([0-9a-fA-F]){{4}}-([0-9a-fA-F]){{4}}-([0-9a-fA-F]){{12}}$'")));
+                    }
+                    n.id = Some(id.to_ascii_lowercase());
+                }
+                "name" => {
+                    n.name = nullable_text(value)?;
+                    if n.name.as_ref().is_some_and(|s| s.chars().count() > 255) {
+                        return Err(schema_error("name is too long (more than 255 characters)"));
+                    }
+                }
+                "visibility" => n.visibility = enumerated(value, VISIBILITIES)?,
+                "disk_format" => n.disk_format = enumerated(value, DISK_FORMATS)?,
+                "container_format" => n.container_format = enumerated(value, CONTAINER_FORMATS)?,
+                "min_disk" => n.min_disk = count(value)?,
+                "min_ram" => n.min_ram = count(value)?,
+                "protected" => n.protected = flag(value)?,
+                "os_hidden" => n.os_hidden = flag(value)?,
+                "owner" => n.owner = nullable_text(value)?,
+                "tags" => {
+                    let list = value.as_array().ok_or_else(|| schema_error(format!("{value} is not of type 'array'")))?;
+                    for t in list {
+                        let t = text(t)?;
+                        if t.chars().count() > 255 {
+                            return Err(schema_error("a tag is too long (more than 255 characters)"));
+                        }
+                        if !n.tags.contains(&t) {
+                            n.tags.push(t);
+                        }
+                    }
+                }
+                k if READONLY.contains(&k) => return Err(ImageError::Forbidden(format!("Attribute '{k}' is read-only."))),
+                k if RESERVED.contains(&k) => return Err(ImageError::Forbidden(format!("Attribute '{k}' is reserved."))),
+                k => {
+                    if k.chars().count() > 255 {
+                        return Err(schema_error("a property name is too long (more than 255 characters)"));
+                    }
+                    n.properties.insert(k.to_string(), text(value)?);
+                }
+            }
+        }
+        Ok(n)
+    }
+}
