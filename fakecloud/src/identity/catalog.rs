@@ -5,8 +5,23 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CatalogService {
+    pub id: String,
+    pub service_type: String,
+    pub name: String,
+    pub description: String,
+}
 
-
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Endpoint {
+    pub id: String,
+    pub service_id: String,
+    pub interface: String,
+    pub region: String,
+    /// Path under fakecloud's public address; may hold `$(project_id)s`.
+    pub path: String,
+}
 
 pub const PROJECT_ID_TEMPLATE: &str = "$(project_id)s";
 

@@ -75,51 +75,6 @@ pub struct AppCred {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "id", rename_all = "lowercase")]
-pub enum Target {
-    Project(String),
-    Domain(String),
-    System,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Assignment {
-    pub user_id: String,
-    pub role_id: String,
-    pub target: Target,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct AppCred {
-    pub id: String,
-    pub name: String,
-    pub user_id: String,
-    pub project_id: String,
-    pub secret: String,
-    pub role_ids: Vec<String>,
-    pub description: String,
-    pub expires_at: Option<SimTime>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct CatalogService {
-    pub id: String,
-    pub service_type: String,
-    pub name: String,
-    pub description: String,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Endpoint {
-    pub id: String,
-    pub service_id: String,
-    pub interface: String,
-    pub region: String,
-    /// Path under fakecloud's public address; may hold `$(project_id)s`.
-    pub path: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "id", rename_all = "lowercase")]
 pub enum Scope {
     Unscoped,
     Project(String),
@@ -301,7 +256,8 @@ impl Identity {
         if let Some(hit) = self.catalog_cache.get(&key) {
             return hit.clone();
         }
-        let text = serde_json::to_string(&super::catalog::render(&self.services, &self.endpoints, base, project_id)).expect("a catalog serialises");
+        let text = serde_json::to_string(&super::catalog::render(&self.services, &self.endpoints, base, project_id))
+            .expect("a catalog serialises");
         let raw: Arc<RawValue> = Arc::from(RawValue::from_string(text).expect("serde_json output is JSON"));
         self.catalog_cache.insert(key, raw.clone());
         raw

@@ -6,10 +6,10 @@
 use super::error::{NResult, NeutronError};
 use super::model::*;
 use crate::fixture::Fixture;
-use crate::sim::heartbeat::{Heartbeat, Timing};
+use crate::sim::heartbeat::Heartbeat;
 
 use crate::sim::{Ids, SimTime};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 pub const OVS: &str = "Open vSwitch agent";
 pub const DHCP: &str = "DHCP agent";

@@ -1,18 +1,11 @@
 //! Neutron as the fixture describes it: networks, subnets, routers, agents and every project's
 //! default security group, built settled before the first request.
 
-use anyhow::{anyhow, bail};
+use super::model::*;
 use crate::fixture::Fixture;
 use crate::identity::Identity;
 use crate::sim::{Ids, SimTime};
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
-use std::net::Ipv4Addr;
-use super::model::Agent;
-use super::error::{NResult, NeutronError};
-use super::ipam::{Cidr, Pool};
-use super::model::*;
+use anyhow::{anyhow, bail};
 
 impl Network {
     /// Networks, subnets, routers and agents from the fixture (servers' ports come from Nova). Every

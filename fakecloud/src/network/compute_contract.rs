@@ -2,18 +2,9 @@
 //! server may attach to, its ports created, bound and released, floating IPs for its ports, its
 //! addresses as the server view shows them, and a host's agents stopping with the host.
 
-use anyhow::{anyhow, bail};
-use crate::fixture::Fixture;
-use crate::identity::Identity;
-use crate::sim::{Ids, SimTime};
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
-use std::net::Ipv4Addr;
-use super::model::Agent;
-use super::error::{NResult, NeutronError};
-use super::ipam::{Cidr, Pool};
 use super::model::*;
+use crate::sim::{Ids, SimTime};
+use serde_json::{json, Map, Value};
 
 impl Network {
     /// The id of a network the project may attach a server to (its own, shared or, for admin, any),

@@ -3,15 +3,12 @@
 //! (`networks.rs`, `ports.rs`, `l3.rs`, `security.rs`, `agents.rs`); this file holds the types, the
 //! visibility rules and the contract other services call (Nova creates, binds and releases ports).
 
-use crate::sim::heartbeat::{Heartbeat, Timing};
 use super::error::{NResult, NeutronError};
 use super::ipam::{Cidr, Pool};
-use crate::fixture::Fixture;
-use crate::identity::Identity;
-use crate::sim::{Ids, SimTime};
-use anyhow::{anyhow, bail};
+use crate::sim::heartbeat::{Heartbeat, Timing};
+use crate::sim::SimTime;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 

@@ -2,8 +2,8 @@
 //! port binding details, router `distributed`/`ha`) are left out for everyone else, as Neutron's
 //! policy engine strips them.
 
-use super::model::Agent;
 use super::l3::InterfaceInfo;
+use super::model::Agent;
 use super::model::*;
 use crate::sim::SimTime;
 use serde_json::{json, Value};

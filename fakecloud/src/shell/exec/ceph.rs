@@ -11,7 +11,8 @@ use std::fmt::Write as _;
 
 /// When the last controller left or rejoined, from the journal.
 fn last_node_change(w: &World) -> Option<SimTime> {
-    w.sim.journal
+    w.sim
+        .journal
         .entries()
         .iter()
         .rev()

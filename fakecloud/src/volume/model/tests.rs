@@ -46,7 +46,6 @@ impl Cloud {
             match due.event {
                 Event::VolumeCreated { volume_id } => self.vols.finish_create(&volume_id, due.due, &mut self.journal),
                 Event::VolumeDeleted { volume_id } => self.vols.finish_delete(&volume_id, due.due, &mut self.journal),
-                _ => {}
             }
         }
     }
