@@ -381,6 +381,10 @@ pub(crate) fn touch(updated_at: &mut SimTime, revision: &mut u64, now: SimTime) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::Fixture;
+    use crate::identity::Identity;
+    use crate::sim::Ids;
+    use serde_json::json;
     use chrono::TimeZone;
 
     pub(crate) fn start() -> SimTime {
