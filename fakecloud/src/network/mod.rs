@@ -2,7 +2,6 @@
 
 pub mod agents;
 pub mod api;
-pub mod attrs;
 pub mod error;
 pub mod ipam;
 pub mod l3;
@@ -11,7 +10,9 @@ pub mod networks;
 pub mod ports;
 pub mod query;
 pub mod quotas;
+pub mod request;
 pub mod security;
+pub mod tags;
 pub mod views;
 
 pub use model::Network;
