@@ -9,7 +9,6 @@ use crate::http::microversion::Version;
 use crate::placement::fault::{Fault, Mv, Reply};
 use crate::placement::query::{CandidateQuery, RequestGroup};
 use crate::placement::schema::is_uuid_like;
-use crate::placement::schema::pattern_matches;
 use crate::placement::views;
 use axum::extract::State;
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,7 +20,7 @@ pub(super) fn candidate_query(params: &Params, v: Version) -> Result<CandidateQu
     let granular = v.at_least(1, 25);
     let suffix_ok = |s: &str| {
         s.is_empty()
-            || (granular && !v.at_least(1, 33) && pattern_matches("^[1-9][0-9]*$", s))
+            || (granular && !v.at_least(1, 33) && is_positive_integer(s))
             || (v.at_least(1, 33) && s.len() <= 64 && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-'))
     };
     let mut group_keys: BTreeMap<String, BTreeMap<&'static str, Vec<&str>>> = BTreeMap::new();
@@ -56,7 +55,7 @@ pub(super) fn candidate_query(params: &Params, v: Version) -> Result<CandidateQu
     }
     let mut q = CandidateQuery::default();
     if let Some(limit) = param(params, "limit") {
-        if !pattern_matches("^[1-9][0-9]*$", limit) {
+        if !is_positive_integer(limit) {
             return Err(bad(format!("'{limit}' does not match '^[1-9][0-9]*$'")));
         }
         q.limit = Some(limit.parse::<usize>().unwrap_or(usize::MAX));
@@ -129,4 +128,9 @@ pub(super) async fn allocation_candidates(caller: Caller, Mv(v): Mv, State(s): S
     let candidates = world.placement.allocation_candidates(&q);
     let body = views::allocation_candidates(&world.placement, &candidates, &requested, v);
     ok(v, &world, body)
+}
+
+/// `^[1-9][0-9]*$`: the numbered group suffixes of 1.25-1.32, and `limit`.
+fn is_positive_integer(s: &str) -> bool {
+    s.bytes().next().is_some_and(|c| (b'1'..=b'9').contains(&c)) && s.bytes().all(|c| c.is_ascii_digit())
 }
