@@ -28,11 +28,31 @@ const CONTROLLER_AGENTS: [(&str, &str, &str, bool); 4] = [
 #[serde(default)]
 pub struct AgentSpec {
     pub admin_state_up: Option<bool>,
-    #[serde(deserialize_with = "super::attrs::nullable")]
+    #[serde(deserialize_with = "super::request::nullable")]
     pub description: Option<Option<String>>,
 }
 
 impl Network {
+    /// Neutron's availability zones: each `availability_zone` of the DHCP (resource `network`) and L3
+    /// (resource `router`) agents, available while one of its agents is up and alive.
+    pub fn availability_zones(&self, now: SimTime) -> Vec<(String, &'static str, bool)> {
+        let mut zones: Vec<(String, &'static str, bool)> = vec![];
+        for a in self.agents.values() {
+            let resource = match a.agent_type.as_str() {
+                DHCP => "network",
+                L3 => "router",
+                _ => continue,
+            };
+            let Some(az) = &a.availability_zone else { continue };
+            let up = a.admin_state_up && a.alive(now);
+            match zones.iter_mut().find(|(n, r, _)| n == az && *r == resource) {
+                Some(z) => z.2 |= up,
+                None => zones.push((az.clone(), resource, up)),
+            }
+        }
+        zones
+    }
+
     pub(crate) fn register_agents(&mut self, f: &Fixture, ids: &mut Ids, now: SimTime) {
         let mut add = |n: &mut Network, host: &str, (kind, binary, topic, az): (&str, &str, &str, bool)| {
             if n.agents.values().any(|a| a.host == host && a.agent_type == kind) {

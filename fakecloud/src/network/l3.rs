@@ -24,7 +24,7 @@ pub struct RouterSpec {
     pub name: Option<String>,
     pub description: Option<String>,
     pub admin_state_up: Option<bool>,
-    #[serde(deserialize_with = "super::attrs::nullable")]
+    #[serde(deserialize_with = "super::request::nullable")]
     pub external_gateway_info: Option<Option<GatewayReq>>,
     pub distributed: Option<bool>,
     pub ha: Option<bool>,
@@ -40,11 +40,11 @@ pub struct FloatingIpSpec {
     #[serde(skip)]
     pub project_id: String,
     pub floating_ip_address: Option<String>,
-    #[serde(deserialize_with = "super::attrs::nullable")]
+    #[serde(deserialize_with = "super::request::nullable")]
     pub subnet_id: Option<Option<String>>,
-    #[serde(deserialize_with = "super::attrs::nullable")]
+    #[serde(deserialize_with = "super::request::nullable")]
     pub port_id: Option<Option<String>>,
-    #[serde(deserialize_with = "super::attrs::nullable")]
+    #[serde(deserialize_with = "super::request::nullable")]
     pub fixed_ip_address: Option<Option<String>>,
     pub description: Option<String>,
     pub tags: Option<Vec<String>>,
@@ -273,6 +273,38 @@ impl Network {
         }
         self.routers.remove(id);
         Ok(())
+    }
+
+    /// `add_router_interface`: exactly one of a subnet or a port, each visible to the caller; a port
+    /// must belong to the router's project unless an admin asks.
+    pub fn add_interface(
+        &mut self,
+        ids: &mut Ids,
+        now: SimTime,
+        v: &Viewer,
+        router_id: &str,
+        subnet_id: Option<&str>,
+        port_id: Option<&str>,
+    ) -> NResult<InterfaceInfo> {
+        match (subnet_id, port_id) {
+            (Some(_), Some(_)) => Err(NeutronError::bad_resource_request("router", "Cannot specify both subnet-id and port-id")),
+            (None, None) => Err(NeutronError::bad_resource_request("router", "Either subnet_id or port_id must be specified")),
+            (Some(sid), None) => {
+                self.subnet_for(v, sid)?;
+                self.add_interface_by_subnet(ids, now, router_id, sid)
+            }
+            (None, Some(pid)) => {
+                let owner = self.router_for(v, router_id)?.project_id.clone();
+                let p = self.port_for(v, pid)?;
+                if !v.admin && p.project_id != owner {
+                    return Err(NeutronError::bad_resource_request(
+                        "router",
+                        format!("Cannot add interface to router {router_id}: port {pid} is owned by another project"),
+                    ));
+                }
+                self.add_interface_by_port(now, router_id, pid)
+            }
+        }
     }
 
     /// `add_router_interface` with a subnet: a new port on the subnet's gateway address.

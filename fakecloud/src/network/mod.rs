@@ -2,7 +2,6 @@
 
 pub mod agents;
 pub mod api;
-pub mod attrs;
 pub mod boot;
 pub mod compute_contract;
 pub mod error;
@@ -14,7 +13,9 @@ pub mod networks;
 pub mod ports;
 pub mod query;
 pub mod quotas;
+pub mod request;
 pub mod security;
+pub mod tags;
 pub mod views;
 
 pub use events::Event;

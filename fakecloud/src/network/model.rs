@@ -280,6 +280,14 @@ pub struct PendingActivation {
     pub port_id: String,
 }
 
+impl PendingActivation {
+    /// The L3 agent wires a newly associated floating IP a few seconds later: 2-5 s, by `jitter`
+    /// (a seeded fraction in [0, 1)).
+    pub fn delay(jitter: f64) -> chrono::Duration {
+        chrono::Duration::milliseconds(2000 + (jitter * 3000.0) as i64)
+    }
+}
+
 impl Network {
     // ---- lookups and visibility ----
 

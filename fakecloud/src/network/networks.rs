@@ -25,7 +25,7 @@ pub struct NetworkSpec {
     pub port_security_enabled: Option<bool>,
     #[serde(rename = "provider:network_type")]
     pub network_type: Option<String>,
-    #[serde(rename = "provider:physical_network", deserialize_with = "super::attrs::nullable")]
+    #[serde(rename = "provider:physical_network", deserialize_with = "super::request::nullable")]
     pub physical_network: Option<Option<String>>,
     #[serde(rename = "provider:segmentation_id")]
     pub segmentation_id: Option<u32>,
@@ -51,7 +51,7 @@ pub struct SubnetSpec {
     pub network_id: String,
     pub cidr: String,
     pub ip_version: Option<u32>,
-    #[serde(deserialize_with = "super::attrs::nullable")]
+    #[serde(deserialize_with = "super::request::nullable")]
     pub gateway_ip: Option<Option<String>>,
     #[serde(deserialize_with = "pools")]
     pub allocation_pools: Option<Vec<(String, String)>>,
@@ -72,6 +72,26 @@ fn max_mtu(network_type: &str) -> u32 {
         "vxlan" | "geneve" => TUNNEL_MTU,
         _ => PHYSICAL_MTU,
     }
+}
+
+/// What a subnet here cannot have: a subnet pool or segment (there are none, so the id is not
+/// found), the default subnet pool, or IPv6 address modes (every subnet is IPv4).
+pub fn check_subnet_options(attrs: &serde_json::Map<String, serde_json::Value>) -> NResult<()> {
+    for attr in ["subnetpool_id", "segment_id"] {
+        if let Some(id) = attrs.get(attr).and_then(serde_json::Value::as_str) {
+            let (kind, what) = if attr == "segment_id" { ("SegmentNotFound", "Segment") } else { ("SubnetPoolNotFound", "Subnet pool") };
+            return Err(NeutronError::not_found(kind, format!("{what} {id} could not be found.")));
+        }
+    }
+    if attrs.get("use_default_subnetpool") == Some(&serde_json::Value::Bool(true)) {
+        return Err(NeutronError::bad_resource_request("subnets", "No default subnetpool found for IPv4"));
+    }
+    for attr in ["ipv6_ra_mode", "ipv6_address_mode"] {
+        if let Some(mode) = attrs.get(attr).and_then(serde_json::Value::as_str) {
+            return Err(NeutronError::invalid_input(format!("{attr} set to '{mode}' with ip_version set to '4' is not valid")));
+        }
+    }
+    Ok(())
 }
 
 impl Network {

@@ -2,8 +2,8 @@
 //! attribute are ORed, attributes are ANDed, unknown attributes are refused as filter-validation
 //! does), tag filters, `fields`, sorting, and emulated marker pagination with `<plural>_links`.
 
-use super::attrs::{self, Kind, Resource};
 use super::error::{NResult, NeutronError};
+use super::request::{self, Kind, Resource};
 use crate::http::extract::Params;
 use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
@@ -42,8 +42,8 @@ fn filters(res: &Resource, params: &Params) -> NResult<Vec<Filter>> {
             continue;
         };
         let converted = match attr.kind {
-            Kind::Bool => Value::Bool(attrs::to_bool(&Value::String(value.clone()))?),
-            Kind::Int(..) | Kind::NullableInt(..) | Kind::IntValues(_) => Value::from(attrs::to_int(&Value::String(value.clone()))?),
+            Kind::Bool => Value::Bool(request::to_bool(&Value::String(value.clone()))?),
+            Kind::Int(..) | Kind::NullableInt(..) | Kind::IntValues(_) => Value::from(request::to_int(&Value::String(value.clone()))?),
             _ => Value::String(value.clone()),
         };
         match out.iter_mut().find_map(|f| match f {
@@ -69,7 +69,7 @@ fn value_matches(have: &Value, want: &Value) -> bool {
         (Value::Array(items), want) => items.iter().any(|i| value_matches(i, want)),
         (Value::Null, _) => false,
         (Value::Number(a), Value::String(b)) => a.to_string() == *b,
-        (Value::Bool(a), Value::String(b)) => attrs::to_bool(&Value::String(b.clone())).is_ok_and(|x| x == *a),
+        (Value::Bool(a), Value::String(b)) => request::to_bool(&Value::String(b.clone())).is_ok_and(|x| x == *a),
         (a, b) => a == b,
     }
 }
@@ -230,7 +230,7 @@ pub fn list(res: &Resource, items: Vec<Value>, params: &Params, url: &str) -> NR
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::network::attrs::NETWORK;
+    use crate::network::request::NETWORK;
 
     fn items() -> Vec<Value> {
         (1..=5)

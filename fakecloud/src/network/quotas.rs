@@ -86,12 +86,12 @@ impl Network {
             return Err(NeutronError::bad_request(format!("Unrecognized attribute(s) '{}'", unknown.join(", "))));
         }
         let check = match body.get("check_limit") {
-            Some(v) => super::attrs::to_bool(v)?,
+            Some(v) => super::request::to_bool(v)?,
             None => false,
         };
         let mut new = vec![];
         for (k, v) in body.iter().filter(|(k, _)| *k != "check_limit") {
-            let n = super::attrs::to_int(v)?;
+            let n = super::request::to_int(v)?;
             if n < -1 {
                 return Err(NeutronError::invalid_attr(k, format!("'{n}' is too small - must be at least '-1'")));
             }

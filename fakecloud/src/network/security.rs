@@ -22,17 +22,17 @@ pub struct RuleSpec {
     pub security_group_id: String,
     pub direction: String,
     pub ethertype: Option<String>,
-    #[serde(deserialize_with = "super::attrs::nullable")]
+    #[serde(deserialize_with = "super::request::nullable")]
     pub protocol: Option<Option<String>>,
-    #[serde(deserialize_with = "super::attrs::nullable")]
+    #[serde(deserialize_with = "super::request::nullable")]
     pub port_range_min: Option<Option<u32>>,
-    #[serde(deserialize_with = "super::attrs::nullable")]
+    #[serde(deserialize_with = "super::request::nullable")]
     pub port_range_max: Option<Option<u32>>,
-    #[serde(deserialize_with = "super::attrs::nullable")]
+    #[serde(deserialize_with = "super::request::nullable")]
     pub remote_ip_prefix: Option<Option<String>>,
-    #[serde(deserialize_with = "super::attrs::nullable")]
+    #[serde(deserialize_with = "super::request::nullable")]
     pub remote_group_id: Option<Option<String>>,
-    #[serde(deserialize_with = "super::attrs::nullable")]
+    #[serde(deserialize_with = "super::request::nullable")]
     pub remote_address_group_id: Option<Option<String>>,
     pub description: Option<String>,
 }

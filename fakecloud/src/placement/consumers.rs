@@ -6,6 +6,10 @@
 use super::model::{codes, Allocation, Placement, Refusal};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The project and user of consumers written before 1.8, when the body had neither
+/// (placement's incomplete_consumer_project_id / incomplete_consumer_user_id defaults).
+pub const INCOMPLETE_CONSUMER: &str = "00000000-0000-0000-0000-000000000000";
+
 /// The consumer type of consumers that never declared one (placement's DEFAULT_CONSUMER_TYPE).
 pub const UNKNOWN_CONSUMER_TYPE: &str = "unknown";
 

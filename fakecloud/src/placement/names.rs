@@ -104,6 +104,17 @@ impl Placement {
     }
 
     /// Whether any provider carries the trait (`GET /traits?associated=true`).
+    /// `GET /traits`: the traits named in `name_in`, starting with `prefix`, in use by a provider or
+    /// not (`associated`); each filter only when given.
+    pub fn find_traits(&self, name_in: Option<&[String]>, prefix: Option<&str>, associated: Option<bool>) -> Vec<String> {
+        self.traits()
+            .into_iter()
+            .filter(|t| name_in.is_none_or(|list| list.contains(t)))
+            .filter(|t| prefix.is_none_or(|pre| t.starts_with(pre)))
+            .filter(|t| associated.is_none_or(|a| self.trait_in_use(t) == a))
+            .collect()
+    }
+
     pub fn trait_in_use(&self, name: &str) -> bool {
         self.providers.values().any(|p| p.traits.iter().any(|t| t == name))
     }

@@ -1,10 +1,15 @@
 //! Placement validates request bodies and query strings with JSON Schema (placement/schemas/*.py).
-//! The schemas below are upstream's, per microversion, and the small validator checks the keywords
-//! they use, with jsonschema's messages, so a 400 reads "JSON does not validate: 'name' is a
-//! required property" as upstream's does.
+//! The schemas below are upstream's, per microversion, checked by the `jsonschema` crate (Draft
+//! 2020-12, which Python's jsonschema also picks for a schema without `$schema`) with the `uuid`
+//! format read as oslo's is_uuid_like. Its first error is put in Python jsonschema's words, so a 400
+//! reads "JSON does not validate: 'name' is a required property" as upstream's does.
 
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{ValidationError, Validator};
+use parking_lot::Mutex;
 use serde_json::{json, Map, Value};
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
 
 /// Placement's integer ceiling (the database's MAX_INT) and SQL single-precision float ceiling.
 const MAX_INT: u64 = super::model::MAX_INT;
@@ -15,22 +20,6 @@ pub const CUSTOM_PATTERN: &str = "^CUSTOM_[A-Z0-9_]+$";
 pub const UUID_PATTERN: &str = "^[0-9a-fA-F-]{36}$";
 /// 1.34's mappings keys (unanchored upstream, so any key with one such character matches).
 const GROUP_PAT_1_33: &str = "[a-zA-Z0-9_-]{1,64}";
-
-/// Whether `s` matches one of the patterns the schemas use (there is no general regex engine here).
-pub fn pattern_matches(pattern: &str, s: &str) -> bool {
-    let rc_chars = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_');
-    match pattern {
-        RC_PATTERN => rc_chars(s),
-        CUSTOM_PATTERN => s.strip_prefix("CUSTOM_").is_some_and(rc_chars),
-        UUID_PATTERN => s.len() == 36 && s.bytes().all(|c| c.is_ascii_hexdigit() || c == b'-'),
-        GROUP_PAT_1_33 => s.bytes().any(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-'),
-        "^[1-9][0-9]*$" => s.bytes().next().is_some_and(|c| (b'1'..=b'9').contains(&c)) && s.bytes().all(|c| c.is_ascii_digit()),
-        _ => {
-            debug_assert!(false, "pattern {pattern} is not supported by the schema checker");
-            true
-        }
-    }
-}
 
 /// oslo's uuidutils.is_uuid_like: any form uuid.UUID() reads (dashes optional, braces, urn:uuid:).
 pub fn is_uuid_like(s: &str) -> bool {
@@ -60,150 +49,92 @@ pub fn as_integer(v: &Value) -> Option<i128> {
     }
 }
 
-fn type_ok(v: &Value, ty: &str) -> bool {
-    match ty {
-        "object" => v.is_object(),
-        "array" => v.is_array(),
-        "string" => v.is_string(),
-        "integer" => v.is_number() && (as_integer(v).is_some() || v.as_f64().is_some_and(|f| f.fract() == 0.0)),
-        "number" => v.is_number(),
-        "boolean" => v.is_boolean(),
-        "null" => v.is_null(),
-        _ => false,
-    }
+/// Compiled validators by schema text: the schemas are few (one per route and microversion), and
+/// compiling one per request would cost more than the check.
+static VALIDATORS: LazyLock<Mutex<HashMap<String, Arc<Validator>>>> = LazyLock::new(Default::default);
+
+fn compiled(schema: &Value) -> Arc<Validator> {
+    let key = schema.to_string();
+    let mut cache = VALIDATORS.lock();
+    cache
+        .entry(key)
+        .or_insert_with(|| {
+            let v = jsonschema::options()
+                .should_validate_formats(true)
+                .with_format("uuid", is_uuid_like)
+                .build(schema)
+                .unwrap_or_else(|e| panic!("a Placement schema does not compile: {e}"));
+            Arc::new(v)
+        })
+        .clone()
 }
 
-/// Validates `instance` against `schema`; the error is jsonschema's message for the first failure.
+/// Validates `instance` against `schema`; the error is Python jsonschema's message for the first
+/// failure.
 pub fn validate(instance: &Value, schema: &Value) -> Result<(), String> {
-    check(instance, schema).map_or(Ok(()), Err)
+    compiled(schema).validate(instance).map_err(|e| message(&e, schema))
 }
 
-fn check(inst: &Value, schema: &Value) -> Option<String> {
-    if let Some(options) = schema.get("anyOf").and_then(Value::as_array) {
-        if !options.iter().any(|s| check(inst, s).is_none()) {
-            return Some(format!("{} is not valid under any of the given schemas", py_repr(inst)));
-        }
+/// The schema node at `pointer`, a JSON pointer into `schema`.
+fn at<'a>(schema: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.is_empty() {
+        Some(schema)
+    } else {
+        schema.pointer(pointer)
     }
-    if let Some(ty) = schema.get("type") {
-        let types: Vec<&str> = match ty {
-            Value::String(s) => vec![s.as_str()],
-            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-            _ => vec![],
-        };
-        if !types.iter().any(|t| type_ok(inst, t)) {
+}
+
+/// The schema that holds the keyword at `pointer` (the pointer without its last segment).
+fn parent<'a>(schema: &'a Value, pointer: &str) -> Option<&'a Value> {
+    at(schema, pointer.rsplit_once('/').map_or("", |(p, _)| p))
+}
+
+/// Python jsonschema's wording for one error.
+fn message(e: &ValidationError<'_>, schema: &Value) -> String {
+    let inst = py_repr(e.instance());
+    let keyword_at = e.schema_path().as_str();
+    match e.kind() {
+        ValidationErrorKind::Required { property } => format!("{} is a required property", py_repr(property)),
+        ValidationErrorKind::Type { .. } => {
+            let types: Vec<String> = match at(schema, keyword_at) {
+                Some(Value::String(s)) => vec![s.clone()],
+                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+                _ => vec![],
+            };
             let names = types.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
-            return Some(format!("{} is not of type {names}", py_repr(inst)));
+            format!("{inst} is not of type {names}")
         }
-    }
-    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-        if !allowed.contains(inst) {
-            return Some(format!("{} is not one of {}", py_repr(inst), py_repr(&Value::Array(allowed.clone()))));
-        }
-    }
-    match inst {
-        Value::String(s) => check_string(inst, s, schema),
-        Value::Number(_) => check_number(inst, schema),
-        Value::Object(o) => check_object(inst, o, schema),
-        Value::Array(a) => check_array(inst, a, schema),
-        _ => None,
-    }
-}
-
-fn check_string(inst: &Value, s: &str, schema: &Value) -> Option<String> {
-    let len = s.chars().count() as u64;
-    if schema.get("minLength").and_then(Value::as_u64).is_some_and(|m| len < m) {
-        return Some(format!("{} is too short", py_repr(inst)));
-    }
-    if schema.get("maxLength").and_then(Value::as_u64).is_some_and(|m| len > m) {
-        return Some(format!("{} is too long", py_repr(inst)));
-    }
-    if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
-        if !pattern_matches(p, s) {
-            return Some(format!("{} does not match '{p}'", py_repr(inst)));
-        }
-    }
-    if schema.get("format").and_then(Value::as_str) == Some("uuid") && !is_uuid_like(s) {
-        return Some(format!("{} is not a 'uuid'", py_repr(inst)));
-    }
-    None
-}
-
-fn check_number(inst: &Value, schema: &Value) -> Option<String> {
-    let x = inst.as_f64()?;
-    if let Some(m) = schema.get("minimum").and_then(Value::as_f64) {
-        if x < m {
-            return Some(format!("{} is less than the minimum of {}", py_repr(inst), schema["minimum"]));
-        }
-    }
-    if let Some(m) = schema.get("maximum").and_then(Value::as_f64) {
-        if x > m {
-            return Some(format!("{} is greater than the maximum of {}", py_repr(inst), schema["maximum"]));
-        }
-    }
-    None
-}
-
-fn check_object(inst: &Value, o: &Map<String, Value>, schema: &Value) -> Option<String> {
-    if let Some(req) = schema.get("required").and_then(Value::as_array) {
-        if let Some(missing) = req.iter().filter_map(Value::as_str).find(|k| !o.contains_key(*k)) {
-            return Some(format!("'{missing}' is a required property"));
-        }
-    }
-    if schema.get("minProperties").and_then(Value::as_u64).is_some_and(|m| (o.len() as u64) < m) {
-        return Some(format!("{} does not have enough properties", py_repr(inst)));
-    }
-    let props = schema.get("properties").and_then(Value::as_object);
-    let patterns = schema.get("patternProperties").and_then(Value::as_object);
-    let mut unexpected = Vec::new();
-    for (k, v) in o {
-        let mut known = false;
-        if let Some(s) = props.and_then(|p| p.get(k)) {
-            known = true;
-            if let Some(e) = check(v, s) {
-                return Some(e);
-            }
-        }
-        for (pat, s) in patterns.into_iter().flatten() {
-            if pattern_matches(pat, k) {
-                known = true;
-                if let Some(e) = check(v, s) {
-                    return Some(e);
+        ValidationErrorKind::Enum { options } => format!("{inst} is not one of {}", py_repr(options)),
+        ValidationErrorKind::AnyOf { .. } => format!("{inst} is not valid under any of the given schemas"),
+        ValidationErrorKind::MinLength { .. } | ValidationErrorKind::MinItems { .. } => format!("{inst} is too short"),
+        ValidationErrorKind::MaxLength { .. } | ValidationErrorKind::MaxItems { .. } => format!("{inst} is too long"),
+        ValidationErrorKind::Pattern { pattern } => format!("{inst} does not match '{pattern}'"),
+        ValidationErrorKind::Format { format } => format!("{inst} is not a '{format}'"),
+        ValidationErrorKind::Minimum { limit } => format!("{inst} is less than the minimum of {limit}"),
+        ValidationErrorKind::Maximum { limit } => format!("{inst} is greater than the maximum of {limit}"),
+        ValidationErrorKind::MinProperties { .. } => format!("{inst} does not have enough properties"),
+        ValidationErrorKind::UniqueItems => format!("{inst} has non-unique elements"),
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let keys = unexpected.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ");
+            let holder = parent(schema, keyword_at);
+            let props = holder.and_then(|s| s.get("properties")).and_then(Value::as_object).filter(|p| !p.is_empty());
+            let patterns = holder.and_then(|s| s.get("patternProperties")).and_then(Value::as_object);
+            match (props, patterns) {
+                // Only patterns: Python names the regexes the keys failed.
+                (None, Some(p)) => {
+                    let pats = p.keys().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ");
+                    let verb = if unexpected.len() == 1 { "does" } else { "do" };
+                    format!("{keys} {verb} not match any of the regexes: {pats}")
+                }
+                _ => {
+                    let verb = if unexpected.len() == 1 { "was" } else { "were" };
+                    format!("Additional properties are not allowed ({keys} {verb} unexpected)")
                 }
             }
         }
-        if !known {
-            unexpected.push(k.as_str());
-        }
+        // Keywords Placement's schemas do not use: the crate's own words.
+        _ => e.to_string(),
     }
-    if schema.get("additionalProperties") == Some(&Value::Bool(false)) && !unexpected.is_empty() {
-        if let (None, Some(p)) = (props.filter(|p| !p.is_empty()), patterns) {
-            let pats = p.keys().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ");
-            let verb = if unexpected.len() == 1 { "does" } else { "do" };
-            let keys = unexpected.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ");
-            return Some(format!("{keys} {verb} not match any of the regexes: {pats}"));
-        }
-        let keys = unexpected.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ");
-        let verb = if unexpected.len() == 1 { "was" } else { "were" };
-        return Some(format!("Additional properties are not allowed ({keys} {verb} unexpected)"));
-    }
-    None
-}
-
-fn check_array(inst: &Value, a: &[Value], schema: &Value) -> Option<String> {
-    if schema.get("minItems").and_then(Value::as_u64).is_some_and(|m| (a.len() as u64) < m) {
-        return Some(format!("{} is too short", py_repr(inst)));
-    }
-    if schema.get("uniqueItems") == Some(&Value::Bool(true)) && a.iter().enumerate().any(|(i, x)| a[..i].contains(x)) {
-        return Some(format!("{} has non-unique elements", py_repr(inst)));
-    }
-    if let Some(items) = schema.get("items") {
-        for v in a {
-            if let Some(e) = check(v, items) {
-                return Some(e);
-            }
-        }
-    }
-    None
 }
 
 // ---- the schemas (placement/schemas/*.py) ----
@@ -444,6 +375,43 @@ pub fn usages_query(v: crate::http::microversion::Version) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_schema_compiles_at_every_microversion() {
+        use crate::http::microversion::Version;
+        for s in
+            [&*INVENTORY, &*POST_INVENTORY, &*PUT_INVENTORIES, &*SET_PROVIDER_TRAITS, &*CUSTOM_TRAIT, &*LIST_TRAITS_QUERY, &*RESOURCE_CLASS]
+        {
+            compiled(s);
+        }
+        for minor in 0..=39 {
+            let v = Version::new(1, minor);
+            for s in [provider(true, true), provider(false, false), list_providers_query(v), aggregates(true), aggregates(false)] {
+                compiled(&s);
+            }
+            for s in [put_allocations(v), post_allocations(v), usages_query(v)] {
+                compiled(&s);
+            }
+        }
+    }
+
+    #[test]
+    fn patterns_are_regular_expressions() {
+        // Every pattern is a real regular expression: nothing outside it is accepted.
+        let s = &*POST_INVENTORY;
+        assert!(validate(&json!({"total": 1, "resource_class": "CUSTOM_A1"}), s).is_ok());
+        assert_eq!(validate(&json!({"total": 1, "resource_class": "VCPU!"}), s).unwrap_err(), "'VCPU!' does not match '^[A-Z0-9_]+$'");
+        assert!(validate(&json!("CUSTOM_"), &CUSTOM_TRAIT).is_err());
+        assert!(validate(&json!("CUSTOM_X"), &CUSTOM_TRAIT).is_ok());
+        let rp = "8d6b8e9e-4d0a-4f2e-9c57-6a1f0b9a3c21";
+        let body = json!({rp: {"allocations": {}, "project_id": "p", "user_id": "u"}});
+        assert!(validate(&body, &post_allocations(crate::http::microversion::Version::new(1, 13))).is_ok());
+        let bad_key = json!({"not-a-uuid": {"allocations": {}, "project_id": "p", "user_id": "u"}});
+        assert_eq!(
+            validate(&bad_key, &post_allocations(crate::http::microversion::Version::new(1, 13))).unwrap_err(),
+            "'not-a-uuid' does not match any of the regexes: '^[0-9a-fA-F-]{36}$'"
+        );
+    }
 
     #[test]
     fn messages_read_like_jsonschemas() {

@@ -7,6 +7,7 @@ use super::error::{NResult, NeutronError};
 use super::ipam;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 
 /// How an attribute's value is validated and converted.
 #[derive(Clone, Copy, Debug)]
@@ -381,6 +382,27 @@ pub fn action_body<'a>(body: &'a Value, allowed: &[&str]) -> NResult<&'a Map<Str
         return Err(NeutronError::bad_request(format!("Unrecognized attribute(s) '{}'", unknown.join(", "))));
     }
     Ok(obj)
+}
+
+/// A tag: 1 to 255 characters.
+pub fn check_tag(tag: &str) -> NResult<()> {
+    if tag.is_empty() || tag.chars().count() > 255 {
+        return Err(NeutronError::invalid_attr("tag", format!("'{tag}' exceeds maximum length of 255")));
+    }
+    Ok(())
+}
+
+/// The body of `PUT .../tags`: `{"tags": [strings]}`, each a valid tag.
+pub fn tags_body(body: &Value) -> NResult<BTreeSet<String>> {
+    let obj = action_body(body, &["tags"])?;
+    let list = obj.get("tags").and_then(Value::as_array).ok_or_else(|| NeutronError::bad_request("Invalid tags body"))?;
+    let mut tags = BTreeSet::new();
+    for t in list {
+        let t = t.as_str().ok_or_else(|| NeutronError::invalid_attr("tags", format!("'{}' is not a valid string", py(t))))?;
+        check_tag(t)?;
+        tags.insert(t.to_string());
+    }
+    Ok(tags)
 }
 
 pub fn is_uuid_like(s: &str) -> bool {

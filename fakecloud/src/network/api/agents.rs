@@ -1,0 +1,62 @@
+//! Agents (admin only) and what each hosts.
+
+use super::common::*;
+use crate::auth::Caller;
+use crate::cloud::AppState;
+use crate::http::extract::{BaseUrl, Params};
+use crate::network::model::Viewer;
+use crate::network::request::{self};
+use crate::network::views;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+pub(super) async fn list_agents(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> Reply {
+    allow(&caller, "get_agent", "")?;
+    let w = s.world();
+    let now = w.now();
+    let items = w.network.agents.values().map(|a| views::agent(a, now)).collect();
+    list_reply(&request::AGENT, items, &params, &base, "agents")
+}
+
+pub(super) async fn show_agent(State(s): State<AppState>, caller: Caller, params: Params, NPath(id): NPath<String>) -> Reply {
+    allow(&caller, "get_agent", "")?;
+    let w = s.world();
+    let now = w.now();
+    one("agent", views::agent(w.network.agent(&id)?, now), &params)
+}
+
+pub(super) async fn update_agent(State(s): State<AppState>, caller: Caller, NPath(id): NPath<String>, NBody(body): NBody) -> Reply {
+    let val = request::validate(&request::AGENT, &body, false)?;
+    allow(&caller, "update_agent", "")?;
+    let spec = val.into_spec()?;
+    let mut w = s.world();
+    transact(&mut w, |n, _, _| n.update_agent(&id, spec))?;
+    let now = w.now();
+    one("agent", views::agent(w.network.agent(&id)?, now), &Params::default())
+}
+
+pub(super) async fn delete_agent(State(s): State<AppState>, caller: Caller, NPath(id): NPath<String>) -> Reply {
+    allow(&caller, "delete_agent", "")?;
+    let mut w = s.world();
+    transact(&mut w, |n, _, _| n.delete_agent(&id))?;
+    no_content()
+}
+
+pub(super) async fn agent_dhcp_networks(State(s): State<AppState>, caller: Caller, NPath(id): NPath<String>) -> Reply {
+    allow(&caller, "get_dhcp-networks", "")?;
+    let w = s.world();
+    w.network.agent(&id)?;
+    let admin = Viewer::admin();
+    let items: Vec<Value> = w.network.networks_on_agent(&id).into_iter().map(|n| views::network(&w.network, n, &admin)).collect();
+    Ok(json_reply(StatusCode::OK, json!({"networks": items})))
+}
+
+pub(super) async fn agent_l3_routers(State(s): State<AppState>, caller: Caller, NPath(id): NPath<String>) -> Reply {
+    allow(&caller, "get_l3-routers", "")?;
+    let w = s.world();
+    w.network.agent(&id)?;
+    let admin = Viewer::admin();
+    let items: Vec<Value> = w.network.routers_on_agent(&id).into_iter().map(|r| views::router(&w.network, r, &admin)).collect();
+    Ok(json_reply(StatusCode::OK, json!({"routers": items})))
+}
