@@ -8,10 +8,7 @@
 //! for a different interpreter setting. This binary runs with PYTHONUNBUFFERED=1;
 //! `cli_preload_buffered.rs` checks the buffered streams.
 
-#[path = "cli_preload_common/mod.rs"]
-mod common;
-
-use common::*;
+use harness::cli_preload::parity::*;
 use harness::tool::{self, Cli};
 use std::collections::BTreeMap;
 
@@ -39,7 +36,10 @@ async fn a_different_interpreter_setting_gets_a_fresh_start() {
     // With the fallback forbidden, the same setting is refused rather than silently ignored.
     let refused = tool::run_with(
         "openstack --version",
-        &BTreeMap::from([("PYTHONWARNINGS".to_string(), "ignore".to_string()), ("FAKECLOUD_CLI_REQUIRE_PRELOAD".to_string(), "1".to_string())]),
+        &BTreeMap::from([
+            ("PYTHONWARNINGS".to_string(), "ignore".to_string()),
+            ("FAKECLOUD_CLI_REQUIRE_PRELOAD".to_string(), "1".to_string()),
+        ]),
         TIMEOUT,
         Cli::Preloaded,
     )
