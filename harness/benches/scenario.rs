@@ -7,7 +7,8 @@
 //! harness plays them but with no external process:
 //!
 //! 1. `Given a cloud from the default fixture`: the embedded fixture is parsed and a cloud started on
-//!    an ephemeral loopback port, manual clock, seed 0 (what `CloudWorld::start_cloud` does).
+//!    an ephemeral loopback port, manual clock, seed 0 (what `harness::world::CloudWorld::start_cloud`
+//!    does).
 //! 2. `When the fault is injected: member-lag 30 s on pools k8s-*`: `World::add_fault`, as the step.
 //! 3. `And "admin" runs "openstack loadbalancer member create ..."` / `Then it succeeds`: the requests
 //!    the real CLI sends for that command, on one new keep-alive connection, in its order (taken

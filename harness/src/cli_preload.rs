@@ -5,7 +5,10 @@
 //! and forks for each command; `harness/cli-preload/bin/openstack`, put on a tool's PATH ahead of
 //! the virtualenv, hands it the command with its stdio, argv, environment and working directory,
 //! and falls back to the real script whenever the server cannot take it.
-//! `FAKECLOUD_CLI_PRELOAD=0` turns it off.
+//! `FAKECLOUD_CLI_PRELOAD=0` turns it off. `parity` holds the check that its answers are a fresh
+//! start's.
+
+pub mod parity;
 
 use anyhow::{anyhow, Context, Result};
 use std::io::BufRead;

@@ -1,10 +1,16 @@
-//! Reusable pieces of the harness: starting a cloud for a scenario and running a tool under test
-//! against it with a fixture user's credentials. The cucumber World and steps live in
-//! `tests/features/`, and the external-tool runner (`fakecloud-harness`) is built from them too.
+//! The harness: starting a cloud for a scenario and running a tool under test against it with a
+//! fixture user's credentials (`tool`), the cucumber World (`world`) and step library (`steps`),
+//! the project's own run of the incident library (`suite`), and the runner that plays it against
+//! anyone's tools (`runner`). The `features` test and the `fakecloud-harness` binary are both thin
+//! entries into `runner::main`.
 
 pub mod cli_preload;
 pub mod container;
+pub mod runner;
+pub mod steps;
+pub mod suite;
 pub mod tool;
+pub mod world;
 
 use std::path::PathBuf;
 

@@ -8,10 +8,7 @@
 //! for a different interpreter setting. This binary runs with PYTHONUNBUFFERED=1;
 //! `cli_preload_buffered.rs` checks the buffered streams.
 
-#[path = "cli_preload_common/mod.rs"]
-mod common;
-
-use common::*;
+use harness::cli_preload::parity::*;
 use harness::tool::{self, Cli};
 use std::collections::BTreeMap;
 

@@ -2,10 +2,7 @@
 //! commands as `cli_preload.rs`, byte for byte as fresh starts. A write error at exit is where the
 //! two modes differ (a report and status 120 when buffered).
 
-#[path = "cli_preload_common/mod.rs"]
-mod common;
-
-use common::*;
+use harness::cli_preload::parity::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_buffered_streams_the_preloaded_cli_answers_byte_for_byte_as_a_fresh_start() {

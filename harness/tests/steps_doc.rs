@@ -1,12 +1,12 @@
 //! The step library's documentation is kept in sync with the code: every step defined in
-//! `tests/features/steps.rs` must appear in docs/steps.md with an example that the step's own
+//! `harness/src/steps.rs` must appear in docs/steps.md with an example that the step's own
 //! expression matches. Adding a step without documenting it fails here.
 
 use regex::Regex;
 
 /// The steps' expressions: (keyword, cucumber expression).
 fn defined_steps() -> Vec<(String, String)> {
-    let source = std::fs::read_to_string(harness::repo_root().join("harness/tests/features/steps.rs")).expect("steps.rs is readable");
+    let source = std::fs::read_to_string(harness::repo_root().join("harness/src/steps.rs")).expect("steps.rs is readable");
     let attr = Regex::new(r#"#\[(given|when|then)\((?:expr = )?"((?:[^"\\]|\\.)*)"\)\]"#).unwrap();
     attr.captures_iter(&source).map(|c| (c[1].to_string(), c[2].replace("\\\"", "\""))).collect()
 }

@@ -20,7 +20,7 @@ async fn default_cloud(w: &mut CloudWorld) {
 
 #[given(expr = "a cloud from the fixture {string}")]
 async fn fixture_cloud(w: &mut CloudWorld, path: String) {
-    let fixture = Fixture::load(&harness::repo_root().join(path)).expect("the fixture loads");
+    let fixture = Fixture::load(&crate::repo_root().join(path)).expect("the fixture loads");
     w.start_cloud(fixture).await;
 }
 
@@ -71,7 +71,7 @@ async fn run_tool(w: &mut CloudWorld, command: &str, mut env: BTreeMap<String, S
     env.insert("FAKECLOUD_URL".into(), w.cloud().url());
     let mark = w.cloud().cloud.world().sim.journal.entries().len();
     w.journal_mark = mark;
-    let out = harness::tool::run(command, &env, TOOL_TIMEOUT).await.expect("the tool could be started");
+    let out = crate::tool::run(command, &env, TOOL_TIMEOUT).await.expect("the tool could be started");
     w.history.push(out.clone());
     w.last = Some(out);
 }

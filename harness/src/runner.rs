@@ -127,8 +127,8 @@ async fn play(features: &Path, tags: &[String], naive: bool, concurrency: usize)
 /// `matrix`: every @catches-naive scenario with the correct tools (must pass) and the naive ones
 /// (must fail), as a table; feature files with no such scenario are listed too.
 async fn matrix(opts: MatrixOpts) -> bool {
-    harness::cli_preload::warm();
-    let features = opts.features.clone().unwrap_or_else(|| harness::repo_root().join("features"));
+    crate::cli_preload::warm();
+    let features = opts.features.clone().unwrap_or_else(|| crate::repo_root().join("features"));
     let tags: Vec<String> = opts.tags.iter().map(|t| t.trim_start_matches('@').to_string()).collect();
     let correct = play(&features, &tags, false, opts.concurrency).await;
     let naive = play(&features, &tags, true, opts.concurrency).await;
@@ -206,10 +206,10 @@ async fn run(opts: RunOpts) -> bool {
     world::use_external_tools(tools);
     world::use_clock(opts.clock);
     if opts.fresh_cli {
-        harness::cli_preload::disable();
+        crate::cli_preload::disable();
     }
-    harness::cli_preload::warm();
-    let features = opts.features.clone().unwrap_or_else(|| harness::repo_root().join("features"));
+    crate::cli_preload::warm();
+    let features = opts.features.clone().unwrap_or_else(|| crate::repo_root().join("features"));
     let tags: Vec<String> = opts.tags.iter().map(|t| t.trim_start_matches('@').to_string()).collect();
     let forensics = opts.forensics.clone();
     let sink = |p: &Option<PathBuf>| -> Box<dyn std::io::Write> {

@@ -76,8 +76,8 @@ pub fn check_junit(path: &Path, scenarios: Option<usize>) -> Result<(), String> 
 }
 
 pub async fn run() {
-    harness::cli_preload::warm();
-    let features = harness::repo_root().join("features");
+    crate::cli_preload::warm();
+    let features = crate::repo_root().join("features");
     // A run narrowed by `--tags` or `--name` plays only part of the library.
     let filtered = std::env::args().skip(1).any(|a| a.starts_with("--tags") || a.starts_with("--name") || a == "-t" || a == "-n");
 

@@ -1,11 +1,10 @@
-//! What the two pre-imported CLI tests share: the commands, and playing them on a cloud through
-//! fresh starts or through the server.
+//! The check that the pre-imported CLI answers as a fresh start does, which the two pre-imported CLI
+//! tests (`tests/cli_preload.rs`, `tests/cli_preload_buffered.rs`) share: the commands, and playing
+//! them on a cloud through fresh starts or through the server.
 
-#![allow(dead_code)]
-
+use crate::tool::{self, Cli, Output};
 use fakecloud::sim::ClockMode;
 use fakecloud::{CloudConfig, Fixture, RunningCloud};
-use harness::tool::{self, Cli, Output};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -92,7 +91,7 @@ pub fn assert_same(fresh: &[Output], preloaded: &[Output]) {
 /// fallback refused, so that each command is proven served by it), asserts the two agree byte for
 /// byte, and returns the fresh starts' outputs.
 pub async fn fresh_equals_preloaded() -> Vec<Output> {
-    assert!(harness::cli_preload::server().is_some(), "the pre-import server starts when the pinned clients are installed");
+    assert!(crate::cli_preload::server().is_some(), "the pre-import server starts when the pinned clients are installed");
     let (fresh_cloud, preloaded_cloud) = twin_clouds().await;
     let fresh = play(&fresh_cloud, Cli::Fresh, &[]).await;
     let preloaded = play(&preloaded_cloud, Cli::Preloaded, &[("FAKECLOUD_CLI_REQUIRE_PRELOAD", "1")]).await;

@@ -1,8 +1,8 @@
 //! The scenario's world: its own cloud, the last tool run, and what earlier steps remembered.
 
+use crate::tool::Output;
 use fakecloud::sim::ClockMode;
 use fakecloud::{CloudConfig, Fixture, RunningCloud};
-use harness::tool::Output;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
@@ -45,7 +45,7 @@ pub fn tool_command(role: &str) -> String {
             None => panic!("no tool is configured for the role \"{role}\": add `{role} = \"...\"` to the tools file"),
         },
         None => {
-            let tool = harness::repo_root().join("fixtures/tools").join(role).join(tool_variant());
+            let tool = crate::repo_root().join("fixtures/tools").join(role).join(tool_variant());
             assert!(tool.exists(), "no reference tool at {}", tool.display());
             shell_words::quote(&tool.display().to_string()).into_owned()
         }
