@@ -45,12 +45,12 @@ fn bad_snapshots(good: &str) -> Vec<(&'static str, Vec<u8>, String)> {
         ),
         (
             "a journal entry of an unknown kind",
-            with(&|x| x["journal"]["entries"][0]["kind"] = json!("rumour")),
+            with(&|x| x["sim"]["journal"]["entries"][0]["kind"] = json!("rumour")),
             format!("snapshot does not match format {SNAPSHOT_FORMAT}"),
         ),
         (
             "a clock that is not a time",
-            with(&|x| x["clock"]["now"] = json!("yesterday")),
+            with(&|x| x["sim"]["clock"]["now"] = json!("yesterday")),
             format!("snapshot does not match format {SNAPSHOT_FORMAT}"),
         ),
     ]

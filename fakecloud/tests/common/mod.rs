@@ -101,7 +101,7 @@ impl TestCloud {
         let v = serde_json::to_value(&*w);
         w.sim.journal = journal;
         let mut v = v.unwrap();
-        v.as_object_mut().unwrap().remove("journal");
+        v["sim"].as_object_mut().unwrap().remove("journal");
         v
     }
 }

@@ -122,7 +122,7 @@ fn token_id(c: &TestCloud, t: &TokenRef, at: &str) -> String {
 /// and without sequence numbers (which count those reads).
 pub fn comparable(snapshot: &str) -> (Value, Vec<Value>) {
     let mut world: Value = serde_json::from_str(snapshot).unwrap();
-    let journal = world.as_object_mut().unwrap().remove("journal").unwrap();
+    let journal = world["sim"].as_object_mut().unwrap().remove("journal").unwrap();
     let entries = journal["entries"]
         .as_array()
         .unwrap()
