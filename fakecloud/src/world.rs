@@ -75,6 +75,9 @@ pub struct World {
     pub octavia: crate::loadbalancer::model::Octavia,
     pub magnum: crate::container_infra::model::Magnum,
     pub overcloud: crate::tripleo::model::Overcloud,
+    /// Rendered replies kept between requests (not part of a snapshot; see `compute::view_cache`).
+    #[serde(skip)]
+    pub renders: crate::compute::view_cache::ServerViewCache,
 }
 
 impl World {
@@ -96,6 +99,7 @@ impl World {
             octavia: Default::default(),
             magnum: Default::default(),
             overcloud: Default::default(),
+            renders: Default::default(),
         };
         world.boot_compute(fixture)?;
         let compute = &world.compute;
@@ -153,7 +157,7 @@ impl World {
     /// for every applied event, and (through `settle`) after every fault change and every request
     /// that is not a read.
     pub fn touch(&mut self) {
-        self.compute.views.invalidate();
+        self.renders.invalidate();
     }
 
     fn apply(&mut self, event: Event, at: SimTime) {

@@ -188,9 +188,6 @@ pub struct Compute {
     pub next_seq: u64,
     pub keypairs: Vec<Keypair>,
     pub server_groups: Vec<ServerGroup>,
-    /// Rendered server views (not part of a snapshot).
-    #[serde(skip)]
-    pub views: super::view_cache::ServerViewCache,
 }
 
 impl Compute {
@@ -251,7 +248,6 @@ impl Compute {
 
     pub fn remove_server(&mut self, id: &str) -> Option<Server> {
         let s = self.servers.remove(&self.index.remove(id)?)?;
-        self.views.forget(s.seq);
         for g in &mut self.server_groups {
             g.members.retain(|m| m != id);
         }

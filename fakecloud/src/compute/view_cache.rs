@@ -11,9 +11,7 @@
 //! balancer list, see `ReplyKey`) are kept here too, under the same revision.
 
 use super::model::Server;
-use super::views::ServerView;
 use crate::http::microversion::Version;
-use crate::world::World;
 use axum::body::Bytes;
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -113,22 +111,18 @@ impl ServerViewCache {
         self.revision += 1;
     }
 
-    /// The views of `servers`, in order. They are shared buffers: the caller joins them into a
-    /// page after it has let go of the world.
-    pub fn views(&self, w: &World, servers: &[&Server], req: &Request) -> Vec<Bytes> {
+    /// The views of `servers`, in order, each rendered by `render` unless kept. They are shared
+    /// buffers: the caller joins them into a page after it has let go of the world.
+    /// `host_statuses` is each host's `host_status` as the request shows it (empty when it does
+    /// not show it).
+    pub fn views(
+        &self,
+        servers: &[&Server],
+        req: &Request,
+        host_statuses: &HashMap<&str, &'static str>,
+        render: impl Fn(&Server) -> Vec<u8>,
+    ) -> Vec<Bytes> {
         let Request { v, admin, base } = *req;
-        // host_status is shown only to admins from 2.16; computed once per host for the page.
-        let host_statuses: HashMap<&str, &'static str> = if admin && v.at_least(2, 16) {
-            let now = w.now();
-            w.compute
-                .services
-                .iter()
-                .filter(|svc| svc.binary == "nova-compute")
-                .map(|svc| (svc.host.as_str(), super::views::service_host_status(svc, now)))
-                .collect()
-        } else {
-            HashMap::new()
-        };
         let mut entries = self.entries.lock();
         servers
             .iter()
@@ -137,7 +131,7 @@ impl ServerViewCache {
                 if let Some(e) = entries.get(&s.seq).filter(|e| e.fits(self.revision, v, admin, base, host_status)) {
                     return e.json.clone();
                 }
-                let json = Bytes::from(serde_json::to_vec(&ServerView { w, s, v, admin, base }).expect("a server view serialises"));
+                let json = Bytes::from(render(s));
                 let entry = Entry { revision: self.revision, v, admin, base: base.to_string(), host_status, json: json.clone() };
                 entries.insert(s.seq, entry);
                 json
@@ -145,14 +139,9 @@ impl ServerViewCache {
             .collect()
     }
 
-    /// The key of a page for this request; the caller has already passed policy.
-    pub fn page_key(&self, w: &World, query: &[(String, String)], req: &Request, project: Option<&str>) -> PageKey {
-        let host_statuses = if req.admin && req.v.at_least(2, 16) {
-            let now = w.now();
-            w.compute.services.iter().filter(|s| s.binary == "nova-compute").map(|s| super::views::service_host_status(s, now)).collect()
-        } else {
-            vec![]
-        };
+    /// The key of a page for this request; the caller has already passed policy. `host_statuses`
+    /// are the hosts' statuses as the request shows them (empty when it does not show them).
+    pub fn page_key(&self, query: &[(String, String)], req: &Request, project: Option<&str>, host_statuses: Vec<&'static str>) -> PageKey {
         PageKey {
             revision: self.revision,
             query: query.to_vec(),

@@ -41,6 +41,28 @@ pub fn host_status(w: &World, host: Option<&str>) -> &'static str {
     host.and_then(|h| w.compute.compute_service(h)).map_or("", |svc| service_host_status(svc, w.now()))
 }
 
+/// Each compute host's `host_status` as a request sees it: shown only to admins from 2.16, so
+/// empty otherwise. In the order of the service table (a page's cache key depends on it).
+pub fn host_statuses(w: &World, v: Version, admin: bool) -> Vec<(&str, &'static str)> {
+    if !(admin && v.at_least(2, 16)) {
+        return vec![];
+    }
+    let now = w.now();
+    w.compute
+        .services
+        .iter()
+        .filter(|svc| svc.binary == "nova-compute")
+        .map(|svc| (svc.host.as_str(), service_host_status(svc, now)))
+        .collect()
+}
+
+/// The detail views of `servers`, in order, from the world's render cache where they are kept.
+pub fn cached_server_views(w: &World, servers: &[&Server], req: &crate::compute::view_cache::Request) -> Vec<axum::body::Bytes> {
+    let by_host: std::collections::HashMap<&str, &'static str> = host_statuses(w, req.v, req.admin).into_iter().collect();
+    let (v, admin, base) = (req.v, req.admin, req.base);
+    w.renders.views(servers, req, &by_host, |s| serde_json::to_vec(&ServerView { w, s, v, admin, base }).expect("a server view serialises"))
+}
+
 pub fn service_host_status(svc: &ComputeService, now: SimTime) -> &'static str {
     if svc.disabled {
         "MAINTENANCE"

@@ -388,6 +388,8 @@ impl World {
     /// Deletes a server: its allocation and ports go with it, and pending events for it are dropped.
     pub fn delete_server(&mut self, id: &str) -> Result<(), Refused> {
         let s = self.compute.remove_server(id).ok_or_else(|| Refused(404, format!("Instance {id} could not be found.")))?;
+        // The cache never outgrows the server table.
+        self.renders.forget(s.seq);
         self.placement.free(id);
         self.network.release_device(id);
         self.sim.scheduler.cancel(|e| match e {

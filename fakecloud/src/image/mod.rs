@@ -1,6 +1,7 @@
 //! Glance: the version document and images (list/show with filters).
 
 pub mod api;
+pub mod error;
 pub mod model;
 pub mod request;
 pub mod views;

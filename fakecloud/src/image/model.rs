@@ -5,7 +5,9 @@
 //! `min_ram`, `tags`, `created_at`) and `Images::{from_fixture, find, get}` are a contract other
 //! services call.
 
+pub use super::error::{not_found, ImageError};
 use super::request::{ListQuery, NewImage, SortDir, COLUMN_FILTERS};
+pub use super::request::{CONTAINER_FORMATS, DISK_FORMATS, LIMIT_DEFAULT, LIMIT_MAX, SORT_KEYS, STATUSES, VISIBILITIES};
 use crate::fixture::Fixture;
 use crate::identity::Identity;
 use crate::sim::{Ids, SimTime};
@@ -13,18 +15,6 @@ use anyhow::anyhow;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
-
-/// Glance's image statuses (glance/domain/__init__.py).
-pub const STATUSES: &[&str] =
-    &["queued", "saving", "active", "killed", "deleted", "pending_delete", "deactivated", "uploading", "importing"];
-pub const VISIBILITIES: &[&str] = &["public", "private", "shared", "community"];
-pub const DISK_FORMATS: &[&str] = &["ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"];
-pub const CONTAINER_FORMATS: &[&str] = &["ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"];
-/// `api_limit_max` and `limit_param_default`.
-pub const LIMIT_MAX: usize = 1000;
-pub const LIMIT_DEFAULT: usize = 25;
-/// The sort keys Glance accepts (glance/api/v2/images.py `_available_sort_keys`).
-pub const SORT_KEYS: &[&str] = &["name", "status", "container_format", "disk_format", "size", "id", "created_at", "updated_at"];
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Image {
@@ -124,19 +114,6 @@ pub fn pseudo_digest(seed: &str, hex_len: usize) -> String {
     }
     out.truncate(hex_len);
     out
-}
-
-/// Why Glance refuses a request; the API layer renders each as Glance's status.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ImageError {
-    BadRequest(String),
-    Forbidden(String),
-    NotFound(String),
-    Conflict(String),
-}
-
-pub fn not_found(id: &str) -> ImageError {
-    ImageError::NotFound(format!("No image found with ID {id}"))
 }
 
 /// The listing rules: how a parsed query orders and selects images.

@@ -2,8 +2,20 @@
 //! deserializer and the image schema check them: what a client sent, typed, with Glance's own
 //! wording. Who may see or change an image is the model's.
 
-use super::model::{ImageError, CONTAINER_FORMATS, DISK_FORMATS, LIMIT_DEFAULT, LIMIT_MAX, SORT_KEYS, STATUSES, VISIBILITIES};
+use super::error::ImageError;
 use std::collections::BTreeMap;
+
+/// Glance's image statuses (glance/domain/__init__.py).
+pub const STATUSES: &[&str] =
+    &["queued", "saving", "active", "killed", "deleted", "pending_delete", "deactivated", "uploading", "importing"];
+pub const VISIBILITIES: &[&str] = &["public", "private", "shared", "community"];
+pub const DISK_FORMATS: &[&str] = &["ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"];
+pub const CONTAINER_FORMATS: &[&str] = &["ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"];
+/// `api_limit_max` and `limit_param_default`.
+pub const LIMIT_MAX: usize = 1000;
+pub const LIMIT_DEFAULT: usize = 25;
+/// The sort keys Glance accepts (glance/api/v2/images.py `_available_sort_keys`).
+pub const SORT_KEYS: &[&str] = &["name", "status", "container_format", "disk_format", "size", "id", "created_at", "updated_at"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SortDir {

@@ -392,8 +392,8 @@ mod tests {
     use crate::fixture::Fixture;
     use crate::identity::Identity;
     use crate::sim::Ids;
-    use serde_json::json;
     use chrono::TimeZone;
+    use serde_json::json;
 
     pub(crate) fn start() -> SimTime {
         chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()

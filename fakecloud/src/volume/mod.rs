@@ -1,6 +1,7 @@
 //! Cinder: the version document, os-services and volumes.
 
 pub mod api;
+pub mod error;
 pub mod events;
 pub mod model;
 pub mod request;

@@ -9,6 +9,8 @@
 //! `init_host` sets volumes it finds `creating` to `error` and finishes deletes it finds `deleting`.
 //! The signatures of `from_fixture` and `set_service_alive` are a contract World and host events use.
 
+pub use super::error::{invalid_input, VolumeError};
+pub use super::request::MAX_LIMIT;
 use super::request::{parse_metadata_filter, time_filter, truthy, ListQuery, NewVolume, VolumeUpdate};
 use crate::fixture::Fixture;
 use crate::identity::Identity;
@@ -38,8 +40,6 @@ pub const DEFAULT_TYPE: &str = "__DEFAULT__";
 pub const CREATE_SECS: i64 = 3;
 pub const CREATE_FROM_IMAGE_SECS: i64 = 8;
 pub const DELETE_SECS: i64 = 2;
-/// `osapi_max_limit`.
-pub const MAX_LIMIT: usize = 1000;
 const GIB: u64 = 1 << 30;
 /// Statuses a volume may be deleted from (cinder/volume/api.py `delete`).
 const DELETABLE: &[&str] = &["available", "error", "error_restoring", "error_extending", "error_managing"];
@@ -140,18 +140,6 @@ impl Default for Quota {
     fn default() -> Self {
         Quota { volumes: 10, gigabytes: 1000, per_volume_gigabytes: -1 }
     }
-}
-
-/// Why Cinder refuses a request; the API renders each with its status in Cinder's fault format.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VolumeError {
-    BadRequest(String),
-    NotFound(String),
-    OverLimit(String),
-}
-
-pub(super) fn invalid_input(reason: impl std::fmt::Display) -> VolumeError {
-    VolumeError::BadRequest(format!("Invalid input received: {reason}"))
 }
 
 pub fn volume_not_found(id: &str) -> VolumeError {

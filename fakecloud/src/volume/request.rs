@@ -6,10 +6,13 @@
 //! messages quote the offending value and the key as sent (`name` or `display_name`), an alias
 //! given twice is not an error (the later key wins), and a group id is already a 404 here.
 
-use super::model::{invalid_input, VolumeError, MAX_LIMIT};
+use super::error::{invalid_input, VolumeError};
 use crate::sim::SimTime;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+
+/// `osapi_max_limit`.
+pub const MAX_LIMIT: usize = 1000;
 
 /// A validated `POST /volumes` body.
 #[derive(Clone, Debug, Default, PartialEq)]

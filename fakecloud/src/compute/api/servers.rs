@@ -164,9 +164,11 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
     }
     let admin = caller.is_admin();
     // The same listing at the same revision, for the same kind of caller, is the same page.
-    let page_key =
-        detail.then(|| w.compute.views.page_key(w, &params.0, &view_cache::Request { v, admin, base }, caller.project_id.as_deref()));
-    if let Some(page) = page_key.as_ref().and_then(|k| w.compute.views.page(k)) {
+    let page_key = detail.then(|| {
+        let statuses = views::host_statuses(&w, v, admin).into_iter().map(|(_, s)| s).collect();
+        w.renders.page_key(&params.0, &view_cache::Request { v, admin, base }, caller.project_id.as_deref(), statuses)
+    });
+    if let Some(page) = page_key.as_ref().and_then(|k| w.renders.page(k)) {
         return Ok(Listing::Cached(page));
     }
     let limit = match params.get("limit") {
@@ -231,8 +233,8 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
         links = Some(json!([{"rel": "next", "href": format!("{base}/compute/v2.1/{path}?{qs}")}]));
     }
     if detail {
-        let views = w.compute.views.views(w, &page, &view_cache::Request { v, admin, base });
-        let (key, store) = (page_key.expect("a detail listing"), w.compute.views.page_store());
+        let views = views::cached_server_views(&w, &page, &view_cache::Request { v, admin, base });
+        let (key, store) = (page_key.expect("a detail listing"), w.renders.page_store());
         return Ok(Listing::Detail { views, links, key, store });
     }
     let servers: Vec<Value> = page.iter().map(|s| views::server_brief(s, base)).collect();

@@ -77,15 +77,15 @@ pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): Base
     enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
     let (key, store, items) = {
         let w = s.world();
-        let key = w.compute.views.reply_key("lbaas/loadbalancers", &params.0, caller.is_admin(), caller.project_id.as_deref(), &base);
-        if let Some(body) = w.compute.views.reply(&key) {
+        let key = w.renders.reply_key("lbaas/loadbalancers", &params.0, caller.is_admin(), caller.project_id.as_deref(), &base);
+        if let Some(body) = w.renders.reply(&key) {
             return Ok(json_bytes(StatusCode::OK, body));
         }
         let keep = prefilter(&caller, &params);
         let mut lbs: Vec<&LoadBalancer> = w.octavia.loadbalancers.values().filter(|l| keep(&l.c)).collect();
         lbs.sort_by_key(|l| l.c.seq);
         let items: Vec<Value> = lbs.into_iter().map(|l| views::loadbalancer(&w, l)).collect();
-        (key, w.compute.views.reply_store(), items)
+        (key, w.renders.reply_store(), items)
     };
     // The page is built and serialised without holding the world.
     let reply = list_reply("loadbalancers", "lbaas/loadbalancers", &base, items, &params, &views::LB_ATTRS)?;

@@ -8,8 +8,8 @@ use crate::network::error::{NResult, NeutronError};
 use crate::network::model::{Network, PendingActivation, Viewer};
 use crate::network::query;
 use crate::network::request::{Resource, Validated};
-use crate::policy::{enforce, Target};
 use crate::network::Event;
+use crate::policy::{enforce, Target};
 use crate::sim::{Ids, SimTime};
 use crate::world::World;
 use axum::body::Bytes;
@@ -137,5 +137,7 @@ pub(super) fn schedule_activation(w: &mut World, p: PendingActivation) {
 }
 
 pub(super) fn cancel_activation(w: &mut World, id: &str) {
-    w.sim.scheduler.cancel(|e| matches!(e, crate::world::Event::Network(Event::FloatingIpActive { floating_ip_id, .. }) if floating_ip_id == id));
+    w.sim
+        .scheduler
+        .cancel(|e| matches!(e, crate::world::Event::Network(Event::FloatingIpActive { floating_ip_id, .. }) if floating_ip_id == id));
 }

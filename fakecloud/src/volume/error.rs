@@ -1,0 +1,12 @@
+//! Why Cinder refuses a request; the API renders each with its status in Cinder's fault format.
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum VolumeError {
+    BadRequest(String),
+    NotFound(String),
+    OverLimit(String),
+}
+
+pub fn invalid_input(reason: impl std::fmt::Display) -> VolumeError {
+    VolumeError::BadRequest(format!("Invalid input received: {reason}"))
+}
