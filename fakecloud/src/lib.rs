@@ -17,11 +17,14 @@ pub mod loadbalancer;
 pub mod network;
 pub mod placement;
 pub mod policy;
+pub mod server;
+pub mod services;
 pub mod shell;
 pub mod sim;
 pub mod tripleo;
 pub mod volume;
 pub mod world;
 
-pub use cloud::{start, Cloud, CloudConfig, RunningCloud};
+pub use cloud::{Cloud, CloudConfig};
 pub use fixture::Fixture;
+pub use server::{start, start_with, RunningCloud};

@@ -316,6 +316,6 @@ mod tests {
     #[test]
     fn undeclared_actions_are_refused() {
         let admin = caller(&["admin"], Some("p"), false);
-        assert!(enforce(Service::Identity, &admin, "identity:launch_rockets", Target::default()).is_err());
+        assert!(enforce(crate::identity::SERVICE, &admin, "identity:launch_rockets", Target::default()).is_err());
     }
 }

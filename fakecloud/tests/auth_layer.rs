@@ -4,18 +4,17 @@
 mod common;
 
 use common::TestCloud;
-use fakecloud::http::service::{Service, OPENSTACK_SERVICES};
 use reqwest::Method;
 use serde_json::json;
 
 #[tokio::test]
 async fn every_service_path_needs_a_token() {
     let c = TestCloud::start().await;
-    for service in OPENSTACK_SERVICES {
+    for service in fakecloud::services::openstack() {
         for path in [format!("{}/anything", service.prefix()), format!("{}/v2/some/deep/path?x=1", service.prefix())] {
             for method in [Method::GET, Method::POST, Method::DELETE] {
                 let r = c.send(method.clone(), &path, None, None).await;
-                if service == Service::Identity {
+                if service == fakecloud::identity::SERVICE {
                     assert_eq!(r.status, 404, "{method} {path}: identity's unknown paths are plain 404s");
                     continue;
                 }
@@ -30,7 +29,7 @@ async fn every_service_path_needs_a_token() {
 #[tokio::test]
 async fn a_bad_or_expired_token_is_a_401_everywhere() {
     let c = TestCloud::start().await;
-    for service in OPENSTACK_SERVICES.into_iter().filter(|s| *s != Service::Identity) {
+    for service in fakecloud::services::openstack().into_iter().filter(|s| *s != fakecloud::identity::SERVICE) {
         let r = c.get(&format!("{}/x", service.prefix()), Some("gAAAAAforged")).await;
         assert_eq!(r.status, 401, "{service:?}");
     }
@@ -45,13 +44,13 @@ async fn with_a_token_unknown_paths_answer_in_the_services_format() {
     let c = TestCloud::start().await;
     let token = c.admin().await;
     let expect = [
-        (Service::Compute, "itemNotFound"),
-        (Service::Volume, "itemNotFound"),
-        (Service::Network, "NeutronError"),
-        (Service::Placement, "errors"),
-        (Service::ContainerInfra, "errors"),
-        (Service::LoadBalancer, "faultstring"),
-        (Service::Image, "title"),
+        (fakecloud::compute::SERVICE, "itemNotFound"),
+        (fakecloud::volume::SERVICE, "itemNotFound"),
+        (fakecloud::network::SERVICE, "NeutronError"),
+        (fakecloud::placement::SERVICE, "errors"),
+        (fakecloud::container_infra::SERVICE, "errors"),
+        (fakecloud::loadbalancer::SERVICE, "faultstring"),
+        (fakecloud::image::SERVICE, "title"),
     ];
     for (service, key) in expect {
         let r = c.get(&format!("{}/nothing-here", service.prefix()), Some(&token)).await;

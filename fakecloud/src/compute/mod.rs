@@ -5,8 +5,11 @@ pub mod api;
 pub mod events;
 pub mod lifecycle;
 pub mod model;
+pub mod service;
 pub mod view_cache;
 pub mod views;
 
 pub use events::Event;
 pub use model::Compute;
+
+pub use service::SERVICE;

@@ -8,6 +8,9 @@ pub mod capi;
 pub mod conductor;
 pub mod events;
 pub mod model;
+pub mod service;
 pub mod views;
 
 pub use events::Event;
+
+pub use service::SERVICE;

@@ -6,7 +6,6 @@ use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, Params};
 use crate::http::routes::{delete, get, post, Routes};
 use crate::http::service::Service;
-use crate::http::with_fallbacks;
 use crate::sim::journal::JournalFilter;
 use crate::sim::time::{parse_duration, rfc3339};
 use crate::sim::{ClockMode, SimTime};
@@ -18,25 +17,23 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-const SVC: Service = Service::Control;
+const SVC: Service = crate::control::SERVICE;
 type ApiResult = Result<Response, ApiError>;
 
 pub fn router() -> Routes {
-    with_fallbacks(
-        Routes::new()
-            .route("/health", get(health))
-            .route("/reset", post(reset))
-            .route("/clock", get(clock).put(set_clock))
-            .route("/clock/advance", post(advance_clock))
-            .route("/faults", get(list_faults).post(add_fault))
-            .route("/faults/{id}", delete(remove_fault))
-            .route("/journal", get(journal))
-            .route("/logs/{component}", get(service_log))
-            .route("/capi", get(capi))
-            .route("/shell", post(shell))
-            .route("/snapshot", get(snapshot))
-            .route("/restore", post(restore)),
-    )
+    Routes::new()
+        .route("/health", get(health))
+        .route("/reset", post(reset))
+        .route("/clock", get(clock).put(set_clock))
+        .route("/clock/advance", post(advance_clock))
+        .route("/faults", get(list_faults).post(add_fault))
+        .route("/faults/{id}", delete(remove_fault))
+        .route("/journal", get(journal))
+        .route("/logs/{component}", get(service_log))
+        .route("/capi", get(capi))
+        .route("/shell", post(shell))
+        .route("/snapshot", get(snapshot))
+        .route("/restore", post(restore))
 }
 
 fn bad(message: impl Into<String>) -> ApiError {

@@ -2,3 +2,6 @@
 //! restore. Not in the catalog; documented in docs/control-api.md.
 
 pub mod api;
+pub mod service;
+
+pub use service::SERVICE;

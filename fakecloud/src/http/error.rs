@@ -1,6 +1,6 @@
 //! `ApiError`: an error rendered in its service's own format.
 
-use super::service::Service;
+use super::service::{Service, KEYSTONEMIDDLEWARE};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -30,7 +30,7 @@ impl ApiError {
     /// A missing, unknown or expired token. keystonemiddleware answers this in front of every service,
     /// so the body is Keystone's whatever the service.
     pub fn unauthenticated() -> Self {
-        Self::new(Service::Identity, StatusCode::UNAUTHORIZED, UNAUTHENTICATED)
+        Self::new(KEYSTONEMIDDLEWARE, StatusCode::UNAUTHORIZED, UNAUTHENTICATED)
     }
 
     pub fn forbidden(service: Service, action: &str) -> Self {

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 pub fn service_of(ext: &axum::http::Extensions) -> Service {
-    ext.get::<Service>().copied().unwrap_or(Service::Control)
+    ext.get::<Service>().copied().unwrap_or(super::service::UNMOUNTED)
 }
 
 /// A JSON request body; malformed JSON, wrong types and missing fields are the service's 400, an

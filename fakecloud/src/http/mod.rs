@@ -1,5 +1,5 @@
-//! The HTTP side: one router with every service under its devstack-style prefix, the shared request
-//! pipeline, extractors and error formats.
+//! The HTTP plumbing: the router a list of services is mounted on, the shared request pipeline,
+//! extractors and error formats. It names no service: `services.rs` says which are mounted.
 
 pub mod error;
 pub mod extract;
@@ -17,55 +17,44 @@ use axum::response::{IntoResponse, Response};
 use axum::ServiceExt;
 use axum::{Extension, Router};
 use error::ApiError;
-use routes::{Route, Routes};
-use service::Service;
+use routes::Routes;
+use service::{Mount, Registry, Service, UNMOUNTED};
+use std::sync::Arc;
 use tower_http::normalize_path::NormalizePath;
 
 /// The application as a server runs it: trailing slashes trimmed before routing, since Keystone (and
 /// most services) answer `/identity/` as `/identity`, and gophercloud always asks with the slash.
-pub fn service(state: AppState) -> axum::routing::IntoMakeService<NormalizePath<Router>> {
-    ServiceExt::<axum::extract::Request>::into_make_service(NormalizePath::trim_trailing_slash(router(state)))
+pub fn service(state: AppState, mounts: &[Mount]) -> axum::routing::IntoMakeService<NormalizePath<Router>> {
+    ServiceExt::<axum::extract::Request>::into_make_service(NormalizePath::trim_trailing_slash(router(state, mounts)))
 }
 
 /// Every service under its prefix, with the route table beside the router.
-pub fn routes() -> Routes {
-    Routes::new()
-        .nest(Service::Identity.prefix(), crate::identity::api::router())
-        .nest(Service::Compute.prefix(), crate::compute::api::router())
-        .nest(Service::Placement.prefix(), crate::placement::api::router())
-        .nest(Service::Network.prefix(), crate::network::api::router())
-        .nest(Service::Image.prefix(), crate::image::api::router())
-        .nest(Service::Volume.prefix(), crate::volume::api::router())
-        .nest(Service::LoadBalancer.prefix(), crate::loadbalancer::api::router())
-        .nest(Service::ContainerInfra.prefix(), crate::container_infra::api::router())
-        .nest(Service::Control.prefix(), crate::control::api::router())
+pub fn routes(mounts: &[Mount]) -> Routes {
+    mounts.iter().fold(Routes::new(), |r, m| r.nest(m.service.prefix(), with_fallbacks((m.routes)())))
 }
 
-/// Every (method, path template) the application routes, in registration order.
-pub fn route_table() -> Vec<Route> {
-    routes().table().to_vec()
-}
-
-/// The whole application: every service, the control API and the shared pipeline.
-pub fn router(state: AppState) -> Router {
-    routes()
+/// The whole application: the services, with the shared pipeline around them.
+pub fn router(state: AppState, mounts: &[Mount]) -> Router {
+    let registry = Registry(Arc::new(mounts.iter().map(|m| m.service).collect()));
+    routes(mounts)
         .into_router()
         .fallback(unknown_prefix)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), pipeline::pipeline))
+        .layer(Extension(registry))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// A finishing touch every service router gets: its own 404 and 405.
-pub fn with_fallbacks(r: Routes) -> Routes {
+/// What every service router gets: its own 404 and 405.
+fn with_fallbacks(r: Routes) -> Routes {
     r.map_router(|r| r.fallback(not_found).method_not_allowed_fallback(method_not_allowed))
 }
 
 pub async fn not_found(Extension(service): Extension<Service>, caller: Result<Caller, ApiError>) -> Response {
     // Unknown paths behind auth still need a token first, as keystonemiddleware runs before routing.
-    if service != Service::Control && service != Service::Identity {
+    if service.behind_auth() {
         if let Err(e) = caller {
             return e.into_response();
         }
@@ -74,10 +63,13 @@ pub async fn not_found(Extension(service): Extension<Service>, caller: Result<Ca
 }
 
 async fn method_not_allowed(service: Option<Extension<Service>>) -> Response {
-    let service = service.map(|s| s.0).unwrap_or(Service::Control);
+    let service = service.map(|s| s.0).unwrap_or(UNMOUNTED);
     ApiError::new(service, StatusCode::METHOD_NOT_ALLOWED, "The method is not allowed for the requested URL.").into_response()
 }
 
-async fn unknown_prefix() -> Response {
-    ApiError::not_found(Service::Control, "No service is mounted at this path. Services live under /identity, /compute, /placement, /load-balancer, /container-infra, /network, /image, /volume; the control API under /_fakecloud.").into_response()
+async fn unknown_prefix(Extension(registry): Extension<Registry>) -> Response {
+    let (apis, own): (Vec<Service>, Vec<Service>) = registry.0.iter().partition(|s| s.is_openstack());
+    let list = |s: &[Service]| s.iter().map(|s| s.prefix()).collect::<Vec<_>>().join(", ");
+    let message = format!("No service is mounted at this path. Services live under {}; the control API under {}.", list(&apis), list(&own));
+    ApiError::not_found(UNMOUNTED, message).into_response()
 }

@@ -4,7 +4,7 @@
 
 use super::error::ApiError;
 use super::extract::{BaseUrl, MAX_BODY_BYTES};
-use super::service::Service;
+use super::service::{Registry, Service};
 use crate::auth::{Caller, CallerSlot, AUTH_TOKEN_HEADER};
 use crate::cloud::AppState;
 use crate::faults::{FaultAction, RequestFacts};
@@ -18,75 +18,55 @@ use axum::response::{IntoResponse, Response};
 /// Keystone's header naming the token a validate or revoke call is about.
 const SUBJECT_TOKEN_HEADER: &str = "x-subject-token";
 
-/// The control call that takes a whole snapshot (`control::api::MAX_SNAPSHOT_BYTES`).
-const RESTORE_PATH: &str = "/_fakecloud/restore";
+/// One request's facts, taken before the handler runs, that the journal entry needs after it.
+struct Call {
+    service: Service,
+    method: String,
+    path: String,
+    query: String,
+    /// Anything but a read may change the world.
+    writes: bool,
+    token: Option<String>,
+    subject_token: Option<String>,
+}
 
 pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let Some(service) = Service::from_path(req.uri().path()) else {
+    let registry = req.extensions().get::<Registry>().cloned();
+    let Some(service) = registry.and_then(|r| r.from_path(req.uri().path())) else {
         return next.run(req).await;
     };
     req.extensions_mut().insert(service);
     let slot = CallerSlot::default();
     req.extensions_mut().insert(slot.clone());
-    // Anything but a read may change the world: what was rendered before it must go (`settle`,
-    // after the handler, under the same lock that journals the call).
-    let writes = !matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD);
-    let method = req.method().to_string();
-    let path = req.uri().path().to_string();
-    let query = req.uri().query().unwrap_or("").to_string();
     let (mut parts, body) = req.into_parts();
-    let base = BaseUrl::from_parts(&parts, &state);
     let header_text = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let token = header_text(AUTH_TOKEN_HEADER);
-    let subject_token = header_text(SUBJECT_TOKEN_HEADER);
-    parts.extensions.insert(base.clone());
-
-    // A snapshot to restore is larger than any API body: that handler sets its own limit.
-    let too_large = !(service == Service::Control && path == RESTORE_PATH)
-        && parts
-            .headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
-            .is_some_and(|n| n > MAX_BODY_BYTES as u64);
-    // An OpenStack request's body is read here, with the handlers' limit, so that the journal can
-    // keep it; before the gate below, so that a slow sender holds nobody up.
-    let mut body_bytes = Bytes::new();
-    let mut refused: Option<Response> = None;
-    let body = if service != Service::Control && !too_large {
-        match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-            Ok(bytes) => {
-                body_bytes = bytes.clone();
-                Body::from(bytes)
-            }
-            Err(e) if e.to_string().contains("length limit") => {
-                refused = Some(ApiError::new(service, StatusCode::PAYLOAD_TOO_LARGE, "Request is too large.").into_response());
-                Body::empty()
-            }
-            Err(e) => {
-                refused = Some(ApiError::bad_request(service, format!("Could not read the request body: {e}")).into_response());
-                Body::empty()
-            }
-        }
-    } else {
-        body
+    let call = Call {
+        service,
+        writes: !matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD),
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or("").to_string(),
+        token: header_text(AUTH_TOKEN_HEADER),
+        subject_token: header_text(SUBJECT_TOKEN_HEADER),
     };
-    let refused = refused
-        .or_else(|| too_large.then(|| ApiError::new(service, StatusCode::PAYLOAD_TOO_LARGE, "Request is too large.").into_response()));
+    let base = BaseUrl::from_parts(&parts, &state);
+    parts.extensions.insert(base.clone());
+    let (body, body_bytes, refused) = read_body(&call, &parts, body).await;
 
     // A request that may change the world holds the mutation gate from its catch-up to its journal
     // entry: such requests take effect one at a time, in the order the journal lists them, so the
     // journal replays to the same world. A read may change it too when it has events to catch up
     // with or faults to meet, so it takes the gate then. Any other read changes nothing and skips
     // the gate (and the catch-up and faults, having none).
-    let gated = writes || {
+    let gated = call.writes || {
         let world = state.world();
         let now = world.now();
         world.sim.scheduler.pending().first().is_some_and(|e| e.due <= now)
-            || (service != Service::Control && !world.sim.faults.list().is_empty())
+            || (service.is_openstack() && !world.sim.faults.list().is_empty())
     };
     let _gate = if gated { Some(state.mutations.lock().await) } else { None };
     // A gated OpenStack request is journaled with what a replay needs to send it again.
-    let recorded = gated && service != Service::Control;
+    let recorded = gated && service.is_openstack();
     let replayed_headers: Vec<(String, String)> = if recorded {
         REPLAYED_HEADERS
             .iter()
@@ -109,28 +89,9 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
             Some(r)
         } else {
             if recorded {
-                tokens = Some((token_ref(&world, token.as_deref()), token_ref(&world, subject_token.as_deref())));
+                tokens = Some((token_ref(&world, call.token.as_deref()), token_ref(&world, call.subject_token.as_deref())));
             }
-            if service == Service::Control || world.sim.faults.list().is_empty() {
-                None
-            } else {
-                let project = token.as_deref().and_then(|t| Caller::from_token(&world, t)).and_then(|c| c.project_id);
-                let facts = RequestFacts { service: service.name(), method: &method, path: &path, project_id: project.as_deref() };
-                world.fire_api_fault(&facts).and_then(|f| match f.action {
-                    FaultAction::ApiError { status, message } => {
-                        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                        let message = message.unwrap_or_else(|| format!("Injected fault {}", f.id));
-                        Some(ApiError::new(service, status, message).into_response())
-                    }
-                    // A slow answer: the request takes this long in simulated time, so whatever is
-                    // due meanwhile happens before the handler sees the world.
-                    FaultAction::ApiLatency { seconds } => {
-                        world.advance_clock(chrono::Duration::milliseconds((seconds * 1000.0) as i64));
-                        None
-                    }
-                    _ => None,
-                })
-            }
+            fire_faults(&mut world, &call)
         }
     };
     let mut resp = match early {
@@ -143,28 +104,90 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
         }
     }
-    if writes || service != Service::Control {
+    if call.writes || service.is_openstack() {
         let mut world = state.world();
-        if writes {
+        if call.writes {
             world.settle();
         }
-        if service == Service::Control {
-            return resp;
+        if service.is_openstack() {
+            let request = tokens.map(|(token, subject)| ApiRequest::new(token, subject, replayed_headers, &body_bytes));
+            journal(&mut world, call, resp.status(), slot.take(), request);
         }
-        let caller = slot.take();
-        let request = tokens.map(|(token, subject)| ApiRequest::new(token, subject, replayed_headers, &body_bytes));
-        world.record(Record::Api {
-            service: service.name().into(),
-            method,
-            path,
-            query,
-            status: resp.status().as_u16(),
-            user_id: caller.as_ref().map(|c| c.0.clone()),
-            project_id: caller.and_then(|c| c.1),
-            request,
-        });
     }
     resp
+}
+
+/// An OpenStack request's body is read here, with the handlers' limit, so that the journal can keep
+/// it; before the gate, so that a slow sender holds nobody up. Returns the body to pass on, its
+/// bytes for the journal, and the refusal when it is too large or unreadable.
+async fn read_body(call: &Call, parts: &axum::http::request::Parts, body: Body) -> (Body, Bytes, Option<Response>) {
+    let service = call.service;
+    // A path that takes more than any API body (a snapshot to restore) sets its own limit.
+    let own_limit = service.0.own_body_limit.contains(&call.path.as_str());
+    let too_large = !own_limit
+        && parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+            .is_some_and(|n| n > MAX_BODY_BYTES as u64);
+    let too_large_reply = || ApiError::new(service, StatusCode::PAYLOAD_TOO_LARGE, "Request is too large.").into_response();
+    if too_large {
+        return (Body::empty(), Bytes::new(), Some(too_large_reply()));
+    }
+    if !service.is_openstack() {
+        return (body, Bytes::new(), None);
+    }
+    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => (Body::from(bytes.clone()), bytes, None),
+        Err(e) if e.to_string().contains("length limit") => (Body::empty(), Bytes::new(), Some(too_large_reply())),
+        Err(e) => {
+            let refused = ApiError::bad_request(service, format!("Could not read the request body: {e}")).into_response();
+            (Body::empty(), Bytes::new(), Some(refused))
+        }
+    }
+}
+
+/// The installed API faults meet the request: an error answers it in its service's format; latency
+/// moves simulated time on first, so whatever is due meanwhile happens before the handler.
+fn fire_faults(world: &mut crate::world::World, call: &Call) -> Option<Response> {
+    if !call.service.is_openstack() || world.sim.faults.list().is_empty() {
+        return None;
+    }
+    let project = call.token.as_deref().and_then(|t| Caller::from_token(world, t)).and_then(|c| c.project_id);
+    let facts = RequestFacts { service: call.service.name(), method: &call.method, path: &call.path, project_id: project.as_deref() };
+    let fault = world.fire_api_fault(&facts)?;
+    match fault.action {
+        FaultAction::ApiError { status, message } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let message = message.unwrap_or_else(|| format!("Injected fault {}", fault.id));
+            Some(ApiError::new(call.service, status, message).into_response())
+        }
+        FaultAction::ApiLatency { seconds } => {
+            world.advance_clock(chrono::Duration::milliseconds((seconds * 1000.0) as i64));
+            None
+        }
+        _ => None,
+    }
+}
+
+/// The journal entry of an OpenStack call, with who made it and what a replay needs.
+fn journal(
+    world: &mut crate::world::World,
+    call: Call,
+    status: StatusCode,
+    caller: Option<(String, Option<String>)>,
+    request: Option<ApiRequest>,
+) {
+    world.record(Record::Api {
+        service: call.service.name().into(),
+        method: call.method,
+        path: call.path,
+        query: call.query,
+        status: status.as_u16(),
+        user_id: caller.as_ref().map(|c| c.0.clone()),
+        project_id: caller.and_then(|c| c.1),
+        request,
+    });
 }
 
 /// How the journal names a token a request carried: by audit id, never by its bearer id.

@@ -1,178 +1,160 @@
-//! The services fakecloud serves, their devstack-style path prefixes, and each one's error format.
+//! A service as the HTTP plumbing sees it: where it is mounted, its name in the journal and in
+//! fault matches, its own error body and policy wording, and whether keystonemiddleware stands in
+//! front of it. The plumbing names no service: each declares its `ServiceDef` in its own folder and
+//! `services.rs` mounts them.
 
+use super::routes::Routes;
 use serde_json::{json, Value};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Service {
-    Identity,
-    Compute,
-    Placement,
-    LoadBalancer,
-    ContainerInfra,
-    Network,
-    Image,
-    Volume,
-    /// fakecloud's own control API (`/_fakecloud`), not an OpenStack service.
-    Control,
+#[derive(Debug)]
+pub struct ServiceDef {
+    /// The name used in the journal and in fault matches (`compute`, `load-balancer`, ...).
+    pub name: &'static str,
+    /// Where it is mounted, devstack-style (`/compute`).
+    pub prefix: &'static str,
+    /// An OpenStack API: its calls are journaled and API faults fire on them. fakecloud's own
+    /// control API is not one.
+    pub openstack: bool,
+    /// Whether a token is checked before routing, as keystonemiddleware does in front of every
+    /// OpenStack service but Keystone itself: an unknown path behind it is a 401 without a token.
+    pub behind_auth: bool,
+    /// Paths whose handler sets its own body limit (a snapshot to restore is larger than any API
+    /// body).
+    pub own_body_limit: &'static [&'static str],
+    /// The service's own error body for a status and message.
+    pub error_body: fn(u16, &str) -> Value,
+    /// The message the service gives when policy refuses an action.
+    pub policy_message: fn(&str) -> String,
 }
 
-pub const OPENSTACK_SERVICES: [Service; 8] = [
-    Service::Identity,
-    Service::Compute,
-    Service::Placement,
-    Service::LoadBalancer,
-    Service::ContainerInfra,
-    Service::Network,
-    Service::Image,
-    Service::Volume,
-];
+/// A handle on a service's definition; two handles are the same service when their names are.
+#[derive(Clone, Copy, Debug)]
+pub struct Service(pub &'static ServiceDef);
+
+impl PartialEq for Service {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name == other.0.name
+    }
+}
+impl Eq for Service {}
+impl std::hash::Hash for Service {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.name.hash(h)
+    }
+}
 
 impl Service {
     pub fn prefix(self) -> &'static str {
-        match self {
-            Service::Identity => "/identity",
-            Service::Compute => "/compute",
-            Service::Placement => "/placement",
-            Service::LoadBalancer => "/load-balancer",
-            Service::ContainerInfra => "/container-infra",
-            Service::Network => "/network",
-            Service::Image => "/image",
-            Service::Volume => "/volume",
-            Service::Control => "/_fakecloud",
-        }
+        self.0.prefix
     }
 
-    /// The name used in the journal and in fault matches.
     pub fn name(self) -> &'static str {
-        match self {
-            Service::Identity => "identity",
-            Service::Compute => "compute",
-            Service::Placement => "placement",
-            Service::LoadBalancer => "load-balancer",
-            Service::ContainerInfra => "container-infra",
-            Service::Network => "network",
-            Service::Image => "image",
-            Service::Volume => "volume",
-            Service::Control => "control",
-        }
+        self.0.name
     }
 
-    pub fn from_path(path: &str) -> Option<Service> {
-        OPENSTACK_SERVICES.into_iter().chain([Service::Control]).find(|s| {
-            let p = s.prefix();
-            path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        })
+    pub fn is_openstack(self) -> bool {
+        self.0.openstack
     }
 
-    /// The service's own error body for a status and message.
+    pub fn behind_auth(self) -> bool {
+        self.0.behind_auth
+    }
+
     pub fn error_body(self, status: u16, message: &str) -> Value {
-        let title = axum::http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error");
-        match self {
-            // Keystone's format, which keystonemiddleware also uses for every service's 401.
-            Service::Identity => {
-                json!({"error": {"code": status, "title": title, "message": message}})
-            }
-            // Nova and Cinder wrap errors in a key named for the fault.
-            Service::Compute | Service::Volume => {
-                json!({ nova_fault_key(status): {"code": status, "message": message} })
-            }
-            Service::Placement => json!({"errors": [{
-                "status": status, "title": title, "detail": format!("{title}\n\n{message}  "),
-                "code": "placement.undefined_code", "request_id": request_id(),
-            }]}),
-            Service::LoadBalancer => json!({
-                "faultcode": if status >= 500 { "Server" } else { "Client" },
-                "faultstring": message, "debuginfo": null,
-            }),
-            // Magnum's title is the exception's message (magnumclient shows it), as is its detail.
-            Service::ContainerInfra => json!({"errors": [{
-                "request_id": "", "code": if status >= 500 { "server" } else { "client" },
-                "status": status, "title": message, "detail": message, "links": [],
-            }]}),
-            Service::Network => {
-                json!({"NeutronError": {"type": neutron_type(status), "message": message, "detail": ""}})
-            }
-            // Glance's errors are webob's, rendered as JSON for a JSON client.
-            Service::Image => {
-                json!({"code": format!("{status} {title}"), "title": title, "message": message})
-            }
-            Service::Control => json!({"error": {"status": status, "message": message}}),
-        }
+        (self.0.error_body)(status, message)
     }
 
-    /// The message each service gives when policy refuses an action.
     pub fn policy_message(self, action: &str) -> String {
-        match self {
-            Service::Identity => {
-                format!("You are not authorized to perform the requested action: {action}.")
-            }
-            Service::Compute | Service::Volume | Service::ContainerInfra => {
-                format!("Policy doesn't allow {action} to be performed.")
-            }
-            Service::Placement => format!("Policy does not allow {action} to be performed."),
-            Service::LoadBalancer => "Policy does not allow this request to be performed.".into(),
-            Service::Network => format!("rule:{action} is disallowed by policy"),
-            Service::Image => format!("You are not authorized to complete {action} action."),
-            Service::Control => format!("{action} is not allowed"),
-        }
+        (self.0.policy_message)(action)
+    }
+
+    /// Whether `path` lies under this service's prefix.
+    pub fn serves(self, path: &str) -> bool {
+        path.strip_prefix(self.prefix()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     }
 }
 
-fn nova_fault_key(status: u16) -> &'static str {
-    match status {
-        400 => "badRequest",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "itemNotFound",
-        405 => "badMethod",
-        409 => "conflictingRequest",
-        413 | 429 => "overLimit",
-        415 => "badMediaType",
-        501 => "notImplemented",
-        503 => "serviceUnavailable",
-        _ => "computeFault",
+/// A service and its routes, as `services.rs` lists them.
+#[derive(Clone, Copy)]
+pub struct Mount {
+    pub service: Service,
+    pub routes: fn() -> Routes,
+}
+
+/// The services an application serves, as the pipeline and the fallbacks look them up.
+#[derive(Clone)]
+pub struct Registry(pub std::sync::Arc<Vec<Service>>);
+
+impl Registry {
+    pub fn from_path(&self, path: &str) -> Option<Service> {
+        self.0.iter().copied().find(|s| s.serves(path))
     }
 }
 
-/// Neutron's generic error `type` for a status (specific types such as NetworkNotFound are the
-/// network module's).
-pub fn neutron_type(status: u16) -> &'static str {
-    match status {
-        400 => "HTTPBadRequest",
-        401 => "HTTPUnauthorized",
-        403 => "HTTPForbidden",
-        404 => "HTTPNotFound",
-        405 => "HTTPMethodNotAllowed",
-        409 => "HTTPConflict",
-        413 => "HTTPRequestEntityTooLarge",
-        503 => "HTTPServiceUnavailable",
-        _ => "HTTPInternalServerError",
-    }
+/// The status's reason phrase, which most services use as an error title.
+pub fn title(status: u16) -> &'static str {
+    axum::http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error")
 }
 
-/// Placement's errors carry a request id; fakecloud's is constant so bodies stay reproducible.
-fn request_id() -> &'static str {
-    "req-00000000-0000-0000-0000-000000000000"
+/// keystonemiddleware's error body: Keystone's format, which it uses for every service's 401.
+pub fn keystone_error_body(status: u16, message: &str) -> Value {
+    json!({"error": {"code": status, "title": title(status), "message": message}})
 }
+
+/// fakecloud's own error body (the control API, and a path no service is mounted at).
+pub fn fakecloud_error_body(status: u16, message: &str) -> Value {
+    json!({"error": {"status": status, "message": message}})
+}
+
+/// keystonemiddleware, in front of every OpenStack service: a missing or invalid token is its 401,
+/// in Keystone's format whatever the service.
+pub const KEYSTONEMIDDLEWARE: Service = Service(&ServiceDef {
+    name: "keystonemiddleware",
+    prefix: "",
+    openstack: false,
+    behind_auth: false,
+    own_body_limit: &[],
+    error_body: keystone_error_body,
+    policy_message: |action| format!("{action} is not allowed"),
+});
+
+/// Where a request to no mounted service is answered from: fakecloud itself.
+pub const UNMOUNTED: Service = Service(&ServiceDef {
+    name: "fakecloud",
+    prefix: "",
+    openstack: false,
+    behind_auth: false,
+    own_body_limit: &[],
+    error_body: fakecloud_error_body,
+    policy_message: |action| format!("{action} is not allowed"),
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const A: Service = Service(&ServiceDef {
+        name: "a",
+        prefix: "/a",
+        openstack: true,
+        behind_auth: true,
+        own_body_limit: &[],
+        error_body: keystone_error_body,
+        policy_message: |a| a.to_string(),
+    });
+
     #[test]
-    fn prefixes_resolve_to_services() {
-        assert_eq!(Service::from_path("/identity/v3/auth/tokens"), Some(Service::Identity));
-        assert_eq!(Service::from_path("/load-balancer"), Some(Service::LoadBalancer));
-        assert_eq!(Service::from_path("/identityx"), None);
-        assert_eq!(Service::from_path("/_fakecloud/health"), Some(Service::Control));
+    fn a_service_serves_its_prefix_and_below_only() {
+        assert!(A.serves("/a") && A.serves("/a/v1/x"));
+        assert!(!A.serves("/ab") && !A.serves("/b/a"));
+        let registry = Registry(std::sync::Arc::new(vec![A]));
+        assert_eq!(registry.from_path("/a/x"), Some(A));
+        assert_eq!(registry.from_path("/c"), None);
     }
 
     #[test]
-    fn each_service_has_its_own_error_shape() {
-        assert_eq!(Service::Identity.error_body(404, "x")["error"]["title"], "Not Found");
-        assert_eq!(Service::Compute.error_body(409, "x")["conflictingRequest"]["code"], 409);
-        assert_eq!(Service::LoadBalancer.error_body(500, "x")["faultcode"], "Server");
-        assert_eq!(Service::Placement.error_body(406, "x")["errors"][0]["status"], 406);
-        assert_eq!(Service::Network.error_body(404, "x")["NeutronError"]["type"], "HTTPNotFound");
+    fn keystones_error_body_carries_the_reason_phrase() {
+        assert_eq!(keystone_error_body(404, "x")["error"]["title"], "Not Found");
+        assert_eq!(fakecloud_error_body(409, "x")["error"]["status"], 409);
     }
 }

@@ -9,7 +9,6 @@ use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::http::routes::{get, Routes};
 use crate::http::service::Service;
-use crate::http::with_fallbacks;
 use crate::policy::{enforce, Target};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -17,40 +16,38 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::{json, Value};
 
-const SVC: Service = Service::Identity;
+const SVC: Service = crate::identity::SERVICE;
 const SUBJECT_TOKEN: &str = "x-subject-token";
 
 type ApiResult = Result<Response, ApiError>;
 
 pub fn router() -> Routes {
-    with_fallbacks(
-        Routes::new()
-            .route("/", get(versions))
-            .route("/v3", get(version))
-            .route("/v3/auth/tokens", get(validate_token).head(check_token).post(issue_token).delete(revoke_token))
-            .route("/v3/auth/catalog", get(auth_catalog))
-            .route("/v3/auth/projects", get(auth_projects))
-            .route("/v3/auth/domains", get(auth_domains))
-            .route("/v3/auth/system", get(auth_system))
-            .route("/v3/projects", get(list_projects))
-            .route("/v3/projects/{id}", get(get_project))
-            .route("/v3/users", get(list_users))
-            .route("/v3/users/{id}", get(get_user))
-            .route("/v3/users/{id}/projects", get(list_user_projects))
-            .route("/v3/users/{id}/application_credentials", get(list_app_creds))
-            .route("/v3/users/{id}/application_credentials/{cred}", get(get_app_cred))
-            .route("/v3/roles", get(list_roles))
-            .route("/v3/roles/{id}", get(get_role))
-            .route("/v3/role_assignments", get(list_role_assignments))
-            .route("/v3/domains", get(list_domains))
-            .route("/v3/domains/{id}", get(get_domain))
-            .route("/v3/regions", get(list_regions))
-            .route("/v3/regions/{id}", get(get_region))
-            .route("/v3/services", get(list_services))
-            .route("/v3/services/{id}", get(get_service))
-            .route("/v3/endpoints", get(list_endpoints))
-            .route("/v3/endpoints/{id}", get(get_endpoint)),
-    )
+    Routes::new()
+        .route("/", get(versions))
+        .route("/v3", get(version))
+        .route("/v3/auth/tokens", get(validate_token).head(check_token).post(issue_token).delete(revoke_token))
+        .route("/v3/auth/catalog", get(auth_catalog))
+        .route("/v3/auth/projects", get(auth_projects))
+        .route("/v3/auth/domains", get(auth_domains))
+        .route("/v3/auth/system", get(auth_system))
+        .route("/v3/projects", get(list_projects))
+        .route("/v3/projects/{id}", get(get_project))
+        .route("/v3/users", get(list_users))
+        .route("/v3/users/{id}", get(get_user))
+        .route("/v3/users/{id}/projects", get(list_user_projects))
+        .route("/v3/users/{id}/application_credentials", get(list_app_creds))
+        .route("/v3/users/{id}/application_credentials/{cred}", get(get_app_cred))
+        .route("/v3/roles", get(list_roles))
+        .route("/v3/roles/{id}", get(get_role))
+        .route("/v3/role_assignments", get(list_role_assignments))
+        .route("/v3/domains", get(list_domains))
+        .route("/v3/domains/{id}", get(get_domain))
+        .route("/v3/regions", get(list_regions))
+        .route("/v3/regions/{id}", get(get_region))
+        .route("/v3/services", get(list_services))
+        .route("/v3/services/{id}", get(get_service))
+        .route("/v3/endpoints", get(list_endpoints))
+        .route("/v3/endpoints/{id}", get(get_endpoint))
 }
 
 fn version_doc(base: &str) -> Value {

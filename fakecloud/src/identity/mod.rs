@@ -4,7 +4,10 @@
 pub mod api;
 pub mod catalog;
 pub mod model;
+pub mod service;
 pub mod token;
 pub mod views;
 
 pub use model::{Identity, Scope, Token};
+
+pub use service::SERVICE;

@@ -11,7 +11,6 @@ use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::http::routes::{get, put, Routes};
 use crate::http::service::Service;
-use crate::http::with_fallbacks;
 use crate::policy::{enforce, Target};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -22,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 
-const SVC: Service = Service::Image;
+const SVC: Service = crate::image::SERVICE;
 
 type ApiResult = Result<Response, ApiError>;
 
@@ -30,14 +29,12 @@ type ApiResult = Result<Response, ApiError>;
 /// answers an unversioned unknown path with the version list; fakecloud keeps the shared
 /// 401-then-404 rule for every service.)
 pub fn router() -> Routes {
-    with_fallbacks(
-        Routes::new()
-            .route("/", get(versions))
-            .route("/versions", get(versions_explicit))
-            .route("/v2/images", get(list_images).post(create_image))
-            .route("/v2/images/{id}", get(show_image).delete(delete_image))
-            .route("/v2/images/{id}/file", put(upload_image)),
-    )
+    Routes::new()
+        .route("/", get(versions))
+        .route("/versions", get(versions_explicit))
+        .route("/v2/images", get(list_images).post(create_image))
+        .route("/v2/images/{id}", get(show_image).delete(delete_image))
+        .route("/v2/images/{id}/file", put(upload_image))
 }
 
 impl From<ImageError> for ApiError {

@@ -7,7 +7,10 @@ pub mod events;
 pub mod health;
 pub mod model;
 pub mod request;
+pub mod service;
 pub mod views;
 pub mod worker;
 
 pub use events::Event;
+
+pub use service::SERVICE;

@@ -94,7 +94,7 @@ impl std::fmt::Display for NeutronError {
 /// keystonemiddleware answers it in front of Neutron).
 impl From<ApiError> for NeutronError {
     fn from(e: ApiError) -> Self {
-        NeutronError::new(e.status.as_u16(), crate::http::service::neutron_type(e.status.as_u16()), e.message)
+        NeutronError::new(e.status.as_u16(), super::service::neutron_type(e.status.as_u16()), e.message)
     }
 }
 

@@ -15,8 +15,11 @@ pub mod query;
 pub mod quotas;
 pub mod request;
 pub mod security;
+pub mod service;
 pub mod tags;
 pub mod views;
 
 pub use events::Event;
 pub use model::Network;
+
+pub use service::SERVICE;

@@ -8,7 +8,10 @@ mod names;
 mod providers;
 pub mod query;
 mod schema;
+pub mod service;
 pub mod standard;
 mod views;
 
 pub use model::{Inventory, Placement};
+
+pub use service::SERVICE;

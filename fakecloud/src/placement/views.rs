@@ -5,12 +5,11 @@ use super::consumers::TypedUsage;
 use super::model::{Allocation, Inventory, Placement, ResourceProvider};
 use super::query::Candidate;
 use crate::http::microversion::Version;
-use crate::http::service::Service;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub fn prefix() -> &'static str {
-    Service::Placement.prefix()
+    super::SERVICE.prefix()
 }
 
 pub fn provider_url(uuid: &str) -> String {

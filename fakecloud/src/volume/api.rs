@@ -12,7 +12,6 @@ use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::http::microversion::{Range, Refusal, Version};
 use crate::http::routes::{get, Routes};
 use crate::http::service::Service;
-use crate::http::with_fallbacks;
 use crate::policy::{enforce, Target};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -21,26 +20,24 @@ use axum::Json;
 use serde_json::Value;
 use std::collections::HashMap;
 
-const SVC: Service = Service::Volume;
+const SVC: Service = crate::volume::SERVICE;
 const RANGE: Range = Range { service_type: "volume", legacy_header: None, min: views::MIN_VERSION, max: views::MAX_VERSION };
 
 type ApiResult = Result<Response, ApiError>;
 type PathArgs = Path<HashMap<String, String>>;
 
 pub fn router() -> Routes {
-    with_fallbacks(
-        Routes::new()
-            .route("/", get(versions))
-            .route("/v3", get(version_v3))
-            .route("/v3/{project_id}/os-services", get(list_services))
-            .route("/v3/os-services", get(list_services))
-            .route("/v3/{project_id}/volumes", get(list_volumes).post(create_volume))
-            .route("/v3/volumes", get(list_volumes).post(create_volume))
-            .route("/v3/{project_id}/volumes/detail", get(list_volumes_detail))
-            .route("/v3/volumes/detail", get(list_volumes_detail))
-            .route("/v3/{project_id}/volumes/{volume_id}", get(show_volume).put(update_volume).delete(delete_volume))
-            .route("/v3/volumes/{volume_id}", get(show_volume).put(update_volume).delete(delete_volume)),
-    )
+    Routes::new()
+        .route("/", get(versions))
+        .route("/v3", get(version_v3))
+        .route("/v3/{project_id}/os-services", get(list_services))
+        .route("/v3/os-services", get(list_services))
+        .route("/v3/{project_id}/volumes", get(list_volumes).post(create_volume))
+        .route("/v3/volumes", get(list_volumes).post(create_volume))
+        .route("/v3/{project_id}/volumes/detail", get(list_volumes_detail))
+        .route("/v3/volumes/detail", get(list_volumes_detail))
+        .route("/v3/{project_id}/volumes/{volume_id}", get(show_volume).put(update_volume).delete(delete_volume))
+        .route("/v3/volumes/{volume_id}", get(show_volume).put(update_volume).delete(delete_volume))
 }
 
 impl From<VolumeError> for ApiError {

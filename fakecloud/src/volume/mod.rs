@@ -5,7 +5,10 @@ pub mod error;
 pub mod events;
 pub mod model;
 pub mod request;
+pub mod service;
 pub mod views;
 
 pub use events::Event;
 pub use model::Volumes;
+
+pub use service::SERVICE;

@@ -1,4 +1,4 @@
-//! The bad-input campaign. It walks the router's own table (`fakecloud::http::route_table()`), so
+//! The bad-input campaign. It walks the router's own table (`fakecloud::services::route_table()`), so
 //! a new route is covered the day it is added, and a body-taking route without an entry in
 //! `bodies.rs` fails the run. Against every route it sends malformed JSON, wrong types, missing and
 //! unknown fields, huge and negative numbers, unicode and overlong strings, bad ids in the path and
@@ -252,7 +252,7 @@ fn native_error(path: &str, status: u16, b: &Value) -> bool {
 /// Every route, with the control API last: its accepted requests (a reset, a clock move) change
 /// the whole world.
 fn routes() -> Vec<Route> {
-    let mut table = fakecloud::http::route_table();
+    let mut table = fakecloud::services::route_table();
     table.sort_by_key(|r| r.path.starts_with("/_fakecloud"));
     table
 }

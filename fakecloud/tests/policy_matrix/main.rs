@@ -4,7 +4,7 @@
 //! for that route (secure RBAC, new defaults and scope enforced, as `policy.rs` models them); and
 //! cross-project isolation for every resource type.
 //!
-//! The table is checked against `fakecloud::http::route_table()` both ways, so a new route without
+//! The table is checked against `fakecloud::services::route_table()` both ways, so a new route without
 //! a row (or a row for a route that went away) fails here.
 
 #[path = "../common/mod.rs"]
@@ -228,7 +228,7 @@ fn table() -> Vec<Row> {
 // ---- the table against the router ----
 
 fn route_set() -> BTreeSet<(String, String)> {
-    fakecloud::http::route_table().into_iter().map(|r| (r.method.to_string(), r.path)).collect()
+    fakecloud::services::route_table().into_iter().map(|r| (r.method.to_string(), r.path)).collect()
 }
 
 /// The differences between the table and the router, both ways (empty when they agree).
@@ -256,7 +256,7 @@ fn the_table_has_exactly_one_row_per_route() {
     let rows = table();
     let problems = table_vs_router(&rows);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    assert_eq!(rows.len(), fakecloud::http::route_table().len());
+    assert_eq!(rows.len(), fakecloud::services::route_table().len());
 }
 
 #[test]
@@ -322,7 +322,8 @@ fn in_service_format(service: Service, status: u16, body: &Value) -> bool {
 /// What went wrong with one answer, if anything.
 fn judge(row: &Row, who: Who, r: &Req, status: u16, body: &Value, text: &str) -> Option<String> {
     let want = expected(row.rule, who);
-    let service = Service::from_path(&row.path).expect("every route is under a service");
+    let service =
+        fakecloud::services::mounts().into_iter().map(|m| m.service).find(|s| s.serves(&row.path)).expect("every route is under a service");
     let head = row.method == "HEAD";
     let got = match status {
         401 => Outcome::Unauthenticated,
@@ -336,14 +337,14 @@ fn judge(row: &Row, who: Who, r: &Req, status: u16, body: &Value, text: &str) ->
     }
     match got {
         // keystonemiddleware's 401 is Keystone-shaped for every service.
-        Outcome::Unauthenticated if !head && !in_service_format(Service::Identity, 401, body) => {
+        Outcome::Unauthenticated if !head && !in_service_format(fakecloud::identity::SERVICE, 401, body) => {
             Some(format!("a 401 not in keystonemiddleware's format: {text}"))
         }
         Outcome::Forbidden | Outcome::NotFound if !head && !in_service_format(service, status, body) => {
             Some(format!("a {status} not in {service:?}'s format: {text}"))
         }
         // The refusal names the rule (Octavia's message never does).
-        Outcome::Forbidden if !head && service != Service::LoadBalancer && !text.contains(row.action) => {
+        Outcome::Forbidden if !head && service != fakecloud::loadbalancer::SERVICE && !text.contains(row.action) => {
             Some(format!("the 403 does not name {}: {text}", row.action))
         }
         _ => None,

@@ -10,13 +10,12 @@ use crate::http::extract::BaseUrl;
 use crate::http::microversion::{Range, Refusal, Version};
 use crate::http::routes::{get, post, Routes};
 use crate::http::service::Service;
-use crate::http::with_fallbacks;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-pub(crate) const SVC: Service = Service::Compute;
+pub(crate) const SVC: Service = crate::compute::SERVICE;
 
 /// Nova 2024.1 (Caracal) supports 2.1 to 2.96; clients cap themselves lower (servers 2.100 -> 2.96).
 pub const NOVA: Range = Range {
@@ -29,31 +28,29 @@ pub const NOVA: Range = Range {
 pub(crate) type ApiResult = Result<Response, ApiError>;
 
 pub fn router() -> Routes {
-    with_fallbacks(
-        Routes::new()
-            .route("/", get(versions))
-            .route("/v2.1", get(version))
-            .route("/v2.1/servers", get(servers::list).post(servers::create))
-            .route("/v2.1/servers/detail", get(servers::list_detail))
-            .route("/v2.1/servers/{id}", get(servers::show).put(servers::update).delete(servers::delete))
-            .route("/v2.1/servers/{id}/action", post(servers::action))
-            .route("/v2.1/flavors", get(resources::list_flavors))
-            .route("/v2.1/flavors/detail", get(resources::list_flavors_detail))
-            .route("/v2.1/flavors/{id}", get(resources::show_flavor))
-            .route("/v2.1/flavors/{id}/os-extra_specs", get(resources::flavor_extra_specs))
-            .route("/v2.1/flavors/{id}/os-flavor-access", get(resources::flavor_access))
-            .route("/v2.1/os-keypairs", get(resources::list_keypairs).post(resources::create_keypair))
-            .route("/v2.1/os-keypairs/{name}", get(resources::show_keypair).delete(resources::delete_keypair))
-            .route("/v2.1/os-server-groups", get(resources::list_server_groups).post(resources::create_server_group))
-            .route("/v2.1/os-server-groups/{id}", get(resources::show_server_group).delete(resources::delete_server_group))
-            .route("/v2.1/os-availability-zone", get(admin::availability_zones))
-            .route("/v2.1/os-availability-zone/detail", get(admin::availability_zones_detail))
-            .route("/v2.1/os-hypervisors", get(admin::list_hypervisors))
-            .route("/v2.1/os-hypervisors/detail", get(admin::list_hypervisors_detail))
-            .route("/v2.1/os-hypervisors/{id}", get(admin::show_hypervisor))
-            .route("/v2.1/os-services", get(admin::list_services))
-            .route("/v2.1/os-services/{id}", crate::http::routes::put(admin::update_service)),
-    )
+    Routes::new()
+        .route("/", get(versions))
+        .route("/v2.1", get(version))
+        .route("/v2.1/servers", get(servers::list).post(servers::create))
+        .route("/v2.1/servers/detail", get(servers::list_detail))
+        .route("/v2.1/servers/{id}", get(servers::show).put(servers::update).delete(servers::delete))
+        .route("/v2.1/servers/{id}/action", post(servers::action))
+        .route("/v2.1/flavors", get(resources::list_flavors))
+        .route("/v2.1/flavors/detail", get(resources::list_flavors_detail))
+        .route("/v2.1/flavors/{id}", get(resources::show_flavor))
+        .route("/v2.1/flavors/{id}/os-extra_specs", get(resources::flavor_extra_specs))
+        .route("/v2.1/flavors/{id}/os-flavor-access", get(resources::flavor_access))
+        .route("/v2.1/os-keypairs", get(resources::list_keypairs).post(resources::create_keypair))
+        .route("/v2.1/os-keypairs/{name}", get(resources::show_keypair).delete(resources::delete_keypair))
+        .route("/v2.1/os-server-groups", get(resources::list_server_groups).post(resources::create_server_group))
+        .route("/v2.1/os-server-groups/{id}", get(resources::show_server_group).delete(resources::delete_server_group))
+        .route("/v2.1/os-availability-zone", get(admin::availability_zones))
+        .route("/v2.1/os-availability-zone/detail", get(admin::availability_zones_detail))
+        .route("/v2.1/os-hypervisors", get(admin::list_hypervisors))
+        .route("/v2.1/os-hypervisors/detail", get(admin::list_hypervisors_detail))
+        .route("/v2.1/os-hypervisors/{id}", get(admin::show_hypervisor))
+        .route("/v2.1/os-services", get(admin::list_services))
+        .route("/v2.1/os-services/{id}", crate::http::routes::put(admin::update_service))
 }
 
 fn version_doc(base: &str) -> Value {

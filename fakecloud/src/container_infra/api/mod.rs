@@ -19,7 +19,7 @@ use axum::Json;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-pub(crate) const SVC: Service = Service::ContainerInfra;
+pub(crate) const SVC: Service = crate::container_infra::SERVICE;
 pub(crate) const RANGE: Range =
     Range { service_type: "container-infra", legacy_header: None, min: Version::new(1, 1), max: Version::new(1, 14) };
 
@@ -37,7 +37,7 @@ pub fn router() -> Routes {
         .route("/clusters/{id}/actions/resize", post(clusters::resize))
         .route("/clusters/{id}/nodegroups", get(nodegroups::list).post(nodegroups::create))
         .route("/clusters/{id}/nodegroups/{ng}", get(nodegroups::show).delete(nodegroups::delete));
-    crate::http::with_fallbacks(Routes::new().route("/", get(versions)).nest("/v1", v1))
+    Routes::new().route("/", get(versions)).nest("/v1", v1)
 }
 
 fn version_doc(base: &str) -> Value {

@@ -346,7 +346,7 @@ mod tests {
             None => req.body(Body::empty()),
         }
         .expect("a request");
-        let resp = crate::http::router(cloud.clone()).oneshot(req).await.expect("infallible");
+        let resp = crate::http::router(cloud.clone(), &crate::services::mounts()).oneshot(req).await.expect("infallible");
         let status = resp.status().as_u16();
         let token = resp.headers().get("x-subject-token").and_then(|v| v.to_str().ok()).map(str::to_string);
         let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.expect("a body");

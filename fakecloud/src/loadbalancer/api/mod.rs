@@ -19,7 +19,7 @@ use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-pub(crate) const SVC: Service = Service::LoadBalancer;
+pub(crate) const SVC: Service = crate::loadbalancer::SERVICE;
 /// Octavia's newest API version (2024.1 era).
 const MAX_MINOR: u32 = 27;
 
@@ -53,7 +53,7 @@ pub fn router() -> Routes {
         .route("/octavia/amphorae/{id}/failover", put(amphorae::failover))
         .route("/octavia/amphorae/{id}/config", put(amphorae::config))
         .route("/octavia/amphorae/{id}/stats", get(amphorae::stats));
-    crate::http::with_fallbacks(Routes::new().route("/", get(versions)).nest("/v2", v2.clone()).nest("/v2.0", v2))
+    Routes::new().route("/", get(versions)).nest("/v2", v2.clone()).nest("/v2.0", v2)
 }
 
 /// The version list at the endpoint root (no token needed). CAPO takes the last entry.

@@ -21,7 +21,7 @@ use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-pub(super) const SVC: Service = Service::Network;
+pub(super) const SVC: Service = crate::network::SERVICE;
 
 pub(super) type Reply = Result<Response, NeutronError>;
 

@@ -26,7 +26,6 @@ use self::subnets::*;
 use self::tags::{tag_route, tags_route};
 use super::tags::Tagged;
 use crate::http::routes::{get, put, Routes};
-use crate::http::with_fallbacks;
 
 /// Resources that carry tags, by collection path.
 const TAGGED: [(&str, Tagged); 6] = [
@@ -78,5 +77,5 @@ pub fn router() -> Routes {
             .route(&format!("/v2.0/{collection}/{{id}}/tags"), tags_route(kind))
             .route(&format!("/v2.0/{collection}/{{id}}/tags/{{tag}}"), tag_route(kind));
     }
-    with_fallbacks(r)
+    r
 }

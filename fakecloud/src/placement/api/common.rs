@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-pub(super) const SVC: Service = Service::Placement;
+pub(super) const SVC: Service = crate::placement::SERVICE;
 
 pub(super) fn can(caller: &Caller, action: &str) -> Result<(), Fault> {
     enforce(SVC, caller, action, Target::default()).map_err(Fault::from)

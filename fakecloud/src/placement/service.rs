@@ -1,0 +1,31 @@
+//! Placement as the HTTP plumbing sees it: its prefix, error body and policy wording.
+
+use crate::http::service::{Service, ServiceDef};
+use serde_json::{json, Value};
+
+pub const SERVICE: Service = Service(&ServiceDef {
+    name: "placement",
+    prefix: "/placement",
+    openstack: true,
+    behind_auth: true,
+    own_body_limit: &[],
+    error_body,
+    policy_message,
+});
+
+fn error_body(status: u16, message: &str) -> Value {
+    let title = crate::http::service::title(status);
+    json!({"errors": [{
+        "status": status, "title": title, "detail": format!("{title}\n\n{message}  "),
+        "code": "placement.undefined_code", "request_id": request_id(),
+    }]})
+}
+
+/// Placement's errors carry a request id; fakecloud's is constant so bodies stay reproducible.
+fn request_id() -> &'static str {
+    "req-00000000-0000-0000-0000-000000000000"
+}
+
+fn policy_message(action: &str) -> String {
+    format!("Policy does not allow {action} to be performed.")
+}
