@@ -2,7 +2,7 @@
 //! place as crudini does (the rest of the file, comments included, is left as it was). Inside a
 //! container (`docker exec NAME crudini --get ...`) it reads the copy the container started with.
 
-use super::Output;
+use super::output::Output;
 use crate::world::World;
 
 const USAGE: &str = "Usage: crudini --set [OPTION]...   config_file section   [param] [value]\n  or:  crudini --get [OPTION]...   config_file [section] [param]\n  or:  crudini --del [OPTION]...   config_file section   [param] [list value]\n  or:  crudini --merge [OPTION]... config_file [section]\n";

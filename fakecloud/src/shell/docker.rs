@@ -4,7 +4,7 @@
 //! templates (gtmpl).
 
 use super::gotemplate;
-use super::Output;
+use super::output::Output;
 use crate::sim::SimTime;
 use crate::tripleo::model::*;
 use crate::world::World;
@@ -674,7 +674,7 @@ fn export(w: &World, node: &str, cli: &str, name: &str, output: Option<String>) 
     let bytes = builder.into_inner().unwrap_or_default();
     match output {
         Some(path) => Output {
-            file: Some(super::OutputFile { path, base64: base64::engine::general_purpose::STANDARD.encode(&bytes) }),
+            file: Some(super::output::OutputFile { path, base64: base64::engine::general_purpose::STANDARD.encode(&bytes) }),
             ..Default::default()
         },
         None => Output::fail(1, "cowardly refusing to save to a terminal. Use the -o flag or redirect\n"),

@@ -2,7 +2,7 @@
 //! startup configs, HAProxy's config, and the container logs under /var/log/containers/<service>/
 //! (one file per container, from what it has logged since it started).
 
-use super::Output;
+use super::output::Output;
 use crate::world::World;
 use std::collections::BTreeMap;
 

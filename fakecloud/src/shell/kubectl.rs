@@ -4,7 +4,7 @@
 //! does: refused while the VM is parked or booting, a TLS handshake timeout while it converges.
 
 use super::docker::table;
-use super::Output;
+use super::output::Output;
 use crate::container_infra::capi::{CapiCluster, Phase};
 use crate::sim::SimTime;
 use crate::world::World;

@@ -4,6 +4,9 @@
 //! `POST /_fakecloud/shell` and prints the answer (see `cli/multicall.rs`).
 //!
 //! Bad arguments fail as the real tool does: its kind of message on stderr and its exit status.
+//!
+//! This file is the dispatch (with `ssh` and `sudo`, which run another command line); what every
+//! command answers, `Output`, is in `output.rs`, so the command files need nothing from here.
 
 pub mod crudini;
 pub mod docker;
@@ -11,45 +14,16 @@ pub mod exec;
 pub mod gotemplate;
 pub mod hostfs;
 pub mod kubectl;
+mod output;
 pub mod paunch;
 pub mod pcs;
 
+pub use output::{Output, OutputFile};
+
 use crate::world::World;
-use serde::{Deserialize, Serialize};
 
 /// The names the shell answers to; `fakecloud shell install DIR` links each to the binary.
 pub const COMMANDS: [&str; 8] = ["docker", "podman", "pcs", "crudini", "paunch", "ssh", "sudo", "kubectl"];
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Output {
-    pub stdout: String,
-    pub stderr: String,
-    pub status: i32,
-    /// A file the command writes on the caller's side (`docker export -o FILE`), base64.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<OutputFile>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct OutputFile {
-    pub path: String,
-    pub base64: String,
-}
-
-impl Output {
-    pub fn ok(stdout: impl Into<String>) -> Output {
-        Output { stdout: stdout.into(), ..Default::default() }
-    }
-
-    pub fn fail(status: i32, stderr: impl Into<String>) -> Output {
-        Output { stderr: stderr.into(), status, ..Default::default() }
-    }
-
-    /// Both streams, for tests and snapshots.
-    pub fn text(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
 
 /// Runs one command line (already split into words) as if typed on `node`.
 pub fn run(w: &mut World, node: &str, argv: &[String]) -> Output {

@@ -1,7 +1,7 @@
 //! `paunch debug --file F --container C --action dump-json|print-cmd`: a container's startup
 //! config from a TripleO step file, and the `docker run` line paunch builds from it.
 
-use super::Output;
+use super::output::Output;
 use crate::world::World;
 use serde_json::Value;
 

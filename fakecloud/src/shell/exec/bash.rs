@@ -1,8 +1,8 @@
 //! `bash -c`/`sh -c` with one plain command (or HAProxy's `echo "show stat" | socat stdio
 //! /var/lib/haproxy/stats`), and the plain commands such lines run: `hostname`, `echo`.
 
-use super::{available, run_in, Kind};
-use crate::shell::Output;
+use super::kind::{available, Kind};
+use crate::shell::output::Output;
 use crate::world::World;
 
 pub(super) fn hostname(w: &World, node: &str, args: &[String]) -> Output {
@@ -23,7 +23,14 @@ pub(super) fn echo(args: &[String]) -> Output {
     Output::ok(format!("{}{}", words.join(" "), if newline { "\n" } else { "" }))
 }
 
-pub(super) fn shell(w: &mut World, node: &str, container: &str, kind: Kind, name: &str, args: &[String], depth: usize) -> Output {
+/// What a `bash -c` line comes to: the shell's own answer (an error, HAProxy's stats) or a plain
+/// command for the container to run. The dispatch runs that command, so this file needs none of it.
+pub(super) enum Line {
+    Answer(Output),
+    Run(Vec<String>),
+}
+
+pub(super) fn shell(w: &World, kind: Kind, name: &str, args: &[String], depth: usize) -> Line {
     let mut i = 0;
     let mut command = None;
     while i < args.len() {
@@ -40,7 +47,7 @@ pub(super) fn shell(w: &mut World, node: &str, container: &str, kind: Kind, name
             if flags.contains('c') {
                 match args.get(i + 1) {
                     Some(s) => command = Some(s.clone()),
-                    None => return Output::fail(2, format!("{name}: -c: option requires an argument\n")),
+                    None => return Line::Answer(Output::fail(2, format!("{name}: -c: option requires an argument\n"))),
                 }
                 break;
             }
@@ -50,9 +57,9 @@ pub(super) fn shell(w: &mut World, node: &str, container: &str, kind: Kind, name
         break;
     }
     match command {
-        Some(s) => shell_line(w, node, container, kind, name, &s, depth),
-        None if i < args.len() => Output::fail(127, format!("{name}: {}: No such file or directory\n", args[i])),
-        None => Output::fail(1, "fakecloud: no interactive shells; give a command\n"),
+        Some(s) => shell_line(w, kind, name, &s, depth),
+        None if i < args.len() => Line::Answer(Output::fail(127, format!("{name}: {}: No such file or directory\n", args[i]))),
+        None => Line::Answer(Output::fail(1, "fakecloud: no interactive shells; give a command\n")),
     }
 }
 
@@ -76,16 +83,16 @@ fn first_operator(s: &str) -> Option<usize> {
     None
 }
 
-fn shell_line(w: &mut World, node: &str, container: &str, kind: Kind, name: &str, line: &str, depth: usize) -> Output {
+fn shell_line(w: &World, kind: Kind, name: &str, line: &str, depth: usize) -> Line {
     if depth > 8 {
-        return Output::fail(1, format!("{name}: maximum nesting level exceeded\n"));
+        return Line::Answer(Output::fail(1, format!("{name}: maximum nesting level exceeded\n")));
     }
     if line.contains("show stat") && line.contains("socat") {
-        return if kind == Kind::Haproxy {
+        return Line::Answer(if kind == Kind::Haproxy {
             Output::ok(crate::tripleo::haproxy::show_stat(&w.overcloud, w.now()))
         } else {
             Output::fail(127, format!("{name}: socat: command not found\n"))
-        };
+        });
     }
     if let Some(pos) = first_operator(line) {
         let op = line[pos..].chars().next().unwrap_or(' ');
@@ -93,18 +100,18 @@ fn shell_line(w: &mut World, node: &str, container: &str, kind: Kind, name: &str
             if op == '$' || op == '`' { &line[pos..] } else { line[pos..].trim_start_matches(['|', '&', ';', '<', '>', '(', ')', ' ']) };
         let word = rest.split_whitespace().next().map(str::to_string).unwrap_or_else(|| op.to_string());
         let word = shell_words::split(&word).ok().and_then(|v| v.into_iter().next()).unwrap_or(word);
-        return Output::fail(127, format!("{name}: {word}: command not found\n"));
+        return Line::Answer(Output::fail(127, format!("{name}: {word}: command not found\n")));
     }
     let words = match shell_words::split(line) {
         Ok(words) => words,
-        Err(_) => return Output::fail(2, format!("{name}: -c: line 0: unexpected EOF while looking for matching quote\n{name}: -c: line 1: syntax error: unexpected end of file\n")),
+        Err(_) => return Line::Answer(Output::fail(2, format!("{name}: -c: line 0: unexpected EOF while looking for matching quote\n{name}: -c: line 1: syntax error: unexpected end of file\n"))),
     };
-    let Some(first) = words.first() else { return Output::default() };
+    let Some(first) = words.first() else { return Line::Answer(Output::default()) };
     let cmd = first.rsplit('/').next().unwrap_or(first);
     if !available(kind, cmd) {
-        return Output::fail(127, format!("{name}: {first}: command not found\n"));
+        return Line::Answer(Output::fail(127, format!("{name}: {first}: command not found\n")));
     }
-    run_in(w, node, container, &words, depth + 1)
+    Line::Run(words)
 }
 
 #[cfg(test)]

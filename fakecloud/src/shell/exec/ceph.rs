@@ -2,7 +2,7 @@
 //! monitors' quorum follows the controllers, the OSDs and PGs the ceph-osd-down fault.
 
 use super::facts::controllers;
-use crate::shell::Output;
+use crate::shell::output::Output;
 use crate::sim::journal::Record;
 use crate::sim::SimTime;
 use crate::tripleo::model::*;

@@ -1,8 +1,8 @@
 //! `cat FILE` inside a container: the config copies the container started with, the live bind
 //! mounts (the container's own and its bundle's storage mappings), HAProxy's generated config.
 
-use super::Kind;
-use crate::shell::Output;
+use super::kind::Kind;
+use crate::shell::output::Output;
 use crate::tripleo::model::*;
 use crate::world::World;
 use std::fmt::Write as _;

@@ -2,7 +2,7 @@
 //! cluster address, state UUID and seqno that `ps` shows on mysqld's command line.
 
 use super::facts::{controllers, fnv, uuid_from};
-use super::{kind_of, Kind};
+use super::kind::{kind_of, Kind};
 use crate::tripleo::model::*;
 use crate::world::World;
 

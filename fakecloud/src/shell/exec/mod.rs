@@ -19,7 +19,9 @@
 //!   `echo "show stat" | socat stdio /var/lib/haproxy/stats` (`bash.rs`, with `hostname` and `echo`).
 //!
 //! The facts several of them derive their numbers from (FNV hashes, the controllers in order, a
-//! bundle's replica on a node) are in `facts.rs`.
+//! bundle's replica on a node) are in `facts.rs`; what kind of container a command runs in, and so
+//! which commands its image has, is `kind.rs`. This file is only the dispatch: `bash -c` hands the
+//! plain command its line comes to back here to run.
 //!
 //! Anything else fails as the OCI runtime does when the executable is not in the image.
 
@@ -28,6 +30,7 @@ mod ceph;
 mod facts;
 mod files;
 mod galera;
+mod kind;
 mod mysql;
 mod ps;
 mod rabbitmqctl;
@@ -35,61 +38,9 @@ mod redis_cli;
 #[cfg(test)]
 mod tests;
 
-use super::Output;
-use crate::tripleo::model::*;
+use super::output::Output;
 use crate::world::World;
-
-/// What a container runs, which decides the commands it has and the processes it shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Rabbit,
-    Galera,
-    Redis,
-    Haproxy,
-    OvnDbs,
-    CinderVolume,
-    CephMon,
-    CephMgr,
-    Service,
-}
-
-fn kind_of(o: &Overcloud, container: &str) -> Kind {
-    for r in o.cluster.resources.iter().filter(|r| !r.container_prefix.is_empty()) {
-        let replica = container
-            .strip_prefix(r.container_prefix.as_str())
-            .and_then(|s| s.strip_prefix('-'))
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-        if replica {
-            return match r.name.as_str() {
-                "rabbitmq-bundle" => Kind::Rabbit,
-                "galera-bundle" => Kind::Galera,
-                "redis-bundle" => Kind::Redis,
-                "haproxy-bundle" => Kind::Haproxy,
-                "ovn-dbs-bundle" => Kind::OvnDbs,
-                _ => Kind::CinderVolume,
-            };
-        }
-    }
-    if container.starts_with("ceph-mon-") {
-        Kind::CephMon
-    } else if container.starts_with("ceph-mgr-") {
-        Kind::CephMgr
-    } else {
-        Kind::Service
-    }
-}
-
-/// Whether the container's image has the command.
-fn available(kind: Kind, cmd: &str) -> bool {
-    match cmd {
-        "crudini" | "ps" | "cat" | "hostname" | "echo" | "bash" | "sh" => true,
-        "rabbitmqctl" => kind == Kind::Rabbit,
-        "mysql" => kind == Kind::Galera,
-        "redis-cli" => kind == Kind::Redis,
-        "ceph" => matches!(kind, Kind::CephMon | Kind::CephMgr),
-        _ => false,
-    }
-}
+use kind::{available, kind_of};
 
 fn not_found(cmd: &str) -> Output {
     Output::fail(
@@ -120,6 +71,10 @@ fn run_in(w: &mut World, node: &str, container: &str, argv: &[String], depth: us
         "cat" => files::cat(w, node, container, kind, args),
         "hostname" => bash::hostname(w, node, args),
         "echo" => bash::echo(args),
-        _ => bash::shell(w, node, container, kind, name, args, depth),
+        _ => match bash::shell(w, kind, name, args, depth) {
+            bash::Line::Answer(out) => out,
+            // The plain command the line comes to runs one level deeper.
+            bash::Line::Run(words) => run_in(w, node, container, &words, depth + 1),
+        },
     }
 }

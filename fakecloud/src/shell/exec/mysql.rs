@@ -3,7 +3,7 @@
 
 use super::facts::replica;
 use super::galera::{wsrep_status, wsrep_variables};
-use crate::shell::Output;
+use crate::shell::output::Output;
 use crate::world::World;
 use std::fmt::Write as _;
 

@@ -3,8 +3,8 @@
 
 use super::facts::{fnv, replica};
 use super::galera::{galera_seqno, galera_state_uuid, gcomm};
-use super::Kind;
-use crate::shell::Output;
+use super::kind::Kind;
+use crate::shell::output::Output;
 use crate::sim::SimTime;
 use crate::tripleo::model::*;
 use crate::world::World;

@@ -3,7 +3,7 @@
 //! runs on sees the cluster.
 
 use super::facts::controllers;
-use crate::shell::Output;
+use crate::shell::output::Output;
 use crate::tripleo::model::*;
 use crate::world::World;
 use std::fmt::Write as _;

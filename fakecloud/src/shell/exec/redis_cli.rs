@@ -3,7 +3,7 @@
 
 use super::facts::{hex40, replica};
 use super::ps::service_pid;
-use crate::shell::Output;
+use crate::shell::output::Output;
 use crate::tripleo::model::*;
 use crate::world::World;
 

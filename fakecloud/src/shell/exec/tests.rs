@@ -5,6 +5,7 @@ use super::*;
 use crate::faults::FaultRequest;
 use crate::fixture::Fixture;
 use crate::sim::ClockMode;
+use crate::tripleo::model::Role;
 use chrono::{TimeZone, Utc};
 use serde_json::json;
 

@@ -1,8 +1,8 @@
 //! `pcs resource show|config [NAME...]`: each resource's configuration (its bundle, container,
 //! network, storage and the primitive inside) as TripleO defines it.
 
-use super::{find, is_remote};
-use crate::shell::Output;
+use super::common::{find, is_remote};
+use crate::shell::output::Output;
 use crate::tripleo::model::*;
 
 /// The container options TripleO gives its bundles (cinder-volume adds IPC and privileges).

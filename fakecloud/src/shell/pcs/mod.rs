@@ -12,8 +12,10 @@
 //!
 //! The dispatch is here; `status.rs` has the cluster views (`status`, `cluster status`, `resource
 //! status`), `config.rs` the resource configurations (`resource show|config`), `recovery.rs` what an
-//! operator does to a failed resource (`resource cleanup|restart`) and `usage.rs` pcs's usage texts.
+//! operator does to a failed resource (`resource cleanup|restart`), `usage.rs` pcs's usage texts and
+//! `common.rs` the resource lookups they share.
 
+mod common;
 mod config;
 mod recovery;
 mod status;
@@ -21,7 +23,7 @@ mod status;
 mod tests;
 mod usage;
 
-use super::Output;
+use super::output::Output;
 use crate::tripleo::model::*;
 use crate::world::World;
 use config::configs_out;
@@ -123,15 +125,4 @@ fn resource_cmd(w: &mut World, node: &str, rest: &[&str], help: bool, full: bool
         },
         _ => Output::fail(1, resource_usage(None)),
     }
-}
-
-/// Whether a bundle runs its resource agent inside its containers through pacemaker_remote: each
-/// replica is then a guest node (`galera-bundle-0@controller-0`). HAProxy's and cinder-volume's
-/// bundles only run a container (their agent is the container engine's).
-pub(super) fn is_remote(r: &Resource) -> bool {
-    matches!(r.kind, ResourceKind::Bundle | ResourceKind::MultiState) && !r.agent.ends_with(":docker") && !r.agent.ends_with(":podman")
-}
-
-pub(super) fn find<'a>(o: &'a Overcloud, name: &str) -> Option<&'a Resource> {
-    o.cluster.resources.iter().find(|r| r.name == name)
 }

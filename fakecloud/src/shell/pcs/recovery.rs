@@ -1,8 +1,8 @@
 //! What an operator does to a failed resource: `pcs resource cleanup [NAME]` forgets its failures
 //! and re-probes it, `pcs resource restart NAME` stops and starts it everywhere.
 
-use super::find;
-use crate::shell::Output;
+use super::common::find;
+use crate::shell::output::Output;
 use crate::tripleo::model::*;
 use crate::world::World;
 

@@ -1,7 +1,7 @@
 //! The cluster as crm_mon shows it: `pcs status` (and `status cluster|resources|nodes|pcsd`), `pcs
 //! cluster status` and `pcs resource status`.
 
-use super::is_remote;
+use super::common::is_remote;
 use crate::sim::SimTime;
 use crate::tripleo::model::*;
 use crate::world::World;
