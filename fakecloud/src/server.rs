@@ -1,7 +1,7 @@
 //! The server that puts a cloud on a port, used by the binary and, in-process, by the harness.
 
 use crate::cloud::{Cloud, CloudConfig};
-use crate::http::service::Mount;
+use crate::http::routes::Mount;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;

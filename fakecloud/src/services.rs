@@ -4,8 +4,8 @@
 //! and the pipeline all find a service through here. The catalog a token carries is the
 //! fixture's (`services:`), as a deployment configures Keystone's.
 
+use crate::http::routes::Mount;
 use crate::http::routes::Route;
-use crate::http::service::Mount;
 
 /// Every service, in the order their prefixes are tried.
 pub fn mounts() -> Vec<Mount> {

@@ -17,8 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::ServiceExt;
 use axum::{Extension, Router};
 use error::ApiError;
+use routes::Mount;
 use routes::Routes;
-use service::{Mount, Registry, Service, UNMOUNTED};
+use service::{Registry, Service, UNMOUNTED};
 use std::sync::Arc;
 use tower_http::normalize_path::NormalizePath;
 

@@ -95,3 +95,10 @@ impl Routes {
         self.router
     }
 }
+
+/// A service and its routes, as `services.rs` lists them.
+#[derive(Clone, Copy)]
+pub struct Mount {
+    pub service: super::service::Service,
+    pub routes: fn() -> Routes,
+}

@@ -3,7 +3,6 @@
 //! front of it. The plumbing names no service: each declares its `ServiceDef` in its own folder and
 //! `services.rs` mounts them.
 
-use super::routes::Routes;
 use serde_json::{json, Value};
 
 #[derive(Debug)]
@@ -72,13 +71,6 @@ impl Service {
     pub fn serves(self, path: &str) -> bool {
         path.strip_prefix(self.prefix()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     }
-}
-
-/// A service and its routes, as `services.rs` lists them.
-#[derive(Clone, Copy)]
-pub struct Mount {
-    pub service: Service,
-    pub routes: fn() -> Routes,
 }
 
 /// The services an application serves, as the pipeline and the fallbacks look them up.

@@ -27,9 +27,14 @@ impl TestCloud {
     }
 
     pub async fn start_with(fixture: Fixture) -> TestCloud {
+        Self::start_mounted(fixture, fakecloud::services::mounts()).await
+    }
+
+    /// A cloud serving these services (the standard set, or more).
+    pub async fn start_mounted(fixture: Fixture, mounts: Vec<fakecloud::http::routes::Mount>) -> TestCloud {
         let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
         let config = CloudConfig { fixture, seed: 7, clock: ClockMode::Manual, start: Some(start), public_url: None };
-        let running = fakecloud::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let running = fakecloud::start_with(config, "127.0.0.1:0".parse().unwrap(), mounts).await.unwrap();
         TestCloud { running, http: reqwest::Client::new() }
     }
 
