@@ -343,6 +343,11 @@ pub fn status_tree(w: &World, lb: &LoadBalancer) -> Value {
                                          "operating_status": lb_operating(w, lb), "listeners": listeners}}})
 }
 
+/// The statistics of a load balancer or listener: this fake carries no traffic, so all zero.
+pub fn zero_stats() -> Value {
+    json!({"stats": {"bytes_in": 0, "bytes_out": 0, "active_connections": 0, "total_connections": 0, "request_errors": 0}})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! Admin views of the compute plane: `os-hypervisors`, `os-services`, `os-availability-zone`.
 
-use super::{bad, microversion, not_found, reply, ApiResult, SVC};
+use super::common::{bad, microversion, not_found, reply, ApiResult, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::views;

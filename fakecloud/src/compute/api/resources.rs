@@ -1,6 +1,6 @@
 //! Flavors, keypairs and server groups.
 
-use super::{bad, empty, microversion, not_found, reply, ApiResult, SVC};
+use super::common::{bad, empty, microversion, not_found, reply, ApiResult, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::model::{Flavor, Keypair, ServerGroup};

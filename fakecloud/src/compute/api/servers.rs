@@ -1,7 +1,7 @@
 //! `/servers`: list (with Nova's filters, all_tenants policy and marker pagination), show, create,
 //! update, delete and the power actions.
 
-use super::{bad, empty, microversion, not_found, reply, reply_bytes, ApiResult, SVC};
+use super::common::{bad, empty, microversion, not_found, reply, reply_bytes, ApiResult, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::lifecycle::{Refused, ServerRequest};

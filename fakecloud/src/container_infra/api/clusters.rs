@@ -1,22 +1,20 @@
 //! `/v1/clusters`: list, detail, show (by name or uuid: the server resolves either), create (202
 //! with the uuid), update (JSON patch: node_count; health for admins), resize and delete.
 
-use super::*;
+use super::common::*;
+use crate::auth::Caller;
+use crate::cloud::AppState;
 use crate::container_infra::conductor::NewCluster;
 use crate::container_infra::model::*;
 use crate::container_infra::views;
-use crate::http::extract::{JsonBody, Params};
+use crate::http::error::ApiError;
+use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::policy::{enforce, Target};
 use crate::world::World;
 use axum::extract::{Path, State};
-
-/// A cluster the caller can see (its project's, or any for an admin), else Magnum's 404.
-pub(crate) fn cluster_for<'a>(w: &'a World, caller: &Caller, ident: &str) -> Result<&'a Cluster, ApiError> {
-    w.magnum.find_cluster(ident, |p| visible(caller, p)).map_err(|e| match e {
-        Lookup::NotFound => ApiError::not_found(SVC, format!("Cluster {ident} could not be found.")),
-        Lookup::Ambiguous => conflict("Multiple clusters exist with same name. Please use the cluster uuid instead."),
-    })
-}
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use serde_json::{json, Value};
 
 fn target(c: &Cluster) -> Target<'_> {
     Target { project_id: Some(&c.project_id), user_id: None }
@@ -25,7 +23,7 @@ fn target(c: &Cluster) -> Target<'_> {
 fn listed<'a>(w: &'a World, caller: &Caller, params: &Params) -> Result<Vec<&'a Cluster>, ApiError> {
     let mut items: Vec<&Cluster> = w.magnum.clusters.values().filter(|c| visible(caller, &c.project_id)).collect();
     items.sort_by_key(|c| c.seq);
-    super::templates::page(items, params, |c| &c.uuid)
+    page(items, params, |c| &c.uuid)
 }
 
 pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, headers: HeaderMap, params: Params) -> ApiResult {
@@ -86,7 +84,7 @@ pub async fn create(State(s): State<AppState>, caller: Caller, headers: HeaderMa
     // Everything is checked before anything is made.
     let ident = opt_str(obj, "cluster_template_id")?
         .ok_or_else(|| bad("Invalid input for field/attribute cluster_template_id. Value: 'None'. Mandatory field missing."))?;
-    let template = super::templates::template_for(&w, &caller, &ident).map_err(|e| bad(e.message))?.clone();
+    let template = template_for(&w, &caller, &ident).map_err(|e| bad(e.message))?.clone();
     let name = match opt_str(obj, "name")? {
         Some(n) if valid_name(&n) => n,
         Some(n) => return Err(bad(format!("Invalid input for field/attribute name. Value: '{n}'. Invalid name"))),

@@ -1,12 +1,17 @@
 //! `/v1/clusters/{cluster}/nodegroups` (microversion 1.9 and later): list, show, create, delete.
 
-use super::clusters::cluster_for;
-use super::*;
+use super::common::*;
+use crate::auth::Caller;
+use crate::cloud::AppState;
 use crate::container_infra::model::*;
 use crate::container_infra::views;
-use crate::http::extract::{JsonBody, Params};
+use crate::http::error::ApiError;
+use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::policy::{enforce, Target};
 use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use serde_json::{json, Value};
 
 fn target(project: &str) -> Target<'_> {
     Target { project_id: Some(project), user_id: None }
@@ -34,7 +39,7 @@ pub async fn list(
         items.retain(|n| n.role == role);
     }
     let detail = params.get("detail").is_some_and(|d| d.eq_ignore_ascii_case("true"));
-    let body: Vec<Value> = super::templates::page(items, &params, |n| &n.uuid)?
+    let body: Vec<Value> = page(items, &params, |n| &n.uuid)?
         .into_iter()
         .map(|n| if detail { views::nodegroup(n, &w, &base) } else { views::nodegroup_summary(n, &base) })
         .collect();

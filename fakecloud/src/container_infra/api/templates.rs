@@ -1,46 +1,25 @@
 //! `/v1/clustertemplates`: list, detail, show, create, delete. A template is visible to its
 //! project, to everyone when public, and to admins.
 
-use super::*;
-use crate::container_infra::model::{ClusterTemplate, Lookup};
+use super::common::*;
+use crate::auth::Caller;
+use crate::cloud::AppState;
+use crate::container_infra::model::ClusterTemplate;
 use crate::container_infra::views;
-use crate::http::extract::{JsonBody, Params};
+use crate::http::error::ApiError;
+use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::policy::{enforce, Target};
 use crate::world::World;
 use axum::extract::{Path, State};
-
-fn visible_template<'a>(caller: &'a Caller) -> impl Fn(&ClusterTemplate) -> bool + 'a {
-    move |t| t.public || visible(caller, &t.project_id)
-}
-
-pub(crate) fn template_for<'a>(w: &'a World, caller: &Caller, ident: &str) -> Result<&'a ClusterTemplate, ApiError> {
-    w.magnum.find_template(ident, visible_template(caller)).map_err(|e| match e {
-        Lookup::NotFound => ApiError::not_found(SVC, format!("ClusterTemplate {ident} could not be found.")),
-        Lookup::Ambiguous => conflict("Multiple cluster templates exist with same name. Please use the cluster template uuid instead."),
-    })
-}
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use serde_json::{json, Value};
 
 fn listed(w: &World, caller: &Caller, params: &Params) -> Result<Vec<ClusterTemplate>, ApiError> {
     let mut items: Vec<ClusterTemplate> =
         w.magnum.templates.values().filter(|t| visible_template(caller)(t) && !t.hidden).cloned().collect();
     items.sort_by_key(|t| t.seq);
     page(items, params, |t| &t.uuid)
-}
-
-/// Magnum's `limit` and `marker` (a uuid) over a list in database order.
-pub(crate) fn page<T>(items: Vec<T>, params: &Params, uuid: impl Fn(&T) -> &String) -> Result<Vec<T>, ApiError> {
-    let start = match params.get("marker") {
-        Some(m) => items.iter().position(|i| uuid(i) == m).map(|p| p + 1).ok_or_else(|| bad(format!("Marker {m} could not be found.")))?,
-        None => 0,
-    };
-    let limit = match params.get("limit") {
-        Some(l) => match l.parse::<i64>() {
-            Ok(n) if n > 0 => n as usize,
-            _ => return Err(bad(format!("Limit must be positive integer, got {l}"))),
-        },
-        None => usize::MAX,
-    };
-    Ok(items.into_iter().skip(start).take(limit).collect())
 }
 
 pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, headers: HeaderMap, params: Params) -> ApiResult {

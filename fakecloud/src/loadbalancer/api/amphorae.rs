@@ -1,10 +1,18 @@
 //! `/octavia/amphorae` (admin only): list, show, failover, delete, config, stats.
 
-use super::*;
+use super::common::*;
+use crate::auth::Caller;
+use crate::cloud::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{BaseUrl, Params};
 use crate::loadbalancer::model::*;
 use crate::loadbalancer::views;
+use crate::policy::{enforce, Target};
 use crate::world::World;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde_json::{json, Value};
 
 fn amphora_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Result<&'a Amphora, ApiError> {
     enforce(SVC, caller, action, Target::default())?;

@@ -1,16 +1,22 @@
 //! Listeners, pools, members (with batch update) and health monitors. Every change needs the load
 //! balancer ACTIVE (member and monitor changes also the pool) and locks them until the worker is done.
 
-use super::loadbalancers::{lb_for, zero_stats};
-use super::*;
-use crate::http::extract::JsonBody;
+use super::common::*;
+use crate::auth::Caller;
+use crate::cloud::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::loadbalancer::model::*;
 use crate::loadbalancer::request::{BatchMembers, CreateMember};
 use crate::loadbalancer::views;
 use crate::loadbalancer::worker::{new_common, Kind};
+use crate::policy::{enforce, Target};
 use crate::world::World;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use serde_json::{json, Value};
 
 const GET_ONE: &str = "os_load-balancer_api:child:get_one";
 const POST: &str = "os_load-balancer_api:child:post";
@@ -189,7 +195,7 @@ pub async fn show_listener(State(s): State<AppState>, caller: Caller, Path(id): 
 pub async fn listener_stats(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
     let w = s.world();
     listener_for(&w, &caller, &id, GET_ONE)?;
-    Ok(reply(StatusCode::OK, zero_stats()))
+    Ok(reply(StatusCode::OK, views::zero_stats()))
 }
 
 pub async fn create_listener(State(s): State<AppState>, caller: Caller, JsonBody(raw): JsonBody<Value>) -> ApiResult {

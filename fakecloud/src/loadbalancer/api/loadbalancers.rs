@@ -1,13 +1,20 @@
 //! `/lbaas/loadbalancers` (with status, stats and failover), providers, flavors and zones.
 
-use super::*;
-use crate::http::extract::JsonBody;
+use super::common::*;
+use crate::auth::Caller;
+use crate::cloud::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::loadbalancer::model::*;
 use crate::loadbalancer::views;
 use crate::loadbalancer::worker::LbRequest;
+use crate::policy::{enforce, Target};
 use crate::world::World;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use serde_json::{json, Value};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,13 +67,6 @@ struct UpdateLb {
     tags: Option<Vec<String>>,
     #[serde(default)]
     vip_qos_policy_id: Option<Value>,
-}
-
-/// A load balancer the caller may act on with `action`; 404 if absent, 403 if another project's.
-pub(crate) fn lb_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Result<&'a LoadBalancer, ApiError> {
-    let lb = w.octavia.loadbalancers.get(id).ok_or_else(|| not_found("Load Balancer", id))?;
-    allow(caller, action, &lb.c.project_id)?;
-    Ok(lb)
 }
 
 /// `GET /lbaas/loadbalancers`. A poller (CAPO looks its API-server LB up by name) asks the same
@@ -265,14 +265,10 @@ pub async fn status(State(s): State<AppState>, caller: Caller, Path(id): Path<St
     Ok(reply(StatusCode::OK, views::status_tree(&w, lb)))
 }
 
-pub(crate) fn zero_stats() -> Value {
-    json!({"stats": {"bytes_in": 0, "bytes_out": 0, "active_connections": 0, "total_connections": 0, "request_errors": 0}})
-}
-
 pub async fn stats(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
     let w = s.world();
     lb_for(&w, &caller, &id, "os_load-balancer_api:loadbalancer:get_stats")?;
-    Ok(reply(StatusCode::OK, zero_stats()))
+    Ok(reply(StatusCode::OK, views::zero_stats()))
 }
 
 /// `PUT /loadbalancers/{id}/failover` (admin): ACTIVE or ERROR -> PENDING_UPDATE, 202.

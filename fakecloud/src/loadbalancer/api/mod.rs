@@ -1,29 +1,15 @@
 //! Octavia's HTTP API (`/load-balancer`): the version list at the root and API v2 under both `/v2`
-//! and `/v2.0`. Shared here: the error helpers, request bodies, visibility and the list machinery
-//! (filters on any field, `fields`, marker pagination with `<plural>_links`).
+//! and `/v2.0`. This file is the route table; what the handlers share (the error helpers, request
+//! bodies, visibility and the list machinery) is in `common.rs`.
 
 mod amphorae;
 mod children;
+mod common;
 mod loadbalancers;
+mod versions;
 
-use crate::auth::Caller;
-use crate::cloud::AppState;
-use crate::http::error::ApiError;
-use crate::http::extract::{BaseUrl, Params};
+use self::versions::versions;
 use crate::http::routes::{get, put, Routes};
-use crate::http::service::Service;
-use crate::policy::{enforce, Target};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
-
-pub(crate) const SVC: Service = crate::loadbalancer::SERVICE;
-/// Octavia's newest API version (2024.1 era).
-const MAX_MINOR: u32 = 27;
-
-pub type ApiResult = Result<Response, ApiError>;
 
 pub fn router() -> Routes {
     let v2 = Routes::new()
@@ -54,163 +40,4 @@ pub fn router() -> Routes {
         .route("/octavia/amphorae/{id}/config", put(amphorae::config))
         .route("/octavia/amphorae/{id}/stats", get(amphorae::stats));
     Routes::new().route("/", get(versions)).nest("/v2", v2.clone()).nest("/v2.0", v2)
-}
-
-/// The version list at the endpoint root (no token needed). CAPO takes the last entry.
-async fn versions(BaseUrl(base): BaseUrl) -> Response {
-    let versions: Vec<Value> = (0..=MAX_MINOR)
-        .map(|minor| {
-            json!({"id": format!("v2.{minor}"), "status": if minor == MAX_MINOR { "CURRENT" } else { "SUPPORTED" },
-                   "updated": "2023-09-04T00:00:00Z", "links": [{"href": format!("{base}/load-balancer/v2"), "rel": "self"}]})
-        })
-        .collect();
-    Json(json!({ "versions": versions })).into_response()
-}
-
-pub(crate) fn not_found(what: &str, id: &str) -> ApiError {
-    ApiError::not_found(SVC, format!("{what} {id} not found."))
-}
-
-pub(crate) fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::bad_request(SVC, message)
-}
-
-pub(crate) fn conflict(message: impl Into<String>) -> ApiError {
-    ApiError::new(SVC, StatusCode::CONFLICT, message)
-}
-
-pub(crate) fn immutable(what: &str, id: &str) -> ApiError {
-    conflict(format!("{what} {id} is immutable and cannot be updated."))
-}
-
-impl From<super::model::OctaviaError> for ApiError {
-    fn from(e: super::model::OctaviaError) -> ApiError {
-        match e {
-            super::model::OctaviaError::BadRequest(m) => bad(m),
-            super::model::OctaviaError::Conflict(m) => conflict(m),
-        }
-    }
-}
-
-pub(crate) fn refused(r: crate::loadbalancer::worker::LbRefused) -> ApiError {
-    ApiError::new(SVC, StatusCode::from_u16(r.0).unwrap_or(StatusCode::BAD_REQUEST), r.1)
-}
-
-/// `{"<key>": {...}}` into `T`, with Octavia's wording for what it refuses.
-pub(crate) fn body<T: DeserializeOwned>(raw: Value, key: &str) -> Result<T, ApiError> {
-    let Value::Object(mut outer) = raw else { return Err(bad("Invalid input: the request body must be a JSON object.")) };
-    let inner =
-        outer.remove(key).ok_or_else(|| bad(format!("Invalid input for field/attribute {key}. Value: None. Mandatory field missing.")))?;
-    if let Some(extra) = outer.keys().next() {
-        return Err(bad(format!("Invalid input: unknown attribute '{extra}' beside '{key}'.")));
-    }
-    crate::http::extract::from_value_strict(&inner).map_err(|e| bad(format!("Invalid input for field/attribute {key}. Value: {e}")))
-}
-
-pub(crate) fn reply(status: StatusCode, v: Value) -> Response {
-    (status, Json(v)).into_response()
-}
-
-/// Whether the caller may see objects of `project_id` (their own, or any for an admin).
-pub(crate) fn visible(caller: &Caller, project_id: &str) -> bool {
-    caller.is_admin() || caller.project_id.as_deref() == Some(project_id)
-}
-
-/// Policy for one object: another project's object is refused as Octavia does (403).
-pub(crate) fn allow(caller: &Caller, action: &str, project_id: &str) -> Result<(), ApiError> {
-    enforce(SVC, caller, action, Target { project_id: Some(project_id), user_id: None })
-}
-
-const CONTROL_KEYS: [&str; 11] =
-    ["limit", "marker", "page_reverse", "sort", "sort_key", "sort_dir", "fields", "tags", "tags-any", "not-tags", "not-tags-any"];
-
-/// Cheap pre-filters on the stored fields, so a `?name=` lookup does not render every object. The
-/// query is read once, not per object.
-pub(crate) fn prefilter<'a>(caller: &'a Caller, params: &'a Params) -> impl Fn(&crate::loadbalancer::model::Common) -> bool + 'a {
-    let (name, id, project, status) = (params.get("name"), params.get("id"), params.get("project_id"), params.get("provisioning_status"));
-    move |c| {
-        name.is_none_or(|n| n == c.name)
-            && id.is_none_or(|i| i == c.id)
-            && project.is_none_or(|p| p == c.project_id)
-            && status.is_none_or(|s| s == c.provisioning_status)
-            && visible(caller, &c.project_id)
-    }
-}
-
-fn value_matches(have: &Value, want: &str) -> bool {
-    match have {
-        Value::String(s) => s == want,
-        Value::Bool(b) => want.eq_ignore_ascii_case(if *b { "true" } else { "false" }),
-        Value::Number(n) => n.to_string() == want,
-        Value::Null => want.is_empty() || want == "None",
-        Value::Array(items) => items.iter().any(|i| value_matches(i, want) || i.get("id").is_some_and(|id| value_matches(id, want))),
-        Value::Object(_) => false,
-    }
-}
-
-/// A list reply: filters on any attribute, tags, `fields`, then marker pagination with links.
-pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>, params: &Params, attrs: &[&[&str]]) -> ApiResult {
-    let mut items = items;
-    let known = |k: &str| CONTROL_KEYS.contains(&k) || attrs.iter().any(|a| a.contains(&k));
-    if let Some((k, _)) = params.0.iter().find(|(k, _)| !known(k)) {
-        return Err(bad(format!("Invalid filter argument: {k}")));
-    }
-    items.retain(|item| {
-        params
-            .0
-            .iter()
-            .filter(|(k, _)| !CONTROL_KEYS.contains(&k.as_str()))
-            .all(|(k, v)| item.get(k).is_some_and(|have| value_matches(have, v)))
-    });
-    for (key, all) in [("tags", true), ("tags-any", false), ("not-tags", true), ("not-tags-any", false)] {
-        if let Some(wanted) = params.get(key) {
-            let wanted: Vec<&str> = wanted.split(',').collect();
-            let negate = key.starts_with("not-");
-            items.retain(|item| {
-                let tags: Vec<&str> = item["tags"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-                let hit = if all { wanted.iter().all(|t| tags.contains(t)) } else { wanted.iter().any(|t| tags.contains(t)) };
-                hit != negate
-            });
-        }
-    }
-    if params.get("page_reverse").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
-        items.reverse();
-    }
-    let start = match params.get("marker") {
-        Some(m) => items.iter().position(|i| i["id"] == m).map(|p| p + 1).ok_or_else(|| not_found("Marker", m))?,
-        None => 0,
-    };
-    let limit = match params.get("limit") {
-        Some(l) => Some(l.parse::<usize>().map_err(|_| bad(format!("Invalid input for field/attribute limit. Value: '{l}'.")))?),
-        None => None,
-    };
-    let end = limit.map_or(items.len(), |l| (start + l).min(items.len()));
-    let mut links = vec![];
-    let query_without = |marker: &str| {
-        let mut q: Vec<(String, String)> = params.0.iter().filter(|(k, _)| k != "marker").cloned().collect();
-        q.push(("marker".into(), marker.into()));
-        form_urlencoded::Serializer::new(String::new()).extend_pairs(q).finish()
-    };
-    if let Some(l) = limit {
-        if end < items.len() && l > 0 && end > start {
-            let last = items[end - 1]["id"].as_str().unwrap_or_default().to_string();
-            links.push(json!({"rel": "next", "href": format!("{base}/load-balancer/v2/{path}?{}", query_without(&last))}));
-        }
-        if start > 0 && end > start {
-            let first = items[start]["id"].as_str().unwrap_or_default().to_string();
-            let mut q = query_without(&first);
-            q.push_str("&page_reverse=True");
-            links.push(json!({"rel": "previous", "href": format!("{base}/load-balancer/v2/{path}?{q}")}));
-        }
-    }
-    let mut page: Vec<Value> = items.drain(start..end).collect();
-    let fields: Vec<&str> = params.0.iter().filter(|(k, _)| k == "fields").flat_map(|(_, v)| v.split(',')).collect();
-    if !fields.is_empty() {
-        for item in &mut page {
-            if let Value::Object(m) = item {
-                m.retain(|k, _| fields.contains(&k.as_str()));
-            }
-        }
-    }
-    Ok(reply(StatusCode::OK, json!({ plural: page, format!("{plural}_links"): links })))
 }
