@@ -1,9 +1,18 @@
 //! Microversion negotiation as the OpenStack services do it: the `OpenStack-API-Version: <service>
 //! X.Y` header (and Nova's legacy `X-OpenStack-Nova-API-Version`), `latest`, the minimum when none is
 //! asked for, and a 406 outside the supported range. Responses echo the version and add `Vary`.
+//!
+//! Nova, Cinder and Magnum handlers take the version as an extractor, `Microversion<S>`, where `S`
+//! names the service's range; Placement negotiates in a layer, since its errors change shape with
+//! the version.
 
-use axum::http::{HeaderMap, HeaderValue};
+use super::error::ApiError;
+use super::service::Service;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use std::fmt;
+use std::marker::PhantomData;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Version {
@@ -52,6 +61,34 @@ pub enum Refusal {
     Malformed(String),
     /// 406: a version outside the supported range.
     NotAcceptable(String),
+}
+
+impl Refusal {
+    /// The refusal as the service answers it: 400 for garbage, 406 outside the range.
+    pub fn into_error(self, service: Service) -> ApiError {
+        match self {
+            Refusal::Malformed(m) => ApiError::bad_request(service, m),
+            Refusal::NotAcceptable(m) => ApiError::new(service, StatusCode::NOT_ACCEPTABLE, m),
+        }
+    }
+}
+
+/// A microversioned API: its range and the service whose error format a refusal takes.
+pub trait Microversioned {
+    const RANGE: Range;
+    const SERVICE: Service;
+}
+
+/// The version a request asks for, negotiated against `S`'s range before the handler runs (as the
+/// services' WSGI layer does, ahead of the controller's policy check).
+pub struct Microversion<S>(pub Version, pub PhantomData<S>);
+
+impl<S: Microversioned, St: Send + Sync> FromRequestParts<St> for Microversion<S> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &St) -> Result<Self, ApiError> {
+        S::RANGE.negotiate(&parts.headers).map(|v| Microversion(v, PhantomData)).map_err(|r| r.into_error(S::SERVICE))
+    }
 }
 
 impl Range {

@@ -9,12 +9,12 @@ use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
-use crate::http::microversion::{Range, Refusal, Version};
+use crate::http::microversion::{Microversion, Microversioned, Range, Version};
 use crate::http::routes::{get, Routes};
 use crate::http::service::Service;
 use crate::policy::{enforce, Target};
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
@@ -60,20 +60,24 @@ async fn version_v3(BaseUrl(base): BaseUrl) -> Json<Value> {
     Json(views::versions(&base))
 }
 
-/// What every versioned call checks first: the microversion, then that the URL's project is the
-/// token's. Cinder refuses a mismatch for everyone, admin included, with a 400
+/// What every versioned call checks after the microversion (negotiated by the extractor): that the
+/// URL's project is the token's. Cinder refuses a mismatch for everyone, admin included, with a 400
 /// (cinder/api/openstack/wsgi.py `_process_stack`: "Malformed request url").
-fn prelude(caller: &Caller, headers: &HeaderMap, path: &HashMap<String, String>) -> Result<Version, ApiError> {
-    let v = RANGE.negotiate(headers).map_err(|r| match r {
-        Refusal::Malformed(m) => ApiError::bad_request(SVC, m),
-        Refusal::NotAcceptable(m) => ApiError::new(SVC, StatusCode::NOT_ACCEPTABLE, m),
-    })?;
+fn prelude(caller: &Caller, path: &HashMap<String, String>) -> Result<(), ApiError> {
     if let Some(p) = path.get("project_id") {
         if caller.project_id.as_deref() != Some(p.as_str()) {
             return Err(ApiError::bad_request(SVC, "Malformed request url"));
         }
     }
-    Ok(v)
+    Ok(())
+}
+
+/// Cinder's microversions, for the `Microversion` extractor.
+pub(crate) struct Cinder;
+
+impl Microversioned for Cinder {
+    const RANGE: Range = RANGE;
+    const SERVICE: Service = SVC;
 }
 
 fn reply(v: Version, status: StatusCode, body: Value) -> Response {
@@ -92,8 +96,14 @@ fn own_project(caller: &Caller) -> Target<'_> {
 
 /// `GET /os-services` (admin): every cinder service with its state from heartbeats; `host` and
 /// `binary` filter.
-async fn list_services(State(s): State<AppState>, caller: Caller, headers: HeaderMap, Path(path): PathArgs, params: Params) -> ApiResult {
-    let v = prelude(&caller, &headers, &path)?;
+async fn list_services(
+    State(s): State<AppState>,
+    caller: Caller,
+    Microversion(v, ..): Microversion<Cinder>,
+    Path(path): PathArgs,
+    params: Params,
+) -> ApiResult {
+    prelude(&caller, &path)?;
     enforce(SVC, &caller, "volume_extension:services:index", Target::default())?;
     let world = s.world();
     let now = world.now();
@@ -110,39 +120,39 @@ async fn list_services(State(s): State<AppState>, caller: Caller, headers: Heade
 async fn list_volumes(
     State(s): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Cinder>,
     BaseUrl(base): BaseUrl,
     OriginalUri(uri): OriginalUri,
     Path(path): PathArgs,
     params: Params,
 ) -> ApiResult {
-    list(s, caller, headers, base, uri.path(), path, params, false)
+    list(s, caller, v, base, uri.path(), path, params, false)
 }
 
 async fn list_volumes_detail(
     State(s): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Cinder>,
     BaseUrl(base): BaseUrl,
     OriginalUri(uri): OriginalUri,
     Path(path): PathArgs,
     params: Params,
 ) -> ApiResult {
-    list(s, caller, headers, base, uri.path(), path, params, true)
+    list(s, caller, v, base, uri.path(), path, params, true)
 }
 
 #[allow(clippy::too_many_arguments)]
 fn list(
     s: AppState,
     caller: Caller,
-    headers: HeaderMap,
+    v: Version,
     base: String,
     uri_path: &str,
     path: HashMap<String, String>,
     params: Params,
     detail: bool,
 ) -> ApiResult {
-    let v = prelude(&caller, &headers, &path)?;
+    prelude(&caller, &path)?;
     enforce(SVC, &caller, "volume:get_all", own_project(&caller))?;
     let who = requester(&caller);
     let query = ListQuery::parse(&params.0, who.admin, v.at_least(3, 34))?;
@@ -161,11 +171,11 @@ fn list(
 async fn show_volume(
     State(s): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Cinder>,
     BaseUrl(base): BaseUrl,
     Path(path): PathArgs,
 ) -> ApiResult {
-    let v = prelude(&caller, &headers, &path)?;
+    prelude(&caller, &path)?;
     let id = path.get("volume_id").cloned().unwrap_or_default();
     let who = requester(&caller);
     let world = s.world();
@@ -177,12 +187,12 @@ async fn show_volume(
 async fn create_volume(
     State(s): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Cinder>,
     BaseUrl(base): BaseUrl,
     Path(path): PathArgs,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult {
-    let v = prelude(&caller, &headers, &path)?;
+    prelude(&caller, &path)?;
     let new = NewVolume::from_json(&body)?;
     enforce(SVC, &caller, "volume:create", own_project(&caller))?;
     let who = requester(&caller);
@@ -196,12 +206,12 @@ async fn create_volume(
 async fn update_volume(
     State(s): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Cinder>,
     BaseUrl(base): BaseUrl,
     Path(path): PathArgs,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult {
-    let v = prelude(&caller, &headers, &path)?;
+    prelude(&caller, &path)?;
     let update = VolumeUpdate::from_json(&body)?;
     let id = path.get("volume_id").cloned().unwrap_or_default();
     let who = requester(&caller);
@@ -213,8 +223,13 @@ async fn update_volume(
     Ok(reply(v, StatusCode::OK, serde_json::json!({ "volume": views::detail(&world.volume, &vol, &base, v, who.admin) })))
 }
 
-async fn delete_volume(State(s): State<AppState>, caller: Caller, headers: HeaderMap, Path(path): PathArgs) -> ApiResult {
-    let v = prelude(&caller, &headers, &path)?;
+async fn delete_volume(
+    State(s): State<AppState>,
+    caller: Caller,
+    Microversion(v, ..): Microversion<Cinder>,
+    Path(path): PathArgs,
+) -> ApiResult {
+    prelude(&caller, &path)?;
     let id = path.get("volume_id").cloned().unwrap_or_default();
     let who = requester(&caller);
     let mut world = s.world();

@@ -1,26 +1,26 @@
 //! Admin views of the compute plane: `os-hypervisors`, `os-services`, `os-availability-zone`.
 
-use super::common::{bad, microversion, not_found, reply, ApiResult, SVC};
+use super::common::{bad, not_found, reply, ApiResult, Nova, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::views;
 use crate::http::extract::{JsonBody, Params};
+use crate::http::microversion::Microversion;
 use crate::policy::{enforce, Target};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-pub async fn list_hypervisors(State(s): State<AppState>, caller: Caller, params: Params, headers: HeaderMap) -> ApiResult {
-    hypervisors(s, caller, params, headers, false).await
+pub async fn list_hypervisors(State(s): State<AppState>, caller: Caller, params: Params, mv: Microversion<Nova>) -> ApiResult {
+    hypervisors(s, caller, params, mv, false).await
 }
 
-pub async fn list_hypervisors_detail(State(s): State<AppState>, caller: Caller, params: Params, headers: HeaderMap) -> ApiResult {
-    hypervisors(s, caller, params, headers, true).await
+pub async fn list_hypervisors_detail(State(s): State<AppState>, caller: Caller, params: Params, mv: Microversion<Nova>) -> ApiResult {
+    hypervisors(s, caller, params, mv, true).await
 }
 
-async fn hypervisors(s: AppState, caller: Caller, params: Params, headers: HeaderMap, detail: bool) -> ApiResult {
-    let v = microversion(&headers)?;
+async fn hypervisors(s: AppState, caller: Caller, params: Params, Microversion(v, ..): Microversion<Nova>, detail: bool) -> ApiResult {
     let rule = if detail { "os_compute_api:os-hypervisors:list-detail" } else { "os_compute_api:os-hypervisors:list" };
     enforce(SVC, &caller, rule, Target::default())?;
     let w = s.world();
@@ -44,9 +44,8 @@ pub async fn show_hypervisor(
     caller: Caller,
     Path(id): Path<String>,
     params: Params,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Nova>,
 ) -> ApiResult {
-    let v = microversion(&headers)?;
     enforce(SVC, &caller, "os_compute_api:os-hypervisors:show", Target::default())?;
     let w = s.world();
     // Integer ids before 2.53, uuids from 2.53.
@@ -60,8 +59,12 @@ pub async fn show_hypervisor(
     Ok(reply(v, StatusCode::OK, json!({"hypervisor": views::hypervisor(&w, host, v, with_servers)})))
 }
 
-pub async fn list_services(State(s): State<AppState>, caller: Caller, params: Params, headers: HeaderMap) -> ApiResult {
-    let v = microversion(&headers)?;
+pub async fn list_services(
+    State(s): State<AppState>,
+    caller: Caller,
+    params: Params,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
     enforce(SVC, &caller, "os_compute_api:os-services:list", Target::default())?;
     let w = s.world();
     let items: Vec<Value> = w
@@ -90,10 +93,9 @@ pub async fn update_service(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Nova>,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult {
-    let v = microversion(&headers)?;
     enforce(SVC, &caller, "os_compute_api:os-services:update", Target::default())?;
     if !v.at_least(2, 53) {
         return Err(not_found("The resource could not be found."));
@@ -129,8 +131,7 @@ pub async fn update_service(
     Ok(reply(v, StatusCode::OK, json!({"service": view})))
 }
 
-pub async fn availability_zones(State(s): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult {
-    let v = microversion(&headers)?;
+pub async fn availability_zones(State(s): State<AppState>, caller: Caller, Microversion(v, ..): Microversion<Nova>) -> ApiResult {
     enforce(SVC, &caller, "os_compute_api:os-availability-zone:list", Target::default())?;
     let w = s.world();
     let mut zones: Vec<&str> = w.compute.hosts.iter().map(|h| h.az.as_str()).collect();
@@ -140,8 +141,7 @@ pub async fn availability_zones(State(s): State<AppState>, caller: Caller, heade
     Ok(reply(v, StatusCode::OK, json!({"availabilityZoneInfo": info})))
 }
 
-pub async fn availability_zones_detail(State(s): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult {
-    let v = microversion(&headers)?;
+pub async fn availability_zones_detail(State(s): State<AppState>, caller: Caller, Microversion(v, ..): Microversion<Nova>) -> ApiResult {
     enforce(SVC, &caller, "os_compute_api:os-availability-zone:detail", Target::default())?;
     let w = s.world();
     let now = w.now();

@@ -2,9 +2,9 @@
 //! carrying the version headers, and Nova's error shapes.
 
 use crate::http::error::ApiError;
-use crate::http::microversion::{Range, Refusal, Version};
+use crate::http::microversion::{Microversioned, Range, Version};
 use crate::http::service::Service;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
@@ -21,12 +21,12 @@ pub const NOVA: Range = Range {
 
 pub(crate) type ApiResult = Result<Response, ApiError>;
 
-/// The microversion a request asks for, or Nova's 400/406.
-pub(crate) fn microversion(headers: &HeaderMap) -> Result<Version, ApiError> {
-    NOVA.negotiate(headers).map_err(|r| match r {
-        Refusal::Malformed(m) => ApiError::bad_request(SVC, m),
-        Refusal::NotAcceptable(m) => ApiError::new(SVC, StatusCode::NOT_ACCEPTABLE, m),
-    })
+/// Nova's microversions, for the `Microversion` extractor.
+pub(crate) struct Nova;
+
+impl Microversioned for Nova {
+    const RANGE: Range = NOVA;
+    const SERVICE: Service = SVC;
 }
 
 /// A JSON reply carrying the version headers.

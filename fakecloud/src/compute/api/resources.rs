@@ -1,14 +1,15 @@
 //! Flavors, keypairs and server groups.
 
-use super::common::{bad, empty, microversion, not_found, reply, ApiResult, SVC};
+use super::common::{bad, empty, not_found, reply, ApiResult, Nova, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::model::{Flavor, Keypair, ServerGroup};
 use crate::compute::views;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
+use crate::http::microversion::{Microversion, Version};
 use crate::policy::{enforce, Target};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::Digest;
@@ -35,9 +36,9 @@ pub async fn list_flavors(
     caller: Caller,
     BaseUrl(base): BaseUrl,
     params: Params,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Nova>,
 ) -> ApiResult {
-    flavors(s, caller, base, params, headers, false)
+    flavors(s, caller, base, params, v, false)
 }
 
 pub async fn list_flavors_detail(
@@ -45,13 +46,12 @@ pub async fn list_flavors_detail(
     caller: Caller,
     BaseUrl(base): BaseUrl,
     params: Params,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Nova>,
 ) -> ApiResult {
-    flavors(s, caller, base, params, headers, true)
+    flavors(s, caller, base, params, v, true)
 }
 
-fn flavors(s: AppState, caller: Caller, base: String, params: Params, headers: HeaderMap, detail: bool) -> ApiResult {
-    let v = microversion(&headers)?;
+fn flavors(s: AppState, caller: Caller, base: String, params: Params, v: Version, detail: bool) -> ApiResult {
     enforce(SVC, &caller, "os_compute_api:flavors:index", Target::default())?;
     let w = s.world();
     let items: Vec<Value> = listed(&w.compute.flavors, &caller, &params)
@@ -72,16 +72,19 @@ pub async fn show_flavor(
     caller: Caller,
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Nova>,
 ) -> ApiResult {
-    let v = microversion(&headers)?;
     enforce(SVC, &caller, "os_compute_api:flavors:show", Target::default())?;
     let w = s.world();
     Ok(reply(v, StatusCode::OK, json!({"flavor": views::flavor(flavor_for(&w.compute.flavors, &caller, &id)?, v, &base)})))
 }
 
-pub async fn flavor_extra_specs(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
-    let v = microversion(&headers)?;
+pub async fn flavor_extra_specs(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
     enforce(SVC, &caller, "os_compute_api:os-flavor-extra-specs:index", Target::default())?;
     let w = s.world();
     Ok(reply(v, StatusCode::OK, json!({"extra_specs": flavor_for(&w.compute.flavors, &caller, &id)?.extra_specs})))
@@ -89,8 +92,12 @@ pub async fn flavor_extra_specs(State(s): State<AppState>, caller: Caller, Path(
 
 /// `os-flavor-access` (admin): the projects a private flavor is shared with; public flavors have no
 /// access list (Nova's 404).
-pub async fn flavor_access(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
-    let v = microversion(&headers)?;
+pub async fn flavor_access(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
     enforce(SVC, &caller, "os_compute_api:os-flavor-access", Target::default())?;
     let w = s.world();
     let f = flavor_for(&w.compute.flavors, &caller, &id)?;
@@ -107,8 +114,12 @@ fn keypair_owner(caller: &Caller, params: &Params, v: crate::http::microversion:
     params.get("user_id").filter(|_| v.at_least(2, 10)).map_or_else(|| caller.user_id.clone(), str::to_string)
 }
 
-pub async fn list_keypairs(State(s): State<AppState>, caller: Caller, params: Params, headers: HeaderMap) -> ApiResult {
-    let v = microversion(&headers)?;
+pub async fn list_keypairs(
+    State(s): State<AppState>,
+    caller: Caller,
+    params: Params,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
     let owner = keypair_owner(&caller, &params, v);
     enforce(SVC, &caller, "os_compute_api:os-keypairs:index", Target { user_id: Some(&owner), project_id: None })?;
     let w = s.world();
@@ -122,9 +133,8 @@ pub async fn show_keypair(
     caller: Caller,
     Path(name): Path<String>,
     params: Params,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Nova>,
 ) -> ApiResult {
-    let v = microversion(&headers)?;
     let owner = keypair_owner(&caller, &params, v);
     enforce(SVC, &caller, "os_compute_api:os-keypairs:show", Target { user_id: Some(&owner), project_id: None })?;
     let w = s.world();
@@ -156,8 +166,12 @@ struct NewKeypair {
 }
 
 /// Creates a keypair from a public key (2.92+ requires one; fakecloud never generates private keys).
-pub async fn create_keypair(State(s): State<AppState>, caller: Caller, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> ApiResult {
-    let v = microversion(&headers)?;
+pub async fn create_keypair(
+    State(s): State<AppState>,
+    caller: Caller,
+    Microversion(v, ..): Microversion<Nova>,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult {
     let req: KeypairBody =
         crate::http::extract::from_value_strict(&body).map_err(|e| bad(format!("Invalid input for field/attribute keypair. {e}")))?;
     let k = req.keypair;
@@ -198,9 +212,8 @@ pub async fn delete_keypair(
     caller: Caller,
     Path(name): Path<String>,
     params: Params,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Nova>,
 ) -> ApiResult {
-    let v = microversion(&headers)?;
     let owner = keypair_owner(&caller, &params, v);
     enforce(SVC, &caller, "os_compute_api:os-keypairs:delete", Target { user_id: Some(&owner), project_id: None })?;
     let mut w = s.world();
@@ -215,8 +228,12 @@ pub async fn delete_keypair(
     Ok(empty(v, status))
 }
 
-pub async fn list_server_groups(State(s): State<AppState>, caller: Caller, params: Params, headers: HeaderMap) -> ApiResult {
-    let v = microversion(&headers)?;
+pub async fn list_server_groups(
+    State(s): State<AppState>,
+    caller: Caller,
+    params: Params,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
     enforce(SVC, &caller, "os_compute_api:os-server-groups:index", Target { project_id: caller.project_id.as_deref(), user_id: None })?;
     let all = caller.is_admin() && params.get("all_projects").is_some_and(|x| x.eq_ignore_ascii_case("true") || x == "1");
     let w = s.world();
@@ -237,8 +254,12 @@ fn group_for<'a>(groups: &'a [ServerGroup], caller: &Caller, id: &str) -> Result
         .ok_or_else(|| not_found(format!("Instance group {id} could not be found.")))
 }
 
-pub async fn show_server_group(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
-    let v = microversion(&headers)?;
+pub async fn show_server_group(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
     let w = s.world();
     let g = group_for(&w.compute.server_groups, &caller, &id)?;
     enforce(SVC, &caller, "os_compute_api:os-server-groups:show", Target { project_id: Some(&g.project_id), user_id: None })?;
@@ -248,10 +269,9 @@ pub async fn show_server_group(State(s): State<AppState>, caller: Caller, Path(i
 pub async fn create_server_group(
     State(s): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Nova>,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult {
-    let v = microversion(&headers)?;
     let project = caller.project_id.clone().ok_or_else(|| bad("A project-scoped token is required."))?;
     enforce(SVC, &caller, "os_compute_api:os-server-groups:create", Target { project_id: Some(&project), user_id: None })?;
     let g = body
@@ -296,8 +316,12 @@ pub async fn create_server_group(
     Ok(reply(v, StatusCode::OK, json!({"server_group": view})))
 }
 
-pub async fn delete_server_group(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
-    let v = microversion(&headers)?;
+pub async fn delete_server_group(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
     let mut w = s.world();
     let project = group_for(&w.compute.server_groups, &caller, &id)?.project_id.clone();
     enforce(SVC, &caller, "os_compute_api:os-server-groups:delete", Target { project_id: Some(&project), user_id: None })?;

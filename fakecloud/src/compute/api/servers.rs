@@ -1,7 +1,7 @@
 //! `/servers`: list (with Nova's filters, all_tenants policy and marker pagination), show, create,
 //! update, delete and the power actions.
 
-use super::common::{bad, empty, microversion, not_found, reply, reply_bytes, ApiResult, SVC};
+use super::common::{bad, empty, not_found, reply, reply_bytes, ApiResult, Nova, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::lifecycle::{Refused, ServerRequest};
@@ -9,12 +9,12 @@ use crate::compute::model::Server;
 use crate::compute::{view_cache, views};
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
-use crate::http::microversion::Version;
+use crate::http::microversion::{Microversion, Version};
 use crate::policy::{enforce, Target};
 use crate::world::World;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use regex::RegexBuilder;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -250,8 +250,13 @@ struct Page<T: serde::Serialize> {
     servers_links: Option<Value>,
 }
 
-pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params, headers: HeaderMap) -> ApiResult {
-    let v = microversion(&headers)?;
+pub async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    params: Params,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
     let listing = list_servers(&s.world(), &caller, &params, v, false, &base)?;
     Ok(reply_bytes(v, listing.into_body()))
 }
@@ -261,9 +266,8 @@ pub async fn list_detail(
     caller: Caller,
     BaseUrl(base): BaseUrl,
     params: Params,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Nova>,
 ) -> ApiResult {
-    let v = microversion(&headers)?;
     let listing = list_servers(&s.world(), &caller, &params, v, true, &base)?;
     Ok(reply_bytes(v, listing.into_body()))
 }
@@ -281,9 +285,8 @@ pub async fn show(
     caller: Caller,
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Nova>,
 ) -> ApiResult {
-    let v = microversion(&headers)?;
     let w = s.world();
     let server = visible(&w, &caller, &id)?;
     enforce(SVC, &caller, "os_compute_api:servers:show", Target { project_id: Some(&server.project_id), user_id: None })?;
@@ -371,10 +374,9 @@ pub async fn create(
     State(s): State<AppState>,
     caller: Caller,
     BaseUrl(base): BaseUrl,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Nova>,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult {
-    let v = microversion(&headers)?;
     let body: CreateBody = crate::http::extract::from_value_strict(&body).map_err(schema_error)?;
     let req = body.server;
     let project = caller.project_id.clone().ok_or_else(|| bad("A project-scoped token is required to create a server."))?;
@@ -525,10 +527,9 @@ pub async fn update(
     caller: Caller,
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Nova>,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult {
-    let v = microversion(&headers)?;
     let body: UpdateBody = crate::http::extract::from_value_strict(&body).map_err(schema_error)?;
     if let Some(n) = &body.server.name {
         if n.trim().is_empty() || n.chars().count() > 255 {
@@ -553,8 +554,12 @@ pub async fn update(
     Ok(reply(v, StatusCode::OK, json!({"server": view})))
 }
 
-pub async fn delete(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
-    let v = microversion(&headers)?;
+pub async fn delete(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
     let mut w = s.world();
     let project = visible(&w, &caller, &id)?.project_id.clone();
     enforce(SVC, &caller, "os_compute_api:servers:delete", Target { project_id: Some(&project), user_id: None })?;
@@ -567,10 +572,9 @@ pub async fn action(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Nova>,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult {
-    let v = microversion(&headers)?;
     let obj = body.as_object().filter(|o| o.len() == 1).ok_or_else(|| bad("Malformed request body: exactly one action is expected"))?;
     let (name, arg) = obj.iter().next().expect("one entry");
     let (action, hard, rule) = match name.as_str() {

@@ -1,6 +1,7 @@
 //! `/v1/clusters`: list, detail, show (by name or uuid: the server resolves either), create (202
 //! with the uuid), update (JSON patch: node_count; health for admins), resize and delete.
 
+use super::common::Magnum;
 use super::common::*;
 use crate::auth::Caller;
 use crate::cloud::AppState;
@@ -9,10 +10,11 @@ use crate::container_infra::model::*;
 use crate::container_infra::views;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
+use crate::http::microversion::Microversion;
 use crate::policy::{enforce, Target};
 use crate::world::World;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::{json, Value};
 
@@ -26,16 +28,26 @@ fn listed<'a>(w: &'a World, caller: &Caller, params: &Params) -> Result<Vec<&'a 
     page(items, params, |c| &c.uuid)
 }
 
-pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, headers: HeaderMap, params: Params) -> ApiResult {
-    let v = negotiate(&headers)?;
+pub async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    Microversion(v, ..): Microversion<Magnum>,
+    params: Params,
+) -> ApiResult {
     enforce(SVC, &caller, "cluster:get_all", own(&caller))?;
     let w = s.world();
     let items: Vec<_> = listed(&w, &caller, &params)?.into_iter().map(|c| views::cluster_summary(c, &base)).collect();
     Ok(reply(v, StatusCode::OK, &json!({"clusters": items, "next": null})))
 }
 
-pub async fn detail(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, headers: HeaderMap, params: Params) -> ApiResult {
-    let v = negotiate(&headers)?;
+pub async fn detail(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    Microversion(v, ..): Microversion<Magnum>,
+    params: Params,
+) -> ApiResult {
     enforce(SVC, &caller, "cluster:detail", own(&caller))?;
     let w = s.world();
     let items: Vec<_> = listed(&w, &caller, &params)?.into_iter().map(|c| views::cluster_detail(&w, c, &base)).collect();
@@ -46,10 +58,9 @@ pub async fn show(
     State(s): State<AppState>,
     caller: Caller,
     BaseUrl(base): BaseUrl,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Magnum>,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let v = negotiate(&headers)?;
     let w = s.world();
     let c = cluster_for(&w, &caller, &id)?;
     enforce(SVC, &caller, "cluster:get", target(c))?;
@@ -75,8 +86,12 @@ const CREATE_FIELDS: &[&str] = &[
     "master_lb_enabled",
 ];
 
-pub async fn create(State(s): State<AppState>, caller: Caller, headers: HeaderMap, JsonBody(raw): JsonBody<Value>) -> ApiResult {
-    let v = negotiate(&headers)?;
+pub async fn create(
+    State(s): State<AppState>,
+    caller: Caller,
+    Microversion(v, ..): Microversion<Magnum>,
+    JsonBody(raw): JsonBody<Value>,
+) -> ApiResult {
     enforce(SVC, &caller, "cluster:create", own(&caller))?;
     let obj = object_with(&raw, "cluster", CREATE_FIELDS)?;
     let project = caller.project_id.clone().ok_or_else(|| bad("A project-scoped token is required."))?;
@@ -173,11 +188,10 @@ fn updatable(c: &Cluster) -> Result<(), ApiError> {
 pub async fn update(
     State(s): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Magnum>,
     Path(id): Path<String>,
     JsonBody(raw): JsonBody<Value>,
 ) -> ApiResult {
-    let v = negotiate(&headers)?;
     let mut w = s.world();
     let c = cluster_for(&w, &caller, &id)?;
     enforce(SVC, &caller, "cluster:update", target(c))?;
@@ -235,11 +249,10 @@ pub async fn update(
 pub async fn resize(
     State(s): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Magnum>,
     Path(id): Path<String>,
     JsonBody(raw): JsonBody<Value>,
 ) -> ApiResult {
-    let v = negotiate(&headers)?;
     require(v, 7)?;
     let mut w = s.world();
     let c = cluster_for(&w, &caller, &id)?;
@@ -279,8 +292,12 @@ pub async fn resize(
     Ok(reply(v, StatusCode::ACCEPTED, &json!({ "uuid": uuid })))
 }
 
-pub async fn delete(State(s): State<AppState>, caller: Caller, headers: HeaderMap, Path(id): Path<String>) -> ApiResult {
-    let v = negotiate(&headers)?;
+pub async fn delete(
+    State(s): State<AppState>,
+    caller: Caller,
+    Microversion(v, ..): Microversion<Magnum>,
+    Path(id): Path<String>,
+) -> ApiResult {
     let mut w = s.world();
     let c = cluster_for(&w, &caller, &id)?;
     enforce(SVC, &caller, "cluster:delete", target(c))?;

@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::container_infra::model::{Cluster, ClusterTemplate, Lookup};
 use crate::http::error::ApiError;
 use crate::http::extract::Params;
-use crate::http::microversion::{Range, Refusal, Version};
+use crate::http::microversion::{Microversioned, Range, Version};
 use crate::http::service::Service;
 use crate::world::World;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -21,12 +21,12 @@ pub(crate) const RANGE: Range =
 
 pub type ApiResult = Result<Response, ApiError>;
 
-/// The microversion asked for, or Magnum's 400 (garbage) / 406 (outside 1.1 to 1.14).
-pub(crate) fn negotiate(headers: &HeaderMap) -> Result<Version, ApiError> {
-    RANGE.negotiate(headers).map_err(|r| match r {
-        Refusal::Malformed(m) => ApiError::bad_request(SVC, m),
-        Refusal::NotAcceptable(m) => ApiError::new(SVC, StatusCode::NOT_ACCEPTABLE, m),
-    })
+/// Magnum's microversions (1.1 to 1.14), for the `Microversion` extractor.
+pub(crate) struct Magnum;
+
+impl Microversioned for Magnum {
+    const RANGE: Range = RANGE;
+    const SERVICE: Service = SVC;
 }
 
 /// An answer with Magnum's version headers.

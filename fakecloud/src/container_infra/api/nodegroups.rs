@@ -1,5 +1,6 @@
 //! `/v1/clusters/{cluster}/nodegroups` (microversion 1.9 and later): list, show, create, delete.
 
+use super::common::Magnum;
 use super::common::*;
 use crate::auth::Caller;
 use crate::cloud::AppState;
@@ -7,9 +8,10 @@ use crate::container_infra::model::*;
 use crate::container_infra::views;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
+use crate::http::microversion::Microversion;
 use crate::policy::{enforce, Target};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::{json, Value};
 
@@ -25,11 +27,10 @@ pub async fn list(
     State(s): State<AppState>,
     caller: Caller,
     BaseUrl(base): BaseUrl,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Magnum>,
     Path(id): Path<String>,
     params: Params,
 ) -> ApiResult {
-    let v = negotiate(&headers)?;
     require(v, 9)?;
     let w = s.world();
     let c = cluster_for(&w, &caller, &id)?;
@@ -50,10 +51,9 @@ pub async fn show(
     State(s): State<AppState>,
     caller: Caller,
     BaseUrl(base): BaseUrl,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Magnum>,
     Path((id, ng)): Path<(String, String)>,
 ) -> ApiResult {
-    let v = negotiate(&headers)?;
     require(v, 9)?;
     let w = s.world();
     let c = cluster_for(&w, &caller, &id)?;
@@ -79,11 +79,10 @@ pub async fn create(
     State(s): State<AppState>,
     caller: Caller,
     BaseUrl(base): BaseUrl,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Magnum>,
     Path(id): Path<String>,
     JsonBody(raw): JsonBody<Value>,
 ) -> ApiResult {
-    let v = negotiate(&headers)?;
     require(v, 9)?;
     let mut w = s.world();
     let c = cluster_for(&w, &caller, &id)?;
@@ -140,8 +139,12 @@ pub async fn create(
     Ok(reply(v, StatusCode::ACCEPTED, &views::nodegroup(n, &w, &base)))
 }
 
-pub async fn delete(State(s): State<AppState>, caller: Caller, headers: HeaderMap, Path((id, ng)): Path<(String, String)>) -> ApiResult {
-    let v = negotiate(&headers)?;
+pub async fn delete(
+    State(s): State<AppState>,
+    caller: Caller,
+    Microversion(v, ..): Microversion<Magnum>,
+    Path((id, ng)): Path<(String, String)>,
+) -> ApiResult {
     require(v, 9)?;
     let mut w = s.world();
     let c = cluster_for(&w, &caller, &id)?;

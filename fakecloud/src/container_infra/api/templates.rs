@@ -1,6 +1,7 @@
 //! `/v1/clustertemplates`: list, detail, show, create, delete. A template is visible to its
 //! project, to everyone when public, and to admins.
 
+use super::common::Magnum;
 use super::common::*;
 use crate::auth::Caller;
 use crate::cloud::AppState;
@@ -8,10 +9,11 @@ use crate::container_infra::model::ClusterTemplate;
 use crate::container_infra::views;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
+use crate::http::microversion::Microversion;
 use crate::policy::{enforce, Target};
 use crate::world::World;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::{json, Value};
 
@@ -22,16 +24,26 @@ fn listed(w: &World, caller: &Caller, params: &Params) -> Result<Vec<ClusterTemp
     page(items, params, |t| &t.uuid)
 }
 
-pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, headers: HeaderMap, params: Params) -> ApiResult {
-    let v = negotiate(&headers)?;
+pub async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    Microversion(v, ..): Microversion<Magnum>,
+    params: Params,
+) -> ApiResult {
     enforce(SVC, &caller, "clustertemplate:get_all", own(&caller))?;
     let items = listed(&s.world(), &caller, &params)?;
     let body: Vec<Value> = items.iter().map(|t| views::template_summary(t, &base)).collect();
     Ok(reply(v, StatusCode::OK, &json!({"clustertemplates": body, "next": null})))
 }
 
-pub async fn detail(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, headers: HeaderMap, params: Params) -> ApiResult {
-    let v = negotiate(&headers)?;
+pub async fn detail(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    Microversion(v, ..): Microversion<Magnum>,
+    params: Params,
+) -> ApiResult {
     enforce(SVC, &caller, "clustertemplate:detail", own(&caller))?;
     let items = listed(&s.world(), &caller, &params)?;
     let body: Vec<Value> = items.iter().map(|t| views::template(t, &base)).collect();
@@ -42,10 +54,9 @@ pub async fn show(
     State(s): State<AppState>,
     caller: Caller,
     BaseUrl(base): BaseUrl,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Magnum>,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let v = negotiate(&headers)?;
     let w = s.world();
     let t = template_for(&w, &caller, &id)?;
     enforce(SVC, &caller, "clustertemplate:get", Target { project_id: caller.project_id.as_deref(), user_id: None })?;
@@ -88,10 +99,9 @@ pub async fn create(
     State(s): State<AppState>,
     caller: Caller,
     BaseUrl(base): BaseUrl,
-    headers: HeaderMap,
+    Microversion(v, ..): Microversion<Magnum>,
     JsonBody(raw): JsonBody<Value>,
 ) -> ApiResult {
-    let v = negotiate(&headers)?;
     enforce(SVC, &caller, "clustertemplate:create", own(&caller))?;
     let obj = object_with(&raw, "clustertemplate", CREATE_FIELDS)?;
     let project = caller.project_id.clone().ok_or_else(|| bad("A project-scoped token is required."))?;
@@ -166,8 +176,12 @@ pub async fn create(
     Ok(reply(v, StatusCode::CREATED, &body))
 }
 
-pub async fn delete(State(s): State<AppState>, caller: Caller, headers: HeaderMap, Path(id): Path<String>) -> ApiResult {
-    let v = negotiate(&headers)?;
+pub async fn delete(
+    State(s): State<AppState>,
+    caller: Caller,
+    Microversion(v, ..): Microversion<Magnum>,
+    Path(id): Path<String>,
+) -> ApiResult {
     let mut w = s.world();
     let t = template_for(&w, &caller, &id)?;
     enforce(SVC, &caller, "clustertemplate:delete", Target { project_id: Some(&t.project_id), user_id: None })?;

@@ -1,8 +1,9 @@
 //! The version documents: the list at the root (no token needed) and `/v1` with its resource links.
 
-use super::common::{negotiate, reply, ApiResult, RANGE};
+use super::common::{reply, ApiResult, Magnum, RANGE};
 use crate::http::extract::BaseUrl;
-use axum::http::{HeaderMap, StatusCode};
+use crate::http::microversion::Microversion;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
@@ -23,8 +24,7 @@ pub(super) async fn versions(BaseUrl(base): BaseUrl) -> Response {
 }
 
 /// `GET /container-infra/v1`: the v1 document with its resource links.
-pub(super) async fn version_v1(BaseUrl(base): BaseUrl, headers: HeaderMap) -> ApiResult {
-    let v = negotiate(&headers)?;
+pub(super) async fn version_v1(BaseUrl(base): BaseUrl, Microversion(v, ..): Microversion<Magnum>) -> ApiResult {
     let link = |kind: &str| json!([{"href": format!("{base}/container-infra/v1/{kind}/"), "rel": "self"}]);
     Ok(reply(
         v,
