@@ -66,10 +66,10 @@ pub struct Fixture {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OvercloudSpec {
-    /// `docker` (the seed's era) or `podman`.
+    /// `docker` (TripleO up to Queens) or `podman` (Rocky onwards).
     #[serde(default = "default_container_cli")]
     pub container_cli: String,
-    /// `"1.1"` (the seed's `pcs status` wording) or `"2"` (Pacemaker 2.x).
+    /// `"1.1"` (Pacemaker 1.1's `pcs status` wording) or `"2"` (Pacemaker 2.x).
     #[serde(default = "default_pacemaker")]
     pub pacemaker: String,
 }

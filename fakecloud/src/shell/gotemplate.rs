@@ -102,7 +102,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn the_seeds_run_line_renders_from_env_and_mounts() {
+    fn a_docker_run_line_renders_from_env_and_mounts() {
         let data = json!({"Config": {"Env": ["A=1", "B=2"], "Image": "img"}, "Mounts": [{"Source": "/s", "Destination": "/d", "Mode": "ro"}, {"Source": "/x", "Destination": "/y", "Mode": ""}]});
         let t = r#"{{range .Config.Env}} -e "{{.}}" {{end}} {{range .Mounts}} -v {{.Source}}:{{.Destination}}{{if .Mode}}:{{.Mode}}{{end}}{{end}} -ti {{.Config.Image}}"#;
         assert_eq!(render(t, &data).unwrap(), r#" -e "A=1"  -e "B=2"   -v /s:/d:ro -v /x:/y -ti img"#);
