@@ -1,6 +1,7 @@
-//! Server lifecycle across services: boot from the fixture, create -> schedule through Placement ->
-//! spawn on the virtual clock, stop/start/reboot with Nova's state rules, delete freeing the
-//! allocation and the ports. Methods on `World` because every step touches several services.
+//! Nova's server lifecycle as rules and timings: how long scheduling, spawning and the power actions
+//! take, the NoValidHost and MaxRetriesExceeded faults a build records, the resources a flavor asks
+//! Placement for, and what a create request carries. The steps themselves touch Placement and
+//! Neutron too, so they run in `flows/servers.rs`.
 
 use super::model::*;
 use crate::placement::model::{DISK_GB, MEMORY_MB, VCPU};

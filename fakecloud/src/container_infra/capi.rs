@@ -11,6 +11,9 @@
 //! cluster,openstackcluster,kubeadmcontrolplane,machinedeployments,machines` shows, each with
 //! conditions. InfrastructureReady follows the kube-api load balancer CAPO names
 //! `k8s-clusterapi-cluster-<namespace>-<name>-kubeapi`. Machines are Nova servers.
+//!
+//! This file holds the plane's objects and the rules on them; the reconcile loop reads Nova and
+//! Octavia, so it runs in `flows/capi_plane.rs`.
 
 use crate::sim::SimTime;
 use chrono::Duration;

@@ -6,6 +6,9 @@
 //! infrastructure, controlplane, nodegroup), each 'Ready' or a message, and UNHEALTHY if any is not
 //! 'Ready'. When the management API does not answer, the poll raises and Magnum skips the cluster:
 //! the health stays whatever it was.
+//!
+//! This file holds what a create carries and the health rule; the periodic tasks read the CAPI
+//! plane and Octavia, so they run in `flows/magnum_conductor.rs`.
 
 use super::capi::{not_true, CapiCluster};
 use super::model::*;

@@ -1,16 +1,6 @@
-//! The Cluster API management plane that Magnum's capi-helm driver talks to, on the virtual clock.
-//!
-//! The management Kubernetes runs on one Nova server. Counted from the moment Nova has it running:
-//! nothing answers until sshd is up (`sshd_secs`); then the API answers but is noisy (timeouts,
-//! high load) until it has converged (`converge_secs`, 20 min on 2 vCPUs, scaled by the flavor's
-//! vCPUs). The CAPI and CAPO controllers start reconciling when the API first answers: they requeue
-//! work in progress every 30 s and resync everything every 10 min (controller-runtime's sync
-//! period). Magnum's poll only gets answers once the API has converged.
-//!
-//! Per workload cluster the controllers keep the objects `kubectl get
-//! cluster,openstackcluster,kubeadmcontrolplane,machinedeployments,machines` shows, each with
-//! conditions. InfrastructureReady follows the kube-api load balancer CAPO names
-//! `k8s-clusterapi-cluster-<namespace>-<name>-kubeapi`. Machines are Nova servers.
+//! The Cluster API management plane's reconcile loop (its objects and phases are in
+//! `container_infra/capi.rs`): the plane's VM through Nova, the controllers' requeue and resync on
+//! the clock, CAPO's kube-api load balancer through Octavia, and machines as Nova servers.
 
 use crate::compute::lifecycle::ServerRequest;
 use crate::compute::model::VmState;

@@ -1,12 +1,6 @@
-//! Octavia's health manager on the virtual clock, and the availability oracle.
-//!
-//! Every 10 s each running amphora heartbeats (one on a starved or powered-off host does not). An
-//! amphora silent for 60 s is stale: the health manager fails over one stale amphora at a time,
-//! only when its load balancer is ACTIVE or ERROR. A heartbeat from an amphora VM that has no row
-//! (a zombie left by a failover) is logged every cycle, as upstream does.
-//!
-//! The oracle records, for each load balancer, when it was serving: an amphora running (for the
-//! amphora providers) and at least one member provisioned ACTIVE whose backend is up.
+//! Octavia's health manager cycle (its timings and the availability oracle are in
+//! `loadbalancer/health.rs`): heartbeats from amphorae whose Nova host lets them run, stale amphorae
+//! failed over one at a time, zombies logged, and each load balancer's serving timeline.
 
 use crate::compute::model::VmState;
 use crate::loadbalancer::health::*;

@@ -1,11 +1,6 @@
-//! Magnum's conductor with the capi-helm driver: cluster operations become Helm releases on the
-//! management cluster (here, CAPI objects), and two periodic tasks every 60 s read them back: the
-//! status sync (CREATE/UPDATE/DELETE_IN_PROGRESS to their outcome) and the health poll.
-//!
-//! The health poll follows magnum-capi-helm's CAPIMonitor: a reason per component (cluster,
-//! infrastructure, controlplane, nodegroup), each 'Ready' or a message, and UNHEALTHY if any is not
-//! 'Ready'. When the management API does not answer, the poll raises and Magnum skips the cluster:
-//! the health stays whatever it was.
+//! Magnum's conductor on the clock (what it decides is in `container_infra/conductor.rs`): cluster
+//! operations become CAPI objects on the management plane, and the status sync and health poll run
+//! every 60 s against that plane and Octavia.
 
 use crate::container_infra::capi::{CapiCluster, Deployment, OpenStackCluster, Phase};
 use crate::container_infra::conductor::*;

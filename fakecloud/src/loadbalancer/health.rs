@@ -1,4 +1,5 @@
-//! Octavia's health manager on the virtual clock, and the availability oracle.
+//! Octavia's health manager timings, and the availability oracle (the outage a timeline shows). The
+//! health manager's cycle reads Nova's hosts, so it runs in `flows/loadbalancer_health.rs`:
 //!
 //! Every 10 s each running amphora heartbeats (one on a starved or powered-off host does not). An
 //! amphora silent for 60 s is stale: the health manager fails over one stale amphora at a time,

@@ -1,7 +1,7 @@
-//! Octavia's controller worker on the virtual clock: load balancer create and delete, child object
-//! operations with the parent locking rules, amphorae built as Nova servers through Placement, and
-//! failover (build the replacement first, then delete the old; revert on NoValidHost). Methods on
-//! `World` because every flow touches Nova, Neutron and Placement.
+//! What Octavia's controller worker needs to know, apart from the world: its timings, where it
+//! builds amphorae (flavor, management network, service project), what a request to it carries,
+//! and the fields every object starts with. The flows themselves touch Nova, Neutron and
+//! Placement, so they run in `flows/loadbalancer_worker.rs`.
 
 use super::model::*;
 use crate::sim::SimTime;
