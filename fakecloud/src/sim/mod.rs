@@ -16,6 +16,7 @@ pub use faults::{Fault, FaultMatch, Faults, RequestFacts};
 pub use ids::Ids;
 pub use journal::{Journal, JournalEntry, JournalFilter};
 pub use scheduler::{Schedule, Scheduled, Scheduler};
+
 pub use time::SimTime;
 
 use journal::Record;
@@ -77,5 +78,29 @@ impl<E, A> Sim<E, A> {
 impl<E, T: Into<E>, A> Schedule<T> for Sim<E, A> {
     fn schedule_at(&mut self, due: SimTime, event: T) {
         self.scheduler.schedule(due, event);
+    }
+}
+
+/// The core as a service's model sees it: the present, the seeded ids, the journal, and a queue
+/// for the service's own events (`T`). A model that needs more than one of these takes
+/// `&mut impl Core<ItsEvent>` rather than the world or a handful of borrowed fields; the world's
+/// `Sim` is one, and so is a `Sim` of the service's own event type in the model's unit tests.
+pub trait Core<T>: Schedule<T> {
+    fn now(&self) -> SimTime;
+    fn ids(&mut self) -> &mut Ids;
+    fn record(&mut self, record: Record);
+}
+
+impl<E, T: Into<E>, A> Core<T> for Sim<E, A> {
+    fn now(&self) -> SimTime {
+        Sim::now(self)
+    }
+
+    fn ids(&mut self) -> &mut Ids {
+        &mut self.ids
+    }
+
+    fn record(&mut self, record: Record) {
+        Sim::record(self, record)
     }
 }

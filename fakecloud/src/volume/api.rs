@@ -197,9 +197,8 @@ async fn create_volume(
     enforce(SVC, &caller, "volume:create", own_project(&caller))?;
     let who = requester(&caller);
     let mut world = s.world();
-    let now = world.now();
     let w = &mut *world;
-    let vol = w.volume.create(new, who, &w.image, &mut w.sim.ids, &mut w.sim.scheduler, &mut w.sim.journal, now)?.clone();
+    let vol = w.volume.create(new, who, &w.image, &mut w.sim)?.clone();
     Ok(reply(v, StatusCode::ACCEPTED, serde_json::json!({ "volume": views::detail(&w.volume, &vol, &base, v, who.admin) })))
 }
 
@@ -235,9 +234,8 @@ async fn delete_volume(
     let mut world = s.world();
     let owner = world.volume.show(&id, who)?.project_id.clone();
     enforce(SVC, &caller, "volume:delete", Target { project_id: Some(&owner), user_id: None })?;
-    let now = world.now();
     let w = &mut *world;
-    w.volume.delete(&id, who, &mut w.sim.scheduler, &mut w.sim.journal, now)?;
+    w.volume.delete(&id, who, &mut w.sim)?;
     let mut resp = StatusCode::ACCEPTED.into_response();
     RANGE.response_headers(v, resp.headers_mut());
     Ok(resp)

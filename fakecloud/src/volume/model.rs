@@ -21,7 +21,7 @@ use crate::sim::heartbeat::{Heartbeat, Timing};
 /// (`service_down_time`).
 pub const CINDER: Timing = Timing { report_interval_secs: 10, down_time_secs: 60 };
 use crate::sim::journal::{Journal, Record};
-use crate::sim::{Ids, Schedule, SimTime};
+use crate::sim::{Core, Ids, SimTime};
 use crate::volume::Event;
 use anyhow::anyhow;
 use chrono::Duration;
@@ -368,17 +368,8 @@ impl Volumes {
     }
 
     /// `POST /volumes`: validates everything, reserves quota, and schedules the creation.
-    #[allow(clippy::too_many_arguments)]
-    pub fn create(
-        &mut self,
-        new: NewVolume,
-        who: Requester,
-        images: &Images,
-        ids: &mut Ids,
-        sched: &mut impl Schedule<Event>,
-        journal: &mut Journal,
-        now: SimTime,
-    ) -> Result<&Volume, VolumeError> {
+    pub fn create(&mut self, new: NewVolume, who: Requester, images: &Images, core: &mut impl Core<Event>) -> Result<&Volume, VolumeError> {
+        let now = core.now();
         if let Some(id) = &new.snapshot_id {
             return Err(VolumeError::NotFound(format!("Snapshot {id} could not be found.")));
         }
@@ -476,7 +467,7 @@ impl Volumes {
         let bootable = image_ref.is_some() || source.is_some_and(|s| s.bootable);
         let took = if image_ref.is_some() { CREATE_FROM_IMAGE_SECS } else { CREATE_SECS };
         let volume = Volume {
-            id: ids.uuid(),
+            id: core.ids().uuid(),
             name: new.name,
             description: new.description,
             project_id: who.project_id.into(),
@@ -495,8 +486,8 @@ impl Volumes {
             created_at: now,
             updated_at: None,
         };
-        journal.record(now, transition(&volume.id, None, "creating"));
-        sched.schedule_at(now + Duration::seconds(took), Event::VolumeCreated { volume_id: volume.id.clone() });
+        core.record(transition(&volume.id, None, "creating"));
+        core.schedule_at(now + Duration::seconds(took), Event::VolumeCreated { volume_id: volume.id.clone() });
         self.volumes.push(volume);
         Ok(self.volumes.last().expect("just pushed"))
     }
@@ -561,14 +552,8 @@ impl Volumes {
     /// `DELETE /volumes/{id}`: only from a settled, unattached state. A volume the scheduler never
     /// placed has no backend to ask and is gone at once; otherwise it is `deleting` until the
     /// backend finishes.
-    pub fn delete(
-        &mut self,
-        id: &str,
-        who: Requester,
-        sched: &mut impl Schedule<Event>,
-        journal: &mut Journal,
-        now: SimTime,
-    ) -> Result<(), VolumeError> {
+    pub fn delete(&mut self, id: &str, who: Requester, core: &mut impl Core<Event>) -> Result<(), VolumeError> {
+        let now = core.now();
         let v = self.show(id, who)?;
         if !DELETABLE.contains(&v.status.as_str()) || !v.attachments.is_empty() {
             return Err(VolumeError::BadRequest(
@@ -578,14 +563,14 @@ impl Volumes {
         let from = v.status.clone();
         if v.host.is_none() {
             self.volumes.retain(|v| v.id != id);
-            journal.record(now, transition(id, Some(from), "deleted"));
+            core.record(transition(id, Some(from), "deleted"));
             return Ok(());
         }
         let v = self.volumes.iter_mut().find(|v| v.id == id).expect("shown above");
         v.status = "deleting".into();
         v.updated_at = Some(now);
-        journal.record(now, transition(id, Some(from), "deleting"));
-        sched.schedule_at(now + Duration::seconds(DELETE_SECS), Event::VolumeDeleted { volume_id: id.into() });
+        core.record(transition(id, Some(from), "deleting"));
+        core.schedule_at(now + Duration::seconds(DELETE_SECS), Event::VolumeDeleted { volume_id: id.into() });
         Ok(())
     }
 

@@ -7,9 +7,7 @@ use chrono::TimeZone;
 struct Cloud {
     vols: Volumes,
     images: Images,
-    ids: Ids,
-    sched: crate::sim::Scheduler<Event>,
-    journal: Journal,
+    sim: crate::sim::Sim<Event, ()>,
     demo: String,
     alt: String,
     t0: SimTime,
@@ -17,7 +15,7 @@ struct Cloud {
 
 fn cloud(server: Option<&str>) -> Cloud {
     let f = Fixture::default_cloud();
-    let mut ids = Ids::new(3);
+    let mut ids = crate::sim::Ids::new(3);
     let idn = Identity::from_fixture(&f, &mut ids).unwrap();
     let t0 = chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let images = Images::from_fixture(&f, &idn, &mut ids, t0).unwrap();
@@ -25,7 +23,9 @@ fn cloud(server: Option<&str>) -> Cloud {
     let vols = Volumes::from_fixture(&f, &idn, &mut ids, t0, &|name| if name == "db-0" { sid.clone() } else { None }).unwrap();
     let demo = idn.project_named("demo").unwrap().id.clone();
     let alt = idn.project_named("alt_demo").unwrap().id.clone();
-    Cloud { vols, images, ids, sched: crate::sim::Scheduler::default(), journal: Journal::default(), demo, alt, t0 }
+    let mut sim = crate::sim::Sim::new(3, crate::sim::ClockMode::Manual, t0);
+    sim.ids = ids;
+    Cloud { vols, images, sim, demo, alt, t0 }
 }
 
 impl Cloud {
@@ -36,16 +36,22 @@ impl Cloud {
     fn create(&mut self, body: serde_json::Value) -> Result<String, VolumeError> {
         let new = NewVolume::from_json(&body)?;
         let who = Requester { project_id: &self.demo, user_id: "u", admin: false };
-        let t0 = self.t0;
-        self.vols.create(new, who, &self.images, &mut self.ids, &mut self.sched, &mut self.journal, t0).map(|v| v.id.clone())
+        self.vols.create(new, who, &self.images, &mut self.sim).map(|v| v.id.clone())
     }
 
-    /// Runs the scheduled events due by `t` (what World::tick does).
+    /// Moves the manual clock to `t`.
+    fn at(&mut self, t: SimTime) {
+        self.sim.clock.set(t, crate::sim::ClockMode::Manual);
+    }
+
+    /// Moves the clock to `t` and runs the scheduled events due by then (what World::tick does).
     fn run_until(&mut self, t: SimTime) {
-        while let Some(due) = self.sched.pop_due(t) {
+        self.at(t);
+        while let Some(due) = self.sim.scheduler.pop_due(t) {
+            let journal = &mut self.sim.journal;
             match due.event {
-                Event::VolumeCreated { volume_id } => self.vols.finish_create(&volume_id, due.due, &mut self.journal),
-                Event::VolumeDeleted { volume_id } => self.vols.finish_delete(&volume_id, due.due, &mut self.journal),
+                Event::VolumeCreated { volume_id } => self.vols.finish_create(&volume_id, due.due, journal),
+                Event::VolumeDeleted { volume_id } => self.vols.finish_delete(&volume_id, due.due, journal),
             }
         }
     }
@@ -98,11 +104,13 @@ fn a_volume_is_created_then_deleted_on_the_clock() {
     assert_eq!(c.status(&id).unwrap(), "available");
     let who = Requester { project_id: &c.demo.clone(), user_id: "u", admin: false };
     let t = c.t0 + Duration::seconds(10);
-    c.vols.delete(&id, who, &mut c.sched, &mut c.journal, t).unwrap();
+    c.at(t);
+    c.vols.delete(&id, who, &mut c.sim).unwrap();
     assert_eq!(c.status(&id).unwrap(), "deleting");
     c.run_until(t + Duration::seconds(DELETE_SECS));
     assert!(c.status(&id).is_none());
     let tos: Vec<String> = c
+        .sim
         .journal
         .entries()
         .iter()
@@ -122,7 +130,8 @@ fn with_the_backend_down_the_scheduler_fails_the_volume() {
     c.run_until(c.t0 + Duration::seconds(60));
     assert_eq!(c.status(&id).unwrap(), "error");
     let who = Requester { project_id: &c.demo.clone(), user_id: "u", admin: false };
-    c.vols.delete(&id, who, &mut c.sched, &mut c.journal, c.t0 + Duration::seconds(61)).unwrap();
+    c.at(c.t0 + Duration::seconds(61));
+    c.vols.delete(&id, who, &mut c.sim).unwrap();
     assert!(c.status(&id).is_none(), "a volume never placed is deleted at once");
 }
 
@@ -155,9 +164,9 @@ fn attached_or_busy_volumes_cannot_be_deleted() {
     let mut c = cloud(Some("srv-1"));
     let db = c.vols.volumes.iter().find(|v| v.name.as_deref() == Some("db-data")).unwrap().id.clone();
     let who = Requester { project_id: &c.demo.clone(), user_id: "u", admin: false };
-    assert!(matches!(c.vols.delete(&db, who, &mut c.sched, &mut c.journal, c.t0), Err(VolumeError::BadRequest(_))));
+    assert!(matches!(c.vols.delete(&db, who, &mut c.sim), Err(VolumeError::BadRequest(_))));
     let id = c.create(serde_json::json!({"volume": {"size": 1}})).unwrap();
-    assert!(matches!(c.vols.delete(&id, who, &mut c.sched, &mut c.journal, c.t0), Err(VolumeError::BadRequest(_))));
+    assert!(matches!(c.vols.delete(&id, who, &mut c.sim), Err(VolumeError::BadRequest(_))));
 }
 
 #[test]
@@ -204,7 +213,7 @@ fn creation_is_validated_before_anything_changes() {
         let msg = format!("{err:?}");
         assert!(msg.contains(want), "{body}: {msg}");
         assert_eq!(c.vols.volumes.len(), before);
-        assert!(c.sched.pending().is_empty());
+        assert!(c.sim.scheduler.pending().is_empty());
     }
     let id = c.create(serde_json::json!({"volume": {"size": "2", "imageRef": cirros, "name": " boot "}})).unwrap();
     let v = c.vols.volume(&id).unwrap();
