@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod events;
+pub mod faults;
 pub mod lifecycle;
 pub mod model;
 pub mod service;
@@ -10,6 +11,7 @@ pub mod view_cache;
 pub mod views;
 
 pub use events::Event;
+pub use faults::FaultAction;
 pub use model::Compute;
 
 pub use service::SERVICE;

@@ -7,10 +7,12 @@ pub mod api;
 pub mod capi;
 pub mod conductor;
 pub mod events;
+pub mod faults;
 pub mod model;
 pub mod service;
 pub mod views;
 
 pub use events::Event;
+pub use faults::FaultAction;
 
 pub use service::SERVICE;

@@ -1,7 +1,7 @@
 //! The control API over HTTP. Its errors use fakecloud's own `{"error":{"status","message"}}`.
 
 use crate::cloud::AppState;
-use crate::faults::{FaultRequest, KINDS};
+use crate::faults::FaultRequest;
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, Params};
 use crate::http::routes::{delete, get, post, Routes};
@@ -123,7 +123,7 @@ async fn set_clock(State(s): State<AppState>, JsonBody(req): JsonBody<SetClock>)
 
 async fn list_faults(State(s): State<AppState>) -> Json<Value> {
     let w = s.world();
-    let kinds: Vec<Value> = KINDS.iter().map(|(k, d)| json!({"kind": k, "description": d})).collect();
+    let kinds: Vec<Value> = crate::faults::kinds().map(|(k, d)| json!({"kind": k, "description": d})).collect();
     Json(json!({"faults": w.sim.faults.list(), "kinds": kinds}))
 }
 

@@ -6,6 +6,7 @@ use crate::compute::lifecycle::ServerRequest;
 use crate::compute::model::VmState;
 use crate::container_infra::capi::*;
 use crate::container_infra::Event;
+use crate::container_infra::FaultAction as CapiFault;
 use crate::faults::FaultAction;
 use crate::sim::journal::Record;
 use crate::sim::SimTime;
@@ -91,7 +92,8 @@ impl World {
         let failure: Option<String> = match lb {
             Some((lb_id, status)) => {
                 let names = [("loadbalancer", lb_name.as_str()), ("pool", ""), ("member", "")];
-                let timed_out = noisy && self.sim.faults.fire_object(&names, |a| matches!(a, FaultAction::CapiLbTimeout)).is_some();
+                let lb_timeout = |a: &FaultAction| matches!(a, FaultAction::ContainerInfra(CapiFault::CapiLbTimeout));
+                let timed_out = noisy && self.sim.faults.fire_object(&names, lb_timeout).is_some();
                 if timed_out {
                     // The update CAPO asked for never finished: Octavia's worker gave up on it.
                     self.set_lb_status(&lb_id, crate::loadbalancer::model::ERROR);

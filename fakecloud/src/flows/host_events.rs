@@ -1,7 +1,11 @@
 //! Host events: what a compute host going down, rebooting or starving, or a service or agent dying,
-//! does to the world. Each is a fault (see `faults.rs`): applied when added, undone when removed.
+//! does to the world. Each is a fault (see `compute/faults.rs`): applied when added, undone when
+//! removed. The check and effect of an installed fault start here for every kind, and go on to the
+//! flow of the service that owns it.
 
 use crate::compute::Event;
+use crate::compute::FaultAction as HostFault;
+use crate::container_infra::FaultAction as CapiFault;
 use crate::faults::FaultAction;
 use crate::sim::journal::Record;
 use crate::sim::SimTime;
@@ -15,19 +19,30 @@ const NOVA_BINARIES: [&str; 3] = ["nova-compute", "nova-scheduler", "nova-conduc
 const CINDER_BINARIES: [&str; 2] = ["cinder-scheduler", "cinder-volume"];
 
 impl World {
-    /// Refuses a host event that names an unknown host or service, before anything changes.
+    /// Refuses a fault that names an unknown host, service or overcloud object, before anything
+    /// changes.
     pub(crate) fn check_fault_target(&self, action: &FaultAction) -> Result<(), String> {
+        match action {
+            FaultAction::Compute(a) => self.check_host_target(a),
+            FaultAction::Overcloud(a) => self.check_overcloud_target(a),
+            // Request and object faults name no host (see FaultAction::fires_on_use).
+            FaultAction::Api(_) | FaultAction::LoadBalancer(_) | FaultAction::ContainerInfra(_) => Ok(()),
+        }
+    }
+
+    /// Refuses a host event that names an unknown host or service.
+    fn check_host_target(&self, action: &HostFault) -> Result<(), String> {
         let host_known = |h: &str| if self.compute.host(h).is_some() { Ok(()) } else { Err(format!("unknown compute host '{h}'")) };
         match action {
-            FaultAction::HostDown { host } | FaultAction::HostPressure { host } | FaultAction::HostReboot { host, .. } => host_known(host),
-            FaultAction::AgentsDown { host } => {
+            HostFault::HostDown { host } | HostFault::HostPressure { host } | HostFault::HostReboot { host, .. } => host_known(host),
+            HostFault::AgentsDown { host } => {
                 if self.compute.host(host).is_some() || self.compute.services.iter().any(|s| &s.host == host) {
                     Ok(())
                 } else {
                     Err(format!("unknown host '{host}'"))
                 }
             }
-            FaultAction::ServiceDown { binary, host } => {
+            HostFault::ServiceDown { binary, host } => {
                 if NOVA_BINARIES.contains(&binary.as_str()) {
                     if self.compute.services.iter().any(|s| &s.binary == binary && &s.host == host) {
                         return Ok(());
@@ -46,35 +61,46 @@ impl World {
                     CINDER_BINARIES.join(", ")
                 ))
             }
-            a if a.is_overcloud() => self.check_overcloud_target(a),
-            // Request and Octavia object faults name no host (see FaultAction::fires_on_use).
-            _ => Ok(()),
+        }
+    }
+
+    /// Applies (`on`) or undoes a fault's effect on the world, as it is installed or goes.
+    pub(crate) fn fault_effect(&mut self, action: &FaultAction, on: bool, at: SimTime) {
+        match action {
+            FaultAction::Compute(a) => self.host_event(a, on, at),
+            FaultAction::Overcloud(a) => self.overcloud_fault(a, on),
+            // Read by Magnum's health poll while installed.
+            FaultAction::ContainerInfra(CapiFault::CapiContractMiss) => {}
+            // Request and object faults act when they fire, not when installed.
+            FaultAction::Api(_) | FaultAction::LoadBalancer(_) | FaultAction::ContainerInfra(CapiFault::CapiLbTimeout) => {
+                debug_assert!(action.fires_on_use())
+            }
         }
     }
 
     /// Applies (`on`) or undoes a host event.
-    pub(crate) fn fault_effect(&mut self, action: &FaultAction, on: bool, at: SimTime) {
+    fn host_event(&mut self, action: &HostFault, on: bool, at: SimTime) {
         match action {
-            FaultAction::HostDown { host } => {
+            HostFault::HostDown { host } => {
                 if on {
                     self.power_off_host(host, at);
                 } else {
                     self.apply_compute_event(&Event::HostBooted { host: host.clone() }, at);
                 }
             }
-            FaultAction::HostReboot { host, boot_secs } => {
+            HostFault::HostReboot { host, boot_secs } => {
                 if on {
                     self.power_off_host(host, at);
                     let back = at + Duration::seconds(boot_secs.unwrap_or(DEFAULT_BOOT_SECS) as i64);
                     self.sim.scheduler.schedule(back, Event::HostBooted { host: host.clone() });
                 }
             }
-            FaultAction::HostPressure { host } => {
+            HostFault::HostPressure { host } => {
                 if let Some(h) = self.compute.host_mut(host) {
                     h.pressure = on;
                 }
             }
-            FaultAction::ServiceDown { binary, host } => {
+            HostFault::ServiceDown { binary, host } => {
                 if let Some(s) = self.compute.service_mut(binary, host) {
                     if on {
                         s.heartbeat.stop(at);
@@ -85,15 +111,7 @@ impl World {
                     self.volume.set_service_alive(binary, host, !on, at);
                 }
             }
-            FaultAction::AgentsDown { host } => self.network.set_host_agents_alive(host, !on, at),
-            // Read by Magnum's health poll while installed.
-            FaultAction::CapiContractMiss => {}
-            FaultAction::ContainerUnhealthy { .. } | FaultAction::ContainerExited { .. } | FaultAction::ContainerRestarting { .. } => {
-                self.container_fault(action, on)
-            }
-            a if a.is_overcloud() => self.overcloud_fault(a, on),
-            // Request and object faults act when they fire, not when installed.
-            _ => debug_assert!(action.fires_on_use()),
+            HostFault::AgentsDown { host } => self.network.set_host_agents_alive(host, !on, at),
         }
     }
 
@@ -120,7 +138,7 @@ impl World {
             .faults
             .list()
             .iter()
-            .filter(|f| matches!(&f.action, FaultAction::HostReboot { host: h, .. } if h == host))
+            .filter(|f| matches!(&f.action, FaultAction::Compute(HostFault::HostReboot { host: h, .. }) if h == host))
             .map(|f| f.id.clone())
             .collect();
         for id in ids {

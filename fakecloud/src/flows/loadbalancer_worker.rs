@@ -9,6 +9,7 @@ use crate::faults::FaultAction;
 use crate::loadbalancer::model::*;
 use crate::loadbalancer::worker::*;
 use crate::loadbalancer::Event;
+use crate::loadbalancer::FaultAction as MemberFault;
 use crate::sim::journal::Record;
 use crate::sim::SimTime;
 use crate::world::World;
@@ -202,7 +203,7 @@ impl World {
         }
         // The documented divergences concern a new member (lag, stuck, error, lost) and a deleted
         // one (delete lag, lost); an update is never affected.
-        if kind == Kind::Member && op != "update" && self.fire_member_fault(id, |a| matches!(a, FaultAction::LostTask)).is_some() {
+        if kind == Kind::Member && op != "update" && self.fire_member_fault(id, |a| matches!(a, MemberFault::LostTask)).is_some() {
             self.octavia_log(WORKER, "WARNING", format!("Task for member {id} was lost before a worker picked it up."));
             return;
         }
@@ -215,17 +216,21 @@ impl World {
 
     /// The first installed member fault (`member-*` / `lost-task`) that `want` accepts and whose
     /// match names this member's load balancer, pool and member; uses one unit of its budget.
-    fn fire_member_fault(&mut self, member_id: &str, want: impl Fn(&FaultAction) -> bool) -> Option<FaultAction> {
+    fn fire_member_fault(&mut self, member_id: &str, want: impl Fn(&MemberFault) -> bool) -> Option<MemberFault> {
         let m = self.octavia.members.get(member_id)?;
         let pool = self.octavia.pools.get(&m.pool_id)?;
         let lb = self.octavia.loadbalancers.get(&pool.loadbalancer_id)?;
         let names = [("loadbalancer", lb.c.name.as_str()), ("pool", pool.c.name.as_str()), ("member", m.c.name.as_str())];
-        let fired = self.sim.faults.fire_object(&names, want)?;
+        let fired = self.sim.faults.fire_object(&names, |a| matches!(a, FaultAction::LoadBalancer(m) if want(m)))?;
         let now = self.now();
         self.sim
             .journal
             .record(now, Record::Fault { action: "fired".into(), fault_id: fired.id.clone(), detail: format!("member {member_id}") });
-        Some(fired.action)
+        match fired.action {
+            FaultAction::LoadBalancer(m) => Some(m),
+            // Not fired: `want` only accepts Octavia's kinds.
+            _ => None,
+        }
     }
 
     /// Releases one pending task's lock; the last one returns the LB, its listeners and pools to ACTIVE.
@@ -254,19 +259,19 @@ impl World {
         let mut settle_member_now = true;
         if kind == Kind::Member && op != "update" {
             let fault = if op == "delete" {
-                self.fire_member_fault(id, |a| matches!(a, FaultAction::MemberDeleteLag { .. }))
+                self.fire_member_fault(id, |a| matches!(a, MemberFault::MemberDeleteLag { .. }))
             } else {
                 self.fire_member_fault(id, |a| {
-                    matches!(a, FaultAction::MemberLag { .. } | FaultAction::MemberStuck | FaultAction::MemberError)
+                    matches!(a, MemberFault::MemberLag { .. } | MemberFault::MemberStuck | MemberFault::MemberError)
                 })
             };
             match fault {
-                Some(FaultAction::MemberLag { seconds }) | Some(FaultAction::MemberDeleteLag { seconds }) => {
+                Some(MemberFault::MemberLag { seconds }) | Some(MemberFault::MemberDeleteLag { seconds }) => {
                     settle_member_now = false;
                     self.sim.scheduler.schedule(now + Duration::seconds(seconds as i64), Event::LbMemberSettled { member_id: id.into() });
                 }
-                Some(FaultAction::MemberStuck) => settle_member_now = false,
-                Some(FaultAction::MemberError) => {
+                Some(MemberFault::MemberStuck) => settle_member_now = false,
+                Some(MemberFault::MemberError) => {
                     settle_member_now = false;
                     self.set_child_status(Kind::Member, id, ERROR);
                 }

@@ -6,6 +6,7 @@ use crate::container_infra::capi::{CapiCluster, Deployment, OpenStackCluster, Ph
 use crate::container_infra::conductor::*;
 use crate::container_infra::model::*;
 use crate::container_infra::Event;
+use crate::container_infra::FaultAction as CapiFault;
 use crate::faults::FaultAction;
 use crate::sim::journal::Record;
 use crate::sim::SimTime;
@@ -371,7 +372,7 @@ impl World {
         if ![CREATE_COMPLETE, UPDATE_COMPLETE, UPDATE_IN_PROGRESS, "ROLLBACK_IN_PROGRESS"].contains(&c.status.as_str()) {
             return;
         }
-        let contract_miss = self.sim.faults.list().iter().any(|f| f.action == FaultAction::CapiContractMiss);
+        let contract_miss = self.sim.faults.list().iter().any(|f| f.action == FaultAction::ContainerInfra(CapiFault::CapiContractMiss));
         let workers: Vec<String> = self.magnum.nodegroups_of(id).filter(|n| n.role != ROLE_MASTER).map(|n| n.name.clone()).collect();
         let reason = health_reason(self.magnum.capi.clusters.get(id), &workers, contract_miss);
         let status = if reason.iter().all(|(_, v)| v == READY) { HEALTHY } else { UNHEALTHY };

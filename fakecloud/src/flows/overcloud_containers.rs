@@ -13,6 +13,7 @@ use crate::sim::SimTime;
 use crate::tripleo::containers::*;
 use crate::tripleo::model::*;
 use crate::tripleo::Event;
+use crate::tripleo::FaultAction as OvercloudFault;
 use crate::world::World;
 use chrono::Duration;
 
@@ -136,12 +137,7 @@ impl World {
             .faults
             .list()
             .iter()
-            .filter(|f| match &f.action {
-                FaultAction::ContainerUnhealthy { node: n, container }
-                | FaultAction::ContainerExited { node: n, container, .. }
-                | FaultAction::ContainerRestarting { node: n, container } => n == node && container == name,
-                _ => false,
-            })
+            .filter(|f| matches!(&f.action, FaultAction::Overcloud(a) if a.container() == Some((node, name))))
             .map(|f| f.id.clone())
             .collect();
         for id in ids {
@@ -156,42 +152,37 @@ impl World {
     }
 
     /// Applies or undoes a container fault.
-    pub(crate) fn container_fault(&mut self, action: &FaultAction, on: bool) {
+    pub(crate) fn container_fault(&mut self, action: &OvercloudFault, on: bool) {
         let now = self.now();
-        let (node, name) = match action {
-            FaultAction::ContainerUnhealthy { node, container }
-            | FaultAction::ContainerExited { node, container, .. }
-            | FaultAction::ContainerRestarting { node, container } => (node.clone(), container.clone()),
-            _ => return,
-        };
+        let Some((node, name)) = action.container().map(|(n, c)| (n.to_string(), c.to_string())) else { return };
         let Some(c) = self.overcloud.container_mut(&node, &name) else { return };
         match (action, on) {
-            (FaultAction::ContainerUnhealthy { .. }, true) => {
+            (OvercloudFault::ContainerUnhealthy { .. }, true) => {
                 c.hung = true;
                 c.health = Health::Unhealthy;
                 c.failing_streak = HEALTH_RETRIES;
             }
-            (FaultAction::ContainerUnhealthy { .. }, false) => {
+            (OvercloudFault::ContainerUnhealthy { .. }, false) => {
                 c.hung = false;
                 self.sim.scheduler.schedule(
                     now + Duration::seconds(HEALTH_INTERVAL_SECS),
                     Event::ContainerHealthCheck { node: node.clone(), container: name.clone() },
                 );
             }
-            (FaultAction::ContainerExited { exit_code, .. }, true) => {
+            (OvercloudFault::ContainerExited { exit_code, .. }, true) => {
                 c.state = RunState::Exited;
                 c.exit_code = exit_code.unwrap_or(137);
                 c.finished_at = Some(now);
             }
             // An exited container stays exited until someone starts it.
-            (FaultAction::ContainerExited { .. }, false) => {}
-            (FaultAction::ContainerRestarting { .. }, true) => {
+            (OvercloudFault::ContainerExited { .. }, false) => {}
+            (OvercloudFault::ContainerRestarting { .. }, true) => {
                 c.state = RunState::Restarting;
                 c.exit_code = 1;
                 c.restart_count += 1;
                 c.finished_at = Some(now);
             }
-            (FaultAction::ContainerRestarting { .. }, false) => {
+            (OvercloudFault::ContainerRestarting { .. }, false) => {
                 c.state = RunState::Running;
                 c.started_at = now;
                 if c.healthcheck.is_some() {

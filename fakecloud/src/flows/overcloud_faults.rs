@@ -4,15 +4,15 @@
 //! RabbitMQ degradations, failing HAProxy backends, OSDs down, and Pacemaker action failures with
 //! their cleanup.
 
-use crate::faults::FaultAction;
 use crate::sim::journal::Record;
 use crate::tripleo::model::*;
+use crate::tripleo::FaultAction as OvercloudFault;
 use crate::world::World;
 use wildmatch::WildMatch;
 
 impl World {
     /// Checks that a TripleO fault names a node, container, resource or listen that exists.
-    pub(crate) fn check_overcloud_target(&self, action: &FaultAction) -> Result<(), String> {
+    pub(crate) fn check_overcloud_target(&self, action: &OvercloudFault) -> Result<(), String> {
         let o = &self.overcloud;
         let node_known = |n: &str| if o.node(n).is_some() { Ok(()) } else { Err(format!("unknown overcloud node '{n}'")) };
         let controller = |n: &str| match o.node(n) {
@@ -20,24 +20,24 @@ impl World {
             _ => Err(format!("'{n}' is not a controller")),
         };
         match action {
-            FaultAction::ContainerUnhealthy { node, container }
-            | FaultAction::ContainerExited { node, container, .. }
-            | FaultAction::ContainerRestarting { node, container } => {
+            OvercloudFault::ContainerUnhealthy { node, container }
+            | OvercloudFault::ContainerExited { node, container, .. }
+            | OvercloudFault::ContainerRestarting { node, container } => {
                 node_known(node)?;
                 if o.container(node, container).is_none() {
                     return Err(format!("no container '{container}' on {node}"));
                 }
-                if matches!(action, FaultAction::ContainerUnhealthy { .. })
+                if matches!(action, OvercloudFault::ContainerUnhealthy { .. })
                     && o.container(node, container).is_some_and(|c| c.healthcheck.is_none())
                 {
                     return Err(format!("container '{container}' has no health check"));
                 }
                 Ok(())
             }
-            FaultAction::ControllerOffline { node } | FaultAction::GaleraNonPrimary { node } | FaultAction::RabbitmqPartition { node } => {
-                controller(node)
-            }
-            FaultAction::GaleraDesync { node, state } => {
+            OvercloudFault::ControllerOffline { node }
+            | OvercloudFault::GaleraNonPrimary { node }
+            | OvercloudFault::RabbitmqPartition { node } => controller(node),
+            OvercloudFault::GaleraDesync { node, state } => {
                 controller(node)?;
                 match state.as_deref() {
                     None | Some("Donor/Desynced" | "Joining" | "Joined" | "Initialized" | "Joining: receiving State Transfer") => Ok(()),
@@ -46,14 +46,14 @@ impl World {
                     )),
                 }
             }
-            FaultAction::RabbitmqAlarm { node, alarm } => {
+            OvercloudFault::RabbitmqAlarm { node, alarm } => {
                 controller(node)?;
                 if alarm != "memory" && alarm != "disk" {
                     return Err(format!("rabbitmq-alarm alarm must be memory or disk, got '{alarm}'"));
                 }
                 Ok(())
             }
-            FaultAction::HaproxyBackendFailing { node, listen } => {
+            OvercloudFault::HaproxyBackendFailing { node, listen } => {
                 controller(node)?;
                 let glob = WildMatch::new(listen.as_deref().unwrap_or("*"));
                 if !o.haproxy.iter().any(|l| glob.matches(&l.name)) {
@@ -61,13 +61,13 @@ impl World {
                 }
                 Ok(())
             }
-            FaultAction::CephOsdDown { osds } => {
+            OvercloudFault::CephOsdDown { osds } => {
                 if *osds == 0 || *osds > o.ceph.osds {
                     return Err(format!("ceph-osd-down osds must be between 1 and {}", o.ceph.osds));
                 }
                 Ok(())
             }
-            FaultAction::PacemakerActionFailure { resource, node, .. } => {
+            OvercloudFault::PacemakerActionFailure { resource, node, .. } => {
                 controller(node)?;
                 match o.cluster.resources.iter().find(|r| &r.name == resource) {
                     Some(r) if r.replicas.iter().any(|x| x.node.as_deref() == Some(node.as_str())) => Ok(()),
@@ -75,21 +75,24 @@ impl World {
                     None => Err(format!("unknown Pacemaker resource '{resource}'")),
                 }
             }
-            _ => Ok(()),
         }
     }
 
-    /// Applies (`on`) or undoes a TripleO fault other than a container one.
-    pub(crate) fn overcloud_fault(&mut self, action: &FaultAction, on: bool) {
+    /// Applies (`on`) or undoes a TripleO fault; a container fault is handed to `container_fault`
+    /// (`overcloud_containers.rs`).
+    pub(crate) fn overcloud_fault(&mut self, action: &OvercloudFault, on: bool) {
         let now = self.now();
         match action {
-            FaultAction::ControllerOffline { node } => self.set_controller_online(node, !on),
-            FaultAction::GaleraDesync { node, state } => {
+            OvercloudFault::ContainerUnhealthy { .. }
+            | OvercloudFault::ContainerExited { .. }
+            | OvercloudFault::ContainerRestarting { .. } => self.container_fault(action, on),
+            OvercloudFault::ControllerOffline { node } => self.set_controller_online(node, !on),
+            OvercloudFault::GaleraDesync { node, state } => {
                 if let Some(g) = self.overcloud.galera.get_mut(node) {
                     g.state_comment = if on { state.clone().unwrap_or_else(|| "Donor/Desynced".into()) } else { "Synced".into() };
                 }
             }
-            FaultAction::GaleraNonPrimary { node } => {
+            OvercloudFault::GaleraNonPrimary { node } => {
                 if let Some(g) = self.overcloud.galera.get_mut(node) {
                     (g.cluster_status, g.evs_state, g.state_comment) = if on {
                         ("non-Primary".into(), "GATHER".into(), "Initialized".into())
@@ -98,7 +101,7 @@ impl World {
                     };
                 }
             }
-            FaultAction::RabbitmqPartition { node } => {
+            OvercloudFault::RabbitmqPartition { node } => {
                 let others: Vec<String> = self.overcloud.controllers().map(|c| c.name.clone()).filter(|c| c != node).collect();
                 let r = &mut self.overcloud.rabbit;
                 if on {
@@ -118,14 +121,14 @@ impl World {
                     }
                 }
             }
-            FaultAction::RabbitmqAlarm { node, alarm } => {
+            OvercloudFault::RabbitmqAlarm { node, alarm } => {
                 let alarms = self.overcloud.rabbit.alarms.entry(node.clone()).or_default();
                 alarms.retain(|a| a != alarm);
                 if on {
                     alarms.push(alarm.clone());
                 }
             }
-            FaultAction::HaproxyBackendFailing { node, listen } => {
+            OvercloudFault::HaproxyBackendFailing { node, listen } => {
                 let glob = WildMatch::new(listen.as_deref().unwrap_or("*"));
                 for l in self.overcloud.haproxy.iter_mut().filter(|l| glob.matches(&l.name)) {
                     for b in l.servers.iter_mut().filter(|b| &b.node == node) {
@@ -138,18 +141,17 @@ impl World {
                     }
                 }
             }
-            FaultAction::CephOsdDown { osds } => {
+            OvercloudFault::CephOsdDown { osds } => {
                 let c = &mut self.overcloud.ceph;
                 c.osds_down = if on { (c.osds_down + osds).min(c.osds) } else { c.osds_down.saturating_sub(*osds) };
             }
-            FaultAction::PacemakerActionFailure { resource, node, action } => {
+            OvercloudFault::PacemakerActionFailure { resource, node, action } => {
                 if on {
                     self.pacemaker_fail(resource, node, action.as_deref().unwrap_or("monitor"));
                 } else {
                     self.pacemaker_cleanup(Some(resource));
                 }
             }
-            _ => {}
         }
     }
 

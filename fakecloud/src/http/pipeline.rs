@@ -7,7 +7,7 @@ use super::extract::{BaseUrl, MAX_BODY_BYTES};
 use super::service::{Registry, Service};
 use crate::auth::{Caller, CallerSlot, AUTH_TOKEN_HEADER};
 use crate::cloud::AppState;
-use crate::faults::{FaultAction, RequestFacts};
+use crate::faults::{ApiFault, FaultAction, RequestFacts};
 use crate::sim::journal::{ApiRequest, Record, TokenRef, REPLAYED_HEADERS};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -157,12 +157,12 @@ fn fire_faults(world: &mut crate::world::World, call: &Call) -> Option<Response>
     let facts = RequestFacts { service: call.service.name(), method: &call.method, path: &call.path, project_id: project.as_deref() };
     let fault = world.fire_api_fault(&facts)?;
     match fault.action {
-        FaultAction::ApiError { status, message } => {
+        FaultAction::Api(ApiFault::ApiError { status, message }) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let message = message.unwrap_or_else(|| format!("Injected fault {}", fault.id));
             Some(ApiError::new(call.service, status, message).into_response())
         }
-        FaultAction::ApiLatency { seconds } => {
+        FaultAction::Api(ApiFault::ApiLatency { seconds }) => {
             world.advance_clock(chrono::Duration::milliseconds((seconds * 1000.0) as i64));
             None
         }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod events;
+pub mod faults;
 pub mod health;
 pub mod model;
 pub mod request;
@@ -12,5 +13,6 @@ pub mod views;
 pub mod worker;
 
 pub use events::Event;
+pub use faults::FaultAction;
 
 pub use service::SERVICE;

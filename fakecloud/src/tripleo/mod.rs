@@ -4,7 +4,9 @@
 pub mod boot;
 pub mod containers;
 pub mod events;
+pub mod faults;
 pub mod haproxy;
 pub mod model;
 
 pub use events::Event;
+pub use faults::FaultAction;
