@@ -3,7 +3,7 @@
 //! prints it.
 
 use super::model::*;
-use crate::sim::time::magnum as ts;
+use crate::sim::time::offset_seconds as ts;
 use crate::world::World;
 use serde::Serialize;
 use serde_json::{json, Value};

@@ -8,12 +8,16 @@ use super::service::{Registry, Service};
 use crate::auth::{Caller, CallerSlot, AUTH_TOKEN_HEADER};
 use crate::cloud::AppState;
 use crate::faults::{ApiFault, FaultAction, RequestFacts};
-use crate::sim::journal::{ApiRequest, Record, TokenRef, REPLAYED_HEADERS};
+use crate::sim::journal::{ApiRequest, Record, TokenRef};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+/// The request headers a handler's outcome depends on, apart from the tokens and `Host` (which only
+/// shapes the links in a reply): recorded with every write, so a replay sends them again.
+const REPLAYED_HEADERS: [&str; 4] = ["content-type", "accept", "openstack-api-version", "x-openstack-nova-api-version"];
 
 /// Keystone's header naming the token a validate or revoke call is about.
 const SUBJECT_TOKEN_HEADER: &str = "x-subject-token";

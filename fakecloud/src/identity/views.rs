@@ -1,7 +1,7 @@
 //! Keystone's JSON shapes for tokens and identity resources.
 
 use super::model::*;
-use crate::sim::time::keystone as ts;
+use crate::sim::time::micros_z as ts;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};

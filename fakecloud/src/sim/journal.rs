@@ -53,7 +53,8 @@ pub struct ApiRequest {
     /// `X-Subject-Token` (Keystone's validate and revoke), when the request had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_token: Option<TokenRef>,
-    /// The headers any handler reads besides the tokens (`REPLAYED_HEADERS`), lower-case, in order.
+    /// The headers any handler reads besides the tokens (the HTTP pipeline says which), lower-case,
+    /// in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<(String, String)>,
     /// The body as text, when it is UTF-8 (JSON always is).
@@ -63,10 +64,6 @@ pub struct ApiRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_base64: Option<String>,
 }
-
-/// The request headers a handler's outcome depends on, apart from the tokens and `Host` (which only
-/// shapes the links in a reply).
-pub const REPLAYED_HEADERS: [&str; 4] = ["content-type", "accept", "openstack-api-version", "x-openstack-nova-api-version"];
 
 /// A token as a request presented it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

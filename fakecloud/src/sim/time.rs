@@ -1,26 +1,27 @@
-//! Simulated instants and the timestamp formats each OpenStack service renders them in.
+//! Simulated instants, the timestamp formats the services' views pick from, and duration parsing.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-/// An instant on the virtual clock (always UTC, microsecond precision as Keystone renders it).
+/// An instant on the virtual clock (always UTC, microsecond precision).
 pub type SimTime = DateTime<Utc>;
 
-/// Keystone style: `2015-11-07T02:58:43.578887Z`.
-pub fn keystone(t: SimTime) -> String {
+/// Microseconds and a `Z`: `2015-11-07T02:58:43.578887Z`.
+pub fn micros_z(t: SimTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-/// RFC 3339 with a zone, as Magnum and the control API render times.
+/// RFC 3339 with microseconds and a `Z`, as chrono writes it.
 pub fn rfc3339(t: SimTime) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// Magnum style (Python's isoformat of an aware UTC time): `2026-01-01T00:00:00+00:00`.
-pub fn magnum(t: SimTime) -> String {
+/// Python's isoformat of an aware UTC time: `2026-01-01T00:00:00+00:00`.
+pub fn offset_seconds(t: SimTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()
 }
 
-/// Octavia style: no zone suffix (gophercloud rejects a trailing `Z` on load-balancer objects).
+/// Seconds and no zone suffix (what some clients insist on: gophercloud rejects a trailing `Z` on
+/// load-balancer objects).
 pub fn naive_seconds(t: SimTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
@@ -48,9 +49,9 @@ mod tests {
     use chrono::TimeZone;
 
     #[test]
-    fn keystone_format_has_microseconds_and_z() {
+    fn micros_z_has_microseconds_and_z() {
         let t = Utc.with_ymd_and_hms(2015, 11, 7, 2, 58, 43).unwrap() + chrono::Duration::microseconds(578887);
-        assert_eq!(keystone(t), "2015-11-07T02:58:43.578887Z");
+        assert_eq!(micros_z(t), "2015-11-07T02:58:43.578887Z");
         assert_eq!(naive_seconds(t), "2015-11-07T02:58:43");
     }
 
