@@ -136,6 +136,10 @@ pub struct ResourceBody {
     pub options: Option<BTreeMap<String, Value>>,
     #[serde(flatten)]
     pub extra: Extra,
+    /// The domain API's `explicit_domain_id`: the new domain's id, a dash-less UUID (Keystone also
+    /// keeps the attribute among the extras).
+    #[serde(skip)]
+    pub explicit_id: Option<String>,
 }
 
 impl ResourceBody {
@@ -154,6 +158,11 @@ impl ResourceBody {
     pub fn domain_create(body: &Value) -> Result<Self, IdentityError> {
         let mut b: Self = read(body, "domain", &DOMAIN_CREATE, true, DOMAIN_PLACEMENT)?;
         b.as_domain();
+        b.explicit_id = match b.extra.get("explicit_domain_id") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if uuid::Uuid::try_parse(s).is_ok_and(|u| u.simple().to_string() == *s) => Some(s.clone()),
+            Some(_) => return Err(IdentityError::BadRequest("Domain ID does not conform to required UUID format.".into())),
+        };
         Ok(b)
     }
 
@@ -321,9 +330,13 @@ mod tests {
 
     #[test]
     fn the_domain_api_cannot_place_a_domain() {
-        let b = ResourceBody::domain_create(&json!({"domain": {"name": "d", "parent_id": 5, "explicit_domain_id": "y"}})).unwrap();
+        let id = "0123456789abcdef0123456789abcdef";
+        let b = ResourceBody::domain_create(&json!({"domain": {"name": "d", "parent_id": 5, "explicit_domain_id": id}})).unwrap();
         assert_eq!((b.is_domain, b.parent_id, b.domain_id), (Some(true), Some(None), Some(None)));
         assert_eq!(b.extra.keys().collect::<Vec<_>>(), ["explicit_domain_id"]);
+        assert_eq!(b.explicit_id.as_deref(), Some(id));
+        let e = ResourceBody::domain_create(&json!({"domain": {"name": "d", "explicit_domain_id": "0123-4567"}})).unwrap_err();
+        assert_eq!(e, IdentityError::BadRequest("Domain ID does not conform to required UUID format.".into()));
     }
 
     #[test]

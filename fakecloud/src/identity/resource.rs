@@ -209,17 +209,12 @@ impl Identity {
         Ok(id)
     }
 
-    /// A project acting as a domain. The domain API may name its id (`explicit_domain_id`, a
-    /// dash-less UUID), which Keystone also keeps as an extra attribute.
+    /// A project acting as a domain, with the id the domain API may have named.
     fn create_domain(&mut self, ids: &mut Ids, b: ResourceBody, name: String, has_parent: bool) -> Result<String, E> {
         if has_parent {
             return Err(E::BadRequest("only root projects are allowed to act as domains.".into()));
         }
-        let explicit = match b.extra.get("explicit_domain_id") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if uuid::Uuid::try_parse(s).is_ok_and(|u| u.simple().to_string() == *s) => Some(s.clone()),
-            Some(_) => return Err(E::BadRequest("Domain ID does not conform to required UUID format.".into())),
-        };
+        let explicit = b.explicit_id.clone();
         if self.domains.iter().any(|d| d.name == name) || explicit.as_deref().is_some_and(|x| self.resource(x).is_some()) {
             return Err(domain_conflict(&name));
         }

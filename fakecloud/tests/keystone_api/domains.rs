@@ -71,6 +71,10 @@ async fn a_domain_may_be_given_its_id_as_a_dashless_uuid() {
     assert_eq!(d["id"], id);
     let r = k.admin(Method::POST, "/domains", Some(json!({"domain": {"name": "other", "explicit_domain_id": "not-a-uuid"}}))).await;
     assert_eq!((r.status, r.body["error"]["message"].as_str().unwrap()), (400, "Domain ID does not conform to required UUID format."));
+    let other = "fedcba9876543210fedcba9876543210";
+    let p = k.create("/projects", "project", json!({"name": "pd", "is_domain": true, "explicit_domain_id": other})).await;
+    assert_ne!(p["id"], other, "only the domain API takes an explicit id");
+    assert_eq!(p["explicit_domain_id"], other, "the project API keeps it as an extra attribute");
 }
 
 #[tokio::test]
