@@ -21,6 +21,10 @@ pub struct Caller {
     pub domain_id: String,
     pub project_id: Option<String>,
     pub project_name: Option<String>,
+    /// The domain of the token's project (`token.project.domain.id`).
+    pub project_domain_id: Option<String>,
+    /// The domain a domain-scoped token is scoped to (`token.domain.id`, policy's `domain_id`).
+    pub domain_scope: Option<String>,
     pub system: bool,
     pub roles: Vec<String>,
 }
@@ -42,6 +46,11 @@ impl Caller {
             domain_id: user.domain_id.clone(),
             project_id: project.map(|p| p.id.clone()),
             project_name: project.map(|p| p.name.clone()),
+            project_domain_id: project.map(|p| p.domain_id.clone()),
+            domain_scope: match &t.scope {
+                Scope::Domain(d) => Some(d.clone()),
+                _ => None,
+            },
             system: t.scope == Scope::System,
             roles: idn.role_names(&t.role_ids),
         })

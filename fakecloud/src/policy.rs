@@ -22,6 +22,18 @@ pub enum Rule {
     ProjectReader,
     /// Admin, or a member on the target project.
     ProjectMember,
+    /// Keystone's `ADMIN_OR_SYSTEM_READER_OR_DOMAIN_READER`: admin, a system reader, or a reader
+    /// scoped to the target's domain (`role:reader and domain_id:%(target.domain_id)s`).
+    AdminOrSystemReaderOrDomainReader,
+    /// `ADMIN_OR_SYSTEM_READER_OR_DOMAIN_READER_OR_PROJECT_USER`: the above, or any role on the
+    /// target project (`project_id:%(target.project.id)s`).
+    AdminOrSystemReaderOrDomainReaderOrProjectUser,
+    /// `ADMIN_OR_SYSTEM_READER_OR_DOMAIN_READER_OR_OWNER`: the above, or the target user itself
+    /// (`user_id:%(target.user.id)s`).
+    AdminOrSystemReaderOrDomainReaderOrOwner,
+    /// `ADMIN_OR_SYSTEM_USER_OR_DOMAIN_USER_OR_PROJECT_USER` (get_domain): admin, a system reader,
+    /// or any token scoped to the domain or to one of its projects.
+    AdminOrSystemUserOrDomainUserOrProjectUser,
 }
 
 /// (action, rule). Later services append their actions here.
@@ -30,16 +42,43 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("identity:validate_token", Rule::AdminOrSelf),
     ("identity:check_token", Rule::AdminOrSelf),
     ("identity:revoke_token", Rule::AdminOrSelf),
-    ("identity:list_projects", Rule::AdminOrSystemReader),
-    ("identity:get_project", Rule::AdminOrProjectMember),
-    ("identity:list_user_projects", Rule::AdminOrSelf),
-    ("identity:list_users", Rule::AdminOrSystemReader),
-    ("identity:get_user", Rule::AdminOrSelf),
+    // Domains, projects, users and groups (domain.py, project.py, user.py, group.py, 2024.1).
+    ("identity:get_domain", Rule::AdminOrSystemUserOrDomainUserOrProjectUser),
+    ("identity:list_domains", Rule::AdminOrSystemReaderOrDomainReader),
+    ("identity:create_domain", Rule::Admin),
+    ("identity:update_domain", Rule::Admin),
+    ("identity:delete_domain", Rule::Admin),
+    ("identity:get_project", Rule::AdminOrSystemReaderOrDomainReaderOrProjectUser),
+    ("identity:list_projects", Rule::AdminOrSystemReaderOrDomainReader),
+    ("identity:list_user_projects", Rule::AdminOrSystemReaderOrDomainReaderOrOwner),
+    ("identity:create_project", Rule::Admin),
+    ("identity:update_project", Rule::Admin),
+    ("identity:delete_project", Rule::Admin),
+    ("identity:list_project_tags", Rule::AdminOrSystemReaderOrDomainReaderOrProjectUser),
+    ("identity:get_project_tag", Rule::AdminOrSystemReaderOrDomainReaderOrProjectUser),
+    ("identity:update_project_tags", Rule::Admin),
+    ("identity:create_project_tag", Rule::Admin),
+    ("identity:delete_project_tag", Rule::Admin),
+    ("identity:delete_project_tags", Rule::Admin),
+    ("identity:get_user", Rule::AdminOrSystemReaderOrDomainReaderOrOwner),
+    ("identity:list_users", Rule::AdminOrSystemReaderOrDomainReader),
+    ("identity:create_user", Rule::Admin),
+    ("identity:update_user", Rule::Admin),
+    ("identity:delete_user", Rule::Admin),
+    ("identity:get_group", Rule::AdminOrSystemReaderOrDomainReader),
+    ("identity:list_groups", Rule::AdminOrSystemReaderOrDomainReader),
+    ("identity:list_groups_for_user", Rule::AdminOrSystemReaderOrDomainReaderOrOwner),
+    ("identity:list_users_in_group", Rule::AdminOrSystemReaderOrDomainReader),
+    // Also a domain reader only when the group and the user are both in the reader's domain.
+    ("identity:check_user_in_group", Rule::AdminOrSystemReaderOrDomainReader),
+    ("identity:create_group", Rule::Admin),
+    ("identity:update_group", Rule::Admin),
+    ("identity:delete_group", Rule::Admin),
+    ("identity:add_user_to_group", Rule::Admin),
+    ("identity:remove_user_from_group", Rule::Admin),
     ("identity:list_roles", Rule::AdminOrSystemReader),
     ("identity:get_role", Rule::AdminOrSystemReader),
     ("identity:list_role_assignments", Rule::AdminOrSystemReader),
-    ("identity:list_domains", Rule::AdminOrSystemReader),
-    ("identity:get_domain", Rule::AdminOrSystemReader),
     ("identity:list_regions", Rule::Authenticated),
     ("identity:get_region", Rule::Authenticated),
     ("identity:list_services", Rule::AdminOrSystemReader),
@@ -255,8 +294,25 @@ pub fn rule_for(action: &str) -> Option<Rule> {
 }
 
 pub fn allows(rule: Rule, caller: &Caller, target: Target) -> bool {
+    allows_in_domain(rule, caller, target, None)
+}
+
+/// `allows`, for the rules that also look at the target's domain (`domain`: the domain the target
+/// object lives in, or the domain itself).
+pub fn allows_in_domain(rule: Rule, caller: &Caller, target: Target, domain: Option<&str>) -> bool {
     let on_project = || target.project_id.is_some() && caller.project_id.as_deref() == target.project_id;
+    let system_reader = || caller.system && caller.has_role("reader");
+    let domain_reader = || domain.is_some() && caller.domain_scope.as_deref() == domain && caller.has_role("reader");
+    let admin_or_readers = || caller.is_admin() || system_reader() || domain_reader();
     match rule {
+        Rule::AdminOrSystemReaderOrDomainReader => admin_or_readers(),
+        Rule::AdminOrSystemReaderOrDomainReaderOrProjectUser => admin_or_readers() || on_project(),
+        Rule::AdminOrSystemReaderOrDomainReaderOrOwner => admin_or_readers() || target.user_id == Some(caller.user_id.as_str()),
+        Rule::AdminOrSystemUserOrDomainUserOrProjectUser => {
+            caller.is_admin()
+                || system_reader()
+                || (domain.is_some() && (caller.domain_scope.as_deref() == domain || caller.project_domain_id.as_deref() == domain))
+        }
         Rule::Authenticated => true,
         Rule::Admin => caller.is_admin(),
         Rule::AdminOrSystemReader => caller.is_admin() || (caller.system && caller.has_role("reader")),
@@ -270,8 +326,13 @@ pub fn allows(rule: Rule, caller: &Caller, target: Target) -> bool {
 /// Allows or refuses `action` for `caller` with the service's own 403. An action missing from the
 /// table is refused: a route must be declared to be reachable.
 pub fn enforce(service: Service, caller: &Caller, action: &str, target: Target) -> Result<(), ApiError> {
+    enforce_in_domain(service, caller, action, target, None)
+}
+
+/// `enforce`, with the domain the target lives in for the rules that admit domain-scoped callers.
+pub fn enforce_in_domain(service: Service, caller: &Caller, action: &str, target: Target, domain: Option<&str>) -> Result<(), ApiError> {
     match rule_for(action) {
-        Some(rule) if allows(rule, caller, target) => Ok(()),
+        Some(rule) if allows_in_domain(rule, caller, target, domain) => Ok(()),
         _ => Err(ApiError::forbidden(service, action)),
     }
 }
@@ -288,6 +349,8 @@ mod tests {
             domain_id: "default".into(),
             project_id: project.map(str::to_string),
             project_name: None,
+            project_domain_id: project.map(|_| "default".to_string()),
+            domain_scope: None,
             system,
             roles: roles.iter().map(|r| r.to_string()).collect(),
         }
@@ -311,6 +374,24 @@ mod tests {
         assert!(!allows(Rule::ProjectMember, &member, theirs));
         assert!(!allows(Rule::ProjectMember, &reader, mine));
         assert!(allows(Rule::ProjectReader, &reader, mine));
+    }
+
+    #[test]
+    fn domain_readers_read_only_their_own_domain() {
+        let mut reader = caller(&["reader"], None, false);
+        reader.domain_scope = Some("d1".into());
+        let t = Target::default();
+        assert!(allows_in_domain(Rule::AdminOrSystemReaderOrDomainReader, &reader, t, Some("d1")));
+        assert!(!allows_in_domain(Rule::AdminOrSystemReaderOrDomainReader, &reader, t, Some("d2")));
+        assert!(!allows_in_domain(Rule::AdminOrSystemReaderOrDomainReader, &reader, t, None));
+        assert!(!allows_in_domain(Rule::Admin, &reader, t, Some("d1")));
+    }
+
+    #[test]
+    fn any_token_of_a_domain_or_its_projects_reads_the_domain() {
+        let member = caller(&["member"], Some("p"), false);
+        assert!(allows_in_domain(Rule::AdminOrSystemUserOrDomainUserOrProjectUser, &member, Target::default(), Some("default")));
+        assert!(!allows_in_domain(Rule::AdminOrSystemUserOrDomainUserOrProjectUser, &member, Target::default(), Some("other")));
     }
 
     #[test]

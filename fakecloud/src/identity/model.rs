@@ -7,15 +7,31 @@ use crate::sim::{Ids, SimTime};
 use anyhow::{anyhow, bail, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+/// Attributes Keystone keeps beside an object's own (`extra`), and resource options by name.
+pub type Extra = BTreeMap<String, Value>;
+
+/// Keystone's `[identity] default_domain_id`: where users, groups and projects created without a
+/// domain (and by a token not scoped to one) go.
+pub const DEFAULT_DOMAIN_ID: &str = "default";
+
+/// A domain: upstream, a project acting as a domain (`is_domain`), so domains and projects share
+/// the project API, tags and options.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Domain {
     pub id: String,
     pub name: String,
-    pub description: String,
+    pub description: Option<String>,
     pub enabled: bool,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub options: Extra,
+    #[serde(default)]
+    pub extra: Extra,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -23,8 +39,41 @@ pub struct Project {
     pub id: String,
     pub name: String,
     pub domain_id: String,
-    pub description: String,
+    pub description: Option<String>,
     pub enabled: bool,
+    /// The parent project; `None` for a top-level project, whose parent is its domain.
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub options: Extra,
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+impl Project {
+    /// `parent_id` as Keystone shows it: the domain's id for a top-level project.
+    pub fn parent(&self) -> &str {
+        self.parent_id.as_deref().unwrap_or(&self.domain_id)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub domain_id: String,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+/// A user's membership of a group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub group_id: String,
+    pub user_id: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -40,10 +89,16 @@ pub struct User {
     pub id: String,
     pub name: String,
     pub domain_id: String,
-    pub password: String,
-    pub email: Option<String>,
+    /// `None`: the user has no password (created without one), so password auth always fails.
+    #[serde(default)]
+    pub password: Option<String>,
     pub default_project_id: Option<String>,
     pub enabled: bool,
+    #[serde(default)]
+    pub options: Extra,
+    /// `email`, `description` and whatever else the user was given.
+    #[serde(default)]
+    pub extra: Extra,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +159,10 @@ pub struct Identity {
     pub projects: Vec<Project>,
     pub roles: Vec<Role>,
     pub users: Vec<User>,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    #[serde(default)]
+    pub memberships: Vec<Membership>,
     pub assignments: Vec<Assignment>,
     pub app_creds: Vec<AppCred>,
     pub services: Vec<CatalogService>,
@@ -127,6 +186,8 @@ impl Identity {
             projects: vec![],
             roles: vec![],
             users: vec![],
+            groups: vec![],
+            memberships: vec![],
             assignments: vec![],
             app_creds: vec![],
             services: vec![],
@@ -136,13 +197,31 @@ impl Identity {
         };
         for d in &f.domains {
             let id = d.id.clone().unwrap_or_else(|| ids.hex());
-            idn.domains.push(Domain { id, name: d.name.clone(), description: d.description.clone(), enabled: true });
+            idn.domains.push(Domain {
+                id,
+                name: d.name.clone(),
+                description: Some(d.description.clone()),
+                enabled: true,
+                tags: vec![],
+                options: Extra::new(),
+                extra: Extra::new(),
+            });
         }
         for p in &f.projects {
             let domain_id =
                 idn.domain_named(&p.domain).ok_or_else(|| anyhow!("project {}: unknown domain {}", p.name, p.domain))?.id.clone();
             let id = p.id.clone().unwrap_or_else(|| ids.hex());
-            idn.projects.push(Project { id, name: p.name.clone(), domain_id, description: p.description.clone(), enabled: true });
+            idn.projects.push(Project {
+                id,
+                name: p.name.clone(),
+                domain_id,
+                description: Some(p.description.clone()),
+                enabled: true,
+                parent_id: None,
+                tags: vec![],
+                options: Extra::new(),
+                extra: Extra::new(),
+            });
         }
         for r in &f.roles {
             let id = r.id.clone().unwrap_or_else(|| ids.hex());
@@ -163,14 +242,16 @@ impl Identity {
                 None => None,
             };
             let id = u.id.clone().unwrap_or_else(|| ids.hex());
+            let extra = u.email.iter().map(|e| ("email".to_string(), Value::String(e.clone()))).collect();
             idn.users.push(User {
                 id,
                 name: u.name.clone(),
                 domain_id,
-                password: u.password.clone(),
-                email: u.email.clone(),
+                password: Some(u.password.clone()),
                 default_project_id,
                 enabled: true,
+                options: Extra::new(),
+                extra,
             });
         }
         for a in &f.role_assignments {
@@ -286,6 +367,9 @@ impl Identity {
     }
     pub fn user_named(&self, name: &str) -> Option<&User> {
         self.users.iter().find(|u| u.name == name)
+    }
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == id)
     }
     pub fn app_cred(&self, id: &str) -> Option<&AppCred> {
         self.app_creds.iter().find(|c| c.id == id)

@@ -117,8 +117,8 @@ impl Identity {
             who = Some(next);
         }
         let who = who.expect("methods is not empty");
-        let user = self.user(&who.user_id).ok_or(Unauthorized)?;
-        if !user.enabled {
+        // A disabled user, or a user of a disabled domain, gets no token.
+        if !self.user_active(&who.user_id) {
             return Err(Unauthorized);
         }
 
@@ -172,9 +172,21 @@ impl Identity {
         Ok(id)
     }
 
-    /// A token that exists and has not expired at `now`.
+    /// A token that exists, has not expired at `now`, and still stands on what it was issued for:
+    /// Keystone checks at each validation that the user and its domain are enabled and the scope's
+    /// project or domain still exists and is enabled (a deleted user's or project's tokens are also
+    /// revoked outright, see `revoke_tokens_of_user`).
     pub fn valid_token(&self, id: &str, now: SimTime) -> Option<&Token> {
-        self.tokens.get(id).filter(|t| now < t.expires_at)
+        self.tokens.get(id).filter(|t| now < t.expires_at && self.token_stands(t))
+    }
+
+    fn token_stands(&self, t: &Token) -> bool {
+        self.user_active(&t.user_id)
+            && match &t.scope {
+                Scope::Project(p) => self.project_active(p),
+                Scope::Domain(d) => self.domain_active(d),
+                Scope::System | Scope::Unscoped => true,
+            }
     }
 
     /// Revokes a token; false when it was unknown or already expired.
@@ -186,7 +198,7 @@ impl Identity {
         let password = p.user.password.as_deref().ok_or_else(|| missing("password", "user"))?;
         let user_id = self.resolve_user(&p.user)?;
         let user = self.user(&user_id).ok_or(Unauthorized)?;
-        if user.password != password {
+        if user.password.as_deref() != Some(password) {
             return Err(Unauthorized);
         }
         Ok(Authenticated { user_id, app_cred_id: None, expires_cap: None })
@@ -270,7 +282,7 @@ impl Identity {
                     }
                     (None, None) => return Err(missing("id or name", "project")),
                 };
-                project.filter(|p| p.enabled).map(|p| Scope::Project(p.id.clone())).ok_or(Unauthorized)
+                project.filter(|p| self.project_active(&p.id)).map(|p| Scope::Project(p.id.clone())).ok_or(Unauthorized)
             }
             "domain" => {
                 let d: NamedRef = crate::http::extract::from_value_strict(body)

@@ -139,25 +139,63 @@ pub fn token(idn: &mut Identity, t: &Token, base: &str, with_catalog: bool) -> T
     TokenView { token: body }
 }
 
+/// Extra attributes first, then the object's own, which win (Keystone's `to_dict`).
+fn with_extra(extra: &Extra, own: Value) -> Value {
+    let mut out: serde_json::Map<String, Value> = extra.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    if let Value::Object(o) = own {
+        out.extend(o);
+    }
+    Value::Object(out)
+}
+
 pub fn project(p: &Project, base: &str) -> Value {
-    json!({
-        "id": p.id, "name": p.name, "domain_id": p.domain_id, "description": p.description,
-        "enabled": p.enabled, "parent_id": p.domain_id, "is_domain": false, "tags": [], "options": {},
-        "links": link(base, "projects", &p.id),
-    })
+    with_extra(
+        &p.extra,
+        json!({
+            "id": p.id, "name": p.name, "domain_id": p.domain_id, "description": p.description,
+            "enabled": p.enabled, "parent_id": p.parent(), "is_domain": false, "tags": p.tags, "options": p.options,
+            "links": link(base, "projects", &p.id),
+        }),
+    )
+}
+
+/// A domain as the project API shows it: the project acting as the domain.
+pub fn domain_as_project(d: &Domain, base: &str) -> Value {
+    with_extra(
+        &d.extra,
+        json!({
+            "id": d.id, "name": d.name, "domain_id": null, "description": d.description,
+            "enabled": d.enabled, "parent_id": null, "is_domain": true, "tags": d.tags, "options": d.options,
+            "links": link(base, "projects", &d.id),
+        }),
+    )
 }
 
 pub fn user(u: &User, base: &str) -> Value {
-    let mut v = json!({
-        "id": u.id, "name": u.name, "domain_id": u.domain_id, "enabled": u.enabled,
-        "password_expires_at": null, "options": {}, "links": link(base, "users", &u.id),
-    });
+    let mut v = with_extra(
+        &u.extra,
+        json!({
+            "id": u.id, "name": u.name, "domain_id": u.domain_id, "enabled": u.enabled,
+            "password_expires_at": null, "options": u.options, "links": link(base, "users", &u.id),
+        }),
+    );
     if let Some(p) = &u.default_project_id {
         v["default_project_id"] = json!(p);
     }
-    if let Some(e) = &u.email {
-        v["email"] = json!(e);
-    }
+    v
+}
+
+pub fn group(g: &Group, base: &str) -> Value {
+    with_extra(
+        &g.extra,
+        json!({"id": g.id, "name": g.name, "domain_id": g.domain_id, "description": g.description, "links": link(base, "groups", &g.id)}),
+    )
+}
+
+/// A group in a user's group list, which also says when the membership expires (never, here).
+pub fn user_group(g: &Group, base: &str) -> Value {
+    let mut v = group(g, base);
+    v["membership_expires_at"] = Value::Null;
     v
 }
 
@@ -166,7 +204,16 @@ pub fn role(r: &Role, base: &str) -> Value {
 }
 
 pub fn domain(d: &Domain, base: &str) -> Value {
-    json!({"id": d.id, "name": d.name, "description": d.description, "enabled": d.enabled, "tags": [], "options": {}, "links": link(base, "domains", &d.id)})
+    with_extra(
+        &d.extra,
+        json!({"id": d.id, "name": d.name, "description": d.description, "enabled": d.enabled, "tags": d.tags, "options": d.options,
+               "links": link(base, "domains", &d.id)}),
+    )
+}
+
+/// A project's tag list: `{"tags": [...], "links": {"self": ...}}`.
+pub fn tags(tags: &[String], base: &str, project_id: &str) -> Value {
+    json!({"tags": tags, "links": {"self": format!("{}/identity/v3/projects/{project_id}/tags", base.trim_end_matches('/'))}})
 }
 
 pub fn region(id: &str, base: &str) -> Value {

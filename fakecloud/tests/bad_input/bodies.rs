@@ -31,6 +31,11 @@ fn spec(body: Value, all_required: bool) -> Takes {
     Takes::Json(Spec { body, all_required, extra_ok: false, microversion: None })
 }
 
+/// Keystone's resource bodies keep unknown attributes as extras (`additionalProperties: True`).
+fn keystone(body: Value, all_required: bool) -> Takes {
+    Takes::Json(Spec { body, all_required, extra_ok: true, microversion: None })
+}
+
 fn at(microversion: &'static str, body: Value, all_required: bool) -> Takes {
     Takes::Json(Spec { body, all_required, extra_ok: false, microversion: Some(microversion) })
 }
@@ -52,6 +57,22 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             extra_ok: true,
             microversion: None,
         }),
+        ("POST", "/identity/v3/domains") => keystone(json!({"domain": {"name": "bi-domain"}}), true),
+        ("PATCH", "/identity/v3/domains/{id}") => keystone(json!({"domain": {"description": "bi"}}), false),
+        ("POST", "/identity/v3/projects") => keystone(json!({"project": {"name": "bi-project"}}), true),
+        ("PATCH", "/identity/v3/projects/{id}") => keystone(json!({"project": {"description": "bi"}}), false),
+        // Keystone reads `tags` and nothing else from this body.
+        ("PUT", "/identity/v3/projects/{id}/tags") => keystone(json!({"tags": ["bi"]}), true),
+        ("PUT", "/identity/v3/projects/{id}/tags/{tag}") => nothing,
+        ("POST", "/identity/v3/users") => keystone(json!({"user": {"name": "bi-user"}}), true),
+        ("PATCH", "/identity/v3/users/{id}") => keystone(json!({"user": {"description": "bi"}}), false),
+        // The campaign changes the observer's password here (see `Campaign::path`), never the admin's.
+        ("POST", "/identity/v3/users/{id}/password") => {
+            spec(json!({"user": {"original_password": "observer-secret", "password": "observer-secret"}}), true)
+        }
+        ("POST", "/identity/v3/groups") => keystone(json!({"group": {"name": "bi-group"}}), true),
+        ("PATCH", "/identity/v3/groups/{id}") => keystone(json!({"group": {"description": "bi"}}), false),
+        ("PUT", "/identity/v3/groups/{id}/users/{user}") => nothing,
 
         // Nova.
         ("POST", "/compute/v2.1/servers") => {

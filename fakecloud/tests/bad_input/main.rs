@@ -94,6 +94,7 @@ impl Campaign {
             ("provider", first(&providers, "resource_providers", "uuid")),
             ("project", named(&projects, "projects", "admin")),
             ("user", named(&users, "users", "admin")),
+            ("observer", named(&users, "users", "observer")),
         ];
         for (k, v) in pairs {
             self.vars.insert(k, v.unwrap_or_else(|| panic!("no ${k} in the default fixture")));
@@ -136,6 +137,8 @@ impl Campaign {
             let value = match (name, ids) {
                 (None, _) => seg.to_string(),
                 (Some("project_id" | "project"), _) => self.vars["project"].clone(),
+                // A password change revokes the user's tokens: never the campaign's own admin's.
+                (Some("id"), Ids::Real) if template.ends_with("/password") => self.vars["observer"].clone(),
                 (Some(_), Ids::Nobody) => NOBODY.to_string(),
                 (Some("consumer"), Ids::Real) => "9a1f3e0c-51b6-4c3e-9d55-3f3c2b7a0b01".to_string(),
                 (Some("tag"), Ids::Real) => "bi-tag".to_string(),

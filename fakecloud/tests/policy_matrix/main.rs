@@ -88,6 +88,9 @@ enum Rule {
     ProjectMember(Hidden),
     /// Admin, or the owning user itself (`user_id:%(target.user.id)s`).
     UserOrAdmin,
+    /// No policy check (Keystone's `@unenforced_api`, the self-service password change): no token
+    /// is needed, but a token sent must be valid.
+    Unenforced,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,6 +107,8 @@ fn expected(rule: Rule, who: Who) -> Outcome {
     let hidden = |h: Hidden| if h == Hidden::NotFound { NotFound } else { Forbidden };
     match (rule, who) {
         (Rule::Public | Rule::Control, _) => Allowed,
+        (Rule::Unenforced, Who::Expired) => Unauthenticated,
+        (Rule::Unenforced, _) => Allowed,
         (_, Who::NoToken | Who::Expired) => Unauthenticated,
         (Rule::AnyToken | Rule::OwnProjectReader, _) => Allowed,
         (Rule::Admin, Who::Admin) => Allowed,
@@ -291,6 +296,7 @@ mod rules {
         [Unauthenticated, Unauthenticated, Forbidden, Forbidden, Allowed, Allowed]
     )]
     #[case::user_or_admin(Rule::UserOrAdmin, [Unauthenticated, Unauthenticated, Forbidden, Forbidden, Allowed, Allowed])]
+    #[case::unenforced(Rule::Unenforced, [Allowed, Unauthenticated, Allowed, Allowed, Allowed, Allowed])]
     fn every_rule_gives_each_caller_its_upstream_answer(#[case] rule: Rule, #[case] answers: [Outcome; 6]) {
         assert_eq!(CALLERS.map(|w| expected(rule, w)), answers);
     }

@@ -25,6 +25,9 @@ pub struct Ctx {
     pub admin_p: String,
     pub demo_u: String,
     pub app_cred: String,
+    /// A Keystone group with demo in it, and a disabled domain (which an admin may delete).
+    pub ks_group: String,
+    pub ks_domain_off: String,
     pub role: String,
     pub service: String,
     pub endpoint: String,
@@ -197,6 +200,12 @@ pub async fn setup() -> (TestCloud, Ctx) {
     x.demo_u = id_named(&ok(&c, "GET", "/identity/v3/users", &admin, none, None).await, "users", "demo", "id");
     let creds = ok(&c, "GET", &format!("/identity/v3/users/{}/application_credentials", x.demo_u), &demo, none, None).await;
     x.app_cred = id_named(&creds, "application_credentials", "demo-ci", "id");
+    let ks_group = ok(&c, "POST", "/identity/v3/groups", &admin, none, Some(json!({"group": {"name": "pm-group"}}))).await;
+    x.ks_group = ks_group["group"]["id"].as_str().unwrap().to_string();
+    ok(&c, "PUT", &format!("/identity/v3/groups/{}/users/{}", x.ks_group, x.demo_u), &admin, none, None).await;
+    let off = ok(&c, "POST", "/identity/v3/domains", &admin, none, Some(json!({"domain": {"name": "pm-off", "enabled": false}}))).await;
+    x.ks_domain_off = off["domain"]["id"].as_str().unwrap().to_string();
+    ok(&c, "PUT", &format!("/identity/v3/projects/{}/tags/pm-tag", x.demo_p), &admin, none, None).await;
     x.role = id_named(&ok(&c, "GET", "/identity/v3/roles", &admin, none, None).await, "roles", "reader", "id");
     x.service = id_named(&ok(&c, "GET", "/identity/v3/services", &admin, none, None).await, "services", "nova", "id");
     x.endpoint = ok(&c, "GET", "/identity/v3/endpoints", &admin, none, None).await["endpoints"][0]["id"].as_str().unwrap().to_string();

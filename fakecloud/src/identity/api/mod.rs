@@ -1,4 +1,5 @@
-//! Keystone v3 over HTTP: version documents, tokens, and the read APIs for identity resources.
+//! Keystone v3 over HTTP: the router, version documents, tokens, and the read APIs of roles, the
+//! catalog and application credentials; domains, projects, users and groups have their own files.
 
 use super::model::Target as Grant;
 use super::token::{AuthBody, AuthFailure};
@@ -7,8 +8,7 @@ use crate::auth::{Caller, CallerSlot};
 use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
-use crate::http::routes::{get, Routes};
-use crate::http::service::Service;
+use crate::http::routes::{get, post, Routes};
 use crate::policy::{enforce, Target};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -16,10 +16,15 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::{json, Value};
 
-const SVC: Service = crate::identity::SERVICE;
-const SUBJECT_TOKEN: &str = "x-subject-token";
+mod common;
+mod domains;
+mod groups;
+mod projects;
+mod users;
 
-type ApiResult = Result<Response, ApiError>;
+use common::{filtered, list_reply, missing, one, ApiResult, SVC};
+
+const SUBJECT_TOKEN: &str = "x-subject-token";
 
 pub fn router() -> Routes {
     Routes::new()
@@ -30,18 +35,26 @@ pub fn router() -> Routes {
         .route("/v3/auth/projects", get(auth_projects))
         .route("/v3/auth/domains", get(auth_domains))
         .route("/v3/auth/system", get(auth_system))
-        .route("/v3/projects", get(list_projects))
-        .route("/v3/projects/{id}", get(get_project))
-        .route("/v3/users", get(list_users))
-        .route("/v3/users/{id}", get(get_user))
-        .route("/v3/users/{id}/projects", get(list_user_projects))
+        .route("/v3/domains", get(domains::list).post(domains::create))
+        .route("/v3/domains/{id}", get(domains::show).patch(domains::update).delete(domains::remove))
+        .route("/v3/projects", get(projects::list).post(projects::create))
+        .route("/v3/projects/{id}", get(projects::show).patch(projects::update).delete(projects::remove))
+        .route("/v3/projects/{id}/tags", get(projects::list_tags).put(projects::replace_tags).delete(projects::clear_tags))
+        .route("/v3/projects/{id}/tags/{tag}", get(projects::check_tag).put(projects::add_tag).delete(projects::remove_tag))
+        .route("/v3/users", get(users::list).post(users::create))
+        .route("/v3/users/{id}", get(users::show).patch(users::update).delete(users::remove))
+        .route("/v3/users/{id}/password", post(users::change_password))
+        .route("/v3/users/{id}/groups", get(users::groups))
+        .route("/v3/users/{id}/projects", get(users::projects))
+        .route("/v3/groups", get(groups::list).post(groups::create))
+        .route("/v3/groups/{id}", get(groups::show).patch(groups::update).delete(groups::remove))
+        .route("/v3/groups/{id}/users", get(groups::members))
+        .route("/v3/groups/{id}/users/{user}", get(groups::check_member).put(groups::add_member).delete(groups::remove_member))
         .route("/v3/users/{id}/application_credentials", get(list_app_creds))
         .route("/v3/users/{id}/application_credentials/{cred}", get(get_app_cred))
         .route("/v3/roles", get(list_roles))
         .route("/v3/roles/{id}", get(get_role))
         .route("/v3/role_assignments", get(list_role_assignments))
-        .route("/v3/domains", get(list_domains))
-        .route("/v3/domains/{id}", get(get_domain))
         .route("/v3/regions", get(list_regions))
         .route("/v3/regions/{id}", get(get_region))
         .route("/v3/services", get(list_services))
@@ -182,69 +195,6 @@ async fn auth_system(State(s): State<AppState>, caller: Caller, BaseUrl(base): B
     Ok(Json(json!({"system": system, "links": views::collection_links(&base, "auth/system")})).into_response())
 }
 
-/// Keystone's list filters: exact match on the named attributes; unknown parameters are ignored.
-fn filtered(items: Vec<Value>, params: &Params, allowed: &[&str]) -> Vec<Value> {
-    items
-        .into_iter()
-        .filter(|item| {
-            params.0.iter().filter(|(k, _)| allowed.contains(&k.as_str())).all(|(k, want)| match &item[k.as_str()] {
-                Value::String(s) => s == want,
-                Value::Bool(b) => want.eq_ignore_ascii_case(&b.to_string()),
-                Value::Null => want.is_empty(),
-                other => other.to_string() == *want,
-            })
-        })
-        .collect()
-}
-
-fn list_reply(collection: &str, key: &str, items: Vec<Value>, base: &str) -> ApiResult {
-    Ok(Json(json!({ key: items, "links": views::collection_links(base, collection) })).into_response())
-}
-
-fn one(key: &str, item: Value) -> ApiResult {
-    Ok(Json(json!({ key: item })).into_response())
-}
-
-fn missing(kind: &str, id: &str) -> ApiError {
-    ApiError::not_found(SVC, format!("Could not find {kind}: {id}."))
-}
-
-async fn list_projects(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "identity:list_projects", Target::default())?;
-    let world = s.world();
-    let items = world.identity.projects.iter().map(|p| views::project(p, &base)).collect();
-    list_reply("projects", "projects", filtered(items, &params, &["name", "domain_id", "enabled", "parent_id", "is_domain"]), &base)
-}
-
-async fn get_project(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>) -> ApiResult {
-    enforce(SVC, &caller, "identity:get_project", Target { project_id: Some(&id), user_id: None })?;
-    let world = s.world();
-    let p = world.identity.project(&id).ok_or_else(|| missing("project", &id))?;
-    one("project", views::project(p, &base))
-}
-
-async fn list_users(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "identity:list_users", Target::default())?;
-    let world = s.world();
-    let items = world.identity.users.iter().map(|u| views::user(u, &base)).collect();
-    list_reply("users", "users", filtered(items, &params, &["name", "domain_id", "enabled"]), &base)
-}
-
-async fn get_user(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>) -> ApiResult {
-    enforce(SVC, &caller, "identity:get_user", Target { user_id: Some(&id), project_id: None })?;
-    let world = s.world();
-    let u = world.identity.user(&id).ok_or_else(|| missing("user", &id))?;
-    one("user", views::user(u, &base))
-}
-
-async fn list_user_projects(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>) -> ApiResult {
-    enforce(SVC, &caller, "identity:list_user_projects", Target { user_id: Some(&id), project_id: None })?;
-    let world = s.world();
-    world.identity.user(&id).ok_or_else(|| missing("user", &id))?;
-    let items = world.identity.user_projects(&id).into_iter().map(|p| views::project(p, &base)).collect();
-    list_reply(&format!("users/{id}/projects"), "projects", items, &base)
-}
-
 async fn list_app_creds(
     State(s): State<AppState>,
     caller: Caller,
@@ -317,24 +267,6 @@ async fn list_role_assignments(State(s): State<AppState>, caller: Caller, BaseUr
         }
     }
     list_reply("role_assignments", "role_assignments", items, &base)
-}
-
-async fn list_domains(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "identity:list_domains", Target::default())?;
-    let world = s.world();
-    let items = world.identity.domains.iter().map(|d| views::domain(d, &base)).collect();
-    list_reply("domains", "domains", filtered(items, &params, &["name", "enabled"]), &base)
-}
-
-async fn get_domain(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>) -> ApiResult {
-    let world = s.world();
-    // Upstream also lets a token read its own project's domain (`token.project.domain.id`).
-    let own = caller.project_id.as_deref().and_then(|p| world.identity.project(p)).is_some_and(|p| p.domain_id == id);
-    if !own {
-        enforce(SVC, &caller, "identity:get_domain", Target::default())?;
-    }
-    let d = world.identity.domain(&id).ok_or_else(|| missing("domain", &id))?;
-    one("domain", views::domain(d, &base))
 }
 
 async fn list_regions(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {

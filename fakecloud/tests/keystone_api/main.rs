@@ -1,6 +1,20 @@
 //! Keystone v3 over HTTP: shapes, status codes, headers and policy, as upstream Keystone answers.
+//! Tokens and the read APIs here; domains, projects, users and groups, and what deleting or
+//! disabling them does, in their own files.
 
+#[path = "../common/mod.rs"]
 mod common;
+mod helpers;
+#[path = "../common/replay.rs"]
+mod replay;
+
+mod cli;
+mod domains;
+mod groups;
+mod projects;
+mod replay_and_reset;
+mod tags;
+mod users;
 
 use common::{password_auth, TestCloud};
 use reqwest::Method;
