@@ -63,32 +63,34 @@ async fn under_a_scaled_clock_a_token_shows_when_the_clients_clock_will_see_it_e
     let wall = Utc::now();
     let t = &r.body["token"];
     let (issued, expires) = (instant(&t["issued_at"]), instant(&t["expires_at"]));
-    assert!((issued - wall).num_seconds().abs() <= 1, "issued_at {issued} is not the wall clock's {wall}");
-    assert!(((expires - wall) - Duration::minutes(3)).num_seconds().abs() <= 1, "expires_at {expires} is not 3 min after {wall}");
+    assert!((issued - wall).num_seconds().abs() <= 3, "issued_at {issued} is not the wall clock's {wall}");
+    assert!(((expires - issued) - Duration::minutes(3)).num_milliseconds().abs() <= 10, "expires_at {expires} is not 3 min after {issued}");
     // Validation shows the same instants.
     let v = http.get(format!("{base}{TOKENS}")).header("x-auth-token", &id).header("x-subject-token", &id).send().await.unwrap();
     let v = common::reply(v).await;
     assert_eq!(v.body["token"]["expires_at"], t["expires_at"]);
-    // The Date header is the cloud's clock, which runs twenty times faster than the wall's.
+    // The Date header is the cloud's clock, which runs twenty times faster than the wall's (the
+    // margin allows for a slow machine between the answer and this reading).
     let sim_now = cloud.cloud.world().now();
-    assert!((date_header(&v) - sim_now).num_seconds().abs() <= 2, "Date is not simulated time");
+    assert!((sim_now - date_header(&v)).num_seconds().abs() <= 60, "Date is not simulated time");
     cloud.stop().await;
 }
 
 #[tokio::test]
 async fn a_client_that_logs_in_again_at_expires_at_never_has_its_token_refused() {
-    // An hour of simulated time lasts 1.08 real seconds.
-    let (cloud, http) = scaled(0.0003).await;
+    // An hour of simulated time lasts 3.6 real seconds.
+    let (cloud, http) = scaled(0.001).await;
     let base = cloud.url();
     let (r, id) = issue(&http, &base).await;
     let expires = instant(&r.body["token"]["expires_at"]);
     let left = (expires - Utc::now()).to_std().expect("expires_at is ahead of the client's clock");
-    assert!(left <= std::time::Duration::from_millis(1200), "{left:?}");
-    // Just before its clock reaches expires_at the client still uses the token, and it is honoured.
-    tokio::time::sleep(left.saturating_sub(std::time::Duration::from_millis(250))).await;
+    assert!(left <= std::time::Duration::from_millis(3700), "{left:?}");
+    // Shortly before its clock reaches expires_at the client still uses the token, and it is honoured.
+    tokio::time::sleep(left.saturating_sub(std::time::Duration::from_millis(1500))).await;
     assert_eq!(status_with(&http, &base, &id).await, 200, "refused before the client's clock reached expires_at");
     // Once its clock has passed expires_at the token is refused, as a real cloud refuses it.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let past = (expires - Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(300);
+    tokio::time::sleep(past).await;
     assert_eq!(status_with(&http, &base, &id).await, 401, "still honoured after expires_at");
     let (_, again) = issue(&http, &base).await;
     assert_eq!(status_with(&http, &base, &again).await, 200);
