@@ -9,6 +9,7 @@ pub const SERVICE: Service = Service(&ServiceDef {
     openstack: true,
     behind_auth: true,
     own_body_limit: &[],
+    request_id_headers: &["x-compute-request-id"],
     error_body,
     policy_message,
 });

@@ -9,6 +9,7 @@ pub const SERVICE: Service = Service(&ServiceDef {
     openstack: false,
     behind_auth: false,
     own_body_limit: &["/_fakecloud/restore"],
+    request_id_headers: &[],
     error_body,
     policy_message,
 });

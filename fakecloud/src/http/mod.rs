@@ -5,6 +5,7 @@ pub mod error;
 pub mod extract;
 pub mod microversion;
 pub mod pipeline;
+pub mod request_id;
 pub mod routes;
 pub mod service;
 pub mod strict_json;

@@ -1,9 +1,11 @@
 //! What happens around every request: catch the world up with simulated time, enforce the body
-//! limit, fire matching faults, then journal the call (OpenStack services only). Requests that may
+//! limit, fire matching faults, then journal the call and stamp the answer with its request id and
+//! the cloud's date (OpenStack services only). Requests that may
 //! change the world run one at a time, and their journal entries carry what a replay needs.
 
 use super::error::ApiError;
 use super::extract::{BaseUrl, MAX_BODY_BYTES};
+use super::request_id;
 use super::service::{Registry, Service};
 use crate::auth::{Caller, CallerSlot, AUTH_TOKEN_HEADER};
 use crate::cloud::AppState;
@@ -34,11 +36,22 @@ struct Call {
     subject_token: Option<String>,
 }
 
-pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn pipeline(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let registry = req.extensions().get::<Registry>().cloned();
     let Some(service) = registry.and_then(|r| r.from_path(req.uri().path())) else {
         return next.run(req).await;
     };
+    if !service.is_openstack() {
+        return steps(state, service, req, next).await;
+    }
+    // Every answer of an OpenStack service names its request, errors and fallbacks included.
+    let id = request_id::fresh();
+    let mut resp = request_id::scope(id.clone(), steps(state, service, req, next)).await;
+    request_id::stamp(&mut resp, service, &id);
+    resp
+}
+
+async fn steps(state: AppState, service: Service, mut req: Request, next: Next) -> Response {
     req.extensions_mut().insert(service);
     let slot = CallerSlot::default();
     req.extensions_mut().insert(slot.clone());
@@ -116,9 +129,19 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
         if service.is_openstack() {
             let request = tokens.map(|(token, subject)| ApiRequest::new(token, subject, replayed_headers, &body_bytes));
             journal(&mut world, call, resp.status(), slot.take(), request);
+            // The cloud's date is simulated time, the clock every timestamp in its bodies comes
+            // from (hyper adds the wall clock's only where no Date is set).
+            if let Ok(v) = HeaderValue::from_str(&http_date(world.now())) {
+                resp.headers_mut().insert(header::DATE, v);
+            }
         }
     }
     resp
+}
+
+/// An HTTP date (RFC 9110's IMF-fixdate): `Fri, 04 Dec 2026 19:08:04 GMT`.
+pub fn http_date(at: crate::sim::SimTime) -> String {
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
 /// An OpenStack request's body is read here, with the handlers' limit, so that the journal can keep

@@ -1,6 +1,6 @@
 //! A service as the HTTP plumbing sees it: where it is mounted, its name in the journal and in
-//! fault matches, its own error body and policy wording, and whether keystonemiddleware stands in
-//! front of it. The plumbing names no service: each declares its `ServiceDef` in its own folder and
+//! fault matches, its own error body and policy wording, the headers its request id goes in, and
+//! whether keystonemiddleware stands in front of it. The plumbing names no service: each declares its `ServiceDef` in its own folder and
 //! `services.rs` mounts them.
 
 use serde_json::{json, Value};
@@ -20,6 +20,9 @@ pub struct ServiceDef {
     /// Paths whose handler sets its own body limit (a snapshot to restore is larger than any API
     /// body).
     pub own_body_limit: &'static [&'static str],
+    /// Headers that carry the request id besides `x-openstack-request-id`, which every OpenStack
+    /// service sends (Nova also sends `x-compute-request-id`).
+    pub request_id_headers: &'static [&'static str],
     /// The service's own error body for a status and message.
     pub error_body: fn(u16, &str) -> Value,
     /// The message the service gives when policy refuses an action.
@@ -106,6 +109,7 @@ pub const KEYSTONEMIDDLEWARE: Service = Service(&ServiceDef {
     openstack: false,
     behind_auth: false,
     own_body_limit: &[],
+    request_id_headers: &[],
     error_body: keystone_error_body,
     policy_message: |action| format!("{action} is not allowed"),
 });
@@ -117,6 +121,7 @@ pub const UNMOUNTED: Service = Service(&ServiceDef {
     openstack: false,
     behind_auth: false,
     own_body_limit: &[],
+    request_id_headers: &[],
     error_body: fakecloud_error_body,
     policy_message: |action| format!("{action} is not allowed"),
 });
@@ -131,6 +136,7 @@ mod tests {
         openstack: true,
         behind_auth: true,
         own_body_limit: &[],
+        request_id_headers: &[],
         error_body: keystone_error_body,
         policy_message: |a| a.to_string(),
     });

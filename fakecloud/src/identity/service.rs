@@ -9,6 +9,7 @@ pub const SERVICE: Service = Service(&ServiceDef {
     openstack: true,
     behind_auth: false,
     own_body_limit: &[],
+    request_id_headers: &[],
     error_body,
     policy_message,
 });

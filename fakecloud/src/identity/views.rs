@@ -83,7 +83,10 @@ fn named_domain(idn: &Identity, id: &str) -> NamedRef {
     NamedRef { id: id.to_string(), name: idn.domain(id).map(|d| d.name.clone()).unwrap_or_default() }
 }
 
-pub fn token(idn: &mut Identity, t: &Token, base: &str, with_catalog: bool) -> TokenView {
+/// A token as Keystone shows it. Its two instants are shown on the client's clock
+/// (`Clock::on_wall_clock`), which a client compares `expires_at` with; under a manual clock that
+/// is simulated time itself.
+pub fn token(idn: &mut Identity, t: &Token, base: &str, with_catalog: bool, clock: &crate::sim::Clock) -> TokenView {
     let user = idn.user(&t.user_id);
     let user = TokenUser {
         id: t.user_id.clone(),
@@ -95,8 +98,8 @@ pub fn token(idn: &mut Identity, t: &Token, base: &str, with_catalog: bool) -> T
         methods: t.methods.clone(),
         user,
         audit_ids: t.audit_ids.clone(),
-        expires_at: ts(t.expires_at),
-        issued_at: ts(t.issued_at),
+        expires_at: ts(clock.on_wall_clock(t.expires_at)),
+        issued_at: ts(clock.on_wall_clock(t.issued_at)),
         project: None,
         is_domain: None,
         domain: None,

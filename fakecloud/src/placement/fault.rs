@@ -23,9 +23,6 @@ pub const RANGE: Range = Range { service_type: "placement", legacy_header: None,
 /// From this microversion errors carry a `code` (placement/util.py ERROR_CODE_MICROVERSION).
 const ERROR_CODE_VERSION: Version = Version::new(1, 23);
 
-/// fakecloud's request id is constant, so that bodies stay reproducible.
-const REQUEST_ID: &str = "req-00000000-0000-0000-0000-000000000000";
-
 /// A refused request in Placement's format.
 #[derive(Clone, Debug)]
 pub struct Fault {
@@ -69,7 +66,8 @@ impl Fault {
             "status": status,
             "title": title(self.status),
             "detail": format!("{}\n\n {}  ", explanation(self.status), self.message),
-            "request_id": REQUEST_ID,
+            // The request's own id, as in its x-openstack-request-id header.
+            "request_id": crate::http::request_id::current(),
         });
         if version.is_some_and(|v| v >= ERROR_CODE_VERSION) {
             e["code"] = json!(self.code);

@@ -9,6 +9,7 @@ pub const SERVICE: Service = Service(&ServiceDef {
     openstack: true,
     behind_auth: true,
     own_body_limit: &[],
+    request_id_headers: &[],
     error_body,
     policy_message,
 });
@@ -17,13 +18,8 @@ fn error_body(status: u16, message: &str) -> Value {
     let title = crate::http::service::title(status);
     json!({"errors": [{
         "status": status, "title": title, "detail": format!("{title}\n\n{message}  "),
-        "code": "placement.undefined_code", "request_id": request_id(),
+        "code": "placement.undefined_code", "request_id": crate::http::request_id::current(),
     }]})
-}
-
-/// Placement's errors carry a request id; fakecloud's is constant so bodies stay reproducible.
-fn request_id() -> &'static str {
-    "req-00000000-0000-0000-0000-000000000000"
 }
 
 fn policy_message(action: &str) -> String {

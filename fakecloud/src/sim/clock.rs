@@ -60,16 +60,40 @@ impl std::fmt::Display for ClockMode {
 
 /// Simulated time is `anchor_sim` plus the real time elapsed since `anchor_real`, scaled by mode.
 /// Changing mode or jumping re-anchors, so time never runs backwards except by `set` (restore).
+/// `anchor_wall` is the wall clock's reading at the anchor, for `on_wall_clock`.
 #[derive(Clone, Debug)]
 pub struct Clock {
     mode: ClockMode,
     anchor_sim: SimTime,
     anchor_real: Instant,
+    anchor_wall: SimTime,
 }
 
 impl Clock {
     pub fn new(mode: ClockMode, start: SimTime) -> Self {
-        Clock { mode, anchor_sim: start, anchor_real: Instant::now() }
+        Clock { mode, anchor_sim: start, anchor_real: Instant::now(), anchor_wall: chrono::Utc::now() }
+    }
+
+    fn reanchor(&mut self, sim: SimTime) {
+        self.anchor_sim = sim;
+        self.anchor_real = Instant::now();
+        self.anchor_wall = chrono::Utc::now();
+    }
+
+    /// Where the simulated instant `at` falls on the wall clock at the clock's present pace: what a
+    /// client's own clock will read when simulated time reaches `at`. A client compares a token's
+    /// `expires_at` with its own clock, so Keystone shows a token's instants this way (see
+    /// docs/conformance.md, "Time"). Under a real clock that is `at` shifted by whatever jumps the
+    /// clock made; under `scaled:F` the distance from now shrinks by F. A manual clock moves only
+    /// when told, so there is no pace to convert with: `at` is shown as it is.
+    pub fn on_wall_clock(&self, at: SimTime) -> SimTime {
+        let factor = match self.mode {
+            ClockMode::Manual => return at,
+            ClockMode::Real => 1.0,
+            ClockMode::Scaled { factor } => factor,
+        };
+        let micros = (at - self.anchor_sim).num_microseconds().unwrap_or(i64::MAX) as f64 * factor;
+        self.anchor_wall + Duration::microseconds(micros.clamp(-1.0e17, 1.0e17) as i64)
     }
 
     pub fn mode(&self) -> ClockMode {
@@ -88,20 +112,17 @@ impl Clock {
 
     /// Jumps forward (any mode). Negative durations are refused by the callers' parsing.
     pub fn advance(&mut self, by: Duration) {
-        self.anchor_sim = self.now() + by;
-        self.anchor_real = Instant::now();
+        self.reanchor(self.now() + by);
     }
 
     pub fn set_mode(&mut self, mode: ClockMode) {
-        self.anchor_sim = self.now();
-        self.anchor_real = Instant::now();
+        self.reanchor(self.now());
         self.mode = mode;
     }
 
     /// Puts the clock at an absolute instant (restore from a snapshot).
     pub fn set(&mut self, now: SimTime, mode: ClockMode) {
-        self.anchor_sim = now;
-        self.anchor_real = Instant::now();
+        self.reanchor(now);
         self.mode = mode;
     }
 }
@@ -159,6 +180,37 @@ mod tests {
         assert!("scaled:-1".parse::<ClockMode>().is_err());
         assert!("scaled:1e-300".parse::<ClockMode>().is_err());
         assert!("fast".parse::<ClockMode>().is_err());
+    }
+
+    #[test]
+    fn a_manual_clock_shows_instants_as_they_are() {
+        let mut c = Clock::new(ClockMode::Manual, start());
+        let at = start() + Duration::hours(1);
+        assert_eq!(c.on_wall_clock(at), at);
+        c.advance(Duration::hours(5));
+        assert_eq!(c.on_wall_clock(at), at);
+    }
+
+    #[test]
+    fn a_scaled_clock_shows_an_instant_where_the_wall_clock_will_meet_it() {
+        let c = Clock::new(ClockMode::Scaled { factor: 0.05 }, start());
+        let now = c.now();
+        let wall = chrono::Utc::now();
+        // An hour of simulated time lasts three real minutes at 0.05.
+        let shown = c.on_wall_clock(now + Duration::hours(1));
+        let ahead = shown - wall;
+        assert!((ahead - Duration::minutes(3)).num_milliseconds().abs() < 500, "{ahead}");
+        // Two renderings of one instant agree while the clock keeps its pace.
+        assert_eq!(c.on_wall_clock(now + Duration::hours(1)), shown);
+    }
+
+    #[test]
+    fn a_real_clock_shows_instants_shifted_by_its_jumps() {
+        let mut c = Clock::new(ClockMode::Real, chrono::Utc::now());
+        c.advance(Duration::hours(2));
+        let expiry = c.now() + Duration::hours(1);
+        let ahead = c.on_wall_clock(expiry) - chrono::Utc::now();
+        assert!((ahead - Duration::hours(1)).num_milliseconds().abs() < 500, "{ahead}");
     }
 
     #[test]

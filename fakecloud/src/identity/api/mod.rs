@@ -110,7 +110,7 @@ async fn issue_token(
             _ => None,
         },
     );
-    let view = views::token(&mut w.identity, &t, &base, !params.has("nocatalog"));
+    let view = views::token(&mut w.identity, &t, &base, !params.has("nocatalog"), &w.sim.clock);
     // Serialise after the lock is released: rendering must not hold up other requests.
     drop(world);
     Ok(token_response(StatusCode::CREATED, &id, view))
@@ -142,7 +142,8 @@ async fn validate_token(
 ) -> ApiResult {
     let mut world = s.world();
     let t = subject(&world, &caller, &headers, "identity:validate_token")?.clone();
-    let view = views::token(&mut world.identity, &t, &base, !params.has("nocatalog"));
+    let w = &mut *world;
+    let view = views::token(&mut w.identity, &t, &base, !params.has("nocatalog"), &w.sim.clock);
     drop(world);
     Ok(token_response(StatusCode::OK, &t.id, view))
 }

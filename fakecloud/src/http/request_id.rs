@@ -1,0 +1,68 @@
+//! The request id every OpenStack service puts on its answers: `x-openstack-request-id: req-<uuid>`
+//! (oslo.middleware's `RequestId`, first in each service's paste pipeline, so error replies and
+//! keystonemiddleware's 401 carry it too), plus whatever other header a service also sends it in
+//! (Nova's `x-compute-request-id`), as its `ServiceDef` declares.
+//!
+//! The id is random (`Uuid::new_v4`), never drawn from the world's seeded ids: reads must not
+//! consume world ids, or a replay and a seeded run would stop matching. While a request is handled
+//! its id is in a task-local, so that an error body that names it (Placement's `request_id`) names
+//! the same one.
+
+use super::service::Service;
+use axum::http::HeaderValue;
+use axum::response::Response;
+use std::future::Future;
+
+/// The header every OpenStack service answers with.
+pub const HEADER: &str = "x-openstack-request-id";
+
+/// What a request id is, outside a request (a body rendered in a unit test).
+pub const NONE: &str = "req-00000000-0000-0000-0000-000000000000";
+
+tokio::task_local! {
+    static CURRENT: String;
+}
+
+/// A fresh id, in oslo's form.
+pub fn fresh() -> String {
+    format!("req-{}", uuid::Uuid::new_v4())
+}
+
+/// Runs `f` (the rest of a request's handling) with `id` as the current request id.
+pub async fn scope<F: Future>(id: String, f: F) -> F::Output {
+    CURRENT.scope(id, f).await
+}
+
+/// The id of the request being handled, or `NONE` outside one.
+pub fn current() -> String {
+    CURRENT.try_with(|id| id.clone()).unwrap_or_else(|_| NONE.to_string())
+}
+
+/// Puts the id on a service's answer, in each header the service sends it in.
+pub fn stamp(resp: &mut Response, service: Service, id: &str) {
+    let Ok(value) = HeaderValue::from_str(id) else { return };
+    let headers = resp.headers_mut();
+    for name in std::iter::once(HEADER).chain(service.0.request_id_headers.iter().copied()) {
+        headers.insert(name, value.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_in_oslos_form_and_differ() {
+        let (a, b) = (fresh(), fresh());
+        assert!(a.starts_with("req-") && a.len() == 40, "{a}");
+        assert!(uuid::Uuid::parse_str(&a[4..]).is_ok());
+        assert_ne!(a, b);
+    }
+
+    #[tokio::test]
+    async fn the_current_id_is_the_scopes() {
+        assert_eq!(current(), NONE);
+        let id = fresh();
+        assert_eq!(scope(id.clone(), async { current() }).await, id);
+    }
+}
