@@ -1,7 +1,8 @@
-//! Token issue, validation and revocation, with Keystone's rules: password, application credential
-//! and token methods; project, domain, system or no scope; default-project scoping; expiry on the
-//! virtual clock. Every authentication failure is the same generic 401, as Keystone answers without
-//! `insecure_debug`.
+//! Token issue and validation, with Keystone's rules: password, application credential and token
+//! methods; project, domain, system, trust or no scope; default-project scoping; expiry on the
+//! virtual clock. Roles are the effective ones (groups, inheritance, implied roles), as
+//! `GET /v3/role_assignments?effective` lists them. Every authentication failure is the same
+//! generic 401, as Keystone answers without `insecure_debug`. Revocation is in revoke.rs.
 
 use super::model::{Identity, Scope, Target, Token};
 use crate::sim::{Ids, SimTime};
@@ -79,9 +80,19 @@ pub enum AuthFailure {
     BadRequest(String),
     /// 401: wrong credentials, no access to the scope, or anything else Keystone hides.
     Unauthorized,
+    /// 403: a trust the user may not use.
+    Forbidden(String),
+    /// 404: a trust that is not there (or no longer usable).
+    NotFound(String),
 }
 
-use AuthFailure::{BadRequest, Unauthorized};
+use AuthFailure::{BadRequest, Forbidden, NotFound, Unauthorized};
+
+/// What a scope names: Keystone's scopes, and a trust to act through.
+enum Requested {
+    Scope(Scope),
+    Trust(String),
+}
 
 /// Who authenticated and how, before scoping.
 struct Authenticated {
@@ -89,7 +100,11 @@ struct Authenticated {
     app_cred_id: Option<String>,
     /// A token method keeps the original token's expiry.
     expires_cap: Option<SimTime>,
+    trust_id: Option<String>,
 }
+
+/// keystone.conf [token] allow_expired_window.
+pub const ALLOW_EXPIRED_WINDOW_SECS: i64 = 48 * 3600;
 
 impl Identity {
     /// Issues a token for a `POST /v3/auth/tokens` body; returns its id.
@@ -116,7 +131,7 @@ impl Identity {
             }
             who = Some(next);
         }
-        let who = who.expect("methods is not empty");
+        let mut who = who.expect("methods is not empty");
         let user = self.user(&who.user_id).ok_or(Unauthorized)?;
         if !user.enabled {
             return Err(Unauthorized);
@@ -132,20 +147,34 @@ impl Identity {
                 (Scope::Project(ac.project_id.clone()), self.expand_roles(&ac.role_ids))
             }
             None => {
-                let scope = match &req.scope {
-                    None => self.default_scope(&who.user_id),
+                let requested = match &req.scope {
+                    None => Requested::Scope(self.default_scope(&who.user_id)),
                     Some(s) => self.parse_scope(s)?,
                 };
-                let roles = match &scope {
-                    Scope::Unscoped => vec![],
-                    Scope::Project(id) => self.direct_role_ids(&who.user_id, &Target::Project(id.clone())),
-                    Scope::Domain(id) => self.direct_role_ids(&who.user_id, &Target::Domain(id.clone())),
-                    Scope::System => self.direct_role_ids(&who.user_id, &Target::System),
-                };
-                if scope != Scope::Unscoped && roles.is_empty() {
-                    return Err(Unauthorized);
+                match requested {
+                    Requested::Trust(trust_id) => {
+                        let (user_id, scope, roles, cap) = self.through_trust(&who.user_id, &trust_id, now)?;
+                        who.user_id = user_id;
+                        who.trust_id = Some(trust_id);
+                        who.expires_cap = match (who.expires_cap, cap) {
+                            (Some(a), Some(b)) => Some(a.min(b)),
+                            (a, b) => a.or(b),
+                        };
+                        (scope, roles)
+                    }
+                    Requested::Scope(scope) => {
+                        let roles = match &scope {
+                            Scope::Unscoped => vec![],
+                            Scope::Project(id) => self.effective_role_ids(&who.user_id, &Target::Project(id.clone())),
+                            Scope::Domain(id) => self.effective_role_ids(&who.user_id, &Target::Domain(id.clone())),
+                            Scope::System => self.effective_role_ids(&who.user_id, &Target::System),
+                        };
+                        if scope != Scope::Unscoped && roles.is_empty() {
+                            return Err(Unauthorized);
+                        }
+                        (scope, roles)
+                    }
                 }
-                (scope, self.expand_roles(&roles))
             }
         };
 
@@ -166,6 +195,7 @@ impl Identity {
             expires_at,
             audit_ids: vec![ids.audit_id()],
             app_cred_id: who.app_cred_id,
+            trust_id: who.trust_id,
         };
         let id = token.id.clone();
         self.tokens.insert(id.clone(), token);
@@ -177,9 +207,56 @@ impl Identity {
         self.tokens.get(id).filter(|t| now < t.expires_at)
     }
 
-    /// Revokes a token; false when it was unknown or already expired.
-    pub fn revoke_token(&mut self, id: &str, now: SimTime) -> bool {
-        self.valid_token(id, now).is_some() && self.tokens.remove(id).is_some()
+    /// A token that has not expired, or expired less than Keystone's `allow_expired_window` (two
+    /// days) ago, for `GET /v3/auth/tokens?allow_expired=1`.
+    pub fn token_allowing_expired(&self, id: &str, now: SimTime) -> Option<&Token> {
+        self.tokens.get(id).filter(|t| now < t.expires_at + Duration::seconds(ALLOW_EXPIRED_WINDOW_SECS))
+    }
+
+    /// Acting through a trust: the authenticated user must be its trustee; the token's user is the
+    /// trustor when the trust impersonates; its roles are the trust's (with what they imply) that
+    /// the trustor still holds, and every one must still be held. A use is consumed.
+    fn through_trust(
+        &mut self,
+        user_id: &str,
+        trust_id: &str,
+        now: SimTime,
+    ) -> Result<(String, Scope, Vec<String>, Option<SimTime>), AuthFailure> {
+        let trust = self.trust(trust_id, now).map_err(|e| NotFound(e.message().to_string()))?.clone();
+        if trust.trustee_user_id != user_id {
+            return Err(Forbidden("User is not a trustee.".into()));
+        }
+        let trustor = self.user(&trust.trustor_user_id).filter(|u| u.enabled).ok_or(Unauthorized)?;
+        let token_user = if trust.impersonation { trustor.id.clone() } else { user_id.to_string() };
+        let (scope, roles) = match &trust.project_id {
+            Some(p) => {
+                self.project(p).filter(|x| x.enabled).ok_or(Unauthorized)?;
+                let q = super::assignments::AssignmentQuery {
+                    user_id: Some(trust.trustor_user_id.clone()),
+                    project_id: Some(p.clone()),
+                    effective: true,
+                    ..Default::default()
+                };
+                let held: Vec<String> = self.effective_assignments(&q, false).into_iter().map(|a| a.role_id).collect();
+                let mut roles = vec![];
+                for r in self.expand_roles(&trust.role_ids) {
+                    if !held.contains(&r) {
+                        return Err(Forbidden("Trustee has no delegated roles.".into()));
+                    }
+                    if self.role(&r).is_some_and(|role| role.domain_id.is_none()) {
+                        roles.push(r);
+                    }
+                }
+                (Scope::Project(p.clone()), roles)
+            }
+            None => (Scope::Unscoped, vec![]),
+        };
+        if let Some(t) = self.trusts.iter_mut().find(|t| t.id == trust_id) {
+            if let Some(n) = t.remaining_uses.as_mut() {
+                *n -= 1;
+            }
+        }
+        Ok((token_user, scope, roles, trust.expires_at))
     }
 
     fn by_password(&self, p: &PasswordMethod) -> Result<Authenticated, AuthFailure> {
@@ -189,7 +266,7 @@ impl Identity {
         if user.password != password {
             return Err(Unauthorized);
         }
-        Ok(Authenticated { user_id, app_cred_id: None, expires_cap: None })
+        Ok(Authenticated { user_id, app_cred_id: None, expires_cap: None, trust_id: None })
     }
 
     fn by_app_cred(&self, a: &AppCredMethod, now: SimTime) -> Result<Authenticated, AuthFailure> {
@@ -209,12 +286,21 @@ impl Identity {
         if cred.secret != a.secret || cred.expires_at.is_some_and(|e| e <= now) {
             return Err(Unauthorized);
         }
-        Ok(Authenticated { user_id: cred.user_id.clone(), app_cred_id: Some(cred.id.clone()), expires_cap: None })
+        Ok(Authenticated { user_id: cred.user_id.clone(), app_cred_id: Some(cred.id.clone()), expires_cap: None, trust_id: None })
     }
 
     fn by_token(&self, t: &TokenMethod, now: SimTime) -> Result<Authenticated, AuthFailure> {
         let old = self.valid_token(&t.id, now).ok_or(Unauthorized)?;
-        Ok(Authenticated { user_id: old.user_id.clone(), app_cred_id: old.app_cred_id.clone(), expires_cap: Some(old.expires_at) })
+        if old.trust_id.is_some() {
+            // keystone: a trust-scoped token cannot be rescoped.
+            return Err(Forbidden("You are not authorized to perform the requested action.".into()));
+        }
+        Ok(Authenticated {
+            user_id: old.user_id.clone(),
+            app_cred_id: old.app_cred_id.clone(),
+            expires_cap: Some(old.expires_at),
+            trust_id: None,
+        })
     }
 
     fn resolve_user(&self, u: &UserRef) -> Result<String, AuthFailure> {
@@ -243,21 +329,26 @@ impl Identity {
     fn default_scope(&self, user_id: &str) -> Scope {
         let user = self.user(user_id).expect("resolved");
         match &user.default_project_id {
-            Some(p) if !self.direct_role_ids(user_id, &Target::Project(p.clone())).is_empty() => Scope::Project(p.clone()),
+            Some(p) if !self.effective_role_ids(user_id, &Target::Project(p.clone())).is_empty() => Scope::Project(p.clone()),
             _ => Scope::Unscoped,
         }
     }
 
-    fn parse_scope(&self, scope: &Value) -> Result<Scope, AuthFailure> {
+    fn parse_scope(&self, scope: &Value) -> Result<Requested, AuthFailure> {
         if scope.as_str() == Some("unscoped") {
-            return Ok(Scope::Unscoped);
+            return Ok(Requested::Scope(Scope::Unscoped));
         }
         let obj = scope.as_object().ok_or_else(|| BadRequest("Invalid input for field 'scope': expected an object".into()))?;
         if obj.len() != 1 {
             return Err(BadRequest("Invalid input for field 'scope': exactly one of project, domain or system is expected".into()));
         }
         let (kind, body) = obj.iter().next().expect("one entry");
-        match kind.as_str() {
+        if kind == "OS-TRUST:trust" {
+            let t: NamedRef = crate::http::extract::from_value_strict(body)
+                .map_err(|e| BadRequest(format!("Invalid input for field 'scope/OS-TRUST:trust': {e}")))?;
+            return t.id.map(Requested::Trust).ok_or_else(|| missing("id", "trust"));
+        }
+        let scope = match kind.as_str() {
             "project" => {
                 let p: ProjectRef = crate::http::extract::from_value_strict(body)
                     .map_err(|e| BadRequest(format!("Invalid input for field 'scope/project': {e}")))?;
@@ -282,7 +373,8 @@ impl Identity {
                 _ => Err(BadRequest("Invalid input for field 'scope/system': {'all': true} is expected".into())),
             },
             other => Err(BadRequest(format!("Invalid input for field 'scope': unsupported scope '{other}'"))),
-        }
+        };
+        scope.map(Requested::Scope)
     }
 }
 

@@ -81,6 +81,7 @@ impl Campaign {
             .to_string();
         let projects = self.admin_get("/identity/v3/projects").await;
         let users = self.admin_get("/identity/v3/users").await;
+        let services = self.admin_get("/identity/v3/services").await;
         let pairs = [
             ("flavor", first(&flavors, "flavors", "id")),
             ("image", first(&images, "images", "id")),
@@ -94,6 +95,7 @@ impl Campaign {
             ("provider", first(&providers, "resource_providers", "uuid")),
             ("project", named(&projects, "projects", "admin")),
             ("user", named(&users, "users", "admin")),
+            ("service", first(&services, "services", "id")),
         ];
         for (k, v) in pairs {
             self.vars.insert(k, v.unwrap_or_else(|| panic!("no ${k} in the default fixture")));

@@ -15,6 +15,8 @@ mod compute;
 mod container_infra;
 mod control;
 mod identity;
+mod identity_admin;
+mod identity_self;
 mod image;
 mod isolation;
 mod load_balancer;
@@ -88,6 +90,8 @@ enum Rule {
     ProjectMember(Hidden),
     /// Admin, or the owning user itself (`user_id:%(target.user.id)s`).
     UserOrAdmin,
+    /// The owning user only, not even admin (`rule:owner`, a trustor, a system reader's rules).
+    UserOnly,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +121,8 @@ fn expected(rule: Rule, who: Who) -> Outcome {
         (Rule::ProjectMember(_), _) => Allowed,
         (Rule::UserOrAdmin, Who::Admin | Who::Owner) => Allowed,
         (Rule::UserOrAdmin, _) => Forbidden,
+        (Rule::UserOnly, Who::Owner) => Allowed,
+        (Rule::UserOnly, _) => Forbidden,
     }
 }
 
@@ -202,6 +208,8 @@ fn capi(mut r: Row) -> Row {
 fn table() -> Vec<Row> {
     let mut t: Vec<Row> = [
         identity::rows(),
+        identity_admin::rows(),
+        identity_self::rows(),
         compute::rows(),
         placement::rows(),
         network::rows(),
