@@ -110,13 +110,33 @@ impl Identity {
                 _ => None,
             })
             .collect();
-        self.app_creds.retain(|c| !holders.iter().any(|(u, p)| &c.user_id == u && &c.project_id == p));
+        let doomed: Vec<String> = self
+            .app_creds
+            .iter()
+            .filter(|c| holders.iter().any(|(u, p)| &c.user_id == u && &c.project_id == p))
+            .map(|c| c.id.clone())
+            .collect();
+        self.app_creds.retain(|c| !doomed.contains(&c.id));
+        self.tokens.retain(|_, t| t.app_cred_id.as_ref().is_none_or(|a| !doomed.contains(a)));
         self.assignments.retain(|a| a.role_id != id);
         self.roles.retain(|r| r.id != id);
         for r in &mut self.roles {
             r.implies.retain(|i| i != id);
         }
+        self.refresh_token_roles();
         Ok(())
+    }
+
+    /// Deletes a domain's own roles, with their grants and implications (the domain is being
+    /// deleted); immutability does not hold them back.
+    pub fn remove_roles_of_domain(&mut self, domain_id: &str) {
+        let doomed: Vec<String> = self.roles.iter().filter(|r| r.domain_id.as_deref() == Some(domain_id)).map(|r| r.id.clone()).collect();
+        for id in doomed {
+            if let Some(r) = self.roles.iter_mut().find(|r| r.id == id) {
+                r.immutable = None;
+            }
+            self.delete_role(&id).expect("the role exists and is no longer immutable");
+        }
     }
 
     /// Both roles of an implication rule, prior first (the order Keystone looks them up in).
@@ -136,6 +156,7 @@ impl Identity {
             return Err(Refusal::conflict("implied_role", "Duplicate entry"));
         }
         self.roles.iter_mut().find(|r| r.id == prior).expect("found above").implies.push(implied.to_string());
+        self.refresh_token_roles();
         Ok(())
     }
 
@@ -152,6 +173,7 @@ impl Identity {
     pub fn delete_implied_role(&mut self, prior: &str, implied: &str) -> Outcome<()> {
         self.implied_role(prior, implied)?;
         self.roles.iter_mut().find(|r| r.id == prior).expect("found above").implies.retain(|x| x != implied);
+        self.refresh_token_roles();
         Ok(())
     }
 }

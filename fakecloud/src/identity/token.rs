@@ -103,6 +103,13 @@ struct Authenticated {
     trust_id: Option<String>,
 }
 
+impl Token {
+    /// A scoped token whose user no longer holds any role there (Keystone's validation fails).
+    fn lost_its_scope(&self) -> bool {
+        self.scope != Scope::Unscoped && self.role_ids.is_empty() && self.app_cred_id.is_none() && self.trust_id.is_none()
+    }
+}
+
 /// keystone.conf [token] allow_expired_window.
 pub const ALLOW_EXPIRED_WINDOW_SECS: i64 = 48 * 3600;
 
@@ -202,15 +209,41 @@ impl Identity {
         Ok(id)
     }
 
-    /// A token that exists and has not expired at `now`.
+    /// A token that exists, has not expired at `now`, and still has roles on its scope.
     pub fn valid_token(&self, id: &str, now: SimTime) -> Option<&Token> {
-        self.tokens.get(id).filter(|t| now < t.expires_at)
+        self.tokens.get(id).filter(|t| now < t.expires_at && !t.lost_its_scope())
+    }
+
+    /// Keystone works a token's roles out again each time it validates it, so a grant or a role
+    /// change reaches tokens already issued. Here the live tokens are brought up to date when
+    /// grants, roles or implications change; a scoped token left without roles stops working until
+    /// a grant gives it some again. Application credential and trust tokens keep the roles they
+    /// were issued with.
+    pub fn refresh_token_roles(&mut self) {
+        let updates: Vec<(String, Vec<String>)> = self
+            .tokens
+            .iter()
+            .filter(|(_, t)| t.app_cred_id.is_none() && t.trust_id.is_none())
+            .map(|(id, t)| {
+                let roles = match &t.scope {
+                    Scope::Unscoped => vec![],
+                    Scope::Project(p) => self.effective_role_ids(&t.user_id, &Target::Project(p.clone())),
+                    Scope::Domain(d) => self.effective_role_ids(&t.user_id, &Target::Domain(d.clone())),
+                    Scope::System => self.effective_role_ids(&t.user_id, &Target::System),
+                };
+                (id.clone(), roles)
+            })
+            .filter(|(id, roles)| self.tokens[id].role_ids != *roles)
+            .collect();
+        for (id, roles) in updates {
+            self.tokens.get_mut(&id).expect("listed above").role_ids = roles;
+        }
     }
 
     /// A token that has not expired, or expired less than Keystone's `allow_expired_window` (two
     /// days) ago, for `GET /v3/auth/tokens?allow_expired=1`.
     pub fn token_allowing_expired(&self, id: &str, now: SimTime) -> Option<&Token> {
-        self.tokens.get(id).filter(|t| now < t.expires_at + Duration::seconds(ALLOW_EXPIRED_WINDOW_SECS))
+        self.tokens.get(id).filter(|t| now < t.expires_at + Duration::seconds(ALLOW_EXPIRED_WINDOW_SECS) && !t.lost_its_scope())
     }
 
     /// Acting through a trust: the authenticated user must be its trustee; the token's user is the

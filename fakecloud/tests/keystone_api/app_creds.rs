@@ -45,9 +45,10 @@ async fn an_application_credential_carries_the_roles_asked_for_and_what_they_imp
     let c = TestCloud::start().await;
     let admin = c.admin().await;
     let x = ids(&c);
+    // The member's token is older than the grant, as Tempest's is: Keystone revalidates it.
+    let member = c.member().await;
     let role = new_role(&c, &admin, "deployer").await;
     ok(&c, Method::PUT, &format!("/identity/v3/projects/{}/users/{}/roles/{role}", x.demo_p, x.demo_u), &admin, None).await;
-    let member = c.member().await;
     let base = format!("/identity/v3/users/{}/application_credentials", x.demo_u);
     let body = json!({"application_credential": {"name": "deploy", "roles": [{"id": role}]}});
     let cred = ok(&c, Method::POST, &base, &member, Some(body)).await["application_credential"].clone();

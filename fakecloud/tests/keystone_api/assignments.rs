@@ -251,3 +251,24 @@ async fn members_may_not_grant() {
     let r = refused(&c, Method::PUT, &format!("/identity/v3/system/users/{}/roles/{role}", x.demo_u), &member, None, 403).await;
     assert!(r.text.contains("identity:create_system_grant_for_user"));
 }
+
+#[tokio::test]
+async fn grants_reach_tokens_already_issued_as_keystone_revalidates_them() {
+    let c = TestCloud::start().await;
+    let admin = c.admin().await;
+    let x = ids(&c);
+    let alt = c.token("alt_demo", "alt-demo-secret", "alt_demo").await;
+    let role = new_role(&c, &admin, "late").await;
+    ok(&c, Method::PUT, &format!("/identity/v3/projects/{}/users/{}/roles/{role}", x.alt_p, x.alt_u), &admin, None).await;
+    let validate = || c.http.get(c.url(crate::TOKENS)).header("X-Auth-Token", &admin).header("X-Subject-Token", &alt).send();
+    let body: Value = validate().await.unwrap().json().await.unwrap();
+    assert!(role_ids(&body["token"], "roles").contains(&role), "the new role is in the token issued before it");
+    let member = c.running.cloud.world().identity.role_named("member").unwrap().id.clone();
+    for r in [&role, &member] {
+        ok(&c, Method::DELETE, &format!("/identity/v3/projects/{}/users/{}/roles/{r}", x.alt_p, x.alt_u), &admin, None).await;
+    }
+    assert_eq!(validate().await.unwrap().status(), 404, "a token without roles on its project no longer validates");
+    assert_eq!(c.get("/compute/v2.1/flavors", Some(&alt)).await.status, 401);
+    ok(&c, Method::PUT, &format!("/identity/v3/projects/{}/users/{}/roles/{member}", x.alt_p, x.alt_u), &admin, None).await;
+    assert_eq!(c.get("/compute/v2.1/flavors", Some(&alt)).await.status, 200, "and works again once it has one");
+}

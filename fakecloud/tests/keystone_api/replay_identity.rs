@@ -16,14 +16,16 @@ async fn identity_writes(c: &TestCloud) {
     let (a, b) = (new_role(c, &admin, "replayed-a").await, new_role(c, &admin, "replayed-b").await);
     ok(c, Method::PUT, &format!("/identity/v3/roles/{a}/implies/{b}"), &admin, None).await;
     ok(c, Method::PUT, &format!("/identity/v3/projects/{}/users/{}/roles/{a}", x.demo_p, x.alt_u), &admin, None).await;
-    ok(c, Method::PUT, &format!("/identity/v3/OS-INHERIT/domains/default/users/{}/roles/{b}/inherited_to_projects", x.alt_u), &admin, None).await;
+    ok(c, Method::PUT, &format!("/identity/v3/OS-INHERIT/domains/default/users/{}/roles/{b}/inherited_to_projects", x.alt_u), &admin, None)
+        .await;
     ok(c, Method::POST, "/identity/v3/regions", &admin, Some(json!({"region": {"description": "replayed"}}))).await;
     let svc = ok(c, Method::POST, "/identity/v3/services", &admin, Some(json!({"service": {"type": "replayed"}}))).await;
     let ep = json!({"endpoint": {"service_id": svc["service"]["id"], "interface": "public", "url": "http://r.example/v1", "region": "replayed-region"}});
     ok(c, Method::POST, "/identity/v3/endpoints", &admin, Some(ep)).await;
     let cred = json!({"credential": {"user_id": x.demo_u, "project_id": x.demo_p, "type": "ec2", "blob": "{\"access\": \"r\"}"}});
     ok(c, Method::POST, "/identity/v3/credentials", &member, Some(cred)).await;
-    ok(c, Method::POST, &format!("/identity/v3/users/{}/credentials/OS-EC2", x.demo_u), &member, Some(json!({"tenant_id": x.demo_p}))).await;
+    ok(c, Method::POST, &format!("/identity/v3/users/{}/credentials/OS-EC2", x.demo_u), &member, Some(json!({"tenant_id": x.demo_p})))
+        .await;
     let body = json!({"application_credential": {"name": "replayed", "access_rules": [{"service": "compute", "path": "/v2.1/servers", "method": "GET"}]}});
     ok(c, Method::POST, &format!("/identity/v3/users/{}/application_credentials", x.demo_u), &member, Some(body)).await;
     let trust = json!({"trust": {"trustor_user_id": x.demo_u, "trustee_user_id": x.alt_u, "project_id": x.demo_p, "impersonation": true,
