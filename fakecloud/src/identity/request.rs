@@ -19,10 +19,18 @@ use std::sync::LazyLock;
 // ---- checking ----
 
 /// The member object of a body (`body[key]`), `default` when absent (Keystone reads
-/// `request_body_json.get(key, default)`).
+/// `request_body_json.get(key, default)`, with a body that is false in Python read as `{}`).
 pub fn member(body: &Value, key: &str, default: Value) -> Result<Value, Refusal> {
+    let falsy = match body {
+        Value::Null | Value::Bool(false) => true,
+        Value::Array(a) => a.is_empty(),
+        Value::String(s) => s.is_empty(),
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        _ => false,
+    };
     match body {
         Value::Object(o) => Ok(o.get(key).cloned().unwrap_or(default)),
+        _ if falsy => Ok(default),
         _ => Err(Refusal::BadRequest("The request body must be a JSON object.".into())),
     }
 }
