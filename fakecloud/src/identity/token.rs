@@ -121,13 +121,25 @@ impl Identity {
             return Err(BadRequest("Invalid input for field 'identity/methods': [] is too short".into()));
         }
         let mut who: Option<Authenticated> = None;
+        // A token method carries the methods the original token was issued with, as Keystone's
+        // token plugin adds them.
+        let mut methods = m.methods.clone();
         for method in &m.methods {
             let next = match method.as_str() {
                 "password" => self.by_password(m.password.as_ref().ok_or_else(|| missing("password", "identity"))?)?,
                 "application_credential" => {
                     self.by_app_cred(m.application_credential.as_ref().ok_or_else(|| missing("application_credential", "identity"))?, now)?
                 }
-                "token" => self.by_token(m.token.as_ref().ok_or_else(|| missing("token", "identity"))?, now)?,
+                "token" => {
+                    let t = m.token.as_ref().ok_or_else(|| missing("token", "identity"))?;
+                    let next = self.by_token(t, now)?;
+                    for old in self.valid_token(&t.id, now).map(|x| x.methods.clone()).unwrap_or_default() {
+                        if !methods.contains(&old) {
+                            methods.push(old);
+                        }
+                    }
+                    next
+                }
                 _ => return Err(Unauthorized),
             };
             // Several methods (MFA) must all name the same user.
@@ -195,7 +207,7 @@ impl Identity {
         let token = Token {
             id: ids.token(),
             user_id: who.user_id,
-            methods: m.methods.clone(),
+            methods,
             scope,
             role_ids,
             issued_at: now,
@@ -516,6 +528,19 @@ mod tests {
         assert!(idn.valid_token(&id, now + Duration::seconds(3600)).is_none());
         assert!(idn.revoke_token(&id, now));
         assert!(!idn.revoke_token(&id, now));
+    }
+
+    #[test]
+    fn a_rescoped_token_keeps_the_original_methods_and_expiry() {
+        let (mut idn, mut ids, now) = setup();
+        let first = idn.issue_token(&password("admin", "admin-secret", Some(json!("unscoped"))), now, &mut ids).unwrap();
+        let later = now + Duration::seconds(600);
+        let body = json!({"auth": {"identity": {"methods": ["token"], "token": {"id": first}},
+            "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}});
+        let id = idn.issue_token(&req(body), later, &mut ids).unwrap();
+        let t = idn.valid_token(&id, later).unwrap();
+        assert_eq!(t.methods, ["token", "password"]);
+        assert_eq!(t.expires_at, idn.tokens[&first].expires_at);
     }
 
     #[test]
