@@ -16,6 +16,19 @@ pub enum Rule {
     Admin,
     /// Admin, or the token's own user (`user_id:%(target.user.id)s`).
     AdminOrSelf,
+    /// Admin, a system-scoped reader, or the target user (Keystone's
+    /// `ADMIN_OR_SYSTEM_READER_OR_OWNER` and `..._OR_CRED_OWNER`).
+    AdminOrSystemReaderOrSelf,
+    /// Admin, or a member acting for itself (`ADMIN_OR_MEMBER_AND_CRED_OWNER`).
+    AdminOrMemberSelf,
+    /// The target user only, admin or not (`rule:owner`, a trust's trustor).
+    SelfOnly,
+    /// A system-scoped reader, or the target user (access rules).
+    SystemReaderOrSelf,
+    /// A system-scoped admin, or the target user (access rules).
+    SystemAdminOrSelf,
+    /// Admin, or the `service` role (`rule:service_or_admin`).
+    AdminOrService,
     /// Admin, or any role on the target project (`project_id:%(target.project.id)s`).
     AdminOrProjectMember,
     /// Admin, or a reader (member implies reader) on the target project.
@@ -38,7 +51,7 @@ pub enum Rule {
 
 /// (action, rule). Later services append their actions here.
 pub const POLICY: &[(&str, Rule)] = &[
-    // Keystone (keystone/common/policies, 2023.x defaults).
+    // Keystone (keystone/common/policies, 2024.1 defaults).
     ("identity:validate_token", Rule::AdminOrSelf),
     ("identity:check_token", Rule::AdminOrSelf),
     ("identity:revoke_token", Rule::AdminOrSelf),
@@ -76,17 +89,84 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("identity:delete_group", Rule::Admin),
     ("identity:add_user_to_group", Rule::Admin),
     ("identity:remove_user_from_group", Rule::Admin),
+    // Roles and implied roles (keystone/common/policies/role.py, implied_role.py, 2024.1).
     ("identity:list_roles", Rule::AdminOrSystemReader),
     ("identity:get_role", Rule::AdminOrSystemReader),
+    ("identity:create_role", Rule::Admin),
+    ("identity:update_role", Rule::Admin),
+    ("identity:delete_role", Rule::Admin),
+    ("identity:list_domain_roles", Rule::AdminOrSystemReader),
+    ("identity:get_domain_role", Rule::AdminOrSystemReader),
+    ("identity:create_domain_role", Rule::Admin),
+    ("identity:update_domain_role", Rule::Admin),
+    ("identity:delete_domain_role", Rule::Admin),
+    ("identity:list_implied_roles", Rule::AdminOrSystemReader),
+    ("identity:get_implied_role", Rule::AdminOrSystemReader),
+    ("identity:check_implied_role", Rule::AdminOrSystemReader),
+    ("identity:create_implied_role", Rule::Admin),
+    ("identity:delete_implied_role", Rule::Admin),
+    ("identity:list_role_inference_rules", Rule::AdminOrSystemReader),
+    // Grants (grant.py, role_assignment.py). Upstream also lets a domain-scoped reader (or admin)
+    // of the actor's and target's domain read (or make) them; fakecloud issues no such token.
+    ("identity:check_grant", Rule::AdminOrSystemReader),
+    ("identity:list_grants", Rule::AdminOrSystemReader),
+    ("identity:create_grant", Rule::Admin),
+    ("identity:revoke_grant", Rule::Admin),
+    ("identity:list_system_grants_for_user", Rule::AdminOrSystemReader),
+    ("identity:check_system_grant_for_user", Rule::AdminOrSystemReader),
+    ("identity:create_system_grant_for_user", Rule::Admin),
+    ("identity:revoke_system_grant_for_user", Rule::Admin),
+    ("identity:list_system_grants_for_group", Rule::AdminOrSystemReader),
+    ("identity:check_system_grant_for_group", Rule::AdminOrSystemReader),
+    ("identity:create_system_grant_for_group", Rule::Admin),
+    ("identity:revoke_system_grant_for_group", Rule::Admin),
     ("identity:list_role_assignments", Rule::AdminOrSystemReader),
+    ("identity:list_role_assignments_for_tree", Rule::AdminOrSystemReader),
+    // The catalog (region.py, service.py, endpoint.py).
     ("identity:list_regions", Rule::Authenticated),
     ("identity:get_region", Rule::Authenticated),
+    ("identity:create_region", Rule::Admin),
+    ("identity:update_region", Rule::Admin),
+    ("identity:delete_region", Rule::Admin),
     ("identity:list_services", Rule::AdminOrSystemReader),
     ("identity:get_service", Rule::AdminOrSystemReader),
+    ("identity:create_service", Rule::Admin),
+    ("identity:update_service", Rule::Admin),
+    ("identity:delete_service", Rule::Admin),
     ("identity:list_endpoints", Rule::AdminOrSystemReader),
     ("identity:get_endpoint", Rule::AdminOrSystemReader),
-    ("identity:list_application_credentials", Rule::AdminOrSelf),
-    ("identity:get_application_credential", Rule::AdminOrSelf),
+    ("identity:create_endpoint", Rule::Admin),
+    ("identity:update_endpoint", Rule::Admin),
+    ("identity:delete_endpoint", Rule::Admin),
+    // Credentials (credential.py, ec2_credential.py): the target user is the credential's.
+    ("identity:list_credentials", Rule::AdminOrSystemReaderOrSelf),
+    ("identity:get_credential", Rule::AdminOrSystemReaderOrSelf),
+    ("identity:create_credential", Rule::AdminOrSelf),
+    ("identity:update_credential", Rule::AdminOrSelf),
+    ("identity:delete_credential", Rule::AdminOrSelf),
+    ("identity:ec2_list_credentials", Rule::AdminOrSystemReaderOrSelf),
+    ("identity:ec2_get_credential", Rule::AdminOrSystemReaderOrSelf),
+    ("identity:ec2_create_credential", Rule::AdminOrMemberSelf),
+    ("identity:ec2_delete_credential", Rule::AdminOrMemberSelf),
+    // Application credentials and access rules (application_credential.py, access_rule.py).
+    ("identity:list_application_credentials", Rule::AdminOrSystemReaderOrSelf),
+    ("identity:get_application_credential", Rule::AdminOrSystemReaderOrSelf),
+    ("identity:create_application_credential", Rule::SelfOnly),
+    ("identity:delete_application_credential", Rule::AdminOrSelf),
+    ("identity:list_access_rules", Rule::SystemReaderOrSelf),
+    ("identity:get_access_rule", Rule::SystemReaderOrSelf),
+    ("identity:delete_access_rule", Rule::SystemAdminOrSelf),
+    // Trusts (trust.py): the target user is the trustor (or, where upstream says so, the trustee).
+    ("identity:create_trust", Rule::SelfOnly),
+    ("identity:list_trusts", Rule::AdminOrSystemReader),
+    ("identity:list_trusts_for_trustor", Rule::AdminOrSystemReaderOrSelf),
+    ("identity:list_trusts_for_trustee", Rule::AdminOrSystemReaderOrSelf),
+    ("identity:get_trust", Rule::AdminOrSystemReaderOrSelf),
+    ("identity:list_roles_for_trust", Rule::AdminOrSystemReaderOrSelf),
+    ("identity:get_role_for_trust", Rule::AdminOrSystemReaderOrSelf),
+    ("identity:delete_trust", Rule::AdminOrSelf),
+    // Revocation events (revoke_event.py).
+    ("identity:list_revoke_events", Rule::AdminOrService),
     // Glance (glance/policies/image.py, secure RBAC defaults): the target project is the caller's
     // for reads and creates, the image owner's for delete.
     ("get_images", Rule::ProjectReader),
@@ -304,10 +384,11 @@ pub fn allows_in_domain(rule: Rule, caller: &Caller, target: Target, domain: Opt
     let system_reader = || caller.system && caller.has_role("reader");
     let domain_reader = || domain.is_some() && caller.domain_scope.as_deref() == domain && caller.has_role("reader");
     let admin_or_readers = || caller.is_admin() || system_reader() || domain_reader();
+    let is_self = || target.user_id == Some(caller.user_id.as_str());
     match rule {
         Rule::AdminOrSystemReaderOrDomainReader => admin_or_readers(),
         Rule::AdminOrSystemReaderOrDomainReaderOrProjectUser => admin_or_readers() || on_project(),
-        Rule::AdminOrSystemReaderOrDomainReaderOrOwner => admin_or_readers() || target.user_id == Some(caller.user_id.as_str()),
+        Rule::AdminOrSystemReaderOrDomainReaderOrOwner => admin_or_readers() || is_self(),
         Rule::AdminOrSystemUserOrDomainUserOrProjectUser => {
             caller.is_admin()
                 || system_reader()
@@ -315,8 +396,14 @@ pub fn allows_in_domain(rule: Rule, caller: &Caller, target: Target, domain: Opt
         }
         Rule::Authenticated => true,
         Rule::Admin => caller.is_admin(),
-        Rule::AdminOrSystemReader => caller.is_admin() || (caller.system && caller.has_role("reader")),
-        Rule::AdminOrSelf => caller.is_admin() || target.user_id == Some(caller.user_id.as_str()),
+        Rule::AdminOrSystemReader => caller.is_admin() || system_reader(),
+        Rule::AdminOrSelf => caller.is_admin() || is_self(),
+        Rule::AdminOrSystemReaderOrSelf => caller.is_admin() || system_reader() || is_self(),
+        Rule::AdminOrMemberSelf => caller.is_admin() || (caller.has_role("member") && is_self()),
+        Rule::SelfOnly => is_self(),
+        Rule::SystemReaderOrSelf => system_reader() || is_self(),
+        Rule::SystemAdminOrSelf => (caller.system && caller.is_admin()) || is_self(),
+        Rule::AdminOrService => caller.is_admin() || caller.has_role("service"),
         Rule::AdminOrProjectMember => caller.is_admin() || on_project(),
         Rule::ProjectReader => caller.is_admin() || (on_project() && caller.has_role("reader")),
         Rule::ProjectMember => caller.is_admin() || (on_project() && caller.has_role("member")),

@@ -69,6 +69,13 @@ impl Routes {
         self
     }
 
+    /// Adds another set of routes at the same level (one file's routes of a service's API).
+    pub fn merge(mut self, other: Routes) -> Self {
+        self.table.extend(other.table);
+        self.router = self.router.merge(other.router);
+        self
+    }
+
     /// Mounts `inner` under `prefix`; its `/` answers at the bare prefix, as axum nests it.
     pub fn nest(mut self, prefix: &str, inner: Routes) -> Self {
         self.table.extend(

@@ -1,15 +1,23 @@
 //! Keystone v3: the identity model (domains, projects, users, groups, roles, assignments,
-//! application credentials, catalog, tokens) apart from its HTTP API.
+//! application credentials, credentials, trusts, catalog, tokens, revocation events) apart from its
+//! HTTP API.
 
 pub mod api;
+pub mod app_creds;
+pub mod assignments;
 pub mod catalog;
+pub mod catalog_rules;
+pub mod credentials;
 pub mod error;
 pub mod model;
 pub mod request;
 pub mod resource;
+pub mod revoke;
+pub mod roles;
 pub mod schema;
 pub mod service;
 pub mod token;
+pub mod trusts;
 pub mod users;
 pub mod views;
 

@@ -1,7 +1,7 @@
 //! Identity state. Built from the fixture with ids from the seeded RNG, in fixture order, so the same
 //! fixture and seed always give the same ids.
 
-pub use super::catalog::{CatalogService, Endpoint};
+pub use super::catalog::{CatalogService, Endpoint, EndpointUrl, Region};
 use crate::fixture::Fixture;
 use crate::sim::{Ids, SimTime};
 use anyhow::{anyhow, bail, Result};
@@ -80,8 +80,15 @@ pub struct Membership {
 pub struct Role {
     pub id: String,
     pub name: String,
-    /// Ids of the roles this one implies.
+    /// A domain-specific role: it only serves to imply other roles and never reaches a token.
+    pub domain_id: Option<String>,
+    pub description: Option<String>,
+    /// The `immutable` resource option (`options: {"immutable": ...}`), when set.
+    pub immutable: Option<bool>,
+    /// Ids of the roles this one implies, in the order the rules were made.
     pub implies: Vec<String>,
+    /// Attributes Keystone stores and returns without knowing them.
+    pub extra: BTreeMap<String, Value>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -109,11 +116,21 @@ pub enum Target {
     System,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// Who a role is granted to. Groups are known by id only here (see `group_ids_of`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "lowercase")]
+pub enum Actor {
+    User(String),
+    Group(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignment {
-    pub user_id: String,
+    pub actor: Actor,
     pub role_id: String,
     pub target: Target,
+    /// OS-INHERIT: the role applies to the projects below the target, not to the target itself.
+    pub inherited: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -126,6 +143,63 @@ pub struct AppCred {
     pub role_ids: Vec<String>,
     pub description: String,
     pub expires_at: Option<SimTime>,
+    /// May manage other application credentials and trusts.
+    pub unrestricted: bool,
+    /// Ids (the external ones) of the user's access rules this credential is limited to.
+    pub access_rule_ids: Vec<String>,
+}
+
+/// An access rule of a user's, which application credentials may be limited to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRule {
+    /// The id the API shows (Keystone's `external_id`).
+    pub id: String,
+    pub user_id: String,
+    pub service: String,
+    pub path: String,
+    pub method: String,
+}
+
+/// A credential (`/v3/credentials`); the rules are in credentials.rs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Credential {
+    pub id: String,
+    pub user_id: String,
+    pub project_id: Option<String>,
+    pub cred_type: String,
+    /// The blob as given: a string, JSON for EC2 credentials.
+    pub blob: String,
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// An OS-TRUST trust; the rules are in trusts.rs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Trust {
+    pub id: String,
+    pub trustor_user_id: String,
+    pub trustee_user_id: String,
+    pub project_id: Option<String>,
+    pub impersonation: bool,
+    pub expires_at: Option<SimTime>,
+    pub remaining_uses: Option<i64>,
+    pub redelegated_trust_id: Option<String>,
+    pub redelegation_count: i64,
+    pub role_ids: Vec<String>,
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// An OS-REVOKE revocation event; the rules are in revoke.rs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeEvent {
+    pub audit_id: Option<String>,
+    pub user_id: Option<String>,
+    pub project_id: Option<String>,
+    pub domain_id: Option<String>,
+    pub role_id: Option<String>,
+    pub trust_id: Option<String>,
+    /// Tokens issued before this instant match.
+    pub issued_before: Option<SimTime>,
+    pub revoked_at: Option<SimTime>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +223,8 @@ pub struct Token {
     pub expires_at: SimTime,
     pub audit_ids: Vec<String>,
     pub app_cred_id: Option<String>,
+    /// The OS-TRUST trust a trust-scoped token was issued through.
+    pub trust_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -165,10 +241,16 @@ pub struct Identity {
     pub memberships: Vec<Membership>,
     pub assignments: Vec<Assignment>,
     pub app_creds: Vec<AppCred>,
+    pub access_rules: Vec<AccessRule>,
+    pub credentials: Vec<Credential>,
+    pub trusts: Vec<Trust>,
+    pub regions: Vec<Region>,
     pub services: Vec<CatalogService>,
     pub endpoints: Vec<Endpoint>,
     /// Live tokens by id; a BTreeMap keeps snapshots byte-for-byte reproducible.
     pub tokens: BTreeMap<String, Token>,
+    /// OS-REVOKE: what was revoked, in order.
+    pub revoke_events: Vec<RevokeEvent>,
     /// Rendered catalogs by (base URL, project id). Derived from `services` and `endpoints`, so it is
     /// not part of a snapshot; a rebuilt identity (reset, restore) starts with an empty cache.
     #[serde(skip)]
@@ -176,6 +258,9 @@ pub struct Identity {
 }
 
 pub const INTERFACES: [&str; 3] = ["public", "internal", "admin"];
+
+/// The roles `keystone-manage bootstrap` creates, with the `immutable` option set.
+pub const BOOTSTRAP_ROLES: [&str; 5] = ["admin", "manager", "member", "reader", "service"];
 
 impl Identity {
     pub fn from_fixture(f: &Fixture, ids: &mut Ids) -> Result<Identity> {
@@ -190,9 +275,14 @@ impl Identity {
             memberships: vec![],
             assignments: vec![],
             app_creds: vec![],
+            access_rules: vec![],
+            credentials: vec![],
+            trusts: vec![],
+            regions: vec![Region { id: f.region.clone(), description: String::new(), parent_region_id: None, extra: BTreeMap::new() }],
             services: vec![],
             endpoints: vec![],
             tokens: BTreeMap::new(),
+            revoke_events: vec![],
             catalog_cache: HashMap::new(),
         };
         for d in &f.domains {
@@ -225,7 +315,17 @@ impl Identity {
         }
         for r in &f.roles {
             let id = r.id.clone().unwrap_or_else(|| ids.hex());
-            idn.roles.push(Role { id, name: r.name.clone(), implies: vec![] });
+            // keystone-manage bootstrap makes its default roles immutable.
+            let immutable = BOOTSTRAP_ROLES.contains(&r.name.as_str()).then_some(true);
+            idn.roles.push(Role {
+                id,
+                name: r.name.clone(),
+                domain_id: None,
+                description: None,
+                immutable,
+                implies: vec![],
+                extra: BTreeMap::new(),
+            });
         }
         for r in &f.roles {
             let implied = r
@@ -267,7 +367,7 @@ impl Identity {
                 (None, None, Some(s)) if s == "all" => Target::System,
                 _ => bail!("assignment for {}: give exactly one of project, domain or system: all", a.user),
             };
-            idn.assignments.push(Assignment { user_id, role_id, target });
+            idn.assignments.push(Assignment { actor: Actor::User(user_id), role_id, target, inherited: false });
         }
         for c in &f.application_credentials {
             let user_id =
@@ -305,6 +405,8 @@ impl Identity {
                 role_ids,
                 description: c.description.clone(),
                 expires_at: c.expires_at,
+                unrestricted: false,
+                access_rule_ids: vec![],
             });
         }
         for s in &f.services {
@@ -316,19 +418,28 @@ impl Identity {
                 id: service_id.clone(),
                 service_type: s.service_type.clone(),
                 name: s.name.clone(),
-                description: s.description.clone(),
+                description: Some(s.description.clone()),
+                enabled: true,
+                extra: BTreeMap::new(),
             });
             for interface in INTERFACES {
                 idn.endpoints.push(Endpoint {
                     id: ids.hex(),
                     service_id: service_id.clone(),
                     interface: interface.into(),
-                    region: f.region.clone(),
-                    path: s.path.clone(),
+                    region_id: Some(f.region.clone()),
+                    url: EndpointUrl::Path(s.path.clone()),
+                    enabled: true,
+                    extra: BTreeMap::new(),
                 });
             }
         }
         Ok(idn)
+    }
+
+    /// Forgets the rendered catalogs; every change to regions, services or endpoints calls it.
+    pub fn invalidate_catalog(&mut self) {
+        self.catalog_cache.clear();
     }
 
     /// The catalog for tokens of `project_id`, as JSON, rendered once per (base URL, project).
@@ -378,9 +489,13 @@ impl Identity {
         self.services.iter().find(|s| s.id == id)
     }
 
-    /// Roles granted directly to the user on the target.
+    /// Roles granted directly (not through a group, not inherited) to the user on the target.
     pub fn direct_role_ids(&self, user_id: &str, target: &Target) -> Vec<String> {
-        self.assignments.iter().filter(|a| a.user_id == user_id && &a.target == target).map(|a| a.role_id.clone()).collect()
+        self.assignments
+            .iter()
+            .filter(|a| matches!(&a.actor, Actor::User(u) if u == user_id) && &a.target == target && !a.inherited)
+            .map(|a| a.role_id.clone())
+            .collect()
     }
 
     /// The role ids plus everything they imply, transitively, in a stable order (Keystone puts
@@ -404,12 +519,45 @@ impl Identity {
         role_ids.iter().filter_map(|id| self.role(id)).map(|r| r.name.clone()).collect()
     }
 
-    /// Projects on which the user holds any role.
+    /// Projects on which the user holds any role, directly, through a group or by inheritance.
     pub fn user_projects(&self, user_id: &str) -> Vec<&Project> {
-        self.projects
-            .iter()
-            .filter(|p| self.assignments.iter().any(|a| a.user_id == user_id && a.target == Target::Project(p.id.clone())))
-            .collect()
+        self.projects.iter().filter(|p| !self.effective_role_ids(user_id, &Target::Project(p.id.clone())).is_empty()).collect()
+    }
+
+    // ---- what the resource and group rules (resource.rs, users.rs) know; assignments.rs asks ----
+
+    /// The groups the user is a member of.
+    pub fn group_ids_of(&self, user_id: &str) -> Vec<String> {
+        self.memberships.iter().filter(|m| m.user_id == user_id).map(|m| m.group_id.clone()).collect()
+    }
+
+    /// The members of a group.
+    pub fn group_member_ids(&self, group_id: &str) -> Vec<String> {
+        self.memberships.iter().filter(|m| m.group_id == group_id).map(|m| m.user_id.clone()).collect()
+    }
+
+    pub fn group_exists(&self, group_id: &str) -> bool {
+        self.group(group_id).is_some()
+    }
+
+    /// A group's name and domain id, for `include_names`.
+    pub fn group_name_and_domain(&self, group_id: &str) -> Option<(String, String)> {
+        self.group(group_id).map(|g| (g.name.clone(), g.domain_id.clone()))
+    }
+
+    /// A project's parent project (None for a top-level project, whose parent is its domain).
+    pub fn project_parent_id(&self, project_id: &str) -> Option<String> {
+        self.project(project_id).and_then(|p| p.parent_id.clone())
+    }
+
+    /// The project's ancestor projects, nearest first (its domain left out).
+    pub fn project_ancestor_ids(&self, project_id: &str) -> Vec<String> {
+        self.project_parents(project_id).into_iter().filter(|p| self.project(p).is_some()).collect()
+    }
+
+    /// Every project below this one, at any depth (not the project itself).
+    pub fn project_subtree_ids(&self, project_id: &str) -> Vec<String> {
+        self.project_subtree(project_id).into_iter().map(|p| p.id.clone()).collect()
     }
 }
 

@@ -8,7 +8,7 @@
 use super::error::IdentityError as E;
 use super::model::{Domain, Extra, Identity, Project, Target, DEFAULT_DOMAIN_ID};
 use super::request::ResourceBody;
-use crate::sim::Ids;
+use crate::sim::{Ids, SimTime};
 use serde_json::Value;
 
 /// `[DEFAULT] max_project_tree_depth`; Keystone allows one more level for the domain.
@@ -337,10 +337,10 @@ impl Identity {
     }
 
     /// `DELETE /v3/projects/{id}`: a leaf project, or a (disabled) domain through the project API.
-    pub fn delete_project(&mut self, id: &str) -> Result<(), E> {
+    pub fn delete_project(&mut self, id: &str, now: SimTime) -> Result<(), E> {
         match self.resource(id) {
             None => Err(E::not_found("project", id)),
-            Some(Resource::Domain(_)) => self.delete_domain(id),
+            Some(Resource::Domain(_)) => self.delete_domain(id, now),
             Some(Resource::Project(p)) => {
                 if immutable(&p.options) {
                     return Err(immutable_delete("project", id));
@@ -350,27 +350,27 @@ impl Identity {
                         "Cannot delete the project {id} since it is not a leaf in the hierarchy. Use the cascade option if you want to delete a whole subtree."
                     )));
                 }
-                self.forget_project(id);
+                self.forget_project(id, now);
                 Ok(())
             }
         }
     }
 
-    /// A deleted project takes its role assignments with it, no user keeps it as default project,
-    /// and the tokens scoped to it are revoked.
-    fn forget_project(&mut self, id: &str) {
+    /// A deleted project takes its role assignments and credentials with it, no user keeps it as
+    /// default project, and the tokens scoped to it are revoked (with their revocation event).
+    fn forget_project(&mut self, id: &str, now: SimTime) {
         self.projects.retain(|p| p.id != id);
-        let target = Target::Project(id.to_string());
-        self.assignments.retain(|a| a.target != target);
+        self.remove_grants_on(&Target::Project(id.to_string()));
+        self.remove_credentials_on(id);
         for u in self.users.iter_mut().filter(|u| u.default_project_id.as_deref() == Some(id)) {
             u.default_project_id = None;
         }
-        self.tokens.retain(|_, t| t.scope != super::model::Scope::Project(id.to_string()));
+        self.revoke_project_tokens(id, now);
     }
 
     /// `DELETE /v3/domains/{id}`: only a disabled domain, and with it its projects (leaves first),
-    /// groups, users and role assignments.
-    pub fn delete_domain(&mut self, id: &str) -> Result<(), E> {
+    /// groups, users, role assignments and its own roles.
+    pub fn delete_domain(&mut self, id: &str, now: SimTime) -> Result<(), E> {
         let d = self.domain(id).ok_or_else(|| E::not_found("domain", id))?;
         if immutable(&d.options) {
             return Err(immutable_delete("domain", id));
@@ -381,7 +381,7 @@ impl Identity {
         let mut doomed: Vec<String> = self.project_subtree(id).iter().map(|p| p.id.clone()).collect();
         doomed.reverse();
         for p in doomed {
-            self.forget_project(&p);
+            self.forget_project(&p, now);
         }
         let groups: Vec<String> = self.groups.iter().filter(|g| g.domain_id == id).map(|g| g.id.clone()).collect();
         for g in groups {
@@ -389,10 +389,10 @@ impl Identity {
         }
         let users: Vec<String> = self.users.iter().filter(|u| u.domain_id == id).map(|u| u.id.clone()).collect();
         for u in users {
-            self.forget_user(&u);
+            self.forget_user(&u, now);
         }
-        let target = Target::Domain(id.to_string());
-        self.assignments.retain(|a| a.target != target);
+        self.remove_grants_on(&Target::Domain(id.to_string()));
+        self.remove_roles_of_domain(id);
         self.domains.retain(|d| d.id != id);
         Ok(())
     }
@@ -505,7 +505,7 @@ mod tests {
         let a = idn.create_project(&mut ids, body(json!({"name": "a", "domain_id": dom})), None).unwrap();
         idn.create_project(&mut ids, body(json!({"name": "b", "domain_id": dom, "parent_id": a})), None).unwrap();
         idn.update_domain(&dom, body(json!({"enabled": false}))).unwrap();
-        idn.delete_domain(&dom).unwrap();
+        idn.delete_domain(&dom, chrono::DateTime::UNIX_EPOCH).unwrap();
         assert!(idn.projects.iter().all(|p| p.domain_id != dom) && idn.domain(&dom).is_none());
     }
 }

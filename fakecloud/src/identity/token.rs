@@ -1,7 +1,8 @@
-//! Token issue, validation and revocation, with Keystone's rules: password, application credential
-//! and token methods; project, domain, system or no scope; default-project scoping; expiry on the
-//! virtual clock. Every authentication failure is the same generic 401, as Keystone answers without
-//! `insecure_debug`.
+//! Token issue and validation, with Keystone's rules: password, application credential and token
+//! methods; project, domain, system, trust or no scope; default-project scoping; expiry on the
+//! virtual clock. Roles are the effective ones (groups, inheritance, implied roles), as
+//! `GET /v3/role_assignments?effective` lists them. Every authentication failure is the same
+//! generic 401, as Keystone answers without `insecure_debug`. Revocation is in revoke.rs.
 
 use super::model::{Identity, Scope, Target, Token};
 use crate::sim::{Ids, SimTime};
@@ -79,9 +80,19 @@ pub enum AuthFailure {
     BadRequest(String),
     /// 401: wrong credentials, no access to the scope, or anything else Keystone hides.
     Unauthorized,
+    /// 403: a trust the user may not use.
+    Forbidden(String),
+    /// 404: a trust that is not there (or no longer usable).
+    NotFound(String),
 }
 
-use AuthFailure::{BadRequest, Unauthorized};
+use AuthFailure::{BadRequest, Forbidden, NotFound, Unauthorized};
+
+/// What a scope names: Keystone's scopes, and a trust to act through.
+enum Requested {
+    Scope(Scope),
+    Trust(String),
+}
 
 /// Who authenticated and how, before scoping.
 struct Authenticated {
@@ -89,7 +100,18 @@ struct Authenticated {
     app_cred_id: Option<String>,
     /// A token method keeps the original token's expiry.
     expires_cap: Option<SimTime>,
+    trust_id: Option<String>,
 }
+
+impl Token {
+    /// A scoped token whose user no longer holds any role there (Keystone's validation fails).
+    fn lost_its_scope(&self) -> bool {
+        self.scope != Scope::Unscoped && self.role_ids.is_empty() && self.app_cred_id.is_none() && self.trust_id.is_none()
+    }
+}
+
+/// keystone.conf [token] allow_expired_window.
+pub const ALLOW_EXPIRED_WINDOW_SECS: i64 = 48 * 3600;
 
 impl Identity {
     /// Issues a token for a `POST /v3/auth/tokens` body; returns its id.
@@ -99,13 +121,25 @@ impl Identity {
             return Err(BadRequest("Invalid input for field 'identity/methods': [] is too short".into()));
         }
         let mut who: Option<Authenticated> = None;
+        // A token method carries the methods the original token was issued with, as Keystone's
+        // token plugin adds them.
+        let mut methods = m.methods.clone();
         for method in &m.methods {
             let next = match method.as_str() {
                 "password" => self.by_password(m.password.as_ref().ok_or_else(|| missing("password", "identity"))?)?,
                 "application_credential" => {
                     self.by_app_cred(m.application_credential.as_ref().ok_or_else(|| missing("application_credential", "identity"))?, now)?
                 }
-                "token" => self.by_token(m.token.as_ref().ok_or_else(|| missing("token", "identity"))?, now)?,
+                "token" => {
+                    let t = m.token.as_ref().ok_or_else(|| missing("token", "identity"))?;
+                    let next = self.by_token(t, now)?;
+                    for old in self.valid_token(&t.id, now).map(|x| x.methods.clone()).unwrap_or_default() {
+                        if !methods.contains(&old) {
+                            methods.push(old);
+                        }
+                    }
+                    next
+                }
                 _ => return Err(Unauthorized),
             };
             // Several methods (MFA) must all name the same user.
@@ -116,7 +150,7 @@ impl Identity {
             }
             who = Some(next);
         }
-        let who = who.expect("methods is not empty");
+        let mut who = who.expect("methods is not empty");
         // A disabled user, or a user of a disabled domain, gets no token.
         if !self.user_active(&who.user_id) {
             return Err(Unauthorized);
@@ -132,20 +166,34 @@ impl Identity {
                 (Scope::Project(ac.project_id.clone()), self.expand_roles(&ac.role_ids))
             }
             None => {
-                let scope = match &req.scope {
-                    None => self.default_scope(&who.user_id),
+                let requested = match &req.scope {
+                    None => Requested::Scope(self.default_scope(&who.user_id)),
                     Some(s) => self.parse_scope(s)?,
                 };
-                let roles = match &scope {
-                    Scope::Unscoped => vec![],
-                    Scope::Project(id) => self.direct_role_ids(&who.user_id, &Target::Project(id.clone())),
-                    Scope::Domain(id) => self.direct_role_ids(&who.user_id, &Target::Domain(id.clone())),
-                    Scope::System => self.direct_role_ids(&who.user_id, &Target::System),
-                };
-                if scope != Scope::Unscoped && roles.is_empty() {
-                    return Err(Unauthorized);
+                match requested {
+                    Requested::Trust(trust_id) => {
+                        let (user_id, scope, roles, cap) = self.through_trust(&who.user_id, &trust_id, now)?;
+                        who.user_id = user_id;
+                        who.trust_id = Some(trust_id);
+                        who.expires_cap = match (who.expires_cap, cap) {
+                            (Some(a), Some(b)) => Some(a.min(b)),
+                            (a, b) => a.or(b),
+                        };
+                        (scope, roles)
+                    }
+                    Requested::Scope(scope) => {
+                        let roles = match &scope {
+                            Scope::Unscoped => vec![],
+                            Scope::Project(id) => self.effective_role_ids(&who.user_id, &Target::Project(id.clone())),
+                            Scope::Domain(id) => self.effective_role_ids(&who.user_id, &Target::Domain(id.clone())),
+                            Scope::System => self.effective_role_ids(&who.user_id, &Target::System),
+                        };
+                        if scope != Scope::Unscoped && roles.is_empty() {
+                            return Err(Unauthorized);
+                        }
+                        (scope, roles)
+                    }
                 }
-                (scope, self.expand_roles(&roles))
             }
         };
 
@@ -159,13 +207,14 @@ impl Identity {
         let token = Token {
             id: ids.token(),
             user_id: who.user_id,
-            methods: m.methods.clone(),
+            methods,
             scope,
             role_ids,
             issued_at: now,
             expires_at,
             audit_ids: vec![ids.audit_id()],
             app_cred_id: who.app_cred_id,
+            trust_id: who.trust_id,
         };
         let id = token.id.clone();
         self.tokens.insert(id.clone(), token);
@@ -173,15 +222,16 @@ impl Identity {
     }
 
     /// A token that exists, has not expired at `now`, and still stands on what it was issued for:
-    /// Keystone checks at each validation that the user and its domain are enabled and the scope's
-    /// project or domain still exists and is enabled (a deleted user's or project's tokens are also
-    /// revoked outright, see `revoke_tokens_of_user`).
+    /// Keystone checks at each validation that the user and its domain are enabled, the scope's
+    /// project or domain still exists and is enabled, and the token still has roles on its scope (a
+    /// deleted user's or project's tokens are also revoked outright, see `revoke_user_tokens`).
     pub fn valid_token(&self, id: &str, now: SimTime) -> Option<&Token> {
         self.tokens.get(id).filter(|t| now < t.expires_at && self.token_stands(t))
     }
 
     fn token_stands(&self, t: &Token) -> bool {
-        self.user_active(&t.user_id)
+        !t.lost_its_scope()
+            && self.user_active(&t.user_id)
             && match &t.scope {
                 Scope::Project(p) => self.project_active(p),
                 Scope::Domain(d) => self.domain_active(d),
@@ -189,9 +239,82 @@ impl Identity {
             }
     }
 
-    /// Revokes a token; false when it was unknown or already expired.
-    pub fn revoke_token(&mut self, id: &str, now: SimTime) -> bool {
-        self.valid_token(id, now).is_some() && self.tokens.remove(id).is_some()
+    /// Keystone works a token's roles out again each time it validates it, so a grant or a role
+    /// change reaches tokens already issued. Here the live tokens are brought up to date when
+    /// grants, roles or implications change; a scoped token left without roles stops working until
+    /// a grant gives it some again. Application credential and trust tokens keep the roles they
+    /// were issued with.
+    pub fn refresh_token_roles(&mut self) {
+        let updates: Vec<(String, Vec<String>)> = self
+            .tokens
+            .iter()
+            .filter(|(_, t)| t.app_cred_id.is_none() && t.trust_id.is_none())
+            .map(|(id, t)| {
+                let roles = match &t.scope {
+                    Scope::Unscoped => vec![],
+                    Scope::Project(p) => self.effective_role_ids(&t.user_id, &Target::Project(p.clone())),
+                    Scope::Domain(d) => self.effective_role_ids(&t.user_id, &Target::Domain(d.clone())),
+                    Scope::System => self.effective_role_ids(&t.user_id, &Target::System),
+                };
+                (id.clone(), roles)
+            })
+            .filter(|(id, roles)| self.tokens[id].role_ids != *roles)
+            .collect();
+        for (id, roles) in updates {
+            self.tokens.get_mut(&id).expect("listed above").role_ids = roles;
+        }
+    }
+
+    /// A token that has not expired, or expired less than Keystone's `allow_expired_window` (two
+    /// days) ago, for `GET /v3/auth/tokens?allow_expired=1`.
+    pub fn token_allowing_expired(&self, id: &str, now: SimTime) -> Option<&Token> {
+        self.tokens.get(id).filter(|t| now < t.expires_at + Duration::seconds(ALLOW_EXPIRED_WINDOW_SECS) && self.token_stands(t))
+    }
+
+    /// Acting through a trust: the authenticated user must be its trustee; the token's user is the
+    /// trustor when the trust impersonates; its roles are the trust's (with what they imply) that
+    /// the trustor still holds, and every one must still be held. A use is consumed.
+    fn through_trust(
+        &mut self,
+        user_id: &str,
+        trust_id: &str,
+        now: SimTime,
+    ) -> Result<(String, Scope, Vec<String>, Option<SimTime>), AuthFailure> {
+        let trust = self.trust(trust_id, now).map_err(|e| NotFound(e.message().to_string()))?.clone();
+        if trust.trustee_user_id != user_id {
+            return Err(Forbidden("User is not a trustee.".into()));
+        }
+        let trustor = self.user(&trust.trustor_user_id).filter(|u| u.enabled).ok_or(Unauthorized)?;
+        let token_user = if trust.impersonation { trustor.id.clone() } else { user_id.to_string() };
+        let (scope, roles) = match &trust.project_id {
+            Some(p) => {
+                self.project(p).filter(|x| x.enabled).ok_or(Unauthorized)?;
+                let q = super::assignments::AssignmentQuery {
+                    user_id: Some(trust.trustor_user_id.clone()),
+                    project_id: Some(p.clone()),
+                    effective: true,
+                    ..Default::default()
+                };
+                let held: Vec<String> = self.effective_assignments(&q, false).into_iter().map(|a| a.role_id).collect();
+                let mut roles = vec![];
+                for r in self.expand_roles(&trust.role_ids) {
+                    if !held.contains(&r) {
+                        return Err(Forbidden("Trustee has no delegated roles.".into()));
+                    }
+                    if self.role(&r).is_some_and(|role| role.domain_id.is_none()) {
+                        roles.push(r);
+                    }
+                }
+                (Scope::Project(p.clone()), roles)
+            }
+            None => (Scope::Unscoped, vec![]),
+        };
+        if let Some(t) = self.trusts.iter_mut().find(|t| t.id == trust_id) {
+            if let Some(n) = t.remaining_uses.as_mut() {
+                *n -= 1;
+            }
+        }
+        Ok((token_user, scope, roles, trust.expires_at))
     }
 
     fn by_password(&self, p: &PasswordMethod) -> Result<Authenticated, AuthFailure> {
@@ -201,7 +324,7 @@ impl Identity {
         if user.password.as_deref() != Some(password) {
             return Err(Unauthorized);
         }
-        Ok(Authenticated { user_id, app_cred_id: None, expires_cap: None })
+        Ok(Authenticated { user_id, app_cred_id: None, expires_cap: None, trust_id: None })
     }
 
     fn by_app_cred(&self, a: &AppCredMethod, now: SimTime) -> Result<Authenticated, AuthFailure> {
@@ -221,12 +344,21 @@ impl Identity {
         if cred.secret != a.secret || cred.expires_at.is_some_and(|e| e <= now) {
             return Err(Unauthorized);
         }
-        Ok(Authenticated { user_id: cred.user_id.clone(), app_cred_id: Some(cred.id.clone()), expires_cap: None })
+        Ok(Authenticated { user_id: cred.user_id.clone(), app_cred_id: Some(cred.id.clone()), expires_cap: None, trust_id: None })
     }
 
     fn by_token(&self, t: &TokenMethod, now: SimTime) -> Result<Authenticated, AuthFailure> {
         let old = self.valid_token(&t.id, now).ok_or(Unauthorized)?;
-        Ok(Authenticated { user_id: old.user_id.clone(), app_cred_id: old.app_cred_id.clone(), expires_cap: Some(old.expires_at) })
+        if old.trust_id.is_some() {
+            // keystone: a trust-scoped token cannot be rescoped.
+            return Err(Forbidden("You are not authorized to perform the requested action.".into()));
+        }
+        Ok(Authenticated {
+            user_id: old.user_id.clone(),
+            app_cred_id: old.app_cred_id.clone(),
+            expires_cap: Some(old.expires_at),
+            trust_id: None,
+        })
     }
 
     fn resolve_user(&self, u: &UserRef) -> Result<String, AuthFailure> {
@@ -255,21 +387,26 @@ impl Identity {
     fn default_scope(&self, user_id: &str) -> Scope {
         let user = self.user(user_id).expect("resolved");
         match &user.default_project_id {
-            Some(p) if !self.direct_role_ids(user_id, &Target::Project(p.clone())).is_empty() => Scope::Project(p.clone()),
+            Some(p) if !self.effective_role_ids(user_id, &Target::Project(p.clone())).is_empty() => Scope::Project(p.clone()),
             _ => Scope::Unscoped,
         }
     }
 
-    fn parse_scope(&self, scope: &Value) -> Result<Scope, AuthFailure> {
+    fn parse_scope(&self, scope: &Value) -> Result<Requested, AuthFailure> {
         if scope.as_str() == Some("unscoped") {
-            return Ok(Scope::Unscoped);
+            return Ok(Requested::Scope(Scope::Unscoped));
         }
         let obj = scope.as_object().ok_or_else(|| BadRequest("Invalid input for field 'scope': expected an object".into()))?;
         if obj.len() != 1 {
             return Err(BadRequest("Invalid input for field 'scope': exactly one of project, domain or system is expected".into()));
         }
         let (kind, body) = obj.iter().next().expect("one entry");
-        match kind.as_str() {
+        if kind == "OS-TRUST:trust" {
+            let t: NamedRef = crate::http::extract::from_value_strict(body)
+                .map_err(|e| BadRequest(format!("Invalid input for field 'scope/OS-TRUST:trust': {e}")))?;
+            return t.id.map(Requested::Trust).ok_or_else(|| missing("id", "trust"));
+        }
+        let scope = match kind.as_str() {
             "project" => {
                 let p: ProjectRef = crate::http::extract::from_value_strict(body)
                     .map_err(|e| BadRequest(format!("Invalid input for field 'scope/project': {e}")))?;
@@ -294,7 +431,8 @@ impl Identity {
                 _ => Err(BadRequest("Invalid input for field 'scope/system': {'all': true} is expected".into())),
             },
             other => Err(BadRequest(format!("Invalid input for field 'scope': unsupported scope '{other}'"))),
-        }
+        };
+        scope.map(Requested::Scope)
     }
 }
 
@@ -403,6 +541,19 @@ mod tests {
         assert!(idn.valid_token(&id, now + Duration::seconds(3600)).is_none());
         assert!(idn.revoke_token(&id, now));
         assert!(!idn.revoke_token(&id, now));
+    }
+
+    #[test]
+    fn a_rescoped_token_keeps_the_original_methods_and_expiry() {
+        let (mut idn, mut ids, now) = setup();
+        let first = idn.issue_token(&password("admin", "admin-secret", Some(json!("unscoped"))), now, &mut ids).unwrap();
+        let later = now + Duration::seconds(600);
+        let body = json!({"auth": {"identity": {"methods": ["token"], "token": {"id": first}},
+            "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}});
+        let id = idn.issue_token(&req(body), later, &mut ids).unwrap();
+        let t = idn.valid_token(&id, later).unwrap();
+        assert_eq!(t.methods, ["token", "password"]);
+        assert_eq!(t.expires_at, idn.tokens[&first].expires_at);
     }
 
     #[test]

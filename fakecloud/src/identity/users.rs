@@ -3,10 +3,10 @@
 //! grants.
 
 use super::error::IdentityError as E;
-use super::model::{Extra, Group, Identity, Membership, User, DEFAULT_DOMAIN_ID};
+use super::model::{Actor, Extra, Group, Identity, Membership, User, DEFAULT_DOMAIN_ID};
 use super::request::{GroupBody, UserBody};
 use super::resource::merge_options;
-use crate::sim::Ids;
+use crate::sim::{Ids, SimTime};
 use serde_json::Value;
 
 fn cannot_change_id(id: &Option<Value>, path_id: &str) -> Result<(), E> {
@@ -27,12 +27,6 @@ impl Identity {
     /// A user that exists, is enabled, and whose domain is enabled (`assert_user_enabled`).
     pub fn user_active(&self, id: &str) -> bool {
         self.user(id).is_some_and(|u| u.enabled && self.domain_active(&u.domain_id))
-    }
-
-    /// Revokes every token of the user (Keystone persists a revocation event for the user: a
-    /// password change, a disable, a removal from a group, a delete).
-    pub fn revoke_user_tokens(&mut self, user_id: &str) {
-        self.tokens.retain(|_, t| t.user_id != user_id);
     }
 
     /// `_assert_default_project_id_is_not_domain`; a project that does not exist is allowed.
@@ -85,7 +79,7 @@ impl Identity {
     }
 
     /// `PATCH /v3/users/{id}`. Disabling the user or setting its password revokes its tokens.
-    pub fn update_user(&mut self, id: &str, b: UserBody) -> Result<(), E> {
+    pub fn update_user(&mut self, id: &str, b: UserBody, now: SimTime) -> Result<(), E> {
         let u = self.user(id).ok_or_else(|| E::not_found("user", id))?;
         cannot_change_id(&b.id, id)?;
         if b.domain_id.as_ref().is_some_and(|d| *d != u.domain_id) {
@@ -117,31 +111,39 @@ impl Identity {
         merge_options(&mut u.options, b.options.as_ref());
         u.extra.extend(user_extra(b.extra));
         if disabling || new_password {
-            self.revoke_user_tokens(id);
+            self.revoke_user_tokens(id, now);
         }
         Ok(())
     }
 
     /// `DELETE /v3/users/{id}`.
-    pub fn delete_user(&mut self, id: &str) -> Result<(), E> {
+    pub fn delete_user(&mut self, id: &str, now: SimTime) -> Result<(), E> {
         self.user(id).ok_or_else(|| E::not_found("user", id))?;
-        self.forget_user(id);
+        self.forget_user(id, now);
         Ok(())
     }
 
-    /// A deleted user leaves its groups, its role assignments and application credentials go,
-    /// and its tokens are revoked.
-    pub(super) fn forget_user(&mut self, id: &str) {
+    /// A deleted user leaves its groups; its role assignments, application credentials and access
+    /// rules, credentials and trusts (given or received) go; its tokens and those of its trusts are
+    /// revoked, each with its revocation event.
+    pub(super) fn forget_user(&mut self, id: &str, now: SimTime) {
         self.users.retain(|u| u.id != id);
         self.memberships.retain(|m| m.user_id != id);
-        self.assignments.retain(|a| a.user_id != id);
-        self.app_creds.retain(|c| c.user_id != id);
-        self.revoke_user_tokens(id);
+        self.remove_grants_of(&Actor::User(id.to_string()));
+        self.remove_app_creds_of(id);
+        self.remove_credentials_of(id);
+        let trusts: Vec<String> =
+            self.trusts.iter().filter(|t| t.trustor_user_id == id || t.trustee_user_id == id).map(|t| t.id.clone()).collect();
+        self.remove_trusts_of(id);
+        for t in trusts {
+            self.revoke_trust_tokens(&t, now);
+        }
+        self.revoke_user_tokens(id, now);
     }
 
     /// `POST /v3/users/{id}/password`: the user's own change, proven by the original password.
     /// Anything wrong with the user or the password is the generic 401.
-    pub fn change_password(&mut self, id: &str, original: &str, new: &str) -> Result<(), E> {
+    pub fn change_password(&mut self, id: &str, original: &str, new: &str, now: SimTime) -> Result<(), E> {
         let u = self.user(id).ok_or(E::Unauthorized)?;
         if u.password.as_deref() != Some(original) || !u.enabled {
             return Err(E::Unauthorized);
@@ -154,7 +156,7 @@ impl Identity {
         }
         let u = self.users.iter_mut().find(|u| u.id == id).expect("checked above");
         u.password = Some(new.to_string());
-        self.revoke_user_tokens(id);
+        self.revoke_user_tokens(id, now);
         Ok(())
     }
 
@@ -210,10 +212,12 @@ impl Identity {
         Ok(())
     }
 
-    /// A deleted group's memberships go with it.
+    /// A deleted group's memberships and role assignments go with it, and its members' tokens lose
+    /// the roles it gave them.
     pub(super) fn forget_group(&mut self, id: &str) {
         self.groups.retain(|g| g.id != id);
         self.memberships.retain(|m| m.group_id != id);
+        self.remove_grants_of(&Actor::Group(id.to_string()));
     }
 
     fn group_and_user(&self, group_id: &str, user_id: &str) -> Result<(), E> {
@@ -231,19 +235,21 @@ impl Identity {
         self.group_and_user(group_id, user_id)?;
         if !self.is_member(group_id, user_id) {
             self.memberships.push(Membership { group_id: group_id.into(), user_id: user_id.into() });
+            self.refresh_token_roles();
         }
         Ok(())
     }
 
     /// `DELETE /v3/groups/{g}/users/{u}`: the user's tokens are revoked (they may carry the group's
     /// roles).
-    pub fn remove_from_group(&mut self, group_id: &str, user_id: &str) -> Result<(), E> {
+    pub fn remove_from_group(&mut self, group_id: &str, user_id: &str, now: SimTime) -> Result<(), E> {
         if !self.is_member(group_id, user_id) {
             self.group_and_user(group_id, user_id)?;
             return Err(E::NotFound(format!("User '{user_id}' not found in group '{group_id}'")));
         }
         self.memberships.retain(|m| !(m.group_id == group_id && m.user_id == user_id));
-        self.revoke_user_tokens(user_id);
+        self.refresh_token_roles();
+        self.revoke_user_tokens(user_id, now);
         Ok(())
     }
 
@@ -302,11 +308,12 @@ mod tests {
         let g = idn.create_group(&mut ids, serde_json::from_value(json!({"name": "ops"})).unwrap(), None).unwrap();
         idn.add_to_group(&g, &demo).unwrap();
         let token = login(&mut idn, &mut ids, now, "demo", "demo-secret").unwrap();
-        idn.delete_user(&demo).unwrap();
+        idn.delete_user(&demo, now).unwrap();
         assert!(idn.valid_token(&token, now).is_none());
-        assert!(idn.assignments.iter().all(|a| a.user_id != demo));
+        assert!(idn.revoke_events.iter().any(|e| e.user_id.as_deref() == Some(demo.as_str())), "the revocation leaves an event");
+        assert!(idn.assignments.iter().all(|a| a.actor != Actor::User(demo.clone())));
         assert!(idn.memberships.is_empty() && idn.app_creds.iter().all(|c| c.user_id != demo));
-        assert_eq!(idn.delete_user(&demo), Err(E::not_found("user", &demo)));
+        assert_eq!(idn.delete_user(&demo, now), Err(E::not_found("user", &demo)));
     }
 
     #[test]
@@ -314,19 +321,19 @@ mod tests {
         let (mut idn, mut ids, now) = setup();
         let demo = idn.user_named("demo").unwrap().id.clone();
         let token = login(&mut idn, &mut ids, now, "demo", "demo-secret").unwrap();
-        assert_eq!(idn.change_password(&demo, "wrong", "new"), Err(E::Unauthorized));
+        assert_eq!(idn.change_password(&demo, "wrong", "new", now), Err(E::Unauthorized));
         assert!(idn.valid_token(&token, now).is_some(), "a refused change revokes nothing");
-        idn.change_password(&demo, "demo-secret", "new").unwrap();
+        idn.change_password(&demo, "demo-secret", "new", now).unwrap();
         assert!(idn.valid_token(&token, now).is_none());
         assert!(login(&mut idn, &mut ids, now, "demo", "new").is_ok());
     }
 
     #[test]
     fn removing_a_member_who_is_not_one_names_both() {
-        let (mut idn, mut ids, _) = setup();
+        let (mut idn, mut ids, now) = setup();
         let demo = idn.user_named("demo").unwrap().id.clone();
         let g = idn.create_group(&mut ids, serde_json::from_value(json!({"name": "ops"})).unwrap(), None).unwrap();
-        assert_eq!(idn.remove_from_group(&g, &demo), Err(E::NotFound(format!("User '{demo}' not found in group '{g}'"))));
-        assert_eq!(idn.remove_from_group("nope", &demo), Err(E::not_found("group", "nope")));
+        assert_eq!(idn.remove_from_group(&g, &demo, now), Err(E::NotFound(format!("User '{demo}' not found in group '{g}'"))));
+        assert_eq!(idn.remove_from_group("nope", &demo, now), Err(E::not_found("group", "nope")));
     }
 }

@@ -47,6 +47,14 @@ impl Ids {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     }
 
+    /// `len` random bytes, url-safe base64 without padding (Keystone's generated secrets).
+    pub fn url_safe_secret(&mut self, len: usize) -> String {
+        use base64::Engine;
+        let mut bytes = vec![0u8; len];
+        self.rng.fill_bytes(&mut bytes);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    }
+
     /// A uniform fraction in [0, 1), for jitter on simulated durations.
     pub fn fraction(&mut self) -> f64 {
         (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64

@@ -73,6 +73,34 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
         ("POST", "/identity/v3/groups") => keystone(json!({"group": {"name": "bi-group"}}), true),
         ("PATCH", "/identity/v3/groups/{id}") => keystone(json!({"group": {"description": "bi"}}), false),
         ("PUT", "/identity/v3/groups/{id}/users/{user}") => nothing,
+        ("POST", "/identity/v3/roles") => keystone(json!({"role": {"name": "bi-role"}}), true),
+        ("PATCH", "/identity/v3/roles/{id}") => keystone(json!({"role": {"description": "bi-role"}}), false),
+        ("PUT", "/identity/v3/roles/{id}/implies/{implied}") => nothing,
+        ("PUT", p) if p.starts_with("/identity/v3/") && (p.ends_with("/roles/{role}") || p.ends_with("/inherited_to_projects")) => nothing,
+        ("POST", "/identity/v3/regions") => keystone(json!({"region": {"description": "bi-region"}}), false),
+        ("PUT", "/identity/v3/regions/{id}") => keystone(json!({"region": {"description": "bi-region"}}), false),
+        ("PATCH", "/identity/v3/regions/{id}") => keystone(json!({"region": {"description": "bi-region"}}), false),
+        ("POST", "/identity/v3/services") => keystone(json!({"service": {"type": "bi-type", "name": "bi-service"}}), false),
+        ("PATCH", "/identity/v3/services/{id}") => keystone(json!({"service": {"description": "bi-service"}}), false),
+        ("POST", "/identity/v3/endpoints") => {
+            keystone(json!({"endpoint": {"service_id": "$service", "interface": "public", "url": "http://bi.example:8080/v1"}}), true)
+        }
+        ("PATCH", "/identity/v3/endpoints/{id}") => keystone(json!({"endpoint": {"enabled": true}}), false),
+        ("POST", "/identity/v3/credentials") => keystone(
+            json!({"credential": {"user_id": "$user", "project_id": "$project", "type": "ec2",
+                "blob": "{\"access\": \"bi-access\", \"secret\": \"bi-secret\"}"}}),
+            true,
+        ),
+        ("PATCH", "/identity/v3/credentials/{id}") => keystone(json!({"credential": {"blob": "bi-blob"}}), false),
+        ("POST", "/identity/v3/users/{id}/credentials/OS-EC2") => keystone(json!({"tenant_id": "$project"}), true),
+        ("POST", "/identity/v3/users/{id}/application_credentials") => {
+            keystone(json!({"application_credential": {"name": "bi-appcred"}}), false)
+        }
+        ("POST", "/identity/v3/OS-TRUST/trusts") => keystone(
+            json!({"trust": {"trustor_user_id": "$user", "trustee_user_id": "$user", "impersonation": false,
+                "project_id": "$project", "roles": [{"name": "member"}]}}),
+            false,
+        ),
 
         // Nova.
         ("POST", "/compute/v2.1/servers") => {

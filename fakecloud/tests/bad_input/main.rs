@@ -81,6 +81,7 @@ impl Campaign {
             .to_string();
         let projects = self.admin_get("/identity/v3/projects").await;
         let users = self.admin_get("/identity/v3/users").await;
+        let services = self.admin_get("/identity/v3/services").await;
         let pairs = [
             ("flavor", first(&flavors, "flavors", "id")),
             ("image", first(&images, "images", "id")),
@@ -95,6 +96,7 @@ impl Campaign {
             ("project", named(&projects, "projects", "admin")),
             ("user", named(&users, "users", "admin")),
             ("observer", named(&users, "users", "observer")),
+            ("service", first(&services, "services", "id")),
         ];
         for (k, v) in pairs {
             self.vars.insert(k, v.unwrap_or_else(|| panic!("no ${k} in the default fixture")));

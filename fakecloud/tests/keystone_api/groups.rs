@@ -89,3 +89,33 @@ async fn a_user_reads_its_own_groups_but_groups_are_for_admins_and_readers() {
     let r = k.call(Method::PUT, &format!("/groups/{g}/users/{alt}"), Some(&member), None).await;
     assert_eq!(r.body["error"]["message"], "You are not authorized to perform the requested action: identity:add_user_to_group.");
 }
+
+#[tokio::test]
+async fn a_member_gets_the_groups_project_role_in_a_new_token_and_loses_it_when_removed() {
+    let k = Ks::start().await;
+    let p = k.create("/projects", "project", json!({"name": "ops-work"})).await["id"].as_str().unwrap().to_string();
+    let ann = k.create("/users", "user", json!({"name": "ann", "password": "ann-secret"})).await["id"].as_str().unwrap().to_string();
+    let g = k.create("/groups", "group", json!({"name": "ops"})).await["id"].as_str().unwrap().to_string();
+    let member = ids(&k.get("/roles?name=member").await, "roles").remove(0);
+    assert_eq!(k.admin(Method::PUT, &format!("/projects/{p}/groups/{g}/roles/{member}"), None).await.status, 204);
+    assert_eq!(k.login("ann", "ann-secret", Some(project_scope("ops-work"))).await.status, 401, "no role before joining");
+
+    assert_eq!(k.admin(Method::PUT, &format!("/groups/{g}/users/{ann}"), None).await.status, 204);
+    let r = k.login("ann", "ann-secret", Some(project_scope("ops-work"))).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let mut roles: Vec<&str> = r.body["token"]["roles"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    roles.sort();
+    assert_eq!(roles, ["member", "reader"], "the group's role and what it implies");
+    let token = r.headers["x-subject-token"].to_str().unwrap().to_string();
+    let effective = k.get(&format!("/role_assignments?effective&user.id={ann}&scope.project.id={p}")).await;
+    assert_eq!(
+        effective.body["role_assignments"][0]["links"]["membership"].as_str().map(|l| l.ends_with(&format!("/groups/{g}/users/{ann}"))),
+        Some(true)
+    );
+
+    assert_eq!(k.admin(Method::DELETE, &format!("/groups/{g}/users/{ann}"), None).await.status, 204);
+    assert_eq!(k.validate(&token).await, 404, "the member's tokens are revoked");
+    let events = k.get("/OS-REVOKE/events").await;
+    assert!(events.body["events"].as_array().unwrap().iter().any(|e| e["user_id"] == json!(ann)), "{}", events.text);
+    assert_eq!(k.login("ann", "ann-secret", Some(project_scope("ops-work"))).await.status, 401, "no role after leaving");
+}

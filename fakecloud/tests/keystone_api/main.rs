@@ -1,6 +1,6 @@
 //! Keystone v3 over HTTP: shapes, status codes, headers and policy, as upstream Keystone answers.
-//! Tokens and the read APIs here; domains, projects, users and groups, and what deleting or
-//! disabling them does, in their own files.
+//! Tokens and the read APIs are here; each resource family, and what deleting or disabling it does,
+//! has its own file.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -16,11 +16,73 @@ mod replay_and_reset;
 mod tags;
 mod users;
 
-use common::{password_auth, TestCloud};
+mod app_creds;
+mod assignments;
+mod catalog;
+mod credentials;
+mod replay_identity;
+mod revoke;
+mod roles;
+mod trusts;
+
+use common::{password_auth, Reply, TestCloud};
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const TOKENS: &str = "/identity/v3/auth/tokens";
+
+/// Fixture ids the tests act on.
+pub struct Ids {
+    pub demo_u: String,
+    pub demo_p: String,
+    pub alt_u: String,
+    pub alt_p: String,
+    pub admin_u: String,
+}
+
+pub fn ids(c: &TestCloud) -> Ids {
+    let w = c.running.cloud.world();
+    let idn = &w.identity;
+    let user = |n: &str| idn.user_named(n).unwrap().id.clone();
+    let project = |n: &str| idn.project_named(n).unwrap().id.clone();
+    Ids { demo_u: user("demo"), demo_p: project("demo"), alt_u: user("alt_demo"), alt_p: project("alt_demo"), admin_u: user("admin") }
+}
+
+/// A request that must succeed; its body.
+pub async fn ok(c: &TestCloud, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
+    let r = c.send(method.clone(), path, Some(token), body).await;
+    assert!((200..300).contains(&r.status), "{method} {path}: {} {}", r.status, r.text);
+    r.body
+}
+
+/// A request that must be refused with `status`; the refusal.
+pub async fn refused(c: &TestCloud, method: Method, path: &str, token: &str, body: Option<Value>, status: u16) -> Reply {
+    let r = c.send(method.clone(), path, Some(token), body).await;
+    assert_eq!(r.status, status, "{method} {path}: {}", r.text);
+    if method != Method::HEAD {
+        assert_eq!(r.body["error"]["code"], status, "Keystone's error body: {}", r.text);
+    }
+    r
+}
+
+/// A new global role; its id.
+pub async fn new_role(c: &TestCloud, admin: &str, name: &str) -> String {
+    ok(c, Method::POST, "/identity/v3/roles", admin, Some(json!({"role": {"name": name}}))).await["role"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A token for `user` scoped to `project` (by id), or the refusal's status.
+pub async fn scoped_token(c: &TestCloud, user: &str, password: &str, project_id: &str) -> Result<(String, Value), u16> {
+    let mut body = password_auth(user, password, None);
+    body["auth"]["scope"] = json!({"project": {"id": project_id}});
+    let r = c.send(Method::POST, TOKENS, None, Some(body)).await;
+    if r.status != 201 {
+        return Err(r.status);
+    }
+    Ok((r.headers["x-subject-token"].to_str().unwrap().to_string(), r.body))
+}
 
 #[tokio::test]
 async fn version_documents_are_served_without_a_token() {

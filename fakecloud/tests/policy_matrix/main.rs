@@ -15,6 +15,8 @@ mod compute;
 mod container_infra;
 mod control;
 mod identity;
+mod identity_admin;
+mod identity_self;
 mod image;
 mod isolation;
 mod load_balancer;
@@ -91,6 +93,8 @@ enum Rule {
     /// No policy check (Keystone's `@unenforced_api`, the self-service password change): no token
     /// is needed, but a token sent must be valid.
     Unenforced,
+    /// The owning user only, not even admin (`rule:owner`, a trustor, a system reader's rules).
+    UserOnly,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,6 +126,8 @@ fn expected(rule: Rule, who: Who) -> Outcome {
         (Rule::ProjectMember(_), _) => Allowed,
         (Rule::UserOrAdmin, Who::Admin | Who::Owner) => Allowed,
         (Rule::UserOrAdmin, _) => Forbidden,
+        (Rule::UserOnly, Who::Owner) => Allowed,
+        (Rule::UserOnly, _) => Forbidden,
     }
 }
 
@@ -207,6 +213,8 @@ fn capi(mut r: Row) -> Row {
 fn table() -> Vec<Row> {
     let mut t: Vec<Row> = [
         identity::rows(),
+        identity_admin::rows(),
+        identity_self::rows(),
         compute::rows(),
         placement::rows(),
         network::rows(),

@@ -31,6 +31,23 @@ pub struct Ctx {
     pub role: String,
     pub service: String,
     pub endpoint: String,
+    // identity, made in setup
+    pub alt_u: String,
+    pub cm_u: String,
+    /// A global role of setup's, granted to demo and to `ks_group` on every kind of target.
+    pub pm_role: String,
+    /// Implied by `pm_role`; `pm_role3` is implied by nothing yet.
+    pub pm_role2: String,
+    pub pm_role3: String,
+    pub pm_region: String,
+    pub pm_service: String,
+    pub pm_endpoint: String,
+    /// demo's credential, EC2 access key and unused access rule.
+    pub pm_cred: String,
+    pub ec2_access: String,
+    pub access_rule: String,
+    /// demo trusts cm_member with the reader role on demo.
+    pub trust: String,
     // compute
     pub server: String,
     pub flavor: String,
@@ -174,6 +191,62 @@ pub fn id_named(list: &Value, key: &str, name: &str, id_key: &str) -> String {
         .unwrap_or_else(|| panic!("no {key} named {name} in {list}"))
 }
 
+/// Roles, grants of every kind, a region, service and endpoint, and demo's credentials and trust.
+async fn identity_setup(c: &TestCloud, x: &mut Ctx) {
+    let (admin, demo) = (x.t_admin.clone(), x.t_demo.clone());
+    let none: &[(&str, String)] = &[];
+    let users = ok(c, "GET", "/identity/v3/users", &admin, none, None).await;
+    x.alt_u = id_named(&users, "users", "alt_demo", "id");
+    x.cm_u = id_named(&users, "users", "cm_member", "id");
+    let role = |name: &str| json!({"role": {"name": name}});
+    x.pm_role = ok(c, "POST", "/identity/v3/roles", &admin, none, Some(role("pm-role"))).await["role"]["id"].as_str().unwrap().to_string();
+    x.pm_role2 =
+        ok(c, "POST", "/identity/v3/roles", &admin, none, Some(role("pm-role2"))).await["role"]["id"].as_str().unwrap().to_string();
+    x.pm_role3 =
+        ok(c, "POST", "/identity/v3/roles", &admin, none, Some(role("pm-role3"))).await["role"]["id"].as_str().unwrap().to_string();
+    ok(c, "PUT", &format!("/identity/v3/roles/{}/implies/{}", x.pm_role, x.pm_role2), &admin, none, None).await;
+    let (u, p, r, g) = (x.demo_u.clone(), x.demo_p.clone(), x.pm_role.clone(), x.ks_group.clone());
+    for grant in [
+        format!("/identity/v3/projects/{p}/users/{u}/roles/{r}"),
+        format!("/identity/v3/projects/{p}/groups/{g}/roles/{r}"),
+        format!("/identity/v3/domains/default/users/{u}/roles/{r}"),
+        format!("/identity/v3/domains/default/groups/{g}/roles/{r}"),
+        format!("/identity/v3/system/users/{u}/roles/{r}"),
+        format!("/identity/v3/system/groups/{g}/roles/{r}"),
+        format!("/identity/v3/OS-INHERIT/domains/default/users/{u}/roles/{r}/inherited_to_projects"),
+        format!("/identity/v3/OS-INHERIT/domains/default/groups/{g}/roles/{r}/inherited_to_projects"),
+        format!("/identity/v3/OS-INHERIT/projects/{p}/users/{u}/roles/{r}/inherited_to_projects"),
+        format!("/identity/v3/OS-INHERIT/projects/{p}/groups/{g}/roles/{r}/inherited_to_projects"),
+    ] {
+        ok(c, "PUT", &grant, &admin, none, None).await;
+    }
+    x.pm_region = ok(c, "POST", "/identity/v3/regions", &admin, none, Some(json!({"region": {"id": "pm-region"}}))).await["region"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let service = json!({"service": {"type": "pm-type", "name": "pm-service"}});
+    x.pm_service = ok(c, "POST", "/identity/v3/services", &admin, none, Some(service)).await["service"]["id"].as_str().unwrap().to_string();
+    let endpoint = json!({"endpoint": {"service_id": x.pm_service, "interface": "public", "url": "http://pm.example:9999/v1", "region_id": "RegionOne"}});
+    x.pm_endpoint =
+        ok(c, "POST", "/identity/v3/endpoints", &admin, none, Some(endpoint)).await["endpoint"]["id"].as_str().unwrap().to_string();
+    let cred = json!({"credential": {"user_id": x.demo_u, "type": "cert", "blob": "pm-blob"}});
+    x.pm_cred = ok(c, "POST", "/identity/v3/credentials", &demo, none, Some(cred)).await["credential"]["id"].as_str().unwrap().to_string();
+    let ec2 =
+        ok(c, "POST", &format!("/identity/v3/users/{}/credentials/OS-EC2", x.demo_u), &demo, none, Some(json!({"tenant_id": x.demo_p})))
+            .await;
+    x.ec2_access = ec2["credential"]["access"].as_str().unwrap().to_string();
+    // An access rule outlives the application credential that brought it, unused and deletable.
+    let with_rule = json!({"application_credential": {"name": "pm-ruled",
+        "access_rules": [{"service": "compute", "path": "/v2.1/servers", "method": "GET"}]}});
+    let made = ok(c, "POST", &format!("/identity/v3/users/{}/application_credentials", x.demo_u), &demo, none, Some(with_rule)).await;
+    x.access_rule = made["application_credential"]["access_rules"][0]["id"].as_str().unwrap().to_string();
+    let made_id = made["application_credential"]["id"].as_str().unwrap();
+    ok(c, "DELETE", &format!("/identity/v3/users/{}/application_credentials/{made_id}", x.demo_u), &demo, none, None).await;
+    let trust = json!({"trust": {"trustor_user_id": x.demo_u, "trustee_user_id": x.cm_u, "impersonation": false,
+        "project_id": x.demo_p, "roles": [{"name": "reader"}]}});
+    x.trust = ok(c, "POST", "/identity/v3/OS-TRUST/trusts", &demo, none, Some(trust)).await["trust"]["id"].as_str().unwrap().to_string();
+}
+
 pub const RP: &str = "7d1c1d5e-0c0e-4d4f-8a4b-2f0c3f5d9a10";
 pub const RP_EMPTY: &str = "7d1c1d5e-0c0e-4d4f-8a4b-2f0c3f5d9a11";
 pub const CONSUMER: &str = "7d1c1d5e-0c0e-4d4f-8a4b-2f0c3f5d9a12";
@@ -209,6 +282,7 @@ pub async fn setup() -> (TestCloud, Ctx) {
     x.role = id_named(&ok(&c, "GET", "/identity/v3/roles", &admin, none, None).await, "roles", "reader", "id");
     x.service = id_named(&ok(&c, "GET", "/identity/v3/services", &admin, none, None).await, "services", "nova", "id");
     x.endpoint = ok(&c, "GET", "/identity/v3/endpoints", &admin, none, None).await["endpoints"][0]["id"].as_str().unwrap().to_string();
+    identity_setup(&c, &mut x).await;
 
     // compute
     let servers = ok(&c, "GET", "/compute/v2.1/servers", &demo, none, None).await;

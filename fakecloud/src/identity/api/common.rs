@@ -1,12 +1,13 @@
 //! What the identity handlers share: Keystone's list filters and collection replies, the optional
-//! caller of the routes that take no token, and the model's refusals in Keystone's error body.
+//! caller of the routes that take no token, the model's refusals in Keystone's error body, and how
+//! it reads query flags and member objects.
 
 use crate::auth::{Caller, AUTH_TOKEN_HEADER};
 use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::Params;
 use crate::http::service::Service;
-use crate::identity::error::IdentityError;
+use crate::identity::error::{IdentityError, Refusal};
 use crate::identity::views;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -115,4 +116,24 @@ pub fn optional_caller(state: &AppState, headers: &HeaderMap) -> Result<Option<C
             Caller::from_token(&state.world(), token).map(Some).ok_or_else(ApiError::unauthenticated)
         }
     }
+}
+
+/// A model's refusal in Keystone's error body.
+pub fn refused(r: Refusal) -> ApiError {
+    ApiError::from(r)
+}
+
+/// Keystone's `query_filter_is_true`, by the name the rules files use.
+pub fn query_true(params: &Params, key: &str) -> bool {
+    query_is_true(params, key)
+}
+
+/// oslo's strutils.bool_from_string: `1`, `t`, `true`, `on`, `y`, `yes` in any case.
+pub fn bool_from_string(params: &Params, key: &str) -> bool {
+    params.get(key).is_some_and(|v| ["1", "t", "true", "on", "y", "yes"].contains(&v.to_ascii_lowercase().as_str()))
+}
+
+/// The member object of a JSON body (`body[key]`, `default` when absent), as Keystone reads it.
+pub fn member(body: &Value, key: &str, default: Value) -> Result<Value, ApiError> {
+    crate::identity::request::member(body, key, default).map_err(refused)
 }

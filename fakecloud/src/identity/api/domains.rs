@@ -57,6 +57,8 @@ pub async fn update(
 /// `DELETE /v3/domains/{id}`: a disabled domain, with everything in it.
 pub async fn remove(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
     enforce(SVC, &caller, "identity:delete_domain", Target::default())?;
-    s.world().identity.delete_domain(&id)?;
+    let mut world = s.world();
+    let now = world.now();
+    world.identity.delete_domain(&id, now)?;
     no_content()
 }

@@ -111,6 +111,8 @@ pub async fn add_member(
 /// `DELETE /v3/groups/{id}/users/{user}`.
 pub async fn remove_member(State(s): State<AppState>, caller: Caller, Path((id, user)): Path<(String, String)>) -> ApiResult {
     enforce(SVC, &caller, "identity:remove_user_from_group", Target::default())?;
-    s.world().identity.remove_from_group(&id, &user)?;
+    let mut world = s.world();
+    let now = world.now();
+    world.identity.remove_from_group(&id, &user, now)?;
     no_content()
 }

@@ -1,28 +1,34 @@
-//! Keystone v3 over HTTP: the router, version documents, tokens, and the read APIs of roles, the
-//! catalog and application credentials; domains, projects, users and groups have their own files.
+//! Keystone v3 over HTTP: the router, version documents and tokens; each resource family has its
+//! own file.
+
+mod app_creds;
+mod assignments;
+mod catalog;
+mod common;
+mod credentials;
+mod domains;
+mod groups;
+mod projects;
+mod revoke;
+mod roles;
+mod trusts;
+mod users;
 
 use super::model::Target as Grant;
 use super::token::{AuthBody, AuthFailure};
-use super::{catalog, views};
+use super::views;
 use crate::auth::{Caller, CallerSlot};
 use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::http::routes::{get, post, Routes};
 use crate::policy::{enforce, Target};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use common::{bool_from_string, ApiResult, SVC};
 use serde_json::{json, Value};
-
-mod common;
-mod domains;
-mod groups;
-mod projects;
-mod users;
-
-use common::{filtered, list_reply, missing, one, ApiResult, SVC};
 
 const SUBJECT_TOKEN: &str = "x-subject-token";
 
@@ -50,17 +56,13 @@ pub fn router() -> Routes {
         .route("/v3/groups/{id}", get(groups::show).patch(groups::update).delete(groups::remove))
         .route("/v3/groups/{id}/users", get(groups::members))
         .route("/v3/groups/{id}/users/{user}", get(groups::check_member).put(groups::add_member).delete(groups::remove_member))
-        .route("/v3/users/{id}/application_credentials", get(list_app_creds))
-        .route("/v3/users/{id}/application_credentials/{cred}", get(get_app_cred))
-        .route("/v3/roles", get(list_roles))
-        .route("/v3/roles/{id}", get(get_role))
-        .route("/v3/role_assignments", get(list_role_assignments))
-        .route("/v3/regions", get(list_regions))
-        .route("/v3/regions/{id}", get(get_region))
-        .route("/v3/services", get(list_services))
-        .route("/v3/services/{id}", get(get_service))
-        .route("/v3/endpoints", get(list_endpoints))
-        .route("/v3/endpoints/{id}", get(get_endpoint))
+        .merge(roles::routes())
+        .merge(assignments::routes())
+        .merge(catalog::routes())
+        .merge(credentials::routes())
+        .merge(app_creds::routes())
+        .merge(trusts::routes())
+        .merge(revoke::routes())
 }
 
 fn version_doc(base: &str) -> Value {
@@ -101,6 +103,8 @@ async fn issue_token(
     let id = w.identity.issue_token(&body.auth, now, &mut w.sim.ids).map_err(|e| match e {
         AuthFailure::BadRequest(m) => ApiError::bad_request(SVC, m),
         AuthFailure::Unauthorized => ApiError::unauthenticated(),
+        AuthFailure::Forbidden(m) => ApiError::new(SVC, StatusCode::FORBIDDEN, m),
+        AuthFailure::NotFound(m) => ApiError::not_found(SVC, m),
     })?;
     let t = w.identity.tokens[&id].clone();
     slot.set(
@@ -117,13 +121,21 @@ async fn issue_token(
 }
 
 /// The token named by `X-Subject-Token`, with the policy check Keystone makes (admin or the token's
-/// own user). Unknown, expired and revoked tokens are all 404.
-fn subject<'a>(world: &'a crate::world::World, caller: &Caller, headers: &HeaderMap, action: &str) -> Result<&'a super::Token, ApiError> {
+/// own user). Unknown, expired and revoked tokens are all 404; with `allow_expired`, a token that
+/// expired within Keystone's window still validates.
+fn subject<'a>(
+    world: &'a crate::world::World,
+    caller: &Caller,
+    headers: &HeaderMap,
+    action: &str,
+    allow_expired: bool,
+) -> Result<&'a super::Token, ApiError> {
     let id = headers
         .get(SUBJECT_TOKEN)
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| ApiError::bad_request(SVC, "Expecting to find X-Subject-Token in headers."))?;
-    let token = world.identity.valid_token(id, world.now());
+    let token =
+        if allow_expired { world.identity.token_allowing_expired(id, world.now()) } else { world.identity.valid_token(id, world.now()) };
     enforce(
         SVC,
         caller,
@@ -141,22 +153,22 @@ async fn validate_token(
     headers: HeaderMap,
 ) -> ApiResult {
     let mut world = s.world();
-    let t = subject(&world, &caller, &headers, "identity:validate_token")?.clone();
+    let t = subject(&world, &caller, &headers, "identity:validate_token", bool_from_string(&params, "allow_expired"))?.clone();
     let w = &mut *world;
     let view = views::token(&mut w.identity, &t, &base, !params.has("nocatalog"), &w.sim.clock);
     drop(world);
     Ok(token_response(StatusCode::OK, &t.id, view))
 }
 
-async fn check_token(State(s): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult {
+async fn check_token(State(s): State<AppState>, caller: Caller, params: Params, headers: HeaderMap) -> ApiResult {
     let world = s.world();
-    let t = subject(&world, &caller, &headers, "identity:check_token")?;
+    let t = subject(&world, &caller, &headers, "identity:check_token", bool_from_string(&params, "allow_expired"))?;
     Ok(token_response(StatusCode::OK, &t.id, ()).into_parts().0.into_response())
 }
 
 async fn revoke_token(State(s): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult {
     let mut world = s.world();
-    let id = subject(&world, &caller, &headers, "identity:revoke_token")?.id.clone();
+    let id = subject(&world, &caller, &headers, "identity:revoke_token", false)?.id.clone();
     let now = world.now();
     world.identity.revoke_token(&id, now);
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -167,7 +179,7 @@ async fn auth_catalog(State(s): State<AppState>, caller: Caller, BaseUrl(base): 
         return Err(ApiError::new(SVC, StatusCode::FORBIDDEN, "A scoped token is required to fetch the catalog."));
     }
     let world = s.world();
-    let catalog = catalog::render(&world.identity.services, &world.identity.endpoints, &base, caller.project_id.as_deref());
+    let catalog = super::catalog::render(&world.identity.services, &world.identity.endpoints, &base, caller.project_id.as_deref());
     Ok(Json(json!({"catalog": catalog, "links": views::collection_links(&base, "auth/catalog")})).into_response())
 }
 
@@ -183,7 +195,7 @@ async fn auth_domains(State(s): State<AppState>, caller: Caller, BaseUrl(base): 
     let domains: Vec<Value> = idn
         .domains
         .iter()
-        .filter(|d| !idn.direct_role_ids(&caller.user_id, &Grant::Domain(d.id.clone())).is_empty())
+        .filter(|d| !idn.effective_role_ids(&caller.user_id, &Grant::Domain(d.id.clone())).is_empty())
         .map(|d| views::domain(d, &base))
         .collect();
     Ok(Json(json!({"domains": domains, "links": views::collection_links(&base, "auth/domains")})).into_response())
@@ -191,125 +203,7 @@ async fn auth_domains(State(s): State<AppState>, caller: Caller, BaseUrl(base): 
 
 async fn auth_system(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl) -> ApiResult {
     let world = s.world();
-    let has = !world.identity.direct_role_ids(&caller.user_id, &Grant::System).is_empty();
+    let has = !world.identity.effective_role_ids(&caller.user_id, &Grant::System).is_empty();
     let system: Vec<Value> = if has { vec![json!({"all": true})] } else { vec![] };
     Ok(Json(json!({"system": system, "links": views::collection_links(&base, "auth/system")})).into_response())
-}
-
-async fn list_app_creds(
-    State(s): State<AppState>,
-    caller: Caller,
-    BaseUrl(base): BaseUrl,
-    Path(id): Path<String>,
-    params: Params,
-) -> ApiResult {
-    enforce(SVC, &caller, "identity:list_application_credentials", Target { user_id: Some(&id), project_id: None })?;
-    let world = s.world();
-    let idn = &world.identity;
-    idn.user(&id).ok_or_else(|| missing("user", &id))?;
-    let items = idn.app_creds.iter().filter(|c| c.user_id == id).map(|c| views::app_cred(idn, c, &base)).collect();
-    list_reply(&format!("users/{id}/application_credentials"), "application_credentials", filtered(items, &params, &["name"]), &base)
-}
-
-async fn get_app_cred(
-    State(s): State<AppState>,
-    caller: Caller,
-    BaseUrl(base): BaseUrl,
-    Path((id, cred)): Path<(String, String)>,
-) -> ApiResult {
-    enforce(SVC, &caller, "identity:get_application_credential", Target { user_id: Some(&id), project_id: None })?;
-    let world = s.world();
-    let idn = &world.identity;
-    let c = idn.app_cred(&cred).filter(|c| c.user_id == id).ok_or_else(|| missing("Application Credential", &cred))?;
-    one("application_credential", views::app_cred(idn, c, &base))
-}
-
-async fn list_roles(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "identity:list_roles", Target::default())?;
-    let world = s.world();
-    let items = world.identity.roles.iter().map(|r| views::role(r, &base)).collect();
-    list_reply("roles", "roles", filtered(items, &params, &["name", "domain_id"]), &base)
-}
-
-async fn get_role(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>) -> ApiResult {
-    enforce(SVC, &caller, "identity:get_role", Target::default())?;
-    let world = s.world();
-    let r = world.identity.role(&id).ok_or_else(|| missing("role", &id))?;
-    one("role", views::role(r, &base))
-}
-
-/// `GET /v3/role_assignments` with Keystone's filters; `effective` expands implied roles into
-/// assignments of their own, as Keystone does.
-async fn list_role_assignments(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "identity:list_role_assignments", Target::default())?;
-    let world = s.world();
-    let idn = &world.identity;
-    let effective = params.has("effective");
-    let names = params.has("include_names");
-    let mut items = Vec::new();
-    for a in &idn.assignments {
-        let scope_ok = match &a.target {
-            Grant::Project(p) => {
-                params.get("scope.project.id").is_none_or(|w| w == p) && !params.has("scope.domain.id") && !params.has("scope.system")
-            }
-            Grant::Domain(d) => {
-                params.get("scope.domain.id").is_none_or(|w| w == d) && !params.has("scope.project.id") && !params.has("scope.system")
-            }
-            Grant::System => !params.has("scope.project.id") && !params.has("scope.domain.id"),
-        };
-        if !scope_ok || params.get("user.id").is_some_and(|u| u != a.user_id) {
-            continue;
-        }
-        let roles = if effective { idn.expand_roles(std::slice::from_ref(&a.role_id)) } else { vec![a.role_id.clone()] };
-        for role_id in roles {
-            if params.get("role.id").is_none_or(|r| r == role_id) {
-                items.push(views::assignment(idn, a, &role_id, &base, names));
-            }
-        }
-    }
-    list_reply("role_assignments", "role_assignments", items, &base)
-}
-
-async fn list_regions(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "identity:list_regions", Target::default())?;
-    let world = s.world();
-    let items = vec![views::region(&world.identity.region, &base)];
-    list_reply("regions", "regions", filtered(items, &params, &["parent_region_id"]), &base)
-}
-
-async fn get_region(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>) -> ApiResult {
-    enforce(SVC, &caller, "identity:get_region", Target::default())?;
-    let world = s.world();
-    if world.identity.region != id {
-        return Err(missing("region", &id));
-    }
-    one("region", views::region(&id, &base))
-}
-
-async fn list_services(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "identity:list_services", Target::default())?;
-    let world = s.world();
-    let items = world.identity.services.iter().map(|x| views::service(x, &base)).collect();
-    list_reply("services", "services", filtered(items, &params, &["type", "name"]), &base)
-}
-
-async fn get_service(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>) -> ApiResult {
-    enforce(SVC, &caller, "identity:get_service", Target::default())?;
-    let world = s.world();
-    let x = world.identity.service(&id).ok_or_else(|| missing("service", &id))?;
-    one("service", views::service(x, &base))
-}
-
-async fn list_endpoints(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "identity:list_endpoints", Target::default())?;
-    let world = s.world();
-    let items = world.identity.endpoints.iter().map(|e| views::endpoint(e, &base)).collect();
-    list_reply("endpoints", "endpoints", filtered(items, &params, &["interface", "service_id", "region_id"]), &base)
-}
-
-async fn get_endpoint(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>) -> ApiResult {
-    enforce(SVC, &caller, "identity:get_endpoint", Target::default())?;
-    let world = s.world();
-    let e = world.identity.endpoints.iter().find(|e| e.id == id).ok_or_else(|| missing("endpoint", &id))?;
-    one("endpoint", views::endpoint(e, &base))
 }

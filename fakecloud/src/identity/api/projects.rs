@@ -152,7 +152,8 @@ pub async fn update(
 pub async fn remove(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
     let mut world = s.world();
     enforce_on(&world.identity, &caller, "identity:delete_project", &id)?;
-    world.identity.delete_project(&id)?;
+    let now = world.now();
+    world.identity.delete_project(&id, now)?;
     no_content()
 }
 

@@ -61,7 +61,8 @@ pub async fn update(
     enforce_on(&world.identity, &caller, "identity:update_user", &id)?;
     world.identity.user(&id).ok_or_else(|| missing("user", &id))?;
     let b = UserBody::update(&body)?;
-    world.identity.update_user(&id, b)?;
+    let now = world.now();
+    world.identity.update_user(&id, b, now)?;
     one("user", views::user(world.identity.user(&id).expect("just updated"), &base))
 }
 
@@ -69,7 +70,8 @@ pub async fn update(
 pub async fn remove(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
     let mut world = s.world();
     enforce_on(&world.identity, &caller, "identity:delete_user", &id)?;
-    world.identity.delete_user(&id)?;
+    let now = world.now();
+    world.identity.delete_user(&id, now)?;
     no_content()
 }
 
@@ -78,7 +80,9 @@ pub async fn remove(State(s): State<AppState>, caller: Caller, Path(id): Path<St
 pub async fn change_password(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>, KsBody(body): KsBody) -> ApiResult {
     optional_caller(&s, &headers)?;
     let change = PasswordChange::from_json(&body)?;
-    s.world().identity.change_password(&id, &change.original_password, &change.password)?;
+    let mut world = s.world();
+    let now = world.now();
+    world.identity.change_password(&id, &change.original_password, &change.password, now)?;
     no_content()
 }
 

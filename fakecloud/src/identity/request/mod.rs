@@ -1,10 +1,15 @@
-//! Keystone's request bodies for domains, projects, users and groups: how its JSON hook reads a body,
+//! Keystone's request bodies for domains, projects, users and groups (`access.rs` has those of roles,
+//! grants, the catalog, credentials, application credentials and trusts): how its JSON hook reads a body,
 //! the schema each route checks (keystone/resource/schema.py, keystone/identity/schema.py), and the
 //! typed values the model takes once a body has passed.
 //!
 //! Keystone keeps whatever else a body carries (`additionalProperties: True`) as the object's extra
 //! attributes, so each typed body keeps the rest in `extra`. Create calls also rename `a-b` and
 //! `a:b` keys to `a_b` (`_normalize_dict`).
+
+mod access;
+
+pub use access::*;
 
 use super::error::IdentityError;
 use super::schema::{self, check, check_ty, Schema, Ty};
@@ -64,14 +69,14 @@ pub fn expecting(what: &str, target: &str) -> String {
 }
 
 /// `request_body_json.get(key, {})`: the member a route reads, an empty object when it is absent.
-fn member(body: &Value, key: &str) -> Value {
+fn member_or_empty(body: &Value, key: &str) -> Value {
     body.get(key).cloned().unwrap_or_else(|| Value::Object(Map::new()))
 }
 
 /// Checks the member against its schema, then reads it into its typed form.
 /// `ignored` are keys the route overwrites whatever was sent.
 fn read<T: DeserializeOwned>(body: &Value, key: &str, schema: &Schema, normalize: bool, ignored: &[&str]) -> Result<T, IdentityError> {
-    let mut v = member(body, key);
+    let mut v = member_or_empty(body, key);
     check(schema, &v)?;
     if let Value::Object(o) = &mut v {
         o.retain(|k, _| !ignored.contains(&k.as_str()));
