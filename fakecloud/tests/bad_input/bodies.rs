@@ -25,19 +25,22 @@ pub struct Spec {
     pub extra_ok: bool,
     /// The `OpenStack-API-Version` value the body is valid at.
     pub microversion: Option<&'static str>,
+    /// Pointers to maps whose keys the client chooses (Placement's `inventories`, keyed by resource
+    /// class): dropping one of their entries leaves a valid request, even when `all_required`.
+    pub open_maps: &'static [&'static str],
 }
 
 fn spec(body: Value, all_required: bool) -> Takes {
-    Takes::Json(Spec { body, all_required, extra_ok: false, microversion: None })
+    Takes::Json(Spec { body, all_required, extra_ok: false, microversion: None, open_maps: &[] })
 }
 
 /// Keystone's resource bodies keep unknown attributes as extras (`additionalProperties: True`).
 fn keystone(body: Value, all_required: bool) -> Takes {
-    Takes::Json(Spec { body, all_required, extra_ok: true, microversion: None })
+    Takes::Json(Spec { body, all_required, extra_ok: true, microversion: None, open_maps: &[] })
 }
 
 fn at(microversion: &'static str, body: Value, all_required: bool) -> Takes {
-    Takes::Json(Spec { body, all_required, extra_ok: false, microversion: Some(microversion) })
+    Takes::Json(Spec { body, all_required, extra_ok: false, microversion: Some(microversion), open_maps: &[] })
 }
 
 /// The folded template a route's entry is keyed by.
@@ -56,6 +59,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             all_required: true,
             extra_ok: true,
             microversion: None,
+            open_maps: &[],
         }),
         ("POST", "/identity/v3/domains") => keystone(json!({"domain": {"name": "bi-domain"}}), true),
         ("PATCH", "/identity/v3/domains/{id}") => keystone(json!({"domain": {"description": "bi"}}), false),
@@ -120,9 +124,13 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
         // Placement.
         ("POST", "/placement/resource_providers") => spec(json!({"name": "bi-provider"}), true),
         ("PUT", "/placement/resource_providers/{uuid}") => spec(json!({"name": "bi-provider-renamed"}), true),
-        ("PUT", "/placement/resource_providers/{uuid}/inventories") => {
-            spec(json!({"resource_provider_generation": "$generation", "inventories": {"VCPU": {"total": 64}}}), true)
-        }
+        ("PUT", "/placement/resource_providers/{uuid}/inventories") => Takes::Json(Spec {
+            body: json!({"resource_provider_generation": "$generation", "inventories": {"VCPU": {"total": 64}}}),
+            all_required: true,
+            extra_ok: false,
+            microversion: None,
+            open_maps: &["/inventories"],
+        }),
         ("POST", "/placement/resource_providers/{uuid}/inventories") => {
             spec(json!({"resource_provider_generation": "$generation", "resource_class": "CUSTOM_BI", "total": 4}), true)
         }
@@ -186,14 +194,19 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             all_required: false,
             extra_ok: true,
             microversion: None,
+            open_maps: &[],
         }),
         ("PUT", "/image/v2/images/{id}/file") => Takes::Opaque { garbage_rejected: false },
 
         // Cinder.
         // Cinder's volume schema leaves the volume object open (additionalProperties: True).
-        ("POST", "/volume/v3/volumes") => {
-            Takes::Json(Spec { body: json!({"volume": {"size": 1}}), all_required: true, extra_ok: true, microversion: None })
-        }
+        ("POST", "/volume/v3/volumes") => Takes::Json(Spec {
+            body: json!({"volume": {"size": 1}}),
+            all_required: true,
+            extra_ok: true,
+            microversion: None,
+            open_maps: &[],
+        }),
         ("PUT", "/volume/v3/volumes/{volume_id}") => spec(json!({"volume": {"name": "bi-volume"}}), false),
 
         // Octavia.
