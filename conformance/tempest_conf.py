@@ -47,8 +47,6 @@ FALSE_FLAGS = {
     ("compute-feature-enabled", "config_drive"): "servers are simulated: no config drive is built",
     ("compute-feature-enabled", "disk_config"): "Nova's OS-DCF disk config is not modelled",
     ("compute-feature-enabled", "ide_bus"): "servers are simulated: no guest bus to attach a device to",
-    ("identity-feature-enabled", "trust"): "Keystone's OS-TRUST API is not served",
-    ("identity-feature-enabled", "access_rules"): "application credential access rules are not modelled",
     ("image-feature-enabled", "import_image"): "Glance's interoperable image import is not served",
     ("image-feature-enabled", "os_glance_reserved"): "Glance's os_glance_* reserved properties are not modelled",
     ("image-feature-enabled", "do_secure_hash"): "Glance's os_hash_algo/os_hash_value are not computed",

@@ -15,7 +15,7 @@ use crate::sim::{ClockMode, Journal, SimTime};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the snapshot shape changes; a snapshot of another version is refused.
-pub const SNAPSHOT_FORMAT: u32 = 6;
+pub const SNAPSHOT_FORMAT: u32 = 7;
 
 /// The simulation core as the world fills it: the services' events and fault kinds.
 pub type Sim = crate::sim::Sim<Event, FaultAction>;

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Region {
     pub id: String,
@@ -70,14 +70,22 @@ pub fn endpoint_url(url: &str, project_id: Option<&str>) -> Option<String> {
     }
 }
 
-pub fn render(services: &[CatalogService], all_endpoints: &[Endpoint], base: &str, project_id: Option<&str>) -> Vec<Value> {
+/// The catalog for a token of `project_id`; `only`, when the project has endpoint-filter
+/// associations, is the set of endpoints it may see.
+pub fn render(
+    services: &[CatalogService],
+    all_endpoints: &[Endpoint],
+    base: &str,
+    project_id: Option<&str>,
+    only: Option<&BTreeSet<String>>,
+) -> Vec<Value> {
     services
         .iter()
         .filter(|s| s.enabled)
         .map(|s| {
             let endpoints: Vec<Value> = all_endpoints
                 .iter()
-                .filter(|e| e.service_id == s.id && e.enabled)
+                .filter(|e| e.service_id == s.id && e.enabled && only.is_none_or(|o| o.contains(&e.id)))
                 .filter_map(|e| {
                     endpoint_url(&e.stored_url(base), project_id).map(
                         |url| json!({"id": e.id, "interface": e.interface, "region": e.region_id, "region_id": e.region_id, "url": url}),

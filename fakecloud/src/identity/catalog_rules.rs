@@ -278,6 +278,7 @@ impl Identity {
     pub fn delete_endpoint(&mut self, id: &str) -> Outcome<()> {
         self.endpoint(id).ok_or_else(|| Refusal::not_found("endpoint", id))?;
         self.endpoints.retain(|e| e.id != id);
+        self.forget_endpoint_associations(None, Some(id));
         self.invalidate_catalog();
         Ok(())
     }
@@ -343,8 +344,8 @@ mod tests {
         use crate::identity::catalog::render;
         let mut idn = idn();
         let svc = idn.services.iter().find(|s| s.service_type == "compute").unwrap().id.clone();
-        let before = render(&idn.services, &idn.endpoints, "http://h", Some("p")).len();
+        let before = render(&idn.services, &idn.endpoints, "http://h", Some("p"), None).len();
         idn.update_service(&svc, ServiceChanges { enabled: Some(false), ..Default::default() }).unwrap();
-        assert_eq!(render(&idn.services, &idn.endpoints, "http://h", Some("p")).len(), before - 1);
+        assert_eq!(render(&idn.services, &idn.endpoints, "http://h", Some("p"), None).len(), before - 1);
     }
 }

@@ -1,5 +1,6 @@
 //! Keystone v3: the identity model (domains, projects, users, groups, roles, assignments,
-//! application credentials, credentials, trusts, catalog, tokens, revocation events) apart from its
+//! application credentials, credentials, trusts, catalog and endpoint filters, policy blobs, OAuth1
+//! consumers, domain configuration, tokens, revocation events) apart from its
 //! HTTP API.
 
 pub mod api;
@@ -8,8 +9,12 @@ pub mod assignments;
 pub mod catalog;
 pub mod catalog_rules;
 pub mod credentials;
+pub mod domain_config;
+pub mod endpoint_filter;
 pub mod error;
 pub mod model;
+pub mod oauth1;
+pub mod policy_blobs;
 pub mod request;
 pub mod resource;
 pub mod revoke;

@@ -172,6 +172,50 @@ pub struct Credential {
     pub extra: BTreeMap<String, Value>,
 }
 
+/// A policy blob (`/v3/policies`); the rules are in policy_blobs.rs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PolicyBlob {
+    pub id: String,
+    pub policy_type: String,
+    pub blob: String,
+    pub extra: Extra,
+}
+
+/// An OAuth1 consumer; the rules are in oauth1.rs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Consumer {
+    pub id: String,
+    pub description: Option<String>,
+    pub secret: String,
+    pub extra: Extra,
+}
+
+/// An OS-EP-FILTER endpoint group; the rules are in endpoint_filter.rs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EndpointGroup {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub filters: BTreeMap<String, Value>,
+}
+
+/// An endpoint associated with a project.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectEndpoint {
+    pub project_id: String,
+    pub endpoint_id: String,
+}
+
+/// An endpoint group associated with a project.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectEndpointGroup {
+    pub endpoint_group_id: String,
+    pub project_id: String,
+}
+
+/// A domain's configuration (rules in domain_config.rs): group, then option, then value (any JSON, as Keystone stores it).
+pub type DomainConfig = BTreeMap<String, BTreeMap<String, Value>>;
+
 /// An OS-TRUST trust; the rules are in trusts.rs.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Trust {
@@ -247,6 +291,16 @@ pub struct Identity {
     pub regions: Vec<Region>,
     pub services: Vec<CatalogService>,
     pub endpoints: Vec<Endpoint>,
+    /// OS-EP-FILTER: endpoint groups and the endpoints and groups associated with projects.
+    pub endpoint_groups: Vec<EndpointGroup>,
+    pub project_endpoints: Vec<ProjectEndpoint>,
+    pub project_endpoint_groups: Vec<ProjectEndpointGroup>,
+    /// Policy blobs (`/v3/policies`).
+    pub policies: Vec<PolicyBlob>,
+    /// OS-OAUTH1 consumers.
+    pub consumers: Vec<Consumer>,
+    /// Domain-specific configuration, by domain id.
+    pub domain_configs: BTreeMap<String, DomainConfig>,
     /// Live tokens by id; a BTreeMap keeps snapshots byte-for-byte reproducible.
     pub tokens: BTreeMap<String, Token>,
     /// OS-REVOKE: what was revoked, in order.
@@ -281,6 +335,12 @@ impl Identity {
             regions: vec![Region { id: f.region.clone(), description: String::new(), parent_region_id: None, extra: BTreeMap::new() }],
             services: vec![],
             endpoints: vec![],
+            endpoint_groups: vec![],
+            project_endpoints: vec![],
+            project_endpoint_groups: vec![],
+            policies: vec![],
+            consumers: vec![],
+            domain_configs: BTreeMap::new(),
             tokens: BTreeMap::new(),
             revoke_events: vec![],
             catalog_cache: HashMap::new(),
@@ -448,7 +508,8 @@ impl Identity {
         if let Some(hit) = self.catalog_cache.get(&key) {
             return hit.clone();
         }
-        let text = serde_json::to_string(&super::catalog::render(&self.services, &self.endpoints, base, project_id))
+        let only = self.catalog_filter(project_id);
+        let text = serde_json::to_string(&super::catalog::render(&self.services, &self.endpoints, base, project_id, only.as_ref()))
             .expect("a catalog serialises");
         let raw: Arc<RawValue> = Arc::from(RawValue::from_string(text).expect("serde_json output is JSON"));
         self.catalog_cache.insert(key, raw.clone());

@@ -356,8 +356,9 @@ impl Identity {
         }
     }
 
-    /// A deleted project takes its role assignments and credentials with it, no user keeps it as
-    /// default project, and the tokens scoped to it are revoked (with their revocation event).
+    /// A deleted project takes its role assignments, credentials and endpoint-filter associations
+    /// with it, no user keeps it as default project, and the tokens scoped to it are revoked (with
+    /// their revocation event).
     fn forget_project(&mut self, id: &str, now: SimTime) {
         self.projects.retain(|p| p.id != id);
         self.remove_grants_on(&Target::Project(id.to_string()));
@@ -366,6 +367,8 @@ impl Identity {
             u.default_project_id = None;
         }
         self.revoke_project_tokens(id, now);
+        self.forget_endpoint_associations(Some(id), None);
+        self.invalidate_catalog();
     }
 
     /// `DELETE /v3/domains/{id}`: only a disabled domain, and with it its projects (leaves first),
@@ -393,6 +396,7 @@ impl Identity {
         }
         self.remove_grants_on(&Target::Domain(id.to_string()));
         self.remove_roles_of_domain(id);
+        self.domain_configs.remove(id);
         self.domains.retain(|d| d.id != id);
         Ok(())
     }

@@ -505,3 +505,26 @@ pub fn assignment(idn: &Identity, a: &Listed, base: &str, names: bool) -> Value 
     out.insert("links".into(), Value::Object(links));
     Value::Object(out)
 }
+
+pub fn policy_blob(p: &PolicyBlob, base: &str) -> Value {
+    with_extra(&p.extra, json!({"id": p.id, "type": p.policy_type, "blob": p.blob, "links": link(base, "policies", &p.id)}))
+}
+
+/// An OAuth1 consumer; its secret only in the create reply.
+pub fn consumer(c: &Consumer, base: &str, with_secret: bool) -> Value {
+    let mut v = with_extra(&c.extra, json!({"id": c.id, "description": c.description, "links": link(base, "OS-OAUTH1/consumers", &c.id)}));
+    if with_secret {
+        v["secret"] = json!(c.secret);
+    }
+    v
+}
+
+pub fn endpoint_group(g: &EndpointGroup, base: &str) -> Value {
+    json!({"id": g.id, "name": g.name, "description": g.description, "filters": g.filters,
+           "links": link(base, "OS-EP-FILTER/endpoint_groups", &g.id)})
+}
+
+pub fn project_endpoint_group(group_id: &str, project_id: &str, base: &str) -> Value {
+    json!({"endpoint_group_id": group_id, "project_id": project_id,
+           "links": {"self": v3(base, &format!("/OS-EP-FILTER/endpoint_groups/{group_id}/projects/{project_id}"))}})
+}

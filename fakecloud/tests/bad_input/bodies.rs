@@ -28,19 +28,22 @@ pub struct Spec {
     /// Pointers to maps whose keys the client chooses (Placement's `inventories`, keyed by resource
     /// class): dropping one of their entries leaves a valid request, even when `all_required`.
     pub open_maps: &'static [&'static str],
+    /// An empty member object is a valid request (a schema with no required field and no
+    /// `minProperties`, such as Keystone's OAuth1 consumer create).
+    pub empty_ok: bool,
 }
 
 fn spec(body: Value, all_required: bool) -> Takes {
-    Takes::Json(Spec { body, all_required, extra_ok: false, microversion: None, open_maps: &[] })
+    Takes::Json(Spec { body, all_required, extra_ok: false, microversion: None, open_maps: &[], empty_ok: false })
 }
 
 /// Keystone's resource bodies keep unknown attributes as extras (`additionalProperties: True`).
 fn keystone(body: Value, all_required: bool) -> Takes {
-    Takes::Json(Spec { body, all_required, extra_ok: true, microversion: None, open_maps: &[] })
+    Takes::Json(Spec { body, all_required, extra_ok: true, microversion: None, open_maps: &[], empty_ok: false })
 }
 
 fn at(microversion: &'static str, body: Value, all_required: bool) -> Takes {
-    Takes::Json(Spec { body, all_required, extra_ok: false, microversion: Some(microversion), open_maps: &[] })
+    Takes::Json(Spec { body, all_required, extra_ok: false, microversion: Some(microversion), open_maps: &[], empty_ok: false })
 }
 
 /// The folded template a route's entry is keyed by.
@@ -60,6 +63,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             extra_ok: true,
             microversion: None,
             open_maps: &[],
+            empty_ok: false,
         }),
         ("POST", "/identity/v3/domains") => keystone(json!({"domain": {"name": "bi-domain"}}), true),
         ("PATCH", "/identity/v3/domains/{id}") => keystone(json!({"domain": {"description": "bi"}}), false),
@@ -100,6 +104,28 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
         ("POST", "/identity/v3/users/{id}/application_credentials") => {
             keystone(json!({"application_credential": {"name": "bi-appcred"}}), false)
         }
+        ("POST", "/identity/v3/policies") => keystone(json!({"policy": {"type": "application/json", "blob": "{}"}}), true),
+        ("PATCH", "/identity/v3/policies/{id}") => keystone(json!({"policy": {"blob": "{}"}}), false),
+        ("POST", "/identity/v3/OS-OAUTH1/consumers") => Takes::Json(Spec {
+            body: json!({"consumer": {"description": "bi"}}),
+            all_required: false,
+            extra_ok: true,
+            microversion: None,
+            open_maps: &[],
+            empty_ok: true,
+        }),
+        ("PATCH", "/identity/v3/OS-OAUTH1/consumers/{id}") => keystone(json!({"consumer": {"description": "bi"}}), false),
+        // Keystone stores an option's value as any JSON, so the values here are null: no mutation of
+        // a value can be wrong.
+        ("PUT", "/identity/v3/domains/{id}/config") => spec(json!({"config": {"identity": {"driver": null}}}), true),
+        ("PATCH", "/identity/v3/domains/{id}/config") => spec(json!({"config": {"identity": {"driver": null}}}), true),
+        ("PATCH", "/identity/v3/domains/{id}/config/{group}") => spec(json!({"config": {"identity": {"driver": null}}}), true),
+        ("PATCH", "/identity/v3/domains/{id}/config/{group}/{option}") => spec(json!({"config": {"driver": null}}), false),
+        ("POST", "/identity/v3/OS-EP-FILTER/endpoint_groups") => {
+            spec(json!({"endpoint_group": {"name": "bi-group", "filters": {"interface": "public"}}}), true)
+        }
+        ("PATCH", "/identity/v3/OS-EP-FILTER/endpoint_groups/{id}") => spec(json!({"endpoint_group": {"description": "bi"}}), false),
+        ("PUT", p) if p.starts_with("/identity/v3/OS-EP-FILTER/") => nothing,
         ("POST", "/identity/v3/OS-TRUST/trusts") => keystone(
             json!({"trust": {"trustor_user_id": "$user", "trustee_user_id": "$user", "impersonation": false,
                 "project_id": "$project", "roles": [{"name": "member"}]}}),
@@ -130,6 +156,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             extra_ok: false,
             microversion: None,
             open_maps: &["/inventories"],
+            empty_ok: false,
         }),
         ("POST", "/placement/resource_providers/{uuid}/inventories") => {
             spec(json!({"resource_provider_generation": "$generation", "resource_class": "CUSTOM_BI", "total": 4}), true)
@@ -195,6 +222,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             extra_ok: true,
             microversion: None,
             open_maps: &[],
+            empty_ok: false,
         }),
         ("PUT", "/image/v2/images/{id}/file") => Takes::Opaque { garbage_rejected: false },
 
@@ -206,6 +234,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             extra_ok: true,
             microversion: None,
             open_maps: &[],
+            empty_ok: false,
         }),
         ("PUT", "/volume/v3/volumes/{volume_id}") => spec(json!({"volume": {"name": "bi-volume"}}), false),
 

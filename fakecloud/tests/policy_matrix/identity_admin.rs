@@ -237,5 +237,142 @@ pub fn rows() -> Vec<Row> {
         row("DELETE", "/identity/v3/endpoints/{id}", Admin, "identity:delete_endpoint", |x, _| req().p("id", &x.pm_endpoint)),
     ];
     t.extend(grant_rows());
+    t.extend(keystone_extension_rows());
     t
+}
+
+fn ep(x: &Ctx) -> Req {
+    req().p("project", &x.pm_ep_project)
+}
+
+fn epg(x: &Ctx) -> Req {
+    req().p("id", &x.pm_endpoint_group)
+}
+
+/// Policy blobs, OAuth1 consumers, domain configuration and endpoint filtering: admin's (a system
+/// reader would read them), but the security-compliance part of domain configuration.
+fn keystone_extension_rows() -> Vec<Row> {
+    vec![
+        row("GET", "/identity/v3/policies", Admin, "identity:list_policies", |_, _| req()),
+        row("POST", "/identity/v3/policies", Admin, "identity:create_policy", |_, _| {
+            req().json(json!({"policy": {"type": "application/json", "blob": "{}"}}))
+        }),
+        row("GET", "/identity/v3/policies/{id}", Admin, "identity:get_policy", |x, _| req().p("id", &x.pm_policy)),
+        row("PATCH", "/identity/v3/policies/{id}", Admin, "identity:update_policy", |x, _| {
+            req().p("id", &x.pm_policy).json(json!({"policy": {"blob": "{\"a\": 1}"}}))
+        }),
+        row("DELETE", "/identity/v3/policies/{id}", Admin, "identity:delete_policy", |x, _| req().p("id", &x.pm_policy)),
+        row("GET", "/identity/v3/OS-OAUTH1/consumers", Admin, "identity:list_consumers", |_, _| req()),
+        row("POST", "/identity/v3/OS-OAUTH1/consumers", Admin, "identity:create_consumer", |_, _| {
+            req().json(json!({"consumer": {"description": "pm-new"}}))
+        }),
+        row("GET", "/identity/v3/OS-OAUTH1/consumers/{id}", Admin, "identity:get_consumer", |x, _| req().p("id", &x.pm_consumer)),
+        row("PATCH", "/identity/v3/OS-OAUTH1/consumers/{id}", Admin, "identity:update_consumer", |x, _| {
+            req().p("id", &x.pm_consumer).json(json!({"consumer": {"description": "changed"}}))
+        }),
+        row("DELETE", "/identity/v3/OS-OAUTH1/consumers/{id}", Admin, "identity:delete_consumer", |x, _| req().p("id", &x.pm_consumer)),
+        row("GET", "/identity/v3/domains/{id}/config", Admin, "identity:get_domain_config", dom_of),
+        row("PUT", "/identity/v3/domains/{id}/config", Admin, "identity:create_domain_config", |x, w| {
+            dom_of(x, w).json(json!({"config": {"identity": {"driver": "sql"}}}))
+        }),
+        row("PATCH", "/identity/v3/domains/{id}/config", Admin, "identity:update_domain_config", |x, w| {
+            dom_of(x, w).json(json!({"config": {"ldap": {"user_tree_dn": "ou=pm"}}}))
+        }),
+        row("DELETE", "/identity/v3/domains/{id}/config", Admin, "identity:delete_domain_config", dom_of),
+        row("GET", "/identity/v3/domains/{id}/config/{group}", Admin, "identity:get_domain_config", |x, w| dom_of(x, w).p("group", "ldap")),
+        row("PATCH", "/identity/v3/domains/{id}/config/{group}", Admin, "identity:update_domain_config", |x, w| {
+            dom_of(x, w).p("group", "ldap").json(json!({"config": {"ldap": {"url": "ldap://changed"}}}))
+        }),
+        row("DELETE", "/identity/v3/domains/{id}/config/{group}", Admin, "identity:delete_domain_config", |x, w| {
+            dom_of(x, w).p("group", "ldap")
+        }),
+        row("GET", "/identity/v3/domains/{id}/config/{group}/{option}", Admin, "identity:get_domain_config", |x, w| {
+            dom_of(x, w).p("group", "ldap").p("option", "url")
+        }),
+        row("PATCH", "/identity/v3/domains/{id}/config/{group}/{option}", Admin, "identity:update_domain_config", |x, w| {
+            dom_of(x, w).p("group", "ldap").p("option", "url").json(json!({"config": {"url": "ldap://changed"}}))
+        }),
+        row("DELETE", "/identity/v3/domains/{id}/config/{group}/{option}", Admin, "identity:delete_domain_config", |x, w| {
+            dom_of(x, w).p("group", "ldap").p("option", "url")
+        }),
+        row("GET", "/identity/v3/domains/config/default", Admin, "identity:get_domain_config_default", |_, _| req()),
+        row("GET", "/identity/v3/domains/config/{group}/default", Admin, "identity:get_domain_config_default", |_, _| {
+            req().p("group", "ldap")
+        }),
+        row("GET", "/identity/v3/domains/config/{group}/{option}/default", Admin, "identity:get_domain_config_default", |_, _| {
+            req().p("group", "ldap").p("option", "url")
+        }),
+        row("GET", "/identity/v3/OS-EP-FILTER/endpoint_groups", Admin, "identity:list_endpoint_groups", |_, _| req()),
+        row("POST", "/identity/v3/OS-EP-FILTER/endpoint_groups", Admin, "identity:create_endpoint_group", |_, _| {
+            req().json(json!({"endpoint_group": {"name": "pm-new", "filters": {"interface": "admin"}}}))
+        }),
+        row("GET", "/identity/v3/OS-EP-FILTER/endpoint_groups/{id}", Admin, "identity:get_endpoint_group", |x, _| epg(x)),
+        row("PATCH", "/identity/v3/OS-EP-FILTER/endpoint_groups/{id}", Admin, "identity:update_endpoint_group", |x, _| {
+            epg(x).json(json!({"endpoint_group": {"description": "changed"}}))
+        }),
+        row("DELETE", "/identity/v3/OS-EP-FILTER/endpoint_groups/{id}", Admin, "identity:delete_endpoint_group", |x, _| epg(x)),
+        row(
+            "GET",
+            "/identity/v3/OS-EP-FILTER/endpoint_groups/{id}/endpoints",
+            Admin,
+            "identity:list_endpoints_associated_with_endpoint_group",
+            |x, _| epg(x),
+        ),
+        row(
+            "GET",
+            "/identity/v3/OS-EP-FILTER/endpoint_groups/{id}/projects",
+            Admin,
+            "identity:list_projects_associated_with_endpoint_group",
+            |x, _| epg(x),
+        ),
+        row(
+            "GET",
+            "/identity/v3/OS-EP-FILTER/endpoint_groups/{id}/projects/{project}",
+            Admin,
+            "identity:get_endpoint_group_in_project",
+            |x, _| epg(x).p("project", &x.pm_ep_project),
+        ),
+        row(
+            "PUT",
+            "/identity/v3/OS-EP-FILTER/endpoint_groups/{id}/projects/{project}",
+            Admin,
+            "identity:add_endpoint_group_to_project",
+            |x, _| epg(x).p("project", &x.alt_p),
+        ),
+        row(
+            "DELETE",
+            "/identity/v3/OS-EP-FILTER/endpoint_groups/{id}/projects/{project}",
+            Admin,
+            "identity:remove_endpoint_group_from_project",
+            |x, _| epg(x).p("project", &x.pm_ep_project),
+        ),
+        row("GET", "/identity/v3/OS-EP-FILTER/endpoints/{id}/projects", Admin, "identity:list_projects_for_endpoint", |x, _| {
+            req().p("id", &x.pm_endpoint)
+        }),
+        row("GET", "/identity/v3/OS-EP-FILTER/projects/{project}/endpoints/{id}", Admin, "identity:check_endpoint_in_project", |x, _| {
+            ep(x).p("id", &x.pm_endpoint)
+        }),
+        row("PUT", "/identity/v3/OS-EP-FILTER/projects/{project}/endpoints/{id}", Admin, "identity:add_endpoint_to_project", |x, _| {
+            req().p("project", &x.alt_p).p("id", &x.pm_endpoint)
+        }),
+        row(
+            "DELETE",
+            "/identity/v3/OS-EP-FILTER/projects/{project}/endpoints/{id}",
+            Admin,
+            "identity:remove_endpoint_from_project",
+            |x, _| ep(x).p("id", &x.pm_endpoint),
+        ),
+        row("GET", "/identity/v3/OS-EP-FILTER/projects/{project}/endpoints", Admin, "identity:list_endpoints_for_project", |x, _| ep(x)),
+        row(
+            "GET",
+            "/identity/v3/OS-EP-FILTER/projects/{project}/endpoint_groups",
+            Admin,
+            "identity:list_endpoint_groups_for_project",
+            |x, _| ep(x),
+        ),
+    ]
+}
+
+fn dom_of(_: &Ctx, _: crate::Who) -> Req {
+    req().p("id", "default")
 }

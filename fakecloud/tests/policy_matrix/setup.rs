@@ -48,6 +48,12 @@ pub struct Ctx {
     pub access_rule: String,
     /// demo trusts cm_member with the reader role on demo.
     pub trust: String,
+    /// A policy blob, an OAuth1 consumer, and an endpoint group associated (with `pm_endpoint`)
+    /// with a project of its own; the default domain has an LDAP configuration.
+    pub pm_policy: String,
+    pub pm_consumer: String,
+    pub pm_endpoint_group: String,
+    pub pm_ep_project: String,
     // compute
     pub server: String,
     pub flavor: String,
@@ -245,6 +251,34 @@ async fn identity_setup(c: &TestCloud, x: &mut Ctx) {
     let trust = json!({"trust": {"trustor_user_id": x.demo_u, "trustee_user_id": x.cm_u, "impersonation": false,
         "project_id": x.demo_p, "roles": [{"name": "reader"}]}});
     x.trust = ok(c, "POST", "/identity/v3/OS-TRUST/trusts", &demo, none, Some(trust)).await["trust"]["id"].as_str().unwrap().to_string();
+    let policy = json!({"policy": {"type": "application/json", "blob": "{}"}});
+    x.pm_policy = ok(c, "POST", "/identity/v3/policies", &admin, none, Some(policy)).await["policy"]["id"].as_str().unwrap().to_string();
+    let consumer = json!({"consumer": {"description": "pm"}});
+    x.pm_consumer = ok(c, "POST", "/identity/v3/OS-OAUTH1/consumers", &admin, none, Some(consumer)).await["consumer"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let config = json!({"config": {"identity": {"driver": "ldap"}, "ldap": {"url": "ldap://pm.example"}}});
+    ok(c, "PUT", "/identity/v3/domains/default/config", &admin, none, Some(config)).await;
+    let project = json!({"project": {"name": "pm-ep-project"}});
+    x.pm_ep_project =
+        ok(c, "POST", "/identity/v3/projects", &admin, none, Some(project)).await["project"]["id"].as_str().unwrap().to_string();
+    let group = json!({"endpoint_group": {"name": "pm-epg", "filters": {"interface": "public"}}});
+    x.pm_endpoint_group = ok(c, "POST", "/identity/v3/OS-EP-FILTER/endpoint_groups", &admin, none, Some(group)).await["endpoint_group"]
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(
+        c,
+        "PUT",
+        &format!("/identity/v3/OS-EP-FILTER/endpoint_groups/{}/projects/{}", x.pm_endpoint_group, x.pm_ep_project),
+        &admin,
+        none,
+        None,
+    )
+    .await;
+    ok(c, "PUT", &format!("/identity/v3/OS-EP-FILTER/projects/{}/endpoints/{}", x.pm_ep_project, x.pm_endpoint), &admin, none, None).await;
 }
 
 pub const RP: &str = "7d1c1d5e-0c0e-4d4f-8a4b-2f0c3f5d9a10";

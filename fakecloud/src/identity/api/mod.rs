@@ -6,8 +6,12 @@ mod assignments;
 mod catalog;
 mod common;
 mod credentials;
+mod domain_config;
 mod domains;
+mod endpoint_filter;
 mod groups;
+mod oauth1;
+mod policy_blobs;
 mod projects;
 mod revoke;
 mod roles;
@@ -63,6 +67,10 @@ pub fn router() -> Routes {
         .merge(app_creds::routes())
         .merge(trusts::routes())
         .merge(revoke::routes())
+        .merge(domain_config::routes())
+        .merge(endpoint_filter::routes())
+        .merge(policy_blobs::routes())
+        .merge(oauth1::routes())
 }
 
 fn version_doc(base: &str) -> Value {
@@ -179,7 +187,9 @@ async fn auth_catalog(State(s): State<AppState>, caller: Caller, BaseUrl(base): 
         return Err(ApiError::new(SVC, StatusCode::FORBIDDEN, "A scoped token is required to fetch the catalog."));
     }
     let world = s.world();
-    let catalog = super::catalog::render(&world.identity.services, &world.identity.endpoints, &base, caller.project_id.as_deref());
+    let idn = &world.identity;
+    let only = idn.catalog_filter(caller.project_id.as_deref());
+    let catalog = super::catalog::render(&idn.services, &idn.endpoints, &base, caller.project_id.as_deref(), only.as_ref());
     Ok(Json(json!({"catalog": catalog, "links": views::collection_links(&base, "auth/catalog")})).into_response())
 }
 

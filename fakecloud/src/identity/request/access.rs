@@ -419,3 +419,82 @@ mod tests {
         assert!(parse_expiration("bad.123Z").is_err());
     }
 }
+
+// ---- policy blobs (keystone/policy/schema.py) ----
+
+fn policy_properties() -> Value {
+    json!({"blob": {"type": "string"}, "type": {"type": "string", "maxLength": 255}})
+}
+
+pub static POLICY_CREATE: LazyLock<Value> = LazyLock::new(
+    || json!({"type": "object", "properties": policy_properties(), "required": ["blob", "type"], "additionalProperties": true}),
+);
+pub static POLICY_UPDATE: LazyLock<Value> =
+    LazyLock::new(|| json!({"type": "object", "properties": policy_properties(), "minProperties": 1, "additionalProperties": true}));
+
+#[derive(Deserialize)]
+pub struct PolicyBody {
+    #[serde(default)]
+    pub id: Option<Value>,
+    #[serde(default, rename = "type")]
+    pub policy_type: Option<String>,
+    #[serde(default)]
+    pub blob: Option<String>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+// ---- OAuth1 consumers (keystone/oauth1/schema.py) ----
+
+fn consumer_properties() -> Value {
+    json!({"description": {"type": ["string", "null"]}})
+}
+
+pub static CONSUMER_CREATE: LazyLock<Value> =
+    LazyLock::new(|| json!({"type": "object", "properties": consumer_properties(), "additionalProperties": true}));
+pub static CONSUMER_UPDATE: LazyLock<Value> = LazyLock::new(|| {
+    json!({"type": "object", "properties": consumer_properties(), "not": {"required": ["secret"]}, "minProperties": 1,
+           "additionalProperties": true})
+});
+
+#[derive(Deserialize)]
+pub struct ConsumerBody {
+    #[serde(default)]
+    pub id: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    pub description: Option<Option<String>>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+// ---- endpoint groups (keystone/catalog/schema.py) ----
+
+fn endpoint_group_properties() -> Value {
+    json!({
+        "description": {"type": ["string", "null"]},
+        "filters": {"type": "object", "properties": {
+            "interface": {"type": "string", "enum": ["admin", "internal", "public"]},
+            "service_id": {"type": "string"},
+            "region_id": {"type": ["string", "null"]},
+            "enabled": {"type": "boolean"},
+        }},
+        "name": name(),
+    })
+}
+
+pub static ENDPOINT_GROUP_CREATE: LazyLock<Value> = LazyLock::new(
+    || json!({"type": "object", "properties": endpoint_group_properties(), "required": ["name", "filters"], "additionalProperties": false}),
+);
+pub static ENDPOINT_GROUP_UPDATE: LazyLock<Value> = LazyLock::new(
+    || json!({"type": "object", "properties": endpoint_group_properties(), "minProperties": 1, "additionalProperties": false}),
+);
+
+#[derive(Deserialize)]
+pub struct EndpointGroupBody {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub description: Option<Option<String>>,
+    #[serde(default)]
+    pub filters: Option<BTreeMap<String, Value>>,
+}
