@@ -7,8 +7,9 @@ use crate::{ids, new_role, ok, TOKENS};
 use reqwest::Method;
 use serde_json::json;
 
-/// Roles, an implication, grants, the catalog, credentials, an application credential with an
-/// access rule, a trust, a trust-scoped token and a revoked token.
+/// Roles, an implication, grants, the catalog and its endpoint filters, credentials, an application
+/// credential with an access rule, a trust, a trust-scoped token, a revoked token, a policy blob,
+/// an OAuth1 consumer (its secret) and a domain configuration (its LDAP password).
 async fn identity_writes(c: &TestCloud) {
     let admin = c.admin().await;
     let member = c.member().await;
@@ -21,7 +22,23 @@ async fn identity_writes(c: &TestCloud) {
     ok(c, Method::POST, "/identity/v3/regions", &admin, Some(json!({"region": {"description": "replayed"}}))).await;
     let svc = ok(c, Method::POST, "/identity/v3/services", &admin, Some(json!({"service": {"type": "replayed"}}))).await;
     let ep = json!({"endpoint": {"service_id": svc["service"]["id"], "interface": "public", "url": "http://r.example/v1", "region": "replayed-region"}});
-    ok(c, Method::POST, "/identity/v3/endpoints", &admin, Some(ep)).await;
+    let ep_id = ok(c, Method::POST, "/identity/v3/endpoints", &admin, Some(ep)).await["endpoint"]["id"].as_str().unwrap().to_string();
+    ok(c, Method::PUT, &format!("/identity/v3/OS-EP-FILTER/projects/{}/endpoints/{ep_id}", x.alt_p), &admin, None).await;
+    let group = json!({"endpoint_group": {"name": "replayed", "filters": {"interface": "public"}}});
+    let group_id =
+        ok(c, Method::POST, "/identity/v3/OS-EP-FILTER/endpoint_groups", &admin, Some(group)).await["endpoint_group"]["id"].clone();
+    ok(
+        c,
+        Method::PUT,
+        &format!("/identity/v3/OS-EP-FILTER/endpoint_groups/{}/projects/{}", group_id.as_str().unwrap(), x.alt_p),
+        &admin,
+        None,
+    )
+    .await;
+    ok(c, Method::POST, "/identity/v3/policies", &admin, Some(json!({"policy": {"type": "application/json", "blob": "{}"}}))).await;
+    ok(c, Method::POST, "/identity/v3/OS-OAUTH1/consumers", &admin, Some(json!({"consumer": {"description": "replayed"}}))).await;
+    let config = json!({"config": {"identity": {"driver": "ldap"}, "ldap": {"url": "ldap://r", "password": "r"}}});
+    ok(c, Method::PUT, "/identity/v3/domains/default/config", &admin, Some(config)).await;
     let cred = json!({"credential": {"user_id": x.demo_u, "project_id": x.demo_p, "type": "ec2", "blob": "{\"access\": \"r\"}"}});
     ok(c, Method::POST, "/identity/v3/credentials", &member, Some(cred)).await;
     ok(c, Method::POST, &format!("/identity/v3/users/{}/credentials/OS-EC2", x.demo_u), &member, Some(json!({"tenant_id": x.demo_p})))
