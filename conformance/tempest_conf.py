@@ -32,15 +32,9 @@ FIXED_ACCOUNTS = [
 # (section, option): why fakecloud does not model it. Written as false into tempest.conf.
 FALSE_FLAGS = {
     ("validation", "run_validation"): "servers are simulated: there is no guest to ping or SSH into",
-    ("compute-feature-enabled", "console_output"): "Nova's os-getConsoleOutput action is not served",
-    ("compute-feature-enabled", "resize"): "Nova's resize action is not served",
-    ("compute-feature-enabled", "pause"): "Nova's pause and unpause actions are not served",
-    ("compute-feature-enabled", "shelve"): "Nova's shelve actions are not served",
-    ("compute-feature-enabled", "suspend"): "Nova's suspend and resume actions are not served",
     ("compute-feature-enabled", "cold_migration"): "Nova's migrate action is not served",
     ("compute-feature-enabled", "live_migration"): "Nova's os-migrateLive action is not served",
     ("compute-feature-enabled", "metadata_service"): "servers are simulated: no metadata service answers a guest",
-    ("compute-feature-enabled", "rescue"): "Nova's rescue action is not served",
     ("compute-feature-enabled", "interface_attach"): "Nova's os-interface API is not served",
     ("compute-feature-enabled", "snapshot"): "Nova's createImage action is not served",
     ("compute-feature-enabled", "attach_encrypted_volume"): "Nova's os-volume_attachments API and Barbican are not served",

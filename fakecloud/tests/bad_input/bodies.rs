@@ -138,6 +138,12 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
         }
         ("PUT", "/compute/v2.1/servers/{id}") => spec(json!({"server": {"name": "bi-renamed"}}), false),
         ("POST", "/compute/v2.1/servers/{id}/action") => spec(json!({"reboot": {"type": "SOFT"}}), true),
+        ("POST", "/compute/v2.1/servers/{id}/metadata") | ("PUT", "/compute/v2.1/servers/{id}/metadata") => {
+            spec(json!({"metadata": {"bi": "1"}}), false)
+        }
+        ("PUT", "/compute/v2.1/servers/{id}/metadata/{key}") => spec(json!({"meta": {"bi": "1"}}), true),
+        ("PUT", "/compute/v2.1/servers/{id}/tags") => at("compute 2.26", json!({"tags": ["bi"]}), true),
+        ("PUT", "/compute/v2.1/servers/{id}/tags/{tag}") => Takes::Nothing { microversion: Some("compute 2.26") },
         ("POST", "/compute/v2.1/os-keypairs") => spec(
             json!({"keypair": {"name": "bi-key", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyMaterial bi@example"}}),
             false,

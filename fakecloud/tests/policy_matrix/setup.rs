@@ -321,6 +321,10 @@ pub async fn setup() -> (TestCloud, Ctx) {
     // compute
     let servers = ok(&c, "GET", "/compute/v2.1/servers", &demo, none, None).await;
     x.server = id_named(&servers, "servers", "web-1", "id");
+    let item = json!({"meta": {"pm": "1"}});
+    ok(&c, "PUT", &format!("/compute/v2.1/servers/{}/metadata/pm", x.server), &demo, none, Some(item)).await;
+    let v226 = [("x-openstack-nova-api-version", "2.26".to_string())];
+    ok(&c, "PUT", &format!("/compute/v2.1/servers/{}/tags/pm-tag", x.server), &demo, &v226, None).await;
     let flavors = ok(&c, "GET", "/compute/v2.1/flavors?is_public=None", &admin, none, None).await;
     x.flavor = id_named(&flavors, "flavors", "m1.small", "id");
     x.tiny = id_named(&flavors, "flavors", "m1.tiny", "id");

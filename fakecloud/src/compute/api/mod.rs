@@ -4,6 +4,7 @@
 mod admin;
 mod common;
 mod resources;
+mod server_parts;
 mod servers;
 mod versions;
 
@@ -18,6 +19,23 @@ pub fn router() -> Routes {
         .route("/v2.1/servers/detail", get(servers::list_detail))
         .route("/v2.1/servers/{id}", get(servers::show).put(servers::update).delete(servers::delete))
         .route("/v2.1/servers/{id}/action", post(servers::action))
+        .route(
+            "/v2.1/servers/{id}/metadata",
+            get(server_parts::list_metadata).post(server_parts::create_metadata).put(server_parts::replace_metadata),
+        )
+        .route(
+            "/v2.1/servers/{id}/metadata/{key}",
+            get(server_parts::show_metadata_item).put(server_parts::set_metadata_item).delete(server_parts::delete_metadata_item),
+        )
+        .route("/v2.1/servers/{id}/tags", get(server_parts::list_tags).put(server_parts::replace_tags).delete(server_parts::clear_tags))
+        .route(
+            "/v2.1/servers/{id}/tags/{tag}",
+            get(server_parts::check_tag_route).put(server_parts::add_tag).delete(server_parts::remove_tag),
+        )
+        .route("/v2.1/servers/{id}/ips", get(server_parts::list_ips))
+        .route("/v2.1/servers/{id}/ips/{network}", get(server_parts::show_ips))
+        .route("/v2.1/servers/{id}/diagnostics", get(server_parts::diagnostics))
+        .route("/v2.1/servers/{id}/os-server-password", get(server_parts::show_password).delete(server_parts::clear_password))
         .route("/v2.1/flavors", get(resources::list_flavors))
         .route("/v2.1/flavors/detail", get(resources::list_flavors_detail))
         .route("/v2.1/flavors/{id}", get(resources::show_flavor))
