@@ -209,6 +209,7 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("get_image", Rule::ProjectReader),
     ("add_image", Rule::ProjectMember),
     ("delete_image", Rule::ProjectMember),
+    ("modify_image", Rule::ProjectMember),
     ("upload_image", Rule::ProjectMember),
     // Cinder (cinder/policies): services are admin-only; volume actions need the volume's project.
     ("volume_extension:services:index", Rule::Admin),

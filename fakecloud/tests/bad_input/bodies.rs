@@ -142,6 +142,10 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             spec(json!({"metadata": {"bi": "1"}}), false)
         }
         ("PUT", "/compute/v2.1/servers/{id}/metadata/{key}") => spec(json!({"meta": {"bi": "1"}}), true),
+        ("POST", "/compute/v2.1/images/{id}/metadata") | ("PUT", "/compute/v2.1/images/{id}/metadata") => {
+            spec(json!({"metadata": {"bi": "1"}}), false)
+        }
+        ("PUT", "/compute/v2.1/images/{id}/metadata/{key}") => spec(json!({"meta": {"bi": "1"}}), true),
         ("PUT", "/compute/v2.1/servers/{id}/tags") => at("compute 2.26", json!({"tags": ["bi"]}), true),
         ("PUT", "/compute/v2.1/servers/{id}/tags/{tag}") => Takes::Nothing { microversion: Some("compute 2.26") },
         ("POST", "/compute/v2.1/os-keypairs") => spec(

@@ -18,5 +18,26 @@ pub fn rows() -> Vec<Row> {
         row("PUT", "/image/v2/images/{id}/file", ProjectMember(H404), "upload_image", |x, _| {
             req().p("id", &x.image).raw(b"not really an image").h("content-type", "application/octet-stream")
         }),
+        // Nova's image proxy (before 2.36), with Glance's policy underneath.
+        row("GET", "/compute/v2.1/images", OwnProjectReader, "get_images", |_, _| req()),
+        row("GET", "/compute/v2.1/images/detail", OwnProjectReader, "get_images", |_, _| req()),
+        row("GET", "/compute/v2.1/images/{id}", ProjectReader(H404), "get_image", |x, _| req().p("id", &x.image)),
+        row("DELETE", "/compute/v2.1/images/{id}", ProjectMember(H404), "delete_image", |x, _| req().p("id", &x.image)),
+        row("GET", "/compute/v2.1/images/{id}/metadata", ProjectReader(H404), "get_image", |x, _| req().p("id", &x.image)),
+        row("POST", "/compute/v2.1/images/{id}/metadata", ProjectMember(H404), "modify_image", |x, _| {
+            req().p("id", &x.image).json(json!({"metadata": {"pm_more": "2"}}))
+        }),
+        row("PUT", "/compute/v2.1/images/{id}/metadata", ProjectMember(H404), "modify_image", |x, _| {
+            req().p("id", &x.image).json(json!({"metadata": {"pm_prop": "3"}}))
+        }),
+        row("GET", "/compute/v2.1/images/{id}/metadata/{key}", ProjectReader(H404), "get_image", |x, _| {
+            req().p("id", &x.image).p("key", "pm_prop")
+        }),
+        row("PUT", "/compute/v2.1/images/{id}/metadata/{key}", ProjectMember(H404), "modify_image", |x, _| {
+            req().p("id", &x.image).p("key", "pm_prop").json(json!({"meta": {"pm_prop": "4"}}))
+        }),
+        row("DELETE", "/compute/v2.1/images/{id}/metadata/{key}", ProjectMember(H404), "modify_image", |x, _| {
+            req().p("id", &x.image).p("key", "pm_prop")
+        }),
     ]
 }

@@ -454,6 +454,8 @@ pub async fn setup() -> (TestCloud, Ctx) {
     )
     .await;
     x.image = image["id"].as_str().unwrap().to_string();
+    let prop = json!({"meta": {"pm_prop": "1"}});
+    ok(&c, "PUT", &format!("/compute/v2.1/images/{}/metadata/pm_prop", x.image), &demo, none, Some(prop)).await;
     x.volume = id_named(&ok(&c, "GET", "/volume/v3/volumes", &demo, none, None).await, "volumes", "scratch", "id");
 
     // octavia (capi-mgmt's fixture tree)

@@ -3,6 +3,7 @@
 
 mod admin;
 mod common;
+mod images;
 mod resources;
 mod server_parts;
 mod servers;
@@ -36,6 +37,14 @@ pub fn router() -> Routes {
         .route("/v2.1/servers/{id}/ips/{network}", get(server_parts::show_ips))
         .route("/v2.1/servers/{id}/diagnostics", get(server_parts::diagnostics))
         .route("/v2.1/servers/{id}/os-server-password", get(server_parts::show_password).delete(server_parts::clear_password))
+        .route("/v2.1/images", get(images::list))
+        .route("/v2.1/images/detail", get(images::list_detail))
+        .route("/v2.1/images/{id}", get(images::show).delete(images::delete))
+        .route("/v2.1/images/{id}/metadata", get(images::list_metadata).post(images::create_metadata).put(images::replace_metadata))
+        .route(
+            "/v2.1/images/{id}/metadata/{key}",
+            get(images::show_metadata_item).put(images::set_metadata_item).delete(images::delete_metadata_item),
+        )
         .route("/v2.1/flavors", get(resources::list_flavors))
         .route("/v2.1/flavors/detail", get(resources::list_flavors_detail))
         .route("/v2.1/flavors/{id}", get(resources::show_flavor))
