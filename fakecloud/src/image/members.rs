@@ -66,7 +66,8 @@ impl Images {
             .ok_or_else(|| ImageError::NotFound(format!("Member {member} not found")))
     }
 
-    /// `PUT /v2/images/{id}/members/{member}`: only the member answers, never the owner.
+    /// `PUT /v2/images/{id}/members/{member}`: only the member answers (or admin, as Glance's
+    /// `is_member_mutable` allows), never the owner.
     pub fn set_member_status(
         &mut self,
         id: &str,
@@ -77,7 +78,7 @@ impl Images {
         now: SimTime,
     ) -> Result<Member, ImageError> {
         self.member_of(id, member, project_id, admin)?;
-        if project_id != Some(member) {
+        if !admin && project_id != Some(member) {
             return Err(ImageError::Forbidden("You are not permitted to modify 'status' on this image member.".into()));
         }
         let image = self.images.iter_mut().find(|i| i.id == id).ok_or_else(|| not_found(id))?;

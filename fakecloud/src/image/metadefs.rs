@@ -139,10 +139,51 @@ impl NamespaceFields {
     }
 }
 
+/// The members a property definition may have (Glance's metadef property schema).
+const PROPERTY_KEYS: &[&str] = &[
+    "name",
+    "title",
+    "description",
+    "operators",
+    "type",
+    "required",
+    "minimum",
+    "maximum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "enum",
+    "readonly",
+    "default",
+    "items",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "additionalItems",
+];
+const OBJECT_KEYS: &[&str] = &["name", "description", "required", "properties"];
+
 /// A property or object body: an object with a `name` (and, for a property, a `title` and a `type`).
 pub fn definition_body(body: &Value, what: &str) -> Result<(String, Map<String, Value>), ImageError> {
     let obj = body.as_object().ok_or_else(|| ImageError::BadRequest("Body expected in request.".into()))?;
     let name = name_of(body, what, "name")?;
+    let allowed: &[&str] = if what == "property" { PROPERTY_KEYS } else { OBJECT_KEYS };
+    if let Some(k) =
+        obj.keys().find(|k| !allowed.contains(&k.as_str()) && !["created_at", "updated_at", "self", "schema"].contains(&k.as_str()))
+    {
+        return Err(schema_error(what, format!("Additional properties are not allowed ('{k}' was unexpected)")));
+    }
+    if what == "object" {
+        if obj.get("properties").is_some_and(|p| !p.is_object()) {
+            return Err(schema_error(what, "'properties' is not of type 'object'"));
+        }
+        if obj.get("required").is_some_and(|p| !p.is_array()) {
+            return Err(schema_error(what, "'required' is not of type 'array'"));
+        }
+        if obj.get("description").is_some_and(|p| !p.is_string()) {
+            return Err(schema_error(what, "'description' is not of type 'string'"));
+        }
+    }
     if what == "property" {
         for key in ["title", "type"] {
             if !obj.contains_key(key) {
@@ -155,6 +196,12 @@ pub fn definition_body(body: &Value, what: &str) -> Result<(String, Map<String, 
                 return Err(schema_error(what, format!("{t} is not one of {types:?}")));
             }
         }
+        if !obj["title"].is_string() {
+            return Err(schema_error(what, format!("{} is not of type 'string'", obj["title"])));
+        }
+        if obj.get("enum").is_some_and(|e| !e.is_array()) {
+            return Err(schema_error(what, "'enum' is not of type 'array'"));
+        }
     }
     let mut body = obj.clone();
     body.remove("name");
@@ -166,7 +213,21 @@ pub fn definition_body(body: &Value, what: &str) -> Result<(String, Map<String, 
 
 /// A tag's name from `{"name": ...}`.
 pub fn tag_body(body: &Value) -> Result<String, ImageError> {
-    name_of(body, "tag", "name")
+    let name = name_of(body, "tag", "name")?;
+    if let Some(k) = body.as_object().and_then(|o| o.keys().find(|k| !["name", "created_at", "updated_at"].contains(&k.as_str()))) {
+        return Err(schema_error("tag", format!("Additional properties are not allowed ('{k}' was unexpected)")));
+    }
+    Ok(name)
+}
+
+/// `{"tags": [{"name": ...}, ...]}`: the names, in order.
+pub fn tags_body(body: &Value) -> Result<Vec<String>, ImageError> {
+    let obj = body.as_object().ok_or_else(|| ImageError::BadRequest("Body expected in request.".into()))?;
+    if let Some(k) = obj.keys().find(|k| k.as_str() != "tags") {
+        return Err(schema_error("tags", format!("Additional properties are not allowed ('{k}' was unexpected)")));
+    }
+    let list = obj.get("tags").and_then(Value::as_array).ok_or_else(|| schema_error("tags", "'tags' is a required property"))?;
+    list.iter().map(tag_body).collect()
 }
 
 fn ns_not_found(ns: &str) -> ImageError {
@@ -305,6 +366,15 @@ impl Metadefs {
         now: SimTime,
     ) -> Result<Association, ImageError> {
         let name = name_of(body, "resource_type_association", "name")?;
+        let fields = ["name", "prefix", "properties_target", "created_at", "updated_at"];
+        if let Some(k) = body.as_object().and_then(|o| o.keys().find(|k| !fields.contains(&k.as_str()))) {
+            return Err(schema_error("resource_type_association", format!("Additional properties are not allowed ('{k}' was unexpected)")));
+        }
+        for k in ["prefix", "properties_target"] {
+            if body.get(k).is_some_and(|v| !v.is_string()) {
+                return Err(schema_error("resource_type_association", format!("{} is not of type 'string'", body[k])));
+            }
+        }
         let known: Vec<String> = self.resource_types(now).into_iter().map(|r| r.name).collect();
         let n = self.get_mut(ns, project_id, admin)?;
         if !known.contains(&name) {

@@ -429,6 +429,11 @@ pub struct ImportRequest {
 impl ImportRequest {
     pub fn from_json(body: &serde_json::Value, header_stores: Option<&str>) -> Result<ImportRequest, ImageError> {
         let obj = body.as_object().ok_or_else(|| ImageError::BadRequest("Body expected in request.".into()))?;
+        if let Some(k) = obj.keys().find(|k| !["method", "stores", "all_stores", "all_stores_must_succeed"].contains(&k.as_str())) {
+            return Err(ImageError::BadRequest(format!(
+                "Provided object does not match schema: Additional properties are not allowed ('{k}' was unexpected)"
+            )));
+        }
         let method = obj
             .get("method")
             .and_then(|m| m.as_object())

@@ -88,6 +88,12 @@ impl Task {
                 return Err(ImageError::BadRequest(format!("Input does not contain '{key}' field")));
             }
         }
+        if !input["image_properties"].is_object() {
+            return Err(ImageError::BadRequest("Input image_properties must be an object".into()));
+        }
+        if !input["import_from_format"].is_string() {
+            return Err(ImageError::BadRequest("Input import_from_format must be a string".into()));
+        }
         let from = input["import_from"].as_str().ok_or_else(|| ImageError::BadRequest("Invalid import_from".into()))?;
         let scheme = from.split_once("://").map(|(s, _)| s).unwrap_or("");
         if !["http", "https", "swift+http", "swift+https", "file", "swift", "swift+config"].contains(&scheme) {

@@ -5,7 +5,7 @@ use super::{json_body, own_project, ApiResult, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::http::error::ApiError;
-use crate::image::metadefs::{definition_body, tag_body, NamespaceFields};
+use crate::image::metadefs::{definition_body, tag_body, tags_body, NamespaceFields};
 use crate::image::views;
 use crate::policy::enforce;
 use axum::body::Bytes;
@@ -215,11 +215,7 @@ pub async fn set_tags(
 ) -> ApiResult {
     enforce(SVC, &caller, "add_metadef_tags", own_project(&caller))?;
     let body = json_body(body)?;
-    let list = body
-        .get("tags")
-        .and_then(Value::as_array)
-        .ok_or_else(|| ApiError::bad_request(SVC, "Provided object does not match schema 'tags': 'tags' is a required property"))?;
-    let names = list.iter().map(tag_body).collect::<Result<Vec<_>, _>>()?;
+    let names = tags_body(&body)?;
     let append = headers.get("x-openstack-append").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let (p, admin) = who(&caller);
     let mut world = s.world();
