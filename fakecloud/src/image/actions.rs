@@ -7,7 +7,6 @@ use super::model::{Image, ImageError, Images, TAG_QUOTA};
 use super::request::ImportRequest;
 use super::tasks::Task;
 use crate::sim::{Ids, SimTime};
-use serde_json::json;
 
 /// The stores this Glance has (`enabled_backends`), the first being `default_backend`:
 /// (id, description).
@@ -197,20 +196,4 @@ impl Images {
         self.show(id, project_id, admin)?;
         Ok(self.tasks.iter().filter(|t| t.image_id.as_deref() == Some(id)).collect())
     }
-}
-
-/// The `os_glance_*` import bookkeeping is Glance's own; this is what a listing of stores says.
-pub fn stores_info() -> serde_json::Value {
-    let stores: Vec<_> = STORES
-        .iter()
-        .enumerate()
-        .map(|(i, (id, description))| {
-            if i == 0 {
-                json!({"id": id, "description": description, "default": true})
-            } else {
-                json!({"id": id, "description": description})
-            }
-        })
-        .collect();
-    json!({ "stores": stores })
 }

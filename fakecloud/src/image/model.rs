@@ -9,7 +9,7 @@ pub use super::digest::Blob;
 pub use super::error::{not_found, ImageError};
 use super::metadefs::Metadefs;
 use super::request::{ListQuery, NewImage, SortDir, COLUMN_FILTERS};
-pub use super::request::{CONTAINER_FORMATS, DISK_FORMATS, LIMIT_DEFAULT, LIMIT_MAX, SORT_KEYS, STATUSES, VISIBILITIES};
+pub use super::request::{CONTAINER_FORMATS, DISK_FORMATS, LIMIT_DEFAULT, LIMIT_MAX, MEMBER_STATUSES, SORT_KEYS, STATUSES, VISIBILITIES};
 use super::tasks::Task;
 use crate::fixture::Fixture;
 use crate::identity::Identity;
@@ -79,8 +79,6 @@ pub struct Member {
 /// `image_member_quota` and `image_tag_quota`, Glance's defaults.
 pub const MEMBER_QUOTA: usize = 128;
 pub const TAG_QUOTA: usize = 128;
-
-pub const MEMBER_STATUSES: &[&str] = &["pending", "accepted", "rejected"];
 
 fn active() -> String {
     "active".into()

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 /// Glance's image statuses (glance/domain/__init__.py).
 pub const STATUSES: &[&str] =
     &["queued", "saving", "active", "killed", "deleted", "pending_delete", "deactivated", "uploading", "importing"];
+/// An image member's possible answers.
+pub const MEMBER_STATUSES: &[&str] = &["pending", "accepted", "rejected"];
 pub const VISIBILITIES: &[&str] = &["public", "private", "shared", "community"];
 pub const DISK_FORMATS: &[&str] = &["ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"];
 pub const CONTAINER_FORMATS: &[&str] = &["ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"];
@@ -409,7 +411,7 @@ pub fn member_body(body: &serde_json::Value) -> Result<String, ImageError> {
 pub fn member_status_body(body: &serde_json::Value) -> Result<String, ImageError> {
     let status = body.get("status").ok_or_else(|| ImageError::BadRequest("Status not specified".into()))?;
     match status.as_str() {
-        Some(s) if super::model::MEMBER_STATUSES.contains(&s) => Ok(s.to_string()),
+        Some(s) if MEMBER_STATUSES.contains(&s) => Ok(s.to_string()),
         _ => Err(ImageError::BadRequest(format!("Invalid status: {}", status.as_str().map(str::to_string).unwrap_or(status.to_string())))),
     }
 }

@@ -248,3 +248,19 @@ pub fn image_list(page: &Page, query: &[(String, String)]) -> Value {
     }
     body
 }
+
+/// `GET /v2/info/stores`: each store, the default one flagged.
+pub fn stores_info() -> Value {
+    let stores: Vec<Value> = super::actions::STORES
+        .iter()
+        .enumerate()
+        .map(|(i, (id, description))| {
+            let mut s = json!({"id": id, "description": description});
+            if i == 0 {
+                s["default"] = json!(true);
+            }
+            s
+        })
+        .collect();
+    json!({ "stores": stores })
+}

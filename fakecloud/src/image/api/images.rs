@@ -1,7 +1,7 @@
 //! Images: list with Glance's filters and paging, show, create (queued), JSON-patch update,
 //! delete, data upload and download, deactivation, tags, staging and interoperable import.
 
-use super::{body_bytes, json_body, own_project, project_target, ApiResult, SVC};
+use super::common::{body_bytes, json_body, own_project, project_target, ApiResult, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::http::error::ApiError;

@@ -1,11 +1,11 @@
 //! Discovery: the version list (no token, as Glance's version negotiation runs before
 //! keystonemiddleware), the JSON schemas, and the import methods and stores on offer.
 
-use super::{own_project, ApiResult, SVC};
+use super::common::{own_project, ApiResult, SVC};
 use crate::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::extract::BaseUrl;
-use crate::image::actions::{stores_info, IMPORT_METHODS};
+use crate::image::actions::IMPORT_METHODS;
 use crate::image::{schemas, views};
 use crate::policy::enforce;
 use axum::extract::Path;
@@ -50,5 +50,5 @@ pub async fn import(caller: Caller) -> ApiResult {
 /// `GET /v2/info/stores`: the stores, the default one flagged.
 pub async fn stores(caller: Caller) -> ApiResult {
     enforce(SVC, &caller, "get_stores_info", own_project(&caller))?;
-    Ok(Json(stores_info()).into_response())
+    Ok(Json(views::stores_info()).into_response())
 }

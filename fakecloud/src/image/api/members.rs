@@ -1,7 +1,7 @@
 //! Image members: the owner shares a `shared` image with another project, which accepts or
 //! rejects it.
 
-use super::{json_body, own_project, project_target, ApiResult, SVC};
+use super::common::{json_body, own_project, project_target, ApiResult, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::image::request::{member_body, member_status_body};

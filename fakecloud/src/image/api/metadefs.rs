@@ -1,7 +1,7 @@
 //! `/v2/metadefs`: the metadata definitions catalog. Reads are open to any token (public
 //! namespaces, and private ones to their owner); writes are admin-only by policy.
 
-use super::{json_body, own_project, ApiResult, SVC};
+use super::common::{json_body, own_project, ApiResult, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::http::error::ApiError;

@@ -1,25 +1,13 @@
 //! Glance over HTTP (`/image`): the router only; one file per family of routes.
 
+mod common;
 mod images;
 mod info;
 mod members;
 mod metadefs;
 mod tasks;
 
-use super::model::ImageError;
-use crate::auth::Caller;
-use crate::http::error::ApiError;
 use crate::http::routes::{delete, get, post, put, Routes};
-use crate::http::service::Service;
-use crate::policy::Target;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::http::StatusCode;
-use axum::response::Response;
-
-const SVC: Service = crate::image::SERVICE;
-
-type ApiResult = Result<Response, ApiError>;
 
 /// Unknown paths get the token check and then Glance's 404. (Real Glance's version negotiation
 /// answers an unversioned unknown path with the version list; fakecloud keeps the shared
@@ -66,45 +54,4 @@ pub fn router() -> Routes {
             "/v2/metadefs/namespaces/{ns}/tags/{name}",
             get(metadefs::show_tag).post(metadefs::create_tag).put(metadefs::update_tag).delete(metadefs::delete_tag),
         )
-}
-
-impl From<ImageError> for ApiError {
-    fn from(e: ImageError) -> ApiError {
-        match e {
-            ImageError::BadRequest(m) => ApiError::bad_request(SVC, m),
-            ImageError::Forbidden(m) => ApiError::new(SVC, StatusCode::FORBIDDEN, m),
-            ImageError::NotFound(m) => ApiError::not_found(SVC, m),
-            ImageError::Conflict(m) => ApiError::new(SVC, StatusCode::CONFLICT, m),
-            ImageError::TooLarge(m) => ApiError::new(SVC, StatusCode::PAYLOAD_TOO_LARGE, m),
-        }
-    }
-}
-
-/// Glance's read and create policies target the caller's own project.
-fn own_project(caller: &Caller) -> Target<'_> {
-    Target { project_id: caller.project_id.as_deref(), user_id: None }
-}
-
-fn project_target(project: &str) -> Target<'_> {
-    Target { project_id: Some(project), user_id: None }
-}
-
-/// A request body read whole, with Glance's 413 for one over the limit.
-fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
-    body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(SVC, StatusCode::PAYLOAD_TOO_LARGE, "Request is too large.")
-        } else {
-            ApiError::bad_request(SVC, format!("Could not read the request body: {e}"))
-        }
-    })
-}
-
-/// A JSON body Glance requires (`Body expected in request.` when absent or not JSON).
-fn json_body(body: Result<Bytes, BytesRejection>) -> Result<serde_json::Value, ApiError> {
-    let bytes = body_bytes(body)?;
-    if bytes.is_empty() {
-        return Err(ApiError::bad_request(SVC, "Body expected in request."));
-    }
-    serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(SVC, format!("Malformed JSON in request body: {e}")))
 }

@@ -1,6 +1,6 @@
 //! `/v2/tasks`: Glance's admin-only tasks API.
 
-use super::{json_body, own_project, ApiResult, SVC};
+use super::common::{json_body, own_project, ApiResult, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::http::error::ApiError;
