@@ -251,3 +251,16 @@ async fn glance_direct_import_activates_a_staged_image_and_records_its_task() {
     assert_eq!(r.status, 202, "{}", r.text);
     assert_eq!(c.get(&format!("{IMAGES}/{id}"), Some(&demo)).await.body["stores"], "cheap,fast");
 }
+
+#[tokio::test]
+async fn an_image_path_with_a_trailing_slash_is_another_path() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    // Glance's mapper matches paths exactly: `/v2/images/` names no image and no collection.
+    assert_eq!(c.get("/image/v2/images/", Some(&demo)).await.status, 404);
+    assert_eq!(c.send(Method::DELETE, "/image/v2/images/", Some(&demo), None).await.status, 404);
+    assert_eq!(c.get("/image/v2/images/", None).await.status, 401, "the token is checked first");
+    // The root still answers with the slash, and other services still trim it.
+    assert_eq!(c.get("/image/", None).await.status, 300);
+    assert_eq!(c.get("/compute/v2.1/servers/", Some(&demo)).await.status, 200);
+}
