@@ -47,7 +47,6 @@ FALSE_FLAGS = {
     ("compute-feature-enabled", "config_drive"): "servers are simulated: no config drive is built",
     ("compute-feature-enabled", "disk_config"): "Nova's OS-DCF disk config is not modelled",
     ("compute-feature-enabled", "ide_bus"): "servers are simulated: no guest bus to attach a device to",
-    ("image-feature-enabled", "image_format_enforcement"): "Glance's format inspection on upload is not modelled",
     ("network-feature-enabled", "ipv6"): "Neutron's IPAM is IPv4 only",
     ("volume-feature-enabled", "backup"): "Cinder's backup API is not served",
     ("volume-feature-enabled", "snapshot"): "Cinder's snapshot API is not served",

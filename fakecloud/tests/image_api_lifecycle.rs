@@ -264,3 +264,29 @@ async fn an_image_path_with_a_trailing_slash_is_another_path() {
     assert_eq!(c.get("/image/", None).await.status, 300);
     assert_eq!(c.get("/compute/v2.1/servers/", Some(&demo)).await.status, 200);
 }
+
+#[tokio::test]
+async fn data_that_is_not_its_disk_format_is_refused() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let mut qcow2 = b"QFI\xfb\x00\x00\x00\x03".to_vec();
+    qcow2.resize(2048, 0);
+    let raw = create(&c, &demo, json!({"name": "r", "disk_format": "raw", "container_format": "bare"})).await;
+    let before = c.state_without_journal();
+    let r = send(&c, Method::PUT, &format!("{IMAGES}/{raw}/file"), &demo, "application/octet-stream", qcow2.clone(), &[]).await;
+    assert_eq!(r.status, 400, "a qcow2 declared raw: {}", r.text);
+    assert_eq!(c.state_without_journal(), before);
+    let q = create(&c, &demo, json!({"name": "q", "disk_format": "qcow2", "container_format": "bare"})).await;
+    let r = send(&c, Method::PUT, &format!("{IMAGES}/{q}/file"), &demo, "application/octet-stream", vec![9; 2048], &[]).await;
+    assert_eq!(r.status, 400, "plain bytes declared qcow2");
+    let r = send(&c, Method::PUT, &format!("{IMAGES}/{q}/file"), &demo, "application/octet-stream", qcow2, &[]).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    // Staged data is inspected by the import, which fails and leaves the image queued.
+    let v = create(&c, &demo, json!({"name": "v", "disk_format": "vhd", "container_format": "bare"})).await;
+    send(&c, Method::PUT, &format!("{IMAGES}/{v}/stage"), &demo, "application/octet-stream", vec![1; 1024], &[]).await;
+    let r = c.send(Method::POST, &format!("{IMAGES}/{v}/import"), Some(&demo), Some(json!({"method": {"name": "glance-direct"}}))).await;
+    assert_eq!(r.status, 202);
+    let img = c.get(&format!("{IMAGES}/{v}"), Some(&demo)).await.body;
+    assert_eq!((img["status"].as_str(), img["os_glance_failed_import"].as_str()), (Some("queued"), Some("fast")));
+    assert_eq!(c.get(&format!("{IMAGES}/{v}/tasks"), Some(&demo)).await.body["tasks"][0]["status"], "failure");
+}

@@ -140,8 +140,22 @@ impl Images {
                 image.data.clone().map(|b| b.0).unwrap_or_default()
             }
         };
-        let task = Task::image_import(ids.uuid(), id, &image.owner, who.user_id, &who.request_id, &req.raw, &targets, now);
+        let mut task = Task::image_import(ids.uuid(), id, &image.owner, who.user_id, &who.request_id, &req.raw, &targets, now);
         let image = self.images.iter_mut().find(|i| i.id == id).expect("shown above");
+        if req.method == "glance-direct" && !super::formats::matches(&image.disk_format, &data) {
+            // The import's inspection refuses the staged data: the task fails and the image goes
+            // back to `queued`, its staged data dropped and every target store failed.
+            task.status = "failure".into();
+            task.message = super::formats::mismatch(&image.disk_format, &data);
+            task.result = None;
+            image.staged = None;
+            image.status = "queued".into();
+            image.updated_at = Some(now);
+            image.properties.insert("os_glance_importing_to_stores".into(), String::new());
+            image.properties.insert("os_glance_failed_import".into(), targets.join(","));
+            self.tasks.push(task);
+            return Ok(());
+        }
         let mut stores = image.stores.clone();
         stores.extend(targets.iter().cloned());
         stores.sort();

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod api;
 pub mod digest;
 pub mod error;
+pub mod formats;
 pub mod members;
 pub mod metadefs;
 pub mod model;

@@ -368,7 +368,8 @@ impl Images {
     }
 
     /// `PUT /v2/images/{id}/file`: a queued image with its formats set receives its data and is
-    /// `active`, with its size, MD5 `checksum` and sha512 `os_hash_value` computed over the bytes.
+    /// `active`, with its size, MD5 `checksum` and sha512 `os_hash_value` computed over the bytes;
+    /// data that is not its `disk_format` is refused (format enforcement).
     pub fn upload(&mut self, id: &str, project_id: Option<&str>, admin: bool, data: Vec<u8>, now: SimTime) -> Result<&Image, ImageError> {
         self.show(id, project_id, admin)?;
         let image = self.images.iter_mut().find(|i| i.id == id).expect("shown above");
@@ -377,6 +378,9 @@ impl Images {
         }
         if image.disk_format.is_empty() || image.container_format.is_empty() {
             return Err(ImageError::BadRequest("Properties disk_format, container_format must be set prior to saving data.".into()));
+        }
+        if !super::formats::matches(&image.disk_format, &data) {
+            return Err(ImageError::BadRequest(super::formats::mismatch(&image.disk_format, &data)));
         }
         image.store_data(data, vec![DEFAULT_STORE.to_string()], now);
         Ok(image)

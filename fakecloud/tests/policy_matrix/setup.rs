@@ -453,7 +453,7 @@ pub async fn setup() -> (TestCloud, Ctx) {
         "/image/v2/images",
         &demo,
         none,
-        Some(json!({"name": "pm-image", "disk_format": "qcow2", "container_format": "bare"})),
+        Some(json!({"name": "pm-image", "disk_format": "raw", "container_format": "bare"})),
     )
     .await;
     x.image = image["id"].as_str().unwrap().to_string();
