@@ -124,7 +124,7 @@ impl Images {
         let data = match req.method.as_str() {
             "glance-direct" => {
                 if image.status != "uploading" {
-                    return Err(ImageError::Conflict(format!("Image needs to be staged before 'glance-direct' method can be used")));
+                    return Err(ImageError::Conflict("Image needs to be staged before 'glance-direct' method can be used".into()));
                 }
                 image.staged.clone().map(|b| b.0).unwrap_or_default()
             }

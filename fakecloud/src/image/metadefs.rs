@@ -14,7 +14,6 @@ pub const RESOURCE_TYPES: &[&str] =
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Metadefs {
-    pub resource_types: Vec<Stamped>,
     pub namespaces: Vec<Namespace>,
 }
 
@@ -78,7 +77,7 @@ fn schema_error(what: &str, reason: impl std::fmt::Display) -> ImageError {
 fn name_of(body: &Value, what: &str, key: &str) -> Result<String, ImageError> {
     match body.get(key) {
         Some(Value::String(s)) if !s.is_empty() && s.chars().count() <= 80 => Ok(s.clone()),
-        Some(Value::String(s)) if s.is_empty() => Err(schema_error(what, format!("'' is too short"))),
+        Some(Value::String(s)) if s.is_empty() => Err(schema_error(what, "'' is too short")),
         Some(Value::String(s)) => Err(schema_error(what, format!("'{s}' is too long"))),
         Some(other) => Err(schema_error(what, format!("{other} is not of type 'string'"))),
         None => Err(schema_error(what, format!("'{key}' is a required property"))),
@@ -235,20 +234,9 @@ fn ns_not_found(ns: &str) -> ImageError {
 }
 
 impl Metadefs {
-    pub fn seeded() -> Metadefs {
-        Metadefs::default()
-    }
-
-    /// The resource types, seeded on first use with Glance's defaults.
+    /// Glance's seeded resource types (the API creates none; associating names one of them).
     pub fn resource_types(&self, now: SimTime) -> Vec<Stamped> {
-        let mut all: Vec<Stamped> =
-            RESOURCE_TYPES.iter().map(|n| Stamped { name: n.to_string(), created_at: now, updated_at: now }).collect();
-        for r in &self.resource_types {
-            if !all.iter().any(|a| a.name == r.name) {
-                all.push(r.clone());
-            }
-        }
-        all
+        RESOURCE_TYPES.iter().map(|n| Stamped { name: n.to_string(), created_at: now, updated_at: now }).collect()
     }
 
     /// The namespaces the caller can see: public ones, its project's, and all for admin.

@@ -287,7 +287,7 @@ impl Images {
                 virtual_size: None,
             });
         }
-        Ok(Images { images, tasks: Vec::new(), metadefs: Metadefs::seeded() })
+        Ok(Images { images, tasks: Vec::new(), metadefs: Metadefs::default() })
     }
 
     /// An image the project can see (public, shared/community, or its own; admin sees all), by id or name.

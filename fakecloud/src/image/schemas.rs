@@ -36,11 +36,14 @@ fn time(description: &str) -> Value {
     json!({"type": "string", "readOnly": true, "description": description, "format": "date-time"})
 }
 
+/// The link templates of an item schema (an image also links its data as `enclosure`).
 fn links(kind: &str) -> Value {
-    json!([{"rel": "self", "href": "{self}"}, {"rel": "enclosure", "href": "{file}"}, {"rel": "describedby", "href": format!("{{schema}}")}])
-        .as_array()
-        .map(|l| if kind == "image" { Value::Array(l.clone()) } else { Value::Array(vec![l[0].clone(), l[2].clone()]) })
-        .unwrap_or_default()
+    let mut l = vec![json!({"rel": "self", "href": "{self}"})];
+    if kind == "image" {
+        l.push(json!({"rel": "enclosure", "href": "{file}"}));
+    }
+    l.push(json!({"rel": "describedby", "href": "{schema}"}));
+    Value::Array(l)
 }
 
 fn image() -> Value {

@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::Json;
 
 pub async fn list(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
@@ -56,11 +56,7 @@ pub async fn update(
     Ok(Json(views::member(&id, &m)).into_response())
 }
 
-pub async fn delete(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path((id, member)): Path<(String, String)>,
-) -> Result<Response, crate::http::error::ApiError> {
+pub async fn delete(State(s): State<AppState>, caller: Caller, Path((id, member)): Path<(String, String)>) -> ApiResult {
     let owner = s.world().image.show(&id, caller.project_id.as_deref(), caller.is_admin())?.owner.clone();
     enforce(SVC, &caller, "delete_member", project_target(&owner))?;
     let mut world = s.world();
