@@ -89,6 +89,12 @@ pub struct Ctx {
     pub alt_subnet: String,
     // image, volume
     pub image: String,
+    /// demo's image with data, in both stores.
+    pub image_active: String,
+    /// The `api_image_import` task of `image_active`.
+    pub image_task: String,
+    /// capi-mgmt's project, a member of `image`.
+    pub cm_p: String,
     pub volume: String,
     // octavia
     pub lb: String,
@@ -304,6 +310,7 @@ pub async fn setup() -> (TestCloud, Ctx) {
     x.demo_p = id_named(&projects, "projects", "demo", "id");
     x.alt_p = id_named(&projects, "projects", "alt_demo", "id");
     x.admin_p = id_named(&projects, "projects", "admin", "id");
+    x.cm_p = id_named(&projects, "projects", "capi-mgmt", "id");
     x.demo_u = id_named(&ok(&c, "GET", "/identity/v3/users", &admin, none, None).await, "users", "demo", "id");
     let creds = ok(&c, "GET", &format!("/identity/v3/users/{}/application_credentials", x.demo_u), &demo, none, None).await;
     x.app_cred = id_named(&creds, "application_credentials", "demo-ci", "id");
@@ -450,12 +457,55 @@ pub async fn setup() -> (TestCloud, Ctx) {
         "/image/v2/images",
         &demo,
         none,
-        Some(json!({"name": "pm-image", "disk_format": "qcow2", "container_format": "bare"})),
+        Some(json!({"name": "pm-image", "disk_format": "raw", "container_format": "bare"})),
     )
     .await;
     x.image = image["id"].as_str().unwrap().to_string();
     let prop = json!({"meta": {"pm_prop": "1"}});
     ok(&c, "PUT", &format!("/compute/v2.1/images/{}/metadata/pm_prop", x.image), &demo, none, Some(prop)).await;
+    // `image` is shared with capi-mgmt (pending) and tagged; `image_active` holds data in both
+    // stores (staged, imported, then copied); `pm-ns` is a public metadefs namespace with one of
+    // everything.
+    ok(&c, "PUT", &format!("/image/v2/images/{}/tags/pm-tag", x.image), &demo, none, None).await;
+    ok(&c, "POST", &format!("/image/v2/images/{}/members", x.image), &demo, none, Some(json!({"member": x.cm_p}))).await;
+    let active = ok(
+        &c,
+        "POST",
+        "/image/v2/images",
+        &demo,
+        none,
+        Some(json!({"name": "pm-image-active", "disk_format": "raw", "container_format": "bare"})),
+    )
+    .await;
+    x.image_active = active["id"].as_str().unwrap().to_string();
+    let staged = c
+        .http
+        .put(c.url(&format!("/image/v2/images/{}/stage", x.image_active)))
+        .header("x-auth-token", &demo)
+        .header("content-type", "application/octet-stream")
+        .body(b"pm image data".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(staged.status().as_u16(), 204, "setup stage");
+    let import = |method: &str| json!({"method": {"name": method}, "all_stores": method == "copy-image"});
+    ok(&c, "POST", &format!("/image/v2/images/{}/import", x.image_active), &demo, none, Some(json!({"method": {"name": "glance-direct"}})))
+        .await;
+    ok(&c, "POST", &format!("/image/v2/images/{}/import", x.image_active), &admin, none, Some(import("copy-image"))).await;
+    x.image_task = ok(&c, "GET", &format!("/image/v2/images/{}/tasks", x.image_active), &demo, none, None).await["tasks"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(
+        &c,
+        "POST",
+        "/image/v2/metadefs/namespaces",
+        &admin,
+        none,
+        Some(json!({"namespace": "pm-ns", "visibility": "public", "resource_type_associations": [{"name": "OS::Glance::Image"}],
+            "properties": {"pm-prop": {"title": "pm", "type": "string"}}, "objects": [{"name": "pm-obj"}], "tags": [{"name": "pm-tag"}]})),
+    )
+    .await;
     x.volume = id_named(&ok(&c, "GET", "/volume/v3/volumes", &demo, none, None).await, "volumes", "scratch", "id");
 
     // octavia (capi-mgmt's fixture tree)

@@ -156,7 +156,7 @@ pub async fn delete(
         // A protected image's refusal is a 403 in Nova too; the rest as Glance said.
         ImageError::Forbidden(m) => ApiError::new(SVC, StatusCode::FORBIDDEN, m),
         ImageError::NotFound(_) => not_found("Image not found."),
-        ImageError::BadRequest(m) | ImageError::Conflict(m) => bad(m),
+        ImageError::BadRequest(m) | ImageError::Conflict(m) | ImageError::TooLarge(m) => bad(m),
     })?;
     Ok(empty(v, StatusCode::NO_CONTENT))
 }
