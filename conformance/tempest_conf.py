@@ -51,7 +51,6 @@ FALSE_FLAGS = {
     ("image-feature-enabled", "os_glance_reserved"): "Glance's os_glance_* reserved properties are not modelled",
     ("image-feature-enabled", "do_secure_hash"): "Glance's os_hash_algo/os_hash_value are not computed",
     ("image-feature-enabled", "image_format_enforcement"): "Glance's format inspection on upload is not modelled",
-    ("network-feature-enabled", "ipv6"): "Neutron's IPAM is IPv4 only",
     ("volume-feature-enabled", "backup"): "Cinder's backup API is not served",
     ("volume-feature-enabled", "snapshot"): "Cinder's snapshot API is not served",
     ("volume-feature-enabled", "clone"): "Cinder's volume clone (source_volid) is not modelled",
@@ -169,7 +168,7 @@ def build(cloud, fixed_accounts=None, lock_dir=None, log_file=None):
         put("network", public_network_id=public["id"], floating_network_name=public["name"])
     put("network-feature-enabled", api_extensions=",".join(extensions) or "", floating_ips="true",
         port_security="true" if "port-security" in extensions else "false",
-        port_admin_state_change="true")
+        port_admin_state_change="true", ipv6_subnet_attributes="true")
 
     put("image", catalog_type="image", region=region, endpoint_type="publicURL", build_timeout=WAIT,
         container_formats="bare,ami,ari,aki,ovf,ova", disk_formats="qcow2,raw,ami,ari,aki,vhd,vmdk,vdi,iso,vhdx")

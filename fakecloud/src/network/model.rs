@@ -10,7 +10,7 @@ use crate::sim::SimTime;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 /// The MTU of tunnelled (VXLAN/Geneve) tenant networks on a 1500-byte underlay.
 pub const TUNNEL_MTU: u32 = 1442;
@@ -65,22 +65,43 @@ pub struct Subnet {
     pub network_id: String,
     pub description: String,
     pub cidr: Cidr,
-    pub gateway_ip: Option<Ipv4Addr>,
+    pub gateway_ip: Option<IpAddr>,
     pub allocation_pools: Vec<Pool>,
     pub enable_dhcp: bool,
     pub dns_nameservers: Vec<String>,
     pub host_routes: Vec<HostRoute>,
     pub service_types: Vec<String>,
+    /// IPv6 only: who sends router advertisements and how hosts get addresses (`slaac`,
+    /// `dhcpv6-stateful`, `dhcpv6-stateless`), or none.
+    #[serde(default)]
+    pub ipv6_ra_mode: Option<String>,
+    #[serde(default)]
+    pub ipv6_address_mode: Option<String>,
+    /// The subnet pool the CIDR was allocated from, if any.
+    #[serde(default)]
+    pub subnetpool_id: Option<String>,
     pub tags: BTreeSet<String>,
     pub created_at: SimTime,
     pub updated_at: SimTime,
     pub revision_number: u64,
 }
 
+impl Subnet {
+    pub fn ip_version(&self) -> u8 {
+        self.cidr.version()
+    }
+
+    /// An IPv6 subnet whose hosts form their own addresses (SLAAC or DHCPv6-stateless): Neutron
+    /// gives every port on the network its EUI-64 address there, without a pool allocation.
+    pub fn auto_address(&self) -> bool {
+        super::networks::auto_address_mode(self.ipv6_ra_mode.as_deref(), self.ipv6_address_mode.as_deref())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FixedIp {
     pub subnet_id: String,
-    pub ip_address: Ipv4Addr,
+    pub ip_address: IpAddr,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -124,11 +145,11 @@ pub struct FloatingIp {
     pub project_id: String,
     pub description: String,
     pub floating_network_id: String,
-    pub floating_ip_address: Ipv4Addr,
+    pub floating_ip_address: IpAddr,
     /// The `network:floatingip` port holding the address on the external network.
     pub floating_port_id: String,
     pub port_id: Option<String>,
-    pub fixed_ip_address: Option<Ipv4Addr>,
+    pub fixed_ip_address: Option<IpAddr>,
     pub router_id: Option<String>,
     pub status: String,
     pub tags: BTreeSet<String>,
@@ -358,12 +379,17 @@ impl Network {
     }
 
     /// Addresses allocated on a subnet (any port's fixed IP there).
-    pub fn used_addresses(&self, subnet_id: &str) -> BTreeSet<u32> {
-        self.ports.values().flat_map(|p| &p.fixed_ips).filter(|ip| ip.subnet_id == subnet_id).map(|ip| u32::from(ip.ip_address)).collect()
+    pub fn used_addresses(&self, subnet_id: &str) -> BTreeSet<u128> {
+        self.ports
+            .values()
+            .flat_map(|p| &p.fixed_ips)
+            .filter(|ip| ip.subnet_id == subnet_id)
+            .map(|ip| super::ipam::num(ip.ip_address))
+            .collect()
     }
 
     /// The port holding `ip` on a subnet, if any.
-    pub fn port_with_address(&self, subnet_id: &str, ip: Ipv4Addr) -> Option<&Port> {
+    pub fn port_with_address(&self, subnet_id: &str, ip: IpAddr) -> Option<&Port> {
         self.ports.values().find(|p| p.fixed_ips.iter().any(|f| f.subnet_id == subnet_id && f.ip_address == ip))
     }
 

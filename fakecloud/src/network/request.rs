@@ -655,6 +655,10 @@ fn convert(attr: &str, kind: Kind, v: &Value) -> NResult<Value> {
                 return Ok(Value::Null);
             }
             let obj = v.as_object().ok_or_else(|| NeutronError::invalid_attr(attr, format!("'{}' is not a dictionary", py(v))))?;
+            // `dict_or_nodata`: an empty dictionary is no data, the same as null (no gateway).
+            if obj.is_empty() {
+                return Ok(Value::Null);
+            }
             let mut extra: Vec<&str> = obj
                 .keys()
                 .filter(|k| !["network_id", "enable_snat", "external_fixed_ips"].contains(&k.as_str()))

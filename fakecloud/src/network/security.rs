@@ -69,15 +69,12 @@ pub const PROTOCOL_NAMES: [&str; 22] = [
 
 /// A remote prefix, IPv4 or IPv6, normalised (host bits cleared), with its version.
 fn normalize_prefix(text: &str) -> Option<(String, u8)> {
-    if let Ok(c) = Cidr::parse_normalized(text) {
-        return Some((c.to_string(), 4));
-    }
-    let (ip, len) = text.split_once('/').unwrap_or((text, "128"));
-    let ip: std::net::Ipv6Addr = ip.parse().ok()?;
-    let len: u32 = len.parse().ok().filter(|l| *l <= 128)?;
-    let mask = if len == 0 { 0 } else { u128::MAX << (128 - len) };
-    Some((format!("{}/{len}", std::net::Ipv6Addr::from(u128::from(ip) & mask)), 6))
+    Cidr::parse_normalized(text).ok().map(|c| (c.to_string(), c.version()))
 }
+
+/// The protocols that only exist over IPv6, by name and number: an IPv4 rule cannot use them.
+const IPV6_ONLY_PROTOCOLS: [&str; 12] =
+    ["ipv6-encap", "ipv6-frag", "ipv6-icmp", "icmpv6", "ipv6-nonxt", "ipv6-opts", "ipv6-route", "41", "44", "58", "59", "60"];
 
 impl Network {
     /// The `default` group Neutron creates for a project: ingress from members of the group itself
@@ -258,8 +255,12 @@ impl Network {
                 ));
             }
         }
-        if ethertype == "IPv6" && protocol.as_deref() == Some("icmp") {
-            return Err(NeutronError::new(400, "SecurityGroupEthertypeConflictWithProtocol", "Invalid ethertype IPv6 for protocol icmp."));
+        if let Some(p) = protocol.as_deref().filter(|p| ethertype == "IPv4" && IPV6_ONLY_PROTOCOLS.contains(p)) {
+            return Err(NeutronError::new(
+                400,
+                "SecurityGroupEthertypeConflictWithProtocol",
+                format!("Invalid ethertype IPv4 for protocol {p}."),
+            ));
         }
         let prefix = spec.remote_ip_prefix.clone().flatten();
         let remote_group = spec.remote_group_id.clone().flatten();

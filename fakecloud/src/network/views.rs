@@ -46,7 +46,8 @@ pub fn subnet(n: &Network, s: &Subnet) -> Value {
     let pools: Vec<Value> = s.allocation_pools.iter().map(|p| json!({"start": p.start.to_string(), "end": p.end.to_string()})).collect();
     json!({
         "id": s.id, "name": s.name, "tenant_id": s.project_id, "project_id": s.project_id, "network_id": s.network_id,
-        "ip_version": 4, "subnetpool_id": null, "enable_dhcp": s.enable_dhcp, "ipv6_ra_mode": null, "ipv6_address_mode": null,
+        "ip_version": s.ip_version(), "subnetpool_id": s.subnetpool_id, "enable_dhcp": s.enable_dhcp,
+        "ipv6_ra_mode": s.ipv6_ra_mode, "ipv6_address_mode": s.ipv6_address_mode,
         "gateway_ip": s.gateway_ip.map(|g| g.to_string()), "cidr": s.cidr.to_string(), "allocation_pools": pools,
         "host_routes": s.host_routes.iter().map(|r| json!({"destination": r.destination, "nexthop": r.nexthop})).collect::<Vec<_>>(),
         "dns_nameservers": s.dns_nameservers, "description": s.description, "service_types": s.service_types,
@@ -129,7 +130,7 @@ pub fn ip_availability(n: &Network, net: &Net) -> Value {
         .iter()
         .map(|s| {
             let (total, used) = n.ip_usage(&s.id);
-            json!({"subnet_id": s.id, "subnet_name": s.name, "cidr": s.cidr.to_string(), "ip_version": 4, "total_ips": total, "used_ips": used})
+            json!({"subnet_id": s.id, "subnet_name": s.name, "cidr": s.cidr.to_string(), "ip_version": s.ip_version(), "total_ips": total, "used_ips": used})
         })
         .collect();
     let total: u64 = subs.iter().filter_map(|s| s["total_ips"].as_u64()).sum();

@@ -8,6 +8,7 @@ use crate::network::error::NResult;
 use crate::network::model::Viewer;
 use crate::network::request::{self, Resource, Validated};
 use crate::network::views;
+use crate::world::World;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
@@ -43,16 +44,20 @@ pub(super) fn network_attr_policies(c: &Caller, action: &str, val: &Validated, p
 }
 
 pub(super) async fn create_network(State(s): State<AppState>, caller: Caller, NBody(body): NBody) -> Reply {
-    let val = request::validate(&request::NETWORK, &body, true)?;
-    let project = project_of(&caller, &val)?;
-    allow(&caller, "create_network", &project)?;
-    network_attr_policies(&caller, "create_network", &val, &project, true)?;
-    let spec = val.into_spec()?;
     let mut w = s.world();
+    create_one_or_bulk(&mut w, &caller, body, &request::NETWORK, create_one)
+}
+
+fn create_one(w: &mut World, caller: &Caller, body: &Value) -> NResult<Value> {
+    let val = request::validate(&request::NETWORK, body, true)?;
+    let project = project_of(caller, &val)?;
+    allow(caller, "create_network", &project)?;
+    network_attr_policies(caller, "create_network", &val, &project, true)?;
+    let spec = val.into_spec()?;
     w.network.check_quota(&project, "network")?;
-    let id = transact(&mut w, |n, ids, now| n.create_network(ids, now, &project, spec))?;
-    let v = viewer(&caller);
-    created("network", views::network(&w.network, &w.network.networks[&id], &v))
+    let id = transact(w, |n, ids, now| n.create_network(ids, now, &project, spec))?;
+    let v = viewer(caller);
+    Ok(views::network(&w.network, &w.network.networks[&id], &v))
 }
 
 pub(super) async fn update_network(State(s): State<AppState>, caller: Caller, NPath(id): NPath<String>, NBody(body): NBody) -> Reply {
