@@ -363,11 +363,19 @@ impl Network {
         if !self.networks.contains_key(id) {
             return Err(NeutronError::network_not_found(id));
         }
-        if self.ports_of(id).any(|p| p.device_owner != OWNER_DHCP) {
+        // Floating IPs that no port uses go with their external network; an associated one (or any
+        // other port) keeps the network in use.
+        let idle_fips: Vec<String> =
+            self.floating_ips.values().filter(|f| f.floating_network_id == id && f.port_id.is_none()).map(|f| f.id.clone()).collect();
+        let idle_ports: Vec<String> = idle_fips.iter().map(|f| self.floating_ips[f].floating_port_id.clone()).collect();
+        if self.ports_of(id).any(|p| p.device_owner != OWNER_DHCP && !idle_ports.contains(&p.id)) {
             return Err(NeutronError::conflict(
                 "NetworkInUse",
                 format!("Unable to complete operation on network {id}. There are one or more ports still in use on the network."),
             ));
+        }
+        for f in &idle_fips {
+            self.floating_ips.remove(f);
         }
         self.ports.retain(|_, p| p.network_id != id);
         self.subnets.retain(|_, s| s.network_id != id);

@@ -267,7 +267,18 @@ impl Network {
         let security_groups = self.plan_security_groups(&spec.project_id, &owner, port_security, spec.security_groups.as_ref())?;
         let pairs_spec = spec.allowed_address_pairs.clone().unwrap_or_default();
         Self::plan_address_pairs(port_security, &pairs_spec, "")?;
-        // Every check has passed: draw ids.
+        // Every check has passed: draw ids. A project's first port with port security brings its
+        // default security group to life, as Neutron ensures it.
+        let security_groups = if security_groups.is_empty()
+            && spec.security_groups.is_none()
+            && port_security
+            && !owner.starts_with("network:")
+            && !spec.project_id.is_empty()
+        {
+            vec![self.ensure_default_security_group(ids, now, &spec.project_id)]
+        } else {
+            security_groups
+        };
         let id = ids.uuid();
         let mac = match spec.mac_address.clone() {
             Some(m) => m,

@@ -40,6 +40,8 @@ pub enum Kind {
     IntValues(&'static [i64]),
     Protocol,
     Project,
+    /// A security group rule's port: null, or an integer 0 to 65535 (`convert_validate_port_value`).
+    Port,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -244,10 +246,10 @@ const RULE_ATTRS: [Attr; 18] = join(
         required("direction", Kind::Values(&["ingress", "egress"])),
         post("ethertype", Kind::Values(&["IPv4", "IPv6"])),
         post("protocol", Kind::Protocol),
-        post("port_range_min", Kind::NullableInt(0, 65535)),
-        post("port_range_max", Kind::NullableInt(0, 65535)),
+        post("port_range_min", Kind::Port),
+        post("port_range_max", Kind::Port),
         post("remote_ip_prefix", Kind::NullableCidrText),
-        post("remote_group_id", Kind::NullableUuid),
+        post("remote_group_id", Kind::NullableStr(255)),
         post("remote_address_group_id", Kind::NullableUuid),
         ro("normalized_cidr"),
         ro("belongs_to_default_sg"),
@@ -546,6 +548,7 @@ fn convert(attr: &str, kind: Kind, v: &Value) -> NResult<Value> {
             }
             Ok(Value::Array(out))
         }
+        Kind::HostRoutes | Kind::Nameservers if v.is_null() => Ok(Value::Array(vec![])),
         Kind::HostRoutes => {
             let mut out: Vec<Value> = vec![];
             for r in list(attr, v)? {
@@ -699,6 +702,18 @@ fn convert(attr: &str, kind: Kind, v: &Value) -> NResult<Value> {
                 return Err(NeutronError::invalid_attr(attr, format!("'{n}' is not in [{}]", list.join(", "))));
             }
             Ok(Value::from(n))
+        }
+        Kind::Port => {
+            let n = match v {
+                Value::Null => return Ok(Value::Null),
+                Value::Number(n) => n.as_i64(),
+                Value::String(s) => s.trim().parse::<i64>().ok(),
+                _ => None,
+            };
+            match n {
+                Some(n) if (0..=65535).contains(&n) => Ok(Value::from(n)),
+                _ => Err(NeutronError::new(400, "SecurityGroupInvalidPortValue", format!("Invalid value for port {}", py(v)))),
+            }
         }
         Kind::Protocol => {
             let text = match v {

@@ -148,6 +148,8 @@ impl Network {
     }
 
     pub fn create_security_group(&mut self, ids: &mut Ids, now: SimTime, project_id: &str, spec: SecurityGroupSpec) -> NResult<String> {
+        // A project's first group is preceded by its default group, as Neutron ensures it.
+        self.ensure_default_security_group(ids, now, project_id);
         let name = spec.name.unwrap_or_default();
         if name == "default" {
             return Err(NeutronError::conflict("SecurityGroupDefaultAlreadyExists", "Default security group already exists."));
@@ -216,19 +218,16 @@ impl Network {
                 ));
             };
             if PORT_PROTOCOLS.contains(&proto.as_str()) {
-                for v in [min, max].into_iter().flatten() {
-                    if !(1..=65535).contains(&v) {
-                        return Err(NeutronError::new(400, "SecurityGroupInvalidPortValue", format!("Invalid value for port {v}")));
-                    }
+                if min == Some(0) || max == Some(0) {
+                    return Err(NeutronError::new(400, "SecurityGroupInvalidPortValue", "Invalid value for port 0"));
                 }
-                if let (Some(a), Some(b)) = (min, max) {
-                    if a > b {
-                        return Err(NeutronError::new(
-                            400,
-                            "SecurityGroupInvalidPortRange",
-                            "For TCP/UDP protocols, port_range_min must be <= port_range_max",
-                        ));
-                    }
+                // Both ends are needed, in order.
+                if !matches!((min, max), (Some(a), Some(b)) if a <= b) {
+                    return Err(NeutronError::new(
+                        400,
+                        "SecurityGroupInvalidPortRange",
+                        "For TCP/UDP protocols, port_range_min must be <= port_range_max",
+                    ));
                 }
             } else if ICMP_PROTOCOLS.contains(&proto.as_str()) {
                 for (field, v, what) in [("port_range_min", min, "type"), ("port_range_max", max, "code")] {
@@ -236,7 +235,7 @@ impl Network {
                         return Err(NeutronError::new(
                             400,
                             "SecurityGroupInvalidIcmpValue",
-                            format!("Invalid value for ICMP {field} ({what}): {v}. It must be 0 to 255."),
+                            format!("Invalid value for ICMP {what} ({field}) {v}. It must be 0 to 255."),
                         ));
                     }
                 }

@@ -12,10 +12,11 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 pub(super) async fn list_agents(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> Reply {
-    allow(&caller, "get_agent", "")?;
+    // Neutron checks get_agent on each agent it lists: a caller the rule refuses sees none.
+    let visible = allow(&caller, "get_agent", "").is_ok();
     let w = s.world();
     let now = w.now();
-    let items = w.network.agents.values().map(|a| views::agent(a, now)).collect();
+    let items = w.network.agents.values().filter(|_| visible).map(|a| views::agent(a, now)).collect();
     list_reply(&request::AGENT, items, &params, &base, "agents")
 }
 
