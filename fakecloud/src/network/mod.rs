@@ -16,6 +16,7 @@ pub mod quotas;
 pub mod request;
 pub mod security;
 pub mod service;
+pub mod subnetpools;
 pub mod tags;
 pub mod views;
 

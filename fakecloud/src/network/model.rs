@@ -98,6 +98,29 @@ impl Subnet {
     }
 }
 
+/// A subnet pool: prefixes subnets are carved from, with the prefix lengths it allows.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SubnetPool {
+    pub id: String,
+    pub name: String,
+    pub project_id: String,
+    pub description: String,
+    /// Compacted: no prefix overlaps or neighbours another it could merge with.
+    pub prefixes: Vec<Cidr>,
+    pub ip_version: u8,
+    pub min_prefixlen: u8,
+    pub max_prefixlen: u8,
+    pub default_prefixlen: u8,
+    pub default_quota: Option<i64>,
+    pub shared: bool,
+    pub is_default: bool,
+    pub address_scope_id: Option<String>,
+    pub tags: BTreeSet<String>,
+    pub created_at: SimTime,
+    pub updated_at: SimTime,
+    pub revision_number: u64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FixedIp {
     pub subnet_id: String,
@@ -255,6 +278,7 @@ impl Agent {
 pub struct Network {
     pub networks: BTreeMap<String, Net>,
     pub subnets: BTreeMap<String, Subnet>,
+    pub subnet_pools: BTreeMap<String, SubnetPool>,
     pub ports: BTreeMap<String, Port>,
     pub floating_ips: BTreeMap<String, FloatingIp>,
     pub routers: BTreeMap<String, Router>,
@@ -332,6 +356,15 @@ impl Network {
     /// A port is visible to its project and to the owner of its network.
     pub fn port_visible(&self, v: &Viewer, p: &Port) -> bool {
         v.owns(&p.project_id) || self.networks.get(&p.network_id).is_some_and(|n| v.owns(&n.project_id))
+    }
+
+    /// A subnet pool is visible to its project, and to everyone when shared.
+    pub fn subnet_pool_visible(&self, v: &Viewer, p: &SubnetPool) -> bool {
+        v.owns(&p.project_id) || p.shared
+    }
+
+    pub fn subnet_pool_for(&self, v: &Viewer, id: &str) -> NResult<&SubnetPool> {
+        self.subnet_pools.get(id).filter(|p| self.subnet_pool_visible(v, p)).ok_or_else(|| NeutronError::subnet_pool_not_found(id))
     }
 
     pub fn rule_visible(&self, v: &Viewer, r: &SecurityGroupRule) -> bool {
@@ -413,7 +446,7 @@ pub(crate) fn touch(updated_at: &mut SimTime, revision: &mut u64, now: SimTime) 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::fixture::Fixture;
     use crate::identity::Identity;

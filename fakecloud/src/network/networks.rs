@@ -49,8 +49,13 @@ pub struct SubnetSpec {
     pub name: Option<String>,
     pub description: Option<String>,
     pub network_id: String,
-    pub cidr: String,
+    /// Absent when the CIDR comes from a subnet pool.
+    pub cidr: Option<String>,
     pub ip_version: Option<u32>,
+    #[serde(deserialize_with = "super::request::nullable")]
+    pub subnetpool_id: Option<Option<String>>,
+    pub use_default_subnetpool: Option<bool>,
+    pub prefixlen: Option<u32>,
     #[serde(deserialize_with = "super::request::nullable")]
     pub gateway_ip: Option<Option<String>>,
     #[serde(deserialize_with = "pools")]
@@ -76,17 +81,10 @@ fn max_mtu(network_type: &str) -> u32 {
     }
 }
 
-/// What a subnet here cannot have: a subnet pool or segment (there are none, so the id is not
-/// found), or the default subnet pool.
+/// What a subnet here cannot have: a segment (there are none, so the id is not found).
 pub fn check_subnet_options(attrs: &serde_json::Map<String, serde_json::Value>) -> NResult<()> {
-    for attr in ["subnetpool_id", "segment_id"] {
-        if let Some(id) = attrs.get(attr).and_then(serde_json::Value::as_str) {
-            let (kind, what) = if attr == "segment_id" { ("SegmentNotFound", "Segment") } else { ("SubnetPoolNotFound", "Subnet pool") };
-            return Err(NeutronError::not_found(kind, format!("{what} {id} could not be found.")));
-        }
-    }
-    if attrs.get("use_default_subnetpool") == Some(&serde_json::Value::Bool(true)) {
-        return Err(NeutronError::bad_resource_request("subnets", "No default subnetpool found for IPv4"));
+    if let Some(id) = attrs.get("segment_id").and_then(serde_json::Value::as_str) {
+        return Err(NeutronError::not_found("SegmentNotFound", format!("Segment {id} could not be found.")));
     }
     Ok(())
 }
@@ -454,8 +452,37 @@ impl Network {
             return Err(NeutronError::network_not_found(network_id));
         }
         let version = spec.ip_version.unwrap_or(4) as u8;
-        let cidr = Cidr::parse(&spec.cidr).map_err(|reason| NeutronError::invalid_attr("cidr", reason))?;
-        check_version(version, "cidr", &spec.cidr, cidr.version())?;
+        let asked = match &spec.cidr {
+            Some(text) => {
+                let c = Cidr::parse(text).map_err(|reason| NeutronError::invalid_attr("cidr", reason))?;
+                check_version(version, "cidr", text, c.version())?;
+                Some(c)
+            }
+            None => None,
+        };
+        let pool_id = self.pool_for_subnet(&spec, version)?;
+        let cidr = match (&pool_id, asked) {
+            (Some(pool), asked) => {
+                if asked.is_none() && spec.allocation_pools.is_some() {
+                    return Err(NeutronError::bad_resource_request(
+                        "subnets",
+                        "allocation_pools allowed only for specific subnet requests.",
+                    ));
+                }
+                let pool_version = self.subnet_pools.get(pool).map(|p| p.ip_version).unwrap_or(version);
+                if pool_version != version {
+                    return Err(NeutronError::bad_resource_request(
+                        "subnets",
+                        format!("Cannot allocate IPv{version} subnet from IPv{pool_version} subnet pool"),
+                    ));
+                }
+                self.allocate_from_pool(pool, project_id, asked, spec.prefixlen)?
+            }
+            (None, Some(c)) => c,
+            (None, None) => {
+                return Err(NeutronError::bad_resource_request("subnets", "a subnetpool must be specified in the absence of a cidr"));
+            }
+        };
         if version == 4 && (cidr.prefix() == 0 || cidr.prefix() > 30) {
             return Err(NeutronError::invalid_input(format!(
                 "Invalid CIDR {cidr} for IPv4 subnet: the prefix length must be between 1 and 30"
@@ -498,7 +525,7 @@ impl Network {
                 enable_dhcp,
                 ipv6_ra_mode: spec.ipv6_ra_mode.clone(),
                 ipv6_address_mode: spec.ipv6_address_mode.clone(),
-                subnetpool_id: None,
+                subnetpool_id: pool_id,
                 dns_nameservers: spec.dns_nameservers.unwrap_or_default(),
                 host_routes: spec.host_routes.unwrap_or_default(),
                 service_types: spec.service_types.unwrap_or_default(),
@@ -514,6 +541,32 @@ impl Network {
         self.add_auto_addresses(now, &id);
         self.sync_dhcp(ids, now, network_id);
         Ok(id)
+    }
+
+    /// The subnet pool a subnet request draws from: the one named, or the default pool of its IP
+    /// version when asked for (the caller has checked that a named pool is visible).
+    fn pool_for_subnet(&self, spec: &SubnetSpec, version: u8) -> NResult<Option<String>> {
+        if spec.cidr.is_some() && spec.prefixlen.is_some() {
+            return Err(NeutronError::bad_resource_request("subnets", "cidr and prefixlen must not be supplied together"));
+        }
+        let named = spec.subnetpool_id.clone().flatten();
+        let use_default = spec.use_default_subnetpool.unwrap_or(false);
+        if use_default && named.is_some() {
+            return Err(NeutronError::bad_resource_request("subnets", "subnetpool_id and use_default_subnetpool cannot both be specified"));
+        }
+        if let Some(id) = named {
+            if !self.subnet_pools.contains_key(&id) {
+                return Err(NeutronError::subnet_pool_not_found(&id));
+            }
+            return Ok(Some(id));
+        }
+        if !use_default {
+            return Ok(None);
+        }
+        match self.default_subnet_pool(version) {
+            Some(p) => Ok(Some(p.id.clone())),
+            None => Err(NeutronError::bad_resource_request("subnets", format!("No default subnetpool found for IPv{version}"))),
+        }
     }
 
     /// A new SLAAC or DHCPv6-stateless subnet: every port already on the network (but the router

@@ -137,13 +137,15 @@ const NETWORK_ATTRS: [Attr; 22] = join(
     standard!(),
 );
 
-const SUBNET_ATTRS: [Attr; 24] = join(
+const SUBNET_ATTRS: [Attr; 25] = join(
     [
         ro("id"),
         rw("name", NAME),
         rw("description", DESCRIPTION),
         required("network_id", Kind::Uuid),
-        required("cidr", Kind::CidrText),
+        // Optional: a subnet pool can choose it.
+        post("cidr", Kind::NullableCidrText),
+        post("prefixlen", Kind::Int(0, 128)),
         required("ip_version", Kind::IntValues(&[4, 6])),
         rw("gateway_ip", Kind::NullableIp),
         rw("allocation_pools", Kind::Pools),
@@ -157,6 +159,24 @@ const SUBNET_ATTRS: [Attr; 24] = join(
         post("use_default_subnetpool", Kind::Bool),
         rw("segment_id", Kind::NullableUuid),
         ro("router:external"),
+    ],
+    standard!(),
+);
+
+const SUBNETPOOL_ATTRS: [Attr; 18] = join(
+    [
+        ro("id"),
+        Attr { name: "name", post: true, put: true, required: true, kind: NAME },
+        rw("description", DESCRIPTION),
+        Attr { name: "prefixes", post: true, put: true, required: true, kind: Kind::StrList(64) },
+        rw("default_quota", Kind::NullableInt(0, i64::MAX)),
+        ro("ip_version"),
+        rw("default_prefixlen", Kind::Int(0, 128)),
+        rw("min_prefixlen", Kind::Int(0, 128)),
+        rw("max_prefixlen", Kind::Int(0, 128)),
+        rw("is_default", Kind::Bool),
+        post("shared", Kind::Bool),
+        rw("address_scope_id", Kind::NullableUuid),
     ],
     standard!(),
 );
@@ -277,6 +297,7 @@ const AGENT_ATTRS: [Attr; 15] = [
 
 pub static NETWORK: Resource = Resource { singular: "network", plural: "networks", attrs: &NETWORK_ATTRS };
 pub static SUBNET: Resource = Resource { singular: "subnet", plural: "subnets", attrs: &SUBNET_ATTRS };
+pub static SUBNETPOOL: Resource = Resource { singular: "subnetpool", plural: "subnetpools", attrs: &SUBNETPOOL_ATTRS };
 pub static PORT: Resource = Resource { singular: "port", plural: "ports", attrs: &PORT_ATTRS };
 pub static FLOATINGIP: Resource = Resource { singular: "floatingip", plural: "floatingips", attrs: &FLOATINGIP_ATTRS };
 pub static ROUTER: Resource = Resource { singular: "router", plural: "routers", attrs: &ROUTER_ATTRS };

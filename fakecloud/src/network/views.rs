@@ -56,6 +56,16 @@ pub fn subnet(n: &Network, s: &Subnet) -> Value {
     })
 }
 
+pub fn subnet_pool(p: &SubnetPool) -> Value {
+    json!({
+        "id": p.id, "name": p.name, "tenant_id": p.project_id, "project_id": p.project_id, "description": p.description,
+        "prefixes": p.prefixes.iter().map(|c| c.to_string()).collect::<Vec<_>>(), "ip_version": p.ip_version,
+        "min_prefixlen": p.min_prefixlen, "max_prefixlen": p.max_prefixlen, "default_prefixlen": p.default_prefixlen,
+        "default_quota": p.default_quota, "shared": p.shared, "is_default": p.is_default, "address_scope_id": p.address_scope_id,
+        "tags": tags(&p.tags), "created_at": ts(p.created_at), "updated_at": ts(p.updated_at), "revision_number": p.revision_number,
+    })
+}
+
 pub fn fixed_ips(p: &Port) -> Value {
     json!(p.fixed_ips.iter().map(|f| json!({"subnet_id": f.subnet_id, "ip_address": f.ip_address.to_string()})).collect::<Vec<_>>())
 }
@@ -209,6 +219,8 @@ pub const EXTENSIONS: &[(&str, &str, &str)] = &[
     ("standard-attr-tag", "Tag support for resources with standard attribute: subnet, trunk, network_segment_range, router, network, policy, subnetpool, port, security_group, floatingip", "Enables to set tag on resources with standard attribute."),
     ("standard-attr-timestamp", "Resource timestamps", "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes."),
     ("stateful-security-group", "Stateful security group", "Indicates if the security group is stateful or not"),
+    ("subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool"),
+    ("default-subnetpools", "Default Subnetpools", "Provides ability to mark and use a subnetpool as the default."),
     ("subnet-service-types", "Subnet service types", "Provides ability to set the subnet service_types field"),
     ("subnet-external-network", "Subnet External Network", "Informs if the subnet is associated to an external network."),
 ];

@@ -20,6 +20,7 @@ pub(super) async fn resources(_caller: Caller, BaseUrl(base): BaseUrl) -> Json<V
     let items: Vec<Value> = [
         ("network", "networks"),
         ("subnet", "subnets"),
+        ("subnetpool", "subnetpools"),
         ("port", "ports"),
         ("floatingip", "floatingips"),
         ("router", "routers"),

@@ -12,6 +12,7 @@ mod networks;
 mod ports;
 mod quotas;
 mod security_groups;
+mod subnetpools;
 mod subnets;
 mod tags;
 
@@ -22,19 +23,21 @@ use self::networks::*;
 use self::ports::*;
 use self::quotas::*;
 use self::security_groups::*;
+use self::subnetpools::*;
 use self::subnets::*;
 use self::tags::{tag_route, tags_route};
 use super::tags::Tagged;
 use crate::http::routes::{get, put, Routes};
 
 /// Resources that carry tags, by collection path.
-const TAGGED: [(&str, Tagged); 6] = [
+const TAGGED: [(&str, Tagged); 7] = [
     ("networks", Tagged::Network),
     ("subnets", Tagged::Subnet),
     ("ports", Tagged::Port),
     ("routers", Tagged::Router),
     ("floatingips", Tagged::FloatingIp),
     ("security-groups", Tagged::SecurityGroup),
+    ("subnetpools", Tagged::SubnetPool),
 ];
 
 pub fn router() -> Routes {
@@ -49,6 +52,8 @@ pub fn router() -> Routes {
         .route("/v2.0/networks/{id}/dhcp-agents", get(network_dhcp_agents))
         .route("/v2.0/subnets", get(list_subnets).post(create_subnet))
         .route("/v2.0/subnets/{id}", get(show_subnet).put(update_subnet).delete(delete_subnet))
+        .route("/v2.0/subnetpools", get(list_subnet_pools).post(create_subnet_pool))
+        .route("/v2.0/subnetpools/{id}", get(show_subnet_pool).put(update_subnet_pool).delete(delete_subnet_pool))
         .route("/v2.0/ports", get(list_ports).post(create_port))
         .route("/v2.0/ports/{id}", get(show_port).put(update_port).delete(delete_port))
         .route("/v2.0/floatingips", get(list_floating_ips).post(create_floating_ip))

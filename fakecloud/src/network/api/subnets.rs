@@ -52,6 +52,9 @@ fn create_one(w: &mut World, caller: &Caller, body: &Value) -> NResult<Value> {
         return Err(NeutronError::policy("rule:create_subnet"));
     }
     subnet_checks(caller, "create_subnet", &val, &project)?;
+    if let Some(pool) = val.attrs.get("subnetpool_id").and_then(Value::as_str) {
+        w.network.subnet_pool_for(&v, pool)?;
+    }
     let spec: crate::network::networks::SubnetSpec = val.into_spec()?;
     w.network.check_quota(&project, "subnet")?;
     let id = transact(w, |n, ids, now| n.create_subnet_on(ids, now, &net_id, &project, spec))?;
