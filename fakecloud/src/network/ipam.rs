@@ -426,6 +426,24 @@ mod tests {
     }
 
     #[test]
+    fn ipv6_subnets_keep_the_last_address_and_form_eui64_addresses() {
+        let c = Cidr::parse("2001:db8::5/64").unwrap();
+        assert_eq!(c.to_string(), "2001:db8::/64", "an IPv6 CIDR is normalised");
+        assert_eq!(c.version(), 6);
+        assert_eq!(c.default_gateway(), Some(ip("2001:db8::1")));
+        // No broadcast in IPv6: the pool runs to the last address.
+        assert_eq!(c.default_pools(c.default_gateway()), vec![pool("2001:db8::2", "2001:db8::ffff:ffff:ffff:ffff")]);
+        assert!(c.is_reserved(ip("2001:db8::")));
+        assert!(!c.overlaps(&Cidr::parse("10.0.0.0/8").unwrap()), "different versions never overlap");
+        assert_eq!(c.eui64("fa:16:3e:12:34:56"), Some(ip("2001:db8::f816:3eff:fe12:3456")));
+        assert_eq!(Cidr::parse("10.0.0.0/24").unwrap().eui64("fa:16:3e:12:34:56"), None);
+        assert!(Cidr::parse("2001:db8::1").unwrap_err().contains("'2001:db8::1/128' is recommended"));
+        assert!(matches!(validate_pools(&c, &[pool("2001:db8::", "2001:db8::9")], None), Err(PoolError::OutOfBounds(_))));
+        let used: BTreeSet<u128> = [num(ip("2001:db8::2"))].into();
+        assert_eq!(lowest_free(&[pool("2001:db8::2", "2001:db8::4")], &used), Some(ip("2001:db8::3")));
+    }
+
+    #[test]
     fn macs_use_the_openstack_base_and_are_unique() {
         let mut ids = Ids::new(1);
         let a = mac_address(&mut ids, |_| false);

@@ -94,7 +94,17 @@ impl Subnet {
     /// An IPv6 subnet whose hosts form their own addresses (SLAAC or DHCPv6-stateless): Neutron
     /// gives every port on the network its EUI-64 address there, without a pool allocation.
     pub fn auto_address(&self) -> bool {
-        super::networks::auto_address_mode(self.ipv6_ra_mode.as_deref(), self.ipv6_address_mode.as_deref())
+        auto_address_mode(self.ipv6_ra_mode.as_deref(), self.ipv6_address_mode.as_deref())
+    }
+}
+
+/// Whether hosts on a subnet with these modes form their own (EUI-64) addresses: the address mode
+/// says so, or, without one, the RA mode does.
+pub fn auto_address_mode(ra: Option<&str>, address: Option<&str>) -> bool {
+    let auto = |m: &str| m == "slaac" || m == "dhcpv6-stateless";
+    match address {
+        Some(a) => auto(a),
+        None => ra.is_some_and(auto),
     }
 }
 

@@ -125,16 +125,6 @@ fn check_ipv6_modes(cidr: &Cidr, ra: Option<&str>, address: Option<&str>, enable
     Ok(())
 }
 
-/// Whether hosts on a subnet with these modes form their own (EUI-64) addresses: the address mode
-/// says so, or, without one, the RA mode does.
-pub fn auto_address_mode(ra: Option<&str>, address: Option<&str>) -> bool {
-    let auto = |m: &str| m == "slaac" || m == "dhcpv6-stateless";
-    match address {
-        Some(a) => auto(a),
-        None => ra.is_some_and(auto),
-    }
-}
-
 impl Network {
     /// A tenant network as the fixture describes it (no validation beyond the fixture's own).
     pub(crate) fn insert_network(&mut self, id: String, name: &str, project_id: &str, shared: bool, external: bool, now: SimTime) {

@@ -31,7 +31,7 @@ pub struct SubnetPoolSpec {
 /// IP versions.
 fn read_prefixes(given: &[String]) -> NResult<Vec<Cidr>> {
     if given.is_empty() {
-        return Err(NeutronError::bad_request("Empty subnet pool prefix list."));
+        return Err(NeutronError::new(400, "EmptySubnetPoolPrefixList", "Empty subnet pool prefix list."));
     }
     let mut nets = vec![];
     for text in given {
@@ -39,13 +39,13 @@ fn read_prefixes(given: &[String]) -> NResult<Vec<Cidr>> {
         nets.push(c.net);
     }
     if nets.iter().any(|n| n.addr().is_ipv4() != nets[0].addr().is_ipv4()) {
-        return Err(NeutronError::bad_request("Cannot mix IPv4 and IPv6 prefixes in a subnet pool."));
+        return Err(NeutronError::new(400, "PrefixVersionMismatch", "Cannot mix IPv4 and IPv6 prefixes in a subnet pool."));
     }
     Ok(IpNet::aggregate(&nets).into_iter().map(|net| Cidr { net }).collect())
 }
 
 fn bounds_error(kind: &str, len: u32, base_kind: &str, base: u32) -> NeutronError {
-    NeutronError::bad_request(format!("Illegal prefix bounds: {kind}={len}, {base_kind}={base}."))
+    NeutronError::new(400, "IllegalSubnetPoolPrefixBounds", format!("Illegal prefix bounds: {kind}={len}, {base_kind}={base}."))
 }
 
 /// Neutron's `SubnetPoolHelper` checks: min <= default <= max <= the address width.
@@ -137,10 +137,12 @@ impl Network {
             Some(given) => {
                 let new = read_prefixes(given)?;
                 if new[0].version() != pool.ip_version {
-                    return Err(NeutronError::bad_request("Cannot mix IPv4 and IPv6 prefixes in a subnet pool."));
+                    return Err(NeutronError::new(400, "PrefixVersionMismatch", "Cannot mix IPv4 and IPv6 prefixes in a subnet pool."));
                 }
                 if !pool.prefixes.iter().all(|old| new.iter().any(|n| n.net.contains(&old.net))) {
-                    return Err(NeutronError::bad_request(
+                    return Err(NeutronError::new(
+                        400,
+                        "IllegalSubnetPoolPrefixUpdate",
                         "Illegal update to prefixes: Existing prefixes must be a subset of the new prefixes.",
                     ));
                 }
@@ -184,7 +186,11 @@ impl Network {
             return Err(NeutronError::subnet_pool_not_found(id));
         }
         if self.subnets.values().any(|s| s.subnetpool_id.as_deref() == Some(id)) {
-            return Err(NeutronError::bad_request("Unable to delete subnet pool: Subnet pool has existing allocations."));
+            return Err(NeutronError::new(
+                400,
+                "SubnetPoolDeleteError",
+                "Unable to delete subnet pool: Subnet pool has existing allocations.",
+            ));
         }
         self.subnet_pools.remove(id);
         Ok(())
@@ -201,16 +207,18 @@ impl Network {
         let pool = self.subnet_pools.get(pool_id).ok_or_else(|| NeutronError::subnet_pool_not_found(pool_id))?;
         let len = cidr.map(|c| c.prefix() as u32).or(prefixlen).unwrap_or(pool.default_prefixlen as u32);
         if len > pool.max_prefixlen as u32 {
-            return Err(NeutronError::bad_request(format!(
-                "Unable to allocate subnet with prefix length {len}, maximum allowed prefix is {}.",
-                pool.max_prefixlen
-            )));
+            return Err(NeutronError::new(
+                400,
+                "MaxPrefixSubnetAllocationError",
+                format!("Unable to allocate subnet with prefix length {len}, maximum allowed prefix is {}.", pool.max_prefixlen),
+            ));
         }
         if len < pool.min_prefixlen as u32 {
-            return Err(NeutronError::bad_request(format!(
-                "Unable to allocate subnet with prefix length {len}, minimum allowed prefix is {}.",
-                pool.min_prefixlen
-            )));
+            return Err(NeutronError::new(
+                400,
+                "MinPrefixSubnetAllocationError",
+                format!("Unable to allocate subnet with prefix length {len}, minimum allowed prefix is {}.", pool.min_prefixlen),
+            ));
         }
         let taken: Vec<IpNet> = self.subnets.values().filter(|s| s.subnetpool_id.as_deref() == Some(pool_id)).map(|s| s.cidr.net).collect();
         if let Some(quota) = pool.default_quota.filter(|q| *q > 0) {

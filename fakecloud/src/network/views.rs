@@ -134,10 +134,11 @@ pub fn router(n: &Network, r: &Router, v: &Viewer) -> Value {
 }
 
 /// `network-ip-availabilities`: addresses in the pools and in use, per network and subnet.
-pub fn ip_availability(n: &Network, net: &Net) -> Value {
+pub fn ip_availability(n: &Network, net: &Net, version: Option<u8>) -> Value {
     let subs: Vec<Value> = n
         .subnets_of(&net.id)
         .iter()
+        .filter(|s| version.is_none_or(|v| s.ip_version() == v))
         .map(|s| {
             let (total, used) = n.ip_usage(&s.id);
             json!({"subnet_id": s.id, "subnet_name": s.name, "cidr": s.cidr.to_string(), "ip_version": s.ip_version(), "total_ips": total, "used_ips": used})

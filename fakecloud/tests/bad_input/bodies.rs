@@ -205,6 +205,8 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
         ("PUT", "/network/v2.0/routers/{id}") => spec(json!({"router": {"name": "bi-router-renamed"}}), false),
         ("PUT", "/network/v2.0/routers/{id}/add_router_interface") => spec(json!({"subnet_id": "$subnet"}), true),
         ("PUT", "/network/v2.0/routers/{id}/remove_router_interface") => spec(json!({"subnet_id": "$subnet"}), true),
+        ("POST", "/network/v2.0/subnetpools") => spec(json!({"subnetpool": {"name": "bi-pool", "prefixes": ["10.190.0.0/16"]}}), true),
+        ("PUT", "/network/v2.0/subnetpools/{id}") => spec(json!({"subnetpool": {"name": "bi-pool-renamed"}}), false),
         ("POST", "/network/v2.0/security-groups") => spec(json!({"security_group": {"name": "bi-sg"}}), false),
         ("PUT", "/network/v2.0/security-groups/{id}") => spec(json!({"security_group": {"name": "bi-sg-renamed"}}), false),
         ("POST", "/network/v2.0/security-group-rules") => {

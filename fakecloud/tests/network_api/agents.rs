@@ -8,7 +8,12 @@ use serde_json::{json, Value};
 async fn agents_are_admin_only_and_derived_from_the_fixture() {
     let c = TestCloud::start().await;
     let (admin, demo) = (c.admin().await, c.member().await);
+    // The list checks get_agent on each agent: a member sees an empty list, not a refusal.
     let r = c.get(&format!("{N}/agents"), Some(&demo)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["agents"], json!([]));
+    let any = list(&c, &admin, "agents").await["agents"][0]["id"].as_str().unwrap().to_string();
+    let r = c.get(&format!("{N}/agents/{any}"), Some(&demo)).await;
     assert_neutron_error(&r, 403, "PolicyNotAuthorized");
     assert_eq!(r.body["NeutronError"]["message"], "rule:get_agent is disallowed by policy");
     let agents = list(&c, &admin, "agents").await["agents"].as_array().unwrap().clone();

@@ -64,6 +64,15 @@ pub fn rows() -> Vec<Row> {
             req().p("id", &x.demo_router).json(json!({"subnet_id": x.private_subnet}))
         }),
         row("GET", "/network/v2.0/routers/{id}/l3-agents", Admin, "get_l3-agents", |x, _| req().p("id", &x.demo_router)),
+        row("GET", "/network/v2.0/subnetpools", OwnProjectReader, "get_subnetpool", |_, _| req()),
+        row("POST", "/network/v2.0/subnetpools", OwnProjectMember, "create_subnetpool", |_, _| {
+            req().json(json!({"subnetpool": {"name": "pm-new", "prefixes": ["10.181.0.0/16"]}}))
+        }),
+        row("GET", "/network/v2.0/subnetpools/{id}", ProjectReader(H404), "get_subnetpool", |x, _| req().p("id", &x.subnetpool)),
+        row("PUT", "/network/v2.0/subnetpools/{id}", ProjectMember(H404), "update_subnetpool", |x, _| {
+            req().p("id", &x.subnetpool).json(json!({"subnetpool": {"name": "pm-renamed"}}))
+        }),
+        row("DELETE", "/network/v2.0/subnetpools/{id}", ProjectMember(H404), "delete_subnetpool", |x, _| req().p("id", &x.subnetpool)),
         row("GET", "/network/v2.0/security-groups", OwnProjectReader, "get_security_group", |_, _| req()),
         row("POST", "/network/v2.0/security-groups", OwnProjectMember, "create_security_group", |_, _| {
             req().json(json!({"security_group": {"name": "pm-new"}}))
@@ -136,6 +145,7 @@ pub fn tags() -> Vec<Row> {
         tags!("routers", router, "get_router", "update_router"),
         tags!("floatingips", fip, "get_floatingip", "update_floatingip"),
         tags!("security-groups", sg, "get_security_group", "update_security_group"),
+        tags!("subnetpools", subnetpool, "get_subnetpool", "update_subnetpool"),
     ]
     .into_iter()
     .flatten()

@@ -81,6 +81,7 @@ pub struct Ctx {
     pub private_subnet: String,
     pub public_net: String,
     pub sg: String,
+    pub subnetpool: String,
     pub sg_rule: String,
     pub dhcp_agent: String,
     pub l3_agent: String,
@@ -415,6 +416,7 @@ pub async fn setup() -> (TestCloud, Ctx) {
     x.fip = mk(json!({"floatingip": {"floating_network_id": x.public_net}}), "floatingip").await;
     x.router = mk(json!({"router": {"name": "pm-router"}}), "router").await;
     x.sg = mk(json!({"security_group": {"name": "pm-sg"}}), "security_group").await;
+    x.subnetpool = mk(json!({"subnetpool": {"name": "pm-pool", "prefixes": ["10.180.0.0/16"]}}), "subnetpool").await;
     x.sg_rule = mk(
         json!({"security_group_rule": {"security_group_id": x.sg, "direction": "ingress", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22}}),
         "security_group_rule",
@@ -427,6 +429,7 @@ pub async fn setup() -> (TestCloud, Ctx) {
         ("routers", &x.router),
         ("floatingips", &x.fip),
         ("security-groups", &x.sg),
+        ("subnetpools", &x.subnetpool),
     ] {
         ok(&c, "PUT", &format!("/network/v2.0/{coll}/{id}/tags/pm-tag"), &demo, none, None).await;
     }

@@ -109,9 +109,15 @@ pub(super) static IP_AVAILABILITY: Resource = Resource {
 pub(super) async fn list_ip_availabilities(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> Reply {
     allow(&caller, "get_network_ip_availability", "")?;
     let w = s.world();
-    // Every subnet is IPv4: an ip_version filter of 6 matches nothing.
-    let v6 = params.0.iter().any(|(k, v)| k == "ip_version" && v == "6") && !params.0.iter().any(|(k, v)| k == "ip_version" && v == "4");
-    let items = if v6 { vec![] } else { w.network.networks.values().map(|n| views::ip_availability(&w.network, n)).collect() };
+    // An ip_version filter keeps the networks with subnets of that version, and only those subnets.
+    let version = params.0.iter().find(|(k, _)| k == "ip_version").map(|(_, v)| v.parse::<u8>().unwrap_or(0));
+    let items = w
+        .network
+        .networks
+        .values()
+        .filter(|n| version.is_none_or(|v| w.network.subnets_of(&n.id).iter().any(|s| s.ip_version() == v)))
+        .map(|n| views::ip_availability(&w.network, n, version))
+        .collect();
     let mut p = params.clone();
     p.0.retain(|(k, _)| k != "ip_version");
     list_reply(&IP_AVAILABILITY, items, &p, &base, "network-ip-availabilities")
@@ -121,5 +127,5 @@ pub(super) async fn show_ip_availability(State(s): State<AppState>, caller: Call
     allow(&caller, "get_network_ip_availability", "")?;
     let w = s.world();
     let net = w.network.network_for(&Viewer::admin(), &id)?;
-    one("network_ip_availability", views::ip_availability(&w.network, net), &params)
+    one("network_ip_availability", views::ip_availability(&w.network, net, None), &params)
 }
