@@ -354,6 +354,8 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("get_dhcp-networks", Rule::Admin),
     ("get_l3-routers", Rule::Admin),
     ("get_dhcp-agents", Rule::Admin),
+    ("create_dhcp-network", Rule::Admin),
+    ("delete_dhcp-network", Rule::Admin),
     ("get_l3-agents", Rule::Admin),
     ("get_network_ip_availability", Rule::Admin),
     ("get_quota", Rule::ProjectReader),

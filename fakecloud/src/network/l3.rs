@@ -236,6 +236,12 @@ impl Network {
                 }
             }
         }
+        // A router becomes distributed only while administratively down (DVR migration).
+        if spec.distributed == Some(true) && !router.distributed && spec.admin_state_up.unwrap_or(router.admin_state_up) {
+            return Err(NeutronError::bad_request(
+                "Cannot upgrade active router to distributed. Please set router admin_state_up to False prior to upgrade",
+            ));
+        }
         if let Some(gw) = spec.external_gateway_info {
             self.set_gateway(ids, now, id, gw)?;
         }

@@ -434,6 +434,11 @@ pub fn is_uuid_like(s: &str) -> bool {
     hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()) && (s.len() == 32 || dashed_ok)
 }
 
+/// A UUID-valued attribute of an action body, as its string.
+pub fn uuid_value(attr: &str, v: &Value) -> NResult<String> {
+    Ok(uuid(attr, v)?.as_str().unwrap_or_default().to_string())
+}
+
 fn string<'a>(attr: &str, v: &'a Value) -> NResult<&'a str> {
     v.as_str().ok_or_else(|| NeutronError::invalid_attr(attr, format!("'{}' is not a valid string", py(v))))
 }

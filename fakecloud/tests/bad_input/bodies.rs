@@ -212,6 +212,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
         ("POST", "/network/v2.0/security-group-rules") => {
             spec(json!({"security_group_rule": {"security_group_id": "$secgroup", "direction": "ingress"}}), true)
         }
+        ("POST", "/network/v2.0/agents/{id}/dhcp-networks") => spec(json!({"network_id": "$network"}), true),
         ("PUT", "/network/v2.0/agents/{id}") => spec(json!({"agent": {"admin_state_up": true}}), false),
         ("PUT", "/network/v2.0/quotas/{project}") => spec(json!({"quota": {"port": 100}}), false),
         ("PUT", p) if p.starts_with("/network/v2.0/") && p.ends_with("/tags") => spec(json!({"tags": ["bi"]}), true),

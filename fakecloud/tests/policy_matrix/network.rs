@@ -101,6 +101,12 @@ pub fn rows() -> Vec<Row> {
         }),
         row("DELETE", "/network/v2.0/agents/{id}", Admin, "delete_agent", |x, _| req().p("id", &x.dhcp_agent)),
         row("GET", "/network/v2.0/agents/{id}/dhcp-networks", Admin, "get_dhcp-networks", |x, _| req().p("id", &x.dhcp_agent)),
+        row("POST", "/network/v2.0/agents/{id}/dhcp-networks", Admin, "create_dhcp-network", |x, _| {
+            req().p("id", &x.dhcp_agent).json(json!({"network_id": x.net_del})).also(409)
+        }),
+        row("DELETE", "/network/v2.0/agents/{id}/dhcp-networks/{network_id}", Admin, "delete_dhcp-network", |x, _| {
+            req().p("id", &x.dhcp_agent).p("network_id", &x.net_del).also(409)
+        }),
         row("GET", "/network/v2.0/agents/{id}/l3-routers", Admin, "get_l3-routers", |x, _| req().p("id", &x.l3_agent)),
         row("GET", "/network/v2.0/network-ip-availabilities", Admin, "get_network_ip_availability", |_, _| req()),
         row("GET", "/network/v2.0/network-ip-availabilities/{id}", Admin, "get_network_ip_availability", |x, _| req().p("id", &x.net)),

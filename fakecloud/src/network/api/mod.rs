@@ -27,7 +27,7 @@ use self::subnetpools::*;
 use self::subnets::*;
 use self::tags::{tag_route, tags_route};
 use super::tags::Tagged;
-use crate::http::routes::{get, put, Routes};
+use crate::http::routes::{delete, get, put, Routes};
 
 /// Resources that carry tags, by collection path.
 const TAGGED: [(&str, Tagged); 7] = [
@@ -69,7 +69,8 @@ pub fn router() -> Routes {
         .route("/v2.0/security-group-rules/{id}", get(show_rule).delete(delete_rule))
         .route("/v2.0/agents", get(list_agents))
         .route("/v2.0/agents/{id}", get(show_agent).put(update_agent).delete(delete_agent))
-        .route("/v2.0/agents/{id}/dhcp-networks", get(agent_dhcp_networks))
+        .route("/v2.0/agents/{id}/dhcp-networks", get(agent_dhcp_networks).post(add_dhcp_network))
+        .route("/v2.0/agents/{id}/dhcp-networks/{network_id}", delete(remove_dhcp_network))
         .route("/v2.0/agents/{id}/l3-routers", get(agent_l3_routers))
         .route("/v2.0/network-ip-availabilities", get(list_ip_availabilities))
         .route("/v2.0/network-ip-availabilities/{id}", get(show_ip_availability))
