@@ -143,6 +143,14 @@ pub struct AddressPair {
     pub mac_address: String,
 }
 
+/// A DHCP option the DHCP agent hands the port (extra_dhcp_opt), per IP version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DhcpOpt {
+    pub opt_name: String,
+    pub opt_value: String,
+    pub ip_version: u8,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Port {
     pub id: String,
@@ -166,6 +174,8 @@ pub struct Port {
     pub vnic_type: String,
     pub vif_type: String,
     pub profile: Map<String, Value>,
+    #[serde(default)]
+    pub extra_dhcp_opts: Vec<DhcpOpt>,
     pub tags: BTreeSet<String>,
     pub created_at: SimTime,
     pub updated_at: SimTime,

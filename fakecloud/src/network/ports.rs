@@ -53,7 +53,36 @@ pub struct PortSpec {
     pub profile: Option<Map<String, Value>>,
     #[serde(rename = "binding:vnic_type")]
     pub vnic_type: Option<String>,
+    pub extra_dhcp_opts: Option<Vec<DhcpOptSpec>>,
     pub tags: Option<Vec<String>>,
+}
+
+/// One extra DHCP option as asked for: a null value removes the option on update.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DhcpOptSpec {
+    pub opt_name: String,
+    pub opt_value: Option<String>,
+    pub ip_version: Option<u8>,
+}
+
+/// Neutron's update of a port's extra DHCP options: each named option (by name and IP version)
+/// is replaced, or removed when its value is null; a new one is added; the rest stay.
+fn merge_dhcp_opts(current: &[DhcpOpt], given: &[DhcpOptSpec]) -> Vec<DhcpOpt> {
+    let mut out = current.to_vec();
+    for g in given {
+        let version = g.ip_version.unwrap_or(4);
+        let at = out.iter().position(|o| o.opt_name == g.opt_name && o.ip_version == version);
+        match (&g.opt_value, at) {
+            (None, Some(i)) => {
+                out.remove(i);
+            }
+            (None, None) => {}
+            (Some(v), Some(i)) => out[i].opt_value = v.clone(),
+            (Some(v), None) => out.push(DhcpOpt { opt_name: g.opt_name.clone(), opt_value: v.clone(), ip_version: version }),
+        }
+    }
+    out
 }
 
 impl Network {
@@ -311,6 +340,7 @@ impl Network {
             host_id: host,
             vnic_type: spec.vnic_type.unwrap_or_else(|| "normal".into()),
             profile: spec.profile.unwrap_or_default(),
+            extra_dhcp_opts: merge_dhcp_opts(&[], spec.extra_dhcp_opts.as_deref().unwrap_or_default()),
             tags: spec.tags.unwrap_or_default().into_iter().collect(),
             created_at: now,
             updated_at: now,
@@ -406,6 +436,9 @@ impl Network {
         }
         if let Some(v) = spec.vnic_type {
             p.vnic_type = v;
+        }
+        if let Some(opts) = &spec.extra_dhcp_opts {
+            p.extra_dhcp_opts = merge_dhcp_opts(&p.extra_dhcp_opts, opts);
         }
         p.status = port_status(p);
         touch(&mut p.updated_at, &mut p.revision_number, now);

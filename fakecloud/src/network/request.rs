@@ -40,6 +40,8 @@ pub enum Kind {
     IntValues(&'static [i64]),
     Protocol,
     Project,
+    /// Extra DHCP options: a list (null is none) of `{opt_name, opt_value, ip_version}`.
+    DhcpOpts,
     /// A security group rule's port: null, or an integer 0 to 65535 (`convert_validate_port_value`).
     Port,
 }
@@ -181,8 +183,9 @@ const SUBNETPOOL_ATTRS: [Attr; 18] = join(
     standard!(),
 );
 
-const PORT_ATTRS: [Attr; 25] = join(
+const PORT_ATTRS: [Attr; 26] = join(
     [
+        rw("extra_dhcp_opts", Kind::DhcpOpts),
         ro("id"),
         rw("name", NAME),
         rw("description", DESCRIPTION),
@@ -728,6 +731,42 @@ fn convert(attr: &str, kind: Kind, v: &Value) -> NResult<Value> {
                 return Err(NeutronError::invalid_attr(attr, format!("'{n}' is not in [{}]", list.join(", "))));
             }
             Ok(Value::from(n))
+        }
+        Kind::DhcpOpts => {
+            if v.is_null() {
+                return Ok(Value::Array(vec![]));
+            }
+            let mut out = vec![];
+            for o in list(attr, v)? {
+                let obj = dict(attr, o, "extra DHCP option")?;
+                only_keys(attr, obj, &["opt_name", "opt_value", "ip_version"])?;
+                let name = obj.get("opt_name").and_then(Value::as_str).filter(|n| !n.trim().is_empty()).ok_or_else(|| {
+                    NeutronError::invalid_attr(
+                        attr,
+                        format!(
+                            "Validation of dictionary's keys failed. Expected keys: {{'opt_name'}} Provided keys: {{{}}}",
+                            obj.keys().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                })?;
+                let value = match obj.get("opt_value") {
+                    None | Some(Value::Null) => Value::Null,
+                    Some(Value::String(s)) => {
+                        max_len(attr, s, 255)?;
+                        Value::String(s.clone())
+                    }
+                    Some(other) => return Err(NeutronError::invalid_attr(attr, format!("'{}' is not a valid string", py(other)))),
+                };
+                let version = match obj.get("ip_version") {
+                    None | Some(Value::Null) => Value::from(4),
+                    Some(x) => match to_int(x) {
+                        Ok(n) if n == 4 || n == 6 => Value::from(n),
+                        _ => return Err(NeutronError::invalid_attr(attr, format!("'{}' is not in [4, 6]", py(x)))),
+                    },
+                };
+                out.push(serde_json::json!({"opt_name": name, "opt_value": value, "ip_version": version}));
+            }
+            Ok(Value::Array(out))
         }
         Kind::Port => {
             let n = match v {

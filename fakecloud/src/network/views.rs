@@ -78,6 +78,7 @@ pub fn port(p: &Port, v: &Viewer) -> Value {
         "allowed_address_pairs": p.allowed_address_pairs.iter().map(|a| json!({"ip_address": a.ip_address, "mac_address": a.mac_address})).collect::<Vec<_>>(),
         "security_groups": p.security_groups, "description": p.description, "binding:vnic_type": p.vnic_type,
         "port_security_enabled": p.port_security_enabled, "ip_allocation": "immediate",
+        "extra_dhcp_opts": p.extra_dhcp_opts.iter().map(|o| json!({"opt_name": o.opt_name, "opt_value": o.opt_value, "ip_version": o.ip_version})).collect::<Vec<_>>(),
         "tags": tags(&p.tags), "created_at": ts(p.created_at), "updated_at": ts(p.updated_at), "revision_number": p.revision_number,
     });
     if v.admin {
@@ -198,6 +199,7 @@ pub const EXTENSIONS: &[(&str, &str, &str)] = &[
     ("dvr", "Distributed Virtual Router", "Enables configuration of Distributed Virtual Routers."),
     ("empty-string-filtering", "Empty String Filtering Extension", "Allow filtering by attributes with empty string value"),
     ("external-net", "Neutron external network", "Adds external network attribute to network resource."),
+    ("extra_dhcp_opt", "Neutron Extra DHCP options", "Extra options configuration for DHCP. For example PXE boot options to DHCP clients can be specified (e.g. tftp-server, server-ip-address, bootfile-name)"),
     ("ext-gw-mode", "Neutron L3 Configurable external gateway mode", "Extension of the router abstraction for specifying whether SNAT should occur on the external gateway"),
     ("extraroute", "Neutron Extra Route", "Extra routes configuration for L3 router"),
     ("filter-validation", "Filter parameters validation", "Provides validation on filter parameters."),
