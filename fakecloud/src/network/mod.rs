@@ -8,6 +8,7 @@ pub mod error;
 pub mod events;
 pub mod ipam;
 pub mod l3;
+pub mod metering;
 pub mod model;
 pub mod networks;
 pub mod ports;

@@ -143,6 +143,28 @@ pub struct AddressPair {
     pub mac_address: String,
 }
 
+/// A metering label: traffic counted per router, by the rules under it (admin only).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MeteringLabel {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub project_id: String,
+    pub shared: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MeteringRule {
+    pub id: String,
+    pub metering_label_id: String,
+    pub project_id: String,
+    pub direction: String,
+    pub excluded: bool,
+    pub remote_ip_prefix: Option<String>,
+    pub source_ip_prefix: Option<String>,
+    pub destination_ip_prefix: Option<String>,
+}
+
 /// A DHCP option the DHCP agent hands the port (extra_dhcp_opt), per IP version.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DhcpOpt {
@@ -305,6 +327,8 @@ pub struct Network {
     pub security_groups: BTreeMap<String, SecurityGroup>,
     pub security_group_rules: BTreeMap<String, SecurityGroupRule>,
     pub agents: BTreeMap<String, Agent>,
+    pub metering_labels: BTreeMap<String, MeteringLabel>,
+    pub metering_rules: BTreeMap<String, MeteringRule>,
     /// Controller hosts, in fixture order (they run the DHCP, L3 and metadata agents).
     pub controllers: Vec<String>,
     /// Compute hosts, in fixture order.

@@ -183,6 +183,27 @@ const SUBNETPOOL_ATTRS: [Attr; 18] = join(
     standard!(),
 );
 
+const METERING_LABEL_ATTRS: [Attr; 6] = [
+    ro("id"),
+    post("name", NAME),
+    post("description", DESCRIPTION),
+    post("shared", Kind::Bool),
+    post("tenant_id", Kind::Project),
+    post("project_id", Kind::Project),
+];
+
+const METERING_RULE_ATTRS: [Attr; 9] = [
+    ro("id"),
+    required("metering_label_id", Kind::Uuid),
+    required("direction", Kind::Values(&["ingress", "egress"])),
+    post("excluded", Kind::Bool),
+    post("remote_ip_prefix", Kind::NullableCidrText),
+    post("source_ip_prefix", Kind::NullableCidrText),
+    post("destination_ip_prefix", Kind::NullableCidrText),
+    post("tenant_id", Kind::Project),
+    post("project_id", Kind::Project),
+];
+
 const PORT_ATTRS: [Attr; 26] = join(
     [
         rw("extra_dhcp_opts", Kind::DhcpOpts),
@@ -301,6 +322,9 @@ const AGENT_ATTRS: [Attr; 15] = [
 pub static NETWORK: Resource = Resource { singular: "network", plural: "networks", attrs: &NETWORK_ATTRS };
 pub static SUBNET: Resource = Resource { singular: "subnet", plural: "subnets", attrs: &SUBNET_ATTRS };
 pub static SUBNETPOOL: Resource = Resource { singular: "subnetpool", plural: "subnetpools", attrs: &SUBNETPOOL_ATTRS };
+pub static METERING_LABEL: Resource = Resource { singular: "metering_label", plural: "metering_labels", attrs: &METERING_LABEL_ATTRS };
+pub static METERING_RULE: Resource =
+    Resource { singular: "metering_label_rule", plural: "metering_label_rules", attrs: &METERING_RULE_ATTRS };
 pub static PORT: Resource = Resource { singular: "port", plural: "ports", attrs: &PORT_ATTRS };
 pub static FLOATINGIP: Resource = Resource { singular: "floatingip", plural: "floatingips", attrs: &FLOATINGIP_ATTRS };
 pub static ROUTER: Resource = Resource { singular: "router", plural: "routers", attrs: &ROUTER_ATTRS };

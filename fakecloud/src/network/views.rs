@@ -66,6 +66,16 @@ pub fn subnet_pool(p: &SubnetPool) -> Value {
     })
 }
 
+pub fn metering_label(l: &MeteringLabel) -> Value {
+    json!({"id": l.id, "name": l.name, "description": l.description, "shared": l.shared, "tenant_id": l.project_id, "project_id": l.project_id})
+}
+
+pub fn metering_rule(r: &MeteringRule) -> Value {
+    json!({"id": r.id, "metering_label_id": r.metering_label_id, "direction": r.direction, "excluded": r.excluded,
+        "remote_ip_prefix": r.remote_ip_prefix, "source_ip_prefix": r.source_ip_prefix, "destination_ip_prefix": r.destination_ip_prefix,
+        "tenant_id": r.project_id, "project_id": r.project_id})
+}
+
 pub fn fixed_ips(p: &Port) -> Value {
     json!(p.fixed_ips.iter().map(|f| json!({"subnet_id": f.subnet_id, "ip_address": f.ip_address.to_string()})).collect::<Vec<_>>())
 }
@@ -206,6 +216,8 @@ pub const EXTENSIONS: &[(&str, &str, &str)] = &[
     ("fip-port-details", "Floating IP Port Details Extension", "Add port_details attribute to Floating IP resource"),
     ("ip-substring-filtering", "IP address substring filtering", "Provides IP address substring filtering when listing ports"),
     ("l3_agent_scheduler", "L3 Agent Scheduler", "Schedule routers among l3 agents"),
+    ("metering", "Neutron Metering", "Neutron Metering extension."),
+    ("metering_source_and_destination_fields", "Neutron Metering with source and destination filtering", "Neutron Metering extension that enables the use of source and destination IP prefixes to create metering label rules."),
     ("net-mtu", "Network MTU", "Provides MTU attribute for a network resource."),
     ("network-ip-availability", "Network IP Availability", "Provides IP availability data for each network and subnet."),
     ("network_availability_zone", "Network Availability Zone", "Availability zone support for network."),
@@ -218,6 +230,7 @@ pub const EXTENSIONS: &[(&str, &str, &str)] = &[
     ("router", "Neutron L3 Router", "Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway."),
     ("router_availability_zone", "Router Availability Zone", "Availability zone support for router."),
     ("security-group", "security-group", "The security groups extension."),
+    ("service-type", "Neutron Service Type Management", "API for retrieving service providers for Neutron advanced services"),
     ("sorting", "Sorting support", "Extension that indicates that sorting is enabled."),
     ("standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes"),
     ("standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."),

@@ -212,6 +212,13 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
         ("POST", "/network/v2.0/security-group-rules") => {
             spec(json!({"security_group_rule": {"security_group_id": "$secgroup", "direction": "ingress"}}), true)
         }
+        ("POST", "/network/v2.0/metering/metering-labels") => spec(json!({"metering_label": {"name": "bi-label"}}), false),
+        // The default fixture has no metering label: every variant is refused (the label is not
+        // found if nothing else is wrong) and must change nothing.
+        ("POST", "/network/v2.0/metering/metering-label-rules") => spec(
+            json!({"metering_label_rule": {"metering_label_id": "0b1e3b0c-4d6f-4b8e-9c3a-2f1d5e6a7b8c", "direction": "ingress", "remote_ip_prefix": "10.0.0.0/24"}}),
+            false,
+        ),
         ("POST", "/network/v2.0/agents/{id}/dhcp-networks") => spec(json!({"network_id": "$network"}), true),
         ("PUT", "/network/v2.0/agents/{id}") => spec(json!({"agent": {"admin_state_up": true}}), false),
         ("PUT", "/network/v2.0/quotas/{project}") => spec(json!({"quota": {"port": 100}}), false),

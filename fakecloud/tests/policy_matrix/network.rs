@@ -14,6 +14,7 @@ pub fn rows() -> Vec<Row> {
             req().p("alias", &x.ext_alias)
         }),
         row("GET", "/network/v2.0/availability_zones", OwnProjectReader, "get_availability_zone", |_, _| req()),
+        row("GET", "/network/v2.0/service-providers", AnyToken, "get_service_provider (any authenticated caller)", |_, _| req()),
         row("GET", "/network/v2.0/networks", OwnProjectReader, "get_network", |_, _| req()),
         row("POST", "/network/v2.0/networks", OwnProjectMember, "create_network", |_, _| {
             req().json(json!({"network": {"name": "pm-new"}}))
@@ -93,6 +94,24 @@ pub fn rows() -> Vec<Row> {
         }),
         row("DELETE", "/network/v2.0/security-group-rules/{id}", ProjectMember(H404), "delete_security_group_rule", |x, _| {
             req().p("id", &x.sg_rule)
+        }),
+        row("GET", "/network/v2.0/metering/metering-labels", Admin, "get_metering_label", |_, _| req()),
+        row("POST", "/network/v2.0/metering/metering-labels", Admin, "create_metering_label", |_, _| {
+            req().json(json!({"metering_label": {"name": "pm-new"}}))
+        }),
+        row("GET", "/network/v2.0/metering/metering-labels/{id}", Admin, "get_metering_label", |x, _| req().p("id", &x.metering_label)),
+        row("DELETE", "/network/v2.0/metering/metering-labels/{id}", Admin, "delete_metering_label", |x, _| {
+            req().p("id", &x.metering_label)
+        }),
+        row("GET", "/network/v2.0/metering/metering-label-rules", Admin, "get_metering_label_rule", |_, _| req()),
+        row("POST", "/network/v2.0/metering/metering-label-rules", Admin, "create_metering_label_rule", |x, _| {
+            req().json(json!({"metering_label_rule": {"metering_label_id": x.metering_label, "direction": "egress", "remote_ip_prefix": "10.1.0.0/24"}})).also(409)
+        }),
+        row("GET", "/network/v2.0/metering/metering-label-rules/{id}", Admin, "get_metering_label_rule", |x, _| {
+            req().p("id", &x.metering_rule)
+        }),
+        row("DELETE", "/network/v2.0/metering/metering-label-rules/{id}", Admin, "delete_metering_label_rule", |x, _| {
+            req().p("id", &x.metering_rule)
         }),
         row("GET", "/network/v2.0/agents", AnyToken, "get_agent per agent: a caller it refuses gets an empty list", |_, _| req()),
         row("GET", "/network/v2.0/agents/{id}", Admin, "get_agent", |x, _| req().p("id", &x.dhcp_agent)),

@@ -82,6 +82,8 @@ pub struct Ctx {
     pub public_net: String,
     pub sg: String,
     pub subnetpool: String,
+    pub metering_label: String,
+    pub metering_rule: String,
     pub sg_rule: String,
     pub dhcp_agent: String,
     pub l3_agent: String,
@@ -433,6 +435,13 @@ pub async fn setup() -> (TestCloud, Ctx) {
     ] {
         ok(&c, "PUT", &format!("/network/v2.0/{coll}/{id}/tags/pm-tag"), &demo, none, None).await;
     }
+    let label =
+        ok(&c, "POST", "/network/v2.0/metering/metering-labels", &admin, none, Some(json!({"metering_label": {"name": "pm-label"}}))).await;
+    x.metering_label = label["metering_label"]["id"].as_str().unwrap().to_string();
+    let rule =
+        json!({"metering_label_rule": {"metering_label_id": x.metering_label, "direction": "ingress", "remote_ip_prefix": "10.0.0.0/24"}});
+    let rule = ok(&c, "POST", "/network/v2.0/metering/metering-label-rules", &admin, none, Some(rule)).await;
+    x.metering_rule = rule["metering_label_rule"]["id"].as_str().unwrap().to_string();
     let agents = ok(&c, "GET", "/network/v2.0/agents", &admin, none, None).await;
     let agent = |kind: &str| {
         agents["agents"].as_array().unwrap().iter().find(|a| a["agent_type"] == kind).map(|a| a["id"].as_str().unwrap().to_string())

@@ -8,6 +8,7 @@ mod agents;
 mod common;
 mod discovery;
 mod l3;
+mod metering;
 mod networks;
 mod ports;
 mod quotas;
@@ -19,6 +20,7 @@ mod tags;
 use self::agents::*;
 use self::discovery::*;
 use self::l3::*;
+use self::metering::*;
 use self::networks::*;
 use self::ports::*;
 use self::quotas::*;
@@ -47,6 +49,7 @@ pub fn router() -> Routes {
         .route("/v2.0/extensions", get(list_extensions))
         .route("/v2.0/extensions/{alias}", get(show_extension))
         .route("/v2.0/availability_zones", get(list_availability_zones))
+        .route("/v2.0/service-providers", get(list_service_providers))
         .route("/v2.0/networks", get(list_networks).post(create_network))
         .route("/v2.0/networks/{id}", get(show_network).put(update_network).delete(delete_network))
         .route("/v2.0/networks/{id}/dhcp-agents", get(network_dhcp_agents))
@@ -67,6 +70,10 @@ pub fn router() -> Routes {
         .route("/v2.0/security-groups/{id}", get(show_security_group).put(update_security_group).delete(delete_security_group))
         .route("/v2.0/security-group-rules", get(list_rules).post(create_rule))
         .route("/v2.0/security-group-rules/{id}", get(show_rule).delete(delete_rule))
+        .route("/v2.0/metering/metering-labels", get(list_metering_labels).post(create_metering_label))
+        .route("/v2.0/metering/metering-labels/{id}", get(show_metering_label).delete(delete_metering_label))
+        .route("/v2.0/metering/metering-label-rules", get(list_metering_rules).post(create_metering_rule))
+        .route("/v2.0/metering/metering-label-rules/{id}", get(show_metering_rule).delete(delete_metering_rule))
         .route("/v2.0/agents", get(list_agents))
         .route("/v2.0/agents/{id}", get(show_agent).put(update_agent).delete(delete_agent))
         .route("/v2.0/agents/{id}/dhcp-networks", get(agent_dhcp_networks).post(add_dhcp_network))
