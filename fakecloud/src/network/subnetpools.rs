@@ -223,8 +223,8 @@ impl Network {
         let taken: Vec<IpNet> = self.subnets.values().filter(|s| s.subnetpool_id.as_deref() == Some(pool_id)).map(|s| s.cidr.net).collect();
         if let Some(quota) = pool.default_quota.filter(|q| *q > 0) {
             // Quota in units of /32 (IPv4) or /64 (IPv6) per project.
-            let unit = if pool.ip_version == 4 { 32 } else { 64 };
-            let units = |l: u32| 2f64.powi(unit as i32 - l as i32);
+            let unit: i32 = if pool.ip_version == 4 { 32 } else { 64 };
+            let units = |l: u32| 2f64.powi(unit - l as i32);
             let used: f64 = self
                 .subnets
                 .values()
