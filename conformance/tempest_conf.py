@@ -41,7 +41,6 @@ FALSE_FLAGS = {
     ("compute-feature-enabled", "config_drive"): "servers are simulated: no config drive is built",
     ("compute-feature-enabled", "disk_config"): "Nova's OS-DCF disk config is not modelled",
     ("compute-feature-enabled", "ide_bus"): "servers are simulated: no guest bus to attach a device to",
-    ("network-feature-enabled", "ipv6"): "Neutron's IPAM is IPv4 only",
     ("volume-feature-enabled", "backup"): "Cinder's backup API is not served",
     ("volume-feature-enabled", "snapshot"): "Cinder's snapshot API is not served",
     ("volume-feature-enabled", "clone"): "Cinder's volume clone (source_volid) is not modelled",
@@ -49,7 +48,7 @@ FALSE_FLAGS = {
     ("volume-feature-enabled", "enable_volume_image_dep_tests"): "Cinder's upload-to-image and image-backed volumes are not served",
     ("service_available", "swift"): "fakecloud serves no object storage",
     ("service_available", "horizon"): "fakecloud serves no dashboard",
-    ("load_balancer", "test_with_ipv6"): "Neutron's IPAM is IPv4 only",
+    ("load_balancer", "test_with_ipv6"): "fakecloud's Octavia places VIPs and members on IPv4 subnets only",
     ("loadbalancer-feature-enabled", "terminated_tls_enabled"): "Barbican is not served, so no TLS listener can get its certificate",
     ("loadbalancer-feature-enabled", "prometheus_listener_enabled"): "the PROMETHEUS listener protocol is not modelled",
 }
@@ -159,7 +158,7 @@ def build(cloud, fixed_accounts=None, lock_dir=None, log_file=None):
         put("network", public_network_id=public["id"], floating_network_name=public["name"])
     put("network-feature-enabled", api_extensions=",".join(extensions) or "", floating_ips="true",
         port_security="true" if "port-security" in extensions else "false",
-        port_admin_state_change="true")
+        port_admin_state_change="true", ipv6_subnet_attributes="true")
 
     put("image", catalog_type="image", region=region, endpoint_type="publicURL", build_timeout=WAIT,
         container_formats="bare,ami,ari,aki,ovf,ova", disk_formats="qcow2,raw,ami,ari,aki,vhd,vmdk,vdi,iso,vhdx")

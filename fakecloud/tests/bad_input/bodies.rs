@@ -220,11 +220,21 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
         ("PUT", "/network/v2.0/routers/{id}") => spec(json!({"router": {"name": "bi-router-renamed"}}), false),
         ("PUT", "/network/v2.0/routers/{id}/add_router_interface") => spec(json!({"subnet_id": "$subnet"}), true),
         ("PUT", "/network/v2.0/routers/{id}/remove_router_interface") => spec(json!({"subnet_id": "$subnet"}), true),
+        ("POST", "/network/v2.0/subnetpools") => spec(json!({"subnetpool": {"name": "bi-pool", "prefixes": ["10.190.0.0/16"]}}), true),
+        ("PUT", "/network/v2.0/subnetpools/{id}") => spec(json!({"subnetpool": {"name": "bi-pool-renamed"}}), false),
         ("POST", "/network/v2.0/security-groups") => spec(json!({"security_group": {"name": "bi-sg"}}), false),
         ("PUT", "/network/v2.0/security-groups/{id}") => spec(json!({"security_group": {"name": "bi-sg-renamed"}}), false),
         ("POST", "/network/v2.0/security-group-rules") => {
             spec(json!({"security_group_rule": {"security_group_id": "$secgroup", "direction": "ingress"}}), true)
         }
+        ("POST", "/network/v2.0/metering/metering-labels") => spec(json!({"metering_label": {"name": "bi-label"}}), false),
+        // The default fixture has no metering label: every variant is refused (the label is not
+        // found if nothing else is wrong) and must change nothing.
+        ("POST", "/network/v2.0/metering/metering-label-rules") => spec(
+            json!({"metering_label_rule": {"metering_label_id": "0b1e3b0c-4d6f-4b8e-9c3a-2f1d5e6a7b8c", "direction": "ingress", "remote_ip_prefix": "10.0.0.0/24"}}),
+            false,
+        ),
+        ("POST", "/network/v2.0/agents/{id}/dhcp-networks") => spec(json!({"network_id": "$network"}), true),
         ("PUT", "/network/v2.0/agents/{id}") => spec(json!({"agent": {"admin_state_up": true}}), false),
         ("PUT", "/network/v2.0/quotas/{project}") => spec(json!({"quota": {"port": 100}}), false),
         ("PUT", p) if p.starts_with("/network/v2.0/") && p.ends_with("/tags") => spec(json!({"tags": ["bi"]}), true),

@@ -81,6 +81,9 @@ pub struct Ctx {
     pub private_subnet: String,
     pub public_net: String,
     pub sg: String,
+    pub subnetpool: String,
+    pub metering_label: String,
+    pub metering_rule: String,
     pub sg_rule: String,
     pub dhcp_agent: String,
     pub l3_agent: String,
@@ -426,6 +429,7 @@ pub async fn setup() -> (TestCloud, Ctx) {
     x.fip = mk(json!({"floatingip": {"floating_network_id": x.public_net}}), "floatingip").await;
     x.router = mk(json!({"router": {"name": "pm-router"}}), "router").await;
     x.sg = mk(json!({"security_group": {"name": "pm-sg"}}), "security_group").await;
+    x.subnetpool = mk(json!({"subnetpool": {"name": "pm-pool", "prefixes": ["10.180.0.0/16"]}}), "subnetpool").await;
     x.sg_rule = mk(
         json!({"security_group_rule": {"security_group_id": x.sg, "direction": "ingress", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22}}),
         "security_group_rule",
@@ -438,9 +442,17 @@ pub async fn setup() -> (TestCloud, Ctx) {
         ("routers", &x.router),
         ("floatingips", &x.fip),
         ("security-groups", &x.sg),
+        ("subnetpools", &x.subnetpool),
     ] {
         ok(&c, "PUT", &format!("/network/v2.0/{coll}/{id}/tags/pm-tag"), &demo, none, None).await;
     }
+    let label =
+        ok(&c, "POST", "/network/v2.0/metering/metering-labels", &admin, none, Some(json!({"metering_label": {"name": "pm-label"}}))).await;
+    x.metering_label = label["metering_label"]["id"].as_str().unwrap().to_string();
+    let rule =
+        json!({"metering_label_rule": {"metering_label_id": x.metering_label, "direction": "ingress", "remote_ip_prefix": "10.0.0.0/24"}});
+    let rule = ok(&c, "POST", "/network/v2.0/metering/metering-label-rules", &admin, none, Some(rule)).await;
+    x.metering_rule = rule["metering_label_rule"]["id"].as_str().unwrap().to_string();
     let agents = ok(&c, "GET", "/network/v2.0/agents", &admin, none, None).await;
     let agent = |kind: &str| {
         agents["agents"].as_array().unwrap().iter().find(|a| a["agent_type"] == kind).map(|a| a["id"].as_str().unwrap().to_string())
