@@ -250,6 +250,12 @@ impl World {
                 p.c.provisioning_status = ACTIVE.into();
             }
         }
+        let listeners: Vec<String> = self.octavia.listeners_of(lb_id).map(|l| l.c.id.clone()).collect();
+        for p in self.octavia.l7policies.values_mut().filter(|p| listeners.contains(&p.listener_id)) {
+            if p.c.provisioning_status == PENDING_UPDATE {
+                p.c.provisioning_status = ACTIVE.into();
+            }
+        }
         self.set_lb_status(lb_id, ACTIVE);
     }
 
@@ -296,6 +302,8 @@ impl World {
             Kind::Pool => o.pools.get_mut(id).map(|x| &mut x.c),
             Kind::Member => o.members.get_mut(id).map(|x| &mut x.c),
             Kind::HealthMonitor => o.monitors.get_mut(id).map(|x| &mut x.c),
+            Kind::L7Policy => o.l7policies.get_mut(id).map(|x| &mut x.c),
+            Kind::L7Rule => o.l7rules.get_mut(id).map(|x| &mut x.c),
         };
         let Some(c) = c else { return };
         let from = std::mem::replace(&mut c.provisioning_status, status.to_string());
@@ -333,6 +341,8 @@ impl World {
                 }
                 o.monitors.remove(id).map(|x| x.c.provisioning_status)
             }
+            Kind::L7Policy => o.remove_l7policy(id).map(|x| x.c.provisioning_status),
+            Kind::L7Rule => o.l7rules.remove(id).map(|x| x.c.provisioning_status),
         };
         if let Some(from) = from {
             self.lb_record(kind.as_str(), id, Some(&from), "DELETED");
