@@ -10,7 +10,6 @@ use crate::loadbalancer::model::*;
 use crate::loadbalancer::request::{int, opt_int, opt_opt_int, BatchMembers, CreateMember, UpdateMember};
 use crate::loadbalancer::views;
 use crate::loadbalancer::worker::{new_common, Kind};
-use crate::policy::{enforce, Target};
 use crate::world::World;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -407,7 +406,7 @@ fn listener_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Re
 }
 
 pub async fn list_listeners(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
+    own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
     let w = s.world();
     let keep = prefilter(&caller, &params);
     let items = w.octavia.listeners.values().filter(|l| keep(&l.c)).map(|l| (l.c.seq, views::listener(&w, l)));
@@ -692,7 +691,7 @@ fn pool_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Result
 }
 
 pub async fn list_pools(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
+    own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
     let w = s.world();
     let keep = prefilter(&caller, &params);
     let items = w.octavia.pools.values().filter(|p| keep(&p.c)).map(|p| (p.c.seq, views::pool(&w, p)));
@@ -1115,7 +1114,7 @@ fn check_domain_version(domain: Option<&str>, version: Option<f64>) -> Result<()
 }
 
 pub async fn list_monitors(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
+    own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
     let w = s.world();
     let keep = prefilter(&caller, &params);
     let items = w.octavia.monitors.values().filter(|h| keep(&h.c)).map(|h| (h.c.seq, views::healthmonitor(h)));

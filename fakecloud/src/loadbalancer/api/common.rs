@@ -74,6 +74,12 @@ pub(crate) fn allow(caller: &Caller, action: &str, project_id: &str) -> Result<(
     enforce(SVC, caller, action, Target { project_id: Some(project_id), user_id: None })
 }
 
+/// Policy for an action on the caller's own project (lists, and the operator's catalogue): a
+/// token with no reader role there is refused, as Octavia's `load-balancer:read` rule does.
+pub(crate) fn own_project(caller: &Caller, action: &str) -> Result<(), ApiError> {
+    enforce(SVC, caller, action, Target { project_id: caller.project_id.as_deref(), user_id: None })
+}
+
 /// A load balancer the caller may act on with `action`; 404 if absent, 403 if another project's.
 pub(crate) fn lb_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Result<&'a LoadBalancer, ApiError> {
     let lb = w.octavia.loadbalancers.get(id).ok_or_else(|| not_found("Load Balancer", id))?;

@@ -11,7 +11,6 @@ use crate::loadbalancer::model::*;
 use crate::loadbalancer::request::opt_int;
 use crate::loadbalancer::views;
 use crate::loadbalancer::worker::{new_common, Kind};
-use crate::policy::{enforce, Target};
 use crate::world::World;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -191,7 +190,7 @@ fn redirect_pool_fits(w: &World, listener_id: &str, pool_id: &str) -> Result<(),
 }
 
 pub async fn list_policies(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
+    own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
     let w = s.world();
     let keep = prefilter(&caller, &params);
     let items = w.octavia.l7policies.values().filter(|p| keep(&p.c)).map(|p| views::l7policy(&w, p)).collect();

@@ -74,7 +74,7 @@ struct UpdateLb {
 /// revision (`compute::view_cache::ReplyKey`) and served again as the same bytes until anything
 /// changes; any event, fault or write makes the next request render afresh.
 pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
+    own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
     let (key, store, items) = {
         let w = s.world();
         let key = w.renders.reply_key("lbaas/loadbalancers", &params.0, caller.is_admin(), caller.project_id.as_deref(), &base);
