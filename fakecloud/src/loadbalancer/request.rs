@@ -32,6 +32,12 @@ pub fn opt_opt_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>
     }
 }
 
+/// For an attribute an update may clear: absent is None, `null` is Some(None) (serde alone would
+/// read `null` as absent).
+pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
 fn bounded<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<T, D::Error> {
     let i = int(d)?;
     T::try_from(i).map_err(|_| serde::de::Error::custom(format!("'{i}' is out of range")))
@@ -93,7 +99,7 @@ pub struct UpdateMember {
     pub weight: Option<u32>,
     #[serde(default)]
     pub backup: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub monitor_address: Option<Option<String>>,
     #[serde(default, deserialize_with = "opt_opt_bounded")]
     pub monitor_port: Option<Option<u16>>,

@@ -64,6 +64,15 @@ async fn pools_keep_session_persistence_and_refuse_what_octavia_refuses() {
     assert_eq!(p["session_persistence"]["type"], "APP_COOKIE");
     assert_eq!(p["session_persistence"]["cookie_name"], "my_cookie");
     assert_eq!(p["operating_status"], "OFFLINE", "a pool no listener uses stays OFFLINE");
+    let path = format!("/lbaas/pools/{}", s(&p["id"]));
+    let r = api(&c, Method::PUT, &path, &demo, Some(json!({"pool": {"session_persistence": {"type": "HTTP_COOKIE"}}}))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["pool"]["session_persistence"]["cookie_name"], Value::Null, "a new type does not keep the old cookie name");
+    seconds_until_lb(&c, &demo, &lb, "ACTIVE", 1, 30).await;
+    let r = api(&c, Method::PUT, &path, &demo, Some(json!({"pool": {"session_persistence": null}}))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["pool"]["session_persistence"], Value::Null, "null removes the session persistence");
+    seconds_until_lb(&c, &demo, &lb, "ACTIVE", 1, 30).await;
 
     let refused = [
         (json!({"type": "APP_COOKIE"}), "APP_COOKIE without a cookie name"),

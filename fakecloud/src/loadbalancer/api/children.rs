@@ -7,7 +7,7 @@ use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::loadbalancer::model::*;
-use crate::loadbalancer::request::{int, opt_int, opt_opt_int, BatchMembers, CreateMember, UpdateMember};
+use crate::loadbalancer::request::{int, nullable, opt_int, opt_opt_int, BatchMembers, CreateMember, UpdateMember};
 use crate::loadbalancer::views;
 use crate::loadbalancer::worker::{new_common, Kind};
 use crate::world::World;
@@ -164,31 +164,31 @@ struct ListenerOpts {
     timeout_member_data: Option<i64>,
     #[serde(default, deserialize_with = "opt_int")]
     timeout_tcp_inspect: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     allowed_cidrs: Option<Option<Vec<String>>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     insert_headers: Option<Option<BTreeMap<String, String>>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     default_tls_container_ref: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     sni_container_refs: Option<Option<Vec<String>>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     client_ca_tls_container_ref: Option<Option<String>>,
     #[serde(default)]
     client_authentication: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     client_crl_container_ref: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     tls_ciphers: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     tls_versions: Option<Option<Vec<String>>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     alpn_protocols: Option<Option<Vec<String>>>,
     #[serde(default, deserialize_with = "opt_opt_int")]
     hsts_max_age: Option<Option<i64>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     hsts_include_subdomains: Option<Option<bool>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     hsts_preload: Option<Option<bool>>,
 }
 
@@ -205,7 +205,7 @@ struct UpdateListener {
     tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "opt_int")]
     connection_limit: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     default_pool_id: Option<Option<String>>,
     #[serde(flatten)]
     opts: ListenerOpts,
@@ -564,17 +564,17 @@ struct CreatePool {
 struct PoolTlsOpts {
     #[serde(default)]
     tls_enabled: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     tls_container_ref: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     ca_tls_container_ref: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     crl_container_ref: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     tls_ciphers: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     tls_versions: Option<Option<Vec<String>>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     alpn_protocols: Option<Option<Vec<String>>>,
 }
 
@@ -591,7 +591,7 @@ struct UpdatePool {
     tags: Option<Vec<String>>,
     #[serde(default)]
     lb_algorithm: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     session_persistence: Option<Option<SessionPersistence>>,
     #[serde(flatten)]
     tls: PoolTlsOpts,

@@ -8,7 +8,7 @@ use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::loadbalancer::model::*;
-use crate::loadbalancer::request::opt_int;
+use crate::loadbalancer::request::{nullable, opt_int};
 use crate::loadbalancer::views;
 use crate::loadbalancer::worker::{new_common, Kind};
 use crate::world::World;
@@ -83,11 +83,11 @@ struct UpdatePolicy {
     admin_state_up: Option<bool>,
     #[serde(default, deserialize_with = "opt_int")]
     position: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     redirect_pool_id: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     redirect_url: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     redirect_prefix: Option<Option<String>>,
     #[serde(default, deserialize_with = "opt_int")]
     redirect_http_code: Option<i64>,
@@ -374,7 +374,7 @@ struct UpdateRule {
     compare_type: Option<String>,
     #[serde(default)]
     value: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     key: Option<Option<String>>,
     #[serde(default)]
     invert: Option<bool>,
