@@ -175,9 +175,12 @@ def build(cloud, fixed_accounts=None, lock_dir=None, log_file=None):
 
     put("service_available", nova="true", neutron="true", glance="true", cinder="true",
         load_balancer="true" if cloud.endpoint("load-balancer")[0] else "false")
-    providers = [p["name"] for p in (cloud.get("/load-balancer/v2/lbaas/providers") or {}).get("providers", [])]
+    provider_list = (cloud.get("/load-balancer/v2/lbaas/providers") or {}).get("providers", [])
+    providers = [p["name"] for p in provider_list]
     put("load_balancer", catalog_type="load-balancer", region=region, endpoint_type="publicURL",
         provider="amphora" if "amphora" in providers else (providers[0] if providers else "octavia"),
+        # The providers the cloud serves, as "name:description,..." (the plugin checks the list).
+        enabled_provider_drivers=",".join(f"{p['name']}:{p.get('description', '')}" for p in provider_list),
         RBAC_test_type="keystone_default_roles", enforce_new_defaults="true",
         build_interval="1", check_interval="1", lb_build_interval="1", build_timeout=LB_WAIT,
         check_timeout=WAIT, lb_build_timeout=LB_WAIT)

@@ -315,6 +315,22 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             spec(json!({"healthmonitor": {"pool_id": "$pool", "type": "TCP", "delay": 5, "timeout": 3, "max_retries": 3}}), true)
         }
         ("PUT", "/load-balancer/v2/lbaas/healthmonitors/{id}") => spec(json!({"healthmonitor": {"delay": 10}}), false),
+        ("POST", "/load-balancer/v2/lbaas/l7policies") => {
+            spec(json!({"l7policy": {"listener_id": "$http_listener", "action": "REJECT"}}), true)
+        }
+        ("PUT", "/load-balancer/v2/lbaas/l7policies/{id}") => spec(json!({"l7policy": {"name": "bi-l7policy"}}), false),
+        ("POST", "/load-balancer/v2/lbaas/l7policies/{id}/rules") => {
+            spec(json!({"rule": {"type": "PATH", "compare_type": "STARTS_WITH", "value": "/bi"}}), true)
+        }
+        ("PUT", "/load-balancer/v2/lbaas/l7policies/{id}/rules/{rule}") => spec(json!({"rule": {"value": "/bi2"}}), false),
+        ("POST", "/load-balancer/v2/lbaas/flavors") => {
+            spec(json!({"flavor": {"name": "bi-flavor", "flavor_profile_id": "$lb_flavor_profile"}}), true)
+        }
+        ("PUT", "/load-balancer/v2/lbaas/flavors/{id}") => spec(json!({"flavor": {"description": "bi"}}), false),
+        ("POST", "/load-balancer/v2/lbaas/flavorprofiles") => {
+            spec(json!({"flavorprofile": {"name": "bi-profile", "provider_name": "amphora", "flavor_data": "{}"}}), true)
+        }
+        ("PUT", "/load-balancer/v2/lbaas/flavorprofiles/{id}") => spec(json!({"flavorprofile": {"name": "bi-profile-2"}}), false),
         ("PUT", "/load-balancer/v2/octavia/amphorae/{id}/failover") => nothing,
         ("PUT", "/load-balancer/v2/octavia/amphorae/{id}/config") => nothing,
 

@@ -106,6 +106,11 @@ pub struct Ctx {
     pub member: String,
     pub hm: String,
     pub amphora: String,
+    pub l7listener: String,
+    pub l7policy: String,
+    pub l7rule: String,
+    pub lb_flavor: String,
+    pub lb_flavor_profile: String,
     // magnum
     pub template_pub: String,
     pub template: String,
@@ -536,6 +541,28 @@ pub async fn setup() -> (TestCloud, Ctx) {
         .to_string();
     x.amphora =
         ok(&c, "GET", "/load-balancer/v2/octavia/amphorae", &admin, none, None).await["amphorae"][0]["id"].as_str().unwrap().to_string();
+    // An HTTP listener with an L7 policy and rule (each change waits for the worker), and a flavor.
+    let advance = |by: &'static str| c.send(Method::POST, "/_fakecloud/clock/advance", None, Some(json!({ "by": by })));
+    let http = Some(json!({"listener": {"loadbalancer_id": x.lb, "protocol": "HTTP", "protocol_port": 8080}}));
+    let http = ok(&c, "POST", "/load-balancer/v2/lbaas/listeners", &cm, none, http).await["listener"]["id"].as_str().unwrap().to_string();
+    advance("30s").await;
+    x.l7listener = http.clone();
+    let policy = Some(json!({"l7policy": {"listener_id": http, "action": "REJECT"}}));
+    x.l7policy =
+        ok(&c, "POST", "/load-balancer/v2/lbaas/l7policies", &cm, none, policy).await["l7policy"]["id"].as_str().unwrap().to_string();
+    advance("30s").await;
+    let rule = Some(json!({"rule": {"type": "PATH", "compare_type": "STARTS_WITH", "value": "/pm"}}));
+    let rules = format!("/load-balancer/v2/lbaas/l7policies/{}/rules", x.l7policy);
+    x.l7rule = ok(&c, "POST", &rules, &cm, none, rule).await["rule"]["id"].as_str().unwrap().to_string();
+    advance("30s").await;
+    let profile = Some(json!({"flavorprofile": {"name": "pm-profile", "provider_name": "amphora", "flavor_data": "{}"}}));
+    x.lb_flavor_profile = ok(&c, "POST", "/load-balancer/v2/lbaas/flavorprofiles", &admin, none, profile).await["flavorprofile"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let flavor = Some(json!({"flavor": {"name": "pm-flavor", "flavor_profile_id": x.lb_flavor_profile}}));
+    x.lb_flavor =
+        ok(&c, "POST", "/load-balancer/v2/lbaas/flavors", &admin, none, flavor).await["flavor"]["id"].as_str().unwrap().to_string();
 
     // magnum (capi-mgmt's cluster; a private template made there)
     let mg = [("openstack-api-version", "container-infra 1.10".to_string())];
