@@ -158,11 +158,17 @@ fn list(
     let query = ListQuery::parse(&params.0, who.admin, v.at_least(3, 34))?;
     let world = s.world();
     let page = world.volume.list(&query, who)?;
-    let items: Vec<Value> = page
-        .volumes
-        .iter()
-        .map(|vol| if detail { views::detail(&world.volume, vol, &base, v, who.admin) } else { views::summary(vol, &base) })
-        .collect();
+    let items: Vec<Value> =
+        page.volumes
+            .iter()
+            .map(|vol| {
+                if detail {
+                    views::detail(&world.volume, vol, &base, v, who.admin, views::Shown::Read)
+                } else {
+                    views::summary(vol, &base)
+                }
+            })
+            .collect();
     let next_url = format!("{}{}", base.trim_end_matches('/'), uri_path);
     let body = views::list(&page, items, &next_url, &params.0, query.with_count && v.at_least(3, 45));
     Ok(reply(v, StatusCode::OK, body))
@@ -181,7 +187,11 @@ async fn show_volume(
     let world = s.world();
     let vol = world.volume.show(&id, who)?;
     enforce(SVC, &caller, "volume:get", Target { project_id: Some(&vol.project_id), user_id: None })?;
-    Ok(reply(v, StatusCode::OK, serde_json::json!({ "volume": views::detail(&world.volume, vol, &base, v, who.admin) })))
+    Ok(reply(
+        v,
+        StatusCode::OK,
+        serde_json::json!({ "volume": views::detail(&world.volume, vol, &base, v, who.admin, views::Shown::Read) }),
+    ))
 }
 
 async fn create_volume(
@@ -199,7 +209,11 @@ async fn create_volume(
     let mut world = s.world();
     let w = &mut *world;
     let vol = w.volume.create(new, who, &w.image, &mut w.sim)?.clone();
-    Ok(reply(v, StatusCode::ACCEPTED, serde_json::json!({ "volume": views::detail(&w.volume, &vol, &base, v, who.admin) })))
+    Ok(reply(
+        v,
+        StatusCode::ACCEPTED,
+        serde_json::json!({ "volume": views::detail(&w.volume, &vol, &base, v, who.admin, views::Shown::Written) }),
+    ))
 }
 
 async fn update_volume(
@@ -219,7 +233,11 @@ async fn update_volume(
     enforce(SVC, &caller, "volume:update", Target { project_id: Some(&owner), user_id: None })?;
     let now = world.now();
     let vol = world.volume.update(&id, update, who, now)?.clone();
-    Ok(reply(v, StatusCode::OK, serde_json::json!({ "volume": views::detail(&world.volume, &vol, &base, v, who.admin) })))
+    Ok(reply(
+        v,
+        StatusCode::OK,
+        serde_json::json!({ "volume": views::detail(&world.volume, &vol, &base, v, who.admin, views::Shown::Written) }),
+    ))
 }
 
 async fn delete_volume(

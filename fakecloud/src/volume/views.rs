@@ -70,9 +70,20 @@ pub fn summary(vol: &Volume, base: &str) -> Value {
     json!({"id": vol.id, "name": vol.name, "links": links(base, &vol.project_id, &vol.id)})
 }
 
+/// Which reply a volume is rendered in. Cinder's attribute extensions (tenant, host, migration
+/// status, image metadata) decorate only `show` and `detail`; create and update replies go without.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// `GET /volumes/{id}` and `GET /volumes/detail`.
+    Read,
+    /// The replies of `POST /volumes` and `PUT /volumes/{id}`.
+    Written,
+}
+
 /// The detailed view. Host, migration and provider attributes are admin-only, as Cinder's policy
-/// has them; an attachment's host name too.
-pub fn detail(vols: &Volumes, vol: &Volume, base: &str, v: Version, admin: bool) -> Value {
+/// has them; an attachment's host name too. The tenant attribute is for the volume's readers
+/// (`volume_extension:volume_tenant_attribute`), which every caller who can see it is.
+pub fn detail(vols: &Volumes, vol: &Volume, base: &str, v: Version, admin: bool, shown: Shown) -> Value {
     let vtype = vols.volume_type(&vol.volume_type_id);
     let attachments: Vec<Value> = vol
         .attachments
@@ -110,15 +121,18 @@ pub fn detail(vols: &Volumes, vol: &Volume, base: &str, v: Version, admin: bool)
         "replication_status": Value::Null,
         "migration_status": Value::Null,
         "user_id": vol.user_id,
-        "os-vol-tenant-attr:tenant_id": vol.project_id,
         "links": links(base, &vol.project_id, &vol.id),
     });
-    if admin {
+    let read = shown == Shown::Read;
+    if read {
+        out["os-vol-tenant-attr:tenant_id"] = json!(vol.project_id);
+    }
+    if admin && read {
         out["os-vol-host-attr:host"] = json!(vol.host);
         out["os-vol-mig-status-attr:migstat"] = Value::Null;
         out["os-vol-mig-status-attr:name_id"] = Value::Null;
     }
-    if let Some(i) = &vol.image {
+    if let Some(i) = vol.image.as_ref().filter(|_| read) {
         out["volume_image_metadata"] = json!({
             "image_id": i.image_id,
             "image_name": i.image_name,
