@@ -9,4 +9,12 @@ pub enum Event {
     VolumeCreated { volume_id: String },
     /// The backend finishes deleting a `deleting` volume.
     VolumeDeleted { volume_id: String },
+    /// The backend has grown an `extending` volume to its new size.
+    VolumeExtended { volume_id: String, new_size: u64 },
+    /// A `retyping` volume is on its new type.
+    VolumeRetyped { volume_id: String },
+    /// The backend has taken a `creating` snapshot.
+    SnapshotCreated { snapshot_id: String },
+    /// The backend has removed a `deleting` snapshot.
+    SnapshotDeleted { snapshot_id: String },
 }
