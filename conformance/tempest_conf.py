@@ -178,7 +178,12 @@ def build(cloud, fixed_accounts=None, lock_dir=None, log_file=None):
     put("volume", catalog_type=volume_type, region=region, endpoint_type="publicURL", volume_size="1",
         build_timeout=WAIT,
         min_microversion="3.0", max_microversion=newest_version(cloud.get(volume_root + "/v3")) or "3.0")
-    # Cinder serves no /extensions list, so no extension is advertised.
+    # The backend's protocol and vendor, as a deployment's tempest.conf names them (the volume type
+    # tests ask the scheduler for a backend with these capabilities).
+    pools = (cloud.get(volume_url + "/scheduler-stats/get_pools?detail=True") or {}).get("pools", []) if volume_url else []
+    caps = (pools[0].get("capabilities") or {}) if pools else {}
+    if caps.get("storage_protocol"):
+        put("volume", storage_protocol=caps["storage_protocol"], vendor_name=caps.get("vendor_name", "Open Source"))
     volume_extensions = (cloud.get(volume_url + "/extensions") or {}).get("extensions", []) if volume_url else []
     put("volume-feature-enabled", api_extensions=",".join(sorted(e["alias"] for e in volume_extensions)))
 

@@ -287,6 +287,9 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("volume_extension:snapshot_admin_actions:force_delete", Rule::Admin),
     ("snapshot_extension:snapshot_actions:update_snapshot_status", Rule::ProjectMember),
     // Transfers (volume_transfer.py): accepting is open to any member of the receiving project.
+    ("message:get_all", Rule::ProjectReader),
+    ("message:get", Rule::ProjectReader),
+    ("message:delete", Rule::ProjectMember),
     ("volume:get_all_transfers", Rule::ProjectReader),
     ("volume:get_transfer", Rule::ProjectReader),
     ("volume:create_transfer", Rule::ProjectMember),

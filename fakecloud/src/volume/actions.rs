@@ -100,12 +100,10 @@ impl Volumes {
             return Err(invalid_input("Retype requested to the same volume type."));
         }
         let (type_id, settled) = (t.id.clone(), v.status.clone());
-        let v = self.volume_mut(id);
-        v.volume_type_id = type_id;
-        v.admin_metadata.insert("retype_from".into(), settled);
+        self.volume_mut(id).admin_metadata.insert("retype_from".into(), settled);
         self.set_status(id, "retyping", core);
         let at = core.now() + Duration::seconds(RETYPE_SECS);
-        core.schedule_at(at, Event::VolumeRetyped { volume_id: id.into() });
+        core.schedule_at(at, Event::VolumeRetyped { volume_id: id.into(), type_id });
         Ok(())
     }
 
@@ -247,7 +245,8 @@ impl Volumes {
     }
 
     /// `os-detach` and `os-force_detach`: drops one attachment (or all); with none left the volume
-    /// is `available`.
+    /// is `available`. Cinder's API refuses only a volume in maintenance; the manager settles the
+    /// rest (a detach of an unattached volume just leaves it `available`).
     pub fn detach(
         &mut self,
         id: &str,
@@ -257,13 +256,11 @@ impl Volumes {
         core: &mut impl Core<Event>,
     ) -> Result<(), VolumeError> {
         let v = self.show(id, who)?;
-        if !force && !["in-use", "detaching"].contains(&v.status.as_str()) {
-            return Err(invalid_volume(
-                "Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach.",
-            ));
+        if !force && v.status == "maintenance" {
+            return Err(invalid_volume(format!("Volume {id} is in maintenance state.")));
         }
         if let Some(a) = attachment_id {
-            if !v.attachments.iter().any(|x| x.id == a) {
+            if force && !v.attachments.iter().any(|x| x.id == a) {
                 return Err(VolumeError::NotFound(format!("Volume attachment could not be found with filter: attachment_id = {a}.")));
             }
         }
@@ -350,8 +347,9 @@ impl Volumes {
                     journal.record(at, transition(&volume_id, Some("extending".into()), "available"));
                 }
             }
-            Event::VolumeRetyped { volume_id } => {
+            Event::VolumeRetyped { volume_id, type_id } => {
                 if let Some(v) = self.volumes.iter_mut().find(|v| v.id == volume_id && v.status == "retyping") {
+                    v.volume_type_id = type_id;
                     let to = v.admin_metadata.remove("retype_from").unwrap_or_else(|| "available".into());
                     v.status = to.clone();
                     v.updated_at = Some(at);

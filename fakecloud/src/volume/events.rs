@@ -12,7 +12,7 @@ pub enum Event {
     /// The backend has grown an `extending` volume to its new size.
     VolumeExtended { volume_id: String, new_size: u64 },
     /// A `retyping` volume is on its new type.
-    VolumeRetyped { volume_id: String },
+    VolumeRetyped { volume_id: String, type_id: String },
     /// The backend has taken a `creating` snapshot.
     SnapshotCreated { snapshot_id: String },
     /// The backend has removed a `deleting` snapshot.

@@ -139,6 +139,69 @@ pub struct Snapshot {
     pub metadata: BTreeMap<String, String>,
     pub created_at: SimTime,
     pub updated_at: Option<SimTime>,
+    /// What the backend last reported (`os-update_snapshot_status`), e.g. `80%`.
+    #[serde(default)]
+    pub progress: Option<String>,
+}
+
+/// A message Cinder leaves for a project about an asynchronous failure (`/messages`, 3.3).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct UserMessage {
+    pub id: String,
+    pub project_id: String,
+    pub event_id: String,
+    pub user_message: String,
+    pub resource_type: String,
+    pub resource_uuid: String,
+    pub request_id: String,
+    pub created_at: SimTime,
+}
+
+/// What the RBD backend reports to the scheduler as its capabilities, which a volume type's
+/// unscoped (or `capabilities:`) extra specs must match.
+pub const BACKEND_CAPABILITIES: &[(&str, &str)] = &[
+    ("volume_backend_name", BACKEND_POOL),
+    ("vendor_name", "Open Source"),
+    ("driver_version", "1.2.0"),
+    ("storage_protocol", "ceph"),
+    ("QoS_support", "False"),
+    ("multiattach", "True"),
+    ("thin_provisioning_support", "True"),
+    ("replication_enabled", "False"),
+    ("reserved_percentage", "0"),
+];
+
+/// Cinder's `extra_specs_ops.match` for the operators a string capability can meet.
+fn spec_matches(cap: &str, req: &str) -> bool {
+    let words: Vec<&str> = req.split_whitespace().collect();
+    let num = |t: &str| t.parse::<f64>().ok();
+    match words.as_slice() {
+        ["<is>", want] => cap.eq_ignore_ascii_case(want),
+        ["<in>", want] => cap.contains(want),
+        ["s==", want] => cap == *want,
+        ["s!=", want] => cap != *want,
+        ["==", want] | ["=", want] => num(cap).zip(num(want)).is_some_and(|(c, w)| if words[0] == "=" { c >= w } else { c == w }),
+        ["!=", want] => num(cap).zip(num(want)).is_some_and(|(c, w)| c != w),
+        [">=", want] => num(cap).zip(num(want)).is_some_and(|(c, w)| c >= w),
+        ["<=", want] => num(cap).zip(num(want)).is_some_and(|(c, w)| c <= w),
+        ["<or>", ..] => words.iter().skip(1).filter(|w| **w != "<or>").any(|w| cap == *w),
+        _ => cap == req,
+    }
+}
+
+/// The capabilities filter: whether the backend can take a volume of a type with these specs.
+pub fn backend_satisfies(extra_specs: &BTreeMap<String, String>) -> bool {
+    extra_specs.iter().all(|(key, req)| {
+        let scope: Vec<&str> = key.split(':').collect();
+        let name = match scope.as_slice() {
+            [one] => *one,
+            ["capabilities", rest @ ..] => {
+                return rest.len() == 1 && BACKEND_CAPABILITIES.iter().any(|(k, c)| *k == rest[0] && spec_matches(c, req))
+            }
+            _ => return true,
+        };
+        BACKEND_CAPABILITIES.iter().any(|(k, c)| *k == name && spec_matches(c, req))
+    })
 }
 
 /// A volume offered to another project: who accepts it with the auth key becomes its owner.
@@ -309,6 +372,8 @@ pub struct Volumes {
     pub snapshots: Vec<Snapshot>,
     #[serde(default)]
     pub transfers: Vec<Transfer>,
+    #[serde(default)]
+    pub messages: Vec<UserMessage>,
 }
 
 impl Volumes {
@@ -713,8 +778,15 @@ impl Volumes {
         if !self.services.iter().any(|s| s.binary == SCHEDULER_BINARY && s.running()) {
             return;
         }
-        let backend =
-            self.services.iter().find(|s| s.binary == VOLUME_BINARY && s.is_up(at) && !s.disabled).map(|s| (s.host.clone(), s.running()));
+        let specs = self.volume(id).and_then(|v| self.volume_type(&v.volume_type_id)).map(|t| t.extra_specs.clone()).unwrap_or_default();
+        let backend = self
+            .services
+            .iter()
+            .find(|s| s.binary == VOLUME_BINARY && s.is_up(at) && !s.disabled && backend_satisfies(&specs))
+            .map(|s| (s.host.clone(), s.running()));
+        if backend.is_none() {
+            self.leave_message(id, at);
+        }
         let Some(v) = self.volumes.iter_mut().find(|v| v.id == id) else { return };
         let to = match backend {
             None => "error",
@@ -734,6 +806,29 @@ impl Volumes {
                 j.record(at, transition(id, Some(from), to));
             }
         }
+    }
+
+    /// The scheduler found no backend for a volume: its project gets a message. Its id is derived
+    /// from the volume's, so a replay gives the same one.
+    fn leave_message(&mut self, volume_id: &str, at: SimTime) {
+        let Some(v) = self.volume(volume_id) else { return };
+        let mut bytes = *uuid::Uuid::parse_str(volume_id).unwrap_or_default().as_bytes();
+        bytes.iter_mut().for_each(|b| *b ^= 0x5a);
+        let id = uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string();
+        bytes.iter_mut().for_each(|b| *b ^= 0xa5);
+        let request_id = format!("req-{}", uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated());
+        let project_id = v.project_id.clone();
+        self.messages.retain(|m| m.id != id);
+        self.messages.push(UserMessage {
+            id,
+            project_id,
+            event_id: "VOLUME_VOLUME_001_002".into(),
+            user_message: "schedule allocate volume: Could not find any available weighted backend.".into(),
+            resource_type: "VOLUME".into(),
+            resource_uuid: volume_id.into(),
+            request_id,
+            created_at: at,
+        });
     }
 
     /// `PUT /volumes/{id}`: name, description, metadata (replaced as a whole).

@@ -141,6 +141,7 @@ impl Volumes {
             metadata: new.metadata,
             created_at: now,
             updated_at: None,
+            progress: None,
         };
         core.record(snap_transition(&snap.id, None, "creating"));
         core.schedule_at(now + Duration::seconds(SNAPSHOT_SECS), Event::SnapshotCreated { snapshot_id: snap.id.clone() });
@@ -151,6 +152,7 @@ impl Volumes {
     pub(super) fn finish_snapshot(&mut self, id: &str, at: SimTime, journal: &mut Journal) {
         if let Some(s) = self.snapshots.iter_mut().find(|s| s.id == id && s.status == "creating") {
             s.status = "available".into();
+            s.progress = Some("100%".into());
             s.updated_at = Some(at);
             journal.record(at, snap_transition(id, Some("creating".into()), "available"));
         }
@@ -225,6 +227,7 @@ impl Volumes {
         &mut self,
         id: &str,
         status: &str,
+        progress: Option<String>,
         who: Requester,
         core: &mut impl Core<Event>,
     ) -> Result<(), VolumeError> {
@@ -240,6 +243,9 @@ impl Volumes {
         let now = core.now();
         let s = self.snapshot_mut(id);
         let from = std::mem::replace(&mut s.status, status.to_string());
+        if progress.is_some() {
+            s.progress = progress;
+        }
         s.updated_at = Some(now);
         core.record(snap_transition(id, Some(from), status));
         Ok(())

@@ -276,7 +276,7 @@ pub fn snapshot(s: &Snapshot, v: Version, detail: bool) -> Value {
         "updated_at": s.updated_at.map(time),
     });
     if detail {
-        let progress = if s.status == "available" { "100%" } else { "0%" };
+        let progress = s.progress.clone().unwrap_or_else(|| if s.status == "available" { "100%" } else { "0%" }.into());
         out["os-extended-snapshot-attributes:progress"] = json!(progress);
         out["os-extended-snapshot-attributes:project_id"] = json!(s.project_id);
     }

@@ -330,3 +330,87 @@ pub async fn capabilities(
     });
     Ok(reply(v, StatusCode::OK, body))
 }
+
+/// User messages (3.3): what the project's asynchronous failures left for it.
+fn message_view(m: &crate::volume::model::UserMessage, base: &str) -> Value {
+    let base = base.trim_end_matches('/');
+    json!({
+        "id": m.id,
+        "event_id": m.event_id,
+        "user_message": m.user_message,
+        "message_level": "ERROR",
+        "resource_type": m.resource_type,
+        "resource_uuid": m.resource_uuid,
+        "request_id": m.request_id,
+        "created_at": views::time(m.created_at),
+        "guaranteed_until": views::time(m.created_at + chrono::Duration::days(30)),
+        "links": [
+            {"href": format!("{base}/volume/v3/{}/messages/{}", m.project_id, m.id), "rel": "self"},
+            {"href": format!("{base}/volume/{}/messages/{}", m.project_id, m.id), "rel": "bookmark"},
+        ],
+    })
+}
+
+fn messages_version(v: crate::http::microversion::Version) -> Result<(), ApiError> {
+    if !v.at_least(3, 3) {
+        return Err(ApiError::not_found(SVC, "The resource could not be found."));
+    }
+    Ok(())
+}
+
+pub async fn list_messages(
+    State(s): State<AppState>,
+    caller: Caller,
+    Microversion(v, ..): Microversion<Cinder>,
+    BaseUrl(base): BaseUrl,
+    axum::extract::Path(path): PathArgs,
+) -> ApiResult {
+    prelude(&caller, &path)?;
+    messages_version(v)?;
+    enforce(SVC, &caller, "message:get_all", super::common::own_project(&caller))?;
+    let who = super::common::requester(&caller);
+    let world = s.world();
+    let items: Vec<Value> =
+        world.volume.messages.iter().filter(|m| m.project_id == who.project_id).map(|m| message_view(m, &base)).collect();
+    Ok(reply(v, StatusCode::OK, json!({ "messages": items })))
+}
+
+fn message_for<'a>(world: &'a crate::world::World, caller: &Caller, id: &str) -> Result<&'a crate::volume::model::UserMessage, ApiError> {
+    world
+        .volume
+        .messages
+        .iter()
+        .find(|m| m.id == id && (caller.is_admin() || caller.project_id.as_deref() == Some(m.project_id.as_str())))
+        .ok_or_else(|| ApiError::not_found(SVC, format!("Message {id} could not be found.")))
+}
+
+pub async fn show_message(
+    State(s): State<AppState>,
+    caller: Caller,
+    Microversion(v, ..): Microversion<Cinder>,
+    BaseUrl(base): BaseUrl,
+    axum::extract::Path(path): PathArgs,
+) -> ApiResult {
+    prelude(&caller, &path)?;
+    messages_version(v)?;
+    let world = s.world();
+    let m = message_for(&world, &caller, &arg(&path, "message_id"))?;
+    enforce(SVC, &caller, "message:get", super::common::project(&m.project_id))?;
+    Ok(reply(v, StatusCode::OK, json!({ "message": message_view(m, &base) })))
+}
+
+pub async fn delete_message(
+    State(s): State<AppState>,
+    caller: Caller,
+    Microversion(v, ..): Microversion<Cinder>,
+    axum::extract::Path(path): PathArgs,
+) -> ApiResult {
+    prelude(&caller, &path)?;
+    messages_version(v)?;
+    let id = arg(&path, "message_id");
+    let mut world = s.world();
+    let owner = message_for(&world, &caller, &id)?.project_id.clone();
+    enforce(SVC, &caller, "message:delete", super::common::project(&owner))?;
+    world.volume.messages.retain(|m| m.id != id);
+    Ok(empty(v, StatusCode::NO_CONTENT))
+}

@@ -31,6 +31,8 @@ pub fn router() -> Routes {
         ("/scheduler-stats/get_pools", || get(misc::get_pools)),
         ("/capabilities/{host}", || get(misc::capabilities)),
         ("/limits", || get(quotas::limits)),
+        ("/messages", || get(misc::list_messages)),
+        ("/messages/{message_id}", || get(misc::show_message).delete(misc::delete_message)),
         ("/os-quota-sets/{target_project}", || get(quotas::show_quota).put(quotas::update_quota).delete(quotas::delete_quota)),
         ("/os-quota-sets/{target_project}/defaults", || get(quotas::show_quota_defaults)),
         ("/os-quota-class-sets/{class_name}", || get(quotas::show_quota_class).put(quotas::update_quota_class)),

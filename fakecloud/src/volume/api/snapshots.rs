@@ -44,7 +44,11 @@ fn parse_query(params: &Params, admin: bool) -> Result<SnapshotQuery, ApiError> 
         vec![]
     };
     for (k, d) in parts {
-        let k = k.trim().to_string();
+        // `display_name` is the old name of `name`.
+        let k = match k.trim() {
+            "display_name" => "name".to_string(),
+            other => other.to_string(),
+        };
         if !SORT_KEYS.contains(&k.as_str()) {
             return Err(bad(&format!("Invalid input received: Invalid sort key: {k}")));
         }
@@ -228,7 +232,10 @@ pub async fn snapshot_action(
     };
     match name.as_str() {
         "os-reset_status" => w.volume.reset_snapshot_status(&id, &status()?, who, &mut w.sim)?,
-        "os-update_snapshot_status" => w.volume.update_snapshot_status(&id, &status()?, who, &mut w.sim)?,
+        "os-update_snapshot_status" => {
+            let progress = args.get("progress").and_then(Value::as_str).map(str::to_string);
+            w.volume.update_snapshot_status(&id, &status()?, progress, who, &mut w.sim)?
+        }
         _ => w.volume.delete_snapshot(&id, true, who, &mut w.sim)?,
     }
     Ok(empty(v, StatusCode::ACCEPTED))
