@@ -49,8 +49,6 @@ pub fn extra_specs(field: &str, v: &Value) -> Result<BTreeMap<String, String>, V
         }
         let text = match val {
             Value::String(s) if s.chars().count() <= 255 => s.clone(),
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => if *b { "True" } else { "False" }.to_string(),
             _ => return Err(schema(&format!("{field}/{k}"), val, format!("{val} is not of type 'string'"))),
         };
         out.insert(k.clone(), text);
@@ -134,6 +132,9 @@ pub fn type_access_action(body: &Value) -> Result<(bool, String), VolumeError> {
         (None, Some(r)) => (false, r),
         _ => return Err(VolumeError::BadRequest("There is no such action".into())),
     };
+    if let Some(k) = inner.as_object().and_then(|o| o.keys().find(|k| k.as_str() != "project")) {
+        return Err(schema("project", inner, format!("Additional properties are not allowed ('{k}' was unexpected)")));
+    }
     let project = inner
         .get("project")
         .and_then(Value::as_str)

@@ -8,7 +8,7 @@ use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::JsonBody;
 use crate::http::microversion::Microversion;
-use crate::policy::enforce;
+use crate::policy::{enforce, Target};
 use crate::volume::bodies::{action, action_bool, action_string, image_metadata, new_size};
 use crate::volume::SERVICE as SVC;
 use axum::extract::State;
@@ -40,6 +40,38 @@ fn rule(name: &str) -> Option<&'static str> {
     })
 }
 
+/// The arguments each action's schema allows (`additionalProperties: False`); an action without
+/// arguments takes `null` or `{}`.
+fn check_args(name: &str, args: &Value) -> Result<(), ApiError> {
+    let allowed: &[&str] = match name {
+        "os-extend" => &["new_size"],
+        "os-retype" => &["new_type", "migration_policy"],
+        "os-set_bootable" => &["bootable"],
+        "os-update_readonly_flag" => &["readonly"],
+        "os-reset_status" => &["status", "attach_status", "migration_status"],
+        "os-attach" => &["instance_uuid", "mountpoint", "host_name", "mode"],
+        "os-detach" | "os-force_detach" => &["attachment_id", "connector"],
+        "os-initialize_connection" | "os-terminate_connection" => &["connector"],
+        "os-set_image_metadata" => &["metadata"],
+        "os-unset_image_metadata" => &["key"],
+        _ => &[],
+    };
+    match args {
+        Value::Null => Ok(()),
+        Value::Object(o) => match o.keys().find(|k| !allowed.contains(&k.as_str())) {
+            Some(k) => Err(ApiError::bad_request(
+                SVC,
+                format!("Invalid input for field/attribute {name}. Additional properties are not allowed ('{k}' was unexpected)"),
+            )),
+            None => Ok(()),
+        },
+        other => Err(ApiError::bad_request(
+            SVC,
+            format!("Invalid input for field/attribute {name}. Value: {other}. {other} is not of type 'object'"),
+        )),
+    }
+}
+
 pub async fn volume_action(
     State(s): State<AppState>,
     caller: Caller,
@@ -51,10 +83,18 @@ pub async fn volume_action(
     let id = arg(&path, "volume_id");
     let (name, args) = action(&body)?;
     let policy = rule(&name).ok_or_else(|| ApiError::bad_request(SVC, "There is no such action: ".to_string() + &name))?;
+    check_args(&name, &args)?;
+    // Admin actions are authorized before the volume is looked up (admin_actions.py).
+    let admin_action = policy.starts_with("volume_extension:volume_admin_actions:");
+    if admin_action {
+        enforce(SVC, &caller, policy, Target::default())?;
+    }
     let who = requester(&caller);
     let mut world = s.world();
     let owner = world.volume.show(&id, who)?.project_id.clone();
-    enforce(SVC, &caller, policy, project(&owner))?;
+    if !admin_action {
+        enforce(SVC, &caller, policy, project(&owner))?;
+    }
     let w = &mut *world;
     let now = w.sim.now();
     let vols = &mut w.volume;

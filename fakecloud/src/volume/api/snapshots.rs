@@ -219,10 +219,31 @@ pub async fn snapshot_action(
         "os-update_snapshot_status" => "snapshot_extension:snapshot_actions:update_snapshot_status",
         _ => return Err(ApiError::bad_request(SVC, format!("There is no such action: {name}"))),
     };
+    let allowed: &[&str] = match name.as_str() {
+        "os-reset_status" => &["status"],
+        "os-update_snapshot_status" => &["status", "progress"],
+        _ => &[],
+    };
+    match &args {
+        Value::Null => {}
+        Value::Object(o) => {
+            if let Some(k) = o.keys().find(|k| !allowed.contains(&k.as_str())) {
+                return Err(ApiError::bad_request(SVC, format!("Additional properties are not allowed ('{k}' was unexpected)")));
+            }
+        }
+        other => return Err(ApiError::bad_request(SVC, format!("{other} is not of type 'object'"))),
+    }
+    // Admin actions are authorized before the snapshot is looked up.
+    let admin_action = name != "os-update_snapshot_status";
+    if admin_action {
+        enforce(SVC, &caller, policy, crate::policy::Target::default())?;
+    }
     let who = requester(&caller);
     let mut world = s.world();
     let owner = world.volume.snapshot_for(&id, who)?.project_id.clone();
-    enforce(SVC, &caller, policy, project(&owner))?;
+    if !admin_action {
+        enforce(SVC, &caller, policy, project(&owner))?;
+    }
     let w = &mut *world;
     let status = || {
         args.get("status")
