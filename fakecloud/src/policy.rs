@@ -268,6 +268,15 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("volume_extension:volume_type_encryption:create", Rule::Admin),
     ("volume_extension:volume_type_encryption:update", Rule::Admin),
     ("volume_extension:volume_type_encryption:delete", Rule::Admin),
+    // Group types and their specs (group_types.py): admin only; reads need no rule.
+    ("group:group_types:create", Rule::Admin),
+    ("group:group_types:update", Rule::Admin),
+    ("group:group_types:delete", Rule::Admin),
+    ("group:group_types_specs:get", Rule::Admin),
+    ("group:group_types_specs:get_all", Rule::Admin),
+    ("group:group_types_specs:create", Rule::Admin),
+    ("group:group_types_specs:update", Rule::Admin),
+    ("group:group_types_specs:delete", Rule::Admin),
     // QoS specs (qos_specs.py): admin only.
     ("volume_extension:qos_specs_manage:get_all", Rule::Admin),
     ("volume_extension:qos_specs_manage:get", Rule::Admin),

@@ -307,3 +307,34 @@ async fn a_transfer_moves_the_volume_and_its_usage_to_the_accepting_project() {
     assert_eq!(status(&c, &alt, &vid).await, "available");
     assert_eq!(gigabytes_used(&c, &ap, &alt).await, before + 4, "the 4 GiB count against alt_demo now");
 }
+
+#[tokio::test]
+async fn group_types_come_in_3_11_and_only_admins_manage_them_or_read_their_specs() {
+    let c = TestCloud::start().await;
+    let (demo, admin) = (c.member().await, c.admin().await);
+    assert_eq!(at(&c, Method::GET, "/volume/v3/group_types", &admin, "3.10", None).await.status, 404, "not before 3.11");
+    let body = json!({"group_type": {"name": "b-type", "is_public": false, "group_specs": {"k": "v"}}});
+    let forbidden = at(&c, Method::POST, "/volume/v3/group_types", &demo, "3.11", Some(body.clone())).await;
+    assert_eq!(forbidden.status, 403);
+    let b = at(&c, Method::POST, "/volume/v3/group_types", &admin, "3.11", Some(body)).await;
+    assert_eq!(b.status, 202, "{}", b.text);
+    let a = at(&c, Method::POST, "/volume/v3/group_types", &admin, "3.11", Some(json!({"group_type": {"name": "a-type"}}))).await;
+    assert_eq!(a.status, 202);
+    let bid = b.body["group_type"]["id"].as_str().unwrap().to_string();
+    let names = |r: &Reply| -> Vec<String> {
+        r.body["group_types"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
+    };
+    let all = at(&c, Method::GET, "/volume/v3/group_types?is_public=None&sort=name:desc", &admin, "3.11", None).await;
+    assert_eq!(names(&all), ["b-type", "a-type"]);
+    let public = at(&c, Method::GET, "/volume/v3/group_types?is_public=None", &demo, "3.11", None).await;
+    assert_eq!(names(&public), ["a-type"], "a member sees only public ones");
+    assert!(public.body["group_types"][0].get("group_specs").is_none(), "specs are the admin's");
+    let item = at(&c, Method::GET, &format!("/volume/v3/group_types/{bid}/group_specs/k"), &admin, "3.11", None).await;
+    assert_eq!(item.body, json!({"k": "v"}));
+    let missing = at(&c, Method::DELETE, &format!("/volume/v3/group_types/{bid}/group_specs/nope"), &admin, "3.11", None).await;
+    assert_eq!(missing.status, 404);
+    let dup =
+        at(&c, Method::PUT, &format!("/volume/v3/group_types/{bid}"), &admin, "3.11", Some(json!({"group_type": {"name": "a-type"}})))
+            .await;
+    assert_eq!(dup.status, 409, "{}", dup.text);
+}

@@ -324,10 +324,14 @@ pub fn new_snapshot(body: &Value) -> Result<super::snapshots::NewSnapshot, Volum
     let s = wrapped(body, "snapshot", &["snapshot"])?;
     let whole = Value::Object(s.clone());
     no_extra(s, &["volume_id", "name", "display_name", "description", "display_description", "force", "metadata"], &whole)?;
-    let volume_id =
-        s.get("volume_id").and_then(Value::as_str).ok_or_else(|| schema("snapshot", &whole, "'volume_id' is a required property"))?;
+    // A missing or null volume is looked up, and not found, as Cinder does.
+    let volume_id = match s.get("volume_id") {
+        None | Some(Value::Null) => return Err(VolumeError::NotFound("Volume None could not be found.".into())),
+        Some(Value::String(id)) => id.as_str(),
+        Some(other) => return Err(schema("volume_id", other, format!("{other} is not of type 'string'"))),
+    };
     if uuid::Uuid::try_parse(volume_id).is_err() {
-        return Err(schema("volume_id", &s["volume_id"], format!("'{volume_id}' is not a 'uuid'")));
+        return Err(VolumeError::NotFound(format!("Volume {volume_id} could not be found.")));
     }
     let mut n = super::snapshots::NewSnapshot { volume_id: volume_id.to_string(), ..Default::default() };
     for (k, v) in s {
@@ -392,4 +396,40 @@ pub fn accept_transfer(body: &Value) -> Result<String, VolumeError> {
         .filter(|k| !k.is_empty())
         .map(str::to_string)
         .ok_or_else(|| schema("accept", &whole, "'auth_key' is a required property"))
+}
+
+/// `POST /group_types` (`create`: a name is required) and `PUT /group_types/{id}`.
+pub fn group_type(body: &Value, create: bool) -> Result<super::group_types::GroupTypeSpec, VolumeError> {
+    let t = wrapped(body, "group_type", &["group_type"])?;
+    let whole = Value::Object(t.clone());
+    let allowed: &[&str] =
+        if create { &["name", "description", "is_public", "group_specs"] } else { &["name", "description", "is_public"] };
+    no_extra(t, allowed, &whole)?;
+    let mut s = super::group_types::GroupTypeSpec::default();
+    match t.get("name") {
+        Some(n) if !(n.is_null() && !create) => s.name = Some(required_name("name", n)?),
+        None if create => return Err(schema("group_type", &whole, "'name' is a required property")),
+        _ => {}
+    }
+    if let Some(d) = t.get("description") {
+        s.description = Some(opt_string("description", d, 255)?);
+    }
+    if let Some(p) = t.get("is_public") {
+        s.is_public = Some(boolean("is_public", p)?);
+    }
+    if let Some(g) = t.get("group_specs") {
+        s.group_specs = extra_specs("group_specs", g)?;
+    }
+    if !create && s.name.is_none() && s.description.is_none() && s.is_public.is_none() {
+        return Err(VolumeError::BadRequest("Specify group type name, description or a combination thereof.".into()));
+    }
+    Ok(s)
+}
+
+/// `POST /group_types/{id}/group_specs`: `{"group_specs": {...}}`.
+pub fn group_specs_create(body: &Value) -> Result<BTreeMap<String, String>, VolumeError> {
+    let obj = body.as_object().ok_or_else(|| schema("root", body, format!("{body} is not of type 'object'")))?;
+    no_extra(obj, &["group_specs"], body)?;
+    let specs = obj.get("group_specs").ok_or_else(|| schema("root", body, "'group_specs' is a required property"))?;
+    extra_specs("group_specs", specs)
 }

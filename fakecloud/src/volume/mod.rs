@@ -6,6 +6,7 @@ pub mod api;
 pub mod bodies;
 pub mod error;
 pub mod events;
+pub mod group_types;
 pub mod model;
 pub mod qos;
 pub mod request;

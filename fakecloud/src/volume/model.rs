@@ -144,6 +144,16 @@ pub struct Snapshot {
     pub progress: Option<String>,
 }
 
+/// A group type: what a group of volumes may be (3.11), with its group specs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct GroupType {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub is_public: bool,
+    pub group_specs: BTreeMap<String, String>,
+}
+
 /// A message Cinder leaves for a project about an asynchronous failure (`/messages`, 3.3).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct UserMessage {
@@ -374,6 +384,8 @@ pub struct Volumes {
     pub transfers: Vec<Transfer>,
     #[serde(default)]
     pub messages: Vec<UserMessage>,
+    #[serde(default)]
+    pub group_types: Vec<GroupType>,
 }
 
 impl Volumes {

@@ -253,6 +253,10 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
         }
         ("PUT", "/volume/v3/types/{type_id}/encryption/{key}") => spec(json!({"encryption": {"cipher": "aes-xts-plain64"}}), false),
         // QoS specs are open maps: any key beside name and consumer is a spec.
+        ("POST", "/volume/v3/group_types") => at("volume 3.11", json!({"group_type": {"name": "bi-group-type"}}), true),
+        ("PUT", "/volume/v3/group_types/{group_type_id}") => at("volume 3.11", json!({"group_type": {"description": "bi"}}), false),
+        ("POST", "/volume/v3/group_types/{group_type_id}/group_specs") => at("volume 3.11", json!({"group_specs": {"bi_key": "bi"}}), true),
+        ("PUT", "/volume/v3/group_types/{group_type_id}/group_specs/{key}") => at("volume 3.11", json!({"bi_key": "bi"}), false),
         ("POST", "/volume/v3/qos-specs") => Takes::Json(Spec {
             body: json!({"qos_specs": {"name": "bi-qos"}}),
             all_required: true,

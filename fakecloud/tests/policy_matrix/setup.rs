@@ -97,6 +97,8 @@ pub struct Ctx {
     pub vtype: String,
     pub vtype_enc: String,
     pub qos: String,
+    /// A public group type with a group spec.
+    pub group_type: String,
     /// A transfer of a demo volume, and its key.
     pub transfer: String,
     pub transfer_key: String,
@@ -480,6 +482,9 @@ pub async fn setup() -> (TestCloud, Ctx) {
     x.vtype_enc = enc["encryption"]["encryption_id"].as_str().unwrap().to_string();
     let qos = json!({"qos_specs": {"name": "pm-qos", "consumer": "back-end", "read_iops_sec": "100"}});
     x.qos = ok(&c, "POST", "/volume/v3/qos-specs", &admin, none, Some(qos)).await["qos_specs"]["id"].as_str().unwrap().to_string();
+    let gt = json!({"group_type": {"name": "pm-group-type", "group_specs": {"pm": "1"}}});
+    let gmv = [("openstack-api-version", "volume 3.11".to_string())];
+    x.group_type = ok(&c, "POST", "/volume/v3/group_types", &admin, &gmv, Some(gt)).await["group_type"]["id"].as_str().unwrap().to_string();
     let bogus = json!({"volume_type": {"name": "pm-bogus", "extra_specs": {"vendor_name": "nobody"}}});
     ok(&c, "POST", "/volume/v3/types", &admin, none, Some(bogus)).await;
     let vol = |name: &str, extra: Value| {

@@ -166,6 +166,43 @@ fn more() -> Vec<Row> {
         both!("DELETE", "/types/{type_id}/encryption/{key}", Admin, "volume_extension:volume_type_encryption:delete", |x, _w| req()
             .p("type_id", &x.vtype)
             .p("key", &x.vtype_enc)),
+        both!("GET", "/group_types", AnyToken, "(no policy check)", |_x, _w| mv(req(), "3.11")),
+        both!("POST", "/group_types", Admin, "group:group_types:create", |_x, _w| mv(
+            req().json(json!({"group_type": {"name": "pm-group-type-2"}})),
+            "3.11"
+        )),
+        both!("GET", "/group_types/{group_type_id}", AnyToken, "(no policy check)", |x, _w| mv(
+            req().p("group_type_id", &x.group_type),
+            "3.11"
+        )),
+        both!("PUT", "/group_types/{group_type_id}", Admin, "group:group_types:update", |x, _w| mv(
+            req().p("group_type_id", &x.group_type).json(json!({"group_type": {"description": "pm"}})),
+            "3.11"
+        )),
+        both!("DELETE", "/group_types/{group_type_id}", Admin, "group:group_types:delete", |x, _w| mv(
+            req().p("group_type_id", &x.group_type),
+            "3.11"
+        )),
+        both!("GET", "/group_types/{group_type_id}/group_specs", Admin, "group:group_types_specs:get_all", |x, _w| mv(
+            req().p("group_type_id", &x.group_type),
+            "3.11"
+        )),
+        both!("POST", "/group_types/{group_type_id}/group_specs", Admin, "group:group_types_specs:create", |x, _w| mv(
+            req().p("group_type_id", &x.group_type).json(json!({"group_specs": {"pm2": "2"}})),
+            "3.11"
+        )),
+        both!("GET", "/group_types/{group_type_id}/group_specs/{key}", Admin, "group:group_types_specs:get", |x, _w| mv(
+            req().p("group_type_id", &x.group_type).p("key", "pm"),
+            "3.11"
+        )),
+        both!("PUT", "/group_types/{group_type_id}/group_specs/{key}", Admin, "group:group_types_specs:update", |x, _w| mv(
+            req().p("group_type_id", &x.group_type).p("key", "pm").json(json!({"pm": "2"})),
+            "3.11"
+        )),
+        both!("DELETE", "/group_types/{group_type_id}/group_specs/{key}", Admin, "group:group_types_specs:delete", |x, _w| mv(
+            req().p("group_type_id", &x.group_type).p("key", "pm"),
+            "3.11"
+        )),
         both!("GET", "/qos-specs", Admin, "volume_extension:qos_specs_manage:get_all", |_x, _w| req()),
         both!("POST", "/qos-specs", Admin, "volume_extension:qos_specs_manage:create", |_x, _w| req()
             .json(json!({"qos_specs": {"name": "pm-qos-2"}}))),

@@ -4,6 +4,7 @@
 
 mod actions;
 mod common;
+mod group_types;
 mod misc;
 mod qos;
 mod quotas;
@@ -56,6 +57,14 @@ pub fn router() -> Routes {
         ("/types/{type_id}/encryption", || get(types::show_encryption).post(types::create_encryption)),
         ("/types/{type_id}/encryption/{key}", || {
             get(types::show_encryption_item).put(types::update_encryption).delete(types::delete_encryption)
+        }),
+        ("/group_types", || get(group_types::list_group_types).post(group_types::create_group_type)),
+        ("/group_types/{group_type_id}", || {
+            get(group_types::show_group_type).put(group_types::update_group_type).delete(group_types::delete_group_type)
+        }),
+        ("/group_types/{group_type_id}/group_specs", || get(group_types::list_group_specs).post(group_types::create_group_specs)),
+        ("/group_types/{group_type_id}/group_specs/{key}", || {
+            get(group_types::show_group_spec).put(group_types::update_group_spec).delete(group_types::delete_group_spec)
         }),
         ("/qos-specs", || get(qos::list_qos).post(qos::create_qos)),
         ("/qos-specs/{qos_id}", || get(qos::show_qos).put(qos::set_qos).delete(qos::delete_qos)),
