@@ -277,6 +277,13 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("group:group_types_specs:create", Rule::Admin),
     ("group:group_types_specs:update", Rule::Admin),
     ("group:group_types_specs:delete", Rule::Admin),
+    // Generic volume groups (group_actions.py, groups.py).
+    ("group:get_all", Rule::ProjectReader),
+    ("group:get", Rule::ProjectReader),
+    ("group:create", Rule::ProjectMember),
+    ("group:update", Rule::ProjectMember),
+    ("group:delete", Rule::ProjectMember),
+    ("group:reset_status", Rule::Admin),
     // QoS specs (qos_specs.py): admin only.
     ("volume_extension:qos_specs_manage:get_all", Rule::Admin),
     ("volume_extension:qos_specs_manage:get", Rule::Admin),

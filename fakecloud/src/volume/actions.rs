@@ -356,6 +356,8 @@ impl Volumes {
                     journal.record(at, transition(&volume_id, Some("retyping".into()), &to));
                 }
             }
+            Event::GroupCreated { group_id } => self.finish_group(&group_id, at, journal),
+            Event::GroupDeleted { group_id } => self.finish_group_delete(&group_id, at, journal),
             Event::SnapshotCreated { snapshot_id } => self.finish_snapshot(&snapshot_id, at, journal),
             Event::SnapshotDeleted { snapshot_id } => self.finish_snapshot_delete(&snapshot_id, at, journal),
         }

@@ -433,3 +433,60 @@ pub fn group_specs_create(body: &Value) -> Result<BTreeMap<String, String>, Volu
     let specs = obj.get("group_specs").ok_or_else(|| schema("root", body, "'group_specs' is a required property"))?;
     extra_specs("group_specs", specs)
 }
+
+/// `POST /groups`: a group type and the volume types its volumes may have.
+pub fn new_group(body: &Value) -> Result<super::groups::NewGroup, VolumeError> {
+    let g = wrapped(body, "group", &["group"])?;
+    let whole = Value::Object(g.clone());
+    no_extra(g, &["name", "description", "group_type", "volume_types", "availability_zone"], &whole)?;
+    let group_type = g
+        .get("group_type")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| schema("group", &whole, "'group_type' is a required property"))?
+        .to_string();
+    let volume_types = match g.get("volume_types") {
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|t| t.as_str().map(str::to_string).ok_or_else(|| schema("volume_types", t, format!("{t} is not of type 'string'"))))
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(other) => return Err(schema("volume_types", other, format!("{other} is not of type 'array'"))),
+        None => return Err(schema("group", &whole, "'volume_types' is a required property")),
+    };
+    let mut n = super::groups::NewGroup { group_type, volume_types, ..Default::default() };
+    if let Some(v) = g.get("name") {
+        n.name = opt_string("name", v, 255)?;
+    }
+    if let Some(v) = g.get("description") {
+        n.description = opt_string("description", v, 255)?;
+    }
+    if let Some(v) = g.get("availability_zone") {
+        n.availability_zone = opt_string("availability_zone", v, 255)?;
+    }
+    Ok(n)
+}
+
+/// `PUT /groups/{id}`: name, description, and comma-separated volume ids to add or remove.
+pub fn group_update(body: &Value) -> Result<super::groups::GroupUpdate, VolumeError> {
+    let g = wrapped(body, "group", &["group"])?;
+    let whole = Value::Object(g.clone());
+    no_extra(g, &["name", "description", "add_volumes", "remove_volumes"], &whole)?;
+    let mut u = super::groups::GroupUpdate::default();
+    let ids = |k: &str, v: &Value| -> Result<Vec<String>, VolumeError> {
+        Ok(opt_string(k, v, 65535)?.unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect())
+    };
+    for (k, v) in g {
+        match k.as_str() {
+            "name" => u.name = Some(opt_string(k, v, 255)?),
+            "description" => u.description = Some(opt_string(k, v, 255)?),
+            "add_volumes" => u.add_volumes = ids(k, v)?,
+            _ => u.remove_volumes = ids(k, v)?,
+        }
+    }
+    if u.name.is_none() && u.description.is_none() && u.add_volumes.is_empty() && u.remove_volumes.is_empty() {
+        return Err(VolumeError::BadRequest(
+            "Name, description, add_volumes, and remove_volumes can not be all empty in the request body.".into(),
+        ));
+    }
+    Ok(u)
+}

@@ -13,6 +13,10 @@ pub enum Event {
     VolumeExtended { volume_id: String, new_size: u64 },
     /// A `retyping` volume is on its new type.
     VolumeRetyped { volume_id: String, type_id: String },
+    /// A `creating` group is ready on the backend.
+    GroupCreated { group_id: String },
+    /// The backend has removed a `deleting` group (and the volumes deleted with it).
+    GroupDeleted { group_id: String },
     /// The backend has taken a `creating` snapshot.
     SnapshotCreated { snapshot_id: String },
     /// The backend has removed a `deleting` snapshot.

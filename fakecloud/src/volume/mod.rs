@@ -7,6 +7,7 @@ pub mod bodies;
 pub mod error;
 pub mod events;
 pub mod group_types;
+pub mod groups;
 pub mod model;
 pub mod qos;
 pub mod request;

@@ -154,6 +154,22 @@ pub struct GroupType {
     pub group_specs: BTreeMap<String, String>,
 }
 
+/// A generic volume group (3.13): volumes of the listed types, managed together.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub project_id: String,
+    pub user_id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub status: String,
+    pub availability_zone: String,
+    pub group_type_id: String,
+    pub volume_type_ids: Vec<String>,
+    pub source_group_id: Option<String>,
+    pub created_at: SimTime,
+}
+
 /// A message Cinder leaves for a project about an asynchronous failure (`/messages`, 3.3).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct UserMessage {
@@ -281,6 +297,9 @@ pub struct Volume {
     pub admin_metadata: BTreeMap<String, String>,
     #[serde(default)]
     pub migration_status: Option<String>,
+    /// The generic volume group (3.13) the volume belongs to.
+    #[serde(default)]
+    pub group_id: Option<String>,
 }
 
 impl Volume {
@@ -351,7 +370,8 @@ impl ListQuery {
             "metadata" => parse_metadata_filter(want).iter().all(|(mk, mv)| v.metadata.get(mk) == Some(mv)),
             "created_at" => time_filter(want).is_ok_and(|(op, t)| op.holds(v.created_at.cmp(&t))),
             "updated_at" => time_filter(want).is_ok_and(|(op, t)| op.holds(v.updated_at.unwrap_or(v.created_at).cmp(&t))),
-            "migration_status" | "group_id" => false,
+            "group_id" => v.group_id.as_deref() == Some(want.as_str()),
+            "migration_status" => false,
             _ => false,
         })
     }
@@ -386,6 +406,8 @@ pub struct Volumes {
     pub messages: Vec<UserMessage>,
     #[serde(default)]
     pub group_types: Vec<GroupType>,
+    #[serde(default)]
+    pub groups: Vec<Group>,
 }
 
 impl Volumes {
@@ -467,6 +489,7 @@ impl Volumes {
                 image_metadata: BTreeMap::new(),
                 admin_metadata: BTreeMap::new(),
                 migration_status: None,
+                group_id: None,
             });
         }
         Ok(Volumes { services, types, volumes, ..Volumes::default() })
@@ -650,6 +673,25 @@ impl Volumes {
                 .find(|x| x.name == t || x.id == t)
                 .ok_or_else(|| VolumeError::NotFound(format!("Volume type with name {t} could not be found.")))?,
         };
+        if let Some(gid) = &new.group_id {
+            let g = self
+                .groups
+                .iter()
+                .find(|g| g.id == *gid && (who.admin || g.project_id == who.project_id))
+                .ok_or_else(|| VolumeError::NotFound(format!("Group {gid} could not be found.")))?;
+            if g.status != "available" {
+                return Err(VolumeError::BadRequest(format!(
+                    "Invalid group: Group status must be available, but current status is: {}.",
+                    g.status
+                )));
+            }
+            if !g.volume_type_ids.contains(&vtype.id) {
+                return Err(invalid_input(format!(
+                    "Invalid volume_type provided: {} (requested type is not compatible with group).",
+                    vtype.id
+                )));
+            }
+        }
         let source = match &new.source_volid {
             Some(id) => {
                 let s = self.show(id, who)?;
@@ -769,6 +811,7 @@ impl Volumes {
             image_metadata,
             admin_metadata: BTreeMap::new(),
             migration_status: None,
+            group_id: new.group_id,
         };
         core.record(transition(&volume.id, None, "creating"));
         core.schedule_at(now + Duration::seconds(took), Event::VolumeCreated { volume_id: volume.id.clone() });
@@ -868,7 +911,7 @@ impl Volumes {
     pub fn delete(&mut self, id: &str, who: Requester, cascade: bool, core: &mut impl Core<Event>) -> Result<(), VolumeError> {
         let v = self.show(id, who)?;
         let snaps = self.snapshots.iter().filter(|s| s.volume_id == id).count();
-        if !DELETABLE.contains(&v.status.as_str()) || !v.attachments.is_empty() || (snaps > 0 && !cascade) {
+        if !DELETABLE.contains(&v.status.as_str()) || !v.attachments.is_empty() || (snaps > 0 && !cascade) || v.group_id.is_some() {
             return Err(VolumeError::BadRequest(
                 "Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.".into(),
             ));

@@ -28,6 +28,7 @@ pub struct NewVolume {
     pub source_volid: Option<String>,
     pub snapshot_id: Option<String>,
     pub backup_id: Option<String>,
+    pub group_id: Option<String>,
 }
 
 /// A validated `PUT /volumes/{id}` body.
@@ -163,11 +164,12 @@ impl NewVolume {
                 "source_volid" => n.source_volid = uuid_ref(key, val)?,
                 "snapshot_id" => n.snapshot_id = uuid_ref(key, val)?,
                 "backup_id" => n.backup_id = uuid_ref(key, val)?,
-                "consistencygroup_id" | "group_id" => {
+                "consistencygroup_id" => {
                     if let Some(id) = uuid_ref(key, val)? {
-                        return Err(VolumeError::NotFound(format!("Group {id} could not be found.")));
+                        return Err(VolumeError::NotFound(format!("ConsistencyGroup {id} could not be found.")));
                     }
                 }
+                "group_id" => n.group_id = uuid_ref(key, val)?,
                 _ => {}
             }
         }

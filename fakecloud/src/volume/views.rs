@@ -138,7 +138,7 @@ pub fn detail(vols: &Volumes, vol: &Volume, base: &str, v: Version, admin: bool,
         out["volume_image_metadata"] = json!(vol.image_metadata);
     }
     if v.at_least(3, 13) {
-        out["group_id"] = Value::Null;
+        out["group_id"] = json!(vol.group_id);
     }
     if v.at_least(3, 21) && admin {
         out["provider_id"] = Value::Null;

@@ -5,6 +5,7 @@
 mod actions;
 mod common;
 mod group_types;
+mod groups;
 mod misc;
 mod qos;
 mod quotas;
@@ -66,6 +67,11 @@ pub fn router() -> Routes {
         ("/group_types/{group_type_id}/group_specs/{key}", || {
             get(group_types::show_group_spec).put(group_types::update_group_spec).delete(group_types::delete_group_spec)
         }),
+        ("/groups", || get(groups::list_groups).post(groups::create_group)),
+        ("/groups/detail", || get(groups::list_groups_detail)),
+        ("/groups/action", || post(groups::groups_action)),
+        ("/groups/{group_id}", || get(groups::show_group).put(groups::update_group)),
+        ("/groups/{group_id}/action", || post(groups::group_action)),
         ("/qos-specs", || get(qos::list_qos).post(qos::create_qos)),
         ("/qos-specs/{qos_id}", || get(qos::show_qos).put(qos::set_qos).delete(qos::delete_qos)),
         ("/qos-specs/{qos_id}/delete_keys", || put(qos::unset_qos)),
