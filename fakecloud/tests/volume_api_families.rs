@@ -338,3 +338,41 @@ async fn group_types_come_in_3_11_and_only_admins_manage_them_or_read_their_spec
             .await;
     assert_eq!(dup.status, 409, "{}", dup.text);
 }
+
+#[tokio::test]
+async fn a_group_takes_volumes_of_its_types_and_is_deleted_with_them_only_when_asked() {
+    let c = TestCloud::start().await;
+    let (demo, admin) = (c.member().await, c.admin().await);
+    let gt = at(&c, Method::POST, "/volume/v3/group_types", &admin, "3.11", Some(json!({"group_type": {"name": "g"}}))).await;
+    let gtid = gt.body["group_type"]["id"].as_str().unwrap().to_string();
+    let body = json!({"group": {"name": "grp", "group_type": gtid, "volume_types": ["__DEFAULT__"]}});
+    let g = at(&c, Method::POST, "/volume/v3/groups", &demo, "3.13", Some(body)).await;
+    assert_eq!(g.status, 202, "{}", g.text);
+    let gid = g.body["group"]["id"].as_str().unwrap().to_string();
+    let early = c.send(Method::POST, "/volume/v3/volumes", Some(&demo), Some(json!({"volume": {"size": 1, "group_id": gid}}))).await;
+    assert_eq!(early.status, 400, "the group is still creating: {}", early.text);
+    c.advance("5s").await;
+    let shown = at(&c, Method::GET, &format!("/volume/v3/groups/{gid}"), &demo, "3.25", None).await;
+    assert_eq!(shown.body["group"]["status"], "available");
+    let vid = volume(&c, &demo, json!({"size": 1, "group_id": gid})).await;
+    let v = at(&c, Method::GET, &format!("/volume/v3/volumes/{vid}"), &demo, "3.13", None).await;
+    assert_eq!(v.body["volume"]["group_id"], gid.as_str());
+    let shown = at(&c, Method::GET, &format!("/volume/v3/groups/{gid}"), &demo, "3.25", None).await;
+    assert_eq!(shown.body["group"]["volumes"], json!([vid]));
+    assert_eq!(c.send(Method::DELETE, &format!("/volume/v3/volumes/{vid}"), Some(&demo), None).await.status, 400, "it belongs to a group");
+    let keep =
+        at(&c, Method::POST, &format!("/volume/v3/groups/{gid}/action"), &demo, "3.13", Some(json!({"delete": {"delete-volumes": false}})))
+            .await;
+    assert_eq!(keep.status, 400, "the group still has volumes: {}", keep.text);
+    let reset =
+        at(&c, Method::POST, &format!("/volume/v3/groups/{gid}/action"), &demo, "3.20", Some(json!({"reset_status": {"status": "error"}})))
+            .await;
+    assert_eq!(reset.status, 403, "resetting is the admin's");
+    let gone =
+        at(&c, Method::POST, &format!("/volume/v3/groups/{gid}/action"), &demo, "3.13", Some(json!({"delete": {"delete-volumes": true}})))
+            .await;
+    assert_eq!(gone.status, 202, "{}", gone.text);
+    c.advance("5s").await;
+    assert_eq!(at(&c, Method::GET, &format!("/volume/v3/groups/{gid}"), &demo, "3.13", None).await.status, 404);
+    assert_eq!(c.get(&format!("/volume/v3/volumes/{vid}"), Some(&demo)).await.status, 404, "deleted with its group");
+}

@@ -257,6 +257,19 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
         ("PUT", "/volume/v3/group_types/{group_type_id}") => at("volume 3.11", json!({"group_type": {"description": "bi"}}), false),
         ("POST", "/volume/v3/group_types/{group_type_id}/group_specs") => at("volume 3.11", json!({"group_specs": {"bi_key": "bi"}}), true),
         ("PUT", "/volume/v3/group_types/{group_type_id}/group_specs/{key}") => at("volume 3.11", json!({"bi_key": "bi"}), false),
+        ("POST", "/volume/v3/groups") => {
+            // The default fixture has no group type: every body reaches the lookup, or a 400 before it.
+            at(
+                "volume 3.13",
+                json!({"group": {"group_type": "9a1f3e0c-51b6-4c3e-9d55-3f3c2b7a0b02", "volume_types": ["__DEFAULT__"]}}),
+                true,
+            )
+        }
+        ("PUT", "/volume/v3/groups/{group_id}") => at("volume 3.13", json!({"group": {"name": "bi-group"}}), false),
+        ("POST", "/volume/v3/groups/action") => {
+            at("volume 3.14", json!({"create-from-src": {"source_group_id": "9a1f3e0c-51b6-4c3e-9d55-3f3c2b7a0b03"}}), true)
+        }
+        ("POST", "/volume/v3/groups/{group_id}/action") => at("volume 3.20", json!({"reset_status": {"status": "available"}}), true),
         ("POST", "/volume/v3/qos-specs") => Takes::Json(Spec {
             body: json!({"qos_specs": {"name": "bi-qos"}}),
             all_required: true,

@@ -97,8 +97,9 @@ pub struct Ctx {
     pub vtype: String,
     pub vtype_enc: String,
     pub qos: String,
-    /// A public group type with a group spec.
+    /// A public group type with a group spec, and a demo group of it.
     pub group_type: String,
+    pub vgroup: String,
     /// A transfer of a demo volume, and its key.
     pub transfer: String,
     pub transfer_key: String,
@@ -496,6 +497,9 @@ pub async fn setup() -> (TestCloud, Ctx) {
     x.snapvol = snapvol["volume"]["id"].as_str().unwrap().to_string();
     let xfervol = ok(&c, "POST", "/volume/v3/volumes", &demo, none, Some(vol("pm-xfervol", json!({})))).await;
     ok(&c, "POST", "/volume/v3/volumes", &demo, none, Some(vol("pm-unplaced", json!({"volume_type": "pm-bogus"})))).await;
+    let grp = json!({"group": {"name": "pm-group", "group_type": x.group_type, "volume_types": ["__DEFAULT__"]}});
+    let gmv13 = [("openstack-api-version", "volume 3.13".to_string())];
+    x.vgroup = ok(&c, "POST", "/volume/v3/groups", &demo, &gmv13, Some(grp)).await["group"]["id"].as_str().unwrap().to_string();
     c.send(Method::POST, "/_fakecloud/clock/advance", None, Some(json!({"by": "10s"}))).await;
     let snap = json!({"snapshot": {"volume_id": x.snapvol, "name": "pm-snap", "metadata": {"pm": "1"}}});
     x.vsnap = ok(&c, "POST", "/volume/v3/snapshots", &demo, none, Some(snap)).await["snapshot"]["id"].as_str().unwrap().to_string();

@@ -203,6 +203,25 @@ fn more() -> Vec<Row> {
             req().p("group_type_id", &x.group_type).p("key", "pm"),
             "3.11"
         )),
+        both!("GET", "/groups", OwnProjectReader, "group:get_all", |_x, _w| mv(req(), "3.13")),
+        both!("POST", "/groups", OwnProjectMember, "group:create", |x, _w| mv(
+            req().json(json!({"group": {"group_type": x.group_type, "volume_types": ["__DEFAULT__"]}})),
+            "3.13"
+        )),
+        both!("GET", "/groups/detail", OwnProjectReader, "group:get_all", |_x, _w| mv(req(), "3.13")),
+        both!("POST", "/groups/action", ProjectMember(H404), "group:create", |x, _w| mv(
+            req().json(json!({"create-from-src": {"source_group_id": x.vgroup, "name": "pm-copy"}})),
+            "3.14"
+        )),
+        both!("GET", "/groups/{group_id}", ProjectReader(H404), "group:get", |x, _w| mv(req().p("group_id", &x.vgroup), "3.13")),
+        both!("PUT", "/groups/{group_id}", ProjectMember(H404), "group:update", |x, _w| mv(
+            req().p("group_id", &x.vgroup).json(json!({"group": {"name": "pm-renamed"}})),
+            "3.13"
+        )),
+        both!("POST", "/groups/{group_id}/action", ProjectMember(H404), "group:delete", |x, _w| mv(
+            req().p("group_id", &x.vgroup).json(json!({"delete": {"delete-volumes": true}})),
+            "3.13"
+        )),
         both!("GET", "/qos-specs", Admin, "volume_extension:qos_specs_manage:get_all", |_x, _w| req()),
         both!("POST", "/qos-specs", Admin, "volume_extension:qos_specs_manage:create", |_x, _w| req()
             .json(json!({"qos_specs": {"name": "pm-qos-2"}}))),
