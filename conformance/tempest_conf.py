@@ -53,7 +53,6 @@ FALSE_FLAGS = {
     ("image-feature-enabled", "image_format_enforcement"): "Glance's format inspection on upload is not modelled",
     ("network-feature-enabled", "ipv6"): "Neutron's IPAM is IPv4 only",
     ("volume-feature-enabled", "backup"): "Cinder's backup API is not served",
-    ("volume-feature-enabled", "extend_volume_with_snapshot"): "Cinder's extend and snapshot actions are not served",
     ("volume-feature-enabled", "enable_volume_image_dep_tests"): "Cinder's upload-to-image and image-backed volumes are not served",
     ("service_available", "swift"): "fakecloud serves no object storage",
     ("service_available", "horizon"): "fakecloud serves no dashboard",

@@ -284,6 +284,11 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("group:update", Rule::ProjectMember),
     ("group:delete", Rule::ProjectMember),
     ("group:reset_status", Rule::Admin),
+    ("group:get_all_group_snapshots", Rule::ProjectReader),
+    ("group:get_group_snapshot", Rule::ProjectReader),
+    ("group:create_group_snapshot", Rule::ProjectMember),
+    ("group:delete_group_snapshot", Rule::ProjectMember),
+    ("group:reset_group_snapshot_status", Rule::Admin),
     // QoS specs (qos_specs.py): admin only.
     ("volume_extension:qos_specs_manage:get_all", Rule::Admin),
     ("volume_extension:qos_specs_manage:get", Rule::Admin),

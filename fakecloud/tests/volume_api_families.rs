@@ -376,3 +376,59 @@ async fn a_group_takes_volumes_of_its_types_and_is_deleted_with_them_only_when_a
     assert_eq!(at(&c, Method::GET, &format!("/volume/v3/groups/{gid}"), &demo, "3.13", None).await.status, 404);
     assert_eq!(c.get(&format!("/volume/v3/volumes/{vid}"), Some(&demo)).await.status, 404, "deleted with its group");
 }
+
+#[tokio::test]
+async fn a_group_snapshot_holds_a_snapshot_of_each_volume_and_seeds_a_new_group() {
+    let c = TestCloud::start().await;
+    let (demo, admin) = (c.member().await, c.admin().await);
+    let gt = at(&c, Method::POST, "/volume/v3/group_types", &admin, "3.11", Some(json!({"group_type": {"name": "g"}}))).await;
+    let body = json!({"group": {"group_type": gt.body["group_type"]["id"], "volume_types": ["__DEFAULT__"]}});
+    let gid = at(&c, Method::POST, "/volume/v3/groups", &demo, "3.13", Some(body)).await.body["group"]["id"].as_str().unwrap().to_string();
+    c.advance("5s").await;
+    let vid = volume(&c, &demo, json!({"size": 2, "group_id": gid})).await;
+    let gs = at(&c, Method::POST, "/volume/v3/group_snapshots", &demo, "3.14", Some(json!({"group_snapshot": {"group_id": gid}}))).await;
+    assert_eq!(gs.status, 202, "{}", gs.text);
+    let gsid = gs.body["group_snapshot"]["id"].as_str().unwrap().to_string();
+    c.advance("5s").await;
+    let shown = at(&c, Method::GET, &format!("/volume/v3/group_snapshots/{gsid}"), &demo, "3.14", None).await;
+    assert_eq!(shown.body["group_snapshot"]["status"], "available");
+    let snaps = at(&c, Method::GET, "/volume/v3/snapshots/detail", &demo, "3.14", None).await;
+    let member = snaps.body["snapshots"].as_array().unwrap().iter().find(|s| s["volume_id"] == vid.as_str()).unwrap().clone();
+    assert_eq!(member["group_snapshot_id"], gsid.as_str());
+    assert_eq!(member["status"], "available");
+    let sid = member["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        c.send(Method::DELETE, &format!("/volume/v3/snapshots/{sid}"), Some(&demo), None).await.status,
+        400,
+        "part of a group snapshot"
+    );
+    let held =
+        at(&c, Method::POST, &format!("/volume/v3/groups/{gid}/action"), &demo, "3.13", Some(json!({"delete": {"delete-volumes": true}})))
+            .await;
+    assert_eq!(held.status, 400, "the group has a snapshot: {}", held.text);
+    let from = json!({"create-from-src": {"group_snapshot_id": gsid, "name": "copy"}});
+    let copy = at(&c, Method::POST, "/volume/v3/groups/action", &demo, "3.14", Some(from)).await;
+    assert_eq!(copy.status, 202, "{}", copy.text);
+    let copy_id = copy.body["group"]["id"].as_str().unwrap().to_string();
+    c.advance("5s").await;
+    let vols = at(&c, Method::GET, "/volume/v3/volumes/detail", &demo, "3.13", None).await;
+    let cloned: Vec<&Value> = vols.body["volumes"].as_array().unwrap().iter().filter(|v| v["group_id"] == copy_id.as_str()).collect();
+    assert_eq!(cloned.len(), 1);
+    assert_eq!(
+        (cloned[0]["snapshot_id"].clone(), cloned[0]["size"].clone(), cloned[0]["status"].clone()),
+        (json!(sid), json!(2), json!("available"))
+    );
+    let reset = at(
+        &c,
+        Method::POST,
+        &format!("/volume/v3/group_snapshots/{gsid}/action"),
+        &demo,
+        "3.19",
+        Some(json!({"reset_status": {"status": "error"}})),
+    )
+    .await;
+    assert_eq!(reset.status, 403, "the admin's");
+    assert_eq!(at(&c, Method::DELETE, &format!("/volume/v3/group_snapshots/{gsid}"), &demo, "3.14", None).await.status, 202);
+    c.advance("5s").await;
+    assert_eq!(c.get(&format!("/volume/v3/snapshots/{sid}"), Some(&demo)).await.status, 404, "deleted with the group snapshot");
+}

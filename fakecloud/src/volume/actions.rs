@@ -358,6 +358,8 @@ impl Volumes {
             }
             Event::GroupCreated { group_id } => self.finish_group(&group_id, at, journal),
             Event::GroupDeleted { group_id } => self.finish_group_delete(&group_id, at, journal),
+            Event::GroupSnapshotCreated { group_snapshot_id } => self.finish_group_snapshot(&group_snapshot_id, at, journal),
+            Event::GroupSnapshotDeleted { group_snapshot_id } => self.finish_group_snapshot_delete(&group_snapshot_id, at, journal),
             Event::SnapshotCreated { snapshot_id } => self.finish_snapshot(&snapshot_id, at, journal),
             Event::SnapshotDeleted { snapshot_id } => self.finish_snapshot_delete(&snapshot_id, at, journal),
         }

@@ -490,3 +490,25 @@ pub fn group_update(body: &Value) -> Result<super::groups::GroupUpdate, VolumeEr
     }
     Ok(u)
 }
+
+/// `POST /group_snapshots`: the group, and optionally a name and description.
+pub fn new_group_snapshot(body: &Value) -> Result<(String, Option<String>, Option<String>), VolumeError> {
+    let g = wrapped(body, "group_snapshot", &["group_snapshot"])?;
+    let whole = Value::Object(g.clone());
+    no_extra(g, &["group_id", "name", "description"], &whole)?;
+    let group_id = g
+        .get("group_id")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| schema("group_snapshot", &whole, "'group_id' is a required property"))?
+        .to_string();
+    let name = match g.get("name") {
+        Some(v) => opt_string("name", v, 255)?,
+        None => None,
+    };
+    let description = match g.get("description") {
+        Some(v) => opt_string("description", v, 255)?,
+        None => None,
+    };
+    Ok((group_id, name, description))
+}

@@ -17,6 +17,10 @@ pub enum Event {
     GroupCreated { group_id: String },
     /// The backend has removed a `deleting` group (and the volumes deleted with it).
     GroupDeleted { group_id: String },
+    /// The backend has taken a group snapshot's snapshots.
+    GroupSnapshotCreated { group_snapshot_id: String },
+    /// The backend has removed a `deleting` group snapshot and its snapshots.
+    GroupSnapshotDeleted { group_snapshot_id: String },
     /// The backend has taken a `creating` snapshot.
     SnapshotCreated { snapshot_id: String },
     /// The backend has removed a `deleting` snapshot.

@@ -86,11 +86,12 @@ impl Volumes {
         if max >= 0 && self.groups.iter().filter(|g| g.project_id == who.project_id).count() as i64 >= max {
             return Err(VolumeError::OverLimit(format!("Maximum number of groups allowed ({max}) exceeded for quota 'groups'.")));
         }
-        Ok(self.push_group(new.name, new.description, group_type_id, type_ids, zone, None, who, core))
+        let id = self.new_group_record(new.name, new.description, group_type_id, type_ids, zone, None, who, core);
+        Ok(self.groups.iter().find(|g| g.id == id).expect("just pushed"))
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push_group(
+    pub(super) fn new_group_record(
         &mut self,
         name: Option<String>,
         description: Option<String>,
@@ -100,7 +101,7 @@ impl Volumes {
         source_group_id: Option<String>,
         who: Requester,
         core: &mut impl Core<Event>,
-    ) -> &Group {
+    ) -> String {
         let now = core.now();
         let group = Group {
             id: core.ids().uuid(),
@@ -117,8 +118,9 @@ impl Volumes {
         };
         core.record(group_transition(&group.id, None, "creating"));
         core.schedule_at(now + Duration::seconds(CREATE_SECS), Event::GroupCreated { group_id: group.id.clone() });
+        let id = group.id.clone();
         self.groups.push(group);
-        self.groups.last().expect("just pushed")
+        id
     }
 
     /// `POST /groups/action` `create-from-src` (3.14): a new group like the source, with a clone
@@ -139,10 +141,16 @@ impl Volumes {
             )));
         }
         let originals: Vec<Volume> = self.volumes.iter().filter(|v| v.group_id.as_deref() == Some(source)).cloned().collect();
-        let gid = self
-            .push_group(name, description, src.group_type_id, src.volume_type_ids, src.availability_zone, Some(src.id), who, core)
-            .id
-            .clone();
+        let gid = self.new_group_record(
+            name,
+            description,
+            src.group_type_id,
+            src.volume_type_ids,
+            src.availability_zone,
+            Some(src.id),
+            who,
+            core,
+        );
         let now = core.now();
         for o in originals {
             let id = core.ids().uuid();
@@ -244,6 +252,9 @@ impl Volumes {
                 "Invalid group: Group status must be available or error, but current status is: {}.",
                 g.status
             )));
+        }
+        if self.group_snapshots.iter().any(|s| s.group_id == id) {
+            return Err(VolumeError::BadRequest("Invalid group: Group has existing snapshots.".into()));
         }
         let members: Vec<&Volume> = self.volumes.iter().filter(|v| v.group_id.as_deref() == Some(id)).collect();
         if !members.is_empty() && !delete_volumes {

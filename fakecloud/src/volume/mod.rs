@@ -6,6 +6,7 @@ pub mod api;
 pub mod bodies;
 pub mod error;
 pub mod events;
+pub mod group_snapshots;
 pub mod group_types;
 pub mod groups;
 pub mod model;

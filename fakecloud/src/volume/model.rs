@@ -142,6 +142,9 @@ pub struct Snapshot {
     /// What the backend last reported (`os-update_snapshot_status`), e.g. `80%`.
     #[serde(default)]
     pub progress: Option<String>,
+    /// The group snapshot it was taken as part of (3.14).
+    #[serde(default)]
+    pub group_snapshot_id: Option<String>,
 }
 
 /// A group type: what a group of volumes may be (3.11), with its group specs.
@@ -167,6 +170,19 @@ pub struct Group {
     pub group_type_id: String,
     pub volume_type_ids: Vec<String>,
     pub source_group_id: Option<String>,
+    pub created_at: SimTime,
+}
+
+/// A group snapshot (3.14): one snapshot of each of a group's volumes, taken together.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct GroupSnapshot {
+    pub id: String,
+    pub group_id: String,
+    pub project_id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub status: String,
+    pub group_type_id: String,
     pub created_at: SimTime,
 }
 
@@ -408,6 +424,8 @@ pub struct Volumes {
     pub group_types: Vec<GroupType>,
     #[serde(default)]
     pub groups: Vec<Group>,
+    #[serde(default)]
+    pub group_snapshots: Vec<GroupSnapshot>,
 }
 
 impl Volumes {

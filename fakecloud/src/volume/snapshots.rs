@@ -142,6 +142,7 @@ impl Volumes {
             created_at: now,
             updated_at: None,
             progress: None,
+            group_snapshot_id: None,
         };
         core.record(snap_transition(&snap.id, None, "creating"));
         core.schedule_at(now + Duration::seconds(SNAPSHOT_SECS), Event::SnapshotCreated { snapshot_id: snap.id.clone() });
@@ -186,6 +187,11 @@ impl Volumes {
                 "Invalid snapshot: Volume Snapshot status must be available or error, but current status is: {}.",
                 s.status
             )));
+        }
+        if !force && s.group_snapshot_id.is_some() {
+            return Err(VolumeError::BadRequest(
+                "Invalid snapshot: Snapshot is part of a group snapshot; delete the group snapshot.".into(),
+            ));
         }
         if self.volumes.iter().any(|v| v.snapshot_id.as_deref() == Some(id) && v.status == "creating") {
             return Err(VolumeError::BadRequest("Invalid snapshot: A volume is being created from this snapshot.".into()));

@@ -281,7 +281,7 @@ pub fn snapshot(s: &Snapshot, v: Version, detail: bool) -> Value {
         out["os-extended-snapshot-attributes:project_id"] = json!(s.project_id);
     }
     if v.at_least(3, 14) {
-        out["group_snapshot_id"] = Value::Null;
+        out["group_snapshot_id"] = json!(s.group_snapshot_id);
     }
     if v.at_least(3, 41) {
         out["user_id"] = json!(s.user_id);

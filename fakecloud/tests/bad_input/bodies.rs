@@ -270,6 +270,12 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             at("volume 3.14", json!({"create-from-src": {"source_group_id": "9a1f3e0c-51b6-4c3e-9d55-3f3c2b7a0b03"}}), true)
         }
         ("POST", "/volume/v3/groups/{group_id}/action") => at("volume 3.20", json!({"reset_status": {"status": "available"}}), true),
+        ("POST", "/volume/v3/group_snapshots") => {
+            at("volume 3.14", json!({"group_snapshot": {"group_id": "9a1f3e0c-51b6-4c3e-9d55-3f3c2b7a0b04"}}), true)
+        }
+        ("POST", "/volume/v3/group_snapshots/{group_snapshot_id}/action") => {
+            at("volume 3.19", json!({"reset_status": {"status": "available"}}), true)
+        }
         ("POST", "/volume/v3/qos-specs") => Takes::Json(Spec {
             body: json!({"qos_specs": {"name": "bi-qos"}}),
             all_required: true,

@@ -100,6 +100,8 @@ pub struct Ctx {
     /// A public group type with a group spec, and a demo group of it.
     pub group_type: String,
     pub vgroup: String,
+    /// A snapshot of a second demo group.
+    pub vgsnap: String,
     /// A transfer of a demo volume, and its key.
     pub transfer: String,
     pub transfer_key: String,
@@ -500,7 +502,13 @@ pub async fn setup() -> (TestCloud, Ctx) {
     let grp = json!({"group": {"name": "pm-group", "group_type": x.group_type, "volume_types": ["__DEFAULT__"]}});
     let gmv13 = [("openstack-api-version", "volume 3.13".to_string())];
     x.vgroup = ok(&c, "POST", "/volume/v3/groups", &demo, &gmv13, Some(grp)).await["group"]["id"].as_str().unwrap().to_string();
+    let grp2 = json!({"group": {"name": "pm-group-2", "group_type": x.group_type, "volume_types": ["__DEFAULT__"]}});
+    let grp2 = ok(&c, "POST", "/volume/v3/groups", &demo, &gmv13, Some(grp2)).await["group"]["id"].as_str().unwrap().to_string();
     c.send(Method::POST, "/_fakecloud/clock/advance", None, Some(json!({"by": "10s"}))).await;
+    let gmv14 = [("openstack-api-version", "volume 3.14".to_string())];
+    let gsnap = json!({"group_snapshot": {"group_id": grp2, "name": "pm-gsnap"}});
+    let gsnap = ok(&c, "POST", "/volume/v3/group_snapshots", &demo, &gmv14, Some(gsnap)).await;
+    x.vgsnap = gsnap["group_snapshot"]["id"].as_str().unwrap().to_string();
     let snap = json!({"snapshot": {"volume_id": x.snapvol, "name": "pm-snap", "metadata": {"pm": "1"}}});
     x.vsnap = ok(&c, "POST", "/volume/v3/snapshots", &demo, none, Some(snap)).await["snapshot"]["id"].as_str().unwrap().to_string();
     let xfer = json!({"transfer": {"volume_id": xfervol["volume"]["id"], "name": "pm-transfer"}});

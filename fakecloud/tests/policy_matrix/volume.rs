@@ -203,6 +203,24 @@ fn more() -> Vec<Row> {
             req().p("group_type_id", &x.group_type).p("key", "pm"),
             "3.11"
         )),
+        both!("GET", "/group_snapshots", OwnProjectReader, "group:get_all_group_snapshots", |_x, _w| mv(req(), "3.14")),
+        both!("POST", "/group_snapshots", ProjectMember(H404), "group:create_group_snapshot", |x, _w| mv(
+            req().json(json!({"group_snapshot": {"group_id": x.vgroup}})),
+            "3.14"
+        )),
+        both!("GET", "/group_snapshots/detail", OwnProjectReader, "group:get_all_group_snapshots", |_x, _w| mv(req(), "3.14")),
+        both!("GET", "/group_snapshots/{group_snapshot_id}", ProjectReader(H404), "group:get_group_snapshot", |x, _w| mv(
+            req().p("group_snapshot_id", &x.vgsnap),
+            "3.14"
+        )),
+        both!("DELETE", "/group_snapshots/{group_snapshot_id}", ProjectMember(H404), "group:delete_group_snapshot", |x, _w| mv(
+            req().p("group_snapshot_id", &x.vgsnap),
+            "3.14"
+        )),
+        both!("POST", "/group_snapshots/{group_snapshot_id}/action", Admin, "group:reset_group_snapshot_status", |x, _w| mv(
+            req().p("group_snapshot_id", &x.vgsnap).json(json!({"reset_status": {"status": "available"}})),
+            "3.19"
+        )),
         both!("GET", "/groups", OwnProjectReader, "group:get_all", |_x, _w| mv(req(), "3.13")),
         both!("POST", "/groups", OwnProjectMember, "group:create", |x, _w| mv(
             req().json(json!({"group": {"group_type": x.group_type, "volume_types": ["__DEFAULT__"]}})),

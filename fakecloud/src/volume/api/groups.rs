@@ -221,7 +221,12 @@ pub async fn groups_action(
     let (group_name, description, source, snapshot) =
         (text("name")?, text("description")?, text("source_group_id")?, text("group_snapshot_id")?);
     if let Some(snap) = snapshot {
-        return Err(ApiError::not_found(SVC, format!("GroupSnapshot {snap} could not be found.")));
+        enforce(SVC, &caller, "group:create", own_project(&caller))?;
+        let mut world = s.world();
+        let w = &mut *world;
+        let gid = w.volume.create_group_from_snapshot(&snap, group_name, description, requester(&caller), &mut w.sim)?;
+        let g = w.volume.groups.iter().find(|g| g.id == gid).expect("just made");
+        return Ok(reply(v, StatusCode::ACCEPTED, json!({ "group": {"id": g.id, "name": g.name} })));
     }
     let source = source.ok_or_else(|| {
         ApiError::bad_request(SVC, "Either 'group_snapshot_id' or 'source_group_id' must be provided to create group from source.")

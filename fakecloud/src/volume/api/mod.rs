@@ -4,6 +4,7 @@
 
 mod actions;
 mod common;
+mod group_snapshots;
 mod group_types;
 mod groups;
 mod misc;
@@ -67,6 +68,12 @@ pub fn router() -> Routes {
         ("/group_types/{group_type_id}/group_specs/{key}", || {
             get(group_types::show_group_spec).put(group_types::update_group_spec).delete(group_types::delete_group_spec)
         }),
+        ("/group_snapshots", || get(group_snapshots::list_group_snapshots).post(group_snapshots::create_group_snapshot)),
+        ("/group_snapshots/detail", || get(group_snapshots::list_group_snapshots_detail)),
+        ("/group_snapshots/{group_snapshot_id}", || {
+            get(group_snapshots::show_group_snapshot).delete(group_snapshots::delete_group_snapshot)
+        }),
+        ("/group_snapshots/{group_snapshot_id}/action", || post(group_snapshots::group_snapshot_action)),
         ("/groups", || get(groups::list_groups).post(groups::create_group)),
         ("/groups/detail", || get(groups::list_groups_detail)),
         ("/groups/action", || post(groups::groups_action)),
