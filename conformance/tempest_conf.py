@@ -42,9 +42,6 @@ FALSE_FLAGS = {
     ("compute-feature-enabled", "disk_config"): "Nova's OS-DCF disk config is not modelled",
     ("compute-feature-enabled", "ide_bus"): "servers are simulated: no guest bus to attach a device to",
     ("volume-feature-enabled", "backup"): "Cinder's backup API is not served",
-    ("volume-feature-enabled", "snapshot"): "Cinder's snapshot API is not served",
-    ("volume-feature-enabled", "clone"): "Cinder's volume clone (source_volid) is not modelled",
-    ("volume-feature-enabled", "extend_volume_with_snapshot"): "Cinder's extend and snapshot actions are not served",
     ("volume-feature-enabled", "enable_volume_image_dep_tests"): "Cinder's upload-to-image and image-backed volumes are not served",
     ("service_available", "swift"): "fakecloud serves no object storage",
     ("service_available", "horizon"): "fakecloud serves no dashboard",
@@ -169,7 +166,12 @@ def build(cloud, fixed_accounts=None, lock_dir=None, log_file=None):
     put("volume", catalog_type=volume_type, region=region, endpoint_type="publicURL", volume_size="1",
         build_timeout=WAIT,
         min_microversion="3.0", max_microversion=newest_version(cloud.get(volume_root + "/v3")) or "3.0")
-    # Cinder serves no /extensions list, so no extension is advertised.
+    # The backend's protocol and vendor, as a deployment's tempest.conf names them (the volume type
+    # tests ask the scheduler for a backend with these capabilities).
+    pools = (cloud.get(volume_url + "/scheduler-stats/get_pools?detail=True") or {}).get("pools", []) if volume_url else []
+    caps = (pools[0].get("capabilities") or {}) if pools else {}
+    if caps.get("storage_protocol"):
+        put("volume", storage_protocol=caps["storage_protocol"], vendor_name=caps.get("vendor_name", "Open Source"))
     volume_extensions = (cloud.get(volume_url + "/extensions") or {}).get("extensions", []) if volume_url else []
     put("volume-feature-enabled", api_extensions=",".join(sorted(e["alias"] for e in volume_extensions)))
 

@@ -174,12 +174,7 @@ impl World {
                 }
             }
             Event::Compute(e) => self.apply_compute_event(&e, at),
-            Event::Volume(crate::volume::Event::VolumeCreated { volume_id }) => {
-                self.volume.finish_create(&volume_id, at, &mut self.sim.journal)
-            }
-            Event::Volume(crate::volume::Event::VolumeDeleted { volume_id }) => {
-                self.volume.finish_delete(&volume_id, at, &mut self.sim.journal)
-            }
+            Event::Volume(e) => self.volume.apply(e, at, &mut self.sim.journal),
             Event::Network(crate::network::Event::FloatingIpActive { floating_ip_id, port_id }) => {
                 if self.network.activate_floating_ip(&floating_ip_id, &port_id, at) {
                     let (resource, from, to) = ("floatingip".into(), Some("DOWN".into()), "ACTIVE".into());

@@ -53,6 +53,9 @@ pub struct VolumeService {
     pub disabled_reason: Option<String>,
     pub heartbeat: Heartbeat,
     pub created_at: SimTime,
+    /// Frozen by an admin (`os-services/freeze`): the backend takes no management calls.
+    #[serde(default)]
+    pub frozen: bool,
 }
 
 impl VolumeService {
@@ -70,11 +73,190 @@ impl VolumeService {
     }
 }
 
+fn yes() -> bool {
+    true
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct VolumeType {
     pub id: String,
     pub name: String,
-    pub description: String,
+    pub description: Option<String>,
+    #[serde(default = "yes")]
+    pub is_public: bool,
+    #[serde(default)]
+    pub extra_specs: BTreeMap<String, String>,
+    /// The projects a private type is shared with (`os-volume-type-access`).
+    #[serde(default)]
+    pub projects: Vec<String>,
+    #[serde(default)]
+    pub qos_specs_id: Option<String>,
+    #[serde(default)]
+    pub encryption: Option<Encryption>,
+}
+
+impl VolumeType {
+    /// Whether a project may use (and see) the type: public, shared with it, or asked by an admin.
+    pub fn visible_to(&self, who: Requester) -> bool {
+        who.admin || self.is_public || self.projects.iter().any(|p| p == who.project_id)
+    }
+}
+
+/// A volume type's encryption (`os-volume-type-encryption`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Encryption {
+    pub encryption_id: String,
+    pub provider: String,
+    pub cipher: Option<String>,
+    pub key_size: Option<i64>,
+    pub control_location: String,
+    pub created_at: SimTime,
+    pub updated_at: Option<SimTime>,
+}
+
+/// A QoS specs entity: a consumer and key/value specs, associated with volume types.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct QosSpec {
+    pub id: String,
+    pub name: String,
+    pub consumer: String,
+    pub specs: BTreeMap<String, String>,
+    pub created_at: SimTime,
+}
+
+/// A point-in-time copy of a volume, kept by the volume's backend.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub id: String,
+    pub volume_id: String,
+    pub project_id: String,
+    pub user_id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// GiB, the volume's size when taken.
+    pub size: u64,
+    pub status: String,
+    pub metadata: BTreeMap<String, String>,
+    pub created_at: SimTime,
+    pub updated_at: Option<SimTime>,
+    /// What the backend last reported (`os-update_snapshot_status`), e.g. `80%`.
+    #[serde(default)]
+    pub progress: Option<String>,
+    /// The group snapshot it was taken as part of (3.14).
+    #[serde(default)]
+    pub group_snapshot_id: Option<String>,
+}
+
+/// A group type: what a group of volumes may be (3.11), with its group specs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct GroupType {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub is_public: bool,
+    pub group_specs: BTreeMap<String, String>,
+}
+
+/// A generic volume group (3.13): volumes of the listed types, managed together.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub project_id: String,
+    pub user_id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub status: String,
+    pub availability_zone: String,
+    pub group_type_id: String,
+    pub volume_type_ids: Vec<String>,
+    pub source_group_id: Option<String>,
+    pub created_at: SimTime,
+}
+
+/// A group snapshot (3.14): one snapshot of each of a group's volumes, taken together.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct GroupSnapshot {
+    pub id: String,
+    pub group_id: String,
+    pub project_id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub status: String,
+    pub group_type_id: String,
+    pub created_at: SimTime,
+}
+
+/// A message Cinder leaves for a project about an asynchronous failure (`/messages`, 3.3).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct UserMessage {
+    pub id: String,
+    pub project_id: String,
+    pub event_id: String,
+    pub user_message: String,
+    pub resource_type: String,
+    pub resource_uuid: String,
+    pub request_id: String,
+    pub created_at: SimTime,
+}
+
+/// What the RBD backend reports to the scheduler as its capabilities, which a volume type's
+/// unscoped (or `capabilities:`) extra specs must match.
+pub const BACKEND_CAPABILITIES: &[(&str, &str)] = &[
+    ("volume_backend_name", BACKEND_POOL),
+    ("vendor_name", "Open Source"),
+    ("driver_version", "1.2.0"),
+    ("storage_protocol", "ceph"),
+    ("QoS_support", "False"),
+    ("multiattach", "True"),
+    ("thin_provisioning_support", "True"),
+    ("replication_enabled", "False"),
+    ("reserved_percentage", "0"),
+];
+
+/// Cinder's `extra_specs_ops.match` for the operators a string capability can meet.
+fn spec_matches(cap: &str, req: &str) -> bool {
+    let words: Vec<&str> = req.split_whitespace().collect();
+    let num = |t: &str| t.parse::<f64>().ok();
+    match words.as_slice() {
+        ["<is>", want] => cap.eq_ignore_ascii_case(want),
+        ["<in>", want] => cap.contains(want),
+        ["s==", want] => cap == *want,
+        ["s!=", want] => cap != *want,
+        ["==", want] | ["=", want] => num(cap).zip(num(want)).is_some_and(|(c, w)| if words[0] == "=" { c >= w } else { c == w }),
+        ["!=", want] => num(cap).zip(num(want)).is_some_and(|(c, w)| c != w),
+        [">=", want] => num(cap).zip(num(want)).is_some_and(|(c, w)| c >= w),
+        ["<=", want] => num(cap).zip(num(want)).is_some_and(|(c, w)| c <= w),
+        ["<or>", ..] => words.iter().skip(1).filter(|w| **w != "<or>").any(|w| cap == *w),
+        _ => cap == req,
+    }
+}
+
+/// The capabilities filter: whether the backend can take a volume of a type with these specs.
+pub fn backend_satisfies(extra_specs: &BTreeMap<String, String>) -> bool {
+    extra_specs.iter().all(|(key, req)| {
+        let scope: Vec<&str> = key.split(':').collect();
+        let name = match scope.as_slice() {
+            [one] => *one,
+            ["capabilities", rest @ ..] => {
+                return rest.len() == 1 && BACKEND_CAPABILITIES.iter().any(|(k, c)| *k == rest[0] && spec_matches(c, req))
+            }
+            _ => return true,
+        };
+        BACKEND_CAPABILITIES.iter().any(|(k, c)| *k == name && spec_matches(c, req))
+    })
+}
+
+/// A volume offered to another project: who accepts it with the auth key becomes its owner.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Transfer {
+    pub id: String,
+    pub volume_id: String,
+    pub name: Option<String>,
+    pub project_id: String,
+    /// Only the salted hash is kept in Cinder; the key itself is shown once, at create.
+    pub auth_key: String,
+    pub no_snapshots: bool,
+    pub created_at: SimTime,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -120,6 +302,20 @@ pub struct Volume {
     pub attachments: Vec<Attachment>,
     pub created_at: SimTime,
     pub updated_at: Option<SimTime>,
+    #[serde(default)]
+    pub snapshot_id: Option<String>,
+    /// What `volume_image_metadata` shows: the image's properties for a volume made from one, and
+    /// whatever `os-set_image_metadata` added.
+    #[serde(default)]
+    pub image_metadata: BTreeMap<String, String>,
+    /// Admin metadata Cinder keeps apart from the user's: `readonly`, `attached_mode`.
+    #[serde(default)]
+    pub admin_metadata: BTreeMap<String, String>,
+    #[serde(default)]
+    pub migration_status: Option<String>,
+    /// The generic volume group (3.13) the volume belongs to.
+    #[serde(default)]
+    pub group_id: Option<String>,
 }
 
 impl Volume {
@@ -128,19 +324,19 @@ impl Volume {
     }
 }
 
-/// Cinder's default per-project quotas (`quota_volumes`, `quota_gigabytes`, `per_volume_size_limit`).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Quota {
-    pub volumes: i64,
-    pub gigabytes: i64,
-    pub per_volume_gigabytes: i64,
-}
-
-impl Default for Quota {
-    fn default() -> Self {
-        Quota { volumes: 10, gigabytes: 1000, per_volume_gigabytes: -1 }
-    }
-}
+/// Cinder's default quota class (`quota_volumes`, `quota_snapshots`, `quota_gigabytes`,
+/// `quota_backups`, `quota_backup_gigabytes`, `quota_groups`, `per_volume_size_limit`); `-1` is
+/// unlimited. Each volume type adds `volumes_<type>`, `snapshots_<type>` and `gigabytes_<type>`,
+/// unlimited by default.
+pub const QUOTA_DEFAULTS: [(&str, i64); 7] = [
+    ("volumes", 10),
+    ("snapshots", 10),
+    ("gigabytes", 1000),
+    ("backups", 10),
+    ("backup_gigabytes", 1000),
+    ("groups", 10),
+    ("per_volume_gigabytes", -1),
+];
 
 pub fn volume_not_found(id: &str) -> VolumeError {
     VolumeError::NotFound(format!("Volume {id} could not be found."))
@@ -190,7 +386,8 @@ impl ListQuery {
             "metadata" => parse_metadata_filter(want).iter().all(|(mk, mv)| v.metadata.get(mk) == Some(mv)),
             "created_at" => time_filter(want).is_ok_and(|(op, t)| op.holds(v.created_at.cmp(&t))),
             "updated_at" => time_filter(want).is_ok_and(|(op, t)| op.holds(v.updated_at.unwrap_or(v.created_at).cmp(&t))),
-            "migration_status" | "group_id" => false,
+            "group_id" => v.group_id.as_deref() == Some(want.as_str()),
+            "migration_status" => false,
             _ => false,
         })
     }
@@ -209,8 +406,26 @@ pub struct Volumes {
     pub services: Vec<VolumeService>,
     pub types: Vec<VolumeType>,
     pub volumes: Vec<Volume>,
-    /// Per-project quota overrides; projects not listed get the defaults.
-    pub quotas: BTreeMap<String, Quota>,
+    /// Per-project quota overrides, by resource; what is not listed comes from the default class.
+    #[serde(default)]
+    pub quotas: BTreeMap<String, BTreeMap<String, i64>>,
+    /// The default quota class as an admin changed it (`os-quota-class-sets/default`).
+    #[serde(default)]
+    pub quota_class: BTreeMap<String, i64>,
+    #[serde(default)]
+    pub qos_specs: Vec<QosSpec>,
+    #[serde(default)]
+    pub snapshots: Vec<Snapshot>,
+    #[serde(default)]
+    pub transfers: Vec<Transfer>,
+    #[serde(default)]
+    pub messages: Vec<UserMessage>,
+    #[serde(default)]
+    pub group_types: Vec<GroupType>,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    #[serde(default)]
+    pub group_snapshots: Vec<GroupSnapshot>,
 }
 
 impl Volumes {
@@ -232,10 +447,20 @@ impl Volumes {
             disabled_reason: None,
             heartbeat: Heartbeat::default(),
             created_at: now,
+            frozen: false,
         };
         let mut services: Vec<VolumeService> = f.controllers.iter().map(|c| service(SCHEDULER_BINARY, c)).collect();
         services.push(service(VOLUME_BINARY, BACKEND_HOST));
-        let types = vec![VolumeType { id: ids.uuid(), name: DEFAULT_TYPE.into(), description: "Default Volume Type".into() }];
+        let types = vec![VolumeType {
+            id: ids.uuid(),
+            name: DEFAULT_TYPE.into(),
+            description: Some("Default Volume Type".into()),
+            is_public: true,
+            extra_specs: BTreeMap::new(),
+            projects: Vec::new(),
+            qos_specs_id: None,
+            encryption: None,
+        }];
         let mut volumes: Vec<Volume> = Vec::new();
         for spec in &f.volumes {
             let project =
@@ -278,9 +503,14 @@ impl Volumes {
                 attachments,
                 created_at: now,
                 updated_at: Some(now),
+                snapshot_id: None,
+                image_metadata: BTreeMap::new(),
+                admin_metadata: BTreeMap::new(),
+                migration_status: None,
+                group_id: None,
             });
         }
-        Ok(Volumes { services, types, volumes, quotas: BTreeMap::new() })
+        Ok(Volumes { services, types, volumes, ..Volumes::default() })
     }
 
     /// Host events: a volume service stops (or resumes) reporting. `binary` e.g. `cinder-volume`.
@@ -338,8 +568,66 @@ impl Volumes {
         self.volumes.iter().filter(|v| v.attachments.iter().any(|a| a.server_id == server_id)).collect()
     }
 
-    pub fn quota(&self, project_id: &str) -> Quota {
-        self.quotas.get(project_id).cloned().unwrap_or_default()
+    /// The default class's limit for a resource (a per-type resource of an unknown type is -1).
+    pub fn quota_default(&self, resource: &str) -> i64 {
+        self.quota_class
+            .get(resource)
+            .copied()
+            .or_else(|| QUOTA_DEFAULTS.iter().find(|(r, _)| *r == resource).map(|(_, l)| *l))
+            .unwrap_or(-1)
+    }
+
+    /// A project's limit for a resource: its own if an admin set one, else the default class's.
+    pub fn quota_limit(&self, project_id: &str, resource: &str) -> i64 {
+        self.quotas.get(project_id).and_then(|q| q.get(resource)).copied().unwrap_or_else(|| self.quota_default(resource))
+    }
+
+    /// What a project uses of a resource, counted from what it owns.
+    pub fn quota_usage(&self, project_id: &str, resource: &str) -> i64 {
+        let vols = self.volumes.iter().filter(|v| v.project_id == project_id);
+        let snaps = self.snapshots.iter().filter(|s| s.project_id == project_id);
+        let type_of = |suffix: &str| self.types.iter().find(|t| t.name == suffix).map(|t| t.id.clone());
+        let snap_type = |s: &Snapshot| self.volume(&s.volume_id).map(|v| v.volume_type_id.clone());
+        match resource {
+            "volumes" => vols.count() as i64,
+            "gigabytes" => vols.map(|v| v.size as i64).sum::<i64>() + snaps.map(|s| s.size as i64).sum::<i64>(),
+            "snapshots" => snaps.count() as i64,
+            r => {
+                if let Some(t) = r.strip_prefix("volumes_").and_then(type_of) {
+                    vols.filter(|v| v.volume_type_id == t).count() as i64
+                } else if let Some(t) = r.strip_prefix("snapshots_").and_then(type_of) {
+                    snaps.filter(|s| snap_type(s).as_deref() == Some(t.as_str())).count() as i64
+                } else if let Some(t) = r.strip_prefix("gigabytes_").and_then(type_of) {
+                    vols.filter(|v| v.volume_type_id == t).map(|v| v.size as i64).sum::<i64>()
+                        + snaps.filter(|s| snap_type(s).as_deref() == Some(t.as_str())).map(|s| s.size as i64).sum::<i64>()
+                } else {
+                    0
+                }
+            }
+        }
+    }
+
+    /// Every quota resource: the fixed ones, then three per volume type.
+    pub fn quota_resources(&self) -> Vec<String> {
+        let mut out: Vec<String> = QUOTA_DEFAULTS.iter().map(|(r, _)| r.to_string()).collect();
+        for t in &self.types {
+            for k in ["volumes", "snapshots", "gigabytes"] {
+                out.push(format!("{k}_{}", t.name));
+            }
+        }
+        out
+    }
+
+    /// Cinder's gigabytes check for a volume or snapshot of `size` more GiB (413 when over).
+    pub fn check_gigabytes(&self, project_id: &str, size: u64) -> Result<(), VolumeError> {
+        let limit = self.quota_limit(project_id, "gigabytes");
+        let used = self.quota_usage(project_id, "gigabytes");
+        if limit >= 0 && used + size as i64 > limit {
+            return Err(VolumeError::OverLimit(format!(
+                "Requested volume or snapshot exceeds allowed gigabytes quota. Requested {size}G, quota is {limit}G and {used}G has been consumed."
+            )));
+        }
+        Ok(())
     }
 
     /// A volume the requester may see: its own project's, or any for admin.
@@ -370,9 +658,18 @@ impl Volumes {
     /// `POST /volumes`: validates everything, reserves quota, and schedules the creation.
     pub fn create(&mut self, new: NewVolume, who: Requester, images: &Images, core: &mut impl Core<Event>) -> Result<&Volume, VolumeError> {
         let now = core.now();
-        if let Some(id) = &new.snapshot_id {
-            return Err(VolumeError::NotFound(format!("Snapshot {id} could not be found.")));
-        }
+        let snapshot = match &new.snapshot_id {
+            Some(id) => {
+                let snap = self.snapshot_for(id, who)?;
+                if snap.status != "available" {
+                    return Err(VolumeError::BadRequest(format!(
+                        "Invalid snapshot: Originating snapshot status must be one of 'available' values"
+                    )));
+                }
+                Some(snap)
+            }
+            None => None,
+        };
         if let Some(id) = &new.backup_id {
             return Err(VolumeError::NotFound(format!("Backup {id} could not be found.")));
         }
@@ -380,14 +677,39 @@ impl Volumes {
         if zone != ZONE {
             return Err(VolumeError::BadRequest(format!("Availability zone '{zone}' is invalid.")));
         }
+        // Without a type, a volume takes its source's (snapshot or volume), else the default.
+        let inherited = snapshot
+            .and_then(|s| self.volume(&s.volume_id))
+            .or_else(|| new.source_volid.as_deref().and_then(|id| self.volume(id)))
+            .and_then(|v| self.volume_type(&v.volume_type_id));
         let vtype = match new.volume_type.as_deref() {
-            None | Some("") => &self.types[0],
+            None | Some("") => inherited.unwrap_or(&self.types[0]),
             Some(t) => self
                 .types
                 .iter()
+                .filter(|x| x.visible_to(who))
                 .find(|x| x.name == t || x.id == t)
                 .ok_or_else(|| VolumeError::NotFound(format!("Volume type with name {t} could not be found.")))?,
         };
+        if let Some(gid) = &new.group_id {
+            let g = self
+                .groups
+                .iter()
+                .find(|g| g.id == *gid && (who.admin || g.project_id == who.project_id))
+                .ok_or_else(|| VolumeError::NotFound(format!("Group {gid} could not be found.")))?;
+            if g.status != "available" {
+                return Err(VolumeError::BadRequest(format!(
+                    "Invalid group: Group status must be available, but current status is: {}.",
+                    g.status
+                )));
+            }
+            if !g.volume_type_ids.contains(&vtype.id) {
+                return Err(invalid_input(format!(
+                    "Invalid volume_type provided: {} (requested type is not compatible with group).",
+                    vtype.id
+                )));
+            }
+        }
         let source = match &new.source_volid {
             Some(id) => {
                 let s = self.show(id, who)?;
@@ -413,7 +735,15 @@ impl Volumes {
             }
             None => None,
         };
-        let size = new.size.or(source.map(|s| s.size)).ok_or_else(|| {
+        if let (Some(snap), Some(size)) = (snapshot, new.size) {
+            if size < snap.size {
+                return Err(invalid_input(format!(
+                    "Volume size '{size}'GB cannot be smaller than the snapshot size {}GB. They must be >= original snapshot size.",
+                    snap.size
+                )));
+            }
+        }
+        let size = new.size.or(source.map(|s| s.size)).or(snapshot.map(|s| s.size)).ok_or_else(|| {
             invalid_input("Invalid volume size provided for create request: None (size argument must be an integer (or string representation of an integer) and greater than zero).")
         })?;
         if let Some(s) = source {
@@ -433,26 +763,16 @@ impl Volumes {
                 return Err(invalid_input(format!("Volume size {size}GB cannot be smaller than the image minDisk size {}GB.", i.min_disk)));
             }
         }
-        let quota = self.quota(who.project_id);
-        if quota.per_volume_gigabytes >= 0 && size as i64 > quota.per_volume_gigabytes {
+        let per_volume = self.quota_limit(who.project_id, "per_volume_gigabytes");
+        if per_volume >= 0 && size as i64 > per_volume {
             return Err(VolumeError::OverLimit(format!(
-                "Requested volume size {size}G is larger than maximum allowed limit {}G.",
-                quota.per_volume_gigabytes
+                "Requested volume size {size}G is larger than maximum allowed limit {per_volume}G."
             )));
         }
-        let mine: Vec<&Volume> = self.volumes.iter().filter(|v| v.project_id == who.project_id).collect();
-        let used_gb: u64 = mine.iter().map(|v| v.size).sum();
-        if quota.gigabytes >= 0 && (used_gb + size) as i64 > quota.gigabytes {
-            return Err(VolumeError::OverLimit(format!(
-                "Requested volume or snapshot exceeds allowed gigabytes quota. Requested {size}G, quota is {}G and {used_gb}G has been consumed.",
-                quota.gigabytes
-            )));
-        }
-        if quota.volumes >= 0 && mine.len() as i64 >= quota.volumes {
-            return Err(VolumeError::OverLimit(format!(
-                "Maximum number of volumes allowed ({}) exceeded for quota 'volumes'.",
-                quota.volumes
-            )));
+        self.check_gigabytes(who.project_id, size)?;
+        let max_volumes = self.quota_limit(who.project_id, "volumes");
+        if max_volumes >= 0 && self.quota_usage(who.project_id, "volumes") >= max_volumes {
+            return Err(VolumeError::OverLimit(format!("Maximum number of volumes allowed ({max_volumes}) exceeded for quota 'volumes'.")));
         }
         let image_ref = image.map(|i| ImageRef {
             image_id: i.id.clone(),
@@ -464,7 +784,27 @@ impl Volumes {
             size: i.size,
             checksum: i.checksum.clone(),
         });
-        let bootable = image_ref.is_some() || source.is_some_and(|s| s.bootable);
+        let mut image_metadata = BTreeMap::new();
+        if let (Some(r), Some(i)) = (&image_ref, image) {
+            image_metadata.extend(i.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+            image_metadata.insert("image_id".into(), r.image_id.clone());
+            image_metadata.insert("image_name".into(), r.image_name.clone());
+            image_metadata.insert("disk_format".into(), r.disk_format.clone());
+            image_metadata.insert("container_format".into(), r.container_format.clone());
+            image_metadata.insert("min_disk".into(), r.min_disk.to_string());
+            image_metadata.insert("min_ram".into(), r.min_ram.to_string());
+            image_metadata.insert("size".into(), r.size.to_string());
+            if let Some(c) = &r.checksum {
+                image_metadata.insert("checksum".into(), c.clone());
+            }
+        }
+        let origin = source.or_else(|| snapshot.and_then(|s| self.volume(&s.volume_id)));
+        if image_metadata.is_empty() {
+            if let Some(o) = origin {
+                image_metadata = o.image_metadata.clone();
+            }
+        }
+        let bootable = image_ref.is_some() || origin.is_some_and(|s| s.bootable);
         let took = if image_ref.is_some() { CREATE_FROM_IMAGE_SECS } else { CREATE_SECS };
         let volume = Volume {
             id: core.ids().uuid(),
@@ -485,6 +825,11 @@ impl Volumes {
             attachments: Vec::new(),
             created_at: now,
             updated_at: None,
+            snapshot_id: new.snapshot_id,
+            image_metadata,
+            admin_metadata: BTreeMap::new(),
+            migration_status: None,
+            group_id: new.group_id,
         };
         core.record(transition(&volume.id, None, "creating"));
         core.schedule_at(now + Duration::seconds(took), Event::VolumeCreated { volume_id: volume.id.clone() });
@@ -506,8 +851,15 @@ impl Volumes {
         if !self.services.iter().any(|s| s.binary == SCHEDULER_BINARY && s.running()) {
             return;
         }
-        let backend =
-            self.services.iter().find(|s| s.binary == VOLUME_BINARY && s.is_up(at) && !s.disabled).map(|s| (s.host.clone(), s.running()));
+        let specs = self.volume(id).and_then(|v| self.volume_type(&v.volume_type_id)).map(|t| t.extra_specs.clone()).unwrap_or_default();
+        let backend = self
+            .services
+            .iter()
+            .find(|s| s.binary == VOLUME_BINARY && s.is_up(at) && !s.disabled && backend_satisfies(&specs))
+            .map(|s| (s.host.clone(), s.running()));
+        if backend.is_none() {
+            self.leave_message(id, at);
+        }
         let Some(v) = self.volumes.iter_mut().find(|v| v.id == id) else { return };
         let to = match backend {
             None => "error",
@@ -527,6 +879,29 @@ impl Volumes {
                 j.record(at, transition(id, Some(from), to));
             }
         }
+    }
+
+    /// The scheduler found no backend for a volume: its project gets a message. Its id is derived
+    /// from the volume's, so a replay gives the same one.
+    fn leave_message(&mut self, volume_id: &str, at: SimTime) {
+        let Some(v) = self.volume(volume_id) else { return };
+        let mut bytes = *uuid::Uuid::parse_str(volume_id).unwrap_or_default().as_bytes();
+        bytes.iter_mut().for_each(|b| *b ^= 0x5a);
+        let id = uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string();
+        bytes.iter_mut().for_each(|b| *b ^= 0xa5);
+        let request_id = format!("req-{}", uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated());
+        let project_id = v.project_id.clone();
+        self.messages.retain(|m| m.id != id);
+        self.messages.push(UserMessage {
+            id,
+            project_id,
+            event_id: "VOLUME_VOLUME_001_002".into(),
+            user_message: "schedule allocate volume: Could not find any available weighted backend.".into(),
+            resource_type: "VOLUME".into(),
+            resource_uuid: volume_id.into(),
+            request_id,
+            created_at: at,
+        });
     }
 
     /// `PUT /volumes/{id}`: name, description, metadata (replaced as a whole).
@@ -549,29 +924,41 @@ impl Volumes {
         Ok(v)
     }
 
-    /// `DELETE /volumes/{id}`: only from a settled, unattached state. A volume the scheduler never
-    /// placed has no backend to ask and is gone at once; otherwise it is `deleting` until the
-    /// backend finishes.
-    pub fn delete(&mut self, id: &str, who: Requester, core: &mut impl Core<Event>) -> Result<(), VolumeError> {
-        let now = core.now();
+    /// `DELETE /volumes/{id}`: only from a settled, unattached state, and without snapshots unless
+    /// `cascade` asks to delete them too.
+    pub fn delete(&mut self, id: &str, who: Requester, cascade: bool, core: &mut impl Core<Event>) -> Result<(), VolumeError> {
         let v = self.show(id, who)?;
-        if !DELETABLE.contains(&v.status.as_str()) || !v.attachments.is_empty() {
+        let snaps = self.snapshots.iter().filter(|s| s.volume_id == id).count();
+        if !DELETABLE.contains(&v.status.as_str()) || !v.attachments.is_empty() || (snaps > 0 && !cascade) || v.group_id.is_some() {
             return Err(VolumeError::BadRequest(
                 "Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.".into(),
             ));
         }
-        let from = v.status.clone();
+        if cascade && self.snapshots.iter().any(|s| s.volume_id == id && !["available", "error"].contains(&s.status.as_str())) {
+            return Err(VolumeError::BadRequest("Invalid volume: Snapshot of the volume is not in a deletable state.".into()));
+        }
+        self.start_delete(id, core);
+        Ok(())
+    }
+
+    /// A delete the API has allowed: a volume the scheduler never placed has no backend to ask and
+    /// is gone at once; otherwise it (and its snapshots) are `deleting` until the backend finishes.
+    pub(super) fn start_delete(&mut self, id: &str, core: &mut impl Core<Event>) {
+        let now = core.now();
+        let Some(v) = self.volumes.iter_mut().find(|v| v.id == id) else { return };
+        let from = std::mem::replace(&mut v.status, "deleting".into());
+        v.updated_at = Some(now);
         if v.host.is_none() {
             self.volumes.retain(|v| v.id != id);
+            self.snapshots.retain(|s| s.volume_id != id);
             core.record(transition(id, Some(from), "deleted"));
-            return Ok(());
+            return;
         }
-        let v = self.volumes.iter_mut().find(|v| v.id == id).expect("shown above");
-        v.status = "deleting".into();
-        v.updated_at = Some(now);
+        for s in self.snapshots.iter_mut().filter(|s| s.volume_id == id) {
+            s.status = "deleting".into();
+        }
         core.record(transition(id, Some(from), "deleting"));
         core.schedule_at(now + Duration::seconds(DELETE_SECS), Event::VolumeDeleted { volume_id: id.into() });
-        Ok(())
     }
 
     /// The scheduled end of a delete: gone, unless its backend has stopped (then it stays
@@ -581,12 +968,14 @@ impl Volumes {
         let backend = v.backend().unwrap_or_default().to_string();
         if self.services.iter().any(|s| s.binary == VOLUME_BINARY && s.host == backend && s.running()) {
             self.volumes.retain(|v| v.id != id);
+            self.snapshots.retain(|s| s.volume_id != id);
+            self.transfers.retain(|t| t.volume_id != id);
             journal.record(at, transition(id, Some("deleting".into()), "deleted"));
         }
     }
 }
 
-fn transition(id: &str, from: Option<String>, to: &str) -> Record {
+pub(super) fn transition(id: &str, from: Option<String>, to: &str) -> Record {
     Record::Transition { resource: "volume".into(), id: id.into(), from, to: to.into() }
 }
 

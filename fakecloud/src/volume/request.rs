@@ -28,6 +28,7 @@ pub struct NewVolume {
     pub source_volid: Option<String>,
     pub snapshot_id: Option<String>,
     pub backup_id: Option<String>,
+    pub group_id: Option<String>,
 }
 
 /// A validated `PUT /volumes/{id}` body.
@@ -39,11 +40,11 @@ pub struct VolumeUpdate {
 }
 
 /// The message of Cinder's JSON-schema validation errors.
-fn schema(field: &str, value: &serde_json::Value, reason: impl std::fmt::Display) -> VolumeError {
+pub(super) fn schema(field: &str, value: &serde_json::Value, reason: impl std::fmt::Display) -> VolumeError {
     VolumeError::BadRequest(format!("Invalid input for field/attribute {field}. Value: {value}. {reason}"))
 }
 
-fn opt_string(field: &str, v: &serde_json::Value, max: usize) -> Result<Option<String>, VolumeError> {
+pub(super) fn opt_string(field: &str, v: &serde_json::Value, max: usize) -> Result<Option<String>, VolumeError> {
     match v {
         serde_json::Value::Null => Ok(None),
         serde_json::Value::String(s) if s.chars().count() <= max => Ok(Some(s.clone())),
@@ -61,7 +62,7 @@ fn name(field: &str, v: &serde_json::Value) -> Result<Option<String>, VolumeErro
 }
 
 /// `metadata`: string keys of `[a-zA-Z0-9-_:. /]{1,255}` to strings of at most 255 characters.
-fn metadata(v: &serde_json::Value) -> Result<BTreeMap<String, String>, VolumeError> {
+pub(super) fn metadata(v: &serde_json::Value) -> Result<BTreeMap<String, String>, VolumeError> {
     let map = match v {
         serde_json::Value::Null => return Ok(BTreeMap::new()),
         serde_json::Value::Object(m) => m,
@@ -82,7 +83,7 @@ fn metadata(v: &serde_json::Value) -> Result<BTreeMap<String, String>, VolumeErr
 }
 
 /// The object under `key` in a body whose only allowed top-level keys are `allowed`.
-fn wrapped<'a>(
+pub(super) fn wrapped<'a>(
     body: &'a serde_json::Value,
     key: &str,
     allowed: &[&str],
@@ -163,11 +164,12 @@ impl NewVolume {
                 "source_volid" => n.source_volid = uuid_ref(key, val)?,
                 "snapshot_id" => n.snapshot_id = uuid_ref(key, val)?,
                 "backup_id" => n.backup_id = uuid_ref(key, val)?,
-                "consistencygroup_id" | "group_id" => {
+                "consistencygroup_id" => {
                     if let Some(id) = uuid_ref(key, val)? {
-                        return Err(VolumeError::NotFound(format!("Group {id} could not be found.")));
+                        return Err(VolumeError::NotFound(format!("ConsistencyGroup {id} could not be found.")));
                     }
                 }
+                "group_id" => n.group_id = uuid_ref(key, val)?,
                 _ => {}
             }
         }

@@ -291,6 +291,73 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             empty_ok: false,
         }),
         ("PUT", "/volume/v3/volumes/{volume_id}") => spec(json!({"volume": {"name": "bi-volume"}}), false),
+        ("PUT", "/volume/v3/os-services/{action}") => spec(json!({"binary": "cinder-volume", "host": "hostgroup@tripleo_ceph"}), false),
+        ("PUT", "/volume/v3/os-quota-sets/{target_project}") => spec(json!({"quota_set": {"volumes": 20}}), false),
+        ("PUT", "/volume/v3/os-quota-class-sets/{class_name}") => spec(json!({"quota_class_set": {"volumes": 20}}), false),
+        ("POST", "/volume/v3/volumes/{volume_id}/action") => spec(json!({"os-set_bootable": {"bootable": true}}), true),
+        ("POST" | "PUT", "/volume/v3/volumes/{volume_id}/metadata") => spec(json!({"metadata": {"bi": "1"}}), false),
+        ("PUT", "/volume/v3/volumes/{volume_id}/metadata/{key}") => spec(json!({"meta": {"bi": "1"}}), true),
+        ("POST", "/volume/v3/types") => spec(json!({"volume_type": {"name": "bi-type"}}), true),
+        ("PUT", "/volume/v3/types/{type_id}") => spec(json!({"volume_type": {"description": "bi"}}), false),
+        ("POST", "/volume/v3/types/{type_id}/action") => spec(json!({"addProjectAccess": {"project": "$project"}}), true),
+        ("POST", "/volume/v3/types/{type_id}/extra_specs") => spec(json!({"extra_specs": {"bi_key": "bi"}}), true),
+        ("PUT", "/volume/v3/types/{type_id}/extra_specs/{key}") => spec(json!({"bi_key": "bi"}), false),
+        ("POST", "/volume/v3/types/{type_id}/encryption") => {
+            spec(json!({"encryption": {"provider": "luks", "control_location": "front-end"}}), false)
+        }
+        ("PUT", "/volume/v3/types/{type_id}/encryption/{key}") => spec(json!({"encryption": {"cipher": "aes-xts-plain64"}}), false),
+        // QoS specs are open maps: any key beside name and consumer is a spec.
+        ("POST", "/volume/v3/group_types") => at("volume 3.11", json!({"group_type": {"name": "bi-group-type"}}), true),
+        ("PUT", "/volume/v3/group_types/{group_type_id}") => at("volume 3.11", json!({"group_type": {"description": "bi"}}), false),
+        ("POST", "/volume/v3/group_types/{group_type_id}/group_specs") => at("volume 3.11", json!({"group_specs": {"bi_key": "bi"}}), true),
+        ("PUT", "/volume/v3/group_types/{group_type_id}/group_specs/{key}") => at("volume 3.11", json!({"bi_key": "bi"}), false),
+        ("POST", "/volume/v3/groups") => {
+            // The default fixture has no group type: every body reaches the lookup, or a 400 before it.
+            at(
+                "volume 3.13",
+                json!({"group": {"group_type": "9a1f3e0c-51b6-4c3e-9d55-3f3c2b7a0b02", "volume_types": ["__DEFAULT__"]}}),
+                true,
+            )
+        }
+        ("PUT", "/volume/v3/groups/{group_id}") => at("volume 3.13", json!({"group": {"name": "bi-group"}}), false),
+        ("POST", "/volume/v3/groups/action") => {
+            at("volume 3.14", json!({"create-from-src": {"source_group_id": "9a1f3e0c-51b6-4c3e-9d55-3f3c2b7a0b03"}}), true)
+        }
+        ("POST", "/volume/v3/groups/{group_id}/action") => at("volume 3.20", json!({"reset_status": {"status": "available"}}), true),
+        ("POST", "/volume/v3/group_snapshots") => {
+            at("volume 3.14", json!({"group_snapshot": {"group_id": "9a1f3e0c-51b6-4c3e-9d55-3f3c2b7a0b04"}}), true)
+        }
+        ("POST", "/volume/v3/group_snapshots/{group_snapshot_id}/action") => {
+            at("volume 3.19", json!({"reset_status": {"status": "available"}}), true)
+        }
+        ("POST", "/volume/v3/qos-specs") => Takes::Json(Spec {
+            body: json!({"qos_specs": {"name": "bi-qos"}}),
+            all_required: true,
+            extra_ok: true,
+            microversion: None,
+            open_maps: &[],
+            empty_ok: false,
+        }),
+        ("PUT", "/volume/v3/qos-specs/{qos_id}") => Takes::Json(Spec {
+            body: json!({"qos_specs": {"bi_key": "bi"}}),
+            all_required: false,
+            extra_ok: true,
+            microversion: None,
+            open_maps: &[],
+            empty_ok: false,
+        }),
+        ("PUT", "/volume/v3/qos-specs/{qos_id}/delete_keys") => spec(json!({"keys": ["bi_key"]}), true),
+        ("POST", "/volume/v3/snapshots") => spec(json!({"snapshot": {"volume_id": "$volume"}}), true),
+        ("PUT", "/volume/v3/snapshots/{snapshot_id}") => spec(json!({"snapshot": {"name": "bi-snapshot"}}), false),
+        ("POST", "/volume/v3/snapshots/{snapshot_id}/action") => spec(json!({"os-reset_status": {"status": "available"}}), true),
+        ("POST" | "PUT", "/volume/v3/snapshots/{snapshot_id}/metadata") => spec(json!({"metadata": {"bi": "1"}}), false),
+        ("PUT", "/volume/v3/snapshots/{snapshot_id}/metadata/{key}") => spec(json!({"meta": {"bi": "1"}}), true),
+        ("POST", "/volume/v3/os-volume-transfer" | "/volume/v3/volume-transfers") => {
+            spec(json!({"transfer": {"volume_id": "$volume"}}), true)
+        }
+        ("POST", "/volume/v3/os-volume-transfer/{transfer_id}/accept" | "/volume/v3/volume-transfers/{transfer_id}/accept") => {
+            spec(json!({"accept": {"auth_key": "bi-key"}}), true)
+        }
 
         // Octavia.
         ("POST", "/load-balancer/v2/lbaas/loadbalancers") => spec(json!({"loadbalancer": {"vip_subnet_id": "$subnet"}}), true),

@@ -96,6 +96,7 @@ impl Campaign {
         let projects = self.admin_get("/identity/v3/projects").await;
         let users = self.admin_get("/identity/v3/users").await;
         let services = self.admin_get("/identity/v3/services").await;
+        let volumes = self.admin_get("/volume/v3/volumes?all_tenants=1").await;
         let pairs = [
             ("flavor", first(&flavors, "flavors", "id")),
             ("image", first(&images, "images", "id")),
@@ -113,6 +114,7 @@ impl Campaign {
             ("user", named(&users, "users", "admin")),
             ("observer", named(&users, "users", "observer")),
             ("service", first(&services, "services", "id")),
+            ("volume", first(&volumes, "volumes", "id")),
         ];
         for (k, v) in pairs {
             self.vars.insert(k, v.unwrap_or_else(|| panic!("no ${k} in the default fixture")));

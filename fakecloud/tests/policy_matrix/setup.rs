@@ -99,6 +99,23 @@ pub struct Ctx {
     /// capi-mgmt's project, a member of `image`.
     pub cm_p: String,
     pub volume: String,
+    /// A demo volume with metadata and a snapshot (which has metadata too).
+    pub snapvol: String,
+    pub vsnap: String,
+    /// A private volume type shared with demo, with a user-visible extra spec and an encryption.
+    pub vtype: String,
+    pub vtype_enc: String,
+    pub qos: String,
+    /// A public group type with a group spec, and a demo group of it.
+    pub group_type: String,
+    pub vgroup: String,
+    /// A snapshot of a second demo group.
+    pub vgsnap: String,
+    /// A transfer of a demo volume, and its key.
+    pub transfer: String,
+    pub transfer_key: String,
+    /// The message a demo volume no backend could take left.
+    pub vmessage: String,
     // octavia
     pub lb: String,
     pub listener: String,
@@ -524,6 +541,55 @@ pub async fn setup() -> (TestCloud, Ctx) {
     )
     .await;
     x.volume = id_named(&ok(&c, "GET", "/volume/v3/volumes", &demo, none, None).await, "volumes", "scratch", "id");
+    let vt = ok(
+        &c,
+        "POST",
+        "/volume/v3/types",
+        &admin,
+        none,
+        Some(json!({"volume_type": {"name": "pm-type", "is_public": false, "extra_specs": {"multiattach": "<is> True"}}})),
+    )
+    .await;
+    x.vtype = vt["volume_type"]["id"].as_str().unwrap().to_string();
+    let access = json!({"addProjectAccess": {"project": x.demo_p}});
+    ok(&c, "POST", &format!("/volume/v3/types/{}/action", x.vtype), &admin, none, Some(access)).await;
+    let enc = json!({"encryption": {"provider": "luks", "control_location": "front-end"}});
+    let enc = ok(&c, "POST", &format!("/volume/v3/types/{}/encryption", x.vtype), &admin, none, Some(enc)).await;
+    x.vtype_enc = enc["encryption"]["encryption_id"].as_str().unwrap().to_string();
+    let qos = json!({"qos_specs": {"name": "pm-qos", "consumer": "back-end", "read_iops_sec": "100"}});
+    x.qos = ok(&c, "POST", "/volume/v3/qos-specs", &admin, none, Some(qos)).await["qos_specs"]["id"].as_str().unwrap().to_string();
+    let gt = json!({"group_type": {"name": "pm-group-type", "group_specs": {"pm": "1"}}});
+    let gmv = [("openstack-api-version", "volume 3.11".to_string())];
+    x.group_type = ok(&c, "POST", "/volume/v3/group_types", &admin, &gmv, Some(gt)).await["group_type"]["id"].as_str().unwrap().to_string();
+    let bogus = json!({"volume_type": {"name": "pm-bogus", "extra_specs": {"vendor_name": "nobody"}}});
+    ok(&c, "POST", "/volume/v3/types", &admin, none, Some(bogus)).await;
+    let vol = |name: &str, extra: Value| {
+        let mut v = json!({"volume": {"size": 1, "name": name}});
+        v["volume"].as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        v
+    };
+    let snapvol = ok(&c, "POST", "/volume/v3/volumes", &demo, none, Some(vol("pm-snapvol", json!({"metadata": {"pm": "1"}})))).await;
+    x.snapvol = snapvol["volume"]["id"].as_str().unwrap().to_string();
+    let xfervol = ok(&c, "POST", "/volume/v3/volumes", &demo, none, Some(vol("pm-xfervol", json!({})))).await;
+    ok(&c, "POST", "/volume/v3/volumes", &demo, none, Some(vol("pm-unplaced", json!({"volume_type": "pm-bogus"})))).await;
+    let grp = json!({"group": {"name": "pm-group", "group_type": x.group_type, "volume_types": ["__DEFAULT__"]}});
+    let gmv13 = [("openstack-api-version", "volume 3.13".to_string())];
+    x.vgroup = ok(&c, "POST", "/volume/v3/groups", &demo, &gmv13, Some(grp)).await["group"]["id"].as_str().unwrap().to_string();
+    let grp2 = json!({"group": {"name": "pm-group-2", "group_type": x.group_type, "volume_types": ["__DEFAULT__"]}});
+    let grp2 = ok(&c, "POST", "/volume/v3/groups", &demo, &gmv13, Some(grp2)).await["group"]["id"].as_str().unwrap().to_string();
+    c.send(Method::POST, "/_fakecloud/clock/advance", None, Some(json!({"by": "10s"}))).await;
+    let gmv14 = [("openstack-api-version", "volume 3.14".to_string())];
+    let gsnap = json!({"group_snapshot": {"group_id": grp2, "name": "pm-gsnap"}});
+    let gsnap = ok(&c, "POST", "/volume/v3/group_snapshots", &demo, &gmv14, Some(gsnap)).await;
+    x.vgsnap = gsnap["group_snapshot"]["id"].as_str().unwrap().to_string();
+    let snap = json!({"snapshot": {"volume_id": x.snapvol, "name": "pm-snap", "metadata": {"pm": "1"}}});
+    x.vsnap = ok(&c, "POST", "/volume/v3/snapshots", &demo, none, Some(snap)).await["snapshot"]["id"].as_str().unwrap().to_string();
+    let xfer = json!({"transfer": {"volume_id": xfervol["volume"]["id"], "name": "pm-transfer"}});
+    let xfer = ok(&c, "POST", "/volume/v3/os-volume-transfer", &demo, none, Some(xfer)).await;
+    x.transfer = xfer["transfer"]["id"].as_str().unwrap().to_string();
+    x.transfer_key = xfer["transfer"]["auth_key"].as_str().unwrap().to_string();
+    let mv = [("openstack-api-version", "volume 3.3".to_string())];
+    x.vmessage = ok(&c, "GET", "/volume/v3/messages", &demo, &mv, None).await["messages"][0]["id"].as_str().unwrap().to_string();
 
     // octavia (capi-mgmt's fixture tree)
     let lbs = ok(&c, "GET", "/load-balancer/v2/lbaas/loadbalancers", &cm, none, None).await;

@@ -48,11 +48,7 @@ impl Cloud {
     fn run_until(&mut self, t: SimTime) {
         self.at(t);
         while let Some(due) = self.sim.scheduler.pop_due(t) {
-            let journal = &mut self.sim.journal;
-            match due.event {
-                Event::VolumeCreated { volume_id } => self.vols.finish_create(&volume_id, due.due, journal),
-                Event::VolumeDeleted { volume_id } => self.vols.finish_delete(&volume_id, due.due, journal),
-            }
+            self.vols.apply(due.event, due.due, &mut self.sim.journal);
         }
     }
 
@@ -105,7 +101,7 @@ fn a_volume_is_created_then_deleted_on_the_clock() {
     let who = Requester { project_id: &c.demo.clone(), user_id: "u", admin: false };
     let t = c.t0 + Duration::seconds(10);
     c.at(t);
-    c.vols.delete(&id, who, &mut c.sim).unwrap();
+    c.vols.delete(&id, who, false, &mut c.sim).unwrap();
     assert_eq!(c.status(&id).unwrap(), "deleting");
     c.run_until(t + Duration::seconds(DELETE_SECS));
     assert!(c.status(&id).is_none());
@@ -131,7 +127,7 @@ fn with_the_backend_down_the_scheduler_fails_the_volume() {
     assert_eq!(c.status(&id).unwrap(), "error");
     let who = Requester { project_id: &c.demo.clone(), user_id: "u", admin: false };
     c.at(c.t0 + Duration::seconds(61));
-    c.vols.delete(&id, who, &mut c.sim).unwrap();
+    c.vols.delete(&id, who, false, &mut c.sim).unwrap();
     assert!(c.status(&id).is_none(), "a volume never placed is deleted at once");
 }
 
@@ -164,9 +160,9 @@ fn attached_or_busy_volumes_cannot_be_deleted() {
     let mut c = cloud(Some("srv-1"));
     let db = c.vols.volumes.iter().find(|v| v.name.as_deref() == Some("db-data")).unwrap().id.clone();
     let who = Requester { project_id: &c.demo.clone(), user_id: "u", admin: false };
-    assert!(matches!(c.vols.delete(&db, who, &mut c.sim), Err(VolumeError::BadRequest(_))));
+    assert!(matches!(c.vols.delete(&db, who, false, &mut c.sim), Err(VolumeError::BadRequest(_))));
     let id = c.create(serde_json::json!({"volume": {"size": 1}})).unwrap();
-    assert!(matches!(c.vols.delete(&id, who, &mut c.sim), Err(VolumeError::BadRequest(_))));
+    assert!(matches!(c.vols.delete(&id, who, false, &mut c.sim), Err(VolumeError::BadRequest(_))));
 }
 
 #[test]
