@@ -200,3 +200,21 @@ async fn a_multiple_create_makes_max_count_servers_under_one_reservation() {
         json!({"server": {"name": "x", "imageRef": cirros(&c), "flavorRef": "1", "networks": "none", "min_count": 3, "max_count": 2}});
     assert_eq!(nova(&c, Method::POST, "/servers", &demo, Some(bad)).await.status, 400);
 }
+
+#[tokio::test]
+async fn access_addresses_are_kept_in_their_canonical_form() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let body = json!({"server": {"name": "addressed", "imageRef": cirros(&c), "flavorRef": "1", "networks": "none",
+                                 "accessIPv4": "1.1.1.1", "accessIPv6": "0000:0000:0000:0000:0000:babe:220.12.22.2"}});
+    let r = nova(&c, Method::POST, "/servers", &demo, Some(body)).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let id = r.body["server"]["id"].as_str().unwrap().to_string();
+    let shown = nova(&c, Method::GET, &format!("/servers/{id}"), &demo, None).await;
+    assert_eq!(
+        (shown.body["server"]["accessIPv4"].clone(), shown.body["server"]["accessIPv6"].clone()),
+        (json!("1.1.1.1"), json!("::babe:dc0c:1602"))
+    );
+    let bad = nova(&c, Method::PUT, &format!("/servers/{id}"), &demo, Some(json!({"server": {"accessIPv4": "not-an-ip"}}))).await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+}

@@ -368,6 +368,22 @@ struct NamedRef {
     name: String,
 }
 
+/// An access address as Nova stores it: checked as an address of its version and written in the
+/// canonical form (`::babe:dc0c:1602`); empty clears it.
+fn access_ip(field: &str, given: Option<String>, v6: bool) -> Result<Option<String>, ApiError> {
+    let Some(text) = given else { return Ok(None) };
+    if text.is_empty() {
+        return Ok(Some(text));
+    }
+    let parsed = if v6 {
+        text.parse::<std::net::Ipv6Addr>().map(|a| a.to_string()).ok()
+    } else {
+        text.parse::<std::net::Ipv4Addr>().map(|a| a.to_string()).ok()
+    };
+    let kind = if v6 { "ipv6" } else { "ipv4" };
+    parsed.map(Some).ok_or_else(|| bad(format!("Invalid input for field/attribute {field}. Value: {text}. '{text}' is not a '{kind}'")))
+}
+
 fn schema_error(e: impl std::fmt::Display) -> ApiError {
     bad(format!("Invalid input for field/attribute server. {e}"))
 }
@@ -380,7 +396,9 @@ pub async fn create(
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult {
     let body: CreateBody = crate::http::extract::from_value_strict(&body).map_err(schema_error)?;
-    let req = body.server;
+    let mut req = body.server;
+    req.access_ipv4 = access_ip("accessIPv4", req.access_ipv4.take(), false)?;
+    req.access_ipv6 = access_ip("accessIPv6", req.access_ipv6.take(), true)?;
     let project = caller.project_id.clone().ok_or_else(|| bad("A project-scoped token is required to create a server."))?;
     enforce(SVC, &caller, "os_compute_api:servers:create", Target { project_id: Some(&project), user_id: None })?;
     let name = req.name.trim();
@@ -575,6 +593,8 @@ pub async fn update(
     }
     // Accepted as Nova's schema accepts them; not modelled.
     let _ = (&body.server.disk_config, &body.server.hostname);
+    let access_ipv4 = access_ip("accessIPv4", body.server.access_ipv4, false)?;
+    let access_ipv6 = access_ip("accessIPv6", body.server.access_ipv6, true)?;
     let mut w = s.world();
     let project = visible(&w, &caller, &id)?.project_id.clone();
     enforce(SVC, &caller, "os_compute_api:servers:update", Target { project_id: Some(&project), user_id: None })?;
@@ -586,10 +606,10 @@ pub async fn update(
     if let Some(d) = body.server.description {
         server.description = Some(d);
     }
-    if let Some(ip) = body.server.access_ipv4 {
+    if let Some(ip) = access_ipv4 {
         server.access_ipv4 = ip;
     }
-    if let Some(ip) = body.server.access_ipv6 {
+    if let Some(ip) = access_ipv6 {
         server.access_ipv6 = ip;
     }
     server.updated_at = now;
