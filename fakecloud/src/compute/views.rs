@@ -211,7 +211,7 @@ pub fn flavor(f: &Flavor, v: Version, base: &str) -> Value {
         "OS-FLV-EXT-DATA:ephemeral": f.ephemeral, "OS-FLV-DISABLED:disabled": false,
         // Before 2.75 a zero swap was rendered as an empty string.
         "swap": if f.swap == 0 && !v.at_least(2, 75) { json!("") } else { json!(f.swap) },
-        "rxtx_factor": 1.0, "os-flavor-access:is_public": f.is_public,
+        "rxtx_factor": f.rxtx_factor, "os-flavor-access:is_public": f.is_public,
         "links": links(base, "flavors", &f.id),
     });
     if v.at_least(2, 55) {
@@ -328,8 +328,19 @@ pub fn keypair(k: &Keypair, v: Version, detail: bool) -> Value {
     o
 }
 
+/// The reply to a keypair create or import: its owner shown, no database fields.
+pub fn keypair_created(k: &Keypair, v: Version) -> Value {
+    let mut o = keypair(k, v, false);
+    o["user_id"] = json!(k.user_id);
+    o
+}
+
 pub fn server_group(g: &ServerGroup, v: Version) -> Value {
-    let mut o = json!({"id": g.id, "name": g.name, "members": g.members, "metadata": {}});
+    let mut o = json!({"id": g.id, "name": g.name, "members": g.members});
+    // 2.64 dropped the always-empty metadata along with `policies`.
+    if !v.at_least(2, 64) {
+        o["metadata"] = json!({});
+    }
     if v.at_least(2, 64) {
         o["policy"] = json!(g.policy);
         o["rules"] = json!({});
