@@ -30,8 +30,8 @@ fn view(a: &Aggregate, v: Version, full: bool) -> Value {
 }
 
 fn find<'a>(aggs: &'a mut [Aggregate], id: &str) -> Result<&'a mut Aggregate, ApiError> {
-    let n: u64 = id.parse().map_err(|_| bad(format!("Invalid aggregate id: {id}")))?;
-    aggs.iter_mut().find(|a| a.id == n).ok_or_else(|| super::common::not_found(format!("Aggregate {id} could not be found.")))
+    let n: i64 = id.parse().map_err(|_| bad(format!("Invalid aggregate id: {id}")))?;
+    aggs.iter_mut().find(|a| a.id as i64 == n).ok_or_else(|| super::common::not_found(format!("Aggregate {id} could not be found.")))
 }
 
 fn conflict(msg: String) -> ApiError {

@@ -83,7 +83,11 @@ fn select<'a>(flavors: &'a [Flavor], caller: &Caller, params: &Params, v: Versio
         match params.get("is_public") {
             None => Some(true),
             Some(s) if s.eq_ignore_ascii_case("none") => None,
-            Some(s) => Some(parse_bool(&json!(s)).ok_or_else(|| bad(format!("Invalid is_public filter [{s}]")))?),
+            Some(s) => Some(match s.to_ascii_lowercase().as_str() {
+                "1" | "t" | "true" | "on" | "y" | "yes" => true,
+                "0" | "f" | "false" | "off" | "n" | "no" => false,
+                _ => return Err(bad(format!("Invalid is_public filter [{s}]"))),
+            }),
         }
     } else {
         Some(true)

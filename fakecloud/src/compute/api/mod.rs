@@ -6,9 +6,11 @@ mod aggregates;
 mod common;
 mod flavors;
 mod hosts;
+mod proxies;
 mod quotas;
 mod resources;
 mod servers;
+mod usage;
 mod versions;
 
 use self::versions::{version, versions};
@@ -41,6 +43,10 @@ pub fn router() -> Routes {
         .route("/v2.1/os-hypervisors", get(admin::list_hypervisors))
         .route("/v2.1/os-hypervisors/detail", get(admin::list_hypervisors_detail))
         .route("/v2.1/os-hypervisors/{id}", get(admin::show_hypervisor))
+        .route("/v2.1/os-hypervisors/statistics", get(admin::hypervisor_statistics))
+        .route("/v2.1/os-hypervisors/{id}/search", get(admin::search_hypervisors))
+        .route("/v2.1/os-hypervisors/{id}/servers", get(admin::hypervisor_servers))
+        .route("/v2.1/os-hypervisors/{id}/uptime", get(admin::hypervisor_uptime))
         .route("/v2.1/os-services", get(admin::list_services))
         .route("/v2.1/os-services/{id}", put(admin::update_service))
         // Quotas, limits, aggregates and the deprecated os-hosts.
@@ -57,4 +63,15 @@ pub fn router() -> Routes {
         .route("/v2.1/os-hosts/{host}/startup", get(hosts::startup))
         .route("/v2.1/os-hosts/{host}/shutdown", get(hosts::shutdown))
         .route("/v2.1/os-hosts/{host}/reboot", get(hosts::reboot))
+        .route("/v2.1/os-simple-tenant-usage", get(usage::list))
+        .route("/v2.1/os-simple-tenant-usage/{id}", get(usage::show))
+        .route("/v2.1/os-instance_usage_audit_log", get(usage::audit_logs))
+        .route("/v2.1/os-instance_usage_audit_log/{before}", get(usage::audit_log_before))
+        .route("/v2.1/extensions", get(proxies::extensions))
+        .route("/v2.1/extensions/{alias}", get(proxies::show_extension))
+        .route("/v2.1/os-networks", get(proxies::networks))
+        .route("/v2.1/os-networks/{id}", get(proxies::show_network))
+        .route("/v2.1/os-tenant-networks", get(proxies::tenant_networks))
+        .route("/v2.1/os-tenant-networks/{id}", get(proxies::show_tenant_network))
+        .route("/v2.1/os-server-external-events", post(proxies::external_events))
 }
