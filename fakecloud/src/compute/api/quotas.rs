@@ -103,6 +103,10 @@ pub async fn update(
     let force = vals.get("force").and_then(super::common::parse_bool).unwrap_or(false);
     let user = user_param(&params);
     let mut w = s.world();
+    // Nova asks Keystone whether the project exists before it stores limits for it.
+    if w.identity.project(&project).is_none() {
+        return Err(bad(format!("Project ID {project} is not a valid project.")));
+    }
     let mut changes = BTreeMap::new();
     for (r, value) in vals.iter().filter(|(k, _)| *k != "force") {
         let limit = as_int(value);
