@@ -150,9 +150,10 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
         ("PUT", "/compute/v2.1/flavors/{id}") => at("compute 2.55", json!({"flavor": {"description": "bi"}}), true),
         ("POST", "/compute/v2.1/flavors/{id}/action") => spec(json!({"addTenantAccess": {"tenant": "$project"}}), true),
         ("POST", "/compute/v2.1/flavors/{id}/os-extra_specs") => Takes::Json(Spec {
+            // The wrapper is itself the open map of specs: any well-formed key is a spec.
             body: json!({"extra_specs": {"bi:key": "bi"}}),
             all_required: true,
-            extra_ok: false,
+            extra_ok: true,
             microversion: None,
             open_maps: &["/extra_specs"],
             empty_ok: false,
