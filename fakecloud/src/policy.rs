@@ -292,6 +292,13 @@ pub const POLICY: &[(&str, Rule)] = &[
     // The service role upstream; an admin passes through the deprecated `admin_api` rule, which the
     // services that send these events used before they had the role.
     ("os_compute_api:os-server-external-events:create", Rule::AdminOrService),
+    ("os_compute_api:os-security-groups:get", Rule::ProjectReader),
+    ("os_compute_api:os-security-groups:show", Rule::ProjectReader),
+    ("os_compute_api:os-security-groups:create", Rule::ProjectMember),
+    ("os_compute_api:os-security-groups:update", Rule::ProjectMember),
+    ("os_compute_api:os-security-groups:delete", Rule::ProjectMember),
+    ("os_compute_api:os-security-groups:rule:create", Rule::ProjectMember),
+    ("os_compute_api:os-security-groups:rule:delete", Rule::ProjectMember),
     ("os_compute_api:os-hosts:show", Rule::Admin),
     ("os_compute_api:os-hosts:update", Rule::Admin),
     ("os_compute_api:os-hosts:start", Rule::Admin),

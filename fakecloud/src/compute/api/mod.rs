@@ -9,6 +9,7 @@ mod hosts;
 mod proxies;
 mod quotas;
 mod resources;
+mod secgroups;
 mod servers;
 mod usage;
 mod versions;
@@ -74,4 +75,8 @@ pub fn router() -> Routes {
         .route("/v2.1/os-tenant-networks", get(proxies::tenant_networks))
         .route("/v2.1/os-tenant-networks/{id}", get(proxies::show_tenant_network))
         .route("/v2.1/os-server-external-events", post(proxies::external_events))
+        .route("/v2.1/os-security-groups", get(secgroups::list).post(secgroups::create))
+        .route("/v2.1/os-security-groups/{id}", get(secgroups::show).put(secgroups::update).delete(secgroups::delete))
+        .route("/v2.1/os-security-group-rules", post(secgroups::create_rule))
+        .route("/v2.1/os-security-group-rules/{id}", crate::http::routes::delete(secgroups::delete_rule))
 }
