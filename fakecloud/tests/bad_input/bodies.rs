@@ -42,6 +42,11 @@ fn keystone(body: Value, all_required: bool) -> Takes {
     Takes::Json(Spec { body, all_required, extra_ok: true, microversion: None, open_maps: &[], empty_ok: false })
 }
 
+/// A Nova body whose schema keeps unknown attributes.
+fn nova_open(body: Value, all_required: bool) -> Takes {
+    Takes::Json(Spec { body, all_required, extra_ok: true, microversion: None, open_maps: &[], empty_ok: false })
+}
+
 fn at(microversion: &'static str, body: Value, all_required: bool) -> Takes {
     Takes::Json(Spec { body, all_required, extra_ok: false, microversion: Some(microversion), open_maps: &[], empty_ok: false })
 }
@@ -172,6 +177,15 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             empty_ok: false,
         }),
         ("PUT", "/compute/v2.1/os-hosts/{host}") => spec(json!({"status": "enable"}), false),
+        // Nova's security group schemas are open (`additionalProperties: True`).
+        ("POST", "/compute/v2.1/os-security-groups") => nova_open(json!({"security_group": {"name": "bi-sg", "description": "bi"}}), true),
+        ("PUT", "/compute/v2.1/os-security-groups/{id}") => {
+            nova_open(json!({"security_group": {"name": "bi-sg", "description": "bi"}}), true)
+        }
+        ("POST", "/compute/v2.1/os-security-group-rules") => nova_open(
+            json!({"security_group_rule": {"parent_group_id": "$secgroup", "ip_protocol": "tcp", "from_port": 22, "to_port": 22}}),
+            false,
+        ),
         ("POST", "/compute/v2.1/os-server-external-events") => {
             spec(json!({"events": [{"name": "network-changed", "server_uuid": "9a1f3e0c-51b6-4c3e-9d55-3f3c2b7a0b01"}]}), true)
         }

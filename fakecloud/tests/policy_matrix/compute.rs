@@ -170,5 +170,35 @@ pub fn rows() -> Vec<Row> {
         row("POST", "/compute/v2.1/os-server-external-events", Admin, "os_compute_api:os-server-external-events:create", |x, _| {
             req().json(json!({"events": [{"name": "network-changed", "server_uuid": x.server}]}))
         }),
+        row("GET", "/compute/v2.1/os-security-groups", OwnProjectReader, "os_compute_api:os-security-groups:get", |_, _| req()),
+        row("POST", "/compute/v2.1/os-security-groups", OwnProjectMember, "os_compute_api:os-security-groups:create", |_, _| {
+            req().json(json!({"security_group": {"name": "pm-nova-sg", "description": "pm"}}))
+        }),
+        row("GET", "/compute/v2.1/os-security-groups/{id}", ProjectReader(H404), "os_compute_api:os-security-groups:show", |x, _| {
+            req().p("id", &x.sg)
+        }),
+        row("PUT", "/compute/v2.1/os-security-groups/{id}", ProjectMember(H404), "os_compute_api:os-security-groups:update", |x, _| {
+            req().p("id", &x.sg).json(json!({"security_group": {"name": "pm-sg-renamed", "description": "pm"}}))
+        }),
+        row("DELETE", "/compute/v2.1/os-security-groups/{id}", ProjectMember(H404), "os_compute_api:os-security-groups:delete", |x, _| {
+            req().p("id", &x.sg)
+        }),
+        // The rule's parent group decides: another project's group is not found.
+        row(
+            "POST",
+            "/compute/v2.1/os-security-group-rules",
+            ProjectMember(H404),
+            "os_compute_api:os-security-groups:rule:create",
+            |x, _| {
+                req().json(json!({"security_group_rule": {"parent_group_id": x.sg, "ip_protocol": "tcp", "from_port": 80, "to_port": 80}}))
+            },
+        ),
+        row(
+            "DELETE",
+            "/compute/v2.1/os-security-group-rules/{id}",
+            ProjectMember(H404),
+            "os_compute_api:os-security-groups:rule:delete",
+            |x, _| req().p("id", &x.sg_rule),
+        ),
     ]
 }

@@ -2,7 +2,7 @@
 //! (gone from 2.36), in nova-network's shapes: ingress rules only, ports as `from_port`/`to_port`,
 //! the remote as `ip_range` or `group`.
 
-use super::common::{bad, empty, not_found, reply, ApiResult, Nova, SVC};
+use super::common::{bad, check_schema, empty, not_found, reply, ApiResult, Nova, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::http::error::ApiError;
@@ -70,6 +70,10 @@ fn own_target(caller: &Caller) -> Target<'_> {
 
 /// Nova's check of a group's name or description: a string, not blank, at most 255 characters.
 fn property(body: &Value, key: &str) -> Result<String, ApiError> {
+    let schema = json!({"type": "object", "properties": {"security_group": {"type": "object", "properties": {
+        "name": {"type": "string", "maxLength": 255}, "description": {"type": "string", "maxLength": 255}},
+        "required": ["name", "description"]}}, "required": ["security_group"]});
+    check_schema(&json!({ "security_group": body }), &schema)?;
     let v = body.get(key).ok_or_else(|| bad(format!("{key} is required")))?;
     let s = v.as_str().ok_or_else(|| bad(format!("Invalid input for field/attribute {key}. Value should be a string.")))?;
     if s.trim().is_empty() || s.len() > 255 {
@@ -187,11 +191,11 @@ pub async fn create_rule(
         .get("security_group_rule")
         .filter(|r| r.is_object())
         .ok_or_else(|| bad("The request body is invalid: security_group_rule is required"))?;
-    let parent = match r.get("parent_group_id") {
-        Some(Value::String(p)) => p.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => return Err(bad("Security group id should be uuid")),
-    };
+    let schema = json!({"type": "object", "properties": {"security_group_rule": {"type": "object", "properties": {
+        "group_id": {"type": ["string", "null"], "format": "uuid"}, "parent_group_id": {"type": "string", "format": "uuid"}},
+        "required": ["parent_group_id"]}}, "required": ["security_group_rule"]});
+    check_schema(&body, &schema)?;
+    let parent = r["parent_group_id"].as_str().expect("checked").to_string();
     let protocol = match r.get("ip_protocol") {
         None | Some(Value::Null) => None,
         Some(Value::String(p)) if ["tcp", "udp", "icmp"].contains(&p.to_ascii_lowercase().as_str()) => Some(p.to_ascii_lowercase()),
