@@ -281,3 +281,36 @@ async fn keypair_create_names_its_owner_and_server_groups_lose_metadata_at_2_64(
     let old = nova(&c, Method::GET, "/os-server-groups", &demo, "2.63", None).await;
     assert_eq!(old.body["server_groups"][0]["metadata"], json!({}));
 }
+
+#[tokio::test]
+async fn security_group_proxies_show_neutron_groups_in_nova_network_shapes() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let blank = json!({"security_group": {"name": " ", "description": "d"}});
+    assert_eq!(nova(&c, Method::POST, "/os-security-groups", &demo, "2.1", Some(blank)).await.status, 400, "a blank name is refused");
+    let made =
+        nova(&c, Method::POST, "/os-security-groups", &demo, "2.1", Some(json!({"security_group": {"name": "web", "description": "d"}})))
+            .await;
+    assert_eq!(made.status, 200, "{}", made.text);
+    let id = made.body["security_group"]["id"].as_str().unwrap().to_string();
+    assert!(c.running.cloud.world().network.security_groups.contains_key(&id), "the group lives in Neutron");
+    assert_eq!(made.body["security_group"]["rules"], json!([]), "Neutron's default egress rules are not shown");
+    let rule = json!({"security_group_rule": {"parent_group_id": id, "ip_protocol": "tcp", "from_port": 22, "to_port": 22}});
+    let r = nova(&c, Method::POST, "/os-security-group-rules", &demo, "2.1", Some(rule.clone())).await;
+    assert_eq!(r.body["security_group_rule"]["ip_range"], json!({"cidr": "0.0.0.0/0"}), "no remote means anywhere");
+    assert_eq!(nova(&c, Method::POST, "/os-security-group-rules", &demo, "2.1", Some(rule)).await.status, 400, "a duplicate rule");
+    let reversed = json!({"security_group_rule": {"parent_group_id": id, "ip_protocol": "tcp", "from_port": 80, "to_port": 22}});
+    assert_eq!(nova(&c, Method::POST, "/os-security-group-rules", &demo, "2.1", Some(reversed)).await.status, 400);
+    let shown = nova(&c, Method::GET, &format!("/os-security-groups/{id}"), &demo, "2.1", None).await;
+    assert_eq!(shown.body["security_group"]["rules"][0]["from_port"], 22);
+    let rule_id = r.body["security_group_rule"]["id"].as_str().unwrap().to_string();
+    assert_eq!(nova(&c, Method::DELETE, &format!("/os-security-group-rules/{rule_id}"), &demo, "2.1", None).await.status, 202);
+    let default = nova(&c, Method::GET, "/os-security-groups", &demo, "2.1", None).await;
+    let default_id = default.body["security_groups"].as_array().unwrap().iter().find(|g| g["name"] == "default").map(|g| g["id"].clone());
+    if let Some(Value::String(d)) = default_id {
+        assert_eq!(nova(&c, Method::DELETE, &format!("/os-security-groups/{d}"), &demo, "2.1", None).await.status, 400);
+    }
+    assert_eq!(nova(&c, Method::DELETE, &format!("/os-security-groups/{id}"), &demo, "2.1", None).await.status, 202);
+    assert_eq!(nova(&c, Method::GET, &format!("/os-security-groups/{id}"), &demo, "2.1", None).await.status, 404);
+    assert_eq!(nova(&c, Method::GET, "/os-security-groups", &demo, "2.36", None).await.status, 404, "gone from 2.36");
+}
