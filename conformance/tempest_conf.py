@@ -32,26 +32,15 @@ FIXED_ACCOUNTS = [
 # (section, option): why fakecloud does not model it. Written as false into tempest.conf.
 FALSE_FLAGS = {
     ("validation", "run_validation"): "servers are simulated: there is no guest to ping or SSH into",
-    ("compute-feature-enabled", "console_output"): "Nova's os-getConsoleOutput action is not served",
-    ("compute-feature-enabled", "resize"): "Nova's resize action is not served",
-    ("compute-feature-enabled", "pause"): "Nova's pause and unpause actions are not served",
-    ("compute-feature-enabled", "shelve"): "Nova's shelve actions are not served",
-    ("compute-feature-enabled", "suspend"): "Nova's suspend and resume actions are not served",
     ("compute-feature-enabled", "cold_migration"): "Nova's migrate action is not served",
     ("compute-feature-enabled", "live_migration"): "Nova's os-migrateLive action is not served",
     ("compute-feature-enabled", "metadata_service"): "servers are simulated: no metadata service answers a guest",
-    ("compute-feature-enabled", "rescue"): "Nova's rescue action is not served",
     ("compute-feature-enabled", "interface_attach"): "Nova's os-interface API is not served",
     ("compute-feature-enabled", "snapshot"): "Nova's createImage action is not served",
     ("compute-feature-enabled", "attach_encrypted_volume"): "Nova's os-volume_attachments API and Barbican are not served",
     ("compute-feature-enabled", "config_drive"): "servers are simulated: no config drive is built",
     ("compute-feature-enabled", "disk_config"): "Nova's OS-DCF disk config is not modelled",
     ("compute-feature-enabled", "ide_bus"): "servers are simulated: no guest bus to attach a device to",
-    ("image-feature-enabled", "import_image"): "Glance's interoperable image import is not served",
-    ("image-feature-enabled", "os_glance_reserved"): "Glance's os_glance_* reserved properties are not modelled",
-    ("image-feature-enabled", "do_secure_hash"): "Glance's os_hash_algo/os_hash_value are not computed",
-    ("image-feature-enabled", "image_format_enforcement"): "Glance's format inspection on upload is not modelled",
-    ("network-feature-enabled", "ipv6"): "Neutron's IPAM is IPv4 only",
     ("volume-feature-enabled", "backup"): "Cinder's backup API is not served",
     ("volume-feature-enabled", "snapshot"): "Cinder's snapshot API is not served",
     ("volume-feature-enabled", "clone"): "Cinder's volume clone (source_volid) is not modelled",
@@ -59,7 +48,7 @@ FALSE_FLAGS = {
     ("volume-feature-enabled", "enable_volume_image_dep_tests"): "Cinder's upload-to-image and image-backed volumes are not served",
     ("service_available", "swift"): "fakecloud serves no object storage",
     ("service_available", "horizon"): "fakecloud serves no dashboard",
-    ("load_balancer", "test_with_ipv6"): "Neutron's IPAM is IPv4 only",
+    ("load_balancer", "test_with_ipv6"): "fakecloud's Octavia places VIPs and members on IPv4 subnets only",
     ("loadbalancer-feature-enabled", "terminated_tls_enabled"): "Barbican is not served, so no TLS listener can get its certificate",
     ("loadbalancer-feature-enabled", "prometheus_listener_enabled"): "the PROMETHEUS listener protocol is not modelled",
 }
@@ -169,7 +158,7 @@ def build(cloud, fixed_accounts=None, lock_dir=None, log_file=None):
         put("network", public_network_id=public["id"], floating_network_name=public["name"])
     put("network-feature-enabled", api_extensions=",".join(extensions) or "", floating_ips="true",
         port_security="true" if "port-security" in extensions else "false",
-        port_admin_state_change="true")
+        port_admin_state_change="true", ipv6_subnet_attributes="true")
 
     put("image", catalog_type="image", region=region, endpoint_type="publicURL", build_timeout=WAIT,
         container_formats="bare,ami,ari,aki,ovf,ova", disk_formats="qcow2,raw,ami,ari,aki,vhd,vmdk,vdi,iso,vhdx")
@@ -186,9 +175,12 @@ def build(cloud, fixed_accounts=None, lock_dir=None, log_file=None):
 
     put("service_available", nova="true", neutron="true", glance="true", cinder="true",
         load_balancer="true" if cloud.endpoint("load-balancer")[0] else "false")
-    providers = [p["name"] for p in (cloud.get("/load-balancer/v2/lbaas/providers") or {}).get("providers", [])]
+    provider_list = (cloud.get("/load-balancer/v2/lbaas/providers") or {}).get("providers", [])
+    providers = [p["name"] for p in provider_list]
     put("load_balancer", catalog_type="load-balancer", region=region, endpoint_type="publicURL",
         provider="amphora" if "amphora" in providers else (providers[0] if providers else "octavia"),
+        # The providers the cloud serves, as "name:description,..." (the plugin checks the list).
+        enabled_provider_drivers=",".join(f"{p['name']}:{p.get('description', '')}" for p in provider_list),
         RBAC_test_type="keystone_default_roles", enforce_new_defaults="true",
         build_interval="1", check_interval="1", lb_build_interval="1", build_timeout=LB_WAIT,
         check_timeout=WAIT, lb_build_timeout=LB_WAIT)

@@ -289,7 +289,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/image/v2/images"),
     ("POST", "/image/v2/images"),
     ("GET", "/image/v2/images/IMAGE"),
+    ("PATCH", "/image/v2/images/IMAGE"),
     ("DELETE", "/image/v2/images/IMAGE"),
+    ("GET", "/image/v2/images/IMAGE/file"),
     ("PUT", "/image/v2/images/IMAGE/file"),
 ];
 

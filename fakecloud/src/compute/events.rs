@@ -1,6 +1,7 @@
 //! Nova's timed transitions, applied by the server and host flows (`flows/servers.rs`,
 //! `flows/host_events.rs`). Data, not closures, so pending ones survive a snapshot.
 
+use super::model::VmState;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,6 +25,25 @@ pub enum Event {
     ServerRebooted {
         server_id: String,
     },
+    /// A server action's task ends (pause, suspend, rescue, rebuild and their reverses): the server
+    /// settles in `vm_state` with `power_state`.
+    ServerSettled {
+        server_id: String,
+        vm_state: VmState,
+        power_state: u8,
+    },
+    /// A shelved server leaves its host (`shelved_offload_time = 0`: at once).
+    ServerOffloaded {
+        server_id: String,
+    },
+    /// An offloaded server is scheduled and spawned again.
+    ServerUnshelved {
+        server_id: String,
+    },
+    /// A resize finished on the destination: VERIFY_RESIZE.
+    ServerResized {
+        server_id: String,
+    },
     /// A rebooting compute host is back: its services report again and nova-compute's init_host runs.
     HostBooted {
         host: String,
@@ -38,7 +58,11 @@ impl Event {
             | Event::ServerSpawned { server_id }
             | Event::ServerPowerOff { server_id }
             | Event::ServerPowerOn { server_id }
-            | Event::ServerRebooted { server_id } => Some(server_id),
+            | Event::ServerRebooted { server_id }
+            | Event::ServerSettled { server_id, .. }
+            | Event::ServerOffloaded { server_id }
+            | Event::ServerUnshelved { server_id }
+            | Event::ServerResized { server_id } => Some(server_id),
             Event::HostBooted { .. } => None,
         }
     }

@@ -18,6 +18,124 @@ pub const SCHEDULE_SECS: i64 = 1;
 pub const POWER_OFF_SECS: i64 = 3;
 pub const POWER_ON_SECS: i64 = 3;
 pub const REBOOT_SECS: i64 = 5;
+/// Pause, suspend, rescue, shelve and their reverses: a guest operation of a few seconds.
+pub const GUEST_OP_SECS: i64 = 2;
+/// A rebuild re-images the root disk; a resize copies it.
+pub const REBUILD_SECS: i64 = 6;
+pub const RESIZE_SECS: i64 = 6;
+
+/// A server action (`POST /servers/{id}/action`) that changes the server, with what it carries.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ServerAction {
+    Stop,
+    Start,
+    Reboot { hard: bool },
+    Pause,
+    Unpause,
+    Suspend,
+    Resume,
+    Shelve,
+    ShelveOffload,
+    Unshelve,
+    Rescue,
+    Unrescue,
+    Resize { flavor_id: String },
+    ConfirmResize,
+    RevertResize,
+    Rebuild { image_id: String, name: Option<String>, metadata: Option<BTreeMap<String, String>> },
+    Lock { reason: Option<String> },
+    Unlock,
+    ResetState { error: bool },
+    TriggerCrashDump,
+    AddSecurityGroup { name: String },
+    RemoveSecurityGroup { name: String },
+    ForceDelete,
+    Restore,
+}
+
+use VmState::*;
+
+impl ServerAction {
+    /// The name Nova's conflict messages use (the compute API method).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ServerAction::Stop => "stop",
+            ServerAction::Start => "start",
+            ServerAction::Reboot { .. } => "reboot",
+            ServerAction::Pause => "pause",
+            ServerAction::Unpause => "unpause",
+            ServerAction::Suspend => "suspend",
+            ServerAction::Resume => "resume",
+            ServerAction::Shelve => "shelve",
+            ServerAction::ShelveOffload => "shelve_offload",
+            ServerAction::Unshelve => "unshelve",
+            ServerAction::Rescue => "rescue",
+            ServerAction::Unrescue => "unrescue",
+            ServerAction::Resize { .. } => "resize",
+            ServerAction::ConfirmResize => "confirm_resize",
+            ServerAction::RevertResize => "revert_resize",
+            ServerAction::Rebuild { .. } => "rebuild",
+            ServerAction::Lock { .. } => "lock",
+            ServerAction::Unlock => "unlock",
+            ServerAction::ResetState { .. } => "reset_state",
+            ServerAction::TriggerCrashDump => "trigger_crash_dump",
+            ServerAction::AddSecurityGroup { .. } => "add_security_group",
+            ServerAction::RemoveSecurityGroup { .. } => "remove_security_group",
+            ServerAction::ForceDelete => "force_delete",
+            ServerAction::Restore => "restore",
+        }
+    }
+
+    /// The vm_states the action may start from (`check_instance_state` in nova/compute/api.py);
+    /// `None` when Nova checks none.
+    pub fn allowed_from(&self) -> Option<&'static [VmState]> {
+        Some(match self {
+            ServerAction::Stop => &[Active, Error],
+            ServerAction::Start => &[Stopped],
+            ServerAction::Reboot { hard: false } => &[Active, Stopped],
+            ServerAction::Reboot { hard: true } => &[Active, Stopped, Paused, Suspended, Error],
+            ServerAction::Pause => &[Active],
+            ServerAction::Unpause => &[Paused],
+            ServerAction::Suspend => &[Active],
+            ServerAction::Resume => &[Suspended],
+            ServerAction::Shelve => &[Active, Stopped, Paused, Suspended],
+            ServerAction::ShelveOffload => &[Shelved],
+            ServerAction::Unshelve => &[Shelved, ShelvedOffloaded],
+            ServerAction::Rescue => &[Active, Stopped, Error],
+            ServerAction::Unrescue => &[Rescued],
+            ServerAction::Resize { .. } => &[Active, Stopped],
+            ServerAction::ConfirmResize | ServerAction::RevertResize => &[Resized],
+            ServerAction::Rebuild { .. } => &[Active, Stopped, Error],
+            ServerAction::TriggerCrashDump => &[Active, Paused, Rescued, Resized, Error],
+            // Soft delete is not configured (`reclaim_instance_interval = 0`): no server is ever
+            // SOFT_DELETED, so these always conflict, as on such a cloud.
+            ServerAction::ForceDelete | ServerAction::Restore => &[],
+            ServerAction::Lock { .. }
+            | ServerAction::Unlock
+            | ServerAction::ResetState { .. }
+            | ServerAction::AddSecurityGroup { .. }
+            | ServerAction::RemoveSecurityGroup { .. } => return None,
+        })
+    }
+
+    /// Whether a task in progress refuses the action (`task_state=[None]` in Nova's checks).
+    pub fn needs_no_task(&self) -> bool {
+        !matches!(
+            self,
+            ServerAction::Lock { .. }
+                | ServerAction::Unlock
+                | ServerAction::ResetState { .. }
+                | ServerAction::AddSecurityGroup { .. }
+                | ServerAction::RemoveSecurityGroup { .. }
+                | ServerAction::Reboot { hard: true }
+        )
+    }
+
+    /// Whether a lock stops a non-admin caller (`check_instance_lock`).
+    pub fn respects_lock(&self) -> bool {
+        !matches!(self, ServerAction::Lock { .. } | ServerAction::Unlock | ServerAction::ResetState { .. })
+    }
+}
 
 /// Nova's message for NoValidHost; the reason after it is empty when Placement has no candidate.
 pub const NO_VALID_HOST: &str = "No valid host was found. ";

@@ -85,20 +85,34 @@ impl Flavor {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum VmState {
     Building,
     Active,
     Stopped,
+    Paused,
+    Suspended,
+    Rescued,
+    /// A resize waiting for confirm or revert (VERIFY_RESIZE).
+    Resized,
+    Shelved,
+    ShelvedOffloaded,
     Error,
 }
 
 impl VmState {
+    /// Nova's vm_state names (nova/compute/vm_states.py).
     pub fn as_str(self) -> &'static str {
         match self {
             VmState::Building => "building",
             VmState::Active => "active",
             VmState::Stopped => "stopped",
+            VmState::Paused => "paused",
+            VmState::Suspended => "suspended",
+            VmState::Rescued => "rescued",
+            VmState::Resized => "resized",
+            VmState::Shelved => "shelved",
+            VmState::ShelvedOffloaded => "shelved_offloaded",
             VmState::Error => "error",
         }
     }
@@ -107,6 +121,7 @@ impl VmState {
 /// Nova's power states (nova/compute/power_state.py).
 pub const POWER_NOSTATE: u8 = 0;
 pub const POWER_RUNNING: u8 = 1;
+pub const POWER_PAUSED: u8 = 3;
 pub const POWER_SHUTDOWN: u8 = 4;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -144,19 +159,51 @@ pub struct Server {
     pub description: Option<String>,
     pub tags: Vec<String>,
     pub locked: bool,
+    /// Why it was locked (shown from 2.73).
+    #[serde(default)]
+    pub locked_reason: Option<String>,
     pub server_group: Option<String>,
+    /// The flavor before a resize, until it is confirmed or reverted.
+    #[serde(default)]
+    pub old_flavor_id: Option<String>,
+    /// The Placement consumer holding the source flavor during a resize (Nova's migration uuid).
+    #[serde(default)]
+    pub migration_id: Option<String>,
+    /// The reservation of a multiple create; a single create's is derived from the server's id.
+    #[serde(default)]
+    pub reservation_id: Option<String>,
+    #[serde(default)]
+    pub access_ipv4: String,
+    #[serde(default)]
+    pub access_ipv6: String,
 }
 
 impl Server {
+    pub fn reservation(&self) -> String {
+        self.reservation_id.clone().unwrap_or_else(|| format!("r-{}", &self.id[..8]))
+    }
+
     /// The API status from vm_state and task_state (nova/api/openstack/common.py's state map).
     pub fn status(&self) -> &'static str {
-        match (self.vm_state, self.task_state.as_deref()) {
-            (VmState::Building, _) => "BUILD",
-            (VmState::Active, Some("rebooting")) => "REBOOT",
-            (VmState::Active, Some("rebooting_hard")) => "HARD_REBOOT",
-            (VmState::Active, _) => "ACTIVE",
-            (VmState::Stopped, _) => "SHUTOFF",
-            (VmState::Error, _) => "ERROR",
+        let task = self.task_state.as_deref().unwrap_or("");
+        let resizing = matches!(task, "resize_prep" | "resize_migrating" | "resize_migrated" | "resize_finish");
+        match self.vm_state {
+            VmState::Building => "BUILD",
+            VmState::Active | VmState::Stopped | VmState::Error if task == "rebuilding" => "REBUILD",
+            VmState::Active | VmState::Stopped if resizing => "RESIZE",
+            VmState::Active if task == "rebooting" => "REBOOT",
+            VmState::Active if task == "rebooting_hard" => "HARD_REBOOT",
+            VmState::Active | VmState::Stopped if task == "migrating" => "MIGRATING",
+            VmState::Active => "ACTIVE",
+            VmState::Stopped => "SHUTOFF",
+            VmState::Paused => "PAUSED",
+            VmState::Suspended => "SUSPENDED",
+            VmState::Rescued => "RESCUE",
+            VmState::Resized if task == "resize_reverting" => "REVERT_RESIZE",
+            VmState::Resized => "VERIFY_RESIZE",
+            VmState::Shelved => "SHELVED",
+            VmState::ShelvedOffloaded => "SHELVED_OFFLOADED",
+            VmState::Error => "ERROR",
         }
     }
 }

@@ -10,6 +10,7 @@ pub const SERVICE: Service = Service(&ServiceDef {
     behind_auth: true,
     own_body_limit: &[],
     request_id_headers: &["x-compute-request-id"],
+    trailing_slash_matters: false,
     error_body,
     policy_message,
 });

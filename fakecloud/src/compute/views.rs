@@ -133,8 +133,8 @@ impl Serialize for ServerView<'_> {
         m.serialize_entry("created", &ts(s.created_at))?;
         m.serialize_entry("updated", &ts(s.updated_at))?;
         m.serialize_entry("addresses", &w.network.server_addresses(&s.id))?;
-        m.serialize_entry("accessIPv4", "")?;
-        m.serialize_entry("accessIPv6", "")?;
+        m.serialize_entry("accessIPv4", &s.access_ipv4)?;
+        m.serialize_entry("accessIPv6", &s.access_ipv6)?;
         m.serialize_entry("links", &Links(base, "servers", &s.id))?;
         m.serialize_entry("OS-DCF:diskConfig", "MANUAL")?;
         m.serialize_entry("progress", &0)?;
@@ -155,7 +155,7 @@ impl Serialize for ServerView<'_> {
             m.serialize_entry("OS-EXT-SRV-ATTR:instance_name", &format!("instance-{:08x}", s.seq + 1))?;
             m.serialize_entry("OS-EXT-SRV-ATTR:hypervisor_hostname", &s.host)?;
             if v.at_least(2, 3) {
-                m.serialize_entry("OS-EXT-SRV-ATTR:reservation_id", &format!("r-{}", &s.id[..8]))?;
+                m.serialize_entry("OS-EXT-SRV-ATTR:reservation_id", &s.reservation())?;
                 m.serialize_entry("OS-EXT-SRV-ATTR:launch_index", &0)?;
                 m.serialize_entry("OS-EXT-SRV-ATTR:kernel_id", "")?;
                 m.serialize_entry("OS-EXT-SRV-ATTR:ramdisk_id", "")?;
@@ -191,14 +191,63 @@ impl Serialize for ServerView<'_> {
         if v.at_least(2, 63) {
             m.serialize_entry("trusted_image_certificates", &Value::Null)?;
         }
+        if v.at_least(2, 71) {
+            let groups: Vec<&str> = s.server_group.as_deref().into_iter().collect();
+            m.serialize_entry("server_groups", &groups)?;
+        }
         if v.at_least(2, 73) {
-            m.serialize_entry("locked_reason", &Value::Null)?;
+            m.serialize_entry("locked_reason", &s.locked_reason)?;
         }
         if v.at_least(2, 96) {
             m.serialize_entry("pinned_availability_zone", &s.requested_az)?;
         }
         m.end()
     }
+}
+
+/// What a server's update (and rebuild) reply shows before 2.75: the common fields, without the
+/// extended attributes a show adds. From 2.75 the reply is the whole show.
+pub fn server_after_update(w: &World, s: &Server, v: Version, admin: bool, base: &str) -> Value {
+    const COMMON: [&str; 23] = [
+        "id",
+        "name",
+        "status",
+        "image",
+        "flavor",
+        "fault",
+        "user_id",
+        "tenant_id",
+        "created",
+        "updated",
+        "progress",
+        "metadata",
+        "hostId",
+        "OS-DCF:diskConfig",
+        "addresses",
+        "links",
+        "accessIPv4",
+        "accessIPv6",
+        "locked",
+        "description",
+        "tags",
+        "trusted_image_certificates",
+        "locked_reason",
+    ];
+    let mut view = server(w, s, v, admin, base);
+    if !v.at_least(2, 75) {
+        if let Value::Object(o) = &mut view {
+            o.retain(|k, _| COMMON.contains(&k.as_str()));
+            // Addresses without the OS-EXT-IPS extensions, as the basic view has them.
+            if let Some(Value::Object(nets)) = o.get_mut("addresses") {
+                for addr in nets.values_mut().filter_map(Value::as_array_mut).flatten() {
+                    if let Value::Object(a) = addr {
+                        a.retain(|k, _| k == "version" || k == "addr");
+                    }
+                }
+            }
+        }
+    }
+    view
 }
 
 pub fn server(w: &World, s: &Server, v: Version, admin: bool, base: &str) -> Value {

@@ -15,12 +15,23 @@ impl World {
             ("amphora-ha", "An active/standby pair of amphorae per load balancer.", "ACTIVE_STANDBY"),
         ] {
             let (id, flavor_profile_id) = (self.sim.ids.uuid(), self.sim.ids.uuid());
+            let data =
+                serde_json::json!({"loadbalancer_topology": topology, "compute_flavor": crate::loadbalancer::worker::AMPHORA_FLAVOR});
+            self.octavia.flavor_profiles.insert(
+                flavor_profile_id.clone(),
+                FlavorProfile {
+                    id: flavor_profile_id.clone(),
+                    name: format!("{name}-profile"),
+                    provider_name: "amphora".into(),
+                    flavor_data: data.to_string(),
+                },
+            );
             self.octavia.flavors.push(LbFlavor {
                 id,
                 name: name.into(),
                 description: description.into(),
+                enabled: true,
                 flavor_profile_id,
-                topology: topology.into(),
             });
         }
         for spec in &f.loadbalancers {
@@ -75,6 +86,7 @@ impl World {
                 protocol_port: l.port,
                 connection_limit: -1,
                 default_pool_id: None,
+                settings: Default::default(),
             });
             listener_ids.push((l.name.clone(), id));
         }
@@ -102,6 +114,8 @@ impl World {
                 protocol: p.protocol.clone(),
                 lb_algorithm: p.lb_algorithm.clone(),
                 healthmonitor_id: hm_id.clone(),
+                session_persistence: None,
+                tls: Default::default(),
             });
             if let Some(l) = listener_id.and_then(|l| self.octavia.listeners.get_mut(&l)) {
                 l.default_pool_id = Some(pool_id.clone());
@@ -123,6 +137,8 @@ impl World {
                         http_method: None,
                         url_path: None,
                         expected_codes: None,
+                        http_version: None,
+                        domain_name: None,
                     },
                 );
             }

@@ -250,6 +250,12 @@ impl World {
                 p.c.provisioning_status = ACTIVE.into();
             }
         }
+        let listeners: Vec<String> = self.octavia.listeners_of(lb_id).map(|l| l.c.id.clone()).collect();
+        for p in self.octavia.l7policies.values_mut().filter(|p| listeners.contains(&p.listener_id)) {
+            if p.c.provisioning_status == PENDING_UPDATE {
+                p.c.provisioning_status = ACTIVE.into();
+            }
+        }
         self.set_lb_status(lb_id, ACTIVE);
     }
 
@@ -296,6 +302,8 @@ impl World {
             Kind::Pool => o.pools.get_mut(id).map(|x| &mut x.c),
             Kind::Member => o.members.get_mut(id).map(|x| &mut x.c),
             Kind::HealthMonitor => o.monitors.get_mut(id).map(|x| &mut x.c),
+            Kind::L7Policy => o.l7policies.get_mut(id).map(|x| &mut x.c),
+            Kind::L7Rule => o.l7rules.get_mut(id).map(|x| &mut x.c),
         };
         let Some(c) = c else { return };
         let from = std::mem::replace(&mut c.provisioning_status, status.to_string());
@@ -333,6 +341,8 @@ impl World {
                 }
                 o.monitors.remove(id).map(|x| x.c.provisioning_status)
             }
+            Kind::L7Policy => o.remove_l7policy(id).map(|x| x.c.provisioning_status),
+            Kind::L7Rule => o.l7rules.remove(id).map(|x| x.c.provisioning_status),
         };
         if let Some(from) = from {
             self.lb_record(kind.as_str(), id, Some(&from), "DELETED");
@@ -388,6 +398,10 @@ impl World {
     fn retire_amphora(&mut self, amp_id: &str) {
         let Some(a) = self.octavia.amphorae.remove(amp_id) else { return };
         self.lb_record("amphora", amp_id, Some(&a.status), "DELETED");
+        if let Some(port) = a.vrrp_port_id.filter(|p| self.network.ports.contains_key(p)) {
+            let now = self.now();
+            self.network.remove_port(&port, Some(now));
+        }
         let Some(server_id) = a.compute_id else { return };
         let host_starved = self
             .compute
@@ -527,8 +541,35 @@ impl World {
         self.set_lb_status(&lb_id, ERROR);
     }
 
+    /// The amphora's base port on the VIP network (its VRRP port), which the VIP is an allowed
+    /// address pair on; made when the amphora is plugged into the VIP network.
+    fn plug_vrrp_port(&mut self, amp_id: &str, at: SimTime) {
+        let Some(a) = self.octavia.amphorae.get(amp_id) else { return };
+        let Some(lb) = a.loadbalancer_id.as_deref().and_then(|l| self.octavia.loadbalancers.get(l)) else { return };
+        if a.vrrp_port_id.is_some() || lb.provider == "ovn" {
+            return;
+        }
+        let spec = crate::network::ports::PortSpec {
+            network_id: lb.vip_network_id.clone(),
+            project_id: lb.c.project_id.clone(),
+            name: Some(format!("octavia-lb-vrrp-{amp_id}")),
+            device_id: a.compute_id.clone(),
+            device_owner: Some("Octavia".into()),
+            fixed_ips: Some(vec![crate::network::ports::FixedIpSpec { subnet_id: Some(lb.vip_subnet_id.clone()), ip_address: None }]),
+            ..Default::default()
+        };
+        // A VIP subnet with no address left leaves the amphora without its base port, as before.
+        let Ok(port_id) = self.network.create_port_from(&mut self.sim.ids, at, spec) else { return };
+        let ip = self.network.ports[&port_id].fixed_ips.first().map(|f| f.ip_address.to_string());
+        if let Some(amp) = self.octavia.amphorae.get_mut(amp_id) {
+            amp.vrrp_port_id = Some(port_id);
+            amp.vrrp_ip = ip;
+        }
+    }
+
     fn amphora_configured(&mut self, amp_id: &str, at: SimTime) {
         let Some(a) = self.octavia.amphorae.get(amp_id).cloned() else { return };
+        self.plug_vrrp_port(amp_id, at);
         self.set_amphora_status(amp_id, AMP_ALLOCATED);
         // A STANDALONE replacement takes the VIP over from the old amphora: traffic resumes with its
         // first heartbeat (the next health manager cycle), the brief blip of a single-amphora LB.

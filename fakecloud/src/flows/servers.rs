@@ -3,6 +3,7 @@
 //! allocation and the ports. Methods on `World` because every step touches several services.
 
 use crate::compute::lifecycle::*;
+use crate::compute::model::VmState::{Active, Error, Paused, Rescued, Resized, ShelvedOffloaded, Stopped, Suspended};
 use crate::compute::model::*;
 use crate::compute::Event;
 use crate::fixture::Fixture;
@@ -142,6 +143,12 @@ impl World {
             description: None,
             tags: vec![],
             locked: false,
+            locked_reason: None,
+            old_flavor_id: None,
+            migration_id: None,
+            reservation_id: None,
+            access_ipv4: String::new(),
+            access_ipv6: String::new(),
             server_group: None,
         });
         if s.floating_ip {
@@ -249,6 +256,12 @@ impl World {
             description: req.description,
             tags: vec![],
             locked: false,
+            locked_reason: None,
+            old_flavor_id: None,
+            migration_id: None,
+            reservation_id: None,
+            access_ipv4: String::new(),
+            access_ipv6: String::new(),
             server_group: req.server_group,
         });
         self.record_server(&id, None, "BUILD");
@@ -268,6 +281,13 @@ impl World {
             Event::ServerPowerOff { server_id } => self.finish_task(server_id, VmState::Stopped, POWER_SHUTDOWN, at, false),
             Event::ServerPowerOn { server_id } | Event::ServerRebooted { server_id } => {
                 self.finish_task(server_id, VmState::Active, POWER_RUNNING, at, false)
+            }
+            Event::ServerSettled { server_id, vm_state, power_state } => self.finish_task(server_id, *vm_state, *power_state, at, false),
+            Event::ServerOffloaded { server_id } => self.offload_server(server_id, at),
+            Event::ServerUnshelved { server_id } => self.unshelve_server(server_id, at),
+            Event::ServerResized { server_id } => {
+                let power = self.compute.server(server_id).map_or(POWER_RUNNING, |s| s.power_state);
+                self.finish_task(server_id, Resized, power, at, false)
             }
             Event::HostBooted { host } => self.host_booted(host, at),
         }
@@ -358,32 +378,202 @@ impl World {
         }
     }
 
-    /// `os-stop`, `os-start` and `reboot` with Nova's state checks (409 conflictingRequest).
-    pub fn server_action(&mut self, id: &str, action: &str, hard: bool) -> Result<(), Refused> {
+    /// A server action with Nova's checks: the lock (for non-admins), the vm_state and the task in
+    /// progress (409 conflictingRequest); then the task starts and its end is due on the clock.
+    pub fn server_task(&mut self, id: &str, action: ServerAction, admin: bool) -> Result<(), Refused> {
         let now = self.now();
-        let s = self.compute.server_mut(id).ok_or_else(|| Refused(404, format!("Instance {id} could not be found.")))?;
-        let vm = s.vm_state;
-        let allowed = match action {
-            "stop" => matches!(vm, VmState::Active | VmState::Error),
-            "start" => vm == VmState::Stopped,
-            "reboot" => matches!(vm, VmState::Active | VmState::Stopped) || (hard && vm == VmState::Error),
-            _ => false,
-        };
-        if !allowed {
-            return Err(Refused(409, format!("Cannot '{action}' instance {id} while it is in vm_state {}", vm.as_str())));
+        let s = self.compute.server(id).ok_or_else(|| Refused(404, format!("Instance {id} could not be found.")))?.clone();
+        let name = action.name();
+        if s.locked && !admin && action.respects_lock() {
+            return Err(Refused(409, format!("Instance {id} is locked")));
         }
-        if let Some(task) = &s.task_state {
-            return Err(Refused(409, format!("Cannot '{action}' instance {id} while it is in task_state {task}")));
+        if let Some(allowed) = action.allowed_from() {
+            if !allowed.contains(&s.vm_state) {
+                return Err(Refused(409, format!("Cannot '{name}' instance {id} while it is in vm_state {}", s.vm_state.as_str())));
+            }
         }
-        let (task, event, secs) = match action {
-            "stop" => ("powering-off", Event::ServerPowerOff { server_id: id.into() }, POWER_OFF_SECS),
-            "start" => ("powering-on", Event::ServerPowerOn { server_id: id.into() }, POWER_ON_SECS),
-            _ => (if hard { "rebooting_hard" } else { "rebooting" }, Event::ServerRebooted { server_id: id.into() }, REBOOT_SECS),
+        if action.needs_no_task() {
+            if let Some(task) = &s.task_state {
+                return Err(Refused(409, format!("Cannot '{name}' instance {id} while it is in task_state {task}")));
+            }
+        }
+        let settle = |vm_state: VmState, power_state: u8| Event::ServerSettled { server_id: id.into(), vm_state, power_state };
+        let back = if s.power_state == POWER_RUNNING { (Active, POWER_RUNNING) } else { (Stopped, POWER_SHUTDOWN) };
+        let (task, event, secs): (Option<&str>, Option<Event>, i64) = match action {
+            ServerAction::Stop => (Some("powering-off"), Some(Event::ServerPowerOff { server_id: id.into() }), POWER_OFF_SECS),
+            ServerAction::Start => (Some("powering-on"), Some(Event::ServerPowerOn { server_id: id.into() }), POWER_ON_SECS),
+            ServerAction::Reboot { hard } => {
+                let task = if hard { "rebooting_hard" } else { "rebooting" };
+                (Some(task), Some(Event::ServerRebooted { server_id: id.into() }), REBOOT_SECS)
+            }
+            ServerAction::Pause => (Some("pausing"), Some(settle(Paused, POWER_PAUSED)), GUEST_OP_SECS),
+            ServerAction::Unpause => (Some("unpausing"), Some(settle(Active, POWER_RUNNING)), GUEST_OP_SECS),
+            ServerAction::Suspend => (Some("suspending"), Some(settle(Suspended, POWER_SHUTDOWN)), GUEST_OP_SECS),
+            ServerAction::Resume => (Some("resuming"), Some(settle(Active, POWER_RUNNING)), GUEST_OP_SECS),
+            ServerAction::Rescue => (Some("rescuing"), Some(settle(Rescued, POWER_RUNNING)), GUEST_OP_SECS),
+            ServerAction::Unrescue => (Some("unrescuing"), Some(settle(Active, POWER_RUNNING)), GUEST_OP_SECS),
+            ServerAction::Shelve => (Some("shelving"), Some(Event::ServerOffloaded { server_id: id.into() }), GUEST_OP_SECS),
+            ServerAction::ShelveOffload => {
+                (Some("shelving_offloading"), Some(Event::ServerOffloaded { server_id: id.into() }), GUEST_OP_SECS)
+            }
+            ServerAction::Unshelve => (Some("unshelving"), Some(Event::ServerUnshelved { server_id: id.into() }), SPAWN_SECS as i64),
+            ServerAction::Rebuild { image_id, name, metadata } => {
+                let srv = self.compute.server_mut(id).expect("checked");
+                srv.image_id = image_id;
+                if let Some(n) = name {
+                    srv.name = n;
+                }
+                if let Some(m) = metadata {
+                    srv.metadata = m;
+                }
+                // A rebuilt server comes back running unless it was stopped.
+                let to = if s.vm_state == Stopped { (Stopped, POWER_SHUTDOWN) } else { (Active, POWER_RUNNING) };
+                (Some("rebuilding"), Some(settle(to.0, to.1)), REBUILD_SECS)
+            }
+            ServerAction::Resize { flavor_id } => {
+                self.start_resize(&s, &flavor_id)?;
+                (Some("resize_prep"), Some(Event::ServerResized { server_id: id.into() }), RESIZE_SECS)
+            }
+            ServerAction::ConfirmResize => {
+                if let Some(m) = &s.migration_id {
+                    self.placement.free(m);
+                }
+                let srv = self.compute.server_mut(id).expect("checked");
+                srv.old_flavor_id = None;
+                srv.migration_id = None;
+                self.finish_task(id, back.0, back.1, now, false);
+                (None, None, 0)
+            }
+            ServerAction::RevertResize => {
+                self.revert_resize(&s)?;
+                (Some("resize_reverting"), Some(settle(back.0, back.1)), RESIZE_SECS)
+            }
+            ServerAction::Lock { reason } => {
+                let srv = self.compute.server_mut(id).expect("checked");
+                srv.locked = true;
+                srv.locked_reason = reason;
+                (None, None, 0)
+            }
+            ServerAction::Unlock => {
+                let srv = self.compute.server_mut(id).expect("checked");
+                srv.locked = false;
+                srv.locked_reason = None;
+                (None, None, 0)
+            }
+            ServerAction::ResetState { error } => {
+                let vm = if error { Error } else { Active };
+                let srv = self.compute.server_mut(id).expect("checked");
+                srv.task_state = None;
+                let power = srv.power_state;
+                self.finish_task(id, vm, power, now, false);
+                (None, None, 0)
+            }
+            ServerAction::AddSecurityGroup { name } => {
+                let srv = self.compute.server_mut(id).expect("checked");
+                if !srv.security_groups.contains(&name) {
+                    srv.security_groups.push(name);
+                }
+                (None, None, 0)
+            }
+            ServerAction::RemoveSecurityGroup { name } => {
+                let srv = self.compute.server_mut(id).expect("checked");
+                if !srv.security_groups.contains(&name) {
+                    return Err(Refused(400, format!("Security group {name} not associated with the instance")));
+                }
+                srv.security_groups.retain(|g| g != &name);
+                (None, None, 0)
+            }
+            ServerAction::TriggerCrashDump | ServerAction::ForceDelete | ServerAction::Restore => (None, None, 0),
         };
-        s.task_state = Some(task.into());
-        s.updated_at = now;
-        self.sim.scheduler.schedule(now + Duration::seconds(secs), event);
+        let srv = self.compute.server_mut(id).expect("checked");
+        srv.updated_at = now;
+        if let Some(t) = task {
+            srv.task_state = Some(t.into());
+        }
+        if let Some(e) = event {
+            self.sim.scheduler.schedule(now + Duration::seconds(secs), e);
+        }
         Ok(())
+    }
+
+    /// A resize claims the new flavor for the server and keeps the old one under a migration
+    /// consumer, as Nova does in Placement; both on the server's host (`allow_resize_to_same_host`,
+    /// as devstack sets it). Refused without change when the flavor is the same or does not fit.
+    fn start_resize(&mut self, s: &Server, flavor_id: &str) -> Result<(), Refused> {
+        if flavor_id == s.flavor_id {
+            return Err(Refused(400, "When resizing, instances must change flavor!".into()));
+        }
+        let new = self.compute.flavor(flavor_id).cloned().ok_or_else(|| Refused(400, format!("Flavor {flavor_id} could not be found.")))?;
+        let old = self.compute.flavor(&s.flavor_id).cloned();
+        let rp = s.host.as_deref().and_then(|h| self.compute.host(h)).map(|h| h.uuid.clone());
+        let Some(rp) = rp else { return Err(Refused(409, format!("Instance {} has no host", s.id))) };
+        let no_host = || Refused(400, NO_VALID_HOST.trim_end().to_string());
+        let migration = self.sim.ids.uuid();
+        if let Some(old) = &old {
+            self.placement.allocate(&migration, &rp, flavor_resources(old), &s.project_id, &s.user_id).map_err(|_| no_host())?;
+        }
+        self.placement.free(&s.id);
+        if self.placement.allocate(&s.id, &rp, flavor_resources(&new), &s.project_id, &s.user_id).is_err() {
+            // Give the old claim back to the server.
+            self.placement.free(&migration);
+            if let Some(old) = &old {
+                let _ = self.placement.allocate(&s.id, &rp, flavor_resources(old), &s.project_id, &s.user_id);
+            }
+            return Err(no_host());
+        }
+        let srv = self.compute.server_mut(&s.id).expect("checked");
+        srv.old_flavor_id = Some(s.flavor_id.clone());
+        srv.migration_id = Some(migration);
+        srv.flavor_id = flavor_id.to_string();
+        Ok(())
+    }
+
+    /// A revert gives the server its old flavor and claim back.
+    fn revert_resize(&mut self, s: &Server) -> Result<(), Refused> {
+        let old_id = s.old_flavor_id.clone().unwrap_or_else(|| s.flavor_id.clone());
+        let rp = s.host.as_deref().and_then(|h| self.compute.host(h)).map(|h| h.uuid.clone());
+        if let Some(m) = &s.migration_id {
+            self.placement.free(m);
+        }
+        if let (Some(rp), Some(old)) = (rp, self.compute.flavor(&old_id).cloned()) {
+            let _ = self.placement.allocate(&s.id, &rp, flavor_resources(&old), &s.project_id, &s.user_id);
+        }
+        let srv = self.compute.server_mut(&s.id).expect("checked");
+        srv.flavor_id = old_id;
+        srv.old_flavor_id = None;
+        srv.migration_id = None;
+        Ok(())
+    }
+
+    /// A shelved server leaves its host: no claim in Placement, ports unbound.
+    fn offload_server(&mut self, id: &str, at: SimTime) {
+        self.placement.free(id);
+        self.network.bind_device(id, "", at);
+        if let Some(s) = self.compute.server_mut(id) {
+            s.host = None;
+        }
+        self.finish_task(id, ShelvedOffloaded, POWER_SHUTDOWN, at, false);
+    }
+
+    /// Unshelving schedules the server again; with no room it stays offloaded.
+    fn unshelve_server(&mut self, id: &str, at: SimTime) {
+        let Some(server) = self.compute.server(id).cloned() else { return };
+        let Some(flavor) = self.compute.flavor(&server.flavor_id).cloned() else { return };
+        let resources = flavor_resources(&flavor);
+        let placed = self.pick_host(&resources, server.requested_az.as_deref(), None).and_then(|host| {
+            let rp = self.compute.host(&host)?.uuid.clone();
+            self.placement.allocate(id, &rp, resources, &server.project_id, &server.user_id).ok().map(|_| host)
+        });
+        match placed {
+            Some(host) => {
+                self.network.bind_device(id, &host, at);
+                if let Some(s) = self.compute.server_mut(id) {
+                    s.host = Some(host);
+                }
+                self.finish_task(id, Active, POWER_RUNNING, at, false);
+            }
+            None => self.finish_task(id, ShelvedOffloaded, POWER_SHUTDOWN, at, false),
+        }
     }
 
     /// Deletes a server: its allocation and ports go with it, and pending events for it are dropped.

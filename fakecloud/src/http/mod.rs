@@ -16,19 +16,50 @@ use crate::cloud::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::ServiceExt;
 use axum::{Extension, Router};
 use error::ApiError;
 use routes::Mount;
 use routes::Routes;
 use service::{Registry, Service, UNMOUNTED};
 use std::sync::Arc;
-use tower_http::normalize_path::NormalizePath;
 
 /// The application as a server runs it: trailing slashes trimmed before routing, since Keystone (and
-/// most services) answer `/identity/` as `/identity`, and gophercloud always asks with the slash.
-pub fn service(state: AppState, mounts: &[Mount]) -> axum::routing::IntoMakeService<NormalizePath<Router>> {
-    ServiceExt::<axum::extract::Request>::into_make_service(NormalizePath::trim_trailing_slash(router(state, mounts)))
+/// most services) answer `/identity/` as `/identity`, and gophercloud always asks with the slash;
+/// under a service whose router tells `/x/` from `/x` (`trailing_slash_matters`) they are kept,
+/// but for the service's root.
+pub fn service(state: AppState, mounts: &[Mount]) -> axum::routing::IntoMakeService<Router> {
+    let kept: Arc<Vec<&'static str>> =
+        Arc::new(mounts.iter().map(|m| m.service).filter(|s| s.0.trailing_slash_matters).map(|s| s.prefix()).collect());
+    let app = router(state, mounts);
+    Router::new()
+        .fallback_service(app)
+        .layer(axum::middleware::map_request(move |req: axum::extract::Request| {
+            let kept = kept.clone();
+            async move { trim_trailing_slash(req, &kept) }
+        }))
+        .into_make_service()
+}
+
+fn trim_trailing_slash(mut req: axum::extract::Request, kept: &[&str]) -> axum::extract::Request {
+    let path = req.uri().path();
+    let trimmed = path.trim_end_matches('/');
+    let keep = kept.iter().any(|p| path.starts_with(&format!("{p}/")) && trimmed != *p);
+    if trimmed.len() == path.len() || keep {
+        return req;
+    }
+    let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+    let pq = match req.uri().query() {
+        Some(q) => format!("{trimmed}?{q}"),
+        None => trimmed.to_string(),
+    };
+    let mut parts = req.uri().clone().into_parts();
+    if let Ok(pq) = pq.parse() {
+        parts.path_and_query = Some(pq);
+        if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+            *req.uri_mut() = uri;
+        }
+    }
+    req
 }
 
 /// Every service under its prefix, with the route table beside the router.

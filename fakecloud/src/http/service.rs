@@ -23,6 +23,9 @@ pub struct ServiceDef {
     /// Headers that carry the request id besides `x-openstack-request-id`, which every OpenStack
     /// service sends (Nova also sends `x-compute-request-id`).
     pub request_id_headers: &'static [&'static str],
+    /// Whether `/x/` is another path than `/x` for this service (Glance's routes mapper matches
+    /// paths exactly); otherwise trailing slashes are trimmed before routing.
+    pub trailing_slash_matters: bool,
     /// The service's own error body for a status and message.
     pub error_body: fn(u16, &str) -> Value,
     /// The message the service gives when policy refuses an action.
@@ -110,6 +113,7 @@ pub const KEYSTONEMIDDLEWARE: Service = Service(&ServiceDef {
     behind_auth: false,
     own_body_limit: &[],
     request_id_headers: &[],
+    trailing_slash_matters: false,
     error_body: keystone_error_body,
     policy_message: |action| format!("{action} is not allowed"),
 });
@@ -122,6 +126,7 @@ pub const UNMOUNTED: Service = Service(&ServiceDef {
     behind_auth: false,
     own_body_limit: &[],
     request_id_headers: &[],
+    trailing_slash_matters: false,
     error_body: fakecloud_error_body,
     policy_message: |action| format!("{action} is not allowed"),
 });
@@ -137,6 +142,7 @@ mod tests {
         behind_auth: true,
         own_body_limit: &[],
         request_id_headers: &[],
+        trailing_slash_matters: false,
         error_body: keystone_error_body,
         policy_message: |a| a.to_string(),
     });

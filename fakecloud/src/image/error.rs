@@ -6,6 +6,8 @@ pub enum ImageError {
     Forbidden(String),
     NotFound(String),
     Conflict(String),
+    /// A quota (tags, members) or size limit: 413.
+    TooLarge(String),
 }
 
 pub fn not_found(id: &str) -> ImageError {

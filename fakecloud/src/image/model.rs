@@ -5,9 +5,12 @@
 //! `min_ram`, `tags`, `created_at`) and `Images::{from_fixture, find, get}` are a contract other
 //! services call.
 
+pub use super::digest::Blob;
 pub use super::error::{not_found, ImageError};
+use super::metadefs::Metadefs;
 use super::request::{ListQuery, NewImage, SortDir, COLUMN_FILTERS};
-pub use super::request::{CONTAINER_FORMATS, DISK_FORMATS, LIMIT_DEFAULT, LIMIT_MAX, SORT_KEYS, STATUSES, VISIBILITIES};
+pub use super::request::{CONTAINER_FORMATS, DISK_FORMATS, LIMIT_DEFAULT, LIMIT_MAX, MEMBER_STATUSES, SORT_KEYS, STATUSES, VISIBILITIES};
+use super::tasks::Task;
 use crate::fixture::Fixture;
 use crate::identity::Identity;
 use crate::sim::{Ids, SimTime};
@@ -47,7 +50,35 @@ pub struct Image {
     /// Extra properties (`hw_*`, `os_distro`, ...); Glance renders them at the top level.
     #[serde(default)]
     pub properties: BTreeMap<String, String>,
+    /// The projects a `shared` image is offered to, each with its own answer.
+    #[serde(default)]
+    pub members: Vec<Member>,
+    /// The uploaded or imported bytes (fixture images have none: only their size and digests).
+    #[serde(default)]
+    pub data: Option<Blob>,
+    /// Bytes staged for a `glance-direct` import (status `uploading`).
+    #[serde(default)]
+    pub staged: Option<Blob>,
+    /// The stores holding the data (rendered as `stores`, comma-separated, once active).
+    #[serde(default)]
+    pub stores: Vec<String>,
+    #[serde(default)]
+    pub virtual_size: Option<u64>,
 }
+
+/// An image member: a project an owner shared the image with, and its answer
+/// (`pending`, `accepted` or `rejected`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Member {
+    pub member_id: String,
+    pub status: String,
+    pub created_at: SimTime,
+    pub updated_at: SimTime,
+}
+
+/// `image_member_quota` and `image_tag_quota`, Glance's defaults.
+pub const MEMBER_QUOTA: usize = 128;
+pub const TAG_QUOTA: usize = 128;
 
 fn active() -> String {
     "active".into()
@@ -56,7 +87,21 @@ fn bare() -> String {
     "bare".into()
 }
 
+/// The one store this Glance writes to (`default_backend` of its `enabled_backends`).
+pub const DEFAULT_STORE: &str = "fast";
+
 impl Image {
+    /// The image's data arrives (upload or import): size and digests come from the bytes.
+    pub(super) fn store_data(&mut self, data: Vec<u8>, stores: Vec<String>, now: SimTime) {
+        self.size = data.len() as u64;
+        self.checksum = Some(super::digest::md5_hex(&data));
+        self.os_hash_value = Some(super::digest::sha512_hex(&data));
+        self.data = Some(Blob(data));
+        self.stores = stores;
+        self.status = "active".into();
+        self.updated_at = Some(now);
+    }
+
     pub fn updated(&self) -> SimTime {
         self.updated_at.unwrap_or(self.created_at)
     }
@@ -67,10 +112,17 @@ impl Image {
     }
 
     /// Glance's `is_image_visible`: admin sees all; everyone sees public and community images and
-    /// their own. A shared image would also be seen by its members; fakecloud has no members yet,
-    /// so a shared image is its owner's alone.
+    /// their own; a shared image is also seen by each of its members, whatever their answer.
     pub fn visible_to(&self, project_id: Option<&str>, admin: bool) -> bool {
-        admin || matches!(self.visibility.as_str(), "public" | "community") || project_id == Some(self.owner.as_str())
+        admin
+            || matches!(self.visibility.as_str(), "public" | "community")
+            || project_id == Some(self.owner.as_str())
+            || (self.visibility == "shared" && self.member(project_id).is_some())
+    }
+
+    /// The membership of `project_id`, if the image has one for it.
+    pub fn member(&self, project_id: Option<&str>) -> Option<&Member> {
+        project_id.and_then(|p| self.members.iter().find(|m| m.member_id == p))
     }
 
     /// A column's value for sorting and filtering.
@@ -131,11 +183,21 @@ impl ListQuery {
 
     fn matches(&self, i: &Image, project_id: Option<&str>, admin: bool) -> bool {
         let owned = project_id == Some(i.owner.as_str());
+        // A shared image is listed to a member whose answer matches `member_status` (by default
+        // `accepted`: an offer still pending or turned down stays out of the member's lists).
+        let member_ok = || {
+            i.member(project_id).is_some_and(|m| match self.member_status.as_deref() {
+                None => m.status == "accepted",
+                Some("all") => true,
+                Some(s) => m.status == s,
+            })
+        };
+        let mine_or_listed = || owned || admin || i.visibility != "shared" || member_ok();
         let listed = match self.visibility.as_deref() {
             // Default listing: everything visible, but community images only when owned.
-            None => i.visible_to(project_id, admin) && (i.visibility != "community" || owned),
-            Some("all") => i.visible_to(project_id, admin),
-            Some(v) => i.visibility == v && i.visible_to(project_id, admin),
+            None => i.visible_to(project_id, admin) && (i.visibility != "community" || owned) && mine_or_listed(),
+            Some("all") => i.visible_to(project_id, admin) && mine_or_listed(),
+            Some(v) => i.visibility == v && i.visible_to(project_id, admin) && mine_or_listed(),
         };
         listed
             && i.os_hidden == self.os_hidden
@@ -155,6 +217,8 @@ impl ListQuery {
                     "min_disk" => Some(i.min_disk.to_string()),
                     "checksum" => i.checksum.clone(),
                     "os_hash_value" => i.os_hash_value.clone(),
+                    "size" => i.has_data().then(|| i.size.to_string()),
+                    "visibility" => Some(i.visibility.clone()),
                     k if !COLUMN_FILTERS.contains(&k) => i.properties.get(k).cloned(),
                     _ => None,
                 };
@@ -172,6 +236,13 @@ pub struct Page<'a> {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Images {
     pub images: Vec<Image>,
+    /// Glance's tasks: the `import` tasks of `/v2/tasks` and the `api_image_import` tasks that
+    /// interoperable import records per image.
+    #[serde(default)]
+    pub tasks: Vec<Task>,
+    /// The metadata definitions catalog (`/v2/metadefs`).
+    #[serde(default)]
+    pub metadefs: Metadefs,
 }
 
 impl Images {
@@ -209,9 +280,14 @@ impl Images {
                 os_hidden: false,
                 updated_at: None,
                 properties: BTreeMap::new(),
+                members: Vec::new(),
+                data: None,
+                staged: None,
+                stores: vec![DEFAULT_STORE.to_string()],
+                virtual_size: None,
             });
         }
-        Ok(Images { images })
+        Ok(Images { images, tasks: Vec::new(), metadefs: Metadefs::default() })
     }
 
     /// An image the project can see (public, shared/community, or its own; admin sees all), by id or name.
@@ -282,13 +358,19 @@ impl Images {
             os_hash_value: None,
             updated_at: Some(now),
             properties: new.properties,
+            members: Vec::new(),
+            data: None,
+            staged: None,
+            stores: Vec::new(),
+            virtual_size: None,
         });
         Ok(self.images.last().expect("just pushed"))
     }
 
     /// `PUT /v2/images/{id}/file`: a queued image with its formats set receives its data and is
-    /// `active` (fakecloud keeps the size and stand-in digests, not the bytes).
-    pub fn upload(&mut self, id: &str, project_id: Option<&str>, admin: bool, size: u64, now: SimTime) -> Result<&Image, ImageError> {
+    /// `active`, with its size, MD5 `checksum` and sha512 `os_hash_value` computed over the bytes;
+    /// data that is not its `disk_format` is refused (format enforcement).
+    pub fn upload(&mut self, id: &str, project_id: Option<&str>, admin: bool, data: Vec<u8>, now: SimTime) -> Result<&Image, ImageError> {
         self.show(id, project_id, admin)?;
         let image = self.images.iter_mut().find(|i| i.id == id).expect("shown above");
         if image.status != "queued" {
@@ -297,11 +379,10 @@ impl Images {
         if image.disk_format.is_empty() || image.container_format.is_empty() {
             return Err(ImageError::BadRequest("Properties disk_format, container_format must be set prior to saving data.".into()));
         }
-        image.size = size;
-        image.checksum = Some(pseudo_digest(&format!("md5:{id}:{size}"), 32));
-        image.os_hash_value = Some(pseudo_digest(&format!("sha512:{id}:{size}"), 128));
-        image.status = "active".into();
-        image.updated_at = Some(now);
+        if !super::formats::matches(&image.disk_format, &data) {
+            return Err(ImageError::BadRequest(super::formats::mismatch(&image.disk_format, &data)));
+        }
+        image.store_data(data, vec![DEFAULT_STORE.to_string()], now);
         Ok(image)
     }
 

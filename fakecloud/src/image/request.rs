@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 /// Glance's image statuses (glance/domain/__init__.py).
 pub const STATUSES: &[&str] =
     &["queued", "saving", "active", "killed", "deleted", "pending_delete", "deactivated", "uploading", "importing"];
+/// An image member's possible answers.
+pub const MEMBER_STATUSES: &[&str] = &["pending", "accepted", "rejected"];
 pub const VISIBILITIES: &[&str] = &["public", "private", "shared", "community"];
 pub const DISK_FORMATS: &[&str] = &["ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"];
 pub const CONTAINER_FORMATS: &[&str] = &["ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"];
@@ -49,6 +51,8 @@ pub struct ListQuery {
     /// `None`: the default listing (own, public, shared-with-me; community only if owned).
     pub(super) visibility: Option<String>,
     pub(super) os_hidden: bool,
+    /// `member_status` (`pending`, `accepted`, `rejected` or `all`; unset: `accepted`).
+    pub(super) member_status: Option<String>,
     pub(super) protected: Option<bool>,
     pub(super) size_min: Option<u64>,
     pub(super) size_max: Option<u64>,
@@ -117,6 +121,7 @@ impl ListQuery {
             filters: Vec::new(),
             tags: params.iter().filter(|(k, _)| k == "tag").map(|(_, v)| v.clone()).collect(),
             visibility,
+            member_status: get("member_status").map(str::to_string),
             os_hidden: get("os_hidden").map(|v| parse_bool("os_hidden", v)).transpose()?.unwrap_or(false),
             protected: get("protected").map(|v| parse_bool("protected", v)).transpose()?,
             size_min: get("size_min").map(|v| parse_u64("size_min", v)).transpose()?,
@@ -204,7 +209,7 @@ pub struct NewImage {
 }
 
 /// Attributes nobody may set (glance/api/v2/images.py `_readonly_properties`, `_reserved_properties`).
-const READONLY: &[&str] = &[
+pub(super) const READONLY: &[&str] = &[
     "created_at",
     "updated_at",
     "status",
@@ -218,7 +223,7 @@ const READONLY: &[&str] = &[
     "file",
     "schema",
 ];
-const RESERVED: &[&str] = &["location", "deleted", "deleted_at", "locations", "stores"];
+pub(super) const RESERVED: &[&str] = &["location", "deleted", "deleted_at", "locations", "stores"];
 
 fn schema_error(reason: impl std::fmt::Display) -> ImageError {
     ImageError::BadRequest(format!("Provided object does not match schema 'image': {reason}"))
@@ -290,7 +295,9 @@ impl NewImage {
                     }
                 }
                 k if READONLY.contains(&k) => return Err(ImageError::Forbidden(format!("Attribute '{k}' is read-only."))),
-                k if RESERVED.contains(&k) => return Err(ImageError::Forbidden(format!("Attribute '{k}' is reserved."))),
+                k if RESERVED.contains(&k) || k.starts_with("os_glance") => {
+                    return Err(ImageError::Forbidden(format!("Attribute '{k}' is reserved.")))
+                }
                 k => {
                     if k.chars().count() > 255 {
                         return Err(schema_error("a property name is too long (more than 255 characters)"));
@@ -300,5 +307,174 @@ impl NewImage {
             }
         }
         Ok(n)
+    }
+}
+
+/// One operation of a `PATCH /v2/images/{id}` body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub op: PatchOp,
+    /// The JSON pointer, decoded into its segments (`/name` is `["name"]`).
+    pub path: Vec<String>,
+    pub value: Option<serde_json::Value>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatchOp {
+    Add,
+    Replace,
+    Remove,
+}
+
+/// The JSON-patch media types Glance takes: `v2.1` is RFC 6902's `{"op", "path", "value"}`;
+/// `v2.0`, the draft format, names the operation as the key (`{"replace": "/name", "value"}`).
+pub const PATCH_V21: &str = "application/openstack-images-v2.1-json-patch";
+pub const PATCH_V20: &str = "application/openstack-images-v2.0-json-patch";
+
+impl Change {
+    /// Reads a patch body in the format its content type names.
+    pub fn parse_all(media_type: &str, body: &serde_json::Value) -> Result<Vec<Change>, ImageError> {
+        let ops =
+            body.as_array().ok_or_else(|| ImageError::BadRequest("Request body must be a JSON array of operation objects.".into()))?;
+        ops.iter().map(|op| Change::parse(media_type == PATCH_V21, op)).collect()
+    }
+
+    fn parse(rfc: bool, raw: &serde_json::Value) -> Result<Change, ImageError> {
+        let obj = raw.as_object().ok_or_else(|| ImageError::BadRequest("Operations must be JSON objects.".into()))?;
+        let op_of = |name: &str| match name {
+            "add" => Some(PatchOp::Add),
+            "replace" => Some(PatchOp::Replace),
+            "remove" => Some(PatchOp::Remove),
+            _ => None,
+        };
+        let (op, pointer) = if rfc {
+            let op = obj.get("op").and_then(|v| v.as_str()).ok_or_else(|| {
+                ImageError::BadRequest(
+                    "Unable to find `op` in JSON Schema change. It must be one of the following: `add`, `remove`, `replace`.".into(),
+                )
+            })?;
+            let op = op_of(op).ok_or_else(|| {
+                ImageError::BadRequest(format!("Invalid operation: `{op}`. It must be one of the following: `add`, `remove`, `replace`."))
+            })?;
+            let path = obj
+                .get("path")
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| ImageError::BadRequest("Unable to find `path` in JSON Schema change.".into()))?;
+            (op, path.to_string())
+        } else {
+            let named: Vec<(&String, PatchOp)> = obj.keys().filter_map(|k| op_of(k).map(|o| (k, o))).collect();
+            if named.len() != 1 {
+                return Err(ImageError::BadRequest(
+                    "Operation objects must contain exactly one member named \"add\", \"remove\", or \"replace\".".into(),
+                ));
+            }
+            let (key, op) = named[0];
+            let path = obj[key]
+                .as_str()
+                .ok_or_else(|| ImageError::BadRequest(format!("Invalid JSON pointer for this resource: '/{}'", obj[key])))?;
+            (op, path.to_string())
+        };
+        let value = obj.get("value").cloned();
+        if op != PatchOp::Remove && value.is_none() {
+            return Err(ImageError::BadRequest("Operation objects must contain a \"value\" member.".into()));
+        }
+        let path = decode_pointer(&pointer)?;
+        Ok(Change { op, path, value })
+    }
+}
+
+/// A JSON pointer's segments, with `~1` and `~0` decoded; Glance allows a second level only
+/// under `/locations`.
+fn decode_pointer(pointer: &str) -> Result<Vec<String>, ImageError> {
+    let bad = || ImageError::BadRequest(format!("Invalid JSON pointer for this resource: '{pointer}'"));
+    let rest = pointer.strip_prefix('/').ok_or_else(bad)?;
+    if rest.is_empty() || rest.contains("~2") || rest.split('~').skip(1).any(|s| !s.starts_with('0') && !s.starts_with('1')) {
+        return Err(bad());
+    }
+    let parts: Vec<String> = rest.split('/').map(|p| p.replace("~1", "/").replace("~0", "~")).collect();
+    if parts.len() > 1 && parts[0] != "locations" {
+        return Err(ImageError::BadRequest("Nested paths are not allowed".into()));
+    }
+    Ok(parts)
+}
+
+/// `POST /v2/images/{id}/members`: `{"member": "<project id>"}`.
+pub fn member_body(body: &serde_json::Value) -> Result<String, ImageError> {
+    match body.get("member") {
+        Some(serde_json::Value::String(m)) if !m.is_empty() && m.chars().count() <= 255 => Ok(m.clone()),
+        Some(_) => Err(ImageError::BadRequest("Member to be added not specified".into())),
+        None => Err(ImageError::BadRequest("Member to be added not specified".into())),
+    }
+}
+
+/// `PUT /v2/images/{id}/members/{member}`: `{"status": "accepted"}`.
+pub fn member_status_body(body: &serde_json::Value) -> Result<String, ImageError> {
+    let status = body.get("status").ok_or_else(|| ImageError::BadRequest("Status not specified".into()))?;
+    match status.as_str() {
+        Some(s) if MEMBER_STATUSES.contains(&s) => Ok(s.to_string()),
+        _ => Err(ImageError::BadRequest(format!("Invalid status: {}", status.as_str().map(str::to_string).unwrap_or(status.to_string())))),
+    }
+}
+
+/// `POST /v2/images/{id}/import`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportRequest {
+    pub method: String,
+    pub uri: Option<String>,
+    pub stores: Option<Vec<String>>,
+    pub all_stores: bool,
+    pub all_stores_must_succeed: bool,
+    /// The body as sent, which the import task records as its `import_req`.
+    pub raw: serde_json::Value,
+}
+
+impl ImportRequest {
+    pub fn from_json(body: &serde_json::Value, header_stores: Option<&str>) -> Result<ImportRequest, ImageError> {
+        let obj = body.as_object().ok_or_else(|| ImageError::BadRequest("Body expected in request.".into()))?;
+        if let Some(k) = obj.keys().find(|k| !["method", "stores", "all_stores", "all_stores_must_succeed"].contains(&k.as_str())) {
+            return Err(ImageError::BadRequest(format!(
+                "Provided object does not match schema: Additional properties are not allowed ('{k}' was unexpected)"
+            )));
+        }
+        let method = obj
+            .get("method")
+            .and_then(|m| m.as_object())
+            .ok_or_else(|| ImageError::BadRequest("Import request requires a 'method' field.".into()))?;
+        let name = method
+            .get("name")
+            .and_then(|n| n.as_str())
+            .ok_or_else(|| ImageError::BadRequest("Import request requires a 'name' field.".into()))?
+            .to_string();
+        let uri = method.get("uri").and_then(|u| u.as_str()).map(str::to_string);
+        let flag = |key: &str, default: bool| -> Result<bool, ImageError> {
+            match obj.get(key) {
+                None => Ok(default),
+                Some(v) => v
+                    .as_bool()
+                    .ok_or_else(|| ImageError::BadRequest(format!("Provided object does not match schema: {v} is not of type 'boolean'"))),
+            }
+        };
+        let all_stores = flag("all_stores", false)?;
+        let all_stores_must_succeed = flag("all_stores_must_succeed", true)?;
+        let mut stores = match obj.get("stores") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::Array(list)) => Some(
+                list.iter()
+                    .map(|s| s.as_str().map(str::to_string).ok_or_else(|| ImageError::BadRequest(format!("Invalid store: {s}"))))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            Some(other) => {
+                return Err(ImageError::BadRequest(format!("Provided object does not match schema: {other} is not of type 'array'")))
+            }
+        };
+        if stores.is_none() {
+            stores = header_stores.map(|h| h.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
+        }
+        if all_stores && stores.is_some() {
+            return Err(ImageError::BadRequest(
+                "All_stores parameter can't be used with x-image-meta-store header or stores parameter".into(),
+            ));
+        }
+        Ok(ImportRequest { method: name, uri, stores, all_stores, all_stores_must_succeed, raw: body.clone() })
     }
 }

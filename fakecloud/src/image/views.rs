@@ -1,6 +1,8 @@
 //! Glance's JSON: the version list and images as glance/api/v2/images.py's serializer renders them.
 
-use super::model::{Image, Page};
+use super::metadefs::{Association, Definition, Namespace, Stamped};
+use super::model::{Image, Member, Page};
+use super::tasks::Task;
 use serde_json::{json, Map, Value};
 
 /// Glance renders times as `2026-01-01T00:00:00Z` (oslo's `isotime`, seconds and a Z).
@@ -43,7 +45,7 @@ pub fn image(i: &Image) -> Value {
         "os_hash_algo": if data { Value::from("sha512") } else { Value::Null },
         "os_hash_value": i.os_hash_value,
         "size": if data { Value::from(i.size) } else { Value::Null },
-        "virtual_size": Value::Null,
+        "virtual_size": i.virtual_size,
         "min_disk": i.min_disk,
         "min_ram": i.min_ram,
         "disk_format": if i.disk_format.is_empty() { Value::Null } else { Value::String(i.disk_format.clone()) },
@@ -59,7 +61,173 @@ pub fn image(i: &Image) -> Value {
     if let Value::Object(core) = core {
         v.extend(core);
     }
+    if !i.stores.is_empty() && data {
+        let mut stores = i.stores.clone();
+        stores.sort();
+        v.insert("stores".into(), Value::String(stores.join(",")));
+    }
     Value::Object(v)
+}
+
+pub fn member(image_id: &str, m: &Member) -> Value {
+    json!({
+        "image_id": image_id,
+        "member_id": m.member_id,
+        "status": m.status,
+        "created_at": isotime(m.created_at),
+        "updated_at": isotime(m.updated_at),
+        "schema": "/v2/schemas/member",
+    })
+}
+
+pub fn members(image_id: &str, list: &[&Member]) -> Value {
+    json!({"members": list.iter().map(|m| member(image_id, m)).collect::<Vec<_>>(), "schema": "/v2/schemas/members"})
+}
+
+pub fn task(t: &Task) -> Value {
+    let mut v = json!({
+        "id": t.id,
+        "type": t.kind,
+        "status": t.status,
+        "input": t.input,
+        "result": t.result,
+        "owner": t.owner,
+        "message": t.message,
+        "expires_at": t.expires_at.map(isotime),
+        "created_at": isotime(t.created_at),
+        "updated_at": isotime(t.updated_at),
+        "self": format!("/v2/tasks/{}", t.id),
+        "schema": "/v2/schemas/task",
+    });
+    if t.image_id.is_some() {
+        v["image_id"] = json!(t.image_id);
+        v["request_id"] = json!(t.request_id);
+        v["user_id"] = json!(t.user_id);
+    }
+    v
+}
+
+/// `GET /v2/tasks` leaves out each task's `input` and `result`, as Glance's index does.
+pub fn tasks(list: &[&Task]) -> Value {
+    let rows: Vec<Value> = list
+        .iter()
+        .map(|t| {
+            let mut v = task(t);
+            if let Value::Object(m) = &mut v {
+                m.remove("input");
+                m.remove("result");
+            }
+            v
+        })
+        .collect();
+    json!({"tasks": rows, "first": "/v2/tasks", "schema": "/v2/schemas/tasks"})
+}
+
+fn stamped(s: &Stamped) -> Value {
+    json!({"name": s.name, "created_at": isotime(s.created_at), "updated_at": isotime(s.updated_at)})
+}
+
+pub fn resource_types(list: &[Stamped]) -> Value {
+    json!({"resource_types": list.iter().map(stamped).collect::<Vec<_>>()})
+}
+
+pub fn association(a: &Association) -> Value {
+    let mut v = json!({"name": a.name, "created_at": isotime(a.created_at), "updated_at": isotime(a.updated_at)});
+    if let Some(p) = &a.prefix {
+        v["prefix"] = json!(p);
+    }
+    if let Some(p) = &a.properties_target {
+        v["properties_target"] = json!(p);
+    }
+    v
+}
+
+pub fn associations(n: &Namespace) -> Value {
+    json!({"resource_type_associations": n.associations.iter().map(association).collect::<Vec<_>>()})
+}
+
+/// A property: its definition with its name (Glance does not render a property's times).
+pub fn property(d: &Definition) -> Value {
+    let mut m = d.body.clone();
+    m.insert("name".into(), json!(d.name));
+    Value::Object(m)
+}
+
+pub fn properties(list: &[Definition]) -> Value {
+    let map: Map<String, Value> = list.iter().map(|d| (d.name.clone(), property(d))).collect();
+    json!({"properties": map})
+}
+
+pub fn object(ns: &str, d: &Definition) -> Value {
+    let mut m = d.body.clone();
+    m.insert("name".into(), json!(d.name));
+    m.entry("required").or_insert(json!([]));
+    m.entry("properties").or_insert(json!({}));
+    m.insert("created_at".into(), json!(isotime(d.created_at)));
+    m.insert("updated_at".into(), json!(isotime(d.updated_at)));
+    m.insert("self".into(), json!(format!("/v2/metadefs/namespaces/{ns}/objects/{}", d.name)));
+    m.insert("schema".into(), json!("v2/schemas/metadefs/object"));
+    Value::Object(m)
+}
+
+pub fn objects(ns: &str, list: &[Definition]) -> Value {
+    json!({"objects": list.iter().map(|d| object(ns, d)).collect::<Vec<_>>(), "schema": "v2/schemas/metadefs/objects"})
+}
+
+pub fn tag(t: &Stamped) -> Value {
+    stamped(t)
+}
+
+pub fn tags(list: &[Stamped]) -> Value {
+    json!({"tags": list.iter().map(stamped).collect::<Vec<_>>()})
+}
+
+/// A namespace; `full` (show) adds its associations, properties, objects and tags.
+pub fn namespace(n: &Namespace, full: bool) -> Value {
+    let mut v = json!({
+        "namespace": n.namespace,
+        "visibility": n.visibility,
+        "protected": n.protected,
+        "owner": n.owner,
+        "created_at": isotime(n.created_at),
+        "updated_at": isotime(n.updated_at),
+        "self": format!("/v2/metadefs/namespaces/{}", n.namespace),
+        "schema": "/v2/schemas/metadefs/namespace",
+    });
+    if let Some(d) = &n.display_name {
+        v["display_name"] = json!(d);
+    }
+    if let Some(d) = &n.description {
+        v["description"] = json!(d);
+    }
+    if !n.associations.is_empty() {
+        v["resource_type_associations"] = associations(n)["resource_type_associations"].clone();
+    }
+    if full {
+        if !n.properties.is_empty() {
+            v["properties"] = properties(&n.properties)["properties"].clone();
+        }
+        if !n.objects.is_empty() {
+            v["objects"] = objects(&n.namespace, &n.objects)["objects"].clone();
+        }
+        if !n.tags.is_empty() {
+            v["tags"] = json!(n.tags.iter().map(|t| json!({"name": t.name})).collect::<Vec<_>>());
+        }
+    }
+    v
+}
+
+pub fn namespaces(list: &[&Namespace]) -> Value {
+    json!({
+        "namespaces": list.iter().map(|n| namespace(n, false)).collect::<Vec<_>>(),
+        "first": "/v2/metadefs/namespaces",
+        "schema": "/v2/schemas/metadefs/namespaces",
+    })
+}
+
+/// `GET /v2/info/import`.
+pub fn import_info(methods: &[&str]) -> Value {
+    json!({"import-methods": {"description": "Import methods available.", "type": "array", "value": methods}})
 }
 
 /// `GET /v2/images`: the page plus Glance's `first`, `schema` and (for a full page) `next` links,
@@ -79,4 +247,20 @@ pub fn image_list(page: &Page, query: &[(String, String)]) -> Value {
         body["next"] = Value::String(format!("/v2/images?{}", encode(&next)));
     }
     body
+}
+
+/// `GET /v2/info/stores`: each store, the default one flagged.
+pub fn stores_info() -> Value {
+    let stores: Vec<Value> = super::actions::STORES
+        .iter()
+        .enumerate()
+        .map(|(i, (id, description))| {
+            let mut s = json!({"id": id, "description": description});
+            if i == 0 {
+                s["default"] = json!(true);
+            }
+            s
+        })
+        .collect();
+    json!({ "stores": stores })
 }

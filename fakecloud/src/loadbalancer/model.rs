@@ -46,7 +46,7 @@ pub fn vrrp_priority(role: &str) -> Option<u32> {
 /// The providers this Octavia has enabled: (name, description as `GET /providers` gives it).
 pub const PROVIDERS: &[(&str, &str)] = &[
     ("amphora", "The Octavia Amphora driver."),
-    ("amphorav2", "The Octavia Amphora driver (v2 flows, jobboard)."),
+    ("amphorav2", "The Octavia Amphora driver that uses taskflow jobboard persistence."),
     ("ovn", "Octavia OVN driver."),
 ];
 
@@ -94,6 +94,56 @@ pub struct Listener {
     pub protocol_port: u16,
     pub connection_limit: i64,
     pub default_pool_id: Option<String>,
+    /// The optional settings a listener carries as given (timeouts, allowed CIDRs, inserted
+    /// headers, TLS and HSTS settings); see `ListenerSettings`.
+    #[serde(default)]
+    pub settings: ListenerSettings,
+}
+
+/// A listener's tunables, with Octavia's defaults (haproxy's timeouts in milliseconds).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ListenerSettings {
+    pub timeout_client_data: u32,
+    pub timeout_member_connect: u32,
+    pub timeout_member_data: u32,
+    pub timeout_tcp_inspect: u32,
+    pub allowed_cidrs: Option<Vec<String>>,
+    pub insert_headers: BTreeMap<String, String>,
+    pub default_tls_container_ref: Option<String>,
+    pub sni_container_refs: Vec<String>,
+    pub client_ca_tls_container_ref: Option<String>,
+    pub client_authentication: String,
+    pub client_crl_container_ref: Option<String>,
+    pub tls_ciphers: Option<String>,
+    pub tls_versions: Option<Vec<String>>,
+    pub alpn_protocols: Option<Vec<String>>,
+    pub hsts_max_age: Option<u32>,
+    pub hsts_include_subdomains: Option<bool>,
+    pub hsts_preload: Option<bool>,
+}
+
+impl Default for ListenerSettings {
+    fn default() -> Self {
+        ListenerSettings {
+            timeout_client_data: 50000,
+            timeout_member_connect: 5000,
+            timeout_member_data: 50000,
+            timeout_tcp_inspect: 0,
+            allowed_cidrs: None,
+            insert_headers: BTreeMap::new(),
+            default_tls_container_ref: None,
+            sni_container_refs: vec![],
+            client_ca_tls_container_ref: None,
+            client_authentication: "NONE".into(),
+            client_crl_container_ref: None,
+            tls_ciphers: None,
+            tls_versions: None,
+            alpn_protocols: None,
+            hsts_max_age: None,
+            hsts_include_subdomains: None,
+            hsts_preload: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -105,6 +155,24 @@ pub struct Pool {
     pub protocol: String,
     pub lb_algorithm: String,
     pub healthmonitor_id: Option<String>,
+    /// `{"type": SOURCE_IP | HTTP_COOKIE | APP_COOKIE, "cookie_name": ...}` (with Octavia's
+    /// persistence_timeout and persistence_granularity), or none.
+    #[serde(default)]
+    pub session_persistence: Option<serde_json::Value>,
+    #[serde(default)]
+    pub tls: PoolTls,
+}
+
+/// A pool's re-encryption settings towards its members.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct PoolTls {
+    pub tls_enabled: bool,
+    pub tls_container_ref: Option<String>,
+    pub ca_tls_container_ref: Option<String>,
+    pub crl_container_ref: Option<String>,
+    pub tls_ciphers: Option<String>,
+    pub tls_versions: Option<Vec<String>>,
+    pub alpn_protocols: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -158,6 +226,40 @@ pub struct HealthMonitor {
     pub http_method: Option<String>,
     pub url_path: Option<String>,
     pub expected_codes: Option<String>,
+    #[serde(default)]
+    pub http_version: Option<f64>,
+    #[serde(default)]
+    pub domain_name: Option<String>,
+}
+
+/// An L7 policy of a listener: what to do with a request all its rules match. Policies are
+/// evaluated in `position` order, 1 first; positions stay dense (1..n) per listener.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct L7Policy {
+    #[serde(flatten)]
+    pub c: Common,
+    pub listener_id: String,
+    /// REJECT, REDIRECT_TO_URL, REDIRECT_TO_POOL or REDIRECT_PREFIX.
+    pub action: String,
+    pub position: u32,
+    pub redirect_pool_id: Option<String>,
+    pub redirect_url: Option<String>,
+    pub redirect_prefix: Option<String>,
+    pub redirect_http_code: Option<u16>,
+}
+
+/// An L7 rule of a policy: one comparison on the request.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct L7Rule {
+    #[serde(flatten)]
+    pub c: Common,
+    pub l7policy_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub compare_type: String,
+    pub key: Option<String>,
+    pub value: String,
+    pub invert: bool,
 }
 
 /// Why an amphora is being built.
@@ -197,15 +299,62 @@ pub struct Amphora {
     pub last_heartbeat: Option<SimTime>,
 }
 
-/// An Octavia flavor: what an operator offers for `--flavor`; here it picks the topology.
+/// An Octavia flavor: what an operator offers for `--flavor`; its profile picks the topology.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LbFlavor {
     pub id: String,
     pub name: String,
     pub description: String,
+    #[serde(default = "enabled")]
+    pub enabled: bool,
     pub flavor_profile_id: String,
-    /// SINGLE or ACTIVE_STANDBY (the profile's `loadbalancer_topology`).
-    pub topology: String,
+}
+
+fn enabled() -> bool {
+    true
+}
+
+/// A flavor profile: a provider and its settings (`flavor_data`, a JSON object kept as the text
+/// the operator gave), which flavors point at.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FlavorProfile {
+    pub id: String,
+    pub name: String,
+    pub provider_name: String,
+    pub flavor_data: String,
+}
+
+/// The amphora driver's flavor settings (name, description), as its flavor schema lists them.
+pub const AMPHORA_FLAVOR_CAPABILITIES: &[(&str, &str)] = &[
+    (
+        "loadbalancer_topology",
+        "The load balancer topology. One of: SINGLE - One amphora per load balancer. ACTIVE_STANDBY - Two amphora per load balancer.",
+    ),
+    ("compute_flavor", "The compute driver flavor ID."),
+    ("amp_image_tag", "The amphora image tag."),
+    ("sriov_vip", "When true, the VIP port will be created using an SR-IOV VF port."),
+    ("allow_member_sriov", "When true, users can request a member port be SR-IOV enabled at member creation time."),
+];
+
+/// The amphora driver's availability zone settings (name, description).
+pub const AMPHORA_ZONE_CAPABILITIES: &[(&str, &str)] = &[
+    ("compute_zone", "The compute availability zone."),
+    ("volume_zone", "The volume availability zone."),
+    ("management_network", "The management network ID for the amphora."),
+    (
+        "valid_vip_networks",
+        "List of network IDs that are allowed for VIP use. This overrides/replaces the list of allowed networks configured in `octavia.conf`.",
+    ),
+];
+
+impl Octavia {
+    /// The topology a flavor gives a new load balancer (its profile's `loadbalancer_topology`).
+    pub fn flavor_topology(&self, flavor_id: &str) -> Option<String> {
+        let f = self.flavors.iter().find(|f| f.id == flavor_id)?;
+        let data = self.flavor_profiles.get(&f.flavor_profile_id).map(|p| p.flavor_data.as_str()).unwrap_or("{}");
+        let v: serde_json::Value = serde_json::from_str(data).unwrap_or_default();
+        Some(v["loadbalancer_topology"].as_str().unwrap_or("SINGLE").to_string())
+    }
 }
 
 /// One line of an Octavia service log (health manager, worker), kept for the journal and for the
@@ -225,8 +374,14 @@ pub struct Octavia {
     pub pools: BTreeMap<String, Pool>,
     pub members: BTreeMap<String, Member>,
     pub monitors: BTreeMap<String, HealthMonitor>,
+    #[serde(default)]
+    pub l7policies: BTreeMap<String, L7Policy>,
+    #[serde(default)]
+    pub l7rules: BTreeMap<String, L7Rule>,
     pub amphorae: BTreeMap<String, Amphora>,
     pub flavors: Vec<LbFlavor>,
+    #[serde(default)]
+    pub flavor_profiles: BTreeMap<String, FlavorProfile>,
     pub next_seq: u64,
     pub logs: Vec<LogLine>,
     /// Per load balancer, the moments it started or stopped serving (see `availability`).
@@ -269,6 +424,48 @@ impl Octavia {
         self.index.members.get(pool_id).into_iter().flatten().filter_map(|id| self.members.get(id))
     }
 
+    /// A listener's L7 policies in position order.
+    pub fn l7policies_of<'a>(&'a self, listener_id: &str) -> impl Iterator<Item = &'a L7Policy> + 'a {
+        let mut v: Vec<&L7Policy> = self.l7policies.values().filter(|p| p.listener_id == listener_id).collect();
+        v.sort_by_key(|p| (p.position, p.c.seq));
+        v.into_iter()
+    }
+
+    /// A policy's rules in creation order.
+    pub fn l7rules_of<'a>(&'a self, policy_id: &str) -> impl Iterator<Item = &'a L7Rule> + 'a {
+        let mut v: Vec<&L7Rule> = self.l7rules.values().filter(|r| r.l7policy_id == policy_id).collect();
+        v.sort_by_key(|r| r.c.seq);
+        v.into_iter()
+    }
+
+    /// Puts a listener's policy at `position` (1 is first; past the end is last) and renumbers
+    /// the listener's policies 1..n, as Octavia's ordered list does.
+    pub fn place_l7policy(&mut self, id: &str, position: u32) {
+        let Some(listener) = self.l7policies.get(id).map(|p| p.listener_id.clone()) else { return };
+        let mut order: Vec<String> = self.l7policies_of(&listener).map(|p| p.c.id.clone()).filter(|p| p != id).collect();
+        let at = (position.max(1) as usize - 1).min(order.len());
+        order.insert(at, id.to_string());
+        self.renumber_l7policies(&order);
+    }
+
+    /// Renumbers a listener's policies (given in order) 1..n.
+    pub fn renumber_l7policies(&mut self, order: &[String]) {
+        for (i, p) in order.iter().enumerate() {
+            if let Some(p) = self.l7policies.get_mut(p) {
+                p.position = i as u32 + 1;
+            }
+        }
+    }
+
+    /// Removes a policy with its rules, closing the gap in its listener's positions.
+    pub fn remove_l7policy(&mut self, id: &str) -> Option<L7Policy> {
+        let p = self.l7policies.remove(id)?;
+        self.l7rules.retain(|_, r| r.l7policy_id != id);
+        let order: Vec<String> = self.l7policies_of(&p.listener_id).map(|p| p.c.id.clone()).collect();
+        self.renumber_l7policies(&order);
+        Some(p)
+    }
+
     pub fn insert_listener(&mut self, l: Listener) {
         self.index.listeners.entry(l.loadbalancer_id.clone()).or_default().insert(l.c.id.clone());
         self.listeners.insert(l.c.id.clone(), l);
@@ -285,8 +482,13 @@ impl Octavia {
         self.members.insert(m.c.id.clone(), m);
     }
 
+    /// Removes a listener with its L7 policies and their rules.
     pub fn remove_listener(&mut self, id: &str) -> Option<Listener> {
         let l = self.listeners.remove(id)?;
+        let policies: Vec<String> = self.l7policies.values().filter(|p| p.listener_id == id).map(|p| p.c.id.clone()).collect();
+        for p in policies {
+            self.remove_l7policy(&p);
+        }
         if let Some(set) = self.index.listeners.get_mut(&l.loadbalancer_id) {
             set.remove(id);
         }

@@ -103,6 +103,9 @@ pub const MONITOR_ATTRS: [&[&str]; 2] = [
         "pools",
     ],
 ];
+pub const L7POLICY_ATTRS: [&[&str]; 2] =
+    [&COMMON, &["action", "listener_id", "redirect_pool_id", "redirect_url", "redirect_prefix", "position", "rules", "redirect_http_code"]];
+pub const L7RULE_ATTRS: [&[&str]; 2] = [&COMMON, &["type", "compare_type", "key", "value", "invert"]];
 pub const AMPHORA_ATTRS: [&[&str]; 1] = [&[
     "id",
     "loadbalancer_id",
@@ -168,11 +171,17 @@ fn pool_monitored(o: &Octavia, pool_id: &str) -> bool {
     o.pools.get(pool_id).and_then(|p| p.healthmonitor_id.as_deref()).and_then(|h| o.monitors.get(h)).is_some_and(|h| h.c.admin_state_up)
 }
 
+/// Whether a listener sends traffic to the pool (as its default pool): only then do the
+/// amphorae report on it, and a pool no listener uses stays OFFLINE.
+fn pool_in_use(w: &World, p: &Pool) -> bool {
+    p.listener_id.is_some() || w.octavia.listeners_of(&p.loadbalancer_id).any(|l| l.default_pool_id.as_deref() == Some(&p.c.id))
+}
+
 pub fn pool_operating(w: &World, p: &Pool) -> &'static str {
     if p.c.provisioning_status == PENDING_CREATE {
         return OFFLINE;
     }
-    if !p.c.admin_state_up {
+    if !p.c.admin_state_up || !pool_in_use(w, p) {
         return OFFLINE;
     }
     let states: Vec<&str> = w.octavia.members_of(&p.c.id).filter(|m| m.c.admin_state_up).map(|m| member_operating(w, m)).collect();
@@ -197,6 +206,9 @@ fn listener_operating(w: &World, l: &Listener) -> &'static str {
 }
 
 pub fn lb_operating(w: &World, lb: &LoadBalancer) -> String {
+    if !lb.c.admin_state_up {
+        return OFFLINE.into();
+    }
     if lb.c.operating_status != ONLINE {
         return lb.c.operating_status.clone();
     }
@@ -237,14 +249,20 @@ pub fn loadbalancer(w: &World, lb: &LoadBalancer) -> Value {
 
 pub fn listener(w: &World, l: &Listener) -> Value {
     let mut m = common(&l.c, listener_operating(w, l));
+    let s = &l.settings;
     let extra = json!({
         "protocol": l.protocol, "protocol_port": l.protocol_port, "connection_limit": l.connection_limit,
-        "default_pool_id": l.default_pool_id, "default_tls_container_ref": null, "sni_container_refs": [],
-        "l7policies": [], "insert_headers": {}, "loadbalancers": [{"id": l.loadbalancer_id}],
-        "timeout_client_data": 50000, "timeout_member_connect": 5000, "timeout_member_data": 50000, "timeout_tcp_inspect": 0,
-        "client_ca_tls_container_ref": null, "client_authentication": "NONE", "client_crl_container_ref": null,
-        "allowed_cidrs": null, "tls_ciphers": null, "tls_versions": null, "alpn_protocols": null,
-        "hsts_max_age": null, "hsts_include_subdomains": null, "hsts_preload": null,
+        "default_pool_id": l.default_pool_id, "default_tls_container_ref": s.default_tls_container_ref,
+        "sni_container_refs": s.sni_container_refs,
+        "l7policies": ids(w.octavia.l7policies_of(&l.c.id).map(|p| p.c.id.as_str())), "insert_headers": s.insert_headers,
+        "loadbalancers": [{"id": l.loadbalancer_id}],
+        "timeout_client_data": s.timeout_client_data, "timeout_member_connect": s.timeout_member_connect,
+        "timeout_member_data": s.timeout_member_data, "timeout_tcp_inspect": s.timeout_tcp_inspect,
+        "client_ca_tls_container_ref": s.client_ca_tls_container_ref, "client_authentication": s.client_authentication,
+        "client_crl_container_ref": s.client_crl_container_ref,
+        "allowed_cidrs": s.allowed_cidrs, "tls_ciphers": s.tls_ciphers, "tls_versions": s.tls_versions,
+        "alpn_protocols": s.alpn_protocols, "hsts_max_age": s.hsts_max_age,
+        "hsts_include_subdomains": s.hsts_include_subdomains, "hsts_preload": s.hsts_preload,
     });
     extend(&mut m, extra);
     Value::Object(m)
@@ -259,11 +277,12 @@ pub fn pool(w: &World, p: &Pool) -> Value {
         .map(|l| l.c.id.as_str())
         .collect();
     let extra = json!({
-        "protocol": p.protocol, "lb_algorithm": p.lb_algorithm, "session_persistence": null,
+        "protocol": p.protocol, "lb_algorithm": p.lb_algorithm, "session_persistence": p.session_persistence,
         "loadbalancers": [{"id": p.loadbalancer_id}], "listeners": ids(listeners.into_iter()),
         "members": ids(w.octavia.members_of(&p.c.id).map(|m| m.c.id.as_str())), "healthmonitor_id": p.healthmonitor_id,
-        "tls_enabled": false, "tls_ciphers": null, "tls_versions": null, "alpn_protocols": null,
-        "ca_tls_container_ref": null, "crl_container_ref": null, "tls_container_ref": null,
+        "tls_enabled": p.tls.tls_enabled, "tls_ciphers": p.tls.tls_ciphers, "tls_versions": p.tls.tls_versions,
+        "alpn_protocols": p.tls.alpn_protocols, "ca_tls_container_ref": p.tls.ca_tls_container_ref,
+        "crl_container_ref": p.tls.crl_container_ref, "tls_container_ref": p.tls.tls_container_ref,
     });
     extend(&mut m, extra);
     Value::Object(m)
@@ -282,14 +301,46 @@ pub fn member(w: &World, mem: &Member) -> Value {
 }
 
 pub fn healthmonitor(h: &HealthMonitor) -> Value {
-    let op = if h.c.provisioning_status == PENDING_CREATE || !h.c.admin_state_up { OFFLINE } else { ONLINE };
+    let op = enabled_operating(&h.c);
     let mut m = common(&h.c, op);
     m.remove("description");
     let extra = json!({
         "type": h.kind, "delay": h.delay, "timeout": h.timeout, "max_retries": h.max_retries,
         "max_retries_down": h.max_retries_down, "http_method": h.http_method, "url_path": h.url_path,
-        "expected_codes": h.expected_codes, "http_version": null, "domain_name": null, "pools": [{"id": h.pool_id}],
+        "expected_codes": h.expected_codes, "http_version": h.http_version, "domain_name": h.domain_name,
+        "pools": [{"id": h.pool_id}],
     });
+    extend(&mut m, extra);
+    Value::Object(m)
+}
+
+/// An object that reports ONLINE once provisioned and enabled (L7 policies and rules, monitors).
+fn enabled_operating(c: &Common) -> &'static str {
+    if c.provisioning_status == PENDING_CREATE || !c.admin_state_up {
+        OFFLINE
+    } else {
+        ONLINE
+    }
+}
+
+pub fn l7policy(w: &World, p: &L7Policy) -> Value {
+    let mut m = common(&p.c, enabled_operating(&p.c));
+    m.remove("tenant_id");
+    let extra = json!({
+        "action": p.action, "listener_id": p.listener_id, "redirect_pool_id": p.redirect_pool_id,
+        "redirect_url": p.redirect_url, "redirect_prefix": p.redirect_prefix, "position": p.position,
+        "rules": ids(w.octavia.l7rules_of(&p.c.id).map(|r| r.c.id.as_str())), "redirect_http_code": p.redirect_http_code,
+    });
+    extend(&mut m, extra);
+    Value::Object(m)
+}
+
+pub fn l7rule(r: &L7Rule) -> Value {
+    let mut m = common(&r.c, enabled_operating(&r.c));
+    for k in ["tenant_id", "name", "description"] {
+        m.remove(k);
+    }
+    let extra = json!({"type": r.kind, "compare_type": r.compare_type, "key": r.key, "value": r.value, "invert": r.invert});
     extend(&mut m, extra);
     Value::Object(m)
 }

@@ -55,6 +55,8 @@ pub enum Kind {
     Pool,
     Member,
     HealthMonitor,
+    L7Policy,
+    L7Rule,
 }
 
 impl Kind {
@@ -64,11 +66,13 @@ impl Kind {
             Kind::Pool => "pool",
             Kind::Member => "member",
             Kind::HealthMonitor => "healthmonitor",
+            Kind::L7Policy => "l7policy",
+            Kind::L7Rule => "l7rule",
         }
     }
 
     pub(crate) fn parse(s: &str) -> Option<Kind> {
-        [Kind::Listener, Kind::Pool, Kind::Member, Kind::HealthMonitor].into_iter().find(|k| k.as_str() == s)
+        [Kind::Listener, Kind::Pool, Kind::Member, Kind::HealthMonitor, Kind::L7Policy, Kind::L7Rule].into_iter().find(|k| k.as_str() == s)
     }
 }
 

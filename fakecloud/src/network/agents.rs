@@ -111,6 +111,47 @@ impl Network {
             .map(|a| a.id.clone())
     }
 
+    /// `POST /agents/{id}/dhcp-networks`: an enabled DHCP agent takes a network it does not host
+    /// yet (and, if it is the network's first, serves it with a DHCP port).
+    pub fn add_network_to_dhcp_agent(&mut self, ids: &mut Ids, now: SimTime, agent_id: &str, network_id: &str) -> NResult<()> {
+        let agent = self.agent(agent_id)?;
+        if agent.agent_type != DHCP || !agent.admin_state_up {
+            return Err(NeutronError::conflict(
+                "InvalidDHCPAgent",
+                format!("Agent {agent_id} is not a valid DHCP Agent or has been disabled"),
+            ));
+        }
+        let net = self.networks.get(network_id).ok_or_else(|| NeutronError::network_not_found(network_id))?;
+        if net.dhcp_agents.iter().any(|a| a == agent_id) {
+            return Err(NeutronError::conflict(
+                "NetworkHostedByDHCPAgent",
+                format!("The network {network_id} has been already hosted by the DHCP Agent {agent_id}."),
+            ));
+        }
+        self.networks.get_mut(network_id).expect("checked above").dhcp_agents.push(agent_id.to_string());
+        if self.subnets_of(network_id).iter().any(|s| s.enable_dhcp) {
+            self.sync_dhcp(ids, now, network_id);
+        }
+        Ok(())
+    }
+
+    /// `DELETE /agents/{id}/dhcp-networks/{network_id}`: the agent stops hosting the network and
+    /// its DHCP port there goes.
+    pub fn remove_network_from_dhcp_agent(&mut self, agent_id: &str, network_id: &str) -> NResult<()> {
+        self.agent(agent_id)?;
+        let net = self.networks.get(network_id).ok_or_else(|| NeutronError::network_not_found(network_id))?;
+        if !net.dhcp_agents.iter().any(|a| a == agent_id) {
+            return Err(NeutronError::conflict(
+                "NetworkNotHostedByDhcpAgent",
+                format!("The network {network_id} is not hosted by the DHCP agent {agent_id}."),
+            ));
+        }
+        self.networks.get_mut(network_id).expect("checked above").dhcp_agents.retain(|a| a != agent_id);
+        let device = format!("dhcp{agent_id}-{network_id}");
+        self.ports.retain(|_, p| !(p.network_id == network_id && p.device_owner == OWNER_DHCP && p.device_id == device));
+        Ok(())
+    }
+
     pub fn agent(&self, id: &str) -> NResult<&Agent> {
         self.agents.get(id).ok_or_else(|| NeutronError::agent_not_found(id))
     }

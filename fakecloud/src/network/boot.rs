@@ -41,7 +41,7 @@ impl Network {
                 let req = super::networks::SubnetSpec {
                     subnet_id: s.id.clone(),
                     name: Some(s.name.clone()),
-                    cidr: s.cidr.clone(),
+                    cidr: Some(s.cidr.clone()),
                     gateway_ip: gateway,
                     allocation_pools: pools,
                     // devstack and TripleO make external subnets without DHCP.

@@ -125,11 +125,13 @@ impl Network {
             let entry = out.entry(name).or_insert_with(|| json!([]));
             let list = entry.as_array_mut().expect("an array");
             for ip in &p.fixed_ips {
-                list.push(json!({"version": 4, "addr": ip.ip_address.to_string(), "OS-EXT-IPS:type": "fixed",
-                    "OS-EXT-IPS-MAC:mac_addr": p.mac_address}));
+                list.push(
+                    json!({"version": super::ipam::version(ip.ip_address), "addr": ip.ip_address.to_string(), "OS-EXT-IPS:type": "fixed",
+                    "OS-EXT-IPS-MAC:mac_addr": p.mac_address}),
+                );
             }
             for fip in self.floating_ips.values().filter(|f| f.port_id.as_deref() == Some(p.id.as_str())) {
-                list.push(json!({"version": 4, "addr": fip.floating_ip_address.to_string(), "OS-EXT-IPS:type": "floating",
+                list.push(json!({"version": super::ipam::version(fip.floating_ip_address), "addr": fip.floating_ip_address.to_string(), "OS-EXT-IPS:type": "floating",
                     "OS-EXT-IPS-MAC:mac_addr": p.mac_address}));
             }
         }

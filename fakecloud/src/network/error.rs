@@ -79,6 +79,9 @@ impl NeutronError {
     pub fn rule_not_found(id: &str) -> Self {
         Self::not_found("SecurityGroupRuleNotFound", format!("Security group rule {id} does not exist"))
     }
+    pub fn subnet_pool_not_found(id: &str) -> Self {
+        Self::not_found("SubnetPoolNotFound", format!("Subnet pool {id} could not be found."))
+    }
     pub fn agent_not_found(id: &str) -> Self {
         Self::not_found("AgentNotFound", format!("Agent {id} could not be found."))
     }

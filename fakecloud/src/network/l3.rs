@@ -7,7 +7,7 @@ use super::model::*;
 use super::ports::{disassociate, FixedIpSpec, PortSpec};
 use crate::sim::{Ids, SimTime};
 use serde::Deserialize;
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct GatewayReq {
@@ -65,7 +65,7 @@ pub struct InterfaceInfo {
 /// port's subnet to the floating IP's network.
 struct Association {
     port_id: String,
-    fixed_ip: Ipv4Addr,
+    fixed_ip: IpAddr,
     router_id: String,
 }
 
@@ -182,7 +182,7 @@ impl Network {
                 let old_port = router.gateway.as_ref().map(|g| g.port_id.clone());
                 // Plan the new addresses as if the old gateway port were gone.
                 let keep = old_port.as_ref().and_then(|p| self.ports.get(p)).map(|p| p.fixed_ips.clone()).unwrap_or_default();
-                self.plan_fixed_ips(&req.network_id, fixed.as_deref(), old_port.as_deref(), &keep)?;
+                self.plan_fixed_ips(&req.network_id, fixed.as_deref(), old_port.as_deref(), &keep, OWNER_ROUTER_GATEWAY)?;
                 if let Some(p) = &old_port {
                     self.ports.remove(p);
                 }
@@ -235,6 +235,12 @@ impl Network {
                     ));
                 }
             }
+        }
+        // A router becomes distributed only while administratively down (DVR migration).
+        if spec.distributed == Some(true) && !router.distributed && spec.admin_state_up.unwrap_or(router.admin_state_up) {
+            return Err(NeutronError::bad_request(
+                "Cannot upgrade active router to distributed. Please set router admin_state_up to False prior to upgrade",
+            ));
         }
         if let Some(gw) = spec.external_gateway_info {
             self.set_gateway(ids, now, id, gw)?;
@@ -482,7 +488,7 @@ impl Network {
     fn plan_association(
         &self,
         fip_id: Option<&str>,
-        fip_address: Option<Ipv4Addr>,
+        fip_address: Option<IpAddr>,
         project_id: &str,
         floating_network_id: &str,
         port_id: &str,
@@ -586,7 +592,7 @@ impl Network {
             fixed.ip_address = Some(addr.clone());
         }
         let requested = if fixed.subnet_id.is_some() || fixed.ip_address.is_some() { Some(vec![fixed]) } else { None };
-        let planned = self.plan_fixed_ips(&net_id, requested.as_deref(), None, &[])?;
+        let planned = self.plan_fixed_ips(&net_id, requested.as_deref(), None, &[], OWNER_FLOATINGIP)?;
         let address = planned.first().map(|f| f.ip_address).ok_or_else(|| super::ports::no_more_addresses(&net_id))?;
         let assoc = match spec.port_id.clone().flatten() {
             Some(port) => Some(self.plan_association(

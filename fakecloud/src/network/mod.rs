@@ -8,6 +8,7 @@ pub mod error;
 pub mod events;
 pub mod ipam;
 pub mod l3;
+pub mod metering;
 pub mod model;
 pub mod networks;
 pub mod ports;
@@ -16,6 +17,7 @@ pub mod quotas;
 pub mod request;
 pub mod security;
 pub mod service;
+pub mod subnetpools;
 pub mod tags;
 pub mod views;
 

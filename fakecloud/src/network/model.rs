@@ -10,7 +10,7 @@ use crate::sim::SimTime;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 /// The MTU of tunnelled (VXLAN/Geneve) tenant networks on a 1500-byte underlay.
 pub const TUNNEL_MTU: u32 = 1442;
@@ -65,12 +65,66 @@ pub struct Subnet {
     pub network_id: String,
     pub description: String,
     pub cidr: Cidr,
-    pub gateway_ip: Option<Ipv4Addr>,
+    pub gateway_ip: Option<IpAddr>,
     pub allocation_pools: Vec<Pool>,
     pub enable_dhcp: bool,
     pub dns_nameservers: Vec<String>,
     pub host_routes: Vec<HostRoute>,
     pub service_types: Vec<String>,
+    /// IPv6 only: who sends router advertisements and how hosts get addresses (`slaac`,
+    /// `dhcpv6-stateful`, `dhcpv6-stateless`), or none.
+    #[serde(default)]
+    pub ipv6_ra_mode: Option<String>,
+    #[serde(default)]
+    pub ipv6_address_mode: Option<String>,
+    /// The subnet pool the CIDR was allocated from, if any.
+    #[serde(default)]
+    pub subnetpool_id: Option<String>,
+    pub tags: BTreeSet<String>,
+    pub created_at: SimTime,
+    pub updated_at: SimTime,
+    pub revision_number: u64,
+}
+
+impl Subnet {
+    pub fn ip_version(&self) -> u8 {
+        self.cidr.version()
+    }
+
+    /// An IPv6 subnet whose hosts form their own addresses (SLAAC or DHCPv6-stateless): Neutron
+    /// gives every port on the network its EUI-64 address there, without a pool allocation.
+    pub fn auto_address(&self) -> bool {
+        auto_address_mode(self.ipv6_ra_mode.as_deref(), self.ipv6_address_mode.as_deref())
+    }
+}
+
+/// Whether hosts on a subnet with these modes form their own (EUI-64) addresses: the address mode
+/// says so, or, without one, the RA mode does.
+pub fn auto_address_mode(ra: Option<&str>, address: Option<&str>) -> bool {
+    let auto = |m: &str| m == "slaac" || m == "dhcpv6-stateless";
+    match address {
+        Some(a) => auto(a),
+        None => ra.is_some_and(auto),
+    }
+}
+
+/// A subnet pool: prefixes subnets are carved from, with the prefix lengths it allows.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SubnetPool {
+    pub id: String,
+    pub name: String,
+    pub project_id: String,
+    pub description: String,
+    /// Compacted: no prefix overlaps or neighbours another it could merge with.
+    pub prefixes: Vec<Cidr>,
+    pub ip_version: u8,
+    pub min_prefixlen: u8,
+    pub max_prefixlen: u8,
+    pub default_prefixlen: u8,
+    pub default_quota: Option<i64>,
+    pub shared: bool,
+    pub is_default: bool,
+    pub address_scope_id: Option<String>,
     pub tags: BTreeSet<String>,
     pub created_at: SimTime,
     pub updated_at: SimTime,
@@ -80,13 +134,43 @@ pub struct Subnet {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FixedIp {
     pub subnet_id: String,
-    pub ip_address: Ipv4Addr,
+    pub ip_address: IpAddr,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AddressPair {
     pub ip_address: String,
     pub mac_address: String,
+}
+
+/// A metering label: traffic counted per router, by the rules under it (admin only).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MeteringLabel {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub project_id: String,
+    pub shared: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MeteringRule {
+    pub id: String,
+    pub metering_label_id: String,
+    pub project_id: String,
+    pub direction: String,
+    pub excluded: bool,
+    pub remote_ip_prefix: Option<String>,
+    pub source_ip_prefix: Option<String>,
+    pub destination_ip_prefix: Option<String>,
+}
+
+/// A DHCP option the DHCP agent hands the port (extra_dhcp_opt), per IP version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DhcpOpt {
+    pub opt_name: String,
+    pub opt_value: String,
+    pub ip_version: u8,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -112,6 +196,8 @@ pub struct Port {
     pub vnic_type: String,
     pub vif_type: String,
     pub profile: Map<String, Value>,
+    #[serde(default)]
+    pub extra_dhcp_opts: Vec<DhcpOpt>,
     pub tags: BTreeSet<String>,
     pub created_at: SimTime,
     pub updated_at: SimTime,
@@ -124,11 +210,11 @@ pub struct FloatingIp {
     pub project_id: String,
     pub description: String,
     pub floating_network_id: String,
-    pub floating_ip_address: Ipv4Addr,
+    pub floating_ip_address: IpAddr,
     /// The `network:floatingip` port holding the address on the external network.
     pub floating_port_id: String,
     pub port_id: Option<String>,
-    pub fixed_ip_address: Option<Ipv4Addr>,
+    pub fixed_ip_address: Option<IpAddr>,
     pub router_id: Option<String>,
     pub status: String,
     pub tags: BTreeSet<String>,
@@ -234,12 +320,15 @@ impl Agent {
 pub struct Network {
     pub networks: BTreeMap<String, Net>,
     pub subnets: BTreeMap<String, Subnet>,
+    pub subnet_pools: BTreeMap<String, SubnetPool>,
     pub ports: BTreeMap<String, Port>,
     pub floating_ips: BTreeMap<String, FloatingIp>,
     pub routers: BTreeMap<String, Router>,
     pub security_groups: BTreeMap<String, SecurityGroup>,
     pub security_group_rules: BTreeMap<String, SecurityGroupRule>,
     pub agents: BTreeMap<String, Agent>,
+    pub metering_labels: BTreeMap<String, MeteringLabel>,
+    pub metering_rules: BTreeMap<String, MeteringRule>,
     /// Controller hosts, in fixture order (they run the DHCP, L3 and metadata agents).
     pub controllers: Vec<String>,
     /// Compute hosts, in fixture order.
@@ -313,6 +402,15 @@ impl Network {
         v.owns(&p.project_id) || self.networks.get(&p.network_id).is_some_and(|n| v.owns(&n.project_id))
     }
 
+    /// A subnet pool is visible to its project, and to everyone when shared.
+    pub fn subnet_pool_visible(&self, v: &Viewer, p: &SubnetPool) -> bool {
+        v.owns(&p.project_id) || p.shared
+    }
+
+    pub fn subnet_pool_for(&self, v: &Viewer, id: &str) -> NResult<&SubnetPool> {
+        self.subnet_pools.get(id).filter(|p| self.subnet_pool_visible(v, p)).ok_or_else(|| NeutronError::subnet_pool_not_found(id))
+    }
+
     pub fn rule_visible(&self, v: &Viewer, r: &SecurityGroupRule) -> bool {
         v.owns(&r.project_id) || self.security_groups.get(&r.security_group_id).is_some_and(|g| v.owns(&g.project_id))
     }
@@ -358,12 +456,17 @@ impl Network {
     }
 
     /// Addresses allocated on a subnet (any port's fixed IP there).
-    pub fn used_addresses(&self, subnet_id: &str) -> BTreeSet<u32> {
-        self.ports.values().flat_map(|p| &p.fixed_ips).filter(|ip| ip.subnet_id == subnet_id).map(|ip| u32::from(ip.ip_address)).collect()
+    pub fn used_addresses(&self, subnet_id: &str) -> BTreeSet<u128> {
+        self.ports
+            .values()
+            .flat_map(|p| &p.fixed_ips)
+            .filter(|ip| ip.subnet_id == subnet_id)
+            .map(|ip| super::ipam::num(ip.ip_address))
+            .collect()
     }
 
     /// The port holding `ip` on a subnet, if any.
-    pub fn port_with_address(&self, subnet_id: &str, ip: Ipv4Addr) -> Option<&Port> {
+    pub fn port_with_address(&self, subnet_id: &str, ip: IpAddr) -> Option<&Port> {
         self.ports.values().find(|p| p.fixed_ips.iter().any(|f| f.subnet_id == subnet_id && f.ip_address == ip))
     }
 
@@ -387,7 +490,7 @@ pub(crate) fn touch(updated_at: &mut SimTime, revision: &mut u64, now: SimTime) 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::fixture::Fixture;
     use crate::identity::Identity;

@@ -6,7 +6,7 @@ use super::ipam::{self, Cidr, Pool, PoolError};
 use super::model::*;
 use crate::sim::{Ids, SimTime};
 use serde::Deserialize;
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 /// The availability zones agents report (Neutron's `default_availability_zone`).
 pub const AVAILABILITY_ZONES: [&str; 1] = ["nova"];
@@ -49,8 +49,13 @@ pub struct SubnetSpec {
     pub name: Option<String>,
     pub description: Option<String>,
     pub network_id: String,
-    pub cidr: String,
+    /// Absent when the CIDR comes from a subnet pool.
+    pub cidr: Option<String>,
     pub ip_version: Option<u32>,
+    #[serde(deserialize_with = "super::request::nullable")]
+    pub subnetpool_id: Option<Option<String>>,
+    pub use_default_subnetpool: Option<bool>,
+    pub prefixlen: Option<u32>,
     #[serde(deserialize_with = "super::request::nullable")]
     pub gateway_ip: Option<Option<String>>,
     #[serde(deserialize_with = "pools")]
@@ -59,6 +64,8 @@ pub struct SubnetSpec {
     pub dns_nameservers: Option<Vec<String>>,
     pub host_routes: Option<Vec<HostRoute>>,
     pub service_types: Option<Vec<String>>,
+    pub ipv6_ra_mode: Option<String>,
+    pub ipv6_address_mode: Option<String>,
     pub tags: Option<Vec<String>>,
 }
 
@@ -74,22 +81,46 @@ fn max_mtu(network_type: &str) -> u32 {
     }
 }
 
-/// What a subnet here cannot have: a subnet pool or segment (there are none, so the id is not
-/// found), the default subnet pool, or IPv6 address modes (every subnet is IPv4).
+/// What a subnet here cannot have: a segment (there are none, so the id is not found).
 pub fn check_subnet_options(attrs: &serde_json::Map<String, serde_json::Value>) -> NResult<()> {
-    for attr in ["subnetpool_id", "segment_id"] {
-        if let Some(id) = attrs.get(attr).and_then(serde_json::Value::as_str) {
-            let (kind, what) = if attr == "segment_id" { ("SegmentNotFound", "Segment") } else { ("SubnetPoolNotFound", "Subnet pool") };
-            return Err(NeutronError::not_found(kind, format!("{what} {id} could not be found.")));
+    if let Some(id) = attrs.get("segment_id").and_then(serde_json::Value::as_str) {
+        return Err(NeutronError::not_found("SegmentNotFound", format!("Segment {id} could not be found.")));
+    }
+    Ok(())
+}
+
+/// Neutron's `_validate_ip_version`: an address of the other IP version than the subnet's.
+fn check_version(version: u8, name: &str, text: &str, actual: u8) -> NResult<()> {
+    if actual != version {
+        return Err(NeutronError::invalid_input(format!("{name} '{text}' does not match the ip_version '{version}'")));
+    }
+    Ok(())
+}
+
+/// Neutron's `_validate_ipv6_attributes`: the modes need DHCP on, must agree when both are given,
+/// and a subnet whose hosts form EUI-64 addresses must be a /64.
+fn check_ipv6_modes(cidr: &Cidr, ra: Option<&str>, address: Option<&str>, enable_dhcp: bool) -> NResult<()> {
+    if ra.is_none() && address.is_none() {
+        return Ok(());
+    }
+    if !cidr.v6() {
+        let (attr, mode) = if let Some(m) = ra { ("ipv6_ra_mode", m) } else { ("ipv6_address_mode", address.unwrap_or_default()) };
+        return Err(NeutronError::invalid_input(format!("{attr} set to '{mode}' with ip_version set to '4' is not valid")));
+    }
+    if !enable_dhcp {
+        return Err(NeutronError::invalid_input("ipv6_ra_mode or ipv6_address_mode cannot be set when enable_dhcp is set to False."));
+    }
+    if let (Some(r), Some(a)) = (ra, address) {
+        if r != a {
+            return Err(NeutronError::invalid_input(format!(
+                "ipv6_ra_mode set to '{r}' with ipv6_address_mode set to '{a}' is not valid. If both attributes are set, they must be the same value"
+            )));
         }
     }
-    if attrs.get("use_default_subnetpool") == Some(&serde_json::Value::Bool(true)) {
-        return Err(NeutronError::bad_resource_request("subnets", "No default subnetpool found for IPv4"));
-    }
-    for attr in ["ipv6_ra_mode", "ipv6_address_mode"] {
-        if let Some(mode) = attrs.get(attr).and_then(serde_json::Value::as_str) {
-            return Err(NeutronError::invalid_input(format!("{attr} set to '{mode}' with ip_version set to '4' is not valid")));
-        }
+    if auto_address_mode(ra, address) && cidr.prefix() != 64 {
+        return Err(NeutronError::invalid_input(format!(
+            "Invalid CIDR {cidr} for IPv6 address mode. OpenStack uses the EUI-64 address format, which requires the prefix to be /64"
+        )));
     }
     Ok(())
 }
@@ -320,11 +351,19 @@ impl Network {
         if !self.networks.contains_key(id) {
             return Err(NeutronError::network_not_found(id));
         }
-        if self.ports_of(id).any(|p| p.device_owner != OWNER_DHCP) {
+        // Floating IPs that no port uses go with their external network; an associated one (or any
+        // other port) keeps the network in use.
+        let idle_fips: Vec<String> =
+            self.floating_ips.values().filter(|f| f.floating_network_id == id && f.port_id.is_none()).map(|f| f.id.clone()).collect();
+        let idle_ports: Vec<String> = idle_fips.iter().map(|f| self.floating_ips[f].floating_port_id.clone()).collect();
+        if self.ports_of(id).any(|p| p.device_owner != OWNER_DHCP && !idle_ports.contains(&p.id)) {
             return Err(NeutronError::conflict(
                 "NetworkInUse",
                 format!("Unable to complete operation on network {id}. There are one or more ports still in use on the network."),
             ));
+        }
+        for f in &idle_fips {
+            self.floating_ips.remove(f);
         }
         self.ports.retain(|_, p| p.network_id != id);
         self.subnets.retain(|_, s| s.network_id != id);
@@ -334,14 +373,16 @@ impl Network {
 
     // ---- subnets ----
 
-    fn parse_gateway(cidr: &Cidr, given: Option<Option<String>>) -> NResult<Option<Ipv4Addr>> {
+    fn parse_gateway(cidr: &Cidr, given: Option<Option<String>>) -> NResult<Option<IpAddr>> {
         match given {
             None => Ok(cidr.default_gateway()),
             Some(None) => Ok(None),
             Some(Some(text)) => {
                 let ip = ipam::parse_ip(&text)
                     .ok_or_else(|| NeutronError::invalid_attr("gateway_ip", format!("'{text}' is not a valid IP address")))?;
-                if cidr.contains(ip) && cidr.is_reserved(ip) {
+                check_version(cidr.version(), "gateway_ip", &text, ipam::version(ip))?;
+                // Only IPv4 reserves the network and broadcast addresses from being a gateway.
+                if !cidr.v6() && cidr.contains(ip) && cidr.is_reserved(ip) {
                     return Err(NeutronError::invalid_input("Gateway is not valid on subnet"));
                 }
                 Ok(Some(ip))
@@ -349,7 +390,7 @@ impl Network {
         }
     }
 
-    fn parse_pools(cidr: &Cidr, given: &[(String, String)], gateway: Option<Ipv4Addr>) -> NResult<Vec<Pool>> {
+    fn parse_pools(cidr: &Cidr, given: &[(String, String)], gateway: Option<IpAddr>) -> NResult<Vec<Pool>> {
         let mut pools = vec![];
         for (a, b) in given {
             match (ipam::parse_ip(a), ipam::parse_ip(b)) {
@@ -400,21 +441,57 @@ impl Network {
         if !self.networks.contains_key(network_id) {
             return Err(NeutronError::network_not_found(network_id));
         }
-        if spec.ip_version.unwrap_or(4) != 4 {
-            return Err(NeutronError::invalid_input("fakecloud models IPv4 subnets only; ip_version 6 is not supported"));
-        }
-        let cidr = Cidr::parse(&spec.cidr).map_err(|reason| NeutronError::invalid_attr("cidr", reason))?;
-        if cidr.prefix == 0 || cidr.prefix > 30 {
+        let version = spec.ip_version.unwrap_or(4) as u8;
+        let asked = match &spec.cidr {
+            Some(text) => {
+                let c = Cidr::parse(text).map_err(|reason| NeutronError::invalid_attr("cidr", reason))?;
+                check_version(version, "cidr", text, c.version())?;
+                Some(c)
+            }
+            None => None,
+        };
+        let pool_id = self.pool_for_subnet(&spec, version)?;
+        let cidr = match (&pool_id, asked) {
+            (Some(pool), asked) => {
+                if asked.is_none() && spec.allocation_pools.is_some() {
+                    return Err(NeutronError::bad_resource_request(
+                        "subnets",
+                        "allocation_pools allowed only for specific subnet requests.",
+                    ));
+                }
+                let pool_version = self.subnet_pools.get(pool).map(|p| p.ip_version).unwrap_or(version);
+                if pool_version != version {
+                    return Err(NeutronError::bad_resource_request(
+                        "subnets",
+                        format!("Cannot allocate IPv{version} subnet from IPv{pool_version} subnet pool"),
+                    ));
+                }
+                self.allocate_from_pool(pool, project_id, asked, spec.prefixlen)?
+            }
+            (None, Some(c)) => c,
+            (None, None) => {
+                return Err(NeutronError::bad_resource_request("subnets", "a subnetpool must be specified in the absence of a cidr"));
+            }
+        };
+        if version == 4 && (cidr.prefix() == 0 || cidr.prefix() > 30) {
             return Err(NeutronError::invalid_input(format!(
                 "Invalid CIDR {cidr} for IPv4 subnet: the prefix length must be between 1 and 30"
             )));
         }
+        if version == 6 && (cidr.prefix() == 0 || cidr.prefix() > 127) {
+            return Err(NeutronError::invalid_input(format!(
+                "Invalid CIDR {cidr} for IPv6 subnet: the prefix length must be between 1 and 127"
+            )));
+        }
+        let enable_dhcp = spec.enable_dhcp.unwrap_or(true);
+        check_ipv6_modes(&cidr, spec.ipv6_ra_mode.as_deref(), spec.ipv6_address_mode.as_deref(), enable_dhcp)?;
         if let Some(other) = self.subnets_of(network_id).into_iter().find(|s| s.cidr.overlaps(&cidr)) {
             let _ = other;
             return Err(NeutronError::invalid_input(format!(
                 "Requested subnet with cidr: {cidr} for network: {network_id} overlaps with another subnet"
             )));
         }
+        Self::check_versions(version, spec.gateway_ip.as_ref(), spec.dns_nameservers.as_ref(), spec.host_routes.as_ref())?;
         let gateway = Self::parse_gateway(&cidr, spec.gateway_ip.clone())?;
         let pools = match &spec.allocation_pools {
             Some(given) => Self::parse_pools(&cidr, given, gateway)?,
@@ -435,7 +512,10 @@ impl Network {
                 cidr,
                 gateway_ip: gateway,
                 allocation_pools: pools,
-                enable_dhcp: spec.enable_dhcp.unwrap_or(true),
+                enable_dhcp,
+                ipv6_ra_mode: spec.ipv6_ra_mode.clone(),
+                ipv6_address_mode: spec.ipv6_address_mode.clone(),
+                subnetpool_id: pool_id,
                 dns_nameservers: spec.dns_nameservers.unwrap_or_default(),
                 host_routes: spec.host_routes.unwrap_or_default(),
                 service_types: spec.service_types.unwrap_or_default(),
@@ -448,8 +528,78 @@ impl Network {
         if let Some(net) = self.networks.get_mut(network_id) {
             touch(&mut net.updated_at, &mut net.revision_number, now);
         }
+        self.add_auto_addresses(now, &id);
         self.sync_dhcp(ids, now, network_id);
         Ok(id)
+    }
+
+    /// The subnet pool a subnet request draws from: the one named, or the default pool of its IP
+    /// version when asked for (the caller has checked that a named pool is visible).
+    fn pool_for_subnet(&self, spec: &SubnetSpec, version: u8) -> NResult<Option<String>> {
+        if spec.cidr.is_some() && spec.prefixlen.is_some() {
+            return Err(NeutronError::bad_resource_request("subnets", "cidr and prefixlen must not be supplied together"));
+        }
+        let named = spec.subnetpool_id.clone().flatten();
+        let use_default = spec.use_default_subnetpool.unwrap_or(false);
+        if use_default && named.is_some() {
+            return Err(NeutronError::bad_resource_request("subnets", "subnetpool_id and use_default_subnetpool cannot both be specified"));
+        }
+        if let Some(id) = named {
+            if !self.subnet_pools.contains_key(&id) {
+                return Err(NeutronError::subnet_pool_not_found(&id));
+            }
+            return Ok(Some(id));
+        }
+        if !use_default {
+            return Ok(None);
+        }
+        match self.default_subnet_pool(version) {
+            Some(p) => Ok(Some(p.id.clone())),
+            None => Err(NeutronError::bad_resource_request("subnets", format!("No default subnetpool found for IPv{version}"))),
+        }
+    }
+
+    /// A new SLAAC or DHCPv6-stateless subnet: every port already on the network (but the router
+    /// interfaces, whose addresses are their subnets' gateways) gets its EUI-64 address there.
+    fn add_auto_addresses(&mut self, now: SimTime, subnet_id: &str) {
+        let sub = self.subnets[subnet_id].clone();
+        if !sub.auto_address() {
+            return;
+        }
+        for p in self.ports.values_mut().filter(|p| p.network_id == sub.network_id && p.device_owner != OWNER_ROUTER_INTERFACE) {
+            if let Some(ip) = sub.cidr.eui64(&p.mac_address) {
+                p.fixed_ips.push(FixedIp { subnet_id: sub.id.clone(), ip_address: ip });
+                touch(&mut p.updated_at, &mut p.revision_number, now);
+            }
+        }
+    }
+
+    /// Every address a subnet request names must be of the subnet's IP version.
+    fn check_versions(
+        version: u8,
+        gateway: Option<&Option<String>>,
+        dns: Option<&Vec<String>>,
+        routes: Option<&Vec<HostRoute>>,
+    ) -> NResult<()> {
+        let of = |text: &str| ipam::parse_ip(text).map(ipam::version).or_else(|| Cidr::parse_normalized(text).ok().map(|c| c.version()));
+        if let Some(Some(g)) = gateway {
+            if let Some(v) = of(g) {
+                check_version(version, "gateway_ip", g, v)?;
+            }
+        }
+        for d in dns.into_iter().flatten() {
+            if let Some(v) = of(d) {
+                check_version(version, "dns_nameserver", d, v)?;
+            }
+        }
+        for r in routes.into_iter().flatten() {
+            for (name, text) in [("destination", &r.destination), ("nexthop", &r.nexthop)] {
+                if let Some(v) = of(text) {
+                    check_version(version, name, text, v)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn update_subnet(&mut self, ids: &mut Ids, now: SimTime, id: &str, spec: SubnetSpec) -> NResult<()> {
@@ -518,7 +668,14 @@ impl Network {
     pub fn delete_subnet(&mut self, ids: &mut Ids, now: SimTime, id: &str) -> NResult<()> {
         let sub = self.subnets.get(id).ok_or_else(|| NeutronError::subnet_not_found(id))?;
         let network_id = sub.network_id.clone();
-        if self.ports.values().any(|p| p.device_owner != OWNER_DHCP && p.fixed_ips.iter().any(|f| f.subnet_id == id)) {
+        // The EUI-64 addresses of a SLAAC or DHCPv6-stateless subnet go with it; other allocations
+        // (but the DHCP port's) keep it in use.
+        let auto = sub.auto_address();
+        if self.ports.values().any(|p| {
+            p.device_owner != OWNER_DHCP
+                && !(auto && p.device_owner != OWNER_ROUTER_INTERFACE)
+                && p.fixed_ips.iter().any(|f| f.subnet_id == id)
+        }) {
             return Err(NeutronError::conflict(
                 "SubnetInUse",
                 format!("Unable to complete operation on subnet {id}: One or more ports have an IP allocation from this subnet."),
@@ -594,7 +751,12 @@ impl Network {
                 continue;
             }
             let sub = &self.subnets[sid];
-            if let Some(ip) = ipam::lowest_free(&sub.allocation_pools, &self.used_addresses(sid)) {
+            let ip = if sub.auto_address() {
+                sub.cidr.eui64(&self.ports[&port_id].mac_address)
+            } else {
+                ipam::lowest_free(&sub.allocation_pools, &self.used_addresses(sid))
+            };
+            if let Some(ip) = ip {
                 fixed.push(FixedIp { subnet_id: sid.clone(), ip_address: ip });
             }
         }

@@ -10,7 +10,7 @@ use crate::sim::{Ids, SimTime};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 /// Neutron's `max_fixed_ips_per_port`.
 pub const MAX_FIXED_IPS: usize = 5;
@@ -53,7 +53,36 @@ pub struct PortSpec {
     pub profile: Option<Map<String, Value>>,
     #[serde(rename = "binding:vnic_type")]
     pub vnic_type: Option<String>,
+    pub extra_dhcp_opts: Option<Vec<DhcpOptSpec>>,
     pub tags: Option<Vec<String>>,
+}
+
+/// One extra DHCP option as asked for: a null value removes the option on update.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DhcpOptSpec {
+    pub opt_name: String,
+    pub opt_value: Option<String>,
+    pub ip_version: Option<u8>,
+}
+
+/// Neutron's update of a port's extra DHCP options: each named option (by name and IP version)
+/// is replaced, or removed when its value is null; a new one is added; the rest stay.
+fn merge_dhcp_opts(current: &[DhcpOpt], given: &[DhcpOptSpec]) -> Vec<DhcpOpt> {
+    let mut out = current.to_vec();
+    for g in given {
+        let version = g.ip_version.unwrap_or(4);
+        let at = out.iter().position(|o| o.opt_name == g.opt_name && o.ip_version == version);
+        match (&g.opt_value, at) {
+            (None, Some(i)) => {
+                out.remove(i);
+            }
+            (None, None) => {}
+            (Some(v), Some(i)) => out[i].opt_value = v.clone(),
+            (Some(v), None) => out.push(DhcpOpt { opt_name: g.opt_name.clone(), opt_value: v.clone(), ip_version: version }),
+        }
+    }
+    out
 }
 
 impl Network {
@@ -65,33 +94,45 @@ impl Network {
         requested: Option<&[FixedIpSpec]>,
         port_id: Option<&str>,
         current: &[FixedIp],
+        owner: &str,
     ) -> NResult<Vec<FixedIp>> {
-        let used_by_others = |subnet: &str| -> BTreeSet<u32> {
+        let used_by_others = |subnet: &str| -> BTreeSet<u128> {
             self.ports
                 .values()
                 .filter(|p| Some(p.id.as_str()) != port_id)
                 .flat_map(|p| &p.fixed_ips)
                 .filter(|f| f.subnet_id == subnet)
-                .map(|f| u32::from(f.ip_address))
+                .map(|f| ipam::num(f.ip_address))
                 .collect()
         };
         let subnets = self.subnets_of(network_id);
         let Some(requested) = requested else {
-            if subnets.is_empty() {
-                return Ok(vec![]);
+            // One address from the first IPv4 subnet with room, one from the first stateful IPv6
+            // subnet with room, and the EUI-64 address on every SLAAC or DHCPv6-stateless subnet.
+            let mut plan = vec![];
+            for v6 in [false, true] {
+                let candidates: Vec<&&Subnet> = subnets.iter().filter(|s| s.cidr.v6() == v6 && !s.auto_address()).collect();
+                if candidates.is_empty() {
+                    continue;
+                }
+                let found = candidates.iter().find_map(|s| {
+                    ipam::lowest_free(&s.allocation_pools, &used_by_others(&s.id))
+                        .map(|ip| FixedIp { subnet_id: s.id.clone(), ip_address: ip })
+                });
+                plan.push(found.ok_or_else(|| no_more_addresses(network_id))?);
             }
-            for s in &subnets {
-                if let Some(ip) = ipam::lowest_free(&s.allocation_pools, &used_by_others(&s.id)) {
-                    return Ok(vec![FixedIp { subnet_id: s.id.clone(), ip_address: ip }]);
+            if !router_owner(owner) {
+                for s in subnets.iter().filter(|s| s.auto_address()) {
+                    plan.push(FixedIp { subnet_id: s.id.clone(), ip_address: AUTO_ADDRESS });
                 }
             }
-            return Err(no_more_addresses(network_id));
+            return Ok(plan);
         };
         if requested.len() > MAX_FIXED_IPS {
             return Err(NeutronError::invalid_input("Exceeded maximum amount of fixed ips per port."));
         }
         let mut plan: Vec<FixedIp> = vec![];
-        let taken = |plan: &Vec<FixedIp>, subnet: &str, ip: Ipv4Addr| plan.iter().any(|f| f.subnet_id == subnet && f.ip_address == ip);
+        let taken = |plan: &Vec<FixedIp>, subnet: &str, ip: IpAddr| plan.iter().any(|f| f.subnet_id == subnet && f.ip_address == ip);
         for r in requested {
             let subnet = match (&r.subnet_id, &r.ip_address) {
                 (Some(sid), _) => {
@@ -116,6 +157,19 @@ impl Network {
                 (None, None) => return Err(NeutronError::invalid_input("IP allocation requires subnet_id or ip_address")),
             };
             match &r.ip_address {
+                Some(text) if subnet.auto_address() && !router_owner(owner) => {
+                    return Err(NeutronError::invalid_input(format!(
+                        "IPv6 address {text} cannot be directly assigned to a port on subnet {} as the subnet is configured for automatic addresses",
+                        subnet.id
+                    )));
+                }
+                None if subnet.auto_address() && !router_owner(owner) => {
+                    if let Some(kept) = current.iter().find(|f| f.subnet_id == subnet.id) {
+                        plan.push(kept.clone());
+                    } else {
+                        plan.push(FixedIp { subnet_id: subnet.id.clone(), ip_address: AUTO_ADDRESS });
+                    }
+                }
                 Some(text) => {
                     let ip = parse_ip(text)?;
                     if !subnet.cidr.contains(ip) || subnet.cidr.is_reserved(ip) {
@@ -125,7 +179,7 @@ impl Network {
                             format!("IP address {ip} is not a valid IP for the specified subnet."),
                         ));
                     }
-                    if taken(&plan, &subnet.id, ip) || used_by_others(&subnet.id).contains(&u32::from(ip)) {
+                    if taken(&plan, &subnet.id, ip) || used_by_others(&subnet.id).contains(&ipam::num(ip)) {
                         return Err(NeutronError::conflict(
                             "IpAddressAlreadyAllocated",
                             format!("IP address {ip} already allocated in subnet {}", subnet.id),
@@ -139,13 +193,22 @@ impl Network {
                         continue;
                     }
                     let mut used = used_by_others(&subnet.id);
-                    used.extend(plan.iter().filter(|f| f.subnet_id == subnet.id).map(|f| u32::from(f.ip_address)));
+                    used.extend(plan.iter().filter(|f| f.subnet_id == subnet.id).map(|f| ipam::num(f.ip_address)));
                     let ip = ipam::lowest_free(&subnet.allocation_pools, &used).ok_or_else(|| no_more_addresses(network_id))?;
                     plan.push(FixedIp { subnet_id: subnet.id.clone(), ip_address: ip });
                 }
             }
         }
         Ok(plan)
+    }
+
+    /// Gives the planned EUI-64 entries their address, now that the port's MAC is known.
+    pub(crate) fn fill_auto_addresses(&self, plan: &mut [FixedIp], mac: &str) {
+        for f in plan.iter_mut().filter(|f| f.ip_address == AUTO_ADDRESS) {
+            if let Some(ip) = self.subnets.get(&f.subnet_id).and_then(|s| s.cidr.eui64(mac)) {
+                f.ip_address = ip;
+            }
+        }
     }
 
     /// The security groups a port gets: the ones asked for (which must exist in the port's project),
@@ -226,14 +289,25 @@ impl Network {
         let network_id = net.id.clone();
         let owner = spec.device_owner.clone().unwrap_or_default();
         let port_security = spec.port_security_enabled.unwrap_or(net.port_security_enabled);
-        let fixed_ips = self.plan_fixed_ips(&network_id, spec.fixed_ips.as_deref(), None, &[])?;
+        let mut fixed_ips = self.plan_fixed_ips(&network_id, spec.fixed_ips.as_deref(), None, &[], &owner)?;
         if let Some(mac) = &spec.mac_address {
             self.check_mac_free(&network_id, mac, None)?;
         }
         let security_groups = self.plan_security_groups(&spec.project_id, &owner, port_security, spec.security_groups.as_ref())?;
         let pairs_spec = spec.allowed_address_pairs.clone().unwrap_or_default();
         Self::plan_address_pairs(port_security, &pairs_spec, "")?;
-        // Every check has passed: draw ids.
+        // Every check has passed: draw ids. A project's first port with port security brings its
+        // default security group to life, as Neutron ensures it.
+        let security_groups = if security_groups.is_empty()
+            && spec.security_groups.is_none()
+            && port_security
+            && !owner.starts_with("network:")
+            && !spec.project_id.is_empty()
+        {
+            vec![self.ensure_default_security_group(ids, now, &spec.project_id)]
+        } else {
+            security_groups
+        };
         let id = ids.uuid();
         let mac = match spec.mac_address.clone() {
             Some(m) => m,
@@ -243,6 +317,7 @@ impl Network {
             }
         };
         let allowed_address_pairs = Self::plan_address_pairs(port_security, &pairs_spec, &mac)?;
+        self.fill_auto_addresses(&mut fixed_ips, &mac);
         let host = spec.host_id.clone().unwrap_or_default();
         let seq = self.seq();
         let mut port = Port {
@@ -265,6 +340,7 @@ impl Network {
             host_id: host,
             vnic_type: spec.vnic_type.unwrap_or_else(|| "normal".into()),
             profile: spec.profile.unwrap_or_default(),
+            extra_dhcp_opts: merge_dhcp_opts(&[], spec.extra_dhcp_opts.as_deref().unwrap_or_default()),
             tags: spec.tags.unwrap_or_default().into_iter().collect(),
             created_at: now,
             updated_at: now,
@@ -278,10 +354,12 @@ impl Network {
     /// The port API's update, with Neutron's rules for addresses, MACs and port security.
     pub fn update_port(&mut self, now: SimTime, id: &str, spec: PortSpec) -> NResult<()> {
         let port = self.ports.get(id).ok_or_else(|| NeutronError::port_not_found(id))?.clone();
-        let fixed_ips = match &spec.fixed_ips {
-            Some(req) => self.plan_fixed_ips(&port.network_id, Some(req), Some(id), &port.fixed_ips)?,
+        let owner = spec.device_owner.clone().unwrap_or_else(|| port.device_owner.clone());
+        let mut fixed_ips = match &spec.fixed_ips {
+            Some(req) => self.plan_fixed_ips(&port.network_id, Some(req), Some(id), &port.fixed_ips, &owner)?,
             None => port.fixed_ips.clone(),
         };
+        self.fill_auto_addresses(&mut fixed_ips, spec.mac_address.as_deref().unwrap_or(&port.mac_address));
         if let Some(mac) = &spec.mac_address {
             if *mac != port.mac_address {
                 if port.vif_type != "unbound" {
@@ -296,7 +374,6 @@ impl Network {
                 self.check_mac_free(&port.network_id, mac, Some(id))?;
             }
         }
-        let owner = spec.device_owner.clone().unwrap_or_else(|| port.device_owner.clone());
         let port_security = spec.port_security_enabled.unwrap_or(port.port_security_enabled);
         let security_groups = match &spec.security_groups {
             Some(_) => self.plan_security_groups(&port.project_id, &owner, port_security, spec.security_groups.as_ref())?,
@@ -324,7 +401,7 @@ impl Network {
             }
         };
         // Floating IPs on addresses the port no longer has are disassociated.
-        let dropped: Vec<Ipv4Addr> = port.fixed_ips.iter().filter(|f| !fixed_ips.contains(f)).map(|f| f.ip_address).collect();
+        let dropped: Vec<IpAddr> = port.fixed_ips.iter().filter(|f| !fixed_ips.contains(f)).map(|f| f.ip_address).collect();
         for fip in self.floating_ips.values_mut() {
             if fip.port_id.as_deref() == Some(id) && fip.fixed_ip_address.is_some_and(|a| dropped.contains(&a)) {
                 disassociate(fip, now);
@@ -359,6 +436,9 @@ impl Network {
         }
         if let Some(v) = spec.vnic_type {
             p.vnic_type = v;
+        }
+        if let Some(opts) = &spec.extra_dhcp_opts {
+            p.extra_dhcp_opts = merge_dhcp_opts(&p.extra_dhcp_opts, opts);
         }
         p.status = port_status(p);
         touch(&mut p.updated_at, &mut p.revision_number, now);
@@ -437,8 +517,20 @@ pub(crate) fn disassociate(fip: &mut FloatingIp, now: SimTime) {
     touch(&mut fip.updated_at, &mut fip.revision_number, now);
 }
 
-fn parse_ip(text: &str) -> NResult<Ipv4Addr> {
+fn parse_ip(text: &str) -> NResult<IpAddr> {
     ipam::parse_ip(text).ok_or_else(|| NeutronError::invalid_attr("fixed_ips", format!("'{text}' is not a valid IP address")))
+}
+
+/// A planned address on a SLAAC or DHCPv6-stateless subnet, formed from the port's MAC once known.
+const AUTO_ADDRESS: IpAddr = IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED);
+
+/// Router ports take addresses on SLAAC subnets like any other (their subnet's gateway), never the
+/// EUI-64 address.
+fn router_owner(owner: &str) -> bool {
+    owner == OWNER_ROUTER_INTERFACE
+        || owner == OWNER_ROUTER_GATEWAY
+        || owner == "network:router_centralized_snat"
+        || owner == "network:ha_router_replicated_interface"
 }
 
 pub(crate) fn no_more_addresses(network_id: &str) -> NeutronError {

@@ -70,6 +70,8 @@ fn value_matches(have: &Value, want: &Value) -> bool {
         (Value::Null, _) => false,
         (Value::Number(a), Value::String(b)) => a.to_string() == *b,
         (Value::Bool(a), Value::String(b)) => request::to_bool(&Value::String(b.clone())).is_ok_and(|x| x == *a),
+        // Neutron's database (MySQL's default collation) compares strings without regard to case.
+        (Value::String(a), Value::String(b)) => a.eq_ignore_ascii_case(b),
         (a, b) => a == b,
     }
 }

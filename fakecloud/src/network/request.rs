@@ -40,6 +40,10 @@ pub enum Kind {
     IntValues(&'static [i64]),
     Protocol,
     Project,
+    /// Extra DHCP options: a list (null is none) of `{opt_name, opt_value, ip_version}`.
+    DhcpOpts,
+    /// A security group rule's port: null, or an integer 0 to 65535 (`convert_validate_port_value`).
+    Port,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -135,13 +139,15 @@ const NETWORK_ATTRS: [Attr; 22] = join(
     standard!(),
 );
 
-const SUBNET_ATTRS: [Attr; 24] = join(
+const SUBNET_ATTRS: [Attr; 25] = join(
     [
         ro("id"),
         rw("name", NAME),
         rw("description", DESCRIPTION),
         required("network_id", Kind::Uuid),
-        required("cidr", Kind::CidrText),
+        // Optional: a subnet pool can choose it.
+        post("cidr", Kind::NullableCidrText),
+        post("prefixlen", Kind::Int(0, 128)),
         required("ip_version", Kind::IntValues(&[4, 6])),
         rw("gateway_ip", Kind::NullableIp),
         rw("allocation_pools", Kind::Pools),
@@ -159,8 +165,48 @@ const SUBNET_ATTRS: [Attr; 24] = join(
     standard!(),
 );
 
-const PORT_ATTRS: [Attr; 25] = join(
+const SUBNETPOOL_ATTRS: [Attr; 18] = join(
     [
+        ro("id"),
+        Attr { name: "name", post: true, put: true, required: true, kind: NAME },
+        rw("description", DESCRIPTION),
+        Attr { name: "prefixes", post: true, put: true, required: true, kind: Kind::StrList(64) },
+        rw("default_quota", Kind::NullableInt(0, i64::MAX)),
+        ro("ip_version"),
+        rw("default_prefixlen", Kind::Int(0, 128)),
+        rw("min_prefixlen", Kind::Int(0, 128)),
+        rw("max_prefixlen", Kind::Int(0, 128)),
+        rw("is_default", Kind::Bool),
+        post("shared", Kind::Bool),
+        rw("address_scope_id", Kind::NullableUuid),
+    ],
+    standard!(),
+);
+
+const METERING_LABEL_ATTRS: [Attr; 6] = [
+    ro("id"),
+    post("name", NAME),
+    post("description", DESCRIPTION),
+    post("shared", Kind::Bool),
+    post("tenant_id", Kind::Project),
+    post("project_id", Kind::Project),
+];
+
+const METERING_RULE_ATTRS: [Attr; 9] = [
+    ro("id"),
+    required("metering_label_id", Kind::Uuid),
+    required("direction", Kind::Values(&["ingress", "egress"])),
+    post("excluded", Kind::Bool),
+    post("remote_ip_prefix", Kind::NullableCidrText),
+    post("source_ip_prefix", Kind::NullableCidrText),
+    post("destination_ip_prefix", Kind::NullableCidrText),
+    post("tenant_id", Kind::Project),
+    post("project_id", Kind::Project),
+];
+
+const PORT_ATTRS: [Attr; 26] = join(
+    [
+        rw("extra_dhcp_opts", Kind::DhcpOpts),
         ro("id"),
         rw("name", NAME),
         rw("description", DESCRIPTION),
@@ -244,10 +290,10 @@ const RULE_ATTRS: [Attr; 18] = join(
         required("direction", Kind::Values(&["ingress", "egress"])),
         post("ethertype", Kind::Values(&["IPv4", "IPv6"])),
         post("protocol", Kind::Protocol),
-        post("port_range_min", Kind::NullableInt(0, 65535)),
-        post("port_range_max", Kind::NullableInt(0, 65535)),
+        post("port_range_min", Kind::Port),
+        post("port_range_max", Kind::Port),
         post("remote_ip_prefix", Kind::NullableCidrText),
-        post("remote_group_id", Kind::NullableUuid),
+        post("remote_group_id", Kind::NullableStr(255)),
         post("remote_address_group_id", Kind::NullableUuid),
         ro("normalized_cidr"),
         ro("belongs_to_default_sg"),
@@ -275,6 +321,10 @@ const AGENT_ATTRS: [Attr; 15] = [
 
 pub static NETWORK: Resource = Resource { singular: "network", plural: "networks", attrs: &NETWORK_ATTRS };
 pub static SUBNET: Resource = Resource { singular: "subnet", plural: "subnets", attrs: &SUBNET_ATTRS };
+pub static SUBNETPOOL: Resource = Resource { singular: "subnetpool", plural: "subnetpools", attrs: &SUBNETPOOL_ATTRS };
+pub static METERING_LABEL: Resource = Resource { singular: "metering_label", plural: "metering_labels", attrs: &METERING_LABEL_ATTRS };
+pub static METERING_RULE: Resource =
+    Resource { singular: "metering_label_rule", plural: "metering_label_rules", attrs: &METERING_RULE_ATTRS };
 pub static PORT: Resource = Resource { singular: "port", plural: "ports", attrs: &PORT_ATTRS };
 pub static FLOATINGIP: Resource = Resource { singular: "floatingip", plural: "floatingips", attrs: &FLOATINGIP_ATTRS };
 pub static ROUTER: Resource = Resource { singular: "router", plural: "routers", attrs: &ROUTER_ATTRS };
@@ -409,6 +459,11 @@ pub fn is_uuid_like(s: &str) -> bool {
     let hex: String = s.chars().filter(|c| *c != '-').collect();
     let dashed_ok = s.len() == 36 && [8, 13, 18, 23].iter().all(|&i| s.as_bytes()[i] == b'-');
     hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()) && (s.len() == 32 || dashed_ok)
+}
+
+/// A UUID-valued attribute of an action body, as its string.
+pub fn uuid_value(attr: &str, v: &Value) -> NResult<String> {
+    Ok(uuid(attr, v)?.as_str().unwrap_or_default().to_string())
 }
 
 fn string<'a>(attr: &str, v: &'a Value) -> NResult<&'a str> {
@@ -546,6 +601,7 @@ fn convert(attr: &str, kind: Kind, v: &Value) -> NResult<Value> {
             }
             Ok(Value::Array(out))
         }
+        Kind::HostRoutes | Kind::Nameservers if v.is_null() => Ok(Value::Array(vec![])),
         Kind::HostRoutes => {
             let mut out: Vec<Value> = vec![];
             for r in list(attr, v)? {
@@ -655,6 +711,10 @@ fn convert(attr: &str, kind: Kind, v: &Value) -> NResult<Value> {
                 return Ok(Value::Null);
             }
             let obj = v.as_object().ok_or_else(|| NeutronError::invalid_attr(attr, format!("'{}' is not a dictionary", py(v))))?;
+            // `dict_or_nodata`: an empty dictionary is no data, the same as null (no gateway).
+            if obj.is_empty() {
+                return Ok(Value::Null);
+            }
             let mut extra: Vec<&str> = obj
                 .keys()
                 .filter(|k| !["network_id", "enable_snat", "external_fixed_ips"].contains(&k.as_str()))
@@ -695,6 +755,54 @@ fn convert(attr: &str, kind: Kind, v: &Value) -> NResult<Value> {
                 return Err(NeutronError::invalid_attr(attr, format!("'{n}' is not in [{}]", list.join(", "))));
             }
             Ok(Value::from(n))
+        }
+        Kind::DhcpOpts => {
+            if v.is_null() {
+                return Ok(Value::Array(vec![]));
+            }
+            let mut out = vec![];
+            for o in list(attr, v)? {
+                let obj = dict(attr, o, "extra DHCP option")?;
+                only_keys(attr, obj, &["opt_name", "opt_value", "ip_version"])?;
+                let name = obj.get("opt_name").and_then(Value::as_str).filter(|n| !n.trim().is_empty()).ok_or_else(|| {
+                    NeutronError::invalid_attr(
+                        attr,
+                        format!(
+                            "Validation of dictionary's keys failed. Expected keys: {{'opt_name'}} Provided keys: {{{}}}",
+                            obj.keys().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                })?;
+                let value = match obj.get("opt_value") {
+                    None | Some(Value::Null) => Value::Null,
+                    Some(Value::String(s)) => {
+                        max_len(attr, s, 255)?;
+                        Value::String(s.clone())
+                    }
+                    Some(other) => return Err(NeutronError::invalid_attr(attr, format!("'{}' is not a valid string", py(other)))),
+                };
+                let version = match obj.get("ip_version") {
+                    None | Some(Value::Null) => Value::from(4),
+                    Some(x) => match to_int(x) {
+                        Ok(n) if n == 4 || n == 6 => Value::from(n),
+                        _ => return Err(NeutronError::invalid_attr(attr, format!("'{}' is not in [4, 6]", py(x)))),
+                    },
+                };
+                out.push(serde_json::json!({"opt_name": name, "opt_value": value, "ip_version": version}));
+            }
+            Ok(Value::Array(out))
+        }
+        Kind::Port => {
+            let n = match v {
+                Value::Null => return Ok(Value::Null),
+                Value::Number(n) => n.as_i64(),
+                Value::String(s) => s.trim().parse::<i64>().ok(),
+                _ => None,
+            };
+            match n {
+                Some(n) if (0..=65535).contains(&n) => Ok(Value::from(n)),
+                _ => Err(NeutronError::new(400, "SecurityGroupInvalidPortValue", format!("Invalid value for port {}", py(v)))),
+            }
         }
         Kind::Protocol => {
             let text = match v {

@@ -69,15 +69,12 @@ pub const PROTOCOL_NAMES: [&str; 22] = [
 
 /// A remote prefix, IPv4 or IPv6, normalised (host bits cleared), with its version.
 fn normalize_prefix(text: &str) -> Option<(String, u8)> {
-    if let Ok(c) = Cidr::parse_normalized(text) {
-        return Some((c.to_string(), 4));
-    }
-    let (ip, len) = text.split_once('/').unwrap_or((text, "128"));
-    let ip: std::net::Ipv6Addr = ip.parse().ok()?;
-    let len: u32 = len.parse().ok().filter(|l| *l <= 128)?;
-    let mask = if len == 0 { 0 } else { u128::MAX << (128 - len) };
-    Some((format!("{}/{len}", std::net::Ipv6Addr::from(u128::from(ip) & mask)), 6))
+    Cidr::parse_normalized(text).ok().map(|c| (c.to_string(), c.version()))
 }
+
+/// The protocols that only exist over IPv6, by name and number: an IPv4 rule cannot use them.
+const IPV6_ONLY_PROTOCOLS: [&str; 12] =
+    ["ipv6-encap", "ipv6-frag", "ipv6-icmp", "icmpv6", "ipv6-nonxt", "ipv6-opts", "ipv6-route", "41", "44", "58", "59", "60"];
 
 impl Network {
     /// The `default` group Neutron creates for a project: ingress from members of the group itself
@@ -151,6 +148,8 @@ impl Network {
     }
 
     pub fn create_security_group(&mut self, ids: &mut Ids, now: SimTime, project_id: &str, spec: SecurityGroupSpec) -> NResult<String> {
+        // A project's first group is preceded by its default group, as Neutron ensures it.
+        self.ensure_default_security_group(ids, now, project_id);
         let name = spec.name.unwrap_or_default();
         if name == "default" {
             return Err(NeutronError::conflict("SecurityGroupDefaultAlreadyExists", "Default security group already exists."));
@@ -219,19 +218,16 @@ impl Network {
                 ));
             };
             if PORT_PROTOCOLS.contains(&proto.as_str()) {
-                for v in [min, max].into_iter().flatten() {
-                    if !(1..=65535).contains(&v) {
-                        return Err(NeutronError::new(400, "SecurityGroupInvalidPortValue", format!("Invalid value for port {v}")));
-                    }
+                if min == Some(0) || max == Some(0) {
+                    return Err(NeutronError::new(400, "SecurityGroupInvalidPortValue", "Invalid value for port 0"));
                 }
-                if let (Some(a), Some(b)) = (min, max) {
-                    if a > b {
-                        return Err(NeutronError::new(
-                            400,
-                            "SecurityGroupInvalidPortRange",
-                            "For TCP/UDP protocols, port_range_min must be <= port_range_max",
-                        ));
-                    }
+                // Both ends are needed, in order.
+                if !matches!((min, max), (Some(a), Some(b)) if a <= b) {
+                    return Err(NeutronError::new(
+                        400,
+                        "SecurityGroupInvalidPortRange",
+                        "For TCP/UDP protocols, port_range_min must be <= port_range_max",
+                    ));
                 }
             } else if ICMP_PROTOCOLS.contains(&proto.as_str()) {
                 for (field, v, what) in [("port_range_min", min, "type"), ("port_range_max", max, "code")] {
@@ -239,7 +235,7 @@ impl Network {
                         return Err(NeutronError::new(
                             400,
                             "SecurityGroupInvalidIcmpValue",
-                            format!("Invalid value for ICMP {field} ({what}): {v}. It must be 0 to 255."),
+                            format!("Invalid value for ICMP {what} ({field}) {v}. It must be 0 to 255."),
                         ));
                     }
                 }
@@ -258,8 +254,12 @@ impl Network {
                 ));
             }
         }
-        if ethertype == "IPv6" && protocol.as_deref() == Some("icmp") {
-            return Err(NeutronError::new(400, "SecurityGroupEthertypeConflictWithProtocol", "Invalid ethertype IPv6 for protocol icmp."));
+        if let Some(p) = protocol.as_deref().filter(|p| ethertype == "IPv4" && IPV6_ONLY_PROTOCOLS.contains(p)) {
+            return Err(NeutronError::new(
+                400,
+                "SecurityGroupEthertypeConflictWithProtocol",
+                format!("Invalid ethertype IPv4 for protocol {p}."),
+            ));
         }
         let prefix = spec.remote_ip_prefix.clone().flatten();
         let remote_group = spec.remote_group_id.clone().flatten();

@@ -15,6 +15,7 @@ pub enum Tagged {
     Router,
     FloatingIp,
     SecurityGroup,
+    SubnetPool,
 }
 
 impl Tagged {
@@ -26,6 +27,7 @@ impl Tagged {
             Tagged::Router => "router",
             Tagged::FloatingIp => "floatingip",
             Tagged::SecurityGroup => "security_group",
+            Tagged::SubnetPool => "subnetpool",
         }
     }
 
@@ -38,6 +40,7 @@ impl Tagged {
             Tagged::Router => n.router_for(v, id)?.project_id.clone(),
             Tagged::FloatingIp => n.floating_ip_for(v, id)?.project_id.clone(),
             Tagged::SecurityGroup => n.security_group_for(v, id)?.project_id.clone(),
+            Tagged::SubnetPool => n.subnet_pool_for(v, id)?.project_id.clone(),
         })
     }
 
@@ -49,6 +52,7 @@ impl Tagged {
             Tagged::Router => n.routers.get(id).map(|x| x.tags.clone()),
             Tagged::FloatingIp => n.floating_ips.get(id).map(|x| x.tags.clone()),
             Tagged::SecurityGroup => n.security_groups.get(id).map(|x| x.tags.clone()),
+            Tagged::SubnetPool => n.subnet_pools.get(id).map(|x| x.tags.clone()),
         }
         .unwrap_or_default()
     }
@@ -62,6 +66,7 @@ impl Tagged {
             Tagged::Router => n.routers.get_mut(id).map(|x| (&mut x.tags, &mut x.updated_at, &mut x.revision_number)),
             Tagged::FloatingIp => n.floating_ips.get_mut(id).map(|x| (&mut x.tags, &mut x.updated_at, &mut x.revision_number)),
             Tagged::SecurityGroup => n.security_groups.get_mut(id).map(|x| (&mut x.tags, &mut x.updated_at, &mut x.revision_number)),
+            Tagged::SubnetPool => n.subnet_pools.get_mut(id).map(|x| (&mut x.tags, &mut x.updated_at, &mut x.revision_number)),
         }
         .expect("checked by owner()");
         if *t != tags {

@@ -46,13 +46,34 @@ pub fn subnet(n: &Network, s: &Subnet) -> Value {
     let pools: Vec<Value> = s.allocation_pools.iter().map(|p| json!({"start": p.start.to_string(), "end": p.end.to_string()})).collect();
     json!({
         "id": s.id, "name": s.name, "tenant_id": s.project_id, "project_id": s.project_id, "network_id": s.network_id,
-        "ip_version": 4, "subnetpool_id": null, "enable_dhcp": s.enable_dhcp, "ipv6_ra_mode": null, "ipv6_address_mode": null,
+        "ip_version": s.ip_version(), "subnetpool_id": s.subnetpool_id, "enable_dhcp": s.enable_dhcp,
+        "ipv6_ra_mode": s.ipv6_ra_mode, "ipv6_address_mode": s.ipv6_address_mode,
         "gateway_ip": s.gateway_ip.map(|g| g.to_string()), "cidr": s.cidr.to_string(), "allocation_pools": pools,
         "host_routes": s.host_routes.iter().map(|r| json!({"destination": r.destination, "nexthop": r.nexthop})).collect::<Vec<_>>(),
         "dns_nameservers": s.dns_nameservers, "description": s.description, "service_types": s.service_types,
         "segment_id": null, "router:external": n.networks.get(&s.network_id).is_some_and(|x| x.external),
         "tags": tags(&s.tags), "created_at": ts(s.created_at), "updated_at": ts(s.updated_at), "revision_number": s.revision_number,
     })
+}
+
+pub fn subnet_pool(p: &SubnetPool) -> Value {
+    json!({
+        "id": p.id, "name": p.name, "tenant_id": p.project_id, "project_id": p.project_id, "description": p.description,
+        "prefixes": p.prefixes.iter().map(|c| c.to_string()).collect::<Vec<_>>(), "ip_version": p.ip_version,
+        "min_prefixlen": p.min_prefixlen, "max_prefixlen": p.max_prefixlen, "default_prefixlen": p.default_prefixlen,
+        "default_quota": p.default_quota, "shared": p.shared, "is_default": p.is_default, "address_scope_id": p.address_scope_id,
+        "tags": tags(&p.tags), "created_at": ts(p.created_at), "updated_at": ts(p.updated_at), "revision_number": p.revision_number,
+    })
+}
+
+pub fn metering_label(l: &MeteringLabel) -> Value {
+    json!({"id": l.id, "name": l.name, "description": l.description, "shared": l.shared, "tenant_id": l.project_id, "project_id": l.project_id})
+}
+
+pub fn metering_rule(r: &MeteringRule) -> Value {
+    json!({"id": r.id, "metering_label_id": r.metering_label_id, "direction": r.direction, "excluded": r.excluded,
+        "remote_ip_prefix": r.remote_ip_prefix, "source_ip_prefix": r.source_ip_prefix, "destination_ip_prefix": r.destination_ip_prefix,
+        "tenant_id": r.project_id, "project_id": r.project_id})
 }
 
 pub fn fixed_ips(p: &Port) -> Value {
@@ -67,6 +88,7 @@ pub fn port(p: &Port, v: &Viewer) -> Value {
         "allowed_address_pairs": p.allowed_address_pairs.iter().map(|a| json!({"ip_address": a.ip_address, "mac_address": a.mac_address})).collect::<Vec<_>>(),
         "security_groups": p.security_groups, "description": p.description, "binding:vnic_type": p.vnic_type,
         "port_security_enabled": p.port_security_enabled, "ip_allocation": "immediate",
+        "extra_dhcp_opts": p.extra_dhcp_opts.iter().map(|o| json!({"opt_name": o.opt_name, "opt_value": o.opt_value, "ip_version": o.ip_version})).collect::<Vec<_>>(),
         "tags": tags(&p.tags), "created_at": ts(p.created_at), "updated_at": ts(p.updated_at), "revision_number": p.revision_number,
     });
     if v.admin {
@@ -123,13 +145,14 @@ pub fn router(n: &Network, r: &Router, v: &Viewer) -> Value {
 }
 
 /// `network-ip-availabilities`: addresses in the pools and in use, per network and subnet.
-pub fn ip_availability(n: &Network, net: &Net) -> Value {
+pub fn ip_availability(n: &Network, net: &Net, version: Option<u8>) -> Value {
     let subs: Vec<Value> = n
         .subnets_of(&net.id)
         .iter()
+        .filter(|s| version.is_none_or(|v| s.ip_version() == v))
         .map(|s| {
             let (total, used) = n.ip_usage(&s.id);
-            json!({"subnet_id": s.id, "subnet_name": s.name, "cidr": s.cidr.to_string(), "ip_version": 4, "total_ips": total, "used_ips": used})
+            json!({"subnet_id": s.id, "subnet_name": s.name, "cidr": s.cidr.to_string(), "ip_version": s.ip_version(), "total_ips": total, "used_ips": used})
         })
         .collect();
     let total: u64 = subs.iter().filter_map(|s| s["total_ips"].as_u64()).sum();
@@ -183,13 +206,18 @@ pub const EXTENSIONS: &[(&str, &str, &str)] = &[
     ("availability_zone", "Availability Zone", "The availability zone extension."),
     ("binding", "Port Binding", "Expose port bindings of a virtual port to external application"),
     ("dhcp_agent_scheduler", "DHCP Agent Scheduler", "Schedule networks among dhcp agents"),
+    ("dvr", "Distributed Virtual Router", "Enables configuration of Distributed Virtual Routers."),
     ("empty-string-filtering", "Empty String Filtering Extension", "Allow filtering by attributes with empty string value"),
     ("external-net", "Neutron external network", "Adds external network attribute to network resource."),
+    ("extra_dhcp_opt", "Neutron Extra DHCP options", "Extra options configuration for DHCP. For example PXE boot options to DHCP clients can be specified (e.g. tftp-server, server-ip-address, bootfile-name)"),
     ("ext-gw-mode", "Neutron L3 Configurable external gateway mode", "Extension of the router abstraction for specifying whether SNAT should occur on the external gateway"),
     ("extraroute", "Neutron Extra Route", "Extra routes configuration for L3 router"),
     ("filter-validation", "Filter parameters validation", "Provides validation on filter parameters."),
     ("fip-port-details", "Floating IP Port Details Extension", "Add port_details attribute to Floating IP resource"),
+    ("ip-substring-filtering", "IP address substring filtering", "Provides IP address substring filtering when listing ports"),
     ("l3_agent_scheduler", "L3 Agent Scheduler", "Schedule routers among l3 agents"),
+    ("metering", "Neutron Metering", "Neutron Metering extension."),
+    ("metering_source_and_destination_fields", "Neutron Metering with source and destination filtering", "Neutron Metering extension that enables the use of source and destination IP prefixes to create metering label rules."),
     ("net-mtu", "Network MTU", "Provides MTU attribute for a network resource."),
     ("network-ip-availability", "Network IP Availability", "Provides IP availability data for each network and subnet."),
     ("network_availability_zone", "Network Availability Zone", "Availability zone support for network."),
@@ -202,12 +230,15 @@ pub const EXTENSIONS: &[(&str, &str, &str)] = &[
     ("router", "Neutron L3 Router", "Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway."),
     ("router_availability_zone", "Router Availability Zone", "Availability zone support for router."),
     ("security-group", "security-group", "The security groups extension."),
+    ("service-type", "Neutron Service Type Management", "API for retrieving service providers for Neutron advanced services"),
     ("sorting", "Sorting support", "Extension that indicates that sorting is enabled."),
     ("standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes"),
     ("standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."),
     ("standard-attr-tag", "Tag support for resources with standard attribute: subnet, trunk, network_segment_range, router, network, policy, subnetpool, port, security_group, floatingip", "Enables to set tag on resources with standard attribute."),
     ("standard-attr-timestamp", "Resource timestamps", "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes."),
     ("stateful-security-group", "Stateful security group", "Indicates if the security group is stateful or not"),
+    ("subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool"),
+    ("default-subnetpools", "Default Subnetpools", "Provides ability to mark and use a subnetpool as the default."),
     ("subnet-service-types", "Subnet service types", "Provides ability to set the subnet service_types field"),
     ("subnet-external-network", "Subnet External Network", "Informs if the subnet is associated to an external network."),
 ];

@@ -51,6 +51,13 @@ impl Campaign {
     async fn start() -> Campaign {
         let c = TestCloud::start().await;
         let admin = c.admin().await;
+        // An HTTP listener, so the L7 policy routes reach their checks (Octavia runs L7 policies
+        // on HTTP listeners only); made before the baseline the refusals are compared with.
+        let lbs = c.get("/load-balancer/v2/lbaas/loadbalancers", Some(&admin)).await;
+        let lb = lbs.body["loadbalancers"][0]["id"].as_str().expect("a fixture load balancer").to_string();
+        let http = json!({"listener": {"loadbalancer_id": lb, "protocol": "HTTP", "protocol_port": 8088}});
+        assert_eq!(c.send(Method::POST, "/load-balancer/v2/lbaas/listeners", Some(&admin), Some(http)).await.status, 201);
+        c.advance("30s").await;
         let baseline = c.state_without_journal();
         let mut me = Campaign { c, admin, vars: BTreeMap::new(), baseline, findings: Vec::new(), sent: 0 };
         me.resolve_vars().await;
@@ -70,6 +77,13 @@ impl Campaign {
         let groups = self.admin_get("/network/v2.0/security-groups").await;
         let lbs = self.admin_get("/load-balancer/v2/lbaas/loadbalancers").await;
         let pools = self.admin_get("/load-balancer/v2/lbaas/pools").await;
+        let listeners = self.admin_get("/load-balancer/v2/lbaas/listeners").await;
+        let http_listener = listeners["listeners"]
+            .as_array()
+            .and_then(|a| a.iter().find(|l| l["protocol"] == "HTTP"))
+            .and_then(|l| l["id"].as_str())
+            .map(str::to_string);
+        let flavor_profiles = self.admin_get("/load-balancer/v2/lbaas/flavorprofiles").await;
         let templates = self.admin_get("/container-infra/v1/clustertemplates").await;
         let providers = self.admin_get("/placement/resource_providers").await;
         let private = named(&networks, "networks", "private").expect("the fixture's private network");
@@ -91,6 +105,8 @@ impl Campaign {
             ("secgroup", first(&groups, "security_groups", "id")),
             ("lb", first(&lbs, "loadbalancers", "id")),
             ("pool", first(&pools, "pools", "id")),
+            ("http_listener", http_listener),
+            ("lb_flavor_profile", first(&flavor_profiles, "flavorprofiles", "id")),
             ("template", first(&templates, "clustertemplates", "uuid")),
             ("provider", first(&providers, "resource_providers", "uuid")),
             ("project", named(&projects, "projects", "admin")),

@@ -207,3 +207,54 @@ async fn floating_ips_go_active_a_few_seconds_after_association() {
     assert_neutron_error(&c.get(&format!("{N}/floatingips/{fip_id}"), Some(&demo)).await, 404, "FloatingIPNotFound");
     assert_neutron_error(&post(&c, &demo, "floatingips", json!({"floatingip": {"floating_network_id": net}})).await, 400, "BadRequest");
 }
+
+#[tokio::test]
+async fn extra_dhcp_options_are_set_replaced_and_removed_by_name() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let (net, _) = demo_network(&c, &demo, "pxe", "10.61.0.0/24").await;
+    let port = created(
+        &c,
+        &demo,
+        "ports",
+        json!({"port": {"network_id": net, "extra_dhcp_opts": [
+        {"opt_name": "bootfile-name", "opt_value": "pxelinux.0"},
+        {"opt_name": "tftp-server", "opt_value": "2015::dead", "ip_version": 6}]}}),
+    )
+    .await;
+    assert_eq!(
+        port["extra_dhcp_opts"],
+        json!([{"opt_name": "bootfile-name", "opt_value": "pxelinux.0", "ip_version": 4},
+               {"opt_name": "tftp-server", "opt_value": "2015::dead", "ip_version": 6}])
+    );
+    let id = port["id"].as_str().unwrap();
+    // A value replaces the option of that name and version, null removes it, the rest stay.
+    let r = put(
+        &c,
+        &demo,
+        &format!("ports/{id}"),
+        json!({"port": {"extra_dhcp_opts": [
+        {"opt_name": "bootfile-name", "opt_value": "grub.efi"},
+        {"opt_name": "tftp-server", "opt_value": null, "ip_version": 6},
+        {"opt_name": "server-ip-address", "opt_value": "10.61.0.5"}]}}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body["port"]["extra_dhcp_opts"],
+        json!([{"opt_name": "bootfile-name", "opt_value": "grub.efi", "ip_version": 4},
+               {"opt_name": "server-ip-address", "opt_value": "10.61.0.5", "ip_version": 4}])
+    );
+    let before = c.state_without_journal();
+    let r = put(&c, &demo, &format!("ports/{id}"), json!({"port": {"extra_dhcp_opts": [{"opt_value": "x"}]}})).await;
+    assert_neutron_error(&r, 400, "HTTPBadRequest");
+    let r = put(
+        &c,
+        &demo,
+        &format!("ports/{id}"),
+        json!({"port": {"extra_dhcp_opts": [{"opt_name": "a", "opt_value": "x", "ip_version": 5}]}}),
+    )
+    .await;
+    assert_neutron_error(&r, 400, "HTTPBadRequest");
+    assert_same_state(&before, &c.state_without_journal());
+}

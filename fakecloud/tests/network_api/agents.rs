@@ -8,7 +8,12 @@ use serde_json::{json, Value};
 async fn agents_are_admin_only_and_derived_from_the_fixture() {
     let c = TestCloud::start().await;
     let (admin, demo) = (c.admin().await, c.member().await);
+    // The list checks get_agent on each agent: a member sees an empty list, not a refusal.
     let r = c.get(&format!("{N}/agents"), Some(&demo)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["agents"], json!([]));
+    let any = list(&c, &admin, "agents").await["agents"][0]["id"].as_str().unwrap().to_string();
+    let r = c.get(&format!("{N}/agents/{any}"), Some(&demo)).await;
     assert_neutron_error(&r, 403, "PolicyNotAuthorized");
     assert_eq!(r.body["NeutronError"]["message"], "rule:get_agent is disallowed by policy");
     let agents = list(&c, &admin, "agents").await["agents"].as_array().unwrap().clone();
@@ -87,4 +92,29 @@ async fn agents_die_75_seconds_after_their_host_stops_reporting() {
     assert_eq!(alive(&agents, "compute-1"), true);
     let back = agents["agents"].as_array().unwrap().iter().find(|a| a["host"] == "compute-1").unwrap();
     assert_eq!(back["started_at"], "2026-01-01 00:01:25", "a restarted agent");
+}
+
+#[tokio::test]
+async fn an_admin_schedules_a_network_to_a_dhcp_agent_and_takes_it_off() {
+    let c = TestCloud::start().await;
+    let (admin, demo) = (c.admin().await, c.member().await);
+    // Filters compare text as Neutron's database does, without regard to case.
+    let dhcp = list(&c, &admin, "agents?agent_type=DHCP%20Agent").await["agents"].as_array().unwrap().clone();
+    assert_eq!(dhcp.len(), 3);
+    let agent = dhcp[0]["id"].as_str().unwrap().to_string();
+    let net = created(&c, &demo, "networks", json!({"network": {"name": "sched"}})).await["id"].as_str().unwrap().to_string();
+    let hosted = |v: &Value| ids(v, "networks").contains(&net);
+    assert!(!hosted(&list(&c, &admin, &format!("agents/{agent}/dhcp-networks")).await));
+    let r = post(&c, &demo, &format!("agents/{agent}/dhcp-networks"), json!({"network_id": net})).await;
+    assert_neutron_error(&r, 403, "PolicyNotAuthorized");
+    let r = post(&c, &admin, &format!("agents/{agent}/dhcp-networks"), json!({"network_id": net})).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert!(hosted(&list(&c, &admin, &format!("agents/{agent}/dhcp-networks")).await));
+    let r = post(&c, &admin, &format!("agents/{agent}/dhcp-networks"), json!({"network_id": net})).await;
+    assert_neutron_error(&r, 409, "NetworkHostedByDHCPAgent");
+    let r = delete(&c, &admin, &format!("agents/{agent}/dhcp-networks/{net}")).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    assert!(!hosted(&list(&c, &admin, &format!("agents/{agent}/dhcp-networks")).await));
+    let r = delete(&c, &admin, &format!("agents/{agent}/dhcp-networks/{net}")).await;
+    assert_neutron_error(&r, 409, "NetworkNotHostedByDhcpAgent");
 }

@@ -12,5 +12,6 @@ mod helpers;
 mod addresses;
 mod agents;
 mod bad_input;
+mod ipv6;
 mod networks;
 mod routers;

@@ -1,4 +1,4 @@
-//! Routers, security groups and their rules, and quotas.
+//! Routers, security groups and their rules, quotas, and metering labels and rules.
 
 use crate::common::TestCloud;
 use crate::helpers::*;
@@ -101,4 +101,28 @@ async fn quotas_count_usage_and_refuse_creates_over_the_limit() {
     assert_neutron_error(&below, 400, "HTTPBadRequest");
     assert_eq!(delete(&c, &admin, &format!("quotas/{project}")).await.status, 204);
     created(&c, &demo, "networks", json!({"network": {"name": "third"}})).await;
+}
+
+#[tokio::test]
+async fn metering_labels_and_rules_are_an_admins_and_rules_may_not_overlap() {
+    let c = TestCloud::start().await;
+    let (admin, demo) = (c.admin().await, c.member().await);
+    let r = post(&c, &demo, "metering/metering-labels", json!({"metering_label": {"name": "m"}})).await;
+    assert_neutron_error(&r, 403, "PolicyNotAuthorized");
+    let label = created(&c, &admin, "metering/metering-labels", json!({"metering_label": {"name": "m", "description": "d"}})).await;
+    assert_eq!((label["name"].as_str(), label["shared"].as_bool()), (Some("m"), Some(false)));
+    let id = label["id"].as_str().unwrap().to_string();
+    let rule = json!({"metering_label_rule": {"metering_label_id": id, "direction": "ingress", "remote_ip_prefix": "10.0.0.0/24"}});
+    let made = created(&c, &admin, "metering/metering-label-rules", rule.clone()).await;
+    assert_eq!(made["excluded"], false);
+    assert_eq!(made["remote_ip_prefix"], "10.0.0.0/24");
+    let before = c.state_without_journal();
+    let overlapping =
+        json!({"metering_label_rule": {"metering_label_id": id, "direction": "ingress", "remote_ip_prefix": "10.0.0.128/25"}});
+    assert_neutron_error(&post(&c, &admin, "metering/metering-label-rules", overlapping).await, 409, "MeteringLabelRuleOverlaps");
+    assert_same_state(&before, &c.state_without_journal());
+    // A filter on an id that is no UUID matches nothing; deleting the label takes its rules.
+    assert_eq!(list(&c, &admin, "metering/metering-labels?id=33").await["metering_labels"], json!([]));
+    assert_eq!(delete(&c, &admin, &format!("metering/metering-labels/{id}")).await.status, 204);
+    assert_eq!(list(&c, &admin, "metering/metering-label-rules").await["metering_label_rules"], json!([]));
 }

@@ -96,10 +96,17 @@ async fn bad_input_is_an_octavia_client_error_and_changes_nothing() {
             409,
         ),
         (
-            "timeout > delay",
+            "a negative delay",
             "admin",
             "/lbaas/healthmonitors".into(),
-            json!({"healthmonitor": {"pool_id": pool, "type": "TCP", "delay": 5, "timeout": 10, "max_retries": 3}}),
+            json!({"healthmonitor": {"pool_id": pool, "type": "TCP", "delay": -1, "timeout": 3, "max_retries": 3}}),
+            400,
+        ),
+        (
+            "an HTTP setting on a TCP monitor",
+            "admin",
+            "/lbaas/healthmonitors".into(),
+            json!({"healthmonitor": {"pool_id": pool, "type": "TCP", "delay": 5, "timeout": 3, "max_retries": 3, "url_path": "/"}}),
             400,
         ),
         (

@@ -9,6 +9,7 @@ mod helpers;
 
 mod bad_input;
 mod failover;
+mod features;
 mod load_balancers;
 mod member_faults;
 mod members;

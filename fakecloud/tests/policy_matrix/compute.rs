@@ -6,6 +6,10 @@ use crate::Rule::*;
 use crate::{req, row, Row};
 use serde_json::json;
 
+fn srv(x: &crate::setup::Ctx) -> crate::Req {
+    req().p("id", &x.server)
+}
+
 pub fn rows() -> Vec<Row> {
     vec![
         row("GET", "/compute", Public, "version discovery (unauthenticated)", |_, _| req()),
@@ -23,6 +27,59 @@ pub fn rows() -> Vec<Row> {
         row("POST", "/compute/v2.1/servers/{id}/action", ProjectMember(H404), "os_compute_api:servers:stop", |x, _| {
             req().p("id", &x.server).json(json!({"os-stop": null}))
         }),
+        row("GET", "/compute/v2.1/servers/{id}/metadata", ProjectReader(H404), "os_compute_api:server-metadata:index", |x, _| srv(x)),
+        row("POST", "/compute/v2.1/servers/{id}/metadata", ProjectMember(H404), "os_compute_api:server-metadata:create", |x, _| {
+            srv(x).json(json!({"metadata": {"pm2": "2"}}))
+        }),
+        row("PUT", "/compute/v2.1/servers/{id}/metadata", ProjectMember(H404), "os_compute_api:server-metadata:update_all", |x, _| {
+            srv(x).json(json!({"metadata": {"pm": "3"}}))
+        }),
+        row("GET", "/compute/v2.1/servers/{id}/metadata/{key}", ProjectReader(H404), "os_compute_api:server-metadata:show", |x, _| {
+            srv(x).p("key", "pm")
+        }),
+        row("PUT", "/compute/v2.1/servers/{id}/metadata/{key}", ProjectMember(H404), "os_compute_api:server-metadata:update", |x, _| {
+            srv(x).p("key", "pm").json(json!({"meta": {"pm": "4"}}))
+        }),
+        row("DELETE", "/compute/v2.1/servers/{id}/metadata/{key}", ProjectMember(H404), "os_compute_api:server-metadata:delete", |x, _| {
+            srv(x).p("key", "pm")
+        }),
+        row("GET", "/compute/v2.1/servers/{id}/tags", ProjectReader(H404), "os_compute_api:os-server-tags:index", |x, _| {
+            srv(x).nova("2.26")
+        }),
+        row("PUT", "/compute/v2.1/servers/{id}/tags", ProjectMember(H404), "os_compute_api:os-server-tags:update_all", |x, _| {
+            srv(x).nova("2.26").json(json!({"tags": ["a", "b"]}))
+        }),
+        row("DELETE", "/compute/v2.1/servers/{id}/tags", ProjectMember(H404), "os_compute_api:os-server-tags:delete_all", |x, _| {
+            srv(x).nova("2.26")
+        }),
+        row("GET", "/compute/v2.1/servers/{id}/tags/{tag}", ProjectReader(H404), "os_compute_api:os-server-tags:show", |x, _| {
+            srv(x).p("tag", "pm-tag").nova("2.26")
+        }),
+        row("PUT", "/compute/v2.1/servers/{id}/tags/{tag}", ProjectMember(H404), "os_compute_api:os-server-tags:update", |x, _| {
+            srv(x).p("tag", "pm-new").nova("2.26")
+        }),
+        row("DELETE", "/compute/v2.1/servers/{id}/tags/{tag}", ProjectMember(H404), "os_compute_api:os-server-tags:delete", |x, _| {
+            srv(x).p("tag", "pm-tag").nova("2.26")
+        }),
+        row("GET", "/compute/v2.1/servers/{id}/ips", ProjectReader(H404), "os_compute_api:ips:index", |x, _| srv(x)),
+        row("GET", "/compute/v2.1/servers/{id}/ips/{network}", ProjectReader(H404), "os_compute_api:ips:show", |x, _| {
+            srv(x).p("network", "private")
+        }),
+        row("GET", "/compute/v2.1/servers/{id}/diagnostics", Admin, "os_compute_api:os-server-diagnostics", |x, _| srv(x)),
+        row(
+            "GET",
+            "/compute/v2.1/servers/{id}/os-server-password",
+            ProjectReader(H404),
+            "os_compute_api:os-server-password:show",
+            |x, _| srv(x),
+        ),
+        row(
+            "DELETE",
+            "/compute/v2.1/servers/{id}/os-server-password",
+            ProjectMember(H404),
+            "os_compute_api:os-server-password:clear",
+            |x, _| srv(x),
+        ),
         row("GET", "/compute/v2.1/flavors", AnyToken, "os_compute_api:flavors:index", |_, _| req()),
         row("GET", "/compute/v2.1/flavors/detail", AnyToken, "os_compute_api:flavors:index", |_, _| req()),
         row("GET", "/compute/v2.1/flavors/{id}", AnyToken, "os_compute_api:flavors:show", |x, _| req().p("id", &x.flavor)),

@@ -139,9 +139,89 @@ pub fn rows() -> Vec<Row> {
             "os_load-balancer_api:healthmonitor:delete",
             |x, _| req().p("id", &x.hm),
         ),
+        row("GET", "/load-balancer/V/lbaas/l7policies", OwnProjectReader, "os_load-balancer_api:l7policy:get_all", |_, _| req()),
+        // The listener's project is the target.
+        row("POST", "/load-balancer/V/lbaas/l7policies", ProjectMember(H403), "os_load-balancer_api:l7policy:post", |x, _| {
+            req().json(json!({"l7policy": {"listener_id": x.l7listener, "action": "REJECT", "position": 1}}))
+        }),
+        row("GET", "/load-balancer/V/lbaas/l7policies/{id}", ProjectReader(H403), "os_load-balancer_api:l7policy:get_one", |x, _| {
+            req().p("id", &x.l7policy)
+        }),
+        row("PUT", "/load-balancer/V/lbaas/l7policies/{id}", ProjectMember(H403), "os_load-balancer_api:l7policy:put", |x, _| {
+            req().p("id", &x.l7policy).json(json!({"l7policy": {"description": "pm"}}))
+        }),
+        row("DELETE", "/load-balancer/V/lbaas/l7policies/{id}", ProjectMember(H403), "os_load-balancer_api:l7policy:delete", |x, _| {
+            req().p("id", &x.l7policy)
+        }),
+        row("GET", "/load-balancer/V/lbaas/l7policies/{id}/rules", ProjectReader(H403), "os_load-balancer_api:l7rule:get_all", |x, _| {
+            req().p("id", &x.l7policy)
+        }),
+        row("POST", "/load-balancer/V/lbaas/l7policies/{id}/rules", ProjectMember(H403), "os_load-balancer_api:l7rule:post", |x, _| {
+            req().p("id", &x.l7policy).json(json!({"rule": {"type": "HOST_NAME", "compare_type": "EQUAL_TO", "value": "pm.example"}}))
+        }),
+        row(
+            "GET",
+            "/load-balancer/V/lbaas/l7policies/{id}/rules/{rule}",
+            ProjectReader(H403),
+            "os_load-balancer_api:l7rule:get_one",
+            |x, _| req().p("id", &x.l7policy).p("rule", &x.l7rule),
+        ),
+        row(
+            "PUT",
+            "/load-balancer/V/lbaas/l7policies/{id}/rules/{rule}",
+            ProjectMember(H403),
+            "os_load-balancer_api:l7rule:put",
+            |x, _| req().p("id", &x.l7policy).p("rule", &x.l7rule).json(json!({"rule": {"invert": true}})),
+        ),
+        row(
+            "DELETE",
+            "/load-balancer/V/lbaas/l7policies/{id}/rules/{rule}",
+            ProjectMember(H403),
+            "os_load-balancer_api:l7rule:delete",
+            |x, _| req().p("id", &x.l7policy).p("rule", &x.l7rule),
+        ),
         row("GET", "/load-balancer/V/lbaas/providers", OwnProjectReader, "os_load-balancer_api:provider:get_all", |_, _| req()),
+        row(
+            "GET",
+            "/load-balancer/V/lbaas/providers/{provider}/flavor_capabilities",
+            Admin,
+            "os_load-balancer_api:provider-flavor:get_all",
+            |_, _| req().p("provider", "amphora"),
+        ),
+        row(
+            "GET",
+            "/load-balancer/V/lbaas/providers/{provider}/availability_zone_capabilities",
+            Admin,
+            "os_load-balancer_api:provider-availability-zone:get_all",
+            |_, _| req().p("provider", "amphora"),
+        ),
         row("GET", "/load-balancer/V/lbaas/flavors", OwnProjectReader, "os_load-balancer_api:flavor:get_all", |_, _| req()),
+        row("POST", "/load-balancer/V/lbaas/flavors", Admin, "os_load-balancer_api:flavor:post", |x, _| {
+            req().json(json!({"flavor": {"name": "pm-flavor-2", "flavor_profile_id": x.lb_flavor_profile}}))
+        }),
+        row("GET", "/load-balancer/V/lbaas/flavors/{id}", AnyToken, "os_load-balancer_api:flavor:get_one", |x, _| {
+            req().p("id", &x.lb_flavor)
+        }),
+        row("PUT", "/load-balancer/V/lbaas/flavors/{id}", Admin, "os_load-balancer_api:flavor:put", |x, _| {
+            req().p("id", &x.lb_flavor).json(json!({"flavor": {"description": "pm"}}))
+        }),
+        row("DELETE", "/load-balancer/V/lbaas/flavors/{id}", Admin, "os_load-balancer_api:flavor:delete", |x, _| {
+            req().p("id", &x.lb_flavor)
+        }),
         row("GET", "/load-balancer/V/lbaas/flavorprofiles", Admin, "os_load-balancer_api:flavor-profile:get_all", |_, _| req()),
+        row("POST", "/load-balancer/V/lbaas/flavorprofiles", Admin, "os_load-balancer_api:flavor-profile:post", |_, _| {
+            req().json(json!({"flavorprofile": {"name": "pm-profile-2", "provider_name": "amphora", "flavor_data": "{}"}}))
+        }),
+        row("GET", "/load-balancer/V/lbaas/flavorprofiles/{id}", Admin, "os_load-balancer_api:flavor-profile:get_one", |x, _| {
+            req().p("id", &x.lb_flavor_profile)
+        }),
+        row("PUT", "/load-balancer/V/lbaas/flavorprofiles/{id}", Admin, "os_load-balancer_api:flavor-profile:put", |x, _| {
+            req().p("id", &x.lb_flavor_profile).json(json!({"flavorprofile": {"name": "pm-profile-renamed"}}))
+        }),
+        // The setup's flavor uses the profile: Octavia's 409 comes only after the policy check.
+        row("DELETE", "/load-balancer/V/lbaas/flavorprofiles/{id}", Admin, "os_load-balancer_api:flavor-profile:delete", |x, _| {
+            req().p("id", &x.lb_flavor_profile).also(409)
+        }),
         row(
             "GET",
             "/load-balancer/V/lbaas/availabilityzones",

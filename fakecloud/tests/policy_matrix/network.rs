@@ -14,6 +14,7 @@ pub fn rows() -> Vec<Row> {
             req().p("alias", &x.ext_alias)
         }),
         row("GET", "/network/v2.0/availability_zones", OwnProjectReader, "get_availability_zone", |_, _| req()),
+        row("GET", "/network/v2.0/service-providers", AnyToken, "get_service_provider (any authenticated caller)", |_, _| req()),
         row("GET", "/network/v2.0/networks", OwnProjectReader, "get_network", |_, _| req()),
         row("POST", "/network/v2.0/networks", OwnProjectMember, "create_network", |_, _| {
             req().json(json!({"network": {"name": "pm-new"}}))
@@ -64,6 +65,15 @@ pub fn rows() -> Vec<Row> {
             req().p("id", &x.demo_router).json(json!({"subnet_id": x.private_subnet}))
         }),
         row("GET", "/network/v2.0/routers/{id}/l3-agents", Admin, "get_l3-agents", |x, _| req().p("id", &x.demo_router)),
+        row("GET", "/network/v2.0/subnetpools", OwnProjectReader, "get_subnetpool", |_, _| req()),
+        row("POST", "/network/v2.0/subnetpools", OwnProjectMember, "create_subnetpool", |_, _| {
+            req().json(json!({"subnetpool": {"name": "pm-new", "prefixes": ["10.181.0.0/16"]}}))
+        }),
+        row("GET", "/network/v2.0/subnetpools/{id}", ProjectReader(H404), "get_subnetpool", |x, _| req().p("id", &x.subnetpool)),
+        row("PUT", "/network/v2.0/subnetpools/{id}", ProjectMember(H404), "update_subnetpool", |x, _| {
+            req().p("id", &x.subnetpool).json(json!({"subnetpool": {"name": "pm-renamed"}}))
+        }),
+        row("DELETE", "/network/v2.0/subnetpools/{id}", ProjectMember(H404), "delete_subnetpool", |x, _| req().p("id", &x.subnetpool)),
         row("GET", "/network/v2.0/security-groups", OwnProjectReader, "get_security_group", |_, _| req()),
         row("POST", "/network/v2.0/security-groups", OwnProjectMember, "create_security_group", |_, _| {
             req().json(json!({"security_group": {"name": "pm-new"}}))
@@ -85,13 +95,37 @@ pub fn rows() -> Vec<Row> {
         row("DELETE", "/network/v2.0/security-group-rules/{id}", ProjectMember(H404), "delete_security_group_rule", |x, _| {
             req().p("id", &x.sg_rule)
         }),
-        row("GET", "/network/v2.0/agents", Admin, "get_agent", |_, _| req()),
+        row("GET", "/network/v2.0/metering/metering-labels", Admin, "get_metering_label", |_, _| req()),
+        row("POST", "/network/v2.0/metering/metering-labels", Admin, "create_metering_label", |_, _| {
+            req().json(json!({"metering_label": {"name": "pm-new"}}))
+        }),
+        row("GET", "/network/v2.0/metering/metering-labels/{id}", Admin, "get_metering_label", |x, _| req().p("id", &x.metering_label)),
+        row("DELETE", "/network/v2.0/metering/metering-labels/{id}", Admin, "delete_metering_label", |x, _| {
+            req().p("id", &x.metering_label)
+        }),
+        row("GET", "/network/v2.0/metering/metering-label-rules", Admin, "get_metering_label_rule", |_, _| req()),
+        row("POST", "/network/v2.0/metering/metering-label-rules", Admin, "create_metering_label_rule", |x, _| {
+            req().json(json!({"metering_label_rule": {"metering_label_id": x.metering_label, "direction": "egress", "remote_ip_prefix": "10.1.0.0/24"}})).also(409)
+        }),
+        row("GET", "/network/v2.0/metering/metering-label-rules/{id}", Admin, "get_metering_label_rule", |x, _| {
+            req().p("id", &x.metering_rule)
+        }),
+        row("DELETE", "/network/v2.0/metering/metering-label-rules/{id}", Admin, "delete_metering_label_rule", |x, _| {
+            req().p("id", &x.metering_rule)
+        }),
+        row("GET", "/network/v2.0/agents", AnyToken, "get_agent per agent: a caller it refuses gets an empty list", |_, _| req()),
         row("GET", "/network/v2.0/agents/{id}", Admin, "get_agent", |x, _| req().p("id", &x.dhcp_agent)),
         row("PUT", "/network/v2.0/agents/{id}", Admin, "update_agent", |x, _| {
             req().p("id", &x.dhcp_agent).json(json!({"agent": {"admin_state_up": false}}))
         }),
         row("DELETE", "/network/v2.0/agents/{id}", Admin, "delete_agent", |x, _| req().p("id", &x.dhcp_agent)),
         row("GET", "/network/v2.0/agents/{id}/dhcp-networks", Admin, "get_dhcp-networks", |x, _| req().p("id", &x.dhcp_agent)),
+        row("POST", "/network/v2.0/agents/{id}/dhcp-networks", Admin, "create_dhcp-network", |x, _| {
+            req().p("id", &x.dhcp_agent).json(json!({"network_id": x.net_del})).also(409)
+        }),
+        row("DELETE", "/network/v2.0/agents/{id}/dhcp-networks/{network_id}", Admin, "delete_dhcp-network", |x, _| {
+            req().p("id", &x.dhcp_agent).p("network_id", &x.net_del).also(409)
+        }),
         row("GET", "/network/v2.0/agents/{id}/l3-routers", Admin, "get_l3-routers", |x, _| req().p("id", &x.l3_agent)),
         row("GET", "/network/v2.0/network-ip-availabilities", Admin, "get_network_ip_availability", |_, _| req()),
         row("GET", "/network/v2.0/network-ip-availabilities/{id}", Admin, "get_network_ip_availability", |x, _| req().p("id", &x.net)),
@@ -136,6 +170,7 @@ pub fn tags() -> Vec<Row> {
         tags!("routers", router, "get_router", "update_router"),
         tags!("floatingips", fip, "get_floatingip", "update_floatingip"),
         tags!("security-groups", sg, "get_security_group", "update_security_group"),
+        tags!("subnetpools", subnetpool, "get_subnetpool", "update_subnetpool"),
     ]
     .into_iter()
     .flatten()

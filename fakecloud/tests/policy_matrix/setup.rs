@@ -84,6 +84,9 @@ pub struct Ctx {
     pub private_subnet: String,
     pub public_net: String,
     pub sg: String,
+    pub subnetpool: String,
+    pub metering_label: String,
+    pub metering_rule: String,
     pub sg_rule: String,
     pub dhcp_agent: String,
     pub l3_agent: String,
@@ -92,6 +95,12 @@ pub struct Ctx {
     pub alt_subnet: String,
     // image, volume
     pub image: String,
+    /// demo's image with data, in both stores.
+    pub image_active: String,
+    /// The `api_image_import` task of `image_active`.
+    pub image_task: String,
+    /// capi-mgmt's project, a member of `image`.
+    pub cm_p: String,
     pub volume: String,
     // octavia
     pub lb: String,
@@ -100,6 +109,11 @@ pub struct Ctx {
     pub member: String,
     pub hm: String,
     pub amphora: String,
+    pub l7listener: String,
+    pub l7policy: String,
+    pub l7rule: String,
+    pub lb_flavor: String,
+    pub lb_flavor_profile: String,
     // magnum
     pub template_pub: String,
     pub template: String,
@@ -307,6 +321,7 @@ pub async fn setup() -> (TestCloud, Ctx) {
     x.demo_p = id_named(&projects, "projects", "demo", "id");
     x.alt_p = id_named(&projects, "projects", "alt_demo", "id");
     x.admin_p = id_named(&projects, "projects", "admin", "id");
+    x.cm_p = id_named(&projects, "projects", "capi-mgmt", "id");
     x.demo_u = id_named(&ok(&c, "GET", "/identity/v3/users", &admin, none, None).await, "users", "demo", "id");
     let creds = ok(&c, "GET", &format!("/identity/v3/users/{}/application_credentials", x.demo_u), &demo, none, None).await;
     x.app_cred = id_named(&creds, "application_credentials", "demo-ci", "id");
@@ -324,6 +339,10 @@ pub async fn setup() -> (TestCloud, Ctx) {
     // compute
     let servers = ok(&c, "GET", "/compute/v2.1/servers", &demo, none, None).await;
     x.server = id_named(&servers, "servers", "web-1", "id");
+    let item = json!({"meta": {"pm": "1"}});
+    ok(&c, "PUT", &format!("/compute/v2.1/servers/{}/metadata/pm", x.server), &demo, none, Some(item)).await;
+    let v226 = [("x-openstack-nova-api-version", "2.26".to_string())];
+    ok(&c, "PUT", &format!("/compute/v2.1/servers/{}/tags/pm-tag", x.server), &demo, &v226, None).await;
     let flavors = ok(&c, "GET", "/compute/v2.1/flavors?is_public=None", &admin, none, None).await;
     x.flavor = id_named(&flavors, "flavors", "m1.small", "id");
     x.tiny = id_named(&flavors, "flavors", "m1.tiny", "id");
@@ -424,6 +443,7 @@ pub async fn setup() -> (TestCloud, Ctx) {
     x.fip = mk(json!({"floatingip": {"floating_network_id": x.public_net}}), "floatingip").await;
     x.router = mk(json!({"router": {"name": "pm-router"}}), "router").await;
     x.sg = mk(json!({"security_group": {"name": "pm-sg"}}), "security_group").await;
+    x.subnetpool = mk(json!({"subnetpool": {"name": "pm-pool", "prefixes": ["10.180.0.0/16"]}}), "subnetpool").await;
     x.sg_rule = mk(
         json!({"security_group_rule": {"security_group_id": x.sg, "direction": "ingress", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22}}),
         "security_group_rule",
@@ -436,9 +456,17 @@ pub async fn setup() -> (TestCloud, Ctx) {
         ("routers", &x.router),
         ("floatingips", &x.fip),
         ("security-groups", &x.sg),
+        ("subnetpools", &x.subnetpool),
     ] {
         ok(&c, "PUT", &format!("/network/v2.0/{coll}/{id}/tags/pm-tag"), &demo, none, None).await;
     }
+    let label =
+        ok(&c, "POST", "/network/v2.0/metering/metering-labels", &admin, none, Some(json!({"metering_label": {"name": "pm-label"}}))).await;
+    x.metering_label = label["metering_label"]["id"].as_str().unwrap().to_string();
+    let rule =
+        json!({"metering_label_rule": {"metering_label_id": x.metering_label, "direction": "ingress", "remote_ip_prefix": "10.0.0.0/24"}});
+    let rule = ok(&c, "POST", "/network/v2.0/metering/metering-label-rules", &admin, none, Some(rule)).await;
+    x.metering_rule = rule["metering_label_rule"]["id"].as_str().unwrap().to_string();
     let agents = ok(&c, "GET", "/network/v2.0/agents", &admin, none, None).await;
     let agent = |kind: &str| {
         agents["agents"].as_array().unwrap().iter().find(|a| a["agent_type"] == kind).map(|a| a["id"].as_str().unwrap().to_string())
@@ -455,10 +483,55 @@ pub async fn setup() -> (TestCloud, Ctx) {
         "/image/v2/images",
         &demo,
         none,
-        Some(json!({"name": "pm-image", "disk_format": "qcow2", "container_format": "bare"})),
+        Some(json!({"name": "pm-image", "disk_format": "raw", "container_format": "bare"})),
     )
     .await;
     x.image = image["id"].as_str().unwrap().to_string();
+    let prop = json!({"meta": {"pm_prop": "1"}});
+    ok(&c, "PUT", &format!("/compute/v2.1/images/{}/metadata/pm_prop", x.image), &demo, none, Some(prop)).await;
+    // `image` is shared with capi-mgmt (pending) and tagged; `image_active` holds data in both
+    // stores (staged, imported, then copied); `pm-ns` is a public metadefs namespace with one of
+    // everything.
+    ok(&c, "PUT", &format!("/image/v2/images/{}/tags/pm-tag", x.image), &demo, none, None).await;
+    ok(&c, "POST", &format!("/image/v2/images/{}/members", x.image), &demo, none, Some(json!({"member": x.cm_p}))).await;
+    let active = ok(
+        &c,
+        "POST",
+        "/image/v2/images",
+        &demo,
+        none,
+        Some(json!({"name": "pm-image-active", "disk_format": "raw", "container_format": "bare"})),
+    )
+    .await;
+    x.image_active = active["id"].as_str().unwrap().to_string();
+    let staged = c
+        .http
+        .put(c.url(&format!("/image/v2/images/{}/stage", x.image_active)))
+        .header("x-auth-token", &demo)
+        .header("content-type", "application/octet-stream")
+        .body(b"pm image data".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(staged.status().as_u16(), 204, "setup stage");
+    let import = |method: &str| json!({"method": {"name": method}, "all_stores": method == "copy-image"});
+    ok(&c, "POST", &format!("/image/v2/images/{}/import", x.image_active), &demo, none, Some(json!({"method": {"name": "glance-direct"}})))
+        .await;
+    ok(&c, "POST", &format!("/image/v2/images/{}/import", x.image_active), &admin, none, Some(import("copy-image"))).await;
+    x.image_task = ok(&c, "GET", &format!("/image/v2/images/{}/tasks", x.image_active), &demo, none, None).await["tasks"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(
+        &c,
+        "POST",
+        "/image/v2/metadefs/namespaces",
+        &admin,
+        none,
+        Some(json!({"namespace": "pm-ns", "visibility": "public", "resource_type_associations": [{"name": "OS::Glance::Image"}],
+            "properties": {"pm-prop": {"title": "pm", "type": "string"}}, "objects": [{"name": "pm-obj"}], "tags": [{"name": "pm-tag"}]})),
+    )
+    .await;
     x.volume = id_named(&ok(&c, "GET", "/volume/v3/volumes", &demo, none, None).await, "volumes", "scratch", "id");
 
     // octavia (capi-mgmt's fixture tree)
@@ -477,6 +550,28 @@ pub async fn setup() -> (TestCloud, Ctx) {
         .to_string();
     x.amphora =
         ok(&c, "GET", "/load-balancer/v2/octavia/amphorae", &admin, none, None).await["amphorae"][0]["id"].as_str().unwrap().to_string();
+    // An HTTP listener with an L7 policy and rule (each change waits for the worker), and a flavor.
+    let advance = |by: &'static str| c.send(Method::POST, "/_fakecloud/clock/advance", None, Some(json!({ "by": by })));
+    let http = Some(json!({"listener": {"loadbalancer_id": x.lb, "protocol": "HTTP", "protocol_port": 8080}}));
+    let http = ok(&c, "POST", "/load-balancer/v2/lbaas/listeners", &cm, none, http).await["listener"]["id"].as_str().unwrap().to_string();
+    advance("30s").await;
+    x.l7listener = http.clone();
+    let policy = Some(json!({"l7policy": {"listener_id": http, "action": "REJECT"}}));
+    x.l7policy =
+        ok(&c, "POST", "/load-balancer/v2/lbaas/l7policies", &cm, none, policy).await["l7policy"]["id"].as_str().unwrap().to_string();
+    advance("30s").await;
+    let rule = Some(json!({"rule": {"type": "PATH", "compare_type": "STARTS_WITH", "value": "/pm"}}));
+    let rules = format!("/load-balancer/v2/lbaas/l7policies/{}/rules", x.l7policy);
+    x.l7rule = ok(&c, "POST", &rules, &cm, none, rule).await["rule"]["id"].as_str().unwrap().to_string();
+    advance("30s").await;
+    let profile = Some(json!({"flavorprofile": {"name": "pm-profile", "provider_name": "amphora", "flavor_data": "{}"}}));
+    x.lb_flavor_profile = ok(&c, "POST", "/load-balancer/v2/lbaas/flavorprofiles", &admin, none, profile).await["flavorprofile"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let flavor = Some(json!({"flavor": {"name": "pm-flavor", "flavor_profile_id": x.lb_flavor_profile}}));
+    x.lb_flavor =
+        ok(&c, "POST", "/load-balancer/v2/lbaas/flavors", &admin, none, flavor).await["flavor"]["id"].as_str().unwrap().to_string();
 
     // magnum (capi-mgmt's cluster; a private template made there)
     let mg = [("openstack-api-version", "container-infra 1.10".to_string())];

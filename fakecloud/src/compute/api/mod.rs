@@ -6,10 +6,12 @@ mod aggregates;
 mod common;
 mod flavors;
 mod hosts;
+mod images;
 mod proxies;
 mod quotas;
 mod resources;
 mod secgroups;
+mod server_parts;
 mod servers;
 mod usage;
 mod versions;
@@ -25,6 +27,31 @@ pub fn router() -> Routes {
         .route("/v2.1/servers/detail", get(servers::list_detail))
         .route("/v2.1/servers/{id}", get(servers::show).put(servers::update).delete(servers::delete))
         .route("/v2.1/servers/{id}/action", post(servers::action))
+        .route(
+            "/v2.1/servers/{id}/metadata",
+            get(server_parts::list_metadata).post(server_parts::create_metadata).put(server_parts::replace_metadata),
+        )
+        .route(
+            "/v2.1/servers/{id}/metadata/{key}",
+            get(server_parts::show_metadata_item).put(server_parts::set_metadata_item).delete(server_parts::delete_metadata_item),
+        )
+        .route("/v2.1/servers/{id}/tags", get(server_parts::list_tags).put(server_parts::replace_tags).delete(server_parts::clear_tags))
+        .route(
+            "/v2.1/servers/{id}/tags/{tag}",
+            get(server_parts::check_tag_route).put(server_parts::add_tag).delete(server_parts::remove_tag),
+        )
+        .route("/v2.1/servers/{id}/ips", get(server_parts::list_ips))
+        .route("/v2.1/servers/{id}/ips/{network}", get(server_parts::show_ips))
+        .route("/v2.1/servers/{id}/diagnostics", get(server_parts::diagnostics))
+        .route("/v2.1/servers/{id}/os-server-password", get(server_parts::show_password).delete(server_parts::clear_password))
+        .route("/v2.1/images", get(images::list))
+        .route("/v2.1/images/detail", get(images::list_detail))
+        .route("/v2.1/images/{id}", get(images::show).delete(images::delete))
+        .route("/v2.1/images/{id}/metadata", get(images::list_metadata).post(images::create_metadata).put(images::replace_metadata))
+        .route(
+            "/v2.1/images/{id}/metadata/{key}",
+            get(images::show_metadata_item).put(images::set_metadata_item).delete(images::delete_metadata_item),
+        )
         .route("/v2.1/flavors", get(flavors::list).post(flavors::create))
         .route("/v2.1/flavors/detail", get(flavors::list_detail))
         .route("/v2.1/flavors/{id}", get(flavors::show).put(flavors::update).delete(flavors::delete))

@@ -4,7 +4,7 @@
 use super::common::{bad, empty, not_found, reply, reply_bytes, ApiResult, Nova, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
-use crate::compute::lifecycle::{Refused, ServerRequest};
+use crate::compute::lifecycle::{Refused, ServerAction, ServerRequest};
 use crate::compute::model::Server;
 use crate::compute::{view_cache, views};
 use crate::http::error::ApiError;
@@ -191,11 +191,13 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
         ),
         None => None,
     };
-    let status = params.get("status").map(|s| s.to_ascii_uppercase());
-    if let Some(s) = &status {
-        if !STATUSES.contains(&s.as_str()) {
+    let mut status = params.get("status").map(|s| s.to_ascii_uppercase());
+    if let Some(s) = status.as_ref().filter(|s| !STATUSES.contains(&s.as_str())) {
+        // From 2.38 an unknown status is a 400; before, it matches no server (an empty list).
+        if v.at_least(2, 38) {
             return Err(bad(format!("Invalid status value: {s}")));
         }
+        status = Some(String::new());
     }
     let name = params
         .get("name")
@@ -273,7 +275,7 @@ pub async fn list_detail(
 }
 
 /// A server the caller may see: its own project's, or any for an admin. Others are 404, not 403.
-fn visible<'a>(w: &'a World, caller: &Caller, id: &str) -> Result<&'a Server, ApiError> {
+pub(super) fn visible<'a>(w: &'a World, caller: &Caller, id: &str) -> Result<&'a Server, ApiError> {
     w.compute
         .server(id)
         .filter(|s| caller.is_admin() || Some(&s.project_id) == caller.project_id.as_ref())
@@ -297,7 +299,7 @@ pub async fn show(
 #[serde(deny_unknown_fields)]
 struct CreateBody {
     server: CreateServer,
-    #[serde(rename = "OS-SCH-HNT:scheduler_hints", default)]
+    #[serde(rename = "OS-SCH-HNT:scheduler_hints", alias = "os:scheduler_hints", default)]
     scheduler_hints: Option<BTreeMap<String, Value>>,
 }
 
@@ -385,12 +387,19 @@ pub async fn create(
     if name.is_empty() || req.name.chars().count() > 255 {
         return Err(schema_error(format!("Value: {:?}. name must be 1 to 255 characters and not only spaces", req.name)));
     }
-    if req.min_count.unwrap_or(1) != 1 || req.max_count.unwrap_or(1) != 1 {
-        return Err(bad("fakecloud creates one server per request: min_count and max_count must be 1."));
+    let (min_count, max_count) = (req.min_count.unwrap_or(1), req.max_count.unwrap_or(req.min_count.unwrap_or(1)));
+    if min_count < 1 || max_count < 1 {
+        let (field, value) = if min_count < 1 { ("min_count", min_count) } else { ("max_count", max_count) };
+        return Err(schema_error(format!(
+            "Invalid input for field/attribute {field}. Value: {value}. {value} is less than the minimum of 1"
+        )));
+    }
+    if min_count > max_count {
+        return Err(bad("min_count must be <= max_count"));
     }
     // Accepted as Nova accepts them; fakecloud has no use for them yet.
-    let _ = (&req.user_data, &req.config_drive, &req.disk_config, &req.admin_pass, &req.tags, &req.access_ipv4, &req.access_ipv6);
-    let _ = (&req.return_reservation_id, &req.trusted_image_certificates, &req.hostname);
+    let _ = (&req.user_data, &req.config_drive, &req.disk_config, &req.tags);
+    let _ = (&req.trusted_image_certificates, &req.hostname);
     if req.host.is_some() || req.hypervisor_hostname.is_some() {
         enforce(SVC, &caller, "compute:servers:create:requested_destination", Target::default())?;
     }
@@ -472,23 +481,51 @@ pub async fn create(
         None => None,
     };
     let security_groups = req.security_groups.map(|g| g.into_iter().map(|x| x.name).collect()).unwrap_or_else(|| vec!["default".into()]);
-    let id = w
-        .create_server(ServerRequest {
-            name: req.name,
-            project_id: project,
+    // A multiple create makes `max_count` servers under one reservation, named `name-1`, `name-2`...
+    let reservation = (max_count > 1).then(|| format!("r-{}", &w.sim.ids.hex()[..8]));
+    let mut made: Vec<String> = Vec::new();
+    for index in 1..=max_count {
+        let name = if max_count > 1 { format!("{}-{index}", req.name) } else { req.name.clone() };
+        let created = w.create_server(ServerRequest {
+            name,
+            project_id: project.clone(),
             user_id: caller.user_id.clone(),
-            flavor_id: flavor,
-            image_id: image,
-            network_ids,
-            az: req.availability_zone,
-            key_name: req.key_name,
-            metadata: req.metadata.unwrap_or_default(),
-            description: req.description,
+            flavor_id: flavor.clone(),
+            image_id: image.clone(),
+            network_ids: network_ids.clone(),
+            az: req.availability_zone.clone(),
+            key_name: req.key_name.clone(),
+            metadata: req.metadata.clone().unwrap_or_default(),
+            description: req.description.clone(),
             security_groups: security_groups.clone(),
-            server_group,
-        })
-        .map_err(refused)?;
-    let admin_pass: String = w.sim.ids.hex()[..12].to_string();
+            server_group: server_group.clone(),
+        });
+        match created {
+            Ok(id) => made.push(id),
+            Err(e) => {
+                // All or nothing: what this request made goes away again.
+                for id in &made {
+                    let _ = w.delete_server(id);
+                }
+                return Err(refused(e));
+            }
+        }
+    }
+    for id in &made {
+        let s = w.compute.server_mut(id).expect("just created");
+        s.reservation_id = reservation.clone();
+        s.access_ipv4 = req.access_ipv4.clone().unwrap_or_default();
+        s.access_ipv6 = req.access_ipv6.clone().unwrap_or_default();
+    }
+    if req.return_reservation_id == Some(true) {
+        let reservation = w.compute.server(&made[0]).expect("just created").reservation();
+        return Ok(reply(v, StatusCode::ACCEPTED, json!({"reservation_id": reservation})));
+    }
+    let id = made[0].clone();
+    let admin_pass: String = match req.admin_pass {
+        Some(p) => p,
+        None => w.sim.ids.hex()[..12].to_string(),
+    };
     let sg: Vec<Value> = security_groups.iter().map(|g| json!({"name": g})).collect();
     let body = json!({"server": {"id": id, "links": views::server_brief(w.compute.server(&id).expect("just created"), &base)["links"],
                                   "OS-DCF:diskConfig": "MANUAL", "security_groups": sg, "adminPass": admin_pass}});
@@ -537,7 +574,7 @@ pub async fn update(
         }
     }
     // Accepted as Nova's schema accepts them; not modelled.
-    let _ = (&body.server.access_ipv4, &body.server.access_ipv6, &body.server.disk_config, &body.server.hostname);
+    let _ = (&body.server.disk_config, &body.server.hostname);
     let mut w = s.world();
     let project = visible(&w, &caller, &id)?.project_id.clone();
     enforce(SVC, &caller, "os_compute_api:servers:update", Target { project_id: Some(&project), user_id: None })?;
@@ -549,8 +586,14 @@ pub async fn update(
     if let Some(d) = body.server.description {
         server.description = Some(d);
     }
+    if let Some(ip) = body.server.access_ipv4 {
+        server.access_ipv4 = ip;
+    }
+    if let Some(ip) = body.server.access_ipv6 {
+        server.access_ipv6 = ip;
+    }
     server.updated_at = now;
-    let view = views::server(&w, w.compute.server(&id).expect("present"), v, caller.is_admin(), &base);
+    let view = views::server_after_update(&w, w.compute.server(&id).expect("present"), v, caller.is_admin(), &base);
     Ok(reply(v, StatusCode::OK, json!({"server": view})))
 }
 
@@ -567,35 +610,210 @@ pub async fn delete(
     Ok(empty(v, StatusCode::NO_CONTENT))
 }
 
-/// `POST /servers/{id}/action` with one of `os-stop`, `os-start`, `reboot`.
+/// An action's argument as an object (`{"pause": null}` is fine where Nova takes none).
+fn arg_object<'a>(name: &str, arg: &'a Value) -> Result<Option<&'a serde_json::Map<String, Value>>, ApiError> {
+    match arg {
+        Value::Null => Ok(None),
+        Value::Object(o) => Ok(Some(o)),
+        other => Err(bad(format!("Invalid input for field/attribute {name}. Value: {other}. {other} is not of type 'object'"))),
+    }
+}
+
+/// A required string member of an action's argument.
+fn arg_string(name: &str, arg: &Value, key: &str) -> Result<String, ApiError> {
+    match arg.get(key) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(Value::Number(n)) if key == "flavorRef" => Ok(n.to_string()),
+        Some(other) => Err(bad(format!("Invalid input for field/attribute {key}. Value: {other}. {other} is not of type 'string'"))),
+        None => Err(bad(format!("Invalid input for field/attribute {name}. Value: {arg}. '{key}' is a required property"))),
+    }
+}
+
+/// The guest's serial console log: what a simulated guest printed while booting, one line per step.
+fn console_log(server: &Server) -> Vec<String> {
+    let mut lines = vec![
+        format!("[    0.000000] Linux version 6.1.0 (fakecloud guest {})", server.name),
+        "[    0.512000] Run /init as init process".to_string(),
+        format!("Starting {} ...", server.name),
+    ];
+    if server.launched_at.is_some() {
+        lines.push(format!("cloud-init: instance {} is up", server.id));
+        lines.push(format!("{} login:", server.name));
+    }
+    lines
+}
+
+/// `POST /servers/{id}/action`: the power, guest, resize, rebuild, lock, admin and security group
+/// actions, and the console output.
 pub async fn action(
     State(s): State<AppState>,
     caller: Caller,
+    BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
     Microversion(v, ..): Microversion<Nova>,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult {
     let obj = body.as_object().filter(|o| o.len() == 1).ok_or_else(|| bad("Malformed request body: exactly one action is expected"))?;
     let (name, arg) = obj.iter().next().expect("one entry");
-    let (action, hard, rule) = match name.as_str() {
-        "os-stop" => ("stop", false, "os_compute_api:servers:stop"),
-        "os-start" => ("start", false, "os_compute_api:servers:start"),
+    let name = name.as_str();
+    let (action, rule) = match name {
+        "os-stop" => (ServerAction::Stop, "os_compute_api:servers:stop"),
+        "os-start" => (ServerAction::Start, "os_compute_api:servers:start"),
         "reboot" => {
             let kind = arg
                 .get("type")
                 .and_then(Value::as_str)
                 .ok_or_else(|| bad("Invalid input for field/attribute reboot. 'type' is a required property"))?;
             match kind.to_ascii_uppercase().as_str() {
-                "SOFT" => ("reboot", false, "os_compute_api:servers:reboot"),
-                "HARD" => ("reboot", true, "os_compute_api:servers:reboot"),
+                "SOFT" => (ServerAction::Reboot { hard: false }, "os_compute_api:servers:reboot"),
+                "HARD" => (ServerAction::Reboot { hard: true }, "os_compute_api:servers:reboot"),
                 _ => return Err(bad(format!("Invalid input for field/attribute type. Value: {kind}. '{kind}' is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']"))),
             }
         }
+        "pause" => (ServerAction::Pause, "os_compute_api:os-pause-server:pause"),
+        "unpause" => (ServerAction::Unpause, "os_compute_api:os-pause-server:unpause"),
+        "suspend" => (ServerAction::Suspend, "os_compute_api:os-suspend-server:suspend"),
+        "resume" => (ServerAction::Resume, "os_compute_api:os-suspend-server:resume"),
+        "shelve" => (ServerAction::Shelve, "os_compute_api:os-shelve:shelve"),
+        "shelveOffload" => (ServerAction::ShelveOffload, "os_compute_api:os-shelve:shelve_offload"),
+        "unshelve" => {
+            arg_object(name, arg)?;
+            (ServerAction::Unshelve, "os_compute_api:os-shelve:unshelve")
+        }
+        "rescue" => {
+            arg_object(name, arg)?;
+            (ServerAction::Rescue, "os_compute_api:os-rescue")
+        }
+        "unrescue" => (ServerAction::Unrescue, "os_compute_api:os-unrescue"),
+        "resize" => (ServerAction::Resize { flavor_id: arg_string(name, arg, "flavorRef")? }, "os_compute_api:servers:resize"),
+        "confirmResize" => (ServerAction::ConfirmResize, "os_compute_api:servers:confirm_resize"),
+        "revertResize" => (ServerAction::RevertResize, "os_compute_api:servers:revert_resize"),
+        "rebuild" => {
+            let image = arg_string(name, arg, "imageRef")?;
+            let new_name = match arg.get("name") {
+                None => None,
+                Some(Value::String(n)) if !n.trim().is_empty() && n.chars().count() <= 255 => Some(n.clone()),
+                Some(other) => {
+                    return Err(bad(format!("Invalid input for field/attribute name. Value: {other}. name must be 1 to 255 characters")))
+                }
+            };
+            let metadata = match arg.get("metadata") {
+                None => None,
+                Some(m) => Some(
+                    serde_json::from_value::<BTreeMap<String, String>>(m.clone())
+                        .map_err(|e| bad(format!("Invalid input for field/attribute metadata. {e}")))?,
+                ),
+            };
+            (ServerAction::Rebuild { image_id: image, name: new_name, metadata }, "os_compute_api:servers:rebuild")
+        }
+        "lock" => {
+            let reason = match arg_object(name, arg)?.and_then(|o| o.get("locked_reason")) {
+                None => None,
+                Some(Value::String(r)) if v.at_least(2, 73) && r.chars().count() <= 255 => Some(r.clone()),
+                Some(other) => {
+                    return Err(bad(format!(
+                        "Invalid input for field/attribute lock. Value: {other}. Additional properties are not allowed"
+                    )))
+                }
+            };
+            (ServerAction::Lock { reason }, "os_compute_api:os-lock-server:lock")
+        }
+        "unlock" => (ServerAction::Unlock, "os_compute_api:os-lock-server:unlock"),
+        "os-resetState" => {
+            let state = arg.get("state").and_then(Value::as_str).unwrap_or_default();
+            let error = match state {
+                "active" => false,
+                "error" => true,
+                _ => {
+                    return Err(bad(format!(
+                        "Invalid input for field/attribute state. Value: {state}. '{state}' is not one of ['active', 'error']"
+                    )))
+                }
+            };
+            (ServerAction::ResetState { error }, "os_compute_api:os-admin-actions:reset_state")
+        }
+        "trigger_crash_dump" if v.at_least(2, 17) => (ServerAction::TriggerCrashDump, "os_compute_api:servers:trigger_crash_dump"),
+        "addSecurityGroup" => {
+            (ServerAction::AddSecurityGroup { name: arg_string(name, arg, "name")? }, "os_compute_api:os-security-groups:add")
+        }
+        "removeSecurityGroup" => {
+            (ServerAction::RemoveSecurityGroup { name: arg_string(name, arg, "name")? }, "os_compute_api:os-security-groups:remove")
+        }
+        "forceDelete" => (ServerAction::ForceDelete, "os_compute_api:os-deferred-delete:force"),
+        "restore" => (ServerAction::Restore, "os_compute_api:os-deferred-delete:restore"),
+        "injectNetworkInfo" => {
+            return admin_noop(&s, &caller, &id, v, "os_compute_api:os-admin-actions:inject_network_info");
+        }
+        "os-getConsoleOutput" => return console_output(&s, &caller, &id, v, arg),
         other => return Err(bad(format!("There is no such action: {other}"))),
     };
     let mut w = s.world();
     let project = visible(&w, &caller, &id)?.project_id.clone();
     enforce(SVC, &caller, rule, Target { project_id: Some(&project), user_id: None })?;
-    w.server_action(&id, action, hard).map_err(refused)?;
+    if let ServerAction::Rebuild { image_id, .. } = &action {
+        w.image
+            .find(image_id, &project, caller.is_admin())
+            .filter(|i| &i.id == image_id)
+            .ok_or_else(|| bad(format!("Image {image_id} could not be found.")))?;
+    }
+    if let ServerAction::AddSecurityGroup { name } = &action {
+        // Nova looks the group up in Neutron by name (or id) within the server's project.
+        if !w.network.security_groups.values().any(|g| g.project_id == project && (&g.name == name || &g.id == name)) {
+            return Err(not_found(format!("Security group {name} not found for project {project}.")));
+        }
+    }
+    let returns_password = matches!(action, ServerAction::Rescue | ServerAction::Rebuild { .. });
+    let rebuild = matches!(action, ServerAction::Rebuild { .. });
+    w.server_task(&id, action, caller.is_admin()).map_err(refused)?;
+    if !returns_password {
+        return Ok(empty(v, StatusCode::ACCEPTED));
+    }
+    let password: String = w.sim.ids.hex()[..12].to_string();
+    if rebuild {
+        let mut view = views::server_after_update(&w, w.compute.server(&id).expect("present"), v, caller.is_admin(), &base);
+        view["adminPass"] = json!(password);
+        return Ok(reply(v, StatusCode::ACCEPTED, json!({"server": view})));
+    }
+    Ok(reply(v, StatusCode::OK, json!({"adminPass": password})))
+}
+
+/// An admin action fakecloud has nothing to do for (the network info of a simulated guest).
+fn admin_noop(s: &AppState, caller: &Caller, id: &str, v: Version, rule: &str) -> ApiResult {
+    let w = s.world();
+    let project = visible(&w, caller, id)?.project_id.clone();
+    enforce(SVC, caller, rule, Target { project_id: Some(&project), user_id: None })?;
     Ok(empty(v, StatusCode::ACCEPTED))
+}
+
+/// `os-getConsoleOutput`: the last `length` lines of the guest's console (all with `-1` or none).
+fn console_output(s: &AppState, caller: &Caller, id: &str, v: Version, arg: &Value) -> ApiResult {
+    let length: Option<i64> = match arg.get("length") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(t)) if t.parse::<i64>().is_ok() => t.parse().ok(),
+        Some(other) => {
+            return Err(bad(format!(
+                "Invalid input for field/attribute length. Value: {other}. {other} is not of type 'integer', 'string', 'null'"
+            )))
+        }
+    };
+    if length.is_some_and(|l| l < -1) {
+        return Err(bad(format!(
+            "Invalid input for field/attribute length. Value: {}. {} is less than the minimum of -1",
+            length.unwrap_or(0),
+            length.unwrap_or(0)
+        )));
+    }
+    let w = s.world();
+    let server = visible(&w, caller, id)?;
+    enforce(SVC, caller, "os_compute_api:os-console-output", Target { project_id: Some(&server.project_id), user_id: None })?;
+    if server.host.is_none() {
+        return Err(ApiError::new(SVC, StatusCode::CONFLICT, format!("Instance {id} is not ready")));
+    }
+    let lines = console_log(server);
+    let keep = match length {
+        Some(l) if l >= 0 => lines.len().saturating_sub(l as usize),
+        _ => 0,
+    };
+    Ok(reply(v, StatusCode::OK, json!({"output": lines[keep..].join("\n")})))
 }

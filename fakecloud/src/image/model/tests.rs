@@ -115,8 +115,8 @@ fn create_and_delete_follow_glance_policy() {
     imgs.images[0].protected = true;
     let cirros = imgs.images[0].id.clone();
     assert!(matches!(imgs.delete(&cirros, Some(&demo), true), Err(ImageError::Forbidden(_))));
-    assert!(matches!(imgs.upload(&cirros, Some(&demo), false, 5, now), Err(ImageError::Conflict(_))));
-    let up = imgs.upload(&img.id, Some(&demo), false, 4096, now).unwrap();
+    assert!(matches!(imgs.upload(&cirros, Some(&demo), false, vec![0; 5], now), Err(ImageError::Conflict(_))));
+    let up = imgs.upload(&img.id, Some(&demo), false, vec![0; 4096], now).unwrap();
     assert_eq!((up.status.as_str(), up.size, up.has_data()), ("active", 4096, true));
     imgs.delete(&img.id, Some(&demo), false).unwrap();
     assert!(imgs.get(&img.id).is_none());
@@ -129,4 +129,79 @@ fn digests_are_stable_hex() {
     assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
     assert_eq!(a, pseudo_digest("x", 128));
     assert_ne!(pseudo_digest("x", 32), pseudo_digest("y", 32));
+}
+
+fn queued(imgs: &mut Images, owner: &str, body: serde_json::Value) -> String {
+    let mut ids = Ids::new(11);
+    let now = chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 5).unwrap();
+    imgs.create(NewImage::from_json(&body).unwrap(), owner, false, &mut ids, now).unwrap().id.clone()
+}
+
+#[test]
+fn a_member_sees_a_shared_image_and_lists_it_only_once_accepted() {
+    let (mut imgs, idn) = images();
+    let demo = idn.project_named("demo").unwrap().id.clone();
+    let service = idn.project_named("service").unwrap().id.clone();
+    let now = chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 1, 0).unwrap();
+    let id = queued(&mut imgs, &demo, serde_json::json!({"name": "s"}));
+    assert!(imgs.show(&id, Some(&service), false).is_err());
+    imgs.add_member(&id, &service, Some(&demo), false, now).unwrap();
+    assert!(matches!(imgs.add_member(&id, &service, Some(&demo), false, now), Err(ImageError::Conflict(_))));
+    assert!(imgs.show(&id, Some(&service), false).is_ok(), "a pending member may look");
+    let listed = |imgs: &Images, query: &[(&str, &str)]| {
+        imgs.list(&q(query).unwrap(), Some(&service), false).unwrap().images.iter().any(|i| i.id == id)
+    };
+    assert!(!listed(&imgs, &[]));
+    assert!(listed(&imgs, &[("member_status", "pending"), ("visibility", "shared")]));
+    assert!(matches!(imgs.set_member_status(&id, &service, "accepted", Some(&demo), false, now), Err(ImageError::Forbidden(_))));
+    imgs.set_member_status(&id, &service, "accepted", Some(&service), false, now).unwrap();
+    assert!(listed(&imgs, &[]));
+    assert!(matches!(imgs.remove_member(&id, &service, Some(&service), false), Err(ImageError::Forbidden(_))));
+    imgs.remove_member(&id, &service, Some(&demo), false).unwrap();
+    assert!(imgs.show(&id, Some(&service), false).is_err());
+}
+
+#[test]
+fn a_patch_applies_whole_or_not_at_all() {
+    use crate::image::request::{Change, PATCH_V21};
+    let (mut imgs, idn) = images();
+    let demo = idn.project_named("demo").unwrap().id.clone();
+    let now = chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 1, 0).unwrap();
+    let id = queued(&mut imgs, &demo, serde_json::json!({"name": "p", "os_distro": "x"}));
+    let parse = |v: serde_json::Value| Change::parse_all(PATCH_V21, &v).unwrap();
+    let before = imgs.get(&id).unwrap().clone();
+    let bad = parse(serde_json::json!([{"op": "replace", "path": "/name", "value": "n"}, {"op": "remove", "path": "/absent"}]));
+    assert!(matches!(imgs.update(&id, Some(&demo), false, &bad, now), Err(ImageError::Conflict(_))));
+    assert_eq!(imgs.get(&id).unwrap().name, before.name);
+    let ok = parse(serde_json::json!([{"op": "replace", "path": "/name", "value": "n"}, {"op": "remove", "path": "/os_distro"}]));
+    let after = imgs.update(&id, Some(&demo), false, &ok, now).unwrap();
+    assert_eq!(after.name, "n");
+    assert!(!after.properties.contains_key("os_distro"));
+    for (op, path) in [("replace", "/checksum"), ("add", "/os_glance_x"), ("replace", "/id")] {
+        let c = parse(serde_json::json!([{"op": op, "path": path, "value": "v"}]));
+        assert!(matches!(imgs.update(&id, Some(&demo), false, &c, now), Err(ImageError::Forbidden(_))), "{path}");
+    }
+}
+
+#[test]
+fn glance_direct_import_needs_staged_data_and_computes_the_digests() {
+    use crate::image::actions::Requester;
+    use crate::image::request::ImportRequest;
+    let (mut imgs, idn) = images();
+    let demo = idn.project_named("demo").unwrap().id.clone();
+    let now = chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 1, 0).unwrap();
+    let mut ids = Ids::new(3);
+    let id = queued(&mut imgs, &demo, serde_json::json!({"name": "i", "disk_format": "raw", "container_format": "bare"}));
+    let req = ImportRequest::from_json(&serde_json::json!({"method": {"name": "glance-direct"}}), None).unwrap();
+    let who = Requester { project_id: Some(&demo), user_id: "u", admin: false, request_id: "req-1".into() };
+    assert!(matches!(imgs.import(&id, &req, &who, &mut ids, now), Err(ImageError::Conflict(_))));
+    imgs.stage(&id, Some(&demo), false, b"abc".to_vec(), now).unwrap();
+    assert_eq!(imgs.get(&id).unwrap().status, "uploading");
+    imgs.import(&id, &req, &who, &mut ids, now).unwrap();
+    let img = imgs.get(&id).unwrap();
+    assert_eq!((img.status.as_str(), img.size), ("active", 3));
+    assert_eq!(img.checksum.as_deref(), Some("900150983cd24fb0d6963f7d28e17f72"));
+    assert_eq!(img.stores, vec!["fast".to_string()]);
+    let tasks = imgs.image_tasks(&id, Some(&demo), false).unwrap();
+    assert_eq!((tasks.len(), tasks[0].request_id.as_deref()), (1, Some("req-1")));
 }

@@ -7,16 +7,16 @@ use crate::cloud::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::loadbalancer::model::*;
-use crate::loadbalancer::request::{BatchMembers, CreateMember};
+use crate::loadbalancer::request::{int, nullable, opt_int, opt_opt_int, BatchMembers, CreateMember, UpdateMember};
 use crate::loadbalancer::views;
 use crate::loadbalancer::worker::{new_common, Kind};
-use crate::policy::{enforce, Target};
 use crate::world::World;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 const GET_ONE: &str = "os_load-balancer_api:child:get_one";
 const POST: &str = "os_load-balancer_api:child:post";
@@ -43,6 +43,15 @@ fn lb_mutable(w: &World, caller: &Caller, lb_id: &str, action: &str) -> Result<(
         return Err(immutable("Load Balancer", lb_id));
     }
     Ok(())
+}
+
+/// A port number: 1 to 65535.
+fn port_number(field: &str, v: i64) -> Result<u16, ApiError> {
+    if v < 1 {
+        return Err(bad(format!("Invalid input for field/attribute {field}. Value: '{v}'. Value should be greater or equal to 1")));
+    }
+    u16::try_from(v)
+        .map_err(|_| bad(format!("Invalid input for field/attribute {field}. Value: '{v}'. Value should be lower or equal to 65535")))
 }
 
 fn pool_mutable(pool: &Pool) -> Result<(), ApiError> {
@@ -103,19 +112,36 @@ fn touch_common(
 // ---------------------------------------------------------------------------------------------
 // Listeners
 
+/// The headers a listener may insert (`insert_headers` keys): HTTP ones on HTTP and
+/// TERMINATED_HTTPS listeners, the client-certificate ones on TERMINATED_HTTPS only.
+const HTTP_HEADERS: [&str; 3] = ["X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto"];
+const SSL_HEADERS: [&str; 8] = [
+    "X-SSL-Client-Verify",
+    "X-SSL-Client-Has-Cert",
+    "X-SSL-Client-DN",
+    "X-SSL-Client-CN",
+    "X-SSL-Issuer",
+    "X-SSL-Client-SHA1",
+    "X-SSL-Client-Not-Before",
+    "X-SSL-Client-Not-After",
+];
+/// Octavia's longest haproxy timeout, in milliseconds (24 days).
+const MAX_TIMEOUT: i64 = 24 * 24 * 60 * 60 * 1000;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CreateListener {
     loadbalancer_id: String,
     protocol: String,
-    protocol_port: u16,
+    #[serde(deserialize_with = "int")]
+    protocol_port: i64,
     #[serde(default)]
     name: Option<String>,
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
     admin_state_up: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     connection_limit: Option<i64>,
     #[serde(default)]
     default_pool_id: Option<String>,
@@ -123,11 +149,52 @@ struct CreateListener {
     tags: Option<Vec<String>>,
     #[serde(default)]
     project_id: Option<String>,
+    #[serde(flatten)]
+    opts: ListenerOpts,
+}
+
+/// What a listener create and update share beyond the common fields.
+#[derive(Deserialize, Default)]
+struct ListenerOpts {
+    #[serde(default, deserialize_with = "opt_int")]
+    timeout_client_data: Option<i64>,
+    #[serde(default, deserialize_with = "opt_int")]
+    timeout_member_connect: Option<i64>,
+    #[serde(default, deserialize_with = "opt_int")]
+    timeout_member_data: Option<i64>,
+    #[serde(default, deserialize_with = "opt_int")]
+    timeout_tcp_inspect: Option<i64>,
+    #[serde(default, deserialize_with = "nullable")]
+    allowed_cidrs: Option<Option<Vec<String>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    insert_headers: Option<Option<BTreeMap<String, String>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    default_tls_container_ref: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    sni_container_refs: Option<Option<Vec<String>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    client_ca_tls_container_ref: Option<Option<String>>,
+    #[serde(default)]
+    client_authentication: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    client_crl_container_ref: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    tls_ciphers: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    tls_versions: Option<Option<Vec<String>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    alpn_protocols: Option<Option<Vec<String>>>,
+    #[serde(default, deserialize_with = "opt_opt_int")]
+    hsts_max_age: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    hsts_include_subdomains: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "nullable")]
+    hsts_preload: Option<Option<bool>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct UpdateCommon {
+struct UpdateListener {
     #[serde(default)]
     name: Option<String>,
     #[serde(default)]
@@ -136,34 +203,200 @@ struct UpdateCommon {
     admin_state_up: Option<bool>,
     #[serde(default)]
     tags: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     connection_limit: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     default_pool_id: Option<Option<String>>,
-    #[serde(default)]
-    lb_algorithm: Option<String>,
-    #[serde(default)]
-    weight: Option<u32>,
-    #[serde(default)]
-    backup: Option<bool>,
-    #[serde(default)]
-    monitor_address: Option<Option<String>>,
-    #[serde(default)]
-    monitor_port: Option<Option<u16>>,
-    #[serde(default)]
-    delay: Option<u32>,
-    #[serde(default)]
-    timeout: Option<u32>,
-    #[serde(default)]
-    max_retries: Option<u32>,
-    #[serde(default)]
-    max_retries_down: Option<u32>,
-    #[serde(default)]
-    http_method: Option<String>,
-    #[serde(default)]
-    url_path: Option<String>,
-    #[serde(default)]
-    expected_codes: Option<String>,
+    #[serde(flatten)]
+    opts: ListenerOpts,
+}
+
+fn timeout(field: &str, v: Option<i64>) -> Result<Option<u32>, ApiError> {
+    match v {
+        Some(t) if !(0..=MAX_TIMEOUT).contains(&t) => {
+            Err(bad(format!("Invalid input for field/attribute {field}. Value: '{t}'. Value should be between 0 and {MAX_TIMEOUT}")))
+        }
+        Some(t) => Ok(Some(t as u32)),
+        None => Ok(None),
+    }
+}
+
+/// Whether a CIDR is IPv6 (None when it is no CIDR).
+fn cidr_is_v6(cidr: &str) -> Option<bool> {
+    let (addr, len) = cidr.split_once('/')?;
+    let ip: std::net::IpAddr = addr.parse().ok()?;
+    let len: u8 = len.parse().ok()?;
+    let max = if ip.is_ipv6() { 128 } else { 32 };
+    (len <= max).then_some(ip.is_ipv6())
+}
+
+fn is_tls_terminating(protocol: &str) -> bool {
+    protocol == "TERMINATED_HTTPS"
+}
+
+/// Checks a listener's options against its protocol and load balancer, and applies them.
+fn apply_listener_opts(
+    s: &mut ListenerSettings,
+    protocol: &str,
+    vip_address: &str,
+    o: ListenerOpts,
+    creating: bool,
+) -> Result<(), ApiError> {
+    if let Some(Some(h)) = &o.insert_headers {
+        if !h.is_empty() {
+            if !matches!(protocol, "HTTP" | "TERMINATED_HTTPS") {
+                return Err(bad(format!("insert-headers is not a valid option for a {protocol} protocol listener.")));
+            }
+            if let Some(k) = h.keys().find(|k| !HTTP_HEADERS.contains(&k.as_str()) && !SSL_HEADERS.contains(&k.as_str())) {
+                return Err(bad(format!("['{k}'] is not a valid option for insert_headers")));
+            }
+            let ssl: Vec<&String> = h.keys().filter(|k| SSL_HEADERS.contains(&k.as_str())).collect();
+            if !ssl.is_empty() && protocol != "TERMINATED_HTTPS" {
+                return Err(bad(format!("{ssl:?} is not a valid option for {protocol} protocol listener.")));
+            }
+        }
+    }
+    let has_refs = o.default_tls_container_ref.as_ref().is_some_and(|r| r.is_some())
+        || o.sni_container_refs.as_ref().is_some_and(|r| r.as_ref().is_some_and(|v| !v.is_empty()))
+        || o.client_ca_tls_container_ref.as_ref().is_some_and(|r| r.is_some());
+    if matches!(protocol, "UDP" | "SCTP")
+        && (has_refs || o.insert_headers.as_ref().is_some_and(|h| h.as_ref().is_some_and(|h| !h.is_empty())))
+    {
+        return Err(bad(format!("Validation failure: {protocol} protocol listener does not support TLS.")));
+    }
+    if has_refs && !is_tls_terminating(protocol) {
+        return Err(bad(format!("Validation failure: Certificate container references are not allowed on {protocol} protocol listeners.")));
+    }
+    if creating && is_tls_terminating(protocol) && !has_refs {
+        return Err(bad(format!(
+            "Validation failure: An SNI or default certificate container reference must be provided for {protocol} protocol listeners."
+        )));
+    }
+    if let Some(a) = &o.client_authentication {
+        one_of("client_authentication", a, &["NONE", "OPTIONAL", "MANDATORY"])?;
+        if a != "NONE" && o.client_ca_tls_container_ref.as_ref().is_none_or(|r| r.is_none()) && s.client_ca_tls_container_ref.is_none() {
+            return Err(bad(format!("Validation failure: Client authentication setting {a} requires a client CA container reference.")));
+        }
+    }
+    if let Some(Some(cidrs)) = &o.allowed_cidrs {
+        let vip_v6 = vip_address.contains(':');
+        for c in cidrs {
+            let v6 = cidr_is_v6(c).ok_or_else(|| {
+                bad(format!("Invalid input for field/attribute allowed_cidrs. Value: '{c}'. Value should be IPv4 or IPv6 CIDR format"))
+            })?;
+            if v6 != vip_v6 {
+                return Err(bad(format!(
+                    "Validation failure: CIDR {c} IP version incompatible with all VIPs ['{vip_address}'] IP version."
+                )));
+            }
+        }
+    }
+    if let Some(Some(age)) = o.hsts_max_age {
+        if age < 0 {
+            return Err(bad(format!(
+                "Invalid input for field/attribute hsts_max_age. Value: '{age}'. Value should be greater or equal to 0"
+            )));
+        }
+    }
+    let hsts_given = o.hsts_max_age.is_some_and(|x| x.is_some())
+        || o.hsts_include_subdomains.is_some_and(|x| x == Some(true))
+        || o.hsts_preload.is_some_and(|x| x == Some(true));
+    if hsts_given && !is_tls_terminating(protocol) {
+        return Err(bad("Validation failure: The HSTS feature can only be used for listeners using the TERMINATED_HTTPS protocol."));
+    }
+    if let Some(t) = timeout("timeout_client_data", o.timeout_client_data)? {
+        s.timeout_client_data = t;
+    }
+    if let Some(t) = timeout("timeout_member_connect", o.timeout_member_connect)? {
+        s.timeout_member_connect = t;
+    }
+    if let Some(t) = timeout("timeout_member_data", o.timeout_member_data)? {
+        s.timeout_member_data = t;
+    }
+    if let Some(t) = timeout("timeout_tcp_inspect", o.timeout_tcp_inspect)? {
+        s.timeout_tcp_inspect = t;
+    }
+    if let Some(c) = o.allowed_cidrs {
+        s.allowed_cidrs = c.filter(|c| !c.is_empty());
+    }
+    if let Some(h) = o.insert_headers {
+        s.insert_headers = h.unwrap_or_default();
+    }
+    if let Some(r) = o.default_tls_container_ref {
+        s.default_tls_container_ref = r;
+    }
+    if let Some(r) = o.sni_container_refs {
+        s.sni_container_refs = r.unwrap_or_default();
+    }
+    if let Some(r) = o.client_ca_tls_container_ref {
+        s.client_ca_tls_container_ref = r;
+    }
+    if let Some(a) = o.client_authentication {
+        s.client_authentication = a;
+    }
+    if let Some(r) = o.client_crl_container_ref {
+        s.client_crl_container_ref = r;
+    }
+    if let Some(c) = o.tls_ciphers {
+        s.tls_ciphers = c;
+    }
+    if let Some(v) = o.tls_versions {
+        s.tls_versions = v;
+    }
+    if let Some(v) = o.alpn_protocols {
+        s.alpn_protocols = v;
+    }
+    if let Some(v) = o.hsts_max_age {
+        s.hsts_max_age = v.map(|x| x as u32);
+    }
+    if let Some(v) = o.hsts_include_subdomains {
+        s.hsts_include_subdomains = v;
+    }
+    if let Some(v) = o.hsts_preload {
+        s.hsts_preload = v;
+    }
+    Ok(())
+}
+
+/// The transport a protocol runs on: listeners on one port conflict only within one transport.
+fn l4(protocol: &str) -> &'static str {
+    match protocol {
+        "UDP" => "UDP",
+        "SCTP" => "SCTP",
+        _ => "TCP",
+    }
+}
+
+/// The pool protocols a listener protocol may send to.
+fn pool_protocol_fits(listener: &str, pool: &str) -> bool {
+    let ok: &[&str] = match listener {
+        "TCP" => &["HTTP", "HTTPS", "PROXY", "PROXYV2", "TCP"],
+        "HTTP" | "TERMINATED_HTTPS" => &["HTTP", "PROXY", "PROXYV2"],
+        "HTTPS" => &["HTTPS", "PROXY", "PROXYV2", "TCP"],
+        "UDP" => &["UDP"],
+        "SCTP" => &["SCTP"],
+        _ => &[],
+    };
+    ok.contains(&pool)
+}
+
+fn check_pool_protocol(listener: &str, pool: &str) -> Result<(), ApiError> {
+    if listener == "PROMETHEUS" {
+        return Err(bad("Protocol PROMETHEUS listeners cannot have child objects."));
+    }
+    if !pool_protocol_fits(listener, pool) {
+        return Err(bad(format!("Validation failure: The pool protocol '{pool}' is invalid while the listener protocol is '{listener}'.")));
+    }
+    Ok(())
+}
+
+fn check_connection_limit(c: Option<i64>) -> Result<(), ApiError> {
+    if let Some(c) = c.filter(|c| *c < -1) {
+        return Err(bad(format!(
+            "Invalid input for field/attribute connection_limit. Value: '{c}'. Value should be greater or equal to -1"
+        )));
+    }
+    Ok(())
 }
 
 fn listener_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Result<&'a Listener, ApiError> {
@@ -173,7 +406,7 @@ fn listener_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Re
 }
 
 pub async fn list_listeners(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
+    own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
     let w = s.world();
     let keep = prefilter(&caller, &params);
     let items = w.octavia.listeners.values().filter(|l| keep(&l.c)).map(|l| (l.c.seq, views::listener(&w, l)));
@@ -201,21 +434,31 @@ pub async fn listener_stats(State(s): State<AppState>, caller: Caller, Path(id):
 pub async fn create_listener(State(s): State<AppState>, caller: Caller, JsonBody(raw): JsonBody<Value>) -> ApiResult {
     let req: CreateListener = body(raw, "listener")?;
     one_of("protocol", &req.protocol, &LISTENER_PROTOCOLS)?;
-    if req.protocol_port == 0 {
-        return Err(bad("Invalid input for field/attribute protocol_port. Value: '0'. Value should be greater or equal to 1"));
-    }
+    let port = port_number("protocol_port", req.protocol_port)?;
+    check_connection_limit(req.connection_limit)?;
     let mut w = s.world();
-    lb_mutable(&w, &caller, &req.loadbalancer_id, POST)?;
-    let lb_project = w.octavia.loadbalancers[&req.loadbalancer_id].c.project_id.clone();
+    let lb = lb_for(&w, &caller, &req.loadbalancer_id, POST)?;
+    let (lb_project, vip) = (lb.c.project_id.clone(), lb.vip_address.clone());
     if req.project_id.as_ref().is_some_and(|p| *p != lb_project) {
         return Err(bad("Validation failure: project_id must match the load balancer's."));
     }
-    if w.octavia.listeners_of(&req.loadbalancer_id).any(|l| l.protocol_port == req.protocol_port) {
-        return Err(conflict(format!("Another Listener on this Load Balancer is already using protocol_port {}", req.protocol_port)));
-    }
     if let Some(p) = &req.default_pool_id {
-        let pool = w.octavia.pools.get(p).filter(|x| x.loadbalancer_id == req.loadbalancer_id);
-        pool.ok_or_else(|| not_found("Pool", p))?;
+        if req.protocol == "PROMETHEUS" {
+            return Err(bad("Protocol PROMETHEUS listeners cannot have child objects."));
+        }
+        let pool = w.octavia.pools.get(p).filter(|x| x.loadbalancer_id == req.loadbalancer_id).ok_or_else(|| not_found("Pool", p))?;
+        check_pool_protocol(&req.protocol, &pool.protocol)?;
+    }
+    lb_mutable(&w, &caller, &req.loadbalancer_id, POST)?;
+    let mut settings = ListenerSettings::default();
+    apply_listener_opts(&mut settings, &req.protocol, &vip, req.opts, true)?;
+    if let Some(other) =
+        w.octavia.listeners_of(&req.loadbalancer_id).find(|l| l.protocol_port == port && l4(&l.protocol) == l4(&req.protocol))
+    {
+        return Err(conflict(format!(
+            "Another Listener on this Load Balancer is already using protocol {} and protocol_port {port}",
+            other.protocol
+        )));
     }
     let c = common_for(&mut w, req.name, req.description, &lb_project, req.admin_state_up, req.tags);
     let id = c.id.clone();
@@ -223,9 +466,10 @@ pub async fn create_listener(State(s): State<AppState>, caller: Caller, JsonBody
         c,
         loadbalancer_id: req.loadbalancer_id.clone(),
         protocol: req.protocol,
-        protocol_port: req.protocol_port,
+        protocol_port: port,
         connection_limit: req.connection_limit.unwrap_or(-1),
         default_pool_id: req.default_pool_id,
+        settings,
     });
     w.begin_child_task(&req.loadbalancer_id, None, Kind::Listener, &id, "create");
     Ok(reply(StatusCode::CREATED, json!({ "listener": views::listener(&w, &w.octavia.listeners[&id]) })))
@@ -237,16 +481,23 @@ pub async fn update_listener(
     Path(id): Path<String>,
     JsonBody(raw): JsonBody<Value>,
 ) -> ApiResult {
-    let req: UpdateCommon = body(raw, "listener")?;
+    let req: UpdateListener = body(raw, "listener")?;
+    check_connection_limit(req.connection_limit)?;
     let mut w = s.world();
-    let lb_id = listener_for(&w, &caller, &id, PUT)?.loadbalancer_id.clone();
-    lb_mutable(&w, &caller, &lb_id, PUT)?;
+    let l = listener_for(&w, &caller, &id, PUT)?;
+    let (lb_id, protocol) = (l.loadbalancer_id.clone(), l.protocol.clone());
+    let mut settings = l.settings.clone();
+    let vip = w.octavia.loadbalancers.get(&lb_id).map(|lb| lb.vip_address.clone()).unwrap_or_default();
     if let Some(Some(p)) = &req.default_pool_id {
-        w.octavia.pools.get(p).filter(|x| x.loadbalancer_id == lb_id).ok_or_else(|| not_found("Pool", p))?;
+        let pool = w.octavia.pools.get(p).filter(|x| x.loadbalancer_id == lb_id).ok_or_else(|| not_found("Pool", p))?;
+        check_pool_protocol(&protocol, &pool.protocol)?;
     }
+    apply_listener_opts(&mut settings, &protocol, &vip, req.opts, false)?;
+    lb_mutable(&w, &caller, &lb_id, PUT)?;
     let now = w.now();
     let l = w.octavia.listeners.get_mut(&id).expect("checked");
     touch_common(&mut l.c, now, req.name, req.description, req.admin_state_up, req.tags);
+    l.settings = settings;
     if let Some(c) = req.connection_limit {
         l.connection_limit = c;
     }
@@ -267,6 +518,23 @@ pub async fn delete_listener(State(s): State<AppState>, caller: Caller, Path(id)
 // ---------------------------------------------------------------------------------------------
 // Pools
 
+/// The algorithms the amphora driver implements; SOURCE_IP_PORT is the OVN provider's.
+const AMPHORA_ALGORITHMS: [&str; 3] = ["ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP"];
+const SP_TYPES: [&str; 3] = ["SOURCE_IP", "HTTP_COOKIE", "APP_COOKIE"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionPersistence {
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    cookie_name: Option<String>,
+    #[serde(default, deserialize_with = "opt_int")]
+    persistence_timeout: Option<i64>,
+    #[serde(default)]
+    persistence_granularity: Option<String>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CreatePool {
@@ -283,11 +551,137 @@ struct CreatePool {
     #[serde(default)]
     admin_state_up: Option<bool>,
     #[serde(default)]
-    session_persistence: Option<Value>,
+    session_persistence: Option<SessionPersistence>,
     #[serde(default)]
     tags: Option<Vec<String>>,
     #[serde(default)]
     project_id: Option<String>,
+    #[serde(flatten)]
+    tls: PoolTlsOpts,
+}
+
+#[derive(Deserialize, Default)]
+struct PoolTlsOpts {
+    #[serde(default)]
+    tls_enabled: Option<bool>,
+    #[serde(default, deserialize_with = "nullable")]
+    tls_container_ref: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    ca_tls_container_ref: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    crl_container_ref: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    tls_ciphers: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    tls_versions: Option<Option<Vec<String>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    alpn_protocols: Option<Option<Vec<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdatePool {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    admin_state_up: Option<bool>,
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+    #[serde(default)]
+    lb_algorithm: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    session_persistence: Option<Option<SessionPersistence>>,
+    #[serde(flatten)]
+    tls: PoolTlsOpts,
+}
+
+/// A pool's session persistence against its protocol, as Octavia checks it; returns its stored form.
+fn session_persistence(protocol: &str, sp: SessionPersistence, old_type: Option<&str>) -> Result<Value, ApiError> {
+    let kind = sp
+        .kind
+        .or_else(|| old_type.map(str::to_string))
+        .ok_or_else(|| bad("Invalid input for field/attribute type. Value: 'None'. Mandatory field missing.".to_string()))?;
+    one_of("type", &kind, &SP_TYPES)?;
+    if matches!(protocol, "UDP" | "SCTP") {
+        if sp.cookie_name.is_some() {
+            return Err(bad("Validation failure: Cookie names are not supported for UDP/SCTP pools."));
+        }
+        if kind != "SOURCE_IP" {
+            return Err(bad(format!(
+                "Validation failure: Session persistence of type {kind} is not supported for UDP/SCTP protocol pools."
+            )));
+        }
+    } else if sp.persistence_timeout.is_some() || sp.persistence_granularity.is_some() {
+        return Err(bad("Validation failure: persistence_timeout and persistence_granularity is only for UDP and SCTP protocol pools."));
+    }
+    if let Some(name) = &sp.cookie_name {
+        if kind != "APP_COOKIE" {
+            return Err(bad(
+                "Validation failure: Field \"cookie_name\" can only be specified with session persistence of type \"APP_COOKIE\".",
+            ));
+        }
+        let invalid = |c: char| (c as u32) <= 0x20 || "\"(),/:;<=>?@[\\]{}\u{7f}".contains(c);
+        if name.is_empty() || name.len() > 255 || name.chars().any(invalid) {
+            return Err(bad("Validation failure: Supplied \"cookie_name\" is invalid."));
+        }
+    } else if kind == "APP_COOKIE" {
+        return Err(bad(
+            "Validation failure: Field \"cookie_name\" must be specified when using the \"APP_COOKIE\" session persistence type.",
+        ));
+    }
+    if let Some(g) = &sp.persistence_granularity {
+        if g.parse::<std::net::IpAddr>().is_err() {
+            return Err(bad(format!(
+                "Invalid input for field/attribute persistence_granularity. Value: '{g}'. Value should be IPv4 or IPv6 format"
+            )));
+        }
+    }
+    let udp = matches!(protocol, "UDP" | "SCTP");
+    Ok(json!({
+        "type": kind, "cookie_name": sp.cookie_name,
+        "persistence_timeout": sp.persistence_timeout.or(udp.then_some(360)),
+        "persistence_granularity": sp.persistence_granularity.or(udp.then(|| "255.255.255.255".to_string())),
+    }))
+}
+
+fn apply_pool_tls(t: &mut PoolTls, o: PoolTlsOpts) -> Result<(), ApiError> {
+    let crl = o.crl_container_ref.clone().unwrap_or(t.crl_container_ref.clone());
+    let ca = o.ca_tls_container_ref.clone().unwrap_or(t.ca_tls_container_ref.clone());
+    if crl.is_some() && ca.is_none() {
+        return Err(bad("Validation failure: A CA certificate reference is required to specify a revocation list."));
+    }
+    if let Some(e) = o.tls_enabled {
+        t.tls_enabled = e;
+    }
+    if let Some(r) = o.tls_container_ref {
+        t.tls_container_ref = r;
+    }
+    t.ca_tls_container_ref = ca;
+    t.crl_container_ref = crl;
+    if let Some(c) = o.tls_ciphers {
+        t.tls_ciphers = c;
+    }
+    if let Some(v) = o.tls_versions {
+        t.tls_versions = v;
+    }
+    if let Some(v) = o.alpn_protocols {
+        t.alpn_protocols = v;
+    }
+    Ok(())
+}
+
+/// The amphora driver refuses an algorithm it does not implement (501, as a provider does).
+fn provider_supports_algorithm(provider: &str, algorithm: &str) -> Result<(), ApiError> {
+    if provider != "ovn" && !AMPHORA_ALGORITHMS.contains(&algorithm) {
+        return Err(ApiError::new(
+            SVC,
+            StatusCode::NOT_IMPLEMENTED,
+            format!("Provider '{provider}' does not support a requested option: Amphora provider does not support {algorithm} algorithm."),
+        ));
+    }
+    Ok(())
 }
 
 fn pool_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Result<&'a Pool, ApiError> {
@@ -297,7 +691,7 @@ fn pool_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Result
 }
 
 pub async fn list_pools(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
+    own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
     let w = s.world();
     let keep = prefilter(&caller, &params);
     let items = w.octavia.pools.values().filter(|p| keep(&p.c)).map(|p| (p.c.seq, views::pool(&w, p)));
@@ -314,26 +708,31 @@ pub async fn create_pool(State(s): State<AppState>, caller: Caller, JsonBody(raw
     let req: CreatePool = body(raw, "pool")?;
     one_of("protocol", &req.protocol, &POOL_PROTOCOLS)?;
     one_of("lb_algorithm", &req.lb_algorithm, &ALGORITHMS)?;
-    if req.session_persistence.as_ref().is_some_and(|v| !v.is_null()) {
-        return Err(bad("Validation failure: session persistence is not available on this cloud."));
-    }
     let mut w = s.world();
     let lb_id = match (&req.listener_id, &req.loadbalancer_id) {
         (Some(l), _) => {
             let listener = listener_for(&w, &caller, l, POST)?;
-            if listener.default_pool_id.is_some() {
-                return Err(conflict(format!("Listener {l} already has a default pool")));
-            }
+            check_pool_protocol(&listener.protocol, &req.protocol)?;
             listener.loadbalancer_id.clone()
         }
         (None, Some(lb)) => lb.clone(),
-        (None, None) => return Err(bad("Validation failure: loadbalancer_id or listener_id must be specified.")),
+        (None, None) => return Err(bad("Validation failure: Must provide at least one of: loadbalancer_id, listener_id")),
     };
-    lb_mutable(&w, &caller, &lb_id, POST)?;
-    let project = w.octavia.loadbalancers[&lb_id].c.project_id.clone();
+    let lb = lb_for(&w, &caller, &lb_id, POST)?;
+    let (project, provider) = (lb.c.project_id.clone(), lb.provider.clone());
     if req.project_id.as_ref().is_some_and(|p| *p != project) {
         return Err(bad("Validation failure: project_id must match the load balancer's."));
     }
+    let sp = req.session_persistence.map(|sp| session_persistence(&req.protocol, sp, None)).transpose()?;
+    let mut tls = PoolTls::default();
+    apply_pool_tls(&mut tls, req.tls)?;
+    provider_supports_algorithm(&provider, &req.lb_algorithm)?;
+    if let Some(l) = &req.listener_id {
+        if w.octavia.listeners.get(l).is_some_and(|l| l.default_pool_id.is_some()) {
+            return Err(conflict("This listener already has a default pool"));
+        }
+    }
+    lb_mutable(&w, &caller, &lb_id, POST)?;
     let c = common_for(&mut w, req.name, req.description, &project, req.admin_state_up, req.tags);
     let id = c.id.clone();
     w.octavia.insert_pool(Pool {
@@ -343,6 +742,8 @@ pub async fn create_pool(State(s): State<AppState>, caller: Caller, JsonBody(raw
         protocol: req.protocol,
         lb_algorithm: req.lb_algorithm,
         healthmonitor_id: None,
+        session_persistence: sp,
+        tls,
     });
     if let Some(l) = req.listener_id.and_then(|l| w.octavia.listeners.get_mut(&l)) {
         l.default_pool_id = Some(id.clone());
@@ -352,13 +753,25 @@ pub async fn create_pool(State(s): State<AppState>, caller: Caller, JsonBody(raw
 }
 
 pub async fn update_pool(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, JsonBody(raw): JsonBody<Value>) -> ApiResult {
-    let req: UpdateCommon = body(raw, "pool")?;
+    let req: UpdatePool = body(raw, "pool")?;
     if let Some(a) = &req.lb_algorithm {
         one_of("lb_algorithm", a, &ALGORITHMS)?;
     }
     let mut w = s.world();
     let pool = pool_for(&w, &caller, &id, PUT)?;
     let lb_id = pool.loadbalancer_id.clone();
+    let old_type = pool.session_persistence.as_ref().and_then(|v| v["type"].as_str()).map(str::to_string);
+    let sp = match req.session_persistence {
+        Some(Some(sp)) => Some(Some(session_persistence(&pool.protocol, sp, old_type.as_deref())?)),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let mut tls = pool.tls.clone();
+    apply_pool_tls(&mut tls, req.tls)?;
+    if let Some(a) = &req.lb_algorithm {
+        let provider = w.octavia.loadbalancers.get(&lb_id).map(|l| l.provider.clone()).unwrap_or_default();
+        provider_supports_algorithm(&provider, a)?;
+    }
     lb_mutable(&w, &caller, &lb_id, PUT)?;
     pool_mutable(pool)?;
     let now = w.now();
@@ -367,6 +780,10 @@ pub async fn update_pool(State(s): State<AppState>, caller: Caller, Path(id): Pa
     if let Some(a) = req.lb_algorithm {
         p.lb_algorithm = a;
     }
+    if let Some(sp) = sp {
+        p.session_persistence = sp;
+    }
+    p.tls = tls;
     w.begin_child_task(&lb_id, Some(&id), Kind::Pool, &id, "update");
     Ok(reply(StatusCode::OK, json!({ "pool": views::pool(&w, &w.octavia.pools[&id]) })))
 }
@@ -445,7 +862,7 @@ pub async fn update_member(
     Path((pool_id, id)): Path<(String, String)>,
     JsonBody(raw): JsonBody<Value>,
 ) -> ApiResult {
-    let req: UpdateCommon = body(raw, "member")?;
+    let req: UpdateMember = body(raw, "member")?;
     let mut w = s.world();
     let pool = mutable_pool(&w, &caller, &pool_id, PUT)?;
     member_in(&w, &pool_id, &id)?;
@@ -526,21 +943,39 @@ pub async fn batch_members(
 // ---------------------------------------------------------------------------------------------
 // Health monitors
 
+const HTTP_METHODS: [&str; 9] = ["CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"];
+/// `udp_connect_min_interval_health_monitor`'s default.
+const UDP_MIN_DELAY: i64 = 3;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CreateMonitor {
     pool_id: String,
     #[serde(rename = "type")]
     kind: String,
-    delay: u32,
-    timeout: u32,
-    max_retries: u32,
-    #[serde(default)]
-    max_retries_down: Option<u32>,
+    #[serde(deserialize_with = "int")]
+    delay: i64,
+    #[serde(deserialize_with = "int")]
+    timeout: i64,
+    #[serde(deserialize_with = "int")]
+    max_retries: i64,
+    #[serde(default, deserialize_with = "opt_int")]
+    max_retries_down: Option<i64>,
     #[serde(default)]
     name: Option<String>,
     #[serde(default)]
     admin_state_up: Option<bool>,
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+    #[serde(default)]
+    project_id: Option<String>,
+    #[serde(flatten)]
+    http: MonitorHttp,
+}
+
+/// The HTTP check's settings, which only HTTP and HTTPS monitors take.
+#[derive(Deserialize, Default)]
+struct MonitorHttp {
     #[serde(default)]
     http_method: Option<String>,
     #[serde(default)]
@@ -548,7 +983,30 @@ struct CreateMonitor {
     #[serde(default)]
     expected_codes: Option<String>,
     #[serde(default)]
+    http_version: Option<f64>,
+    #[serde(default)]
+    domain_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateMonitor {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    admin_state_up: Option<bool>,
+    #[serde(default)]
     tags: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "opt_int")]
+    delay: Option<i64>,
+    #[serde(default, deserialize_with = "opt_int")]
+    timeout: Option<i64>,
+    #[serde(default, deserialize_with = "opt_int")]
+    max_retries: Option<i64>,
+    #[serde(default, deserialize_with = "opt_int")]
+    max_retries_down: Option<i64>,
+    #[serde(flatten)]
+    http: MonitorHttp,
 }
 
 fn monitor_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Result<&'a HealthMonitor, ApiError> {
@@ -557,28 +1015,106 @@ fn monitor_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Res
     Ok(h)
 }
 
-fn check_retries(max_retries: u32, max_retries_down: u32, delay: u32, timeout: u32) -> Result<(), ApiError> {
-    if !(1..=10).contains(&max_retries) {
-        return Err(bad(format!(
-            "Invalid input for field/attribute max_retries. Value: '{max_retries}'. Value should be between 1 and 10"
-        )));
+fn at_least_zero(field: &str, v: i64) -> Result<u32, ApiError> {
+    if v < 0 || v > i64::from(i32::MAX) {
+        return Err(bad(format!("Invalid input for field/attribute {field}. Value: '{v}'. Value should be greater or equal to 0")));
     }
-    if !(1..=10).contains(&max_retries_down) {
-        return Err(bad(format!(
-            "Invalid input for field/attribute max_retries_down. Value: '{max_retries_down}'. Value should be between 1 and 10"
-        )));
+    Ok(v as u32)
+}
+
+fn retries(field: &str, v: i64) -> Result<u32, ApiError> {
+    if !(1..=10).contains(&v) {
+        return Err(bad(format!("Invalid input for field/attribute {field}. Value: '{v}'. Value should be between 1 and 10")));
     }
-    if delay == 0 || timeout == 0 {
-        return Err(bad("Invalid input for field/attribute delay/timeout. Value should be greater or equal to 1"));
+    Ok(v as u32)
+}
+
+/// The HTTP settings' own formats: a method Octavia knows, a path, codes like `200`, `200,202`
+/// or `200-204`, HTTP 1.0 or 1.1, and a host name.
+fn check_monitor_http(h: &MonitorHttp) -> Result<(), ApiError> {
+    if let Some(m) = &h.http_method {
+        one_of("http_method", m, &HTTP_METHODS)?;
     }
-    if timeout > delay {
-        return Err(bad("Validation failure: The request timeout value must be less than or equal to the delay value."));
+    if let Some(p) = &h.url_path {
+        if !p.starts_with('/') || p.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad(format!("Invalid input for field/attribute url_path. Value: '{p}'. Value should be a valid URL path")));
+        }
+    }
+    if let Some(c) = &h.expected_codes {
+        let list = regex::Regex::new(r"^(\d{3}(\s*,\s*\d{3})*)$|^(\d{3}-\d{3})$").expect("a regex");
+        if !list.is_match(c) {
+            return Err(bad(format!("Invalid input for field/attribute expected_codes. Value: '{c}'. Value should match the pattern ^(\\d{{3}}(\\s*,\\s*\\d{{3}})*)$|^(\\d{{3}}-\\d{{3}})$")));
+        }
+    }
+    if let Some(v) = h.http_version {
+        if v != 1.0 && v != 1.1 {
+            return Err(bad(format!("Invalid input for field/attribute http_version. Value: '{v}'. Value should be one of: 1.0, 1.1")));
+        }
+    }
+    if let Some(d) = &h.domain_name {
+        let ok = !d.is_empty()
+            && d.len() <= 255
+            && d.trim_end_matches('.').split('.').all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+        if !ok {
+            return Err(bad(format!("Invalid input for field/attribute domain_name. Value: '{d}'. Value should be a valid domain name")));
+        }
     }
     Ok(())
 }
 
+/// Only HTTP and HTTPS monitors take the HTTP settings.
+fn http_fields_fit(kind: &str, h: &MonitorHttp, creating: bool) -> Result<(), ApiError> {
+    if matches!(kind, "HTTP" | "HTTPS") {
+        return Ok(());
+    }
+    // On create an empty value counts as absent; on update any given value is refused.
+    let given = |v: &Option<String>| v.as_ref().is_some_and(|s| !creating || !s.is_empty());
+    for (field, v) in [("http_method", &h.http_method), ("url_path", &h.url_path), ("expected_codes", &h.expected_codes)] {
+        if given(v) {
+            return Err(bad(format!("{field} is not a valid option for health monitors of type {kind}")));
+        }
+    }
+    Ok(())
+}
+
+/// The monitor types a pool's protocol allows (UDP and SCTP pools have their own), and the
+/// shortest UDP-CONNECT delay.
+fn monitor_fits_pool(kind: &str, pool_protocol: &str, delay: Option<i64>) -> Result<(), ApiError> {
+    if matches!(pool_protocol, "UDP" | "SCTP") {
+        if !matches!(kind, "UDP-CONNECT" | "SCTP" | "TCP" | "HTTP") {
+            return Err(bad(format!(
+                "Validation failure: The associated pool protocol is {pool_protocol}, so only a UDP-CONNECT/SCTP/TCP/HTTP health monitor is supported."
+            )));
+        }
+        if let Some(d) = delay.filter(|d| kind == "UDP-CONNECT" && *d < UDP_MIN_DELAY) {
+            return Err(bad(format!(
+                "Validation failure: The request delay value {d} should be larger than {UDP_MIN_DELAY} for UDP-CONNECT health monitor type."
+            )));
+        }
+    } else if matches!(kind, "UDP-CONNECT" | "SCTP") {
+        return Err(bad(format!("Validation failure: The {kind} type is only supported for pools of type UDP/SCTP.")));
+    }
+    Ok(())
+}
+
+fn check_domain_version(domain: Option<&str>, version: Option<f64>) -> Result<(), ApiError> {
+    match (domain, version) {
+        (Some(_), None) => Err(bad("Validation failure: 'http_version' must be specified when 'domain_name' is provided.")),
+        (Some(_), Some(v)) if v < 1.1 => {
+            Err(bad(format!("http_version {v} is not a valid option for health monitors HTTP 1.1 domain name health check")))
+        }
+        _ => Ok(()),
+    }
+}
+
 pub async fn list_monitors(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
+    own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
     let w = s.world();
     let keep = prefilter(&caller, &params);
     let items = w.octavia.monitors.values().filter(|h| keep(&h.c)).map(|h| (h.c.seq, views::healthmonitor(h)));
@@ -594,14 +1130,26 @@ pub async fn show_monitor(State(s): State<AppState>, caller: Caller, Path(id): P
 pub async fn create_monitor(State(s): State<AppState>, caller: Caller, JsonBody(raw): JsonBody<Value>) -> ApiResult {
     let req: CreateMonitor = body(raw, "healthmonitor")?;
     one_of("type", &req.kind, &MONITOR_TYPES)?;
-    let down = req.max_retries_down.unwrap_or(3);
-    check_retries(req.max_retries, down, req.delay, req.timeout)?;
+    let delay = at_least_zero("delay", req.delay)?;
+    let timeout = at_least_zero("timeout", req.timeout)?;
+    let max_retries = retries("max_retries", req.max_retries)?;
+    let down = retries("max_retries_down", req.max_retries_down.unwrap_or(3))?;
+    check_monitor_http(&req.http)?;
     let mut w = s.world();
-    let pool = mutable_pool(&w, &caller, &req.pool_id, POST)?;
+    let pool = pool_for(&w, &caller, &req.pool_id, POST)?.clone();
+    if req.project_id.as_ref().is_some_and(|p| *p != pool.c.project_id) {
+        return Err(bad("Validation failure: project_id must match the pool's."));
+    }
+    monitor_fits_pool(&req.kind, &pool.protocol, Some(req.delay))?;
+    http_fields_fit(&req.kind, &req.http, true)?;
+    check_domain_version(req.http.domain_name.as_deref(), req.http.http_version)?;
+    pool_mutable(&pool)?;
+    lb_mutable(&w, &caller, &pool.loadbalancer_id, POST)?;
     if pool.healthmonitor_id.is_some() {
         return Err(conflict("This pool already has a health monitor"));
     }
-    let http = req.kind.starts_with("HTTP");
+    let http = matches!(req.kind.as_str(), "HTTP" | "HTTPS");
+    let nonempty = |v: Option<String>| v.filter(|s| !s.is_empty());
     let c = common_for(&mut w, req.name, None, &pool.c.project_id, req.admin_state_up, req.tags);
     let id = c.id.clone();
     w.octavia.monitors.insert(
@@ -610,13 +1158,15 @@ pub async fn create_monitor(State(s): State<AppState>, caller: Caller, JsonBody(
             c,
             pool_id: req.pool_id.clone(),
             kind: req.kind,
-            delay: req.delay,
-            timeout: req.timeout,
-            max_retries: req.max_retries,
+            delay,
+            timeout,
+            max_retries,
             max_retries_down: down,
-            http_method: req.http_method.or_else(|| http.then(|| "GET".into())),
-            url_path: req.url_path.or_else(|| http.then(|| "/".into())),
-            expected_codes: req.expected_codes.or_else(|| http.then(|| "200".into())),
+            http_method: nonempty(req.http.http_method).or_else(|| http.then(|| "GET".into())),
+            url_path: nonempty(req.http.url_path).or_else(|| http.then(|| "/".into())),
+            expected_codes: nonempty(req.http.expected_codes).or_else(|| http.then(|| "200".into())),
+            http_version: req.http.http_version,
+            domain_name: req.http.domain_name,
         },
     );
     w.octavia.pools.get_mut(&req.pool_id).expect("checked").healthmonitor_id = Some(id.clone());
@@ -630,31 +1180,45 @@ pub async fn update_monitor(
     Path(id): Path<String>,
     JsonBody(raw): JsonBody<Value>,
 ) -> ApiResult {
-    let req: UpdateCommon = body(raw, "healthmonitor")?;
+    let req: UpdateMonitor = body(raw, "healthmonitor")?;
+    let delay = req.delay.map(|d| at_least_zero("delay", d)).transpose()?;
+    let timeout = req.timeout.map(|d| at_least_zero("timeout", d)).transpose()?;
+    let max_retries = req.max_retries.map(|d| retries("max_retries", d)).transpose()?;
+    let down = req.max_retries_down.map(|d| retries("max_retries_down", d)).transpose()?;
+    check_monitor_http(&req.http)?;
     let mut w = s.world();
     let h = monitor_for(&w, &caller, &id, PUT)?.clone();
-    check_retries(
-        req.max_retries.unwrap_or(h.max_retries),
-        req.max_retries_down.unwrap_or(h.max_retries_down),
-        req.delay.unwrap_or(h.delay),
-        req.timeout.unwrap_or(h.timeout),
-    )?;
-    let pool = mutable_pool(&w, &caller, &h.pool_id, PUT)?;
+    http_fields_fit(&h.kind, &req.http, false)?;
+    let pool = pool_for(&w, &caller, &h.pool_id, PUT)?.clone();
+    if h.kind == "UDP-CONNECT" {
+        monitor_fits_pool(&h.kind, &pool.protocol, req.delay)?;
+    }
+    if req.http.domain_name.is_some() || h.domain_name.is_some() {
+        check_domain_version(req.http.domain_name.as_deref().or(h.domain_name.as_deref()), req.http.http_version.or(h.http_version))?;
+    }
+    pool_mutable(&pool)?;
+    lb_mutable(&w, &caller, &pool.loadbalancer_id, PUT)?;
     let now = w.now();
     let m = w.octavia.monitors.get_mut(&id).expect("checked");
     touch_common(&mut m.c, now, req.name, None, req.admin_state_up, req.tags);
-    m.delay = req.delay.unwrap_or(m.delay);
-    m.timeout = req.timeout.unwrap_or(m.timeout);
-    m.max_retries = req.max_retries.unwrap_or(m.max_retries);
-    m.max_retries_down = req.max_retries_down.unwrap_or(m.max_retries_down);
-    if req.http_method.is_some() {
-        m.http_method = req.http_method;
+    m.delay = delay.unwrap_or(m.delay);
+    m.timeout = timeout.unwrap_or(m.timeout);
+    m.max_retries = max_retries.unwrap_or(m.max_retries);
+    m.max_retries_down = down.unwrap_or(m.max_retries_down);
+    if req.http.http_method.is_some() {
+        m.http_method = req.http.http_method;
     }
-    if req.url_path.is_some() {
-        m.url_path = req.url_path;
+    if req.http.url_path.is_some() {
+        m.url_path = req.http.url_path;
     }
-    if req.expected_codes.is_some() {
-        m.expected_codes = req.expected_codes;
+    if req.http.expected_codes.is_some() {
+        m.expected_codes = req.http.expected_codes;
+    }
+    if req.http.http_version.is_some() {
+        m.http_version = req.http.http_version;
+    }
+    if req.http.domain_name.is_some() {
+        m.domain_name = req.http.domain_name;
     }
     w.begin_child_task(&pool.loadbalancer_id, Some(&pool.c.id), Kind::HealthMonitor, &id, "update");
     Ok(reply(StatusCode::OK, json!({ "healthmonitor": views::healthmonitor(&w.octavia.monitors[&id]) })))

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
+use std::cmp::Ordering;
 
 pub(crate) const SVC: Service = crate::loadbalancer::SERVICE;
 
@@ -73,6 +74,12 @@ pub(crate) fn allow(caller: &Caller, action: &str, project_id: &str) -> Result<(
     enforce(SVC, caller, action, Target { project_id: Some(project_id), user_id: None })
 }
 
+/// Policy for an action on the caller's own project (lists, and the operator's catalogue): a
+/// token with no reader role there is refused, as Octavia's `load-balancer:read` rule does.
+pub(crate) fn own_project(caller: &Caller, action: &str) -> Result<(), ApiError> {
+    enforce(SVC, caller, action, Target { project_id: caller.project_id.as_deref(), user_id: None })
+}
+
 /// A load balancer the caller may act on with `action`; 404 if absent, 403 if another project's.
 pub(crate) fn lb_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Result<&'a LoadBalancer, ApiError> {
     let lb = w.octavia.loadbalancers.get(id).ok_or_else(|| not_found("Load Balancer", id))?;
@@ -107,10 +114,69 @@ fn value_matches(have: &Value, want: &str) -> bool {
     }
 }
 
-/// A list reply: filters on any attribute, tags, `fields`, then marker pagination with links.
+/// JSON values in the order a database sorts their columns: nulls first, then by value.
+fn compare(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Less,
+        (_, Value::Null) => Ordering::Greater,
+        (Value::Number(x), Value::Number(y)) => x.as_f64().unwrap_or(0.0).total_cmp(&y.as_f64().unwrap_or(0.0)),
+        (Value::String(x), Value::String(y)) => x.cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        _ => a.to_string().cmp(&b.to_string()),
+    }
+}
+
+/// The sort keys of a list query (`sort=k1:dir,k2` or `sort_key`/`sort_dir`), each checked
+/// against the object's attributes, then Octavia's default keys (`created_at`, `id`) ascending.
+fn sort_keys(params: &Params, attrs: &[&[&str]]) -> Result<Vec<(String, bool)>, ApiError> {
+    let dir = |d: &str| match d.to_ascii_lowercase().as_str() {
+        "asc" => Ok(false),
+        "desc" => Ok(true),
+        other => Err(bad(format!("Supplied sort direction '{other}' is not valid."))),
+    };
+    let mut keys = vec![];
+    if let Some(sort) = params.get("sort") {
+        for part in sort.split(',') {
+            let comps: Vec<&str> = part.split(':').collect();
+            match comps.as_slice() {
+                [k] => keys.push((k.to_string(), false)),
+                [k, d] => keys.push((k.to_string(), dir(d)?)),
+                _ => return Err(bad(format!("Supplied sort key '{comps:?}' is not valid."))),
+            }
+        }
+    } else if let Some(ks) = params.get("sort_key") {
+        let dirs: Vec<&str> = params.get("sort_dir").map(|d| d.split(',').collect()).unwrap_or_default();
+        for (i, k) in ks.split(',').enumerate() {
+            keys.push((k.to_string(), dirs.get(i).map(|d| dir(d)).transpose()?.unwrap_or(false)));
+        }
+    }
+    for (k, _) in &keys {
+        if !attrs.iter().any(|a| a.contains(&k.as_str())) {
+            return Err(bad(format!("Supplied sort key '{k}' is not valid.")));
+        }
+    }
+    for default in ["created_at", "id"] {
+        if !keys.iter().any(|(k, _)| k == default) && attrs.iter().any(|a| a.contains(&default)) {
+            keys.push((default.to_string(), false));
+        }
+    }
+    Ok(keys)
+}
+
+/// A list reply: filters on any attribute, tags, sorting, `fields`, then marker pagination with links.
 pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>, params: &Params, attrs: &[&[&str]]) -> ApiResult {
     let mut items = items;
-    let known = |k: &str| CONTROL_KEYS.contains(&k) || attrs.iter().any(|a| a.contains(&k));
+    // `loadbalancer_id` filters the objects that hang off a load balancer by it.
+    let hangs_off_lb = attrs.iter().any(|a| a.contains(&"loadbalancers"));
+    let alias = |k: &str| -> String {
+        if k == "loadbalancer_id" && hangs_off_lb {
+            "loadbalancers".into()
+        } else {
+            k.into()
+        }
+    };
+    let known = |k: &str| CONTROL_KEYS.contains(&k) || attrs.iter().any(|a| a.contains(&alias(k).as_str()));
     if let Some((k, _)) = params.0.iter().find(|(k, _)| !known(k)) {
         return Err(bad(format!("Invalid filter argument: {k}")));
     }
@@ -119,7 +185,21 @@ pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>
             .0
             .iter()
             .filter(|(k, _)| !CONTROL_KEYS.contains(&k.as_str()))
-            .all(|(k, v)| item.get(k).is_some_and(|have| value_matches(have, v)))
+            .all(|(k, v)| item.get(alias(k).as_str()).is_some_and(|have| value_matches(have, v)))
+    });
+    let keys = sort_keys(params, attrs)?;
+    items.sort_by(|a, b| {
+        keys.iter()
+            .map(|(k, desc)| {
+                let o = compare(a.get(k).unwrap_or(&Value::Null), b.get(k).unwrap_or(&Value::Null));
+                if *desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            })
+            .find(|o| *o != Ordering::Equal)
+            .unwrap_or(Ordering::Equal)
     });
     for (key, all) in [("tags", true), ("tags-any", false), ("not-tags", true), ("not-tags-any", false)] {
         if let Some(wanted) = params.get(key) {

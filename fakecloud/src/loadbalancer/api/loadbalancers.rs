@@ -74,7 +74,7 @@ struct UpdateLb {
 /// revision (`compute::view_cache::ReplyKey`) and served again as the same bytes until anything
 /// changes; any event, fault or write makes the next request render afresh.
 pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "os_load-balancer_api:loadbalancer:get_all", Target::default())?;
+    own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
     let (key, store, items) = {
         let w = s.world();
         let key = w.renders.reply_key("lbaas/loadbalancers", &params.0, caller.is_admin(), caller.project_id.as_deref(), &base);
@@ -134,13 +134,12 @@ pub async fn create(State(s): State<AppState>, caller: Caller, JsonBody(raw): Js
     }
     let mut w = s.world();
     let topology = match &req.flavor_id {
-        Some(f) => w
-            .octavia
-            .flavors
-            .iter()
-            .find(|x| x.id == *f)
-            .map(|x| x.topology.clone())
-            .ok_or_else(|| bad(format!("Validation failure: Invalid flavor_id. Flavor {f} not found.")))?,
+        Some(f) => {
+            if w.octavia.flavors.iter().any(|x| x.id == *f && !x.enabled) {
+                return Err(bad(format!("The selected flavor is not allowed in this deployment: {f}")));
+            }
+            w.octavia.flavor_topology(f).ok_or_else(|| bad(format!("Validation failure: Invalid flavor_id. Flavor {f} not found.")))?
+        }
         None => "SINGLE".to_string(),
     };
     if provider == "ovn" && req.flavor_id.is_some() {
@@ -280,45 +279,6 @@ pub async fn failover(State(s): State<AppState>, caller: Caller, Path(id): Path<
     }
     w.failover_loadbalancer(&id);
     Ok(StatusCode::ACCEPTED.into_response())
-}
-
-pub async fn providers(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "os_load-balancer_api:provider:get_all", Target::default())?;
-    let items = PROVIDERS.iter().map(|(n, d)| json!({"name": n, "description": d})).collect();
-    list_reply("providers", "lbaas/providers", &base, items, &params, &views::PROVIDER_ATTRS)
-}
-
-pub async fn flavors(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "os_load-balancer_api:flavor:get_all", Target::default())?;
-    let w = s.world();
-    let items = w
-        .octavia
-        .flavors
-        .iter()
-        .map(|f| json!({"id": f.id, "name": f.name, "description": f.description, "enabled": true, "flavor_profile_id": f.flavor_profile_id}))
-        .collect();
-    list_reply("flavors", "lbaas/flavors", &base, items, &params, &views::FLAVOR_ATTRS)
-}
-
-pub async fn flavor_profiles(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "os_load-balancer_api:flavor-profile:get_all", Target::default())?;
-    let w = s.world();
-    let items = w
-        .octavia
-        .flavors
-        .iter()
-        .map(|f| {
-            let data =
-                json!({"loadbalancer_topology": f.topology, "compute_flavor": crate::loadbalancer::worker::AMPHORA_FLAVOR}).to_string();
-            json!({"id": f.flavor_profile_id, "name": format!("{}-profile", f.name), "provider_name": "amphora", "flavor_data": data})
-        })
-        .collect();
-    list_reply("flavorprofiles", "lbaas/flavorprofiles", &base, items, &params, &views::FLAVOR_PROFILE_ATTRS)
-}
-
-pub async fn availability_zones(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    enforce(SVC, &caller, "os_load-balancer_api:flavor:get_all", Target::default())?;
-    list_reply("availability_zones", "lbaas/availabilityzones", &base, vec![], &params, &views::ZONE_ATTRS)
 }
 
 #[cfg(test)]

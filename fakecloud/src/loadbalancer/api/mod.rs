@@ -5,6 +5,8 @@
 mod amphorae;
 mod children;
 mod common;
+mod flavors;
+mod l7;
 mod loadbalancers;
 mod versions;
 
@@ -30,10 +32,18 @@ pub fn router() -> Routes {
         )
         .route("/lbaas/healthmonitors", get(children::list_monitors).post(children::create_monitor))
         .route("/lbaas/healthmonitors/{id}", get(children::show_monitor).put(children::update_monitor).delete(children::delete_monitor))
-        .route("/lbaas/providers", get(loadbalancers::providers))
-        .route("/lbaas/flavors", get(loadbalancers::flavors))
-        .route("/lbaas/flavorprofiles", get(loadbalancers::flavor_profiles))
-        .route("/lbaas/availabilityzones", get(loadbalancers::availability_zones))
+        .route("/lbaas/l7policies", get(l7::list_policies).post(l7::create_policy))
+        .route("/lbaas/l7policies/{id}", get(l7::show_policy).put(l7::update_policy).delete(l7::delete_policy))
+        .route("/lbaas/l7policies/{id}/rules", get(l7::list_rules).post(l7::create_rule))
+        .route("/lbaas/l7policies/{id}/rules/{rule}", get(l7::show_rule).put(l7::update_rule).delete(l7::delete_rule))
+        .route("/lbaas/providers", get(flavors::providers))
+        .route("/lbaas/providers/{provider}/flavor_capabilities", get(flavors::flavor_capabilities))
+        .route("/lbaas/providers/{provider}/availability_zone_capabilities", get(flavors::zone_capabilities))
+        .route("/lbaas/flavors", get(flavors::list_flavors).post(flavors::create_flavor))
+        .route("/lbaas/flavors/{id}", get(flavors::show_flavor).put(flavors::update_flavor).delete(flavors::delete_flavor))
+        .route("/lbaas/flavorprofiles", get(flavors::list_profiles).post(flavors::create_profile))
+        .route("/lbaas/flavorprofiles/{id}", get(flavors::show_profile).put(flavors::update_profile).delete(flavors::delete_profile))
+        .route("/lbaas/availabilityzones", get(flavors::availability_zones))
         .route("/octavia/amphorae", get(amphorae::list))
         .route("/octavia/amphorae/{id}", get(amphorae::show).delete(amphorae::delete))
         .route("/octavia/amphorae/{id}/failover", put(amphorae::failover))

@@ -116,6 +116,37 @@ pub(super) fn list_reply(res: &Resource, items: Vec<Value>, params: &Params, bas
     Ok(json_reply(StatusCode::OK, query::list(res, items, params, &collection_url(base, path))?))
 }
 
+/// A create that may be bulk: `{"<plural>": [items]}` creates every item or none (the first refusal
+/// is the answer and the world stays as it was); `{"<singular>": item}` creates one.
+pub(super) fn create_one_or_bulk(
+    w: &mut World,
+    c: &Caller,
+    body: Value,
+    res: &Resource,
+    one: impl Fn(&mut World, &Caller, &Value) -> NResult<Value>,
+) -> Reply {
+    let Some(items) = body.get(res.plural).filter(|_| body.get(res.singular).is_none()) else {
+        return created(res.singular, one(w, c, &body)?);
+    };
+    let items = items.as_array().ok_or_else(|| NeutronError::bad_request("Body contains invalid data"))?;
+    if items.is_empty() {
+        return Err(NeutronError::bad_request("Resources required"));
+    }
+    let (network, ids) = (w.network.clone(), w.sim.ids.clone());
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match one(w, c, &json!({ res.singular: item })) {
+            Ok(v) => out.push(v),
+            Err(e) => {
+                w.network = network;
+                w.sim.ids = ids;
+                return Err(e);
+            }
+        }
+    }
+    Ok(json_reply(StatusCode::CREATED, json!({ res.plural: out })))
+}
+
 /// Runs a write on copies of the network state and the id generator; they replace the world's only
 /// if the write succeeds.
 pub(super) fn transact<T>(w: &mut World, f: impl FnOnce(&mut Network, &mut Ids, SimTime) -> NResult<T>) -> NResult<T> {

@@ -20,6 +20,7 @@ pub(super) async fn resources(_caller: Caller, BaseUrl(base): BaseUrl) -> Json<V
     let items: Vec<Value> = [
         ("network", "networks"),
         ("subnet", "subnets"),
+        ("subnetpool", "subnetpools"),
         ("port", "ports"),
         ("floatingip", "floatingips"),
         ("router", "routers"),
@@ -66,4 +67,24 @@ pub(super) async fn list_availability_zones(State(s): State<AppState>, _caller: 
         .map(|(name, resource, up)| json!({"name": name, "resource": resource, "state": if up { "available" } else { "unavailable" }}))
         .collect();
     list_reply(&AVAILABILITY_ZONE, items, &params, &base, "availability_zones")
+}
+
+pub(super) static SERVICE_PROVIDER: Resource = Resource {
+    singular: "service_provider",
+    plural: "service_providers",
+    attrs: &[
+        request::Attr { name: "service_type", post: false, put: false, required: false, kind: request::Kind::ReadOnly },
+        request::Attr { name: "name", post: false, put: false, required: false, kind: request::Kind::ReadOnly },
+        request::Attr { name: "default", post: false, put: false, required: false, kind: request::Kind::Bool },
+    ],
+};
+
+/// The L3 service's providers, one per router flavour the L3 plugin registers; `single_node`
+/// (a legacy router) is the default.
+pub(super) async fn list_service_providers(_caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> Reply {
+    let items: Vec<Value> = [("dvrha", false), ("dvr", false), ("ha", false), ("single_node", true)]
+        .iter()
+        .map(|(name, default)| json!({"service_type": "L3_ROUTER_NAT", "name": name, "default": default}))
+        .collect();
+    list_reply(&SERVICE_PROVIDER, items, &params, &base, "service-providers")
 }

@@ -8,6 +8,7 @@ use crate::network::error::NResult;
 use crate::network::model::Viewer;
 use crate::network::request::{self, Resource, Validated};
 use crate::network::views;
+use crate::world::World;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
@@ -43,16 +44,20 @@ pub(super) fn network_attr_policies(c: &Caller, action: &str, val: &Validated, p
 }
 
 pub(super) async fn create_network(State(s): State<AppState>, caller: Caller, NBody(body): NBody) -> Reply {
-    let val = request::validate(&request::NETWORK, &body, true)?;
-    let project = project_of(&caller, &val)?;
-    allow(&caller, "create_network", &project)?;
-    network_attr_policies(&caller, "create_network", &val, &project, true)?;
-    let spec = val.into_spec()?;
     let mut w = s.world();
+    create_one_or_bulk(&mut w, &caller, body, &request::NETWORK, create_one)
+}
+
+fn create_one(w: &mut World, caller: &Caller, body: &Value) -> NResult<Value> {
+    let val = request::validate(&request::NETWORK, body, true)?;
+    let project = project_of(caller, &val)?;
+    allow(caller, "create_network", &project)?;
+    network_attr_policies(caller, "create_network", &val, &project, true)?;
+    let spec = val.into_spec()?;
     w.network.check_quota(&project, "network")?;
-    let id = transact(&mut w, |n, ids, now| n.create_network(ids, now, &project, spec))?;
-    let v = viewer(&caller);
-    created("network", views::network(&w.network, &w.network.networks[&id], &v))
+    let id = transact(w, |n, ids, now| n.create_network(ids, now, &project, spec))?;
+    let v = viewer(caller);
+    Ok(views::network(&w.network, &w.network.networks[&id], &v))
 }
 
 pub(super) async fn update_network(State(s): State<AppState>, caller: Caller, NPath(id): NPath<String>, NBody(body): NBody) -> Reply {
@@ -104,9 +109,15 @@ pub(super) static IP_AVAILABILITY: Resource = Resource {
 pub(super) async fn list_ip_availabilities(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> Reply {
     allow(&caller, "get_network_ip_availability", "")?;
     let w = s.world();
-    // Every subnet is IPv4: an ip_version filter of 6 matches nothing.
-    let v6 = params.0.iter().any(|(k, v)| k == "ip_version" && v == "6") && !params.0.iter().any(|(k, v)| k == "ip_version" && v == "4");
-    let items = if v6 { vec![] } else { w.network.networks.values().map(|n| views::ip_availability(&w.network, n)).collect() };
+    // An ip_version filter keeps the networks with subnets of that version, and only those subnets.
+    let version = params.0.iter().find(|(k, _)| k == "ip_version").map(|(_, v)| v.parse::<u8>().unwrap_or(0));
+    let items = w
+        .network
+        .networks
+        .values()
+        .filter(|n| version.is_none_or(|v| w.network.subnets_of(&n.id).iter().any(|s| s.ip_version() == v)))
+        .map(|n| views::ip_availability(&w.network, n, version))
+        .collect();
     let mut p = params.clone();
     p.0.retain(|(k, _)| k != "ip_version");
     list_reply(&IP_AVAILABILITY, items, &p, &base, "network-ip-availabilities")
@@ -116,5 +127,5 @@ pub(super) async fn show_ip_availability(State(s): State<AppState>, caller: Call
     allow(&caller, "get_network_ip_availability", "")?;
     let w = s.world();
     let net = w.network.network_for(&Viewer::admin(), &id)?;
-    one("network_ip_availability", views::ip_availability(&w.network, net), &params)
+    one("network_ip_availability", views::ip_availability(&w.network, net, None), &params)
 }

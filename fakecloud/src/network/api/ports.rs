@@ -8,6 +8,7 @@ use crate::network::error::{NResult, NeutronError};
 use crate::network::model::{Network, Viewer};
 use crate::network::request::{self, Validated};
 use crate::network::views;
+use crate::world::World;
 use axum::extract::State;
 use serde_json::Value;
 
@@ -57,24 +58,28 @@ pub(super) fn check_groups_visible(n: &Network, v: &Viewer, val: &Validated) -> 
 }
 
 pub(super) async fn create_port(State(s): State<AppState>, caller: Caller, NBody(body): NBody) -> Reply {
-    let val = request::validate(&request::PORT, &body, true)?;
-    let project = project_of(&caller, &val)?;
-    allow(&caller, "create_port", &project)?;
-    let v = viewer(&caller);
     let mut w = s.world();
+    create_one_or_bulk(&mut w, &caller, body, &request::PORT, create_one)
+}
+
+fn create_one(w: &mut World, caller: &Caller, body: &Value) -> NResult<Value> {
+    let val = request::validate(&request::PORT, body, true)?;
+    let project = project_of(caller, &val)?;
+    allow(caller, "create_port", &project)?;
+    let v = viewer(caller);
     let net_id = val.attrs["network_id"].as_str().unwrap_or_default().to_string();
     let net = w.network.network_for(&v, &net_id)?;
     if !v.admin && !net.shared && caller.project_id.as_deref() != Some(net.project_id.as_str()) {
         return Err(NeutronError::policy("rule:create_port"));
     }
     let net_owner = net.project_id.clone();
-    port_attr_policies(&caller, "create_port", &val, &net_owner)?;
+    port_attr_policies(caller, "create_port", &val, &net_owner)?;
     check_groups_visible(&w.network, &v, &val)?;
     let mut spec: crate::network::ports::PortSpec = val.into_spec()?;
     w.network.check_quota(&project, "port")?;
     spec.project_id = project;
-    let id = transact(&mut w, |n, ids, now| n.create_port_from(ids, now, spec))?;
-    created("port", views::port(&w.network.ports[&id], &v))
+    let id = transact(w, |n, ids, now| n.create_port_from(ids, now, spec))?;
+    Ok(views::port(&w.network.ports[&id], &v))
 }
 
 pub(super) async fn update_port(State(s): State<AppState>, caller: Caller, NPath(id): NPath<String>, NBody(body): NBody) -> Reply {

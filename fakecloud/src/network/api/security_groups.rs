@@ -10,7 +10,14 @@ use axum::extract::State;
 
 pub(super) async fn list_security_groups(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> Reply {
     let v = viewer(&caller);
-    let w = s.world();
+    let mut w = s.world();
+    // Neutron makes the caller's project its default group the first time the project's groups
+    // are listed.
+    if let Some(project) = caller.project_id.clone() {
+        if w.network.default_security_group(&project).is_none() {
+            transact(&mut w, |n, ids, now| Ok(n.ensure_default_security_group(ids, now, &project)))?;
+        }
+    }
     let n = &w.network;
     let items = n.security_groups.values().filter(|g| v.owns(&g.project_id)).map(|g| views::security_group(n, g)).collect();
     list_reply(&request::SECURITY_GROUP, items, &params, &base, "security-groups")

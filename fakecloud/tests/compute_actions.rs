@@ -1,0 +1,202 @@
+//! Nova's server actions over HTTP: the guest operations (pause, suspend, rescue, shelve), resize
+//! with confirm and revert through Placement, rebuild, lock, reset state, security groups, the
+//! console output, and multiple create, each with Nova's state rules (409 conflictingRequest).
+
+mod common;
+
+use common::TestCloud;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const V: &str = "compute 2.96";
+
+async fn nova(c: &TestCloud, method: Method, path: &str, token: &str, body: Option<Value>) -> common::Reply {
+    let mut req =
+        c.http.request(method, c.url(&format!("/compute/v2.1{path}"))).header("X-Auth-Token", token).header("OpenStack-API-Version", V);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    common::reply(req.send().await.unwrap()).await
+}
+
+fn cirros(c: &TestCloud) -> String {
+    c.running.cloud.world().image.images.iter().find(|i| i.name.starts_with("cirros")).unwrap().id.clone()
+}
+
+/// An ACTIVE server of demo's, built on the clock.
+async fn active_server(c: &TestCloud, token: &str, name: &str) -> String {
+    let body = json!({"server": {"name": name, "imageRef": cirros(c), "flavorRef": "1", "networks": "none"}});
+    let r = nova(c, Method::POST, "/servers", token, Some(body)).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let id = r.body["server"]["id"].as_str().unwrap().to_string();
+    c.advance("20s").await;
+    assert_eq!(status(c, token, &id).await, "ACTIVE");
+    id
+}
+
+async fn status(c: &TestCloud, token: &str, id: &str) -> String {
+    nova(c, Method::GET, &format!("/servers/{id}"), token, None).await.body["server"]["status"].as_str().unwrap_or("?").to_string()
+}
+
+async fn act(c: &TestCloud, token: &str, id: &str, body: Value) -> common::Reply {
+    nova(c, Method::POST, &format!("/servers/{id}/action"), token, Some(body)).await
+}
+
+#[tokio::test]
+async fn pause_suspend_rescue_and_their_reverses_move_on_the_clock() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let id = active_server(&c, &demo, "guest-ops").await;
+    for (action, settled, back, back_to) in
+        [("pause", "PAUSED", "unpause", "ACTIVE"), ("suspend", "SUSPENDED", "resume", "ACTIVE"), ("rescue", "RESCUE", "unrescue", "ACTIVE")]
+    {
+        let r = act(&c, &demo, &id, json!({ action: null })).await;
+        assert!(r.status == 202 || r.status == 200, "{action}: {}", r.text);
+        if action == "rescue" {
+            assert!(r.body["adminPass"].is_string(), "rescue answers the rescue password: {}", r.text);
+        }
+        c.advance("5s").await;
+        assert_eq!(status(&c, &demo, &id).await, settled, "after {action}");
+        // The same action again is refused by the vm_state check.
+        let again = act(&c, &demo, &id, json!({ action: null })).await;
+        assert_eq!(again.status, 409, "{action} twice: {}", again.text);
+        assert!(again.text.contains(&format!("Cannot '{action}' instance {id} while it is in vm_state")), "{}", again.text);
+        assert_eq!(act(&c, &demo, &id, json!({ back: null })).await.status, 202, "{back}");
+        c.advance("5s").await;
+        assert_eq!(status(&c, &demo, &id).await, back_to, "after {back}");
+    }
+    // A task in progress refuses another action.
+    assert_eq!(act(&c, &demo, &id, json!({"pause": null})).await.status, 202);
+    let busy = act(&c, &demo, &id, json!({"os-stop": null})).await;
+    assert_eq!(busy.status, 409, "{}", busy.text);
+}
+
+#[tokio::test]
+async fn a_shelved_server_leaves_its_host_and_placement_until_unshelved() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let id = active_server(&c, &demo, "shelved").await;
+    assert_eq!(act(&c, &demo, &id, json!({"shelve": null})).await.status, 202);
+    c.advance("5s").await;
+    assert_eq!(status(&c, &demo, &id).await, "SHELVED_OFFLOADED");
+    {
+        let w = c.running.cloud.world();
+        assert!(w.compute.server(&id).unwrap().host.is_none(), "offloaded from its host");
+        assert!(!w.placement.allocations.contains_key(&id), "no claim while offloaded");
+    }
+    assert_eq!(act(&c, &demo, &id, json!({"unshelve": null})).await.status, 202);
+    c.advance("20s").await;
+    assert_eq!(status(&c, &demo, &id).await, "ACTIVE");
+    assert!(c.running.cloud.world().placement.allocations.contains_key(&id), "claimed again on its new host");
+}
+
+#[tokio::test]
+async fn a_resize_holds_both_flavors_until_confirmed_or_reverted() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let id = active_server(&c, &demo, "resized").await;
+    let same = act(&c, &demo, &id, json!({"resize": {"flavorRef": "1"}})).await;
+    assert_eq!(same.status, 400, "the same flavor: {}", same.text);
+    assert_eq!(act(&c, &demo, &id, json!({"resize": {"flavorRef": "2"}})).await.status, 202);
+    assert_eq!(status(&c, &demo, &id).await, "RESIZE");
+    c.advance("10s").await;
+    assert_eq!(status(&c, &demo, &id).await, "VERIFY_RESIZE");
+    let migration = {
+        let w = c.running.cloud.world();
+        let s = w.compute.server(&id).unwrap();
+        assert_eq!((s.flavor_id.as_str(), s.old_flavor_id.as_deref()), ("2", Some("1")));
+        let m = s.migration_id.clone().unwrap();
+        assert!(w.placement.allocations.contains_key(&m), "the old flavor is held by the migration");
+        m
+    };
+    assert_eq!(act(&c, &demo, &id, json!({"revertResize": null})).await.status, 202);
+    c.advance("10s").await;
+    assert_eq!(status(&c, &demo, &id).await, "ACTIVE");
+    {
+        let w = c.running.cloud.world();
+        assert_eq!(w.compute.server(&id).unwrap().flavor_id, "1", "reverted to the old flavor");
+        assert!(!w.placement.allocations.contains_key(&migration), "the migration's claim is gone");
+    }
+    assert_eq!(act(&c, &demo, &id, json!({"resize": {"flavorRef": "2"}})).await.status, 202);
+    c.advance("10s").await;
+    assert_eq!(act(&c, &demo, &id, json!({"confirmResize": null})).await.status, 202);
+    assert_eq!(status(&c, &demo, &id).await, "ACTIVE");
+    assert_eq!(c.running.cloud.world().compute.server(&id).unwrap().flavor_id, "2");
+    let late = act(&c, &demo, &id, json!({"confirmResize": null})).await;
+    assert_eq!(late.status, 409, "nothing to confirm: {}", late.text);
+}
+
+#[tokio::test]
+async fn rebuild_lock_reset_state_and_soft_delete_actions_follow_novas_rules() {
+    let c = TestCloud::start().await;
+    let (demo, admin) = (c.member().await, c.admin().await);
+    let id = active_server(&c, &demo, "rebuilt").await;
+    let r = act(&c, &demo, &id, json!({"rebuild": {"imageRef": cirros(&c), "name": "rebuilt-2"}})).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    assert_eq!((r.body["server"]["status"].clone(), r.body["server"]["name"].clone()), (json!("REBUILD"), json!("rebuilt-2")));
+    assert!(r.body["server"]["adminPass"].is_string());
+    c.advance("10s").await;
+    assert_eq!(status(&c, &demo, &id).await, "ACTIVE");
+    let unknown = act(&c, &demo, &id, json!({"rebuild": {"imageRef": "no-such-image"}})).await;
+    assert_eq!(unknown.status, 400, "{}", unknown.text);
+
+    assert_eq!(act(&c, &demo, &id, json!({"lock": {"locked_reason": "maintenance"}})).await.status, 202);
+    let shown = nova(&c, Method::GET, &format!("/servers/{id}"), &demo, None).await;
+    assert_eq!(
+        (shown.body["server"]["locked"].clone(), shown.body["server"]["locked_reason"].clone()),
+        (json!(true), json!("maintenance"))
+    );
+    let locked = act(&c, &demo, &id, json!({"os-stop": null})).await;
+    assert_eq!(locked.status, 409, "a locked server refuses its owner: {}", locked.text);
+    assert_eq!(act(&c, &admin, &id, json!({"os-stop": null})).await.status, 202, "but not an admin");
+    assert_eq!(act(&c, &demo, &id, json!({"unlock": null})).await.status, 202);
+
+    assert_eq!(act(&c, &demo, &id, json!({"os-resetState": {"state": "error"}})).await.status, 403, "reset state is admin's");
+    assert_eq!(act(&c, &admin, &id, json!({"os-resetState": {"state": "error"}})).await.status, 202);
+    assert_eq!(status(&c, &demo, &id).await, "ERROR");
+    assert_eq!(act(&c, &admin, &id, json!({"os-resetState": {"state": "nope"}})).await.status, 400);
+    // No server is ever soft-deleted here (reclaim_instance_interval = 0).
+    assert_eq!(act(&c, &demo, &id, json!({"restore": null})).await.status, 409);
+    assert_eq!(act(&c, &demo, &id, json!({"forceDelete": null})).await.status, 409);
+}
+
+#[tokio::test]
+async fn security_groups_and_console_output() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let id = active_server(&c, &demo, "consoled").await;
+    let out = act(&c, &demo, &id, json!({"os-getConsoleOutput": {"length": 2}})).await;
+    assert_eq!(out.status, 200, "{}", out.text);
+    let text = out.body["output"].as_str().unwrap();
+    assert_eq!(text.lines().count(), 2, "the last two lines: {text}");
+    let all = act(&c, &demo, &id, json!({"os-getConsoleOutput": {"length": -1}})).await;
+    assert!(all.body["output"].as_str().unwrap().lines().count() > 2);
+    assert_eq!(act(&c, &demo, &id, json!({"os-getConsoleOutput": {"length": -2}})).await.status, 400);
+
+    let missing = act(&c, &demo, &id, json!({"removeSecurityGroup": {"name": "web"}})).await;
+    assert_eq!(missing.status, 400, "not associated: {}", missing.text);
+    assert_eq!(act(&c, &demo, &id, json!({"addSecurityGroup": {"name": "nope"}})).await.status, 404);
+    assert_eq!(act(&c, &demo, &id, json!({"removeSecurityGroup": {"name": "default"}})).await.status, 202);
+    let shown = nova(&c, Method::GET, &format!("/servers/{id}"), &demo, None).await;
+    assert_eq!(shown.body["server"]["security_groups"], json!([]));
+}
+
+#[tokio::test]
+async fn a_multiple_create_makes_max_count_servers_under_one_reservation() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let body = json!({"server": {"name": "many", "imageRef": cirros(&c), "flavorRef": "1", "networks": "none",
+                                 "min_count": 2, "max_count": 3, "return_reservation_id": true}});
+    let r = nova(&c, Method::POST, "/servers", &demo, Some(body)).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let reservation = r.body["reservation_id"].as_str().unwrap().to_string();
+    let w = c.running.cloud.world();
+    let mut names: Vec<String> =
+        w.compute.servers.values().filter(|s| s.reservation_id.as_deref() == Some(reservation.as_str())).map(|s| s.name.clone()).collect();
+    names.sort();
+    assert_eq!(names, ["many-1", "many-2", "many-3"]);
+    drop(w);
+    let bad =
+        json!({"server": {"name": "x", "imageRef": cirros(&c), "flavorRef": "1", "networks": "none", "min_count": 3, "max_count": 2}});
+    assert_eq!(nova(&c, Method::POST, "/servers", &demo, Some(bad)).await.status, 400);
+}
