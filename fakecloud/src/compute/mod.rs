@@ -6,6 +6,7 @@ pub mod events;
 pub mod faults;
 pub mod lifecycle;
 pub mod model;
+pub mod quotas;
 pub mod service;
 pub mod view_cache;
 pub mod views;

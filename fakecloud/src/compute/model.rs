@@ -63,11 +63,18 @@ pub struct Flavor {
     pub disk: u64,
     pub ephemeral: u64,
     pub swap: u64,
+    /// The network bandwidth factor (shown, never applied).
+    #[serde(default = "one")]
+    pub rxtx_factor: f64,
     pub is_public: bool,
     /// Projects with access to a private flavor.
     pub projects: Vec<String>,
     pub description: Option<String>,
     pub extra_specs: BTreeMap<String, String>,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 impl Flavor {
@@ -235,6 +242,31 @@ pub struct Compute {
     pub next_seq: u64,
     pub keypairs: Vec<Keypair>,
     pub server_groups: Vec<ServerGroup>,
+    #[serde(default)]
+    pub quotas: super::quotas::Quotas,
+    #[serde(default)]
+    pub aggregates: Vec<Aggregate>,
+    #[serde(default)]
+    pub next_aggregate_id: u64,
+}
+
+/// A host aggregate: a named set of hosts with metadata; `availability_zone` in the metadata makes
+/// it an availability zone.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Aggregate {
+    pub id: u64,
+    pub uuid: String,
+    pub name: String,
+    pub hosts: Vec<String>,
+    pub metadata: BTreeMap<String, String>,
+    pub created_at: SimTime,
+    pub updated_at: Option<SimTime>,
+}
+
+impl Aggregate {
+    pub fn availability_zone(&self) -> Option<&str> {
+        self.metadata.get("availability_zone").map(String::as_str)
+    }
 }
 
 impl Compute {
@@ -312,5 +344,29 @@ impl Compute {
 
     pub fn servers_on<'a>(&'a self, host: &'a str) -> impl Iterator<Item = &'a Server> + 'a {
         self.servers.values().filter(move |s| s.host.as_deref() == Some(host))
+    }
+}
+
+impl Compute {
+    /// What a project (or one user in it) uses of a resource now.
+    pub fn quota_usage(&self, project: &str, user: Option<&str>, resource: &str) -> i64 {
+        let servers = || self.servers.values().filter(|s| s.project_id == project && user.is_none_or(|u| s.user_id == u));
+        let sum = |f: fn(&Flavor) -> u64| -> i64 { servers().filter_map(|s| self.flavor(&s.flavor_id)).map(|fl| f(fl) as i64).sum() };
+        match resource {
+            "instances" => servers().count() as i64,
+            "cores" => sum(|f| f.vcpus),
+            "ram" => sum(|f| f.ram),
+            "key_pairs" => user.map_or(0, |u| self.keypairs.iter().filter(|k| k.user_id == u).count() as i64),
+            "server_groups" => {
+                self.server_groups.iter().filter(|g| g.project_id == project && user.is_none_or(|u| g.user_id == u)).count() as i64
+            }
+            _ => 0,
+        }
+    }
+
+    /// Whether `more` of a resource fits within the limit (-1 is unlimited).
+    pub fn quota_allows(&self, project: &str, user: Option<&str>, resource: &str, more: i64) -> bool {
+        let limit = self.quotas.limit(project, user, resource);
+        limit < 0 || self.quota_usage(project, user, resource) + more <= limit
     }
 }

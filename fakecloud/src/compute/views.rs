@@ -260,7 +260,7 @@ pub fn flavor(f: &Flavor, v: Version, base: &str) -> Value {
         "OS-FLV-EXT-DATA:ephemeral": f.ephemeral, "OS-FLV-DISABLED:disabled": false,
         // Before 2.75 a zero swap was rendered as an empty string.
         "swap": if f.swap == 0 && !v.at_least(2, 75) { json!("") } else { json!(f.swap) },
-        "rxtx_factor": 1.0, "os-flavor-access:is_public": f.is_public,
+        "rxtx_factor": f.rxtx_factor, "os-flavor-access:is_public": f.is_public,
         "links": links(base, "flavors", &f.id),
     });
     if v.at_least(2, 55) {
@@ -299,14 +299,7 @@ pub fn hypervisor(w: &World, h: &Host, v: Version, with_servers: bool) -> Value 
     o["host_ip"] = json!(h.ip);
     o["service"] = json!({"id": svc_id, "host": h.name, "disabled_reason": svc.and_then(|s| s.disabled_reason.clone())});
     if v.at_least(2, 88) {
-        let up_secs = if h.powered { (w.now() - h.booted_at).num_seconds().max(0) } else { 0 };
-        o["uptime"] = json!(format!(
-            " {} up {} days, {:02}:{:02},  1 user,  load average: 0.42, 0.38, 0.35",
-            ts_clock(w.now()),
-            up_secs / 86400,
-            (up_secs % 86400) / 3600,
-            (up_secs % 3600) / 60
-        ));
+        o["uptime"] = json!(uptime(w, h));
     } else {
         let (mut vcpus_used, mut mem_used, mut disk_used, mut running) =
             (0, h.reserved_host_memory_mb, h.reserved_host_disk_mb.div_ceil(1024), 0);
@@ -329,7 +322,9 @@ pub fn hypervisor(w: &World, h: &Host, v: Version, with_servers: bool) -> Value 
         o["current_workload"] = json!(0);
         o["running_vms"] = json!(running);
         o["disk_available_least"] = json!(h.disk_gb as i64 - disk_used as i64);
-        o["cpu_info"] = json!({"arch": "x86_64", "model": "EPYC", "vendor": "AMD", "topology": {"cells": 1, "sockets": 1, "cores": h.vcpus, "threads": 1}, "features": []});
+        let cpu = json!({"arch": "x86_64", "model": "EPYC", "vendor": "AMD", "topology": {"cells": 1, "sockets": 1, "cores": h.vcpus, "threads": 1}, "features": []});
+        // Before 2.28 the driver's JSON went out as a string.
+        o["cpu_info"] = if v.at_least(2, 28) { cpu } else { json!(cpu.to_string()) };
     }
     if with_servers && v.at_least(2, 53) {
         let servers: Vec<Value> =
@@ -339,6 +334,18 @@ pub fn hypervisor(w: &World, h: &Host, v: Version, with_servers: bool) -> Value 
         }
     }
     o
+}
+
+/// A host's `uptime` line, as the `uptime` command prints it.
+pub fn uptime(w: &World, h: &Host) -> String {
+    let up_secs = if h.powered { (w.now() - h.booted_at).num_seconds().max(0) } else { 0 };
+    format!(
+        " {} up {} days, {:02}:{:02},  1 user,  load average: 0.42, 0.38, 0.35",
+        ts_clock(w.now()),
+        up_secs / 86400,
+        (up_secs % 86400) / 3600,
+        (up_secs % 3600) / 60
+    )
 }
 
 fn ts_clock(t: SimTime) -> String {
@@ -377,8 +384,19 @@ pub fn keypair(k: &Keypair, v: Version, detail: bool) -> Value {
     o
 }
 
+/// The reply to a keypair create or import: its owner shown, no database fields.
+pub fn keypair_created(k: &Keypair, v: Version) -> Value {
+    let mut o = keypair(k, v, false);
+    o["user_id"] = json!(k.user_id);
+    o
+}
+
 pub fn server_group(g: &ServerGroup, v: Version) -> Value {
-    let mut o = json!({"id": g.id, "name": g.name, "members": g.members, "metadata": {}});
+    let mut o = json!({"id": g.id, "name": g.name, "members": g.members});
+    // 2.64 dropped the always-empty metadata along with `policies`.
+    if !v.at_least(2, 64) {
+        o["metadata"] = json!({});
+    }
     if v.at_least(2, 64) {
         o["policy"] = json!(g.policy);
         o["rules"] = json!({});

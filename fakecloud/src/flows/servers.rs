@@ -79,6 +79,7 @@ impl World {
                 disk: fl.disk,
                 ephemeral: fl.ephemeral,
                 swap: fl.swap,
+                rxtx_factor: 1.0,
                 is_public: fl.public,
                 projects,
                 description: None,

@@ -42,6 +42,11 @@ fn keystone(body: Value, all_required: bool) -> Takes {
     Takes::Json(Spec { body, all_required, extra_ok: true, microversion: None, open_maps: &[], empty_ok: false })
 }
 
+/// A Nova body whose schema keeps unknown attributes.
+fn nova_open(body: Value, all_required: bool) -> Takes {
+    Takes::Json(Spec { body, all_required, extra_ok: true, microversion: None, open_maps: &[], empty_ok: false })
+}
+
 /// A Glance body whose deserializer picks its fields and ignores the rest.
 fn glance(body: Value) -> Takes {
     Takes::Json(Spec { body, all_required: true, extra_ok: true, microversion: None, open_maps: &[], empty_ok: false })
@@ -161,6 +166,44 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             spec(json!({"server_group": {"name": "bi-group", "policies": ["anti-affinity"]}}), true)
         }
         ("PUT", "/compute/v2.1/os-services/{id}") => at("compute 2.53", json!({"status": "disabled"}), false),
+        ("POST", "/compute/v2.1/flavors") => spec(json!({"flavor": {"name": "bi-flavor", "ram": 512, "vcpus": 1, "disk": 1}}), true),
+        ("PUT", "/compute/v2.1/flavors/{id}") => at("compute 2.55", json!({"flavor": {"description": "bi"}}), true),
+        ("POST", "/compute/v2.1/flavors/{id}/action") => spec(json!({"addTenantAccess": {"tenant": "$project"}}), true),
+        ("POST", "/compute/v2.1/flavors/{id}/os-extra_specs") => Takes::Json(Spec {
+            // The wrapper is itself the open map of specs: any well-formed key is a spec.
+            body: json!({"extra_specs": {"bi:key": "bi"}}),
+            all_required: true,
+            extra_ok: true,
+            microversion: None,
+            open_maps: &["/extra_specs"],
+            empty_ok: false,
+        }),
+        ("PUT", "/compute/v2.1/flavors/{id}/os-extra_specs/{key}") => spec(json!({"bi:key": "bi"}), true),
+        ("PUT", "/compute/v2.1/os-quota-sets/{id}") => spec(json!({"quota_set": {"instances": 20}}), false),
+        ("PUT", "/compute/v2.1/os-quota-class-sets/{id}") => spec(json!({"quota_class_set": {"instances": 20}}), false),
+        ("POST", "/compute/v2.1/os-aggregates") => spec(json!({"aggregate": {"name": "bi-aggregate"}}), true),
+        ("PUT", "/compute/v2.1/os-aggregates/{id}") => spec(json!({"aggregate": {"name": "bi-aggregate-renamed"}}), false),
+        ("POST", "/compute/v2.1/os-aggregates/{id}/action") => Takes::Json(Spec {
+            body: json!({"set_metadata": {"metadata": {"bi": "bi"}}}),
+            all_required: true,
+            extra_ok: false,
+            microversion: None,
+            open_maps: &["/set_metadata/metadata"],
+            empty_ok: false,
+        }),
+        ("PUT", "/compute/v2.1/os-hosts/{host}") => spec(json!({"status": "enable"}), false),
+        // Nova's security group schemas are open (`additionalProperties: True`).
+        ("POST", "/compute/v2.1/os-security-groups") => nova_open(json!({"security_group": {"name": "bi-sg", "description": "bi"}}), true),
+        ("PUT", "/compute/v2.1/os-security-groups/{id}") => {
+            nova_open(json!({"security_group": {"name": "bi-sg", "description": "bi"}}), true)
+        }
+        ("POST", "/compute/v2.1/os-security-group-rules") => nova_open(
+            json!({"security_group_rule": {"parent_group_id": "$secgroup", "ip_protocol": "tcp", "from_port": 22, "to_port": 22}}),
+            false,
+        ),
+        ("POST", "/compute/v2.1/os-server-external-events") => {
+            spec(json!({"events": [{"name": "network-changed", "server_uuid": "9a1f3e0c-51b6-4c3e-9d55-3f3c2b7a0b01"}]}), true)
+        }
 
         // Placement.
         ("POST", "/placement/resource_providers") => spec(json!({"name": "bi-provider"}), true),

@@ -1,7 +1,7 @@
 //! Nova (nova/policies).
 
 use crate::setup::PUBKEY;
-use crate::Hidden::NotFound as H404;
+use crate::Hidden::{Forbidden as H403, NotFound as H404};
 use crate::Rule::*;
 use crate::{req, row, Row};
 use serde_json::json;
@@ -89,6 +89,28 @@ pub fn rows() -> Vec<Row> {
         row("GET", "/compute/v2.1/flavors/{id}/os-flavor-access", Admin, "os_compute_api:os-flavor-access", |x, _| {
             req().p("id", &x.private_flavor)
         }),
+        row("POST", "/compute/v2.1/flavors", Admin, "os_compute_api:os-flavor-manage:create", |_, _| {
+            req().json(json!({"flavor": {"name": "pm-flavor", "ram": 256, "vcpus": 1, "disk": 1}}))
+        }),
+        row("PUT", "/compute/v2.1/flavors/{id}", Admin, "os_compute_api:os-flavor-manage:update", |x, _| {
+            req().p("id", &x.tiny).nova("2.55").json(json!({"flavor": {"description": "pm"}}))
+        }),
+        row("DELETE", "/compute/v2.1/flavors/{id}", Admin, "os_compute_api:os-flavor-manage:delete", |x, _| req().p("id", &x.tiny)),
+        row("POST", "/compute/v2.1/flavors/{id}/action", Admin, "os_compute_api:os-flavor-access:add_tenant_access", |x, _| {
+            req().p("id", &x.private_flavor).json(json!({"addTenantAccess": {"tenant": x.alt_p}}))
+        }),
+        row("POST", "/compute/v2.1/flavors/{id}/os-extra_specs", Admin, "os_compute_api:os-flavor-extra-specs:create", |x, _| {
+            req().p("id", &x.tiny).json(json!({"extra_specs": {"pm:other": "x"}}))
+        }),
+        row("GET", "/compute/v2.1/flavors/{id}/os-extra_specs/{key}", AnyToken, "os_compute_api:os-flavor-extra-specs:show", |x, _| {
+            req().p("id", &x.tiny).p("key", "pm:key")
+        }),
+        row("PUT", "/compute/v2.1/flavors/{id}/os-extra_specs/{key}", Admin, "os_compute_api:os-flavor-extra-specs:update", |x, _| {
+            req().p("id", &x.tiny).p("key", "pm:key").json(json!({"pm:key": "changed"}))
+        }),
+        row("DELETE", "/compute/v2.1/flavors/{id}/os-extra_specs/{key}", Admin, "os_compute_api:os-flavor-extra-specs:delete", |x, _| {
+            req().p("id", &x.tiny).p("key", "pm:key")
+        }),
         // Keypairs belong to a user; from 2.10 ?user_id= (or the body's user_id) names the owner.
         row("GET", "/compute/v2.1/os-keypairs", UserOrAdmin, "os_compute_api:os-keypairs:index", |x, _| {
             req().q(format!("user_id={}", x.demo_u)).nova("2.10")
@@ -121,5 +143,119 @@ pub fn rows() -> Vec<Row> {
         row("PUT", "/compute/v2.1/os-services/{id}", Admin, "os_compute_api:os-services:update", |x, _| {
             req().p("id", &x.nova_service).nova("2.53").json(json!({"status": "disabled", "disabled_reason": "pm"}))
         }),
+        row("GET", "/compute/v2.1/os-hypervisors/statistics", Admin, "os_compute_api:os-hypervisors:statistics", |_, _| req()),
+        row("GET", "/compute/v2.1/os-hypervisors/{id}/search", Admin, "os_compute_api:os-hypervisors:search", |x, _| {
+            req().p("id", &x.compute_host)
+        }),
+        row("GET", "/compute/v2.1/os-hypervisors/{id}/servers", Admin, "os_compute_api:os-hypervisors:servers", |x, _| {
+            req().p("id", &x.compute_host)
+        }),
+        row("GET", "/compute/v2.1/os-hypervisors/{id}/uptime", Admin, "os_compute_api:os-hypervisors:uptime", |x, _| {
+            req().p("id", &x.hypervisor)
+        }),
+        row("GET", "/compute/v2.1/limits", AnyToken, "os_compute_api:limits", |_, _| req()),
+        row("GET", "/compute/v2.1/os-quota-sets/{id}", ProjectReader(H403), "os_compute_api:os-quota-sets:show", |x, _| {
+            req().p("id", &x.demo_p)
+        }),
+        row("PUT", "/compute/v2.1/os-quota-sets/{id}", Admin, "os_compute_api:os-quota-sets:update", |x, _| {
+            req().p("id", &x.demo_p).json(json!({"quota_set": {"instances": 20}}))
+        }),
+        row("DELETE", "/compute/v2.1/os-quota-sets/{id}", Admin, "os_compute_api:os-quota-sets:delete", |x, _| req().p("id", &x.demo_p)),
+        row("GET", "/compute/v2.1/os-quota-sets/{id}/defaults", AnyToken, "os_compute_api:os-quota-sets:defaults", |x, _| {
+            req().p("id", &x.demo_p)
+        }),
+        row("GET", "/compute/v2.1/os-quota-sets/{id}/detail", ProjectReader(H403), "os_compute_api:os-quota-sets:detail", |x, _| {
+            req().p("id", &x.demo_p)
+        }),
+        row("GET", "/compute/v2.1/os-quota-class-sets/{id}", Admin, "os_compute_api:os-quota-class-sets:show", |_, _| {
+            req().p("id", "default")
+        }),
+        row("PUT", "/compute/v2.1/os-quota-class-sets/{id}", Admin, "os_compute_api:os-quota-class-sets:update", |_, _| {
+            req().p("id", "default").json(json!({"quota_class_set": {"instances": 20}}))
+        }),
+        row("GET", "/compute/v2.1/os-aggregates", Admin, "os_compute_api:os-aggregates:index", |_, _| req()),
+        row("POST", "/compute/v2.1/os-aggregates", Admin, "os_compute_api:os-aggregates:create", |_, _| {
+            req().json(json!({"aggregate": {"name": "pm-agg-2", "availability_zone": "pm-zone"}}))
+        }),
+        row("GET", "/compute/v2.1/os-aggregates/{id}", Admin, "os_compute_api:os-aggregates:show", |x, _| req().p("id", &x.aggregate)),
+        row("PUT", "/compute/v2.1/os-aggregates/{id}", Admin, "os_compute_api:os-aggregates:update", |x, _| {
+            req().p("id", &x.aggregate).json(json!({"aggregate": {"name": "pm-agg-renamed"}}))
+        }),
+        row("DELETE", "/compute/v2.1/os-aggregates/{id}", Admin, "os_compute_api:os-aggregates:delete", |x, _| req().p("id", &x.aggregate)),
+        row("POST", "/compute/v2.1/os-aggregates/{id}/action", Admin, "os_compute_api:os-aggregates:add_host", |x, _| {
+            req().p("id", &x.aggregate).json(json!({"add_host": {"host": x.compute_host}}))
+        }),
+        row("GET", "/compute/v2.1/os-hosts", Admin, "os_compute_api:os-hosts:list", |_, _| req()),
+        row("GET", "/compute/v2.1/os-hosts/{host}", Admin, "os_compute_api:os-hosts:show", |x, _| req().p("host", &x.compute_host)),
+        row("PUT", "/compute/v2.1/os-hosts/{host}", Admin, "os_compute_api:os-hosts:update", |x, _| {
+            req().p("host", &x.compute_host).json(json!({"status": "disable"}))
+        }),
+        // The libvirt driver has no host power actions: past the policy, Nova answers 501.
+        row("GET", "/compute/v2.1/os-hosts/{host}/startup", Admin, "os_compute_api:os-hosts:start", |x, _| {
+            req().p("host", &x.compute_host).also(501)
+        }),
+        row("GET", "/compute/v2.1/os-hosts/{host}/shutdown", Admin, "os_compute_api:os-hosts:shutdown", |x, _| {
+            req().p("host", &x.compute_host).also(501)
+        }),
+        row("GET", "/compute/v2.1/os-hosts/{host}/reboot", Admin, "os_compute_api:os-hosts:reboot", |x, _| {
+            req().p("host", &x.compute_host).also(501)
+        }),
+        row("GET", "/compute/v2.1/os-simple-tenant-usage", Admin, "os_compute_api:os-simple-tenant-usage:list", |_, _| req()),
+        row(
+            "GET",
+            "/compute/v2.1/os-simple-tenant-usage/{id}",
+            ProjectReader(H403),
+            "os_compute_api:os-simple-tenant-usage:show",
+            |x, _| req().p("id", &x.demo_p),
+        ),
+        row("GET", "/compute/v2.1/os-instance_usage_audit_log", Admin, "os_compute_api:os-instance-usage-audit-log:list", |_, _| req()),
+        row(
+            "GET",
+            "/compute/v2.1/os-instance_usage_audit_log/{before}",
+            Admin,
+            "os_compute_api:os-instance-usage-audit-log:show",
+            |_, _| req().p("before", "2026-01-01%2000:00:00"),
+        ),
+        row("GET", "/compute/v2.1/extensions", AnyToken, "os_compute_api:extensions", |_, _| req()),
+        row("GET", "/compute/v2.1/extensions/{alias}", AnyToken, "os_compute_api:extensions", |_, _| req().p("alias", "os-hosts")),
+        row("GET", "/compute/v2.1/os-networks", OwnProjectReader, "os_compute_api:os-networks:list", |_, _| req()),
+        row("GET", "/compute/v2.1/os-networks/{id}", ProjectReader(H404), "os_compute_api:os-networks:show", |x, _| req().p("id", &x.net)),
+        row("GET", "/compute/v2.1/os-tenant-networks", OwnProjectReader, "os_compute_api:os-tenant-networks:list", |_, _| req()),
+        row("GET", "/compute/v2.1/os-tenant-networks/{id}", ProjectReader(H404), "os_compute_api:os-tenant-networks:show", |x, _| {
+            req().p("id", &x.net)
+        }),
+        row("POST", "/compute/v2.1/os-server-external-events", Admin, "os_compute_api:os-server-external-events:create", |x, _| {
+            req().json(json!({"events": [{"name": "network-changed", "server_uuid": x.server}]}))
+        }),
+        row("GET", "/compute/v2.1/os-security-groups", OwnProjectReader, "os_compute_api:os-security-groups:get", |_, _| req()),
+        row("POST", "/compute/v2.1/os-security-groups", OwnProjectMember, "os_compute_api:os-security-groups:create", |_, _| {
+            req().json(json!({"security_group": {"name": "pm-nova-sg", "description": "pm"}}))
+        }),
+        row("GET", "/compute/v2.1/os-security-groups/{id}", ProjectReader(H404), "os_compute_api:os-security-groups:show", |x, _| {
+            req().p("id", &x.sg)
+        }),
+        row("PUT", "/compute/v2.1/os-security-groups/{id}", ProjectMember(H404), "os_compute_api:os-security-groups:update", |x, _| {
+            req().p("id", &x.sg).json(json!({"security_group": {"name": "pm-sg-renamed", "description": "pm"}}))
+        }),
+        row("DELETE", "/compute/v2.1/os-security-groups/{id}", ProjectMember(H404), "os_compute_api:os-security-groups:delete", |x, _| {
+            req().p("id", &x.sg)
+        }),
+        // The rule's parent group decides: another project's group is not found.
+        row(
+            "POST",
+            "/compute/v2.1/os-security-group-rules",
+            ProjectMember(H404),
+            "os_compute_api:os-security-groups:rule:create",
+            |x, _| {
+                req().json(json!({"security_group_rule": {"parent_group_id": x.sg, "ip_protocol": "tcp", "from_port": 80, "to_port": 80}}))
+            },
+        ),
+        row(
+            "DELETE",
+            "/compute/v2.1/os-security-group-rules/{id}",
+            ProjectMember(H404),
+            "os_compute_api:os-security-groups:rule:delete",
+            |x, _| req().p("id", &x.sg_rule),
+        ),
     ]
 }

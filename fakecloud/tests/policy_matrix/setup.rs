@@ -63,6 +63,9 @@ pub struct Ctx {
     pub group: String,
     pub hypervisor: String,
     pub nova_service: String,
+    /// An aggregate (admin's) and a compute host's name.
+    pub aggregate: String,
+    pub compute_host: String,
     // placement
     pub rp: String,
     pub rp_empty: String,
@@ -376,6 +379,12 @@ pub async fn setup() -> (TestCloud, Ctx) {
     x.group = group["server_group"]["id"].as_str().unwrap().to_string();
     let hypervisors = ok(&c, "GET", "/compute/v2.1/os-hypervisors", &admin, none, None).await;
     x.hypervisor = hypervisors["hypervisors"][0]["id"].to_string().trim_matches('"').to_string();
+    let hosts = ok(&c, "GET", "/compute/v2.1/os-hypervisors", &admin, none, None).await;
+    x.compute_host = hosts["hypervisors"][0]["hypervisor_hostname"].as_str().unwrap().to_string();
+    let agg = ok(&c, "POST", "/compute/v2.1/os-aggregates", &admin, none, Some(json!({"aggregate": {"name": "pm-agg"}}))).await;
+    x.aggregate = agg["aggregate"]["id"].to_string();
+    let spec = json!({"extra_specs": {"pm:key": "pm"}});
+    ok(&c, "POST", &format!("/compute/v2.1/flavors/{}/os-extra_specs", x.tiny), &admin, none, Some(spec)).await;
     let v253 = [("x-openstack-nova-api-version", "2.53".to_string())];
     let services = ok(&c, "GET", "/compute/v2.1/os-services", &admin, &v253, None).await;
     x.nova_service = services["services"]

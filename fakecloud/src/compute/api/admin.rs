@@ -162,3 +162,106 @@ pub async fn availability_zones_detail(State(s): State<AppState>, caller: Caller
         zones.into_iter().map(|(z, hosts)| json!({"zoneName": z, "zoneState": {"available": true}, "hosts": hosts})).collect();
     Ok(reply(v, StatusCode::OK, json!({"availabilityZoneInfo": info})))
 }
+
+fn gone_from(v: crate::http::microversion::Version, major: u32, minor: u32) -> Result<(), crate::http::error::ApiError> {
+    if v.at_least(major, minor) {
+        return Err(not_found("The resource could not be found."));
+    }
+    Ok(())
+}
+
+/// The hypervisors whose hostname contains `pattern` (Nova's `LIKE %pattern%`), or a 404.
+fn matching<'a>(w: &'a crate::world::World, pattern: &str) -> Result<Vec<&'a crate::compute::model::Host>, crate::http::error::ApiError> {
+    let hosts: Vec<_> = w.compute.hosts.iter().filter(|h| h.name.contains(pattern)).collect();
+    if hosts.is_empty() {
+        return Err(not_found(format!("No hypervisor matching '{pattern}' could be found.")));
+    }
+    Ok(hosts)
+}
+
+/// `GET /os-hypervisors/{pattern}/search` (before 2.53).
+pub async fn search_hypervisors(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(pattern): Path<String>,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
+    gone_from(v, 2, 53)?;
+    enforce(SVC, &caller, "os_compute_api:os-hypervisors:search", Target::default())?;
+    let w = s.world();
+    let items: Vec<Value> = matching(&w, &pattern)?.into_iter().map(|h| views::hypervisor_brief(&w, h, v)).collect();
+    Ok(reply(v, StatusCode::OK, json!({"hypervisors": items})))
+}
+
+/// `GET /os-hypervisors/{pattern}/servers` (before 2.53): matching hypervisors with their servers.
+pub async fn hypervisor_servers(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(pattern): Path<String>,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
+    gone_from(v, 2, 53)?;
+    enforce(SVC, &caller, "os_compute_api:os-hypervisors:servers", Target::default())?;
+    let w = s.world();
+    let items: Vec<Value> = matching(&w, &pattern)?
+        .into_iter()
+        .map(|h| {
+            let mut o = views::hypervisor_brief(&w, h, v);
+            let servers: Vec<Value> =
+                w.compute.servers_on(&h.name).map(|s| json!({"uuid": s.id, "name": format!("instance-{:08x}", s.seq + 1)})).collect();
+            if !servers.is_empty() {
+                o["servers"] = json!(servers);
+            }
+            o
+        })
+        .collect();
+    Ok(reply(v, StatusCode::OK, json!({"hypervisors": items})))
+}
+
+/// `GET /os-hypervisors/statistics` (before 2.88): the detail figures summed over all hypervisors.
+pub async fn hypervisor_statistics(State(s): State<AppState>, caller: Caller, Microversion(v, ..): Microversion<Nova>) -> ApiResult {
+    gone_from(v, 2, 88)?;
+    enforce(SVC, &caller, "os_compute_api:os-hypervisors:statistics", Target::default())?;
+    let w = s.world();
+    let keys = [
+        "current_workload",
+        "disk_available_least",
+        "free_disk_gb",
+        "free_ram_mb",
+        "local_gb",
+        "local_gb_used",
+        "memory_mb",
+        "memory_mb_used",
+        "running_vms",
+        "vcpus",
+        "vcpus_used",
+    ];
+    let mut stats = serde_json::Map::new();
+    stats.insert("count".into(), json!(w.compute.hosts.len()));
+    for k in keys {
+        let total: i64 = w.compute.hosts.iter().map(|h| views::hypervisor(&w, h, v, false)[k].as_i64().unwrap_or(0)).sum();
+        stats.insert(k.into(), json!(total));
+    }
+    Ok(reply(v, StatusCode::OK, json!({ "hypervisor_statistics": stats })))
+}
+
+/// `GET /os-hypervisors/{id}/uptime` (before 2.88; later the detail view carries it).
+pub async fn hypervisor_uptime(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
+    gone_from(v, 2, 88)?;
+    enforce(SVC, &caller, "os_compute_api:os-hypervisors:uptime", Target::default())?;
+    let w = s.world();
+    let host = w
+        .compute
+        .hosts
+        .iter()
+        .find(|h| if v.at_least(2, 53) { h.uuid == id } else { h.hypervisor_id.to_string() == id })
+        .ok_or_else(|| not_found(format!("Hypervisor with ID {id} could not be found.")))?;
+    let mut o = views::hypervisor_brief(&w, host, v);
+    o["uptime"] = json!(views::uptime(&w, host));
+    Ok(reply(v, StatusCode::OK, json!({ "hypervisor": o })))
+}

@@ -56,3 +56,36 @@ pub(crate) fn bad(msg: impl Into<String>) -> ApiError {
 pub(crate) fn not_found(msg: impl Into<String>) -> ApiError {
     ApiError::not_found(SVC, msg)
 }
+
+/// Checks `body` against one of Nova's request schemas, refusing in Nova's words
+/// (`Invalid input for field/attribute <where>. Value: <value>. <why>`).
+pub(crate) fn check_schema(body: &Value, schema: &Value) -> Result<(), ApiError> {
+    crate::http::json_schema::validate_at(body, schema).map_err(|e| {
+        let at = e.path.last().cloned().unwrap_or_else(|| "body".into());
+        let value = e.path.iter().try_fold(body, |v, seg| v.get(seg.as_str()).or_else(|| seg.parse::<usize>().ok().and_then(|i| v.get(i))));
+        let shown = value.map(crate::http::json_schema::py_repr).unwrap_or_default();
+        bad(format!("Invalid input for field/attribute {at}. Value: {shown}. {}", e.message))
+    })
+}
+
+/// Nova's `boolean` parameter type: JSON booleans and the strings oslo reads as one.
+pub(crate) fn parse_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => match s.as_str() {
+            "True" | "TRUE" | "true" | "1" | "ON" | "On" | "on" | "YES" | "Yes" | "yes" => Some(true),
+            "False" | "FALSE" | "false" | "0" | "OFF" | "Off" | "off" | "NO" | "No" | "no" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A `limit`/`marker` query as Nova reads it (`common.get_limit_and_marker`).
+pub(crate) fn limit_and_marker(params: &crate::http::extract::Params) -> Result<(Option<usize>, Option<String>), ApiError> {
+    let limit = match params.get("limit") {
+        Some(l) => Some(l.parse::<usize>().map_err(|_| bad("limit param must be an integer"))?),
+        None => None,
+    };
+    Ok((limit, params.get("marker").map(str::to_string)))
+}

@@ -2,15 +2,22 @@
 //! file per family. This file is the route table; what the handlers share is in `common.rs`.
 
 mod admin;
+mod aggregates;
 mod common;
+mod flavors;
+mod hosts;
 mod images;
+mod proxies;
+mod quotas;
 mod resources;
+mod secgroups;
 mod server_parts;
 mod servers;
+mod usage;
 mod versions;
 
 use self::versions::{version, versions};
-use crate::http::routes::{get, post, Routes};
+use crate::http::routes::{get, post, put, Routes};
 
 pub fn router() -> Routes {
     Routes::new()
@@ -45,11 +52,16 @@ pub fn router() -> Routes {
             "/v2.1/images/{id}/metadata/{key}",
             get(images::show_metadata_item).put(images::set_metadata_item).delete(images::delete_metadata_item),
         )
-        .route("/v2.1/flavors", get(resources::list_flavors))
-        .route("/v2.1/flavors/detail", get(resources::list_flavors_detail))
-        .route("/v2.1/flavors/{id}", get(resources::show_flavor))
-        .route("/v2.1/flavors/{id}/os-extra_specs", get(resources::flavor_extra_specs))
-        .route("/v2.1/flavors/{id}/os-flavor-access", get(resources::flavor_access))
+        .route("/v2.1/flavors", get(flavors::list).post(flavors::create))
+        .route("/v2.1/flavors/detail", get(flavors::list_detail))
+        .route("/v2.1/flavors/{id}", get(flavors::show).put(flavors::update).delete(flavors::delete))
+        .route("/v2.1/flavors/{id}/action", post(flavors::action))
+        .route("/v2.1/flavors/{id}/os-extra_specs", get(flavors::extra_specs).post(flavors::set_extra_specs))
+        .route(
+            "/v2.1/flavors/{id}/os-extra_specs/{key}",
+            get(flavors::show_extra_spec).put(flavors::update_extra_spec).delete(flavors::delete_extra_spec),
+        )
+        .route("/v2.1/flavors/{id}/os-flavor-access", get(flavors::access))
         .route("/v2.1/os-keypairs", get(resources::list_keypairs).post(resources::create_keypair))
         .route("/v2.1/os-keypairs/{name}", get(resources::show_keypair).delete(resources::delete_keypair))
         .route("/v2.1/os-server-groups", get(resources::list_server_groups).post(resources::create_server_group))
@@ -59,6 +71,39 @@ pub fn router() -> Routes {
         .route("/v2.1/os-hypervisors", get(admin::list_hypervisors))
         .route("/v2.1/os-hypervisors/detail", get(admin::list_hypervisors_detail))
         .route("/v2.1/os-hypervisors/{id}", get(admin::show_hypervisor))
+        .route("/v2.1/os-hypervisors/statistics", get(admin::hypervisor_statistics))
+        .route("/v2.1/os-hypervisors/{id}/search", get(admin::search_hypervisors))
+        .route("/v2.1/os-hypervisors/{id}/servers", get(admin::hypervisor_servers))
+        .route("/v2.1/os-hypervisors/{id}/uptime", get(admin::hypervisor_uptime))
         .route("/v2.1/os-services", get(admin::list_services))
-        .route("/v2.1/os-services/{id}", crate::http::routes::put(admin::update_service))
+        .route("/v2.1/os-services/{id}", put(admin::update_service))
+        // Quotas, limits, aggregates and the deprecated os-hosts.
+        .route("/v2.1/limits", get(quotas::limits))
+        .route("/v2.1/os-quota-sets/{id}", get(quotas::show).put(quotas::update).delete(quotas::delete))
+        .route("/v2.1/os-quota-sets/{id}/defaults", get(quotas::defaults))
+        .route("/v2.1/os-quota-sets/{id}/detail", get(quotas::detail))
+        .route("/v2.1/os-quota-class-sets/{id}", get(quotas::show_class).put(quotas::update_class))
+        .route("/v2.1/os-aggregates", get(aggregates::list).post(aggregates::create))
+        .route("/v2.1/os-aggregates/{id}", get(aggregates::show).put(aggregates::update).delete(aggregates::delete))
+        .route("/v2.1/os-aggregates/{id}/action", post(aggregates::action))
+        .route("/v2.1/os-hosts", get(hosts::list))
+        .route("/v2.1/os-hosts/{host}", get(hosts::show).put(hosts::update))
+        .route("/v2.1/os-hosts/{host}/startup", get(hosts::startup))
+        .route("/v2.1/os-hosts/{host}/shutdown", get(hosts::shutdown))
+        .route("/v2.1/os-hosts/{host}/reboot", get(hosts::reboot))
+        .route("/v2.1/os-simple-tenant-usage", get(usage::list))
+        .route("/v2.1/os-simple-tenant-usage/{id}", get(usage::show))
+        .route("/v2.1/os-instance_usage_audit_log", get(usage::audit_logs))
+        .route("/v2.1/os-instance_usage_audit_log/{before}", get(usage::audit_log_before))
+        .route("/v2.1/extensions", get(proxies::extensions))
+        .route("/v2.1/extensions/{alias}", get(proxies::show_extension))
+        .route("/v2.1/os-networks", get(proxies::networks))
+        .route("/v2.1/os-networks/{id}", get(proxies::show_network))
+        .route("/v2.1/os-tenant-networks", get(proxies::tenant_networks))
+        .route("/v2.1/os-tenant-networks/{id}", get(proxies::show_tenant_network))
+        .route("/v2.1/os-server-external-events", post(proxies::external_events))
+        .route("/v2.1/os-security-groups", get(secgroups::list).post(secgroups::create))
+        .route("/v2.1/os-security-groups/{id}", get(secgroups::show).put(secgroups::update).delete(secgroups::delete))
+        .route("/v2.1/os-security-group-rules", post(secgroups::create_rule))
+        .route("/v2.1/os-security-group-rules/{id}", crate::http::routes::delete(secgroups::delete_rule))
 }

@@ -1,112 +1,18 @@
-//! Flavors, keypairs and server groups.
+//! Keypairs and server groups.
 
 use super::common::{bad, empty, not_found, reply, ApiResult, Nova, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
-use crate::compute::model::{Flavor, Keypair, ServerGroup};
+use crate::compute::model::{Keypair, ServerGroup};
 use crate::compute::views;
-use crate::http::extract::{BaseUrl, JsonBody, Params};
-use crate::http::microversion::{Microversion, Version};
+use crate::http::extract::{JsonBody, Params};
+use crate::http::microversion::Microversion;
 use crate::policy::{enforce, Target};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::Digest;
-
-/// Flavors a caller may list: public ones, private ones its project has access to; an admin asking
-/// `is_public=None` (or `all`) sees every flavor, as `openstack flavor list --all` does.
-fn listed<'a>(flavors: &'a [Flavor], caller: &'a Caller, params: &'a Params) -> impl Iterator<Item = &'a Flavor> + 'a {
-    let is_public = params.get("is_public").map(str::to_ascii_lowercase);
-    flavors.iter().filter(move |f| {
-        let access = f.accessible_to(caller.project_id.as_deref(), caller.is_admin());
-        let wanted = match is_public.as_deref() {
-            Some("none") | Some("all") if caller.is_admin() => true,
-            Some("false") | Some("0") => !f.is_public && access,
-            _ => f.is_public || (!caller.is_admin() && access),
-        };
-        wanted
-            && params.get("minRam").and_then(|m| m.parse::<u64>().ok()).is_none_or(|m| f.ram >= m)
-            && params.get("minDisk").and_then(|m| m.parse::<u64>().ok()).is_none_or(|m| f.disk >= m)
-    })
-}
-
-pub async fn list_flavors(
-    State(s): State<AppState>,
-    caller: Caller,
-    BaseUrl(base): BaseUrl,
-    params: Params,
-    Microversion(v, ..): Microversion<Nova>,
-) -> ApiResult {
-    flavors(s, caller, base, params, v, false)
-}
-
-pub async fn list_flavors_detail(
-    State(s): State<AppState>,
-    caller: Caller,
-    BaseUrl(base): BaseUrl,
-    params: Params,
-    Microversion(v, ..): Microversion<Nova>,
-) -> ApiResult {
-    flavors(s, caller, base, params, v, true)
-}
-
-fn flavors(s: AppState, caller: Caller, base: String, params: Params, v: Version, detail: bool) -> ApiResult {
-    enforce(SVC, &caller, "os_compute_api:flavors:index", Target::default())?;
-    let w = s.world();
-    let items: Vec<Value> = listed(&w.compute.flavors, &caller, &params)
-        .map(|f| if detail { views::flavor(f, v, &base) } else { views::flavor_brief(f, v, &base) })
-        .collect();
-    Ok(reply(v, StatusCode::OK, json!({"flavors": items})))
-}
-
-fn flavor_for<'a>(flavors: &'a [Flavor], caller: &Caller, id: &str) -> Result<&'a Flavor, crate::http::error::ApiError> {
-    flavors
-        .iter()
-        .find(|f| f.id == id && f.accessible_to(caller.project_id.as_deref(), caller.is_admin()))
-        .ok_or_else(|| not_found(format!("Flavor {id} could not be found.")))
-}
-
-pub async fn show_flavor(
-    State(s): State<AppState>,
-    caller: Caller,
-    BaseUrl(base): BaseUrl,
-    Path(id): Path<String>,
-    Microversion(v, ..): Microversion<Nova>,
-) -> ApiResult {
-    enforce(SVC, &caller, "os_compute_api:flavors:show", Target::default())?;
-    let w = s.world();
-    Ok(reply(v, StatusCode::OK, json!({"flavor": views::flavor(flavor_for(&w.compute.flavors, &caller, &id)?, v, &base)})))
-}
-
-pub async fn flavor_extra_specs(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    Microversion(v, ..): Microversion<Nova>,
-) -> ApiResult {
-    enforce(SVC, &caller, "os_compute_api:os-flavor-extra-specs:index", Target::default())?;
-    let w = s.world();
-    Ok(reply(v, StatusCode::OK, json!({"extra_specs": flavor_for(&w.compute.flavors, &caller, &id)?.extra_specs})))
-}
-
-/// `os-flavor-access` (admin): the projects a private flavor is shared with; public flavors have no
-/// access list (Nova's 404).
-pub async fn flavor_access(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    Microversion(v, ..): Microversion<Nova>,
-) -> ApiResult {
-    enforce(SVC, &caller, "os_compute_api:os-flavor-access", Target::default())?;
-    let w = s.world();
-    let f = flavor_for(&w.compute.flavors, &caller, &id)?;
-    if f.is_public {
-        return Err(not_found("Access list not available for public flavors."));
-    }
-    let access: Vec<Value> = f.projects.iter().map(|p| json!({"flavor_id": f.id, "tenant_id": p})).collect();
-    Ok(reply(v, StatusCode::OK, json!({ "flavor_access": access })))
-}
 
 /// Keypairs belong to a user; from 2.10 `?user_id=` names another, and policy (`user_id:%(user_id)s`
 /// or admin) decides: Nova refuses a non-admin naming someone else with a 403, never ignores it.
@@ -177,7 +83,9 @@ pub async fn create_keypair(
     let k = req.keypair;
     let owner = k.user_id.clone().filter(|_| v.at_least(2, 10)).unwrap_or_else(|| caller.user_id.clone());
     enforce(SVC, &caller, "os_compute_api:os-keypairs:create", Target { user_id: Some(&owner), project_id: None })?;
-    if k.name.is_empty() || k.name.len() > 255 || !k.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_ .@".contains(c)) {
+    // 2.92 widened the name's alphabet with `.` and `@`.
+    let extra = if v.at_least(2, 92) { "-_ .@" } else { "-_ " };
+    if k.name.trim().is_empty() || k.name.len() > 255 || !k.name.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(c)) {
         return Err(bad("Keypair data is invalid: Keypair name contains unsafe characters"));
     }
     let public_key =
@@ -186,25 +94,33 @@ pub async fn create_keypair(
     if key_type != "ssh" && key_type != "x509" {
         return Err(bad(format!("Invalid input for field/attribute type. Value: {key_type}.")));
     }
-    let mut parts = public_key.split_whitespace();
-    let (Some(kind), Some(data)) = (parts.next(), parts.next()) else {
-        return Err(bad("Keypair data is invalid: failed to generate fingerprint"));
-    };
-    if !kind.starts_with("ssh-") && !kind.starts_with("ecdsa-") {
-        return Err(bad("Keypair data is invalid: failed to generate fingerprint"));
-    }
-    let digest = sha2::Sha256::digest(data.as_bytes());
-    let fingerprint = digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":");
+    let fingerprint = ssh_fingerprint(&public_key).ok_or_else(|| bad("Keypair data is invalid: failed to generate fingerprint"))?;
     let mut w = s.world();
     if w.compute.keypairs.iter().any(|x| x.user_id == owner && x.name == k.name) {
         return Err(crate::http::error::ApiError::new(SVC, StatusCode::CONFLICT, format!("Key pair '{}' already exists.", k.name)));
     }
     let now = w.now();
     let kp = Keypair { name: k.name, user_id: owner, public_key, fingerprint, key_type, created_at: now };
-    let view = views::keypair(&kp, v, false);
+    let view = views::keypair_created(&kp, v);
     w.compute.keypairs.push(kp);
     let status = if v.at_least(2, 2) { StatusCode::CREATED } else { StatusCode::OK };
     Ok(reply(v, status, json!({"keypair": view})))
+}
+
+/// An OpenSSH public key's fingerprint, or None when the key does not parse: the base64 blob must
+/// decode and name the same key type as the line's first word (what Nova's parse checks).
+fn ssh_fingerprint(public_key: &str) -> Option<String> {
+    use base64::Engine;
+    let mut parts = public_key.split_whitespace();
+    let (kind, data) = (parts.next()?, parts.next()?);
+    let blob = base64::engine::general_purpose::STANDARD.decode(data).ok()?;
+    let len = u32::from_be_bytes(blob.get(..4)?.try_into().ok()?) as usize;
+    let named = blob.get(4..4 + len)?;
+    if named != kind.as_bytes() || blob.len() <= 4 + len {
+        return None;
+    }
+    let digest = sha2::Sha256::digest(&blob);
+    Some(digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":"))
 }
 
 pub async fn delete_keypair(
