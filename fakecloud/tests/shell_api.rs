@@ -7,6 +7,7 @@ mod common;
 
 use chrono::{Duration, TimeZone, Utc};
 use common::TestCloud;
+use fakecloud::compute::lifecycle::ServerAction;
 use fakecloud::faults::FaultRequest;
 use fakecloud::shell::{self, Output};
 use fakecloud::sim::ClockMode;
@@ -271,11 +272,11 @@ fn kubectl_reads_the_capi_objects_only_while_the_management_api_answers() {
     assert!(sh(&mut w, "controller-0", "kubectl get widgets").stderr.contains("doesn't have a resource type \"widgets\""));
     // Park the management VM: refused; start it: a TLS timeout while it converges.
     let vm = w.compute.server_id_named("capi-mgmt-vm").unwrap();
-    w.server_action(&vm, "stop", false).unwrap();
+    w.server_task(&vm, ServerAction::Stop, true).unwrap();
     w.advance_clock(Duration::seconds(5));
     let parked = sh(&mut w, "controller-0", "kubectl get nodes");
     assert!(parked.status == 1 && parked.stderr.contains("was refused"), "{parked:?}");
-    w.server_action(&vm, "start", false).unwrap();
+    w.server_task(&vm, ServerAction::Start, true).unwrap();
     w.advance_clock(Duration::seconds(300));
     assert_eq!(
         sh(&mut w, "controller-0", "kubectl get nodes").stderr,
