@@ -60,6 +60,61 @@ Feature: Octavia incidents from the operations notes
     And stdout contains "ACTIVE 10.6.0.52"
     And stdout does not contain "10.6.0.4"
 
+  # ---- C2, health variant: ACTIVE is not yet serving while the health monitor's checks rise ----
+
+  @incident-C2
+  Scenario: A new member is ACTIVE before its health checks pass, and OFFLINE until they do
+    Given a cloud from the default fixture
+    When the fault is injected:
+      """
+      {"kind": "member-health-lag", "seconds": 60, "match": {"pool": "k8s-*"}}
+      """
+    And "admin" runs "openstack loadbalancer member create --name k8s-clusterapi-cluster-default-kube-kubeapi-6443-kube-cp-3 --address 10.6.0.60 --protocol-port 6443 k8s-clusterapi-cluster-default-kube-kubeapi-6443"
+    Then it succeeds
+    When the clock advances by "20s"
+    And "admin" runs "openstack loadbalancer member show k8s-clusterapi-cluster-default-kube-kubeapi-6443 k8s-clusterapi-cluster-default-kube-kubeapi-6443-kube-cp-3 -f json"
+    Then stdout is JSON whose "provisioning_status" is "ACTIVE"
+    And stdout is JSON whose "operating_status" is "OFFLINE"
+    When the clock advances by "60s"
+    And "admin" runs "openstack loadbalancer member show k8s-clusterapi-cluster-default-kube-kubeapi-6443 k8s-clusterapi-cluster-default-kube-kubeapi-6443-kube-cp-3 -f json"
+    Then stdout is JSON whose "operating_status" is "ONLINE"
+    And the load balancer "k8s-clusterapi-cluster-default-kube-kubeapi" was never without a serving member
+
+  @incident-C2
+  Scenario: A replacement that waits for ACTIVE only leaves the pool without a serving member
+    Given a cloud from the default fixture
+    When the fault is injected:
+      """
+      {"kind": "member-health-lag", "seconds": 90, "match": {"pool": "k8s-*"}}
+      """
+    And "admin" runs "openstack loadbalancer member create --name k8s-clusterapi-cluster-default-kube-kubeapi-6443-new --address 10.6.0.50 --protocol-port 6443 k8s-clusterapi-cluster-default-kube-kubeapi-6443"
+    And the clock advances by "20s"
+    And "admin" runs "openstack loadbalancer member show k8s-clusterapi-cluster-default-kube-kubeapi-6443 k8s-clusterapi-cluster-default-kube-kubeapi-6443-new -f value -c provisioning_status"
+    Then stdout contains "ACTIVE"
+    When "admin" runs "openstack loadbalancer member delete k8s-clusterapi-cluster-default-kube-kubeapi-6443 k8s-clusterapi-cluster-default-kube-kubeapi-6443-kube-cp-0"
+    And the clock advances by "10s"
+    And "admin" runs "openstack loadbalancer member delete k8s-clusterapi-cluster-default-kube-kubeapi-6443 k8s-clusterapi-cluster-default-kube-kubeapi-6443-kube-cp-1"
+    And the clock advances by "10s"
+    And "admin" runs "openstack loadbalancer member delete k8s-clusterapi-cluster-default-kube-kubeapi-6443 k8s-clusterapi-cluster-default-kube-kubeapi-6443-kube-cp-2"
+    And the clock advances by "90s"
+    Then the load balancer "k8s-clusterapi-cluster-default-kube-kubeapi" was without a serving member for at least 20 seconds
+    When "admin" runs "openstack loadbalancer member show k8s-clusterapi-cluster-default-kube-kubeapi-6443 k8s-clusterapi-cluster-default-kube-kubeapi-6443-new -f value -c operating_status"
+    Then stdout contains "ONLINE"
+
+  @incident-C2 @catches-naive
+  Scenario: A rolling replacement waits until the new members pass their health checks
+    Given a cloud from the default fixture
+    When the fault is injected:
+      """
+      {"kind": "member-health-lag", "seconds": 60, "match": {"pool": "k8s-*"}}
+      """
+    And "admin" runs the "member-reconciler" tool with "replace k8s-clusterapi-cluster-default-kube-kubeapi-6443 10.6.0.50 10.6.0.51 10.6.0.52"
+    Then it succeeds
+    And the load balancer "k8s-clusterapi-cluster-default-kube-kubeapi" was never without a serving member
+    When "admin" runs "openstack loadbalancer member list k8s-clusterapi-cluster-default-kube-kubeapi-6443 -f value -c address -c operating_status"
+    Then stdout contains "10.6.0.50 ONLINE"
+    And stdout does not contain "10.6.0.4"
+
   # ---- C3: a member that never becomes ACTIVE ----
 
   @incident-C3 @catches-naive

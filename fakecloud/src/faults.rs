@@ -245,7 +245,7 @@ mod tests {
             "host-down" | "host-pressure" | "agents-down" => json!({"host": "compute-1"}),
             "host-reboot" => json!({"host": "compute-1", "boot_secs": 60}),
             "service-down" => json!({"binary": "nova-compute", "host": "compute-1"}),
-            "member-lag" | "member-delete-lag" => json!({"seconds": 30}),
+            "member-lag" | "member-delete-lag" | "member-health-lag" => json!({"seconds": 30}),
             "member-stuck" | "member-error" | "lost-task" | "capi-contract-miss" | "capi-lb-timeout" => json!({}),
             "container-unhealthy" | "container-restarting" => json!({"node": "controller-0", "container": "nova_api"}),
             "container-exited" => json!({"node": "controller-0", "container": "nova_api", "exit_code": 1}),

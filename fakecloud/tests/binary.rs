@@ -74,6 +74,11 @@ fn ctl_drives_the_control_api() {
     assert!(ok && phase == Some(serde_json::json!("ready")), "ctl capi: {out}");
     let (ok, out, _) = run(&["ctl", "--url", url, "journal", "--kind", "control"]);
     assert!(ok && out.contains("clock-advance"), "{out}");
+    let (ok, out, _) = run(&["ctl", "--url", url, "availability", "k8s-clusterapi-cluster-default-kube-kubeapi"]);
+    let record = serde_json::from_str::<serde_json::Value>(&out).ok().map(|v| v["availability"]["serving"].clone());
+    assert!(ok && record == Some(serde_json::json!(true)), "ctl availability: {out}");
+    let (ok, _, err) = run(&["ctl", "--url", url, "availability", "no such lb"]);
+    assert!(!ok && err.contains("404"), "{err}");
     let (ok, _, err) = run(&["ctl", "--url", "http://127.0.0.1:9", "health"]);
     assert!(!ok && err.contains("cannot reach fakecloud"), "{err}");
 }

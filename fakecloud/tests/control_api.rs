@@ -174,3 +174,21 @@ async fn service_logs_are_text_and_unknown_ones_are_404() {
     assert!(log.contains(" INFO octavia.controller.healthmanager.health_manager [-] Stale amphora's id is: "), "{log}");
     assert_eq!(c.get("/_fakecloud/logs/nova-api", None).await.status, 404);
 }
+
+#[tokio::test]
+async fn a_load_balancers_availability_is_served_by_id_or_unique_name() {
+    let c = TestCloud::start().await;
+    let name = "k8s-clusterapi-cluster-default-kube-kubeapi";
+    let r = c.get(&format!("/_fakecloud/loadbalancers/{name}/availability"), None).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let a = &r.body["availability"];
+    assert_eq!((a["name"].as_str(), a["serving"].clone(), a["served"].clone()), (Some(name), json!(true), json!(true)), "{a}");
+    assert_eq!((a["total_down_seconds"].as_f64(), a["open_outage"].clone()), (Some(0.0), json!(null)));
+    assert_eq!(a["timeline"][0]["serving"], true, "{a}");
+    let id = a["loadbalancer_id"].as_str().unwrap().to_string();
+    let by_id = c.get(&format!("/_fakecloud/loadbalancers/{id}/availability"), None).await;
+    assert_eq!(by_id.body["availability"]["name"], name);
+    let r = c.get("/_fakecloud/loadbalancers/no-such-lb/availability", None).await;
+    assert_eq!(r.status, 404);
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("no-such-lb"), "{}", r.text);
+}

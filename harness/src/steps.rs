@@ -254,27 +254,53 @@ fn render(calls: &[(String, String, u16)]) -> String {
 
 // ---- Octavia: the availability oracle and journal order ----
 
-fn lb_outage(w: &CloudWorld, name: &str) -> fakecloud::loadbalancer::health::Outage {
-    let world = w.cloud().cloud.world();
-    let lb = world.octavia.lb_named(name).unwrap_or_else(|| panic!("no load balancer named {name}"));
-    let timeline = world.octavia.availability.get(&lb.c.id).cloned().unwrap_or_default();
-    fakecloud::loadbalancer::health::outage(&timeline, world.now())
+/// The load balancer's availability record as the control API serves it
+/// (`GET /_fakecloud/loadbalancers/{name}/availability`): the record a user's own tooling reads.
+async fn lb_availability(w: &CloudWorld, name: &str) -> serde_json::Value {
+    let url = format!("{}/_fakecloud/loadbalancers/{name}/availability", w.cloud().url());
+    let resp = reqwest::get(&url).await.unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = resp.status();
+    let body: serde_json::Value = resp.json().await.unwrap_or_else(|e| panic!("GET {url}: not JSON: {e}"));
+    assert!(status.is_success(), "GET {url} answered {status}: {body}");
+    body["availability"].clone()
+}
+
+/// What an availability record says, in one sentence for a failed assertion.
+fn describe_outage(name: &str, a: &serde_json::Value) -> String {
+    let mut text = format!(
+        "load balancer {name} was without a serving member for {} s in all (longest {} s)",
+        a["total_down_seconds"], a["longest_down_seconds"]
+    );
+    if let Some(since) = a["open_outage"]["since"].as_str() {
+        text += &format!(", and still is: since {since} ({} s at {})", a["open_outage"]["seconds"], a["now"]);
+    }
+    text
 }
 
 /// Over the whole scenario: the load balancer served, and never stopped (an amphora running and at
-/// least one member ACTIVE with its backend up), at any simulated instant, not only at the end.
+/// least one serving member: ACTIVE, and ONLINE or NO_MONITOR), at any simulated instant, not only
+/// at the end.
 #[then(expr = "the load balancer {string} was never without a serving member")]
 async fn lb_never_down(w: &mut CloudWorld, name: String) {
-    let o = lb_outage(w, &name);
-    assert!(o.served, "load balancer {name} never served");
-    assert!(o.total_down_secs == 0.0, "load balancer {name} was without a serving member for {} s in all", o.total_down_secs);
+    let a = lb_availability(w, &name).await;
+    assert!(a["served"] == true, "load balancer {name} never served");
+    assert!(a["total_down_seconds"] == 0.0, "{}", describe_outage(&name, &a));
 }
 
 #[then(expr = "the load balancer {string} was unavailable for at most {int} seconds")]
 async fn lb_down_at_most(w: &mut CloudWorld, name: String, secs: u64) {
-    let o = lb_outage(w, &name);
-    assert!(o.served, "load balancer {name} never served");
-    assert!(o.total_down_secs <= secs as f64, "load balancer {name} was unavailable for {} s (allowed {secs} s)", o.total_down_secs);
+    let a = lb_availability(w, &name).await;
+    assert!(a["served"] == true, "load balancer {name} never served");
+    let down = a["total_down_seconds"].as_f64().expect("total_down_seconds is a number");
+    assert!(down <= secs as f64, "{} (allowed {secs} s)", describe_outage(&name, &a));
+}
+
+/// The opposite check, for scenarios that show a mistake's cost: an outage of at least this long.
+#[then(expr = "the load balancer {string} was without a serving member for at least {int} seconds")]
+async fn lb_down_at_least(w: &mut CloudWorld, name: String, secs: u64) {
+    let a = lb_availability(w, &name).await;
+    let down = a["total_down_seconds"].as_f64().expect("total_down_seconds is a number");
+    assert!(down >= secs as f64, "{}; expected at least {secs} s", describe_outage(&name, &a));
 }
 
 /// Journal order: whenever a member of the pool was deleted (its DELETE call), another member of

@@ -13,6 +13,12 @@ pub enum Ctl {
     Health,
     /// The CAPI management plane Magnum's health comes from, and its objects' conditions.
     Capi,
+    /// A load balancer's availability record: when it had a serving member, the total and
+    /// longest time without one, and an outage still open now.
+    Availability {
+        /// The load balancer's id, or a name only one load balancer has.
+        loadbalancer: String,
+    },
     /// Return the world to its fixture.
     Reset,
     /// Show the clock, move it forward, or change its mode.
@@ -75,6 +81,15 @@ pub fn run(url: &str, cmd: Ctl) -> Result<()> {
     let out = match cmd {
         Ctl::Health => send(call(Method::GET, "/health"))?,
         Ctl::Capi => send(call(Method::GET, "/capi"))?,
+        Ctl::Availability { loadbalancer } => {
+            let mut url = reqwest::Url::parse(&base).context("the fakecloud URL")?;
+            url.path_segments_mut().map_err(|_| anyhow!("the fakecloud URL cannot take a path"))?.extend([
+                "loadbalancers",
+                &loadbalancer,
+                "availability",
+            ]);
+            send(client.get(url))?
+        }
         Ctl::Reset => send(call(Method::POST, "/reset"))?,
         Ctl::Clock { action: None } => send(call(Method::GET, "/clock"))?,
         Ctl::Clock { action: Some(ClockAction::Advance { by }) } => send(call(Method::POST, "/clock/advance").json(&json!({"by": by})))?,

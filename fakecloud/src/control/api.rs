@@ -31,6 +31,7 @@ pub fn router() -> Routes {
         .route("/journal", get(journal))
         .route("/logs/{component}", get(service_log))
         .route("/capi", get(capi))
+        .route("/loadbalancers/{id}/availability", get(lb_availability))
         .route("/shell", post(shell))
         .route("/snapshot", get(snapshot))
         .route("/restore", post(restore))
@@ -49,6 +50,53 @@ async fn health(State(s): State<AppState>) -> Json<Value> {
 /// kubeadmcontrolplane,machinedeployments,machines -A -o json` would show, when it answers).
 async fn capi(State(s): State<AppState>) -> Json<Value> {
     Json(crate::container_infra::views::management(&s.world()))
+}
+
+/// A load balancer's availability record: when it was serving (an amphora running, for the
+/// amphora providers, and at least one serving member: provisioning ACTIVE, operating ONLINE or
+/// NO_MONITOR, backend up), the total and longest time without, and the outage still open now.
+/// The load balancer is named by id, or by a name only one load balancer has.
+async fn lb_availability(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let w = s.world();
+    let o = &w.octavia;
+    let lb = match o.loadbalancers.get(&id) {
+        Some(lb) => lb,
+        None => {
+            let mut named = o.loadbalancers.values().filter(|l| l.c.name == id);
+            match (named.next(), named.next()) {
+                (Some(lb), None) => lb,
+                (Some(_), Some(_)) => {
+                    return Err(ApiError::new(
+                        SVC,
+                        StatusCode::CONFLICT,
+                        format!("More than one load balancer is named {id}: name it by id."),
+                    ))
+                }
+                _ => return Err(ApiError::not_found(SVC, format!("No load balancer with id or name {id}."))),
+            }
+        }
+    };
+    let timeline = o.availability.get(&lb.c.id).map(Vec::as_slice).unwrap_or_default();
+    let now = w.now();
+    let outage = crate::loadbalancer::health::outage(timeline, now);
+    let marks: Vec<Value> = timeline.iter().map(|(at, serving)| json!({"at": rfc3339(*at), "serving": serving})).collect();
+    let open = outage.open_since.map(|since| json!({"since": rfc3339(since), "seconds": secs(now - since)}));
+    Ok(Json(json!({"availability": {
+        "loadbalancer_id": lb.c.id,
+        "name": lb.c.name,
+        "now": rfc3339(now),
+        "serving": timeline.last().is_some_and(|(_, serving)| *serving),
+        "served": outage.served,
+        "total_down_seconds": outage.total_down_secs,
+        "longest_down_seconds": outage.longest_down_secs,
+        "open_outage": open,
+        "timeline": marks,
+    }}))
+    .into_response())
+}
+
+fn secs(d: chrono::Duration) -> f64 {
+    d.num_milliseconds() as f64 / 1000.0
 }
 
 #[derive(Deserialize)]

@@ -174,6 +174,7 @@ impl World {
                     monitor_port: None,
                     backup: false,
                     backing_server: backing,
+                    health_rises_at: None,
                 });
             }
         }

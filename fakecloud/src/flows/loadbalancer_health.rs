@@ -103,9 +103,19 @@ impl World {
         }
     }
 
+    /// Whether a member takes traffic: the one definition of "serving" behind the availability
+    /// timeline, the control API's availability record and the harness. Provisioning ACTIVE, and
+    /// operating ONLINE, or NO_MONITOR (no health monitor: traffic goes to it unchecked), with its
+    /// backend up (an unchecked dead backend still gets traffic, and answers none of it).
+    pub fn member_serving(&self, m: &Member) -> bool {
+        m.c.provisioning_status == ACTIVE
+            && matches!(crate::loadbalancer::views::member_operating(self, m), ONLINE | NO_MONITOR)
+            && self.member_backend_up(m)
+    }
+
     /// Appends to each load balancer's availability timeline where its serving state changed: an
-    /// amphora running (for the amphora providers) and at least one member ACTIVE with its backend
-    /// up. One pass over amphorae and members, so it stays linear in the cloud's size.
+    /// amphora running (for the amphora providers) and at least one serving member. One pass over
+    /// amphorae and members, so it stays linear in the cloud's size.
     pub(crate) fn refresh_availability(&mut self) {
         let o = &self.octavia;
         if o.loadbalancers.is_empty() {
@@ -122,7 +132,7 @@ impl World {
         }
         let mut member_up: HashSet<&str> = HashSet::new();
         for m in o.members.values() {
-            if m.c.provisioning_status == ACTIVE && m.c.admin_state_up && self.member_backend_up(m) {
+            if self.member_serving(m) {
                 if let Some(p) = o.pools.get(&m.pool_id) {
                     member_up.insert(p.loadbalancer_id.as_str());
                 }

@@ -316,6 +316,27 @@ impl World {
         if from != status {
             self.lb_record(kind.as_str(), id, Some(&from), status);
         }
+        if kind == Kind::Member && from == PENDING_CREATE && status == ACTIVE {
+            self.start_member_health_lag(id);
+        }
+    }
+
+    /// A member just created and ACTIVE in a monitored pool may lag in its health checks (an
+    /// injected `member-health-lag`): it stays OFFLINE until the checks rise, on the clock.
+    fn start_member_health_lag(&mut self, member_id: &str) {
+        let monitored = self.octavia.members.get(member_id).is_some_and(|m| self.octavia.pool_monitored(&m.pool_id));
+        if !monitored {
+            return;
+        }
+        if let Some(MemberFault::MemberHealthLag { seconds }) =
+            self.fire_member_fault(member_id, |a| matches!(a, MemberFault::MemberHealthLag { .. }))
+        {
+            let rises_at = self.now() + Duration::seconds(seconds as i64);
+            if let Some(m) = self.octavia.members.get_mut(member_id) {
+                m.health_rises_at = Some(rises_at);
+            }
+            self.sim.scheduler.schedule(rises_at, Event::LbMemberHealthRose { member_id: member_id.into() });
+        }
     }
 
     /// Removes a child and what hangs off it (a pool's members and monitor; a listener's default pool link).
@@ -623,6 +644,11 @@ impl World {
                     Some(PENDING_DELETE) => self.remove_child(Kind::Member, member_id),
                     Some(PENDING_CREATE) | Some(PENDING_UPDATE) => self.set_child_status(Kind::Member, member_id, ACTIVE),
                     _ => {}
+                }
+            }
+            Event::LbMemberHealthRose { member_id } => {
+                if let Some(m) = self.octavia.members.get_mut(member_id) {
+                    m.health_rises_at = None;
                 }
             }
             Event::LbDeleted { lb_id } => self.finish_lb_delete(lb_id),

@@ -631,11 +631,11 @@ mod tests {
     }
 
     #[test]
-    fn admin_role_implies_member_and_reader() {
+    fn admin_role_implies_manager_member_and_reader() {
         let idn = default_identity();
         let admin = idn.role_named("admin").unwrap().id.clone();
         let names = idn.role_names(&idn.expand_roles(&[admin]));
-        assert_eq!(names, vec!["admin", "member", "reader"]);
+        assert_eq!(names, vec!["admin", "manager", "member", "reader"]);
     }
 
     #[test]

@@ -484,7 +484,7 @@ mod tests {
         let scope = json!({"project": {"name": "admin", "domain": {"name": "Default"}}});
         let id = idn.issue_token(&password("admin", "admin-secret", Some(scope)), now, &mut ids).unwrap();
         let t = idn.valid_token(&id, now).unwrap();
-        assert_eq!(idn.role_names(&t.role_ids), vec!["admin", "member", "reader"]);
+        assert_eq!(idn.role_names(&t.role_ids), vec!["admin", "manager", "member", "reader"]);
         assert_eq!(t.expires_at - now, Duration::seconds(3600));
     }
 

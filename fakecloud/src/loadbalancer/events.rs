@@ -13,6 +13,8 @@ pub enum Event {
     LbChildDone { lb_id: String, kind: String, id: String, op: String },
     /// A lagging member (an injected amphorav2 divergence) finally settles.
     LbMemberSettled { member_id: String },
+    /// A member held back by a health lag passes its health checks and rises to ONLINE.
+    LbMemberHealthRose { member_id: String },
     /// The worker has deleted a load balancer, its amphorae and its VIP port.
     LbDeleted { lb_id: String },
     /// The worker looks at an amphora's Nova server (every 10 s until ACTIVE or ERROR).

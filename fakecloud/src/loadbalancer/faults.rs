@@ -22,6 +22,11 @@ pub enum FaultAction {
     /// amphorav2: after a member delete the load balancer is ACTIVE again on time, but the member
     /// stays PENDING_DELETE for `seconds` more.
     MemberDeleteLag { seconds: u64 },
+    /// A new member is ACTIVE on time, but the pool's health monitor needs `seconds` more of
+    /// passing checks (its `rise` rounds) before the member is ONLINE: until then it is OFFLINE
+    /// and takes no traffic. Only members of a pool with a health monitor lag this way; without
+    /// one nothing checks a member, and it serves as soon as it is ACTIVE.
+    MemberHealthLag { seconds: u64 },
     /// amphorav2: the member task is lost: the load balancer stays PENDING_UPDATE and the member
     /// PENDING_CREATE (or PENDING_DELETE) for good.
     LostTask,
@@ -33,5 +38,9 @@ pub const KINDS: &[(&str, &str)] = &[
     ("member-stuck", "Octavia: LB back to ACTIVE, the new member never becomes ACTIVE"),
     ("member-error", "Octavia: LB back to ACTIVE, the new member goes to ERROR"),
     ("member-delete-lag", "Octavia: LB back to ACTIVE while the deleted member stays PENDING_DELETE for `seconds`"),
+    (
+        "member-health-lag",
+        "Octavia: a new member is ACTIVE on time but stays OFFLINE (not serving) for `seconds` before its health checks pass",
+    ),
     ("lost-task", "Octavia: the member task is lost (LB PENDING_UPDATE, member PENDING_* for good)"),
 ];

@@ -7,7 +7,8 @@
 //! (a zombie left by a failover) is logged every cycle, as upstream does.
 //!
 //! The oracle records, for each load balancer, when it was serving: an amphora running (for the
-//! amphora providers) and at least one member provisioned ACTIVE whose backend is up.
+//! amphora providers) and at least one serving member (`World::member_serving`: provisioning
+//! ACTIVE, operating ONLINE or NO_MONITOR, backend up).
 
 use crate::sim::SimTime;
 
@@ -16,13 +17,14 @@ pub const HEARTBEAT_SECS: i64 = 10;
 pub const STALE_SECS: i64 = 60;
 pub const HEALTH_MANAGER: &str = "octavia-health-manager";
 
-/// Summary of a timeline from `since` to `until`: whether it ever served, and the longest and
-/// total time it did not after it first served.
+/// Summary of a timeline up to `until`: whether it ever served, the longest and total time it did
+/// not after it first served, and since when it has not if that outage is still open at `until`.
 #[derive(Debug, PartialEq)]
 pub struct Outage {
     pub served: bool,
     pub total_down_secs: f64,
     pub longest_down_secs: f64,
+    pub open_since: Option<SimTime>,
 }
 
 pub fn outage(timeline: &[(SimTime, bool)], until: SimTime) -> Outage {
@@ -46,7 +48,7 @@ pub fn outage(timeline: &[(SimTime, bool)], until: SimTime) -> Outage {
         total += secs;
         longest = longest.max(secs);
     }
-    Outage { served, total_down_secs: total, longest_down_secs: longest }
+    Outage { served, total_down_secs: total, longest_down_secs: longest, open_since: down_since }
 }
 
 #[cfg(test)]
@@ -64,6 +66,12 @@ mod tests {
         assert!(o.served);
         assert_eq!(o.total_down_secs, 65.0);
         assert_eq!(o.longest_down_secs, 60.0);
-        assert_eq!(outage(&[(t(0), false)], t(50)), Outage { served: false, total_down_secs: 0.0, longest_down_secs: 0.0 });
+        assert_eq!(o.open_since, Some(t(40)));
+        let closed = outage(&tl[..4], t(100));
+        assert_eq!((closed.total_down_secs, closed.open_since), (5.0, None));
+        assert_eq!(
+            outage(&[(t(0), false)], t(50)),
+            Outage { served: false, total_down_secs: 0.0, longest_down_secs: 0.0, open_since: None }
+        );
     }
 }

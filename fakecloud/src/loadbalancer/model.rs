@@ -190,6 +190,10 @@ pub struct Member {
     /// The Nova server behind `address` when the member was made, if any: its state is the
     /// member's health (a health monitor would see a SHUTOFF or deleted backend fail).
     pub backing_server: Option<String>,
+    /// While set and in the future, the pool's health monitor has not yet seen this ACTIVE member
+    /// pass `rise` checks (an injected `member-health-lag`): it is OFFLINE and takes no traffic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_rises_at: Option<SimTime>,
 }
 
 impl Member {
@@ -208,6 +212,7 @@ impl Member {
             monitor_port: req.monitor_port,
             backup: req.backup.unwrap_or(false),
             backing_server,
+            health_rises_at: None,
         }
     }
 }
@@ -418,6 +423,15 @@ impl Octavia {
 
     pub fn pools_of<'a>(&'a self, lb_id: &str) -> impl Iterator<Item = &'a Pool> + 'a {
         self.index.pools.get(lb_id).into_iter().flatten().filter_map(|id| self.pools.get(id))
+    }
+
+    /// Whether a health monitor checks the pool's members (one exists and is admin up).
+    pub fn pool_monitored(&self, pool_id: &str) -> bool {
+        self.pools
+            .get(pool_id)
+            .and_then(|p| p.healthmonitor_id.as_deref())
+            .and_then(|h| self.monitors.get(h))
+            .is_some_and(|h| h.c.admin_state_up)
     }
 
     pub fn members_of<'a>(&'a self, pool_id: &str) -> impl Iterator<Item = &'a Member> + 'a {

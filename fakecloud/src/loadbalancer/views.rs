@@ -149,7 +149,7 @@ fn ids<'a>(it: impl Iterator<Item = &'a str>) -> Value {
 pub fn member_operating(w: &World, m: &Member) -> &'static str {
     let o = &w.octavia;
     if m.c.provisioning_status == PENDING_CREATE {
-        return if pool_monitored(o, &m.pool_id) { OFFLINE } else { NO_MONITOR };
+        return if o.pool_monitored(&m.pool_id) { OFFLINE } else { NO_MONITOR };
     }
     if !m.c.admin_state_up {
         return OFFLINE;
@@ -157,18 +157,18 @@ pub fn member_operating(w: &World, m: &Member) -> &'static str {
     if m.c.provisioning_status == ERROR {
         return ERROR;
     }
-    if !pool_monitored(o, &m.pool_id) {
+    if !o.pool_monitored(&m.pool_id) {
         return NO_MONITOR;
+    }
+    if m.health_rises_at.is_some_and(|t| t > w.now()) {
+        // Not yet through the monitor's rise checks: as at its creation.
+        return OFFLINE;
     }
     if w.member_backend_up(m) {
         ONLINE
     } else {
         ERROR
     }
-}
-
-fn pool_monitored(o: &Octavia, pool_id: &str) -> bool {
-    o.pools.get(pool_id).and_then(|p| p.healthmonitor_id.as_deref()).and_then(|h| o.monitors.get(h)).is_some_and(|h| h.c.admin_state_up)
 }
 
 /// Whether a listener sends traffic to the pool (as its default pool): only then do the

@@ -118,7 +118,7 @@ async fn token_issue_returns_the_keystone_body_and_header() {
     assert_eq!(t["expires_at"], "2026-01-01T01:00:00.000000Z");
     assert_eq!(t["audit_ids"].as_array().unwrap().len(), 1);
     let roles: Vec<&str> = t["roles"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
-    assert_eq!(roles, ["admin", "member", "reader"]);
+    assert_eq!(roles, ["admin", "manager", "member", "reader"]);
     let catalog = t["catalog"].as_array().unwrap();
     let identity = catalog.iter().find(|s| s["type"] == "identity").unwrap();
     let interfaces: Vec<&str> = identity["endpoints"].as_array().unwrap().iter().map(|e| e["interface"].as_str().unwrap()).collect();

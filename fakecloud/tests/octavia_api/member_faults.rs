@@ -129,3 +129,49 @@ async fn member_create_faults_are_not_spent_by_a_member_update() {
     advance(&c, 60).await;
     assert_eq!(member(&c, &admin, &pool, &s(&r.body["member"]["id"])).await.body["member"]["provisioning_status"], "PENDING_CREATE");
 }
+
+#[tokio::test]
+async fn member_health_lag_keeps_an_active_member_offline_and_out_of_service_until_its_checks_rise() {
+    let c = TestCloud::start().await;
+    let (admin, lb_id, pool) = kube_setup(&c).await;
+    c.add_fault(json!({"kind": "member-health-lag", "seconds": 40, "match": {"pool": "k8s-*"}, "count": 1})).await;
+    let r = create_member(&c, &admin, &pool, "10.6.0.200", 6443).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let m = s(&r.body["member"]["id"]);
+    advance(&c, 5).await;
+    let got = member(&c, &admin, &pool, &m).await.body["member"].clone();
+    assert_eq!((got["provisioning_status"].as_str(), got["operating_status"].as_str()), (Some("ACTIVE"), Some("OFFLINE")), "{got}");
+    assert!(installed_faults(&c).await.is_empty(), "a count-1 fault is spent");
+    // The old members still serve, so the load balancer does; now take them away.
+    for old in members(&c, &admin, &pool).await.iter().filter(|x| s(&x["id"]) != m) {
+        let path = format!("/lbaas/pools/{pool}/members/{}", s(&old["id"]));
+        assert_eq!(api(&c, Method::DELETE, &path, &admin, None).await.status, 204);
+        advance(&c, 5).await;
+    }
+    let a = c.get(&format!("/_fakecloud/loadbalancers/{lb_id}/availability"), None).await.body["availability"].clone();
+    assert_eq!(a["serving"], false, "an ACTIVE member still OFFLINE serves nothing: {a}");
+    assert!(a["open_outage"]["since"].is_string(), "{a}");
+    advance(&c, 40).await;
+    let got = member(&c, &admin, &pool, &m).await.body["member"].clone();
+    assert_eq!(got["operating_status"], "ONLINE", "risen after the lag: {got}");
+    let a = c.get(&format!("/_fakecloud/loadbalancers/{lb_id}/availability"), None).await.body["availability"].clone();
+    assert_eq!((a["serving"].clone(), a["open_outage"].clone()), (json!(true), json!(null)), "{a}");
+    let down = a["total_down_seconds"].as_f64().unwrap();
+    assert!(down > 0.0 && down < 40.0, "the gap between the last old member and the rise: {a}");
+}
+
+#[tokio::test]
+async fn member_health_lag_does_not_fire_in_a_pool_without_a_health_monitor() {
+    let c = TestCloud::start().await;
+    let (admin, _lb_id, pool) = kube_setup(&c).await;
+    let hm = s(&get(&c, &format!("/lbaas/pools/{pool}"), &admin).await.body["pool"]["healthmonitor_id"]);
+    assert_eq!(api(&c, Method::DELETE, &format!("/lbaas/healthmonitors/{hm}"), &admin, None).await.status, 204);
+    advance(&c, 5).await;
+    c.add_fault(json!({"kind": "member-health-lag", "seconds": 40, "match": {"pool": "k8s-*"}, "count": 1})).await;
+    let r = create_member(&c, &admin, &pool, "10.6.0.200", 6443).await;
+    let m = s(&r.body["member"]["id"]);
+    advance(&c, 5).await;
+    let got = member(&c, &admin, &pool, &m).await.body["member"].clone();
+    assert_eq!((got["provisioning_status"].as_str(), got["operating_status"].as_str()), (Some("ACTIVE"), Some("NO_MONITOR")), "{got}");
+    assert_eq!(installed_faults(&c).await.len(), 1, "nothing checks the member, so the fault waits");
+}

@@ -19,6 +19,9 @@ pub fn rows() -> Vec<Row> {
         row("GET", "/_fakecloud/journal", Control, "control", |_, _| req()),
         row("GET", "/_fakecloud/logs/{component}", Control, "control", |_, _| req().p("component", "octavia-worker")),
         row("GET", "/_fakecloud/capi", Control, "control", |_, _| req()),
+        row("GET", "/_fakecloud/loadbalancers/{id}/availability", Control, "control", |_, _| {
+            req().p("id", "k8s-clusterapi-cluster-default-kube-kubeapi")
+        }),
         row("POST", "/_fakecloud/shell", Control, "control", |_, _| req().json(json!({"argv": ["docker", "ps"]}))),
         row("GET", "/_fakecloud/snapshot", Control, "control", |_, _| req()),
         row("POST", "/_fakecloud/restore", Control, "control", |x, _| req().raw(&x.snapshot).h("content-type", "application/json")),
