@@ -3,11 +3,14 @@
 //! bodies, visibility and the list machinery) is in `common.rs`.
 
 mod amphorae;
-mod children;
 mod common;
 mod flavors;
+mod healthmonitors;
 mod l7;
+mod listeners;
 mod loadbalancers;
+mod members;
+mod pools;
 mod versions;
 
 use self::versions::versions;
@@ -20,18 +23,18 @@ pub fn router() -> Routes {
         .route("/lbaas/loadbalancers/{id}/status", get(loadbalancers::status))
         .route("/lbaas/loadbalancers/{id}/stats", get(loadbalancers::stats))
         .route("/lbaas/loadbalancers/{id}/failover", put(loadbalancers::failover))
-        .route("/lbaas/listeners", get(children::list_listeners).post(children::create_listener))
-        .route("/lbaas/listeners/{id}", get(children::show_listener).put(children::update_listener).delete(children::delete_listener))
-        .route("/lbaas/listeners/{id}/stats", get(children::listener_stats))
-        .route("/lbaas/pools", get(children::list_pools).post(children::create_pool))
-        .route("/lbaas/pools/{id}", get(children::show_pool).put(children::update_pool).delete(children::delete_pool))
-        .route("/lbaas/pools/{id}/members", get(children::list_members).post(children::create_member).put(children::batch_members))
+        .route("/lbaas/listeners", get(listeners::list_listeners).post(listeners::create_listener))
+        .route("/lbaas/listeners/{id}", get(listeners::show_listener).put(listeners::update_listener).delete(listeners::delete_listener))
+        .route("/lbaas/listeners/{id}/stats", get(listeners::listener_stats))
+        .route("/lbaas/pools", get(pools::list_pools).post(pools::create_pool))
+        .route("/lbaas/pools/{id}", get(pools::show_pool).put(pools::update_pool).delete(pools::delete_pool))
+        .route("/lbaas/pools/{id}/members", get(members::list_members).post(members::create_member).put(members::batch_members))
+        .route("/lbaas/pools/{id}/members/{member}", get(members::show_member).put(members::update_member).delete(members::delete_member))
+        .route("/lbaas/healthmonitors", get(healthmonitors::list_monitors).post(healthmonitors::create_monitor))
         .route(
-            "/lbaas/pools/{id}/members/{member}",
-            get(children::show_member).put(children::update_member).delete(children::delete_member),
+            "/lbaas/healthmonitors/{id}",
+            get(healthmonitors::show_monitor).put(healthmonitors::update_monitor).delete(healthmonitors::delete_monitor),
         )
-        .route("/lbaas/healthmonitors", get(children::list_monitors).post(children::create_monitor))
-        .route("/lbaas/healthmonitors/{id}", get(children::show_monitor).put(children::update_monitor).delete(children::delete_monitor))
         .route("/lbaas/l7policies", get(l7::list_policies).post(l7::create_policy))
         .route("/lbaas/l7policies/{id}", get(l7::show_policy).put(l7::update_policy).delete(l7::delete_policy))
         .route("/lbaas/l7policies/{id}/rules", get(l7::list_rules).post(l7::create_rule))
