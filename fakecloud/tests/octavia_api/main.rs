@@ -14,3 +14,4 @@ mod load_balancers;
 mod member_faults;
 mod members;
 mod policy;
+mod zones;

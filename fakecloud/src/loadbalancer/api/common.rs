@@ -167,6 +167,21 @@ fn sort_keys(params: &Params, attrs: &[&[&str]]) -> Result<Vec<(String, bool)>, 
 
 /// A list reply: filters on any attribute, tags, sorting, `fields`, then marker pagination with links.
 pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>, params: &Params, attrs: &[&[&str]]) -> ApiResult {
+    list_reply_linked(plural, &format!("{plural}_links"), path, base, items, params, attrs)
+}
+
+/// `list_reply` for the lists whose links key is not `<plural>_links` (Octavia names the zone
+/// profiles' `availability_zone_profile_links`). Objects without an `id` (availability zones) are
+/// paged by their name.
+pub(crate) fn list_reply_linked(
+    plural: &str,
+    links_key: &str,
+    path: &str,
+    base: &str,
+    items: Vec<Value>,
+    params: &Params,
+    attrs: &[&[&str]],
+) -> ApiResult {
     let mut items = items;
     // `loadbalancer_id` filters the objects that hang off a load balancer by it.
     let hangs_off_lb = attrs.iter().any(|a| a.contains(&"loadbalancers"));
@@ -216,8 +231,9 @@ pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>
     if params.get("page_reverse").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
         items.reverse();
     }
+    let key_of = |i: &Value| i.get("id").or_else(|| i.get("name")).and_then(Value::as_str).unwrap_or_default().to_string();
     let start = match params.get("marker") {
-        Some(m) => items.iter().position(|i| i["id"] == m).map(|p| p + 1).ok_or_else(|| not_found("Marker", m))?,
+        Some(m) => items.iter().position(|i| key_of(i) == m).map(|p| p + 1).ok_or_else(|| not_found("Marker", m))?,
         None => 0,
     };
     let limit = match params.get("limit") {
@@ -233,11 +249,11 @@ pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>
     };
     if let Some(l) = limit {
         if end < items.len() && l > 0 && end > start {
-            let last = items[end - 1]["id"].as_str().unwrap_or_default().to_string();
+            let last = key_of(&items[end - 1]);
             links.push(json!({"rel": "next", "href": format!("{base}/load-balancer/v2/{path}?{}", query_without(&last))}));
         }
         if start > 0 && end > start {
-            let first = items[start]["id"].as_str().unwrap_or_default().to_string();
+            let first = key_of(&items[start]);
             let mut q = query_without(&first);
             q.push_str("&page_reverse=True");
             links.push(json!({"rel": "previous", "href": format!("{base}/load-balancer/v2/{path}?{q}")}));
@@ -252,7 +268,7 @@ pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>
             }
         }
     }
-    Ok(reply(StatusCode::OK, json!({ plural: page, format!("{plural}_links"): links })))
+    Ok(reply(StatusCode::OK, json!({ plural: page, links_key: links })))
 }
 
 // ---------------------------------------------------------------------------------------------

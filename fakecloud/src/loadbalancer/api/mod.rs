@@ -12,6 +12,7 @@ mod loadbalancers;
 mod members;
 mod pools;
 mod versions;
+mod zones;
 
 use self::versions::versions;
 use crate::http::routes::{get, put, Routes};
@@ -46,7 +47,10 @@ pub fn router() -> Routes {
         .route("/lbaas/flavors/{id}", get(flavors::show_flavor).put(flavors::update_flavor).delete(flavors::delete_flavor))
         .route("/lbaas/flavorprofiles", get(flavors::list_profiles).post(flavors::create_profile))
         .route("/lbaas/flavorprofiles/{id}", get(flavors::show_profile).put(flavors::update_profile).delete(flavors::delete_profile))
-        .route("/lbaas/availabilityzones", get(flavors::availability_zones))
+        .route("/lbaas/availabilityzones", get(zones::list_zones).post(zones::create_zone))
+        .route("/lbaas/availabilityzones/{name}", get(zones::show_zone).put(zones::update_zone).delete(zones::delete_zone))
+        .route("/lbaas/availabilityzoneprofiles", get(zones::list_profiles).post(zones::create_profile))
+        .route("/lbaas/availabilityzoneprofiles/{id}", get(zones::show_profile).put(zones::update_profile).delete(zones::delete_profile))
         .route("/octavia/amphorae", get(amphorae::list))
         .route("/octavia/amphorae/{id}", get(amphorae::show).delete(amphorae::delete))
         .route("/octavia/amphorae/{id}/failover", put(amphorae::failover))
