@@ -8,6 +8,7 @@ mod common;
 mod helpers;
 
 mod bad_input;
+mod cli;
 mod failover;
 mod features;
 mod load_balancers;
