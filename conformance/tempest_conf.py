@@ -186,6 +186,14 @@ def build(cloud, fixed_accounts=None, lock_dir=None, log_file=None):
         RBAC_test_type="keystone_default_roles", enforce_new_defaults="true",
         build_interval="1", check_interval="1", lb_build_interval="1", build_timeout=LB_WAIT,
         check_timeout=WAIT, lb_build_timeout=LB_WAIT)
+    # The Nova zones the amphorae may boot in, for the availability zone (profile) tests: the
+    # plugin wants three names and takes them as compute_zone values; a cloud with fewer zones
+    # repeats them (each must only exist in Nova).
+    zones = sorted(z["zoneName"] for z in (cloud.get("/compute/v2.1/os-availability-zone") or {}).get("availabilityZoneInfo", [])
+                   if (z.get("zoneState") or {}).get("available"))
+    if zones:
+        put("load_balancer", availability_zone=zones[0], availability_zone2=zones[1 % len(zones)],
+            availability_zone3=zones[2 % len(zones)])
     put("loadbalancer-feature-enabled", not_implemented_is_error="true")
 
     # [enforce_scope] keeps Tempest's defaults (false): fakecloud's policy (policy.rs) takes the

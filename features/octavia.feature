@@ -159,6 +159,38 @@ Feature: Octavia as the real CLI and gophercloud see it
     And stdout contains "ACTIVE after"
     And the load balancer "k8s-clusterapi-cluster-default-kube-kubeapi" was never without a serving member
 
+  Scenario: The gophercloud program manages L7 policies and rules, amphorae and providers
+    When "admin" runs "openstack loadbalancer listener create --name kube-http --protocol HTTP --protocol-port 8080 k8s-clusterapi-cluster-default-kube-kubeapi"
+    Then it succeeds
+    When the clock advances by "30s"
+    And "admin" runs "gocheck l7policy-create kube-http deny-admin" through clouds.yaml
+    Then it succeeds
+    And stdout contains "l7policy=deny-admin action=REJECT position=1 status=PENDING_CREATE"
+    When the clock advances by "30s"
+    And "admin" runs "gocheck l7policy-create kube-http deny-all 1" through clouds.yaml
+    Then it succeeds
+    When the clock advances by "30s"
+    And "admin" runs "gocheck l7rule-create deny-admin /admin" through clouds.yaml
+    Then it succeeds
+    And stdout contains "l7rule policy=deny-admin type=PATH compare=STARTS_WITH value=/admin status=PENDING_CREATE"
+    When the clock advances by "30s"
+    And "admin" runs "gocheck l7policies kube-http" through clouds.yaml
+    Then it succeeds
+    And stdout contains "l7policy=deny-admin action=REJECT position=2 status=ACTIVE"
+    And stdout contains "l7policy=deny-all action=REJECT position=1 status=ACTIVE"
+    And stdout contains "l7rule policy=deny-admin type=PATH compare=STARTS_WITH value=/admin status=ACTIVE"
+    When "admin" runs "gocheck lb-providers" through clouds.yaml
+    Then it succeeds
+    And stdout contains "provider=amphora"
+    When "admin" runs "gocheck amphorae k8s-clusterapi-cluster-default-kube-kubeapi" through clouds.yaml
+    Then it succeeds
+    And stdout contains "role=STANDALONE status=ALLOCATED"
+    When "admin" runs "gocheck amphora-failover k8s-clusterapi-cluster-default-kube-kubeapi" through clouds.yaml
+    Then it succeeds
+    And stdout contains "accepted"
+    When "admin" runs "openstack loadbalancer show k8s-clusterapi-cluster-default-kube-kubeapi -f value -c provisioning_status"
+    Then stdout contains "PENDING_UPDATE"
+
   @member-health @catches-naive
   Scenario: A load balancer stays ACTIVE when a member's server stops; the health report reads operating_status
     When "admin" runs "openstack --os-project-name capi-mgmt server stop kube-cp-2"

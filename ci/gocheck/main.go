@@ -71,6 +71,30 @@ var commands = map[string]command{
 		summary: "create a load-balancer pool member and poll it to ACTIVE --pool NAME --address IP --port N [--name NAME] [--subnet-id ID] [--polls N] [--tick-url URL]",
 		run:     runMemberCreate,
 	},
+	"l7policy-create": {
+		summary: "create a REJECT L7 policy on a listener LISTENER NAME [POSITION]",
+		run:     runL7PolicyCreate,
+	},
+	"l7rule-create": {
+		summary: "add a PATH STARTS_WITH rule to an L7 policy POLICY PATH_PREFIX",
+		run:     runL7RuleCreate,
+	},
+	"l7policies": {
+		summary: "list a listener's L7 policies with their rules LISTENER",
+		run:     runL7Policies,
+	},
+	"amphorae": {
+		summary: "list a load balancer's amphorae (admin) LOADBALANCER",
+		run:     runAmphorae,
+	},
+	"amphora-failover": {
+		summary: "fail over a load balancer's first amphora (admin) LOADBALANCER",
+		run:     runAmphoraFailover,
+	},
+	"lb-providers": {
+		summary: "list the load-balancer provider drivers",
+		run:     runLBProviders,
+	},
 	"coe-cluster": {
 		summary: "show one Magnum cluster with its health (container-infra v1) NAME_OR_UUID",
 		run:     runCOECluster,

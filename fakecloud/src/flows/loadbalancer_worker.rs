@@ -118,8 +118,8 @@ impl World {
         Ok(id)
     }
 
-    /// A new amphora row and its Nova server (service project, amphora flavor, lb-mgmt-net); the
-    /// worker then polls the server every 10 s.
+    /// A new amphora row and its Nova server (service project, amphora flavor, lb-mgmt-net or the
+    /// zone's management network, the zone's Nova zone); the worker then polls the server every 10 s.
     fn build_amphora(&mut self, lb_id: &str, role: &str, flow: AmphoraFlow) -> String {
         let now = self.now();
         let amp_id = self.sim.ids.uuid();
@@ -128,7 +128,14 @@ impl World {
         let user = self.identity.user_named("admin").map(|u| u.id.clone()).unwrap_or_default();
         let flavor = self.compute.flavors.iter().find(|f| f.name == AMPHORA_FLAVOR).map(|f| f.id.clone());
         let image = self.image.images.iter().find(|i| i.tags.iter().any(|t| t == "amphora")).map(|i| i.id.clone());
-        let network = self.network.network_named(AMPHORA_NETWORK).map(|n| n.id.clone());
+        // The load balancer's availability zone picks the Nova zone and may name another
+        // management network (the amphora driver's `compute_zone` and `management_network`).
+        let zone = self.octavia.loadbalancers.get(lb_id).and_then(|lb| lb.availability_zone.as_deref()).map(|z| self.octavia.zone_data(z));
+        let setting = |key: &str| zone.as_ref().and_then(|d| d.get(key)).and_then(|v| v.as_str()).map(str::to_string);
+        let (compute_zone, management_network) = (setting("compute_zone"), setting("management_network"));
+        let network = management_network
+            .filter(|n| self.network.networks.contains_key(n))
+            .or_else(|| self.network.network_named(AMPHORA_NETWORK).map(|n| n.id.clone()));
         let compute_id = match (flavor.clone(), image.clone()) {
             (Some(flavor_id), Some(image_id)) => self
                 .create_server(ServerRequest {
@@ -138,7 +145,7 @@ impl World {
                     flavor_id,
                     image_id,
                     network_ids: network.into_iter().collect(),
-                    az: None,
+                    az: compute_zone,
                     key_name: None,
                     metadata: BTreeMap::new(),
                     description: None,

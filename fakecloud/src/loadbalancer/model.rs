@@ -329,6 +329,26 @@ pub struct FlavorProfile {
     pub flavor_data: String,
 }
 
+/// An availability zone profile: a provider and its zone settings (`availability_zone_data`, a JSON
+/// object kept as the text the operator gave), which availability zones point at.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ZoneProfile {
+    pub id: String,
+    pub name: String,
+    pub provider_name: String,
+    pub availability_zone_data: String,
+}
+
+/// An Octavia availability zone: the name a load balancer's `availability_zone` gives; its profile
+/// says where the provider builds (for the amphora driver, the Nova zone its amphorae boot in).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LbZone {
+    pub name: String,
+    pub description: Option<String>,
+    pub enabled: bool,
+    pub availability_zone_profile_id: String,
+}
+
 /// The amphora driver's flavor settings (name, description), as its flavor schema lists them.
 pub const AMPHORA_FLAVOR_CAPABILITIES: &[(&str, &str)] = &[
     (
@@ -353,6 +373,21 @@ pub const AMPHORA_ZONE_CAPABILITIES: &[(&str, &str)] = &[
 ];
 
 impl Octavia {
+    /// An availability zone's settings: its profile's `availability_zone_data` as an object (empty
+    /// when the zone or its profile is gone).
+    pub fn zone_data(&self, zone: &str) -> serde_json::Map<String, serde_json::Value> {
+        let data = self
+            .availability_zones
+            .get(zone)
+            .and_then(|z| self.availability_zone_profiles.get(&z.availability_zone_profile_id))
+            .map(|p| p.availability_zone_data.as_str())
+            .unwrap_or("{}");
+        match serde_json::from_str(data) {
+            Ok(serde_json::Value::Object(m)) => m,
+            _ => Default::default(),
+        }
+    }
+
     /// The topology a flavor gives a new load balancer (its profile's `loadbalancer_topology`).
     pub fn flavor_topology(&self, flavor_id: &str) -> Option<String> {
         let f = self.flavors.iter().find(|f| f.id == flavor_id)?;
@@ -387,6 +422,11 @@ pub struct Octavia {
     pub flavors: Vec<LbFlavor>,
     #[serde(default)]
     pub flavor_profiles: BTreeMap<String, FlavorProfile>,
+    /// Availability zone profiles by id, and availability zones by name (their key in Octavia).
+    #[serde(default)]
+    pub availability_zone_profiles: BTreeMap<String, ZoneProfile>,
+    #[serde(default)]
+    pub availability_zones: BTreeMap<String, LbZone>,
     pub next_seq: u64,
     pub logs: Vec<LogLine>,
     /// Per load balancer, the moments it started or stopped serving (see `availability`).

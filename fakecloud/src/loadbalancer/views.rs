@@ -132,6 +132,7 @@ pub const PROVIDER_ATTRS: [&[&str]; 1] = [&["name", "description"]];
 pub const FLAVOR_ATTRS: [&[&str]; 1] = [&["id", "name", "description", "enabled", "flavor_profile_id"]];
 pub const FLAVOR_PROFILE_ATTRS: [&[&str]; 1] = [&["id", "name", "provider_name", "flavor_data"]];
 pub const ZONE_ATTRS: [&[&str]; 1] = [&["name", "description", "enabled", "availability_zone_profile_id"]];
+pub const ZONE_PROFILE_ATTRS: [&[&str]; 1] = [&["id", "name", "provider_name", "availability_zone_data"]];
 
 /// Octavia's timestamps: no fractional seconds, no zone (gophercloud rejects a trailing `Z`).
 pub fn ts(t: SimTime) -> String {

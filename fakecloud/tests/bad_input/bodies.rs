@@ -441,6 +441,17 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             spec(json!({"flavorprofile": {"name": "bi-profile", "provider_name": "amphora", "flavor_data": "{}"}}), true)
         }
         ("PUT", "/load-balancer/v2/lbaas/flavorprofiles/{id}") => spec(json!({"flavorprofile": {"name": "bi-profile-2"}}), false),
+        ("POST", "/load-balancer/v2/lbaas/availabilityzoneprofiles") => spec(
+            json!({"availability_zone_profile": {"name": "bi-zone-profile", "provider_name": "amphora", "availability_zone_data": "{}"}}),
+            true,
+        ),
+        ("PUT", "/load-balancer/v2/lbaas/availabilityzoneprofiles/{id}") => {
+            spec(json!({"availability_zone_profile": {"name": "bi-zone-profile-2"}}), false)
+        }
+        ("POST", "/load-balancer/v2/lbaas/availabilityzones") => {
+            spec(json!({"availability_zone": {"name": "bi-zone", "availability_zone_profile_id": "$lb_zone_profile"}}), true)
+        }
+        ("PUT", "/load-balancer/v2/lbaas/availabilityzones/{name}") => spec(json!({"availability_zone": {"description": "bi"}}), false),
         ("PUT", "/load-balancer/v2/octavia/amphorae/{id}/failover") => nothing,
         ("PUT", "/load-balancer/v2/octavia/amphorae/{id}/config") => nothing,
 

@@ -58,6 +58,14 @@ impl Campaign {
         let http = json!({"listener": {"loadbalancer_id": lb, "protocol": "HTTP", "protocol_port": 8088}});
         assert_eq!(c.send(Method::POST, "/load-balancer/v2/lbaas/listeners", Some(&admin), Some(http)).await.status, 201);
         c.advance("30s").await;
+        // An availability zone and its profile, so their routes reach their checks with real ids.
+        let profile = json!({"availability_zone_profile": {"name": "bi-zone-profile", "provider_name": "amphora",
+            "availability_zone_data": r#"{"compute_zone": "nova"}"#}});
+        let r = c.send(Method::POST, "/load-balancer/v2/lbaas/availabilityzoneprofiles", Some(&admin), Some(profile)).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let zone =
+            json!({"availability_zone": {"name": "bi-zone", "availability_zone_profile_id": r.body["availability_zone_profile"]["id"]}});
+        assert_eq!(c.send(Method::POST, "/load-balancer/v2/lbaas/availabilityzones", Some(&admin), Some(zone)).await.status, 201);
         let baseline = c.state_without_journal();
         let mut me = Campaign { c, admin, vars: BTreeMap::new(), baseline, findings: Vec::new(), sent: 0 };
         me.resolve_vars().await;
@@ -84,6 +92,7 @@ impl Campaign {
             .and_then(|l| l["id"].as_str())
             .map(str::to_string);
         let flavor_profiles = self.admin_get("/load-balancer/v2/lbaas/flavorprofiles").await;
+        let zone_profiles = self.admin_get("/load-balancer/v2/lbaas/availabilityzoneprofiles").await;
         let templates = self.admin_get("/container-infra/v1/clustertemplates").await;
         let providers = self.admin_get("/placement/resource_providers").await;
         let private = named(&networks, "networks", "private").expect("the fixture's private network");
@@ -108,6 +117,7 @@ impl Campaign {
             ("pool", first(&pools, "pools", "id")),
             ("http_listener", http_listener),
             ("lb_flavor_profile", first(&flavor_profiles, "flavorprofiles", "id")),
+            ("lb_zone_profile", first(&zone_profiles, "availability_zone_profiles", "id")),
             ("template", first(&templates, "clustertemplates", "uuid")),
             ("provider", first(&providers, "resource_providers", "uuid")),
             ("project", named(&projects, "projects", "admin")),

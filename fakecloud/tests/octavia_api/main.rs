@@ -8,9 +8,11 @@ mod common;
 mod helpers;
 
 mod bad_input;
+mod cli;
 mod failover;
 mod features;
 mod load_balancers;
 mod member_faults;
 mod members;
 mod policy;
+mod zones;

@@ -229,6 +229,56 @@ pub fn rows() -> Vec<Row> {
             "os_load-balancer_api:availability-zone:get_all",
             |_, _| req(),
         ),
+        row("POST", "/load-balancer/V/lbaas/availabilityzones", Admin, "os_load-balancer_api:availability-zone:post", |x, _| {
+            req().json(json!({"availability_zone": {"name": "pm-zone-2", "availability_zone_profile_id": x.lb_zone_profile}}))
+        }),
+        row("GET", "/load-balancer/V/lbaas/availabilityzones/{name}", OwnProjectReader, "os_load-balancer_api:availability-zone:get_one", |x, _| {
+            req().p("name", &x.lb_zone)
+        }),
+        row("PUT", "/load-balancer/V/lbaas/availabilityzones/{name}", Admin, "os_load-balancer_api:availability-zone:put", |x, _| {
+            req().p("name", &x.lb_zone).json(json!({"availability_zone": {"description": "pm"}}))
+        }),
+        row("DELETE", "/load-balancer/V/lbaas/availabilityzones/{name}", Admin, "os_load-balancer_api:availability-zone:delete", |x, _| {
+            req().p("name", &x.lb_zone)
+        }),
+        row(
+            "GET",
+            "/load-balancer/V/lbaas/availabilityzoneprofiles",
+            Admin,
+            "os_load-balancer_api:availability-zone-profile:get_all",
+            |_, _| req(),
+        ),
+        row(
+            "POST",
+            "/load-balancer/V/lbaas/availabilityzoneprofiles",
+            Admin,
+            "os_load-balancer_api:availability-zone-profile:post",
+            |_, _| {
+                req().json(json!({"availability_zone_profile": {"name": "pm-zone-profile-2", "provider_name": "amphora", "availability_zone_data": "{}"}}))
+            },
+        ),
+        row(
+            "GET",
+            "/load-balancer/V/lbaas/availabilityzoneprofiles/{id}",
+            Admin,
+            "os_load-balancer_api:availability-zone-profile:get_one",
+            |x, _| req().p("id", &x.lb_zone_profile),
+        ),
+        row(
+            "PUT",
+            "/load-balancer/V/lbaas/availabilityzoneprofiles/{id}",
+            Admin,
+            "os_load-balancer_api:availability-zone-profile:put",
+            |x, _| req().p("id", &x.lb_zone_profile).json(json!({"availability_zone_profile": {"name": "pm-zone-profile-renamed"}})),
+        ),
+        // The setup's zone uses the profile: Octavia's 409 comes only after the policy check.
+        row(
+            "DELETE",
+            "/load-balancer/V/lbaas/availabilityzoneprofiles/{id}",
+            Admin,
+            "os_load-balancer_api:availability-zone-profile:delete",
+            |x, _| req().p("id", &x.lb_zone_profile).also(409),
+        ),
         row("GET", "/load-balancer/V/octavia/amphorae", Admin, "os_load-balancer_api:amphora:get_all", |_, _| req()),
         row("GET", "/load-balancer/V/octavia/amphorae/{id}", Admin, "os_load-balancer_api:amphora:get_one", |x, _| {
             req().p("id", &x.amphora)

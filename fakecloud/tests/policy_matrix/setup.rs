@@ -131,6 +131,8 @@ pub struct Ctx {
     pub l7rule: String,
     pub lb_flavor: String,
     pub lb_flavor_profile: String,
+    pub lb_zone: String,
+    pub lb_zone_profile: String,
     // magnum
     pub template_pub: String,
     pub template: String,
@@ -638,6 +640,17 @@ pub async fn setup() -> (TestCloud, Ctx) {
     let flavor = Some(json!({"flavor": {"name": "pm-flavor", "flavor_profile_id": x.lb_flavor_profile}}));
     x.lb_flavor =
         ok(&c, "POST", "/load-balancer/v2/lbaas/flavors", &admin, none, flavor).await["flavor"]["id"].as_str().unwrap().to_string();
+    let profile = json!({"availability_zone_profile": {"name": "pm-zone-profile", "provider_name": "amphora", "availability_zone_data": r#"{"compute_zone": "nova"}"#}});
+    x.lb_zone_profile = ok(&c, "POST", "/load-balancer/v2/lbaas/availabilityzoneprofiles", &admin, none, Some(profile)).await
+        ["availability_zone_profile"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let zone = json!({"availability_zone": {"name": "pm-zone", "availability_zone_profile_id": x.lb_zone_profile}});
+    x.lb_zone = ok(&c, "POST", "/load-balancer/v2/lbaas/availabilityzones", &admin, none, Some(zone)).await["availability_zone"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     // magnum (capi-mgmt's cluster; a private template made there)
     let mg = [("openstack-api-version", "container-infra 1.10".to_string())];

@@ -1,12 +1,13 @@
 //! What every Octavia handler shares: the error helpers, request bodies, visibility and policy, the
 //! load balancer lookup, and the list machinery (filters on any field, `fields`, marker pagination
-//! with `<plural>_links`).
+//! with `<plural>_links`); then what the listener, pool, member and health monitor handlers share.
 
 use crate::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::extract::Params;
 use crate::http::service::Service;
-use crate::loadbalancer::model::{LoadBalancer, OctaviaError};
+use crate::loadbalancer::model::{Common, Listener, LoadBalancer, OctaviaError, Pool, ACTIVE, PENDING_DELETE, PENDING_UPDATE};
+use crate::loadbalancer::worker::{new_common, Kind};
 use crate::policy::{enforce, Target};
 use crate::world::World;
 use axum::http::StatusCode;
@@ -166,6 +167,21 @@ fn sort_keys(params: &Params, attrs: &[&[&str]]) -> Result<Vec<(String, bool)>, 
 
 /// A list reply: filters on any attribute, tags, sorting, `fields`, then marker pagination with links.
 pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>, params: &Params, attrs: &[&[&str]]) -> ApiResult {
+    list_reply_linked(plural, &format!("{plural}_links"), path, base, items, params, attrs)
+}
+
+/// `list_reply` for the lists whose links key is not `<plural>_links` (Octavia names the zone
+/// profiles' `availability_zone_profile_links`). Objects without an `id` (availability zones) are
+/// paged by their name.
+pub(crate) fn list_reply_linked(
+    plural: &str,
+    links_key: &str,
+    path: &str,
+    base: &str,
+    items: Vec<Value>,
+    params: &Params,
+    attrs: &[&[&str]],
+) -> ApiResult {
     let mut items = items;
     // `loadbalancer_id` filters the objects that hang off a load balancer by it.
     let hangs_off_lb = attrs.iter().any(|a| a.contains(&"loadbalancers"));
@@ -215,8 +231,9 @@ pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>
     if params.get("page_reverse").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
         items.reverse();
     }
+    let key_of = |i: &Value| i.get("id").or_else(|| i.get("name")).and_then(Value::as_str).unwrap_or_default().to_string();
     let start = match params.get("marker") {
-        Some(m) => items.iter().position(|i| i["id"] == m).map(|p| p + 1).ok_or_else(|| not_found("Marker", m))?,
+        Some(m) => items.iter().position(|i| key_of(i) == m).map(|p| p + 1).ok_or_else(|| not_found("Marker", m))?,
         None => 0,
     };
     let limit = match params.get("limit") {
@@ -232,11 +249,11 @@ pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>
     };
     if let Some(l) = limit {
         if end < items.len() && l > 0 && end > start {
-            let last = items[end - 1]["id"].as_str().unwrap_or_default().to_string();
+            let last = key_of(&items[end - 1]);
             links.push(json!({"rel": "next", "href": format!("{base}/load-balancer/v2/{path}?{}", query_without(&last))}));
         }
         if start > 0 && end > start {
-            let first = items[start]["id"].as_str().unwrap_or_default().to_string();
+            let first = key_of(&items[start]);
             let mut q = query_without(&first);
             q.push_str("&page_reverse=True");
             links.push(json!({"rel": "previous", "href": format!("{base}/load-balancer/v2/{path}?{q}")}));
@@ -251,5 +268,134 @@ pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>
             }
         }
     }
-    Ok(reply(StatusCode::OK, json!({ plural: page, format!("{plural}_links"): links })))
+    Ok(reply(StatusCode::OK, json!({ plural: page, links_key: links })))
+}
+
+// ---------------------------------------------------------------------------------------------
+// What listeners, pools, members and health monitors share: policy names, the ACTIVE checks that
+// guard every change, the lookups, and the common fields of a new or updated object.
+
+pub(crate) const GET_ONE: &str = "os_load-balancer_api:child:get_one";
+pub(crate) const POST: &str = "os_load-balancer_api:child:post";
+pub(crate) const PUT: &str = "os_load-balancer_api:child:put";
+pub(crate) const DELETE: &str = "os_load-balancer_api:child:delete";
+
+pub(crate) fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), ApiError> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(bad(format!("Invalid input for field/attribute {field}. Value: '{value}'. Value should be one of: {}", allowed.join(", "))))
+    }
+}
+
+/// The load balancer must be ACTIVE for any child change.
+pub(crate) fn lb_mutable(w: &World, caller: &Caller, lb_id: &str, action: &str) -> Result<(), ApiError> {
+    let lb = lb_for(w, caller, lb_id, action)?;
+    if lb.c.provisioning_status != ACTIVE {
+        return Err(immutable("Load Balancer", lb_id));
+    }
+    Ok(())
+}
+
+pub(crate) fn pool_mutable(pool: &Pool) -> Result<(), ApiError> {
+    if pool.c.provisioning_status != ACTIVE {
+        return Err(immutable("Pool", &pool.c.id));
+    }
+    Ok(())
+}
+
+/// The common end of every child delete: PENDING_DELETE now (journaled), gone after the worker.
+pub(crate) fn start_delete(w: &mut World, lb_id: &str, pool_id: Option<&str>, kind: Kind, id: &str) -> Response {
+    w.set_child_status(kind, id, PENDING_DELETE);
+    w.begin_child_task(lb_id, pool_id, kind, id, "delete");
+    StatusCode::NO_CONTENT.into_response()
+}
+
+pub(crate) fn common_for(
+    w: &mut World,
+    name: Option<String>,
+    description: Option<String>,
+    project: &str,
+    admin_state_up: Option<bool>,
+    tags: Option<Vec<String>>,
+) -> Common {
+    let now = w.now();
+    let id = w.sim.ids.uuid();
+    let seq = w.octavia.seq();
+    let mut c = new_common(id, seq, name.unwrap_or_default(), project.to_string(), admin_state_up.unwrap_or(true), now);
+    c.description = description.unwrap_or_default();
+    c.tags = tags.unwrap_or_default();
+    c
+}
+
+pub(crate) fn touch_common(
+    c: &mut Common,
+    now: crate::sim::SimTime,
+    name: Option<String>,
+    description: Option<String>,
+    admin: Option<bool>,
+    tags: Option<Vec<String>>,
+) {
+    if let Some(n) = name {
+        c.name = n;
+    }
+    if let Some(d) = description {
+        c.description = d;
+    }
+    if let Some(a) = admin {
+        c.admin_state_up = a;
+    }
+    if let Some(t) = tags {
+        c.tags = t;
+    }
+    c.provisioning_status = PENDING_UPDATE.into();
+    c.updated_at = Some(now);
+}
+
+pub(crate) fn sorted(items: impl Iterator<Item = (u64, Value)>) -> Vec<Value> {
+    let mut v: Vec<(u64, Value)> = items.collect();
+    v.sort_by_key(|(seq, _)| *seq);
+    v.into_iter().map(|(_, x)| x).collect()
+}
+
+pub(crate) fn listener_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Result<&'a Listener, ApiError> {
+    let l = w.octavia.listeners.get(id).ok_or_else(|| not_found("Listener", id))?;
+    allow(caller, action, &l.c.project_id)?;
+    Ok(l)
+}
+
+pub(crate) fn pool_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Result<&'a Pool, ApiError> {
+    let p = w.octavia.pools.get(id).ok_or_else(|| not_found("Pool", id))?;
+    allow(caller, action, &p.c.project_id)?;
+    Ok(p)
+}
+
+pub(crate) fn mutable_pool(w: &World, caller: &Caller, pool_id: &str, action: &str) -> Result<Pool, ApiError> {
+    let pool = pool_for(w, caller, pool_id, action)?.clone();
+    lb_mutable(w, caller, &pool.loadbalancer_id, action)?;
+    pool_mutable(&pool)?;
+    Ok(pool)
+}
+
+/// The pool protocols a listener protocol may send to.
+pub(crate) fn pool_protocol_fits(listener: &str, pool: &str) -> bool {
+    let ok: &[&str] = match listener {
+        "TCP" => &["HTTP", "HTTPS", "PROXY", "PROXYV2", "TCP"],
+        "HTTP" | "TERMINATED_HTTPS" => &["HTTP", "PROXY", "PROXYV2"],
+        "HTTPS" => &["HTTPS", "PROXY", "PROXYV2", "TCP"],
+        "UDP" => &["UDP"],
+        "SCTP" => &["SCTP"],
+        _ => &[],
+    };
+    ok.contains(&pool)
+}
+
+pub(crate) fn check_pool_protocol(listener: &str, pool: &str) -> Result<(), ApiError> {
+    if listener == "PROMETHEUS" {
+        return Err(bad("Protocol PROMETHEUS listeners cannot have child objects."));
+    }
+    if !pool_protocol_fits(listener, pool) {
+        return Err(bad(format!("Validation failure: The pool protocol '{pool}' is invalid while the listener protocol is '{listener}'.")));
+    }
+    Ok(())
 }

@@ -1,6 +1,6 @@
 //! What the operator offers: providers (with the settings each driver takes in a flavor or an
-//! availability zone), flavors and flavor profiles, and availability zones. Flavors and profiles
-//! are the admin's to change; anyone may list the flavors.
+//! availability zone), flavors and flavor profiles (availability zones are in `zones.rs`). Flavors
+//! and profiles are the admin's to change; anyone may list the flavors.
 
 use super::common::*;
 use crate::auth::Caller;
@@ -17,11 +17,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// The rules here name the caller's own project: a reader there (or an admin) may read.
-fn policy(caller: &Caller, action: &str) -> Result<(), ApiError> {
+pub(super) fn policy(caller: &Caller, action: &str) -> Result<(), ApiError> {
     own_project(caller, &format!("os_load-balancer_api:{action}"))
 }
 
-fn provider_enabled(name: &str) -> Result<(), ApiError> {
+pub(super) fn provider_enabled(name: &str) -> Result<(), ApiError> {
     if PROVIDERS.iter().any(|(p, _)| *p == name) {
         Ok(())
     } else {
@@ -29,7 +29,7 @@ fn provider_enabled(name: &str) -> Result<(), ApiError> {
     }
 }
 
-fn long(field: &str, v: &Option<String>) -> Result<(), ApiError> {
+pub(super) fn long(field: &str, v: &Option<String>) -> Result<(), ApiError> {
     match v {
         Some(s) if s.chars().count() > 255 => Err(bad(format!(
             "Invalid input for field/attribute {field}. Value: '{s}'. Value should have a maximum character requirement of 255"
@@ -76,11 +76,6 @@ pub async fn zone_capabilities(caller: Caller, BaseUrl(base): BaseUrl, Path(prov
     let items = capabilities(&provider, AMPHORA_ZONE_CAPABILITIES, "availability zones")?;
     let path = format!("lbaas/providers/{provider}/availability_zone_capabilities");
     list_reply("availability_zone_capabilities", &path, &base, items, &params, &views::PROVIDER_ATTRS)
-}
-
-pub async fn availability_zones(caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
-    policy(&caller, "availability-zone:get_all")?;
-    list_reply("availability_zones", "lbaas/availabilityzones", &base, vec![], &params, &views::ZONE_ATTRS)
 }
 
 // ---------------------------------------------------------------------------------------------

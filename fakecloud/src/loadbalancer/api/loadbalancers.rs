@@ -147,6 +147,9 @@ pub async fn create(State(s): State<AppState>, caller: Caller, JsonBody(raw): Js
     }
     let (network_id, subnet_id) =
         resolve_vip(&w, &caller, req.vip_port_id.as_deref(), req.vip_network_id.as_deref(), req.vip_subnet_id.as_deref())?;
+    if let Some(zone) = &req.availability_zone {
+        super::zones::zone_for_loadbalancer(&w, &provider, zone, &network_id)?;
+    }
     let request = LbRequest {
         name: req.name.unwrap_or_default(),
         description: req.description.unwrap_or_default(),

@@ -3,12 +3,16 @@
 //! bodies, visibility and the list machinery) is in `common.rs`.
 
 mod amphorae;
-mod children;
 mod common;
 mod flavors;
+mod healthmonitors;
 mod l7;
+mod listeners;
 mod loadbalancers;
+mod members;
+mod pools;
 mod versions;
+mod zones;
 
 use self::versions::versions;
 use crate::http::routes::{get, put, Routes};
@@ -20,18 +24,18 @@ pub fn router() -> Routes {
         .route("/lbaas/loadbalancers/{id}/status", get(loadbalancers::status))
         .route("/lbaas/loadbalancers/{id}/stats", get(loadbalancers::stats))
         .route("/lbaas/loadbalancers/{id}/failover", put(loadbalancers::failover))
-        .route("/lbaas/listeners", get(children::list_listeners).post(children::create_listener))
-        .route("/lbaas/listeners/{id}", get(children::show_listener).put(children::update_listener).delete(children::delete_listener))
-        .route("/lbaas/listeners/{id}/stats", get(children::listener_stats))
-        .route("/lbaas/pools", get(children::list_pools).post(children::create_pool))
-        .route("/lbaas/pools/{id}", get(children::show_pool).put(children::update_pool).delete(children::delete_pool))
-        .route("/lbaas/pools/{id}/members", get(children::list_members).post(children::create_member).put(children::batch_members))
+        .route("/lbaas/listeners", get(listeners::list_listeners).post(listeners::create_listener))
+        .route("/lbaas/listeners/{id}", get(listeners::show_listener).put(listeners::update_listener).delete(listeners::delete_listener))
+        .route("/lbaas/listeners/{id}/stats", get(listeners::listener_stats))
+        .route("/lbaas/pools", get(pools::list_pools).post(pools::create_pool))
+        .route("/lbaas/pools/{id}", get(pools::show_pool).put(pools::update_pool).delete(pools::delete_pool))
+        .route("/lbaas/pools/{id}/members", get(members::list_members).post(members::create_member).put(members::batch_members))
+        .route("/lbaas/pools/{id}/members/{member}", get(members::show_member).put(members::update_member).delete(members::delete_member))
+        .route("/lbaas/healthmonitors", get(healthmonitors::list_monitors).post(healthmonitors::create_monitor))
         .route(
-            "/lbaas/pools/{id}/members/{member}",
-            get(children::show_member).put(children::update_member).delete(children::delete_member),
+            "/lbaas/healthmonitors/{id}",
+            get(healthmonitors::show_monitor).put(healthmonitors::update_monitor).delete(healthmonitors::delete_monitor),
         )
-        .route("/lbaas/healthmonitors", get(children::list_monitors).post(children::create_monitor))
-        .route("/lbaas/healthmonitors/{id}", get(children::show_monitor).put(children::update_monitor).delete(children::delete_monitor))
         .route("/lbaas/l7policies", get(l7::list_policies).post(l7::create_policy))
         .route("/lbaas/l7policies/{id}", get(l7::show_policy).put(l7::update_policy).delete(l7::delete_policy))
         .route("/lbaas/l7policies/{id}/rules", get(l7::list_rules).post(l7::create_rule))
@@ -43,7 +47,10 @@ pub fn router() -> Routes {
         .route("/lbaas/flavors/{id}", get(flavors::show_flavor).put(flavors::update_flavor).delete(flavors::delete_flavor))
         .route("/lbaas/flavorprofiles", get(flavors::list_profiles).post(flavors::create_profile))
         .route("/lbaas/flavorprofiles/{id}", get(flavors::show_profile).put(flavors::update_profile).delete(flavors::delete_profile))
-        .route("/lbaas/availabilityzones", get(flavors::availability_zones))
+        .route("/lbaas/availabilityzones", get(zones::list_zones).post(zones::create_zone))
+        .route("/lbaas/availabilityzones/{name}", get(zones::show_zone).put(zones::update_zone).delete(zones::delete_zone))
+        .route("/lbaas/availabilityzoneprofiles", get(zones::list_profiles).post(zones::create_profile))
+        .route("/lbaas/availabilityzoneprofiles/{id}", get(zones::show_profile).put(zones::update_profile).delete(zones::delete_profile))
         .route("/octavia/amphorae", get(amphorae::list))
         .route("/octavia/amphorae/{id}", get(amphorae::show).delete(amphorae::delete))
         .route("/octavia/amphorae/{id}/failover", put(amphorae::failover))
