@@ -248,6 +248,9 @@ pub struct Compute {
     pub aggregates: Vec<Aggregate>,
     #[serde(default)]
     pub next_aggregate_id: u64,
+    /// Ports attached through `os-interface`, by port id.
+    #[serde(default)]
+    pub interfaces: BTreeMap<String, super::interfaces::AttachedInterface>,
 }
 
 /// A host aggregate: a named set of hosts with metadata; `availability_zone` in the metadata makes

@@ -289,6 +289,9 @@ impl World {
                 let power = self.compute.server(server_id).map_or(POWER_RUNNING, |s| s.power_state);
                 self.finish_task(server_id, Resized, power, at, false)
             }
+            Event::ServerSnapshot { server_id, image_id, stage, kind } => self.snapshot_step(server_id, image_id, *stage, kind, at),
+            Event::InterfacePlugged { server_id, port_id } => self.interface_plugged(server_id, port_id, at),
+            Event::InterfaceDetached { server_id, port_id } => self.interface_detached(server_id, port_id, at),
             Event::HostBooted { host } => self.host_booted(host, at),
         }
     }
@@ -582,11 +585,13 @@ impl World {
         // The cache never outgrows the server table.
         self.renders.forget(s.seq);
         self.placement.free(id);
+        self.release_interfaces(id);
         self.network.release_device(id);
         self.sim.scheduler.cancel(|e| match e {
             crate::world::Event::Compute(e) => e.server_id() == Some(id),
             _ => false,
         });
+        self.abandon_snapshots(id);
         self.record_server(id, Some(s.status()), "DELETED");
         Ok(())
     }
