@@ -9,7 +9,14 @@ use common::TestCloud;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-async fn nova(c: &TestCloud, method: Method, path: &str, token: &str, version: &str, body: Option<Value>) -> (common::Reply, Option<String>) {
+async fn nova(
+    c: &TestCloud,
+    method: Method,
+    path: &str,
+    token: &str,
+    version: &str,
+    body: Option<Value>,
+) -> (common::Reply, Option<String>) {
     let mut req = c
         .http
         .request(method, c.url(&format!("/compute/v2.1{path}")))
@@ -110,10 +117,12 @@ async fn create_image_is_refused_while_the_server_is_in_a_refusing_state() {
     let admin = c.admin().await;
     let demo = c.member().await;
     let id = server_named(&c, "db-0");
-    let (r, _) = nova(&c, Method::POST, &format!("/servers/{id}/action"), &admin, "2.96", Some(json!({"os-resetState": {"state": "error"}}))).await;
+    let (r, _) =
+        nova(&c, Method::POST, &format!("/servers/{id}/action"), &admin, "2.96", Some(json!({"os-resetState": {"state": "error"}}))).await;
     assert_eq!(r.status, 202, "{}", r.text);
     let images_before = c.running.cloud.world().image.images.len();
-    let (r, _) = nova(&c, Method::POST, &format!("/servers/{id}/action"), &demo, "2.96", Some(json!({"createImage": {"name": "no"}}))).await;
+    let (r, _) =
+        nova(&c, Method::POST, &format!("/servers/{id}/action"), &demo, "2.96", Some(json!({"createImage": {"name": "no"}}))).await;
     assert_eq!(r.status, 409, "{}", r.text);
     assert!(r.text.contains(&format!("Cannot 'createImage' instance {id} while it is in vm_state error")), "{}", r.text);
     assert_eq!(c.running.cloud.world().image.images.len(), images_before, "no image is made");
@@ -147,7 +156,8 @@ async fn deleting_the_image_while_saving_ends_the_server_task() {
     let c = TestCloud::start().await;
     let demo = c.member().await;
     let id = server_named(&c, "web-1");
-    let (r, _) = nova(&c, Method::POST, &format!("/servers/{id}/action"), &demo, "2.45", Some(json!({"createImage": {"name": "gone"}}))).await;
+    let (r, _) =
+        nova(&c, Method::POST, &format!("/servers/{id}/action"), &demo, "2.45", Some(json!({"createImage": {"name": "gone"}}))).await;
     let image_id = r.body["image_id"].as_str().unwrap().to_string();
     c.advance("4s").await;
     assert_eq!(image(&c, &demo, &image_id).await.body["status"], "saving");
@@ -171,7 +181,8 @@ async fn attaching_a_port_gives_it_to_the_server_and_detaching_gives_it_back() {
     let demo = c.member().await;
     let id = server_named(&c, "web-0");
     let net = network_named(&c, "private");
-    let created = c.send(Method::POST, "/network/v2.0/ports", Some(&demo), Some(json!({"port": {"network_id": net, "name": "extra"}}))).await;
+    let created =
+        c.send(Method::POST, "/network/v2.0/ports", Some(&demo), Some(json!({"port": {"network_id": net, "name": "extra"}}))).await;
     assert_eq!(created.status, 201, "{}", created.text);
     let port_id = created.body["port"]["id"].as_str().unwrap().to_string();
     let ip = created.body["port"]["fixed_ips"][0]["ip_address"].as_str().unwrap().to_string();
@@ -196,9 +207,15 @@ async fn attaching_a_port_gives_it_to_the_server_and_detaching_gives_it_back() {
 
     // The same port on another server is in use.
     let other = server_named(&c, "web-1");
-    let (r, _) =
-        nova(&c, Method::POST, &format!("/servers/{other}/os-interface"), &demo, "2.1", Some(json!({"interfaceAttachment": {"port_id": port_id}})))
-            .await;
+    let (r, _) = nova(
+        &c,
+        Method::POST,
+        &format!("/servers/{other}/os-interface"),
+        &demo,
+        "2.1",
+        Some(json!({"interfaceAttachment": {"port_id": port_id}})),
+    )
+    .await;
     assert_eq!(r.status, 409, "{}", r.text);
 
     let (r, _) = nova(&c, Method::DELETE, &format!("/servers/{id}/os-interface/{port_id}"), &demo, "2.1", None).await;
@@ -247,12 +264,20 @@ async fn attaching_to_a_network_without_a_subnet_or_a_locked_server_is_refused()
     let made = c.send(Method::POST, "/network/v2.0/networks", Some(&demo), Some(json!({"network": {"name": "bare"}}))).await;
     let bare = made.body["network"]["id"].as_str().unwrap().to_string();
     let before = c.state_without_journal();
-    let (r, _) =
-        nova(&c, Method::POST, &format!("/servers/{id}/os-interface"), &demo, "2.1", Some(json!({"interfaceAttachment": {"net_id": bare}}))).await;
+    let (r, _) = nova(
+        &c,
+        Method::POST,
+        &format!("/servers/{id}/os-interface"),
+        &demo,
+        "2.1",
+        Some(json!({"interfaceAttachment": {"net_id": bare}})),
+    )
+    .await;
     assert_eq!(r.status, 400, "{}", r.text);
     assert!(r.text.contains("requires a subnet"), "{}", r.text);
     // Two networks available and none named: ambiguous.
-    let (r, _) = nova(&c, Method::POST, &format!("/servers/{id}/os-interface"), &demo, "2.1", Some(json!({"interfaceAttachment": {}}))).await;
+    let (r, _) =
+        nova(&c, Method::POST, &format!("/servers/{id}/os-interface"), &demo, "2.1", Some(json!({"interfaceAttachment": {}}))).await;
     assert_eq!(r.status, 400, "{}", r.text);
     assert!(r.text.contains("Multiple possible networks found"), "{}", r.text);
     assert_eq!(c.state_without_journal(), before, "refused attaches change nothing");
@@ -261,6 +286,30 @@ async fn attaching_to_a_network_without_a_subnet_or_a_locked_server_is_refused()
     assert_eq!(r.status, 202);
     let net = network_named(&c, "private");
     let (r, _) =
-        nova(&c, Method::POST, &format!("/servers/{id}/os-interface"), &demo, "2.1", Some(json!({"interfaceAttachment": {"net_id": net}}))).await;
+        nova(&c, Method::POST, &format!("/servers/{id}/os-interface"), &demo, "2.1", Some(json!({"interfaceAttachment": {"net_id": net}})))
+            .await;
     assert_eq!(r.status, 409, "{}", r.text);
+}
+
+#[tokio::test]
+async fn shelving_keeps_the_server_in_a_snapshot_that_unshelving_deletes() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let id = server_named(&c, "web-0");
+    let (r, _) = nova(&c, Method::POST, &format!("/servers/{id}/action"), &demo, "2.1", Some(json!({"shelve": null}))).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let listed = c.get("/image/v2/images?name=web-0-shelved", Some(&demo)).await;
+    let images = listed.body["images"].as_array().unwrap().clone();
+    assert_eq!(images.len(), 1, "{}", listed.text);
+    let image_id = images[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(images[0]["instance_uuid"], id.as_str());
+    c.advance("60s").await;
+    assert_eq!(server_of(&c, &demo, &id).await["status"], "SHELVED_OFFLOADED");
+    assert_eq!(image(&c, &demo, &image_id).await.body["status"], "active");
+
+    let (r, _) = nova(&c, Method::POST, &format!("/servers/{id}/action"), &demo, "2.1", Some(json!({"unshelve": null}))).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    c.advance("20s").await;
+    assert_eq!(server_of(&c, &demo, &id).await["status"], "ACTIVE");
+    assert_eq!(image(&c, &demo, &image_id).await.status, 404, "the shelved snapshot is gone");
 }

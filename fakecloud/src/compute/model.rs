@@ -251,6 +251,9 @@ pub struct Compute {
     /// Ports attached through `os-interface`, by port id.
     #[serde(default)]
     pub interfaces: BTreeMap<String, super::interfaces::AttachedInterface>,
+    /// The snapshot a shelved server is kept in, by server id (Nova's `shelved_image_id`).
+    #[serde(default)]
+    pub shelved_images: BTreeMap<String, String>,
 }
 
 /// A host aggregate: a named set of hosts with metadata; `availability_zone` in the metadata makes

@@ -38,7 +38,13 @@ const NON_INHERITABLE_NAMESPACES: &[&str] = &["os_glance_"];
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ImageKind {
     Snapshot,
-    Backup { backup_type: String, rotation: u64 },
+    Backup {
+        backup_type: String,
+        rotation: u64,
+    },
+    /// The snapshot a shelve keeps of the server (`<name>-shelved`), deleted when it is unshelved;
+    /// its steps run under the shelve's own tasks.
+    Shelve,
 }
 
 impl ImageKind {
@@ -47,13 +53,14 @@ impl ImageKind {
         match self {
             ImageKind::Snapshot => "createImage",
             ImageKind::Backup { .. } => "createBackup",
+            ImageKind::Shelve => "shelve",
         }
     }
 
     /// The `image_type` property.
     pub fn image_type(&self) -> &'static str {
         match self {
-            ImageKind::Snapshot => "snapshot",
+            ImageKind::Snapshot | ImageKind::Shelve => "snapshot",
             ImageKind::Backup { .. } => "backup",
         }
     }
@@ -63,6 +70,7 @@ impl ImageKind {
         match self {
             ImageKind::Snapshot => "image_snapshot",
             ImageKind::Backup { .. } => "image_backup",
+            ImageKind::Shelve => "shelving",
         }
     }
 }

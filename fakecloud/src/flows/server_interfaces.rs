@@ -71,14 +71,13 @@ impl World {
                             0 => {
                                 return Err(Refused(
                                     400,
-                                    format!(
-                                        "No specific network was requested and none are available for project '{}'.",
-                                        s.project_id
-                                    ),
+                                    format!("No specific network was requested and none are available for project '{}'.", s.project_id),
                                 ))
                             }
                             1 => nets.remove(0),
-                            _ => return Err(Refused(400, "Multiple possible networks found, use a Network ID to be more specific.".into())),
+                            _ => {
+                                return Err(Refused(400, "Multiple possible networks found, use a Network ID to be more specific.".into()))
+                            }
                         }
                     }
                 };
@@ -86,16 +85,15 @@ impl World {
                     return Err(Refused(400, format!("Network {net_id} requires a subnet in order to boot instances on.")));
                 }
                 let ip = req.ip_address.as_deref();
-                let port = self.network.create_interface_port(&mut self.sim.ids, now, &net_id, &s.project_id, ip).map_err(|e| {
-                    match e.kind {
+                let port =
+                    self.network.create_interface_port(&mut self.sim.ids, now, &net_id, &s.project_id, ip).map_err(|e| match e.kind {
                         "IpAddressAlreadyAllocated" | "IpAddressInUse" => {
                             Refused(409, format!("Fixed IP address {} is already in use on instance {id}.", ip.unwrap_or_default()))
                         }
                         "IpAddressGenerationFailure" => Refused(400, format!("No fixed IP addresses available for network: {net_id}")),
                         "OverQuota" => Refused(403, "Maximum number of ports exceeded.".into()),
                         _ => Refused(400, e.message),
-                    }
-                })?;
+                    })?;
                 (port, false)
             }
         };

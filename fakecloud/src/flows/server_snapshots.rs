@@ -5,6 +5,7 @@
 //! without a result; a server deleted meanwhile takes its unfinished images with it.
 
 use crate::compute::lifecycle::Refused;
+use crate::compute::model::Server;
 use crate::compute::snapshots::*;
 use crate::compute::Event;
 use crate::image::request::NewImage;
@@ -41,6 +42,25 @@ impl World {
         if let Some(task) = &s.task_state {
             return Err(Refused(409, format!("Cannot '{action}' instance {id} while it is in task_state {task}")));
         }
+        let image_id = self.create_server_image(&s, req.name, &req.metadata, &req.kind, &req.caller_project, &req.caller_user);
+        let srv = self.compute.server_mut(id).expect("checked");
+        srv.task_state = Some(req.kind.first_task().into());
+        srv.updated_at = now;
+        Ok(image_id)
+    }
+
+    /// The queued Glance image of a snapshot, backup or shelve, with Nova's metadata, and the
+    /// compute host's first step due on the clock.
+    fn create_server_image(
+        &mut self,
+        s: &Server,
+        name: String,
+        metadata: &BTreeMap<String, String>,
+        kind: &ImageKind,
+        caller_project: &str,
+        caller_user: &str,
+    ) -> String {
+        let now = self.now();
         let base = self.image.get(&s.image_id).cloned();
         let base_view = base.as_ref().map(|b| BaseImage {
             id: &b.id,
@@ -54,17 +74,17 @@ impl World {
         let user_name = self.identity.user(&s.user_id).map(|u| u.name.clone()).unwrap_or_default();
         let root_gb = self.compute.flavor(&s.flavor_id).map_or(0, |f| f.disk);
         let of = SnapshotOf {
-            server_id: id,
+            server_id: &s.id,
             server_project: &s.project_id,
             server_project_name: &project_name,
             server_user_name: &user_name,
             flavor_root_gb: root_gb,
-            caller_project: &req.caller_project,
-            caller_user: &req.caller_user,
+            caller_project,
+            caller_user,
         };
-        let meta = snapshot_image(&of, base_view.as_ref(), &req.kind, &req.metadata);
+        let meta = snapshot_image(&of, base_view.as_ref(), kind, metadata);
         let new = NewImage {
-            name: Some(req.name),
+            name: Some(name),
             visibility: Some(meta.visibility),
             disk_format: Some(meta.disk_format),
             container_format: Some(meta.container_format),
@@ -73,29 +93,43 @@ impl World {
             properties: meta.properties,
             ..Default::default()
         };
-        let image_id = self
-            .image
-            .create(new, &req.caller_project, false, &mut self.sim.ids, now)
-            .map_err(|e| Refused(400, format!("{e:?}")))?
-            .id
-            .clone();
+        // Nothing in a snapshot's image can be refused by Glance (no id, no public visibility).
+        let image_id = self.image.create(new, caller_project, false, &mut self.sim.ids, now).expect("a private image").id.clone();
         if let Some(member) = meta.member {
             // Nova adds the server's project as a member so its owner sees the image.
-            let _ = self.image.add_member(&image_id, &member, Some(&req.caller_project), false, now);
+            let _ = self.image.add_member(&image_id, &member, Some(caller_project), false, now);
         }
-        let srv = self.compute.server_mut(id).expect("checked");
-        srv.task_state = Some(req.kind.first_task().into());
-        srv.updated_at = now;
         self.record(Record::Transition { resource: "image".into(), id: image_id.clone(), from: None, to: "queued".into() });
-        let event = Event::ServerSnapshot { server_id: id.into(), image_id: image_id.clone(), stage: SnapshotStage::Taken, kind: req.kind };
+        let event =
+            Event::ServerSnapshot { server_id: s.id.clone(), image_id: image_id.clone(), stage: SnapshotStage::Taken, kind: kind.clone() };
         self.sim.scheduler.schedule(now + Duration::seconds(SNAPSHOT_TAKE_SECS), event);
-        Ok(image_id)
+        image_id
+    }
+
+    /// A shelve keeps the server in a snapshot named `<name>-shelved` (Nova's `shelved_image_id`).
+    pub(crate) fn shelve_snapshot(&mut self, s: &Server) {
+        let image_id =
+            self.create_server_image(s, format!("{}-shelved", s.name), &BTreeMap::new(), &ImageKind::Shelve, &s.project_id, &s.user_id);
+        self.compute.shelved_images.insert(s.id.clone(), image_id);
+    }
+
+    /// An unshelved server no longer needs its snapshot: Nova deletes it.
+    pub(crate) fn drop_shelved_snapshot(&mut self, server_id: &str, at: SimTime) {
+        if let Some(image_id) = self.compute.shelved_images.remove(server_id) {
+            if self.image.get(&image_id).is_some() {
+                self.image.images.retain(|i| i.id != image_id);
+                self.sim
+                    .journal
+                    .record(at, Record::Transition { resource: "image".into(), id: image_id, from: None, to: "deleted".into() });
+            }
+        }
     }
 
     /// One step of a snapshot on the compute host.
     pub(crate) fn snapshot_step(&mut self, server_id: &str, image_id: &str, stage: SnapshotStage, kind: &ImageKind, at: SimTime) {
         let Some(s) = self.compute.server(server_id) else { return };
-        let in_task = s.task_state.as_deref().is_some_and(|t| IMAGE_TASKS.contains(&t));
+        // A shelve's image steps run under the shelve's own tasks.
+        let in_task = *kind != ImageKind::Shelve && s.task_state.as_deref().is_some_and(|t| IMAGE_TASKS.contains(&t));
         if self.image.get(image_id).is_none() {
             // The image was deleted under the upload: Nova's snapshot fails and the task ends.
             if in_task {
@@ -106,7 +140,9 @@ impl World {
         let (project, flavor_id, base_id) = (s.project_id.clone(), s.flavor_id.clone(), s.image_id.clone());
         match stage {
             SnapshotStage::Taken => {
-                self.set_image_task(server_id, "image_pending_upload", at);
+                if *kind != ImageKind::Shelve {
+                    self.set_image_task(server_id, "image_pending_upload", at);
+                }
                 let next = Event::ServerSnapshot {
                     server_id: server_id.into(),
                     image_id: image_id.into(),
@@ -116,11 +152,18 @@ impl World {
                 self.sim.scheduler.schedule(at + Duration::seconds(SNAPSHOT_PREPARE_SECS), next);
             }
             SnapshotStage::Uploading => {
-                self.set_image_task(server_id, "image_uploading", at);
+                if *kind != ImageKind::Shelve {
+                    self.set_image_task(server_id, "image_uploading", at);
+                }
                 if self.image.begin_saving(image_id, at) {
                     self.sim.journal.record(
                         at,
-                        Record::Transition { resource: "image".into(), id: image_id.into(), from: Some("queued".into()), to: "saving".into() },
+                        Record::Transition {
+                            resource: "image".into(),
+                            id: image_id.into(),
+                            from: Some("queued".into()),
+                            to: "saving".into(),
+                        },
                     );
                 }
                 let next = Event::ServerSnapshot {
@@ -146,10 +189,17 @@ impl World {
                     }
                     self.sim.journal.record(
                         at,
-                        Record::Transition { resource: "image".into(), id: image_id.into(), from: Some("saving".into()), to: "active".into() },
+                        Record::Transition {
+                            resource: "image".into(),
+                            id: image_id.into(),
+                            from: Some("saving".into()),
+                            to: "active".into(),
+                        },
                     );
                 }
-                self.end_image_task(server_id, at);
+                if in_task {
+                    self.end_image_task(server_id, at);
+                }
                 if let ImageKind::Backup { backup_type, rotation } = kind {
                     self.rotate_backups(server_id, backup_type, *rotation, at);
                 }
@@ -188,12 +238,18 @@ impl World {
             .collect();
         for id in rotated_out(backups, rotation) {
             self.image.images.retain(|i| i.id != id);
-            self.sim.journal.record(at, Record::Transition { resource: "image".into(), id, from: Some("active".into()), to: "deleted".into() });
+            self.sim
+                .journal
+                .record(at, Record::Transition { resource: "image".into(), id, from: Some("active".into()), to: "deleted".into() });
         }
     }
 
-    /// A server deleted during a snapshot: Nova deletes the images it had not finished.
+    /// A server deleted during a snapshot: Nova deletes the images it had not finished, and the
+    /// snapshot a shelved server was kept in.
     pub(crate) fn abandon_snapshots(&mut self, server_id: &str) {
+        if let Some(image_id) = self.compute.shelved_images.remove(server_id) {
+            self.image.images.retain(|i| i.id != image_id);
+        }
         self.image.images.retain(|i| {
             !(i.properties.get("instance_uuid").map(String::as_str) == Some(server_id) && matches!(i.status.as_str(), "queued" | "saving"))
         });

@@ -415,7 +415,10 @@ impl World {
             ServerAction::Resume => (Some("resuming"), Some(settle(Active, POWER_RUNNING)), GUEST_OP_SECS),
             ServerAction::Rescue => (Some("rescuing"), Some(settle(Rescued, POWER_RUNNING)), GUEST_OP_SECS),
             ServerAction::Unrescue => (Some("unrescuing"), Some(settle(Active, POWER_RUNNING)), GUEST_OP_SECS),
-            ServerAction::Shelve => (Some("shelving"), Some(Event::ServerOffloaded { server_id: id.into() }), GUEST_OP_SECS),
+            ServerAction::Shelve => {
+                self.shelve_snapshot(&s);
+                (Some("shelving"), Some(Event::ServerOffloaded { server_id: id.into() }), GUEST_OP_SECS)
+            }
             ServerAction::ShelveOffload => {
                 (Some("shelving_offloading"), Some(Event::ServerOffloaded { server_id: id.into() }), GUEST_OP_SECS)
             }
@@ -574,6 +577,7 @@ impl World {
                     s.host = Some(host);
                 }
                 self.finish_task(id, Active, POWER_RUNNING, at, false);
+                self.drop_shelved_snapshot(id, at);
             }
             None => self.finish_task(id, ShelvedOffloaded, POWER_SHUTDOWN, at, false),
         }

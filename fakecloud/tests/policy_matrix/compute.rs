@@ -69,9 +69,13 @@ pub fn rows() -> Vec<Row> {
         row("GET", "/compute/v2.1/servers/{id}/os-interface", ProjectReader(H404), "os_compute_api:os-attach-interfaces:list", |x, _| {
             srv(x)
         }),
-        row("POST", "/compute/v2.1/servers/{id}/os-interface", ProjectMember(H404), "os_compute_api:os-attach-interfaces:create", |x, _| {
-            srv(x).json(json!({"interfaceAttachment": {"net_id": x.net}}))
-        }),
+        row(
+            "POST",
+            "/compute/v2.1/servers/{id}/os-interface",
+            ProjectMember(H404),
+            "os_compute_api:os-attach-interfaces:create",
+            |x, _| srv(x).json(json!({"interfaceAttachment": {"net_id": x.net}})),
+        ),
         row(
             "GET",
             "/compute/v2.1/servers/{id}/os-interface/{port_id}",

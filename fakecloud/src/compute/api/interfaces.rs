@@ -87,9 +87,7 @@ fn read_body(body: &Value, v: Version) -> Result<(Option<String>, Option<String>
         return Err(invalid("body", body, &format!("Additional properties are not allowed ('{extra}' was unexpected)")));
     }
     let Some(att) = obj.get("interfaceAttachment") else { return Ok((None, None, None, None)) };
-    let a = att
-        .as_object()
-        .ok_or_else(|| invalid("interfaceAttachment", att, &format!("{} is not of type 'object'", py_repr(att))))?;
+    let a = att.as_object().ok_or_else(|| invalid("interfaceAttachment", att, &format!("{} is not of type 'object'", py_repr(att))))?;
     let allowed: &[&str] = if v.at_least(2, 49) { &["net_id", "port_id", "fixed_ips", "tag"] } else { &["net_id", "port_id", "fixed_ips"] };
     if let Some(extra) = a.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err(invalid("interfaceAttachment", att, &format!("Additional properties are not allowed ('{extra}' was unexpected)")));

@@ -38,7 +38,9 @@ fn members<'a>(action: &str, arg: &'a Value, allowed: &[&str], required: &[&str]
 /// control characters.
 fn name(obj: &Map<String, Value>) -> Result<String, ApiError> {
     let v = &obj["name"];
-    let Value::String(n) = v else { return Err(invalid("name", v, &format!("{} is not of type 'string'", crate::http::json_schema::py_repr(v)))) };
+    let Value::String(n) = v else {
+        return Err(invalid("name", v, &format!("{} is not of type 'string'", crate::http::json_schema::py_repr(v))));
+    };
     let shown = crate::http::json_schema::py_repr(v);
     if n.is_empty() {
         return Err(invalid("name", v, &format!("{shown} is too short")));
@@ -57,9 +59,7 @@ fn metadata(obj: &Map<String, Value>) -> Result<BTreeMap<String, String>, ApiErr
     let Some(m) = obj.get("metadata") else { return Ok(BTreeMap::new()) };
     let shown = crate::http::json_schema::py_repr(m);
     let items = m.as_object().ok_or_else(|| invalid("metadata", m, &format!("{shown} is not of type 'object'")))?;
-    let key_ok = |k: &str| {
-        (1..=255).contains(&k.chars().count()) && k.chars().all(|c| c.is_ascii_alphanumeric() || "-_:. ".contains(c))
-    };
+    let key_ok = |k: &str| (1..=255).contains(&k.chars().count()) && k.chars().all(|c| c.is_ascii_alphanumeric() || "-_:. ".contains(c));
     let mut out = BTreeMap::new();
     for (k, v) in items {
         if !key_ok(k) {
@@ -124,7 +124,7 @@ pub(super) fn create(s: &AppState, caller: &Caller, id: &str, v: Version, action
     }
     let rotation = match &kind {
         ImageKind::Backup { rotation, .. } => Some(*rotation),
-        ImageKind::Snapshot => None,
+        ImageKind::Snapshot | ImageKind::Shelve => None,
     };
     let image_id = w
         .snapshot_server(ImageRequest {
