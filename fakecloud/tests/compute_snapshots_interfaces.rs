@@ -313,3 +313,45 @@ async fn shelving_keeps_the_server_in_a_snapshot_that_unshelving_deletes() {
     assert_eq!(server_of(&c, &demo, &id).await["status"], "ACTIVE");
     assert_eq!(image(&c, &demo, &image_id).await.status, 404, "the shelved snapshot is gone");
 }
+
+/// Runs the pinned CLI; its stdout, after asserting it succeeded.
+fn cli(openstack: &std::path::Path, env: &[(String, String)], args: &[String]) -> String {
+    let mut cmd = std::process::Command::new(openstack);
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("OS_")) {
+        cmd.env_remove(k);
+    }
+    let out = cmd.args(args).envs(env.iter().cloned()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "openstack {args:?}: {text}{}", String::from_utf8_lossy(&out.stderr));
+    text
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openstack_cli_snapshots_a_server_and_adds_and_removes_a_port() {
+    let openstack = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.clients/venv/bin/openstack");
+    assert!(openstack.exists(), "{} is missing: ci/test installs the pinned clients", openstack.display());
+    let c = TestCloud::start().await;
+    let env = fakecloud::cli::env::os_vars(&fakecloud::Fixture::default_cloud(), &c.running.url(), "demo").unwrap();
+    let run = move |args: &[&str]| {
+        let (openstack, env) = (openstack.clone(), env.clone());
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        tokio::task::spawn_blocking(move || cli(&openstack, &env, &args))
+    };
+    let image: Value =
+        serde_json::from_str(&run(&["server", "image", "create", "--name", "cli-snap", "web-0", "-f", "json"]).await.unwrap()).unwrap();
+    let image_id = image["id"].as_str().expect("the CLI shows the new image").to_string();
+    assert_eq!(image["name"], "cli-snap", "{image}");
+    c.advance("60s").await;
+    let shown: Value = serde_json::from_str(&run(&["image", "show", &image_id, "-f", "json"]).await.unwrap()).unwrap();
+    assert_eq!(shown["status"], "active", "{shown}");
+
+    let port: Value =
+        serde_json::from_str(&run(&["port", "create", "--network", "private", "cli-port", "-f", "json"]).await.unwrap()).unwrap();
+    let port_id = port["id"].as_str().unwrap().to_string();
+    run(&["server", "add", "port", "web-0", "cli-port"]).await.unwrap();
+    let server = server_named(&c, "web-0");
+    assert_eq!(c.running.cloud.world().network.ports[&port_id].device_id, server, "the port is the server's");
+    run(&["server", "remove", "port", "web-0", "cli-port"]).await.unwrap();
+    c.advance("3s").await;
+    assert_eq!(c.running.cloud.world().network.ports[&port_id].device_id, "", "the port is given back");
+}
