@@ -49,7 +49,11 @@ fn name(obj: &Map<String, Value>) -> Result<String, ApiError> {
         return Err(invalid("name", v, &format!("{shown} is too long")));
     }
     if n.starts_with(char::is_whitespace) || n.ends_with(char::is_whitespace) || n.chars().any(char::is_control) {
-        return Err(invalid("name", v, &format!("{shown} does not match the name pattern (no leading or trailing whitespace)")));
+        return Err(invalid(
+            "name",
+            v,
+            "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.",
+        ));
     }
     Ok(n.clone())
 }
