@@ -5,7 +5,6 @@
 //! `flows/server_interfaces.rs`.
 
 use super::model::VmState::{self, *};
-use serde::{Deserialize, Serialize};
 
 /// `check_instance_state` of `attach_interface` and `detach_interface` in nova/compute/api.py.
 pub const INTERFACE_FROM: &[VmState] = &[Active, Paused, Stopped];
@@ -15,14 +14,4 @@ pub const PLUG_SECS: i64 = 2;
 /// From the detach request (a cast) to the device gone from the guest and the port given back.
 pub const UNPLUG_SECS: i64 = 2;
 
-/// What Nova keeps of a port attached through `os-interface` (its VirtualInterface and the
-/// network info cache's `preserve_on_delete`). Ports Nova made at boot have no entry: they are
-/// Nova's, untagged.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AttachedInterface {
-    pub server_id: String,
-    /// The user made the port: a detach or a server delete unbinds it rather than deleting it.
-    pub preserve_on_delete: bool,
-    /// The device tag given at attach (2.49+), shown from 2.70.
-    pub tag: Option<String>,
-}
+pub use super::model::AttachedInterface;
