@@ -35,8 +35,6 @@ FALSE_FLAGS = {
     ("compute-feature-enabled", "cold_migration"): "Nova's migrate action is not served",
     ("compute-feature-enabled", "live_migration"): "Nova's os-migrateLive action is not served",
     ("compute-feature-enabled", "metadata_service"): "servers are simulated: no metadata service answers a guest",
-    ("compute-feature-enabled", "interface_attach"): "Nova's os-interface API is not served",
-    ("compute-feature-enabled", "snapshot"): "Nova's createImage action is not served",
     ("compute-feature-enabled", "attach_encrypted_volume"): "Nova's os-volume_attachments API and Barbican are not served",
     ("compute-feature-enabled", "config_drive"): "servers are simulated: no config drive is built",
     ("compute-feature-enabled", "disk_config"): "Nova's OS-DCF disk config is not modelled",

@@ -2,6 +2,7 @@
 //! `flows/host_events.rs`). Data, not closures, so pending ones survive a snapshot.
 
 use super::model::VmState;
+use super::snapshots::{ImageKind, SnapshotStage};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -44,6 +45,23 @@ pub enum Event {
     ServerResized {
         server_id: String,
     },
+    /// A step of a server snapshot or backup on its compute host (`flows/server_snapshots.rs`).
+    ServerSnapshot {
+        server_id: String,
+        image_id: String,
+        stage: SnapshotStage,
+        kind: ImageKind,
+    },
+    /// The agent has wired a port attached to the server: DOWN -> ACTIVE.
+    InterfacePlugged {
+        server_id: String,
+        port_id: String,
+    },
+    /// A detached port is out of the guest: given back to the user or deleted.
+    InterfaceDetached {
+        server_id: String,
+        port_id: String,
+    },
     /// A rebooting compute host is back: its services report again and nova-compute's init_host runs.
     HostBooted {
         host: String,
@@ -62,7 +80,10 @@ impl Event {
             | Event::ServerSettled { server_id, .. }
             | Event::ServerOffloaded { server_id }
             | Event::ServerUnshelved { server_id }
-            | Event::ServerResized { server_id } => Some(server_id),
+            | Event::ServerResized { server_id }
+            | Event::ServerSnapshot { server_id, .. }
+            | Event::InterfacePlugged { server_id, .. }
+            | Event::InterfaceDetached { server_id, .. } => Some(server_id),
             Event::HostBooted { .. } => None,
         }
     }

@@ -4,10 +4,12 @@
 pub mod api;
 pub mod events;
 pub mod faults;
+pub mod interfaces;
 pub mod lifecycle;
 pub mod model;
 pub mod quotas;
 pub mod service;
+pub mod snapshots;
 pub mod view_cache;
 pub mod views;
 

@@ -248,6 +248,12 @@ pub struct Compute {
     pub aggregates: Vec<Aggregate>,
     #[serde(default)]
     pub next_aggregate_id: u64,
+    /// Ports attached through `os-interface`, by port id.
+    #[serde(default)]
+    pub interfaces: BTreeMap<String, AttachedInterface>,
+    /// The snapshot a shelved server is kept in, by server id (Nova's `shelved_image_id`).
+    #[serde(default)]
+    pub shelved_images: BTreeMap<String, String>,
 }
 
 /// A host aggregate: a named set of hosts with metadata; `availability_zone` in the metadata makes
@@ -369,4 +375,16 @@ impl Compute {
         let limit = self.quotas.limit(project, user, resource);
         limit < 0 || self.quota_usage(project, user, resource) + more <= limit
     }
+}
+
+/// What Nova keeps of a port attached through `os-interface` (its VirtualInterface and the
+/// network info cache's `preserve_on_delete`). Ports Nova made at boot have no entry: they are
+/// Nova's, untagged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttachedInterface {
+    pub server_id: String,
+    /// The user made the port: a detach or a server delete unbinds it rather than deleting it.
+    pub preserve_on_delete: bool,
+    /// The device tag given at attach (2.49+), shown from 2.70.
+    pub tag: Option<String>,
 }

@@ -11,4 +11,6 @@ pub mod magnum_boot;
 pub mod magnum_conductor;
 pub mod overcloud_containers;
 pub mod overcloud_faults;
+pub mod server_interfaces;
+pub mod server_snapshots;
 pub mod servers;

@@ -289,6 +289,9 @@ impl World {
                 let power = self.compute.server(server_id).map_or(POWER_RUNNING, |s| s.power_state);
                 self.finish_task(server_id, Resized, power, at, false)
             }
+            Event::ServerSnapshot { server_id, image_id, stage, kind } => self.snapshot_step(server_id, image_id, *stage, kind, at),
+            Event::InterfacePlugged { server_id, port_id } => self.interface_plugged(server_id, port_id, at),
+            Event::InterfaceDetached { server_id, port_id } => self.interface_detached(server_id, port_id, at),
             Event::HostBooted { host } => self.host_booted(host, at),
         }
     }
@@ -412,7 +415,10 @@ impl World {
             ServerAction::Resume => (Some("resuming"), Some(settle(Active, POWER_RUNNING)), GUEST_OP_SECS),
             ServerAction::Rescue => (Some("rescuing"), Some(settle(Rescued, POWER_RUNNING)), GUEST_OP_SECS),
             ServerAction::Unrescue => (Some("unrescuing"), Some(settle(Active, POWER_RUNNING)), GUEST_OP_SECS),
-            ServerAction::Shelve => (Some("shelving"), Some(Event::ServerOffloaded { server_id: id.into() }), GUEST_OP_SECS),
+            ServerAction::Shelve => {
+                self.shelve_snapshot(&s);
+                (Some("shelving"), Some(Event::ServerOffloaded { server_id: id.into() }), GUEST_OP_SECS)
+            }
             ServerAction::ShelveOffload => {
                 (Some("shelving_offloading"), Some(Event::ServerOffloaded { server_id: id.into() }), GUEST_OP_SECS)
             }
@@ -571,6 +577,7 @@ impl World {
                     s.host = Some(host);
                 }
                 self.finish_task(id, Active, POWER_RUNNING, at, false);
+                self.drop_shelved_snapshot(id, at);
             }
             None => self.finish_task(id, ShelvedOffloaded, POWER_SHUTDOWN, at, false),
         }
@@ -582,11 +589,13 @@ impl World {
         // The cache never outgrows the server table.
         self.renders.forget(s.seq);
         self.placement.free(id);
+        self.release_interfaces(id);
         self.network.release_device(id);
         self.sim.scheduler.cancel(|e| match e {
             crate::world::Event::Compute(e) => e.server_id() == Some(id),
             _ => false,
         });
+        self.abandon_snapshots(id);
         self.record_server(id, Some(s.status()), "DELETED");
         Ok(())
     }

@@ -386,6 +386,35 @@ impl Images {
         Ok(image)
     }
 
+    /// An upload from Nova (a server snapshot) begins: `queued` -> `saving`. False when the image
+    /// is gone or no longer queued.
+    pub fn begin_saving(&mut self, id: &str, now: SimTime) -> bool {
+        match self.images.iter_mut().find(|i| i.id == id && i.status == "queued") {
+            Some(image) => {
+                image.status = "saving".into();
+                image.updated_at = Some(now);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// An upload from Nova ends: the image has its data (size and digests), its formats and the
+    /// uploader's properties, and is `active`. False when the image is gone or not saving.
+    pub fn finish_saving(&mut self, id: &str, size: u64, formats: (&str, &str), properties: &[(&str, String)], now: SimTime) -> bool {
+        let Some(image) = self.images.iter_mut().find(|i| i.id == id && i.status == "saving") else { return false };
+        image.size = size;
+        image.checksum = Some(pseudo_digest(&format!("md5:{id}"), 32));
+        image.os_hash_value = Some(pseudo_digest(&format!("sha512:{id}"), 128));
+        image.disk_format = formats.0.to_string();
+        image.container_format = formats.1.to_string();
+        image.properties.extend(properties.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        image.stores = vec![DEFAULT_STORE.to_string()];
+        image.status = "active".into();
+        image.updated_at = Some(now);
+        true
+    }
+
     /// `DELETE /v2/images/{id}`: a visible, unprotected image (the `delete_image` policy, owner
     /// member or admin, is checked by the caller). Glance soft-deletes; a deleted image is gone from
     /// every API, so it is removed here.

@@ -4,6 +4,7 @@ pub mod agents;
 pub mod api;
 pub mod boot;
 pub mod compute_contract;
+pub mod compute_interfaces;
 pub mod error;
 pub mod events;
 pub mod ipam;

@@ -148,6 +148,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
         }
         ("PUT", "/compute/v2.1/servers/{id}") => spec(json!({"server": {"name": "bi-renamed"}}), false),
         ("POST", "/compute/v2.1/servers/{id}/action") => spec(json!({"reboot": {"type": "SOFT"}}), true),
+        ("POST", "/compute/v2.1/servers/{id}/os-interface") => spec(json!({"interfaceAttachment": {"net_id": "$network"}}), false),
         ("POST", "/compute/v2.1/servers/{id}/metadata") | ("PUT", "/compute/v2.1/servers/{id}/metadata") => {
             spec(json!({"metadata": {"bi": "1"}}), false)
         }

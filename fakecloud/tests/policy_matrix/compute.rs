@@ -66,6 +66,30 @@ pub fn rows() -> Vec<Row> {
             srv(x).p("network", "private")
         }),
         row("GET", "/compute/v2.1/servers/{id}/diagnostics", Admin, "os_compute_api:os-server-diagnostics", |x, _| srv(x)),
+        row("GET", "/compute/v2.1/servers/{id}/os-interface", ProjectReader(H404), "os_compute_api:os-attach-interfaces:list", |x, _| {
+            srv(x)
+        }),
+        row(
+            "POST",
+            "/compute/v2.1/servers/{id}/os-interface",
+            ProjectMember(H404),
+            "os_compute_api:os-attach-interfaces:create",
+            |x, _| srv(x).json(json!({"interfaceAttachment": {"net_id": x.net}})),
+        ),
+        row(
+            "GET",
+            "/compute/v2.1/servers/{id}/os-interface/{port_id}",
+            ProjectReader(H404),
+            "os_compute_api:os-attach-interfaces:show",
+            |x, _| srv(x).p("port_id", &x.server_port),
+        ),
+        row(
+            "DELETE",
+            "/compute/v2.1/servers/{id}/os-interface/{port_id}",
+            ProjectMember(H404),
+            "os_compute_api:os-attach-interfaces:delete",
+            |x, _| srv(x).p("port_id", &x.port),
+        ),
         row(
             "GET",
             "/compute/v2.1/servers/{id}/os-server-password",

@@ -56,6 +56,8 @@ pub struct Ctx {
     pub pm_ep_project: String,
     // compute
     pub server: String,
+    /// A port of `server` (its boot port, as an interface attachment).
+    pub server_port: String,
     pub flavor: String,
     pub tiny: String,
     pub private_flavor: String,
@@ -459,6 +461,8 @@ pub async fn setup() -> (TestCloud, Ctx) {
     x.subnet_del =
         mk(json!({"subnet": {"name": "pm-subnet-del", "network_id": net_sub, "cidr": "10.96.0.0/24", "ip_version": 4}}), "subnet").await;
     x.port = mk(json!({"port": {"name": "pm-port", "network_id": x.net}}), "port").await;
+    let server_ports = ok(&c, "GET", &format!("/network/v2.0/ports?device_id={}", x.server), &admin, none, None).await;
+    x.server_port = server_ports["ports"][0]["id"].as_str().expect("web-1 has a port").to_string();
     x.fip = mk(json!({"floatingip": {"floating_network_id": x.public_net}}), "floatingip").await;
     x.router = mk(json!({"router": {"name": "pm-router"}}), "router").await;
     x.sg = mk(json!({"security_group": {"name": "pm-sg"}}), "security_group").await;

@@ -7,10 +7,12 @@ mod common;
 mod flavors;
 mod hosts;
 mod images;
+mod interfaces;
 mod proxies;
 mod quotas;
 mod resources;
 mod secgroups;
+mod server_images;
 mod server_parts;
 mod servers;
 mod usage;
@@ -43,6 +45,8 @@ pub fn router() -> Routes {
         .route("/v2.1/servers/{id}/ips", get(server_parts::list_ips))
         .route("/v2.1/servers/{id}/ips/{network}", get(server_parts::show_ips))
         .route("/v2.1/servers/{id}/diagnostics", get(server_parts::diagnostics))
+        .route("/v2.1/servers/{id}/os-interface", get(interfaces::list).post(interfaces::create))
+        .route("/v2.1/servers/{id}/os-interface/{port_id}", get(interfaces::show).delete(interfaces::delete))
         .route("/v2.1/servers/{id}/os-server-password", get(server_parts::show_password).delete(server_parts::clear_password))
         .route("/v2.1/images", get(images::list))
         .route("/v2.1/images/detail", get(images::list_detail))

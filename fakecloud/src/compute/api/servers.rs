@@ -765,6 +765,7 @@ pub async fn action(
             return admin_noop(&s, &caller, &id, v, "os_compute_api:os-admin-actions:inject_network_info");
         }
         "os-getConsoleOutput" => return console_output(&s, &caller, &id, v, arg),
+        "createImage" | "createBackup" => return super::server_images::create(&s, &caller, &id, v, name, arg, &base),
         other => return Err(bad(format!("There is no such action: {other}"))),
     };
     let mut w = s.world();
