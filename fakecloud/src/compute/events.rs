@@ -44,6 +44,20 @@ pub enum Event {
     ServerResized {
         server_id: String,
     },
+    /// nova-compute has connected a volume to the server and completed its Cinder attachment.
+    VolumeAttached {
+        server_id: String,
+        volume_id: String,
+    },
+    /// nova-compute has disconnected a volume: the attachment and the mapping go (and the volume
+    /// too when `delete_volume`, a server's termination with `delete_on_termination`).
+    VolumeDetached {
+        server_id: String,
+        volume_id: String,
+        attachment_id: Option<String>,
+        #[serde(default)]
+        delete_volume: bool,
+    },
     /// A rebooting compute host is back: its services report again and nova-compute's init_host runs.
     HostBooted {
         host: String,
@@ -62,7 +76,9 @@ impl Event {
             | Event::ServerSettled { server_id, .. }
             | Event::ServerOffloaded { server_id }
             | Event::ServerUnshelved { server_id }
-            | Event::ServerResized { server_id } => Some(server_id),
+            | Event::ServerResized { server_id }
+            | Event::VolumeAttached { server_id, .. }
+            | Event::VolumeDetached { server_id, .. } => Some(server_id),
             Event::HostBooted { .. } => None,
         }
     }

@@ -248,6 +248,9 @@ pub struct Compute {
     pub aggregates: Vec<Aggregate>,
     #[serde(default)]
     pub next_aggregate_id: u64,
+    /// Volumes mapped to servers (`block_devices.rs`).
+    #[serde(default)]
+    pub block_devices: Vec<super::block_devices::BlockDevice>,
 }
 
 /// A host aggregate: a named set of hosts with metadata; `availability_zone` in the metadata makes

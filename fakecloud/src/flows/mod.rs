@@ -12,3 +12,4 @@ pub mod magnum_conductor;
 pub mod overcloud_containers;
 pub mod overcloud_faults;
 pub mod servers;
+pub mod volume_attachments;

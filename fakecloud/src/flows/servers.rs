@@ -290,6 +290,7 @@ impl World {
                 self.finish_task(server_id, Resized, power, at, false)
             }
             Event::HostBooted { host } => self.host_booted(host, at),
+            Event::VolumeAttached { .. } | Event::VolumeDetached { .. } => self.apply_volume_attachment_event(event),
         }
     }
 
@@ -587,6 +588,7 @@ impl World {
             crate::world::Event::Compute(e) => e.server_id() == Some(id),
             _ => false,
         });
+        self.release_server_volumes(id);
         self.record_server(id, Some(s.status()), "DELETED");
         Ok(())
     }
