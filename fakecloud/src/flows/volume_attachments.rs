@@ -215,6 +215,9 @@ impl World {
                         .volume
                         .show(id, who.cinder())
                         .map_err(|_| Refused(400, format!("Block Device Mapping is Invalid: failed to get volume {id}.")))?;
+                    if b.boot_index == Some(0) && !v.bootable {
+                        return Err(Refused(400, format!("Block Device {id} is not bootable.")));
+                    }
                     if v.status != "available" && !(v.multiattach && v.status == "in-use") {
                         return Err(Refused(
                             400,
@@ -285,5 +288,34 @@ impl World {
             self.sim.scheduler.schedule(due, Event::VolumeAttached { server_id: server_id.into(), volume_id });
         }
         Ok(())
+    }
+}
+
+impl World {
+    /// Nova's mappings for the volumes a fixture attaches to its servers (Cinder already holds
+    /// their attachments). The mapping's uuid is derived from the attachment's, so building the
+    /// fixture draws nothing more from the seeded ids.
+    pub(crate) fn map_fixture_volumes(&mut self) {
+        let mut found = Vec::new();
+        for v in &self.volume.volumes {
+            for a in v.attachments.iter().filter(|a| a.is_attached()) {
+                if self.compute.server(&a.server_id).is_some() {
+                    found.push((v.id.clone(), a.clone()));
+                }
+            }
+        }
+        for (volume_id, a) in found {
+            let derived = uuid::Uuid::try_parse(&a.id).map(|u| uuid::Uuid::from_u128(u.as_u128() ^ 0x5a5a_5a5a)).unwrap_or_default();
+            self.compute.block_devices.push(BlockDevice {
+                uuid: derived.to_string(),
+                server_id: a.server_id.clone(),
+                volume_id,
+                device_name: a.device.clone(),
+                tag: None,
+                delete_on_termination: false,
+                boot_index: None,
+                attachment_id: Some(a.id.clone()),
+            });
+        }
     }
 }

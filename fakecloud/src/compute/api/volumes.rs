@@ -153,6 +153,10 @@ pub async fn create(
         Value::String(s) => s.parse().ok(),
         _ => None,
     };
+    // The schema lets "0" through as a string; Cinder refuses it.
+    if size == Some(0) {
+        return Err(ApiError::bad_request(SVC, "Invalid input received: Volume size '0' must be an integer and greater than 0"));
+    }
     let metadata = vol
         .get("metadata")
         .and_then(Value::as_object)
