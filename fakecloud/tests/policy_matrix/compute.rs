@@ -280,7 +280,8 @@ pub fn rows() -> Vec<Row> {
         }),
         row("GET", "/compute/v2.1/os-snapshots", OwnProjectReader, "os_compute_api:os-volumes:snapshots:list", |_, _| req()),
         row("POST", "/compute/v2.1/os-snapshots", OwnProjectMember, "os_compute_api:os-volumes:snapshots:create", |x, _| {
-            req().json(json!({"snapshot": {"volume_id": x.snapvol, "display_name": "pm-nova-snap"}}))
+            // Another project's caller passes the policy (its own project) and then finds no such volume.
+            req().json(json!({"snapshot": {"volume_id": x.snapvol, "display_name": "pm-nova-snap"}})).also(404)
         }),
         row("GET", "/compute/v2.1/os-snapshots/detail", OwnProjectReader, "os_compute_api:os-volumes:snapshots:detail", |_, _| req()),
         row("GET", "/compute/v2.1/os-snapshots/{id}", ProjectReader(H404), "os_compute_api:os-volumes:snapshots:show", |x, _| {
