@@ -313,3 +313,52 @@ async fn block_device_mappings_are_checked_as_nova_does() {
     assert_eq!(nova(&c, "2.66", Method::POST, "/servers", &demo, Some(body)).await.status, 400);
     assert_eq!(volume_status(&c, &demo, &vol).await, "available");
 }
+
+/// Runs the pinned CLI as the fixture's admin; its stdout, after asserting it succeeded.
+fn cli(openstack: &std::path::Path, env: &[(String, String)], args: &[String]) -> String {
+    let mut cmd = std::process::Command::new(openstack);
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("OS_")) {
+        cmd.env_remove(k);
+    }
+    let out = cmd.args(args).envs(env.iter().cloned()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "openstack {args:?}: {text}{}", String::from_utf8_lossy(&out.stderr));
+    text
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openstack_cli_adds_and_removes_a_volume_and_boots_from_one() {
+    let openstack = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.clients/venv/bin/openstack");
+    assert!(openstack.exists(), "{} is missing: ci/test installs the pinned clients", openstack.display());
+    let c = TestCloud::start().await;
+    let env = fakecloud::cli::env::os_vars(&fakecloud::Fixture::default_cloud(), &c.running.url(), "admin").unwrap();
+    let run = move |args: &[&str]| {
+        let (openstack, env) = (openstack.clone(), env.clone());
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        tokio::task::spawn_blocking(move || cli(&openstack, &env, &args))
+    };
+    let admin = c.admin().await;
+    let vol = run(&["volume", "create", "--size", "1", "cli-vol", "-f", "value", "-c", "id"]).await.unwrap().trim().to_string();
+    c.advance("10s").await;
+    let srv = active_server(&c, &admin, "cli-vm").await;
+    run(&["server", "add", "volume", &srv, &vol]).await.unwrap();
+    c.advance("5s").await;
+    assert_eq!(volume_status(&c, &admin, &vol).await, "in-use");
+    let listed = run(&["server", "volume", "list", &srv, "-f", "value", "-c", "Volume ID"]).await.unwrap();
+    assert_eq!(listed.trim(), vol);
+    run(&["server", "remove", "volume", &srv, &vol]).await.unwrap();
+    c.advance("5s").await;
+    assert_eq!(volume_status(&c, &admin, &vol).await, "available");
+
+    run(&["volume", "set", "--bootable", &vol]).await.unwrap();
+    let bfv = run(&["server", "create", "--flavor", "1", "--volume", &vol, "--nic", "none", "cli-bfv", "-f", "value", "-c", "id"])
+        .await
+        .unwrap()
+        .trim()
+        .to_string();
+    c.advance("20s").await;
+    let s = server(&c, "2.96", &admin, &bfv).await;
+    assert_eq!((s["status"].as_str(), s["image"].clone()), (Some("ACTIVE"), json!("")), "{s}");
+    assert_eq!(s["os-extended-volumes:volumes_attached"][0]["id"].as_str(), Some(vol.as_str()));
+    assert_eq!(volume_status(&c, &admin, &vol).await, "in-use");
+}
