@@ -785,6 +785,13 @@ pub async fn action(
             .find(image_id, &project, caller.is_admin())
             .filter(|i| &i.id == image_id)
             .ok_or_else(|| bad(format!("Image {image_id} could not be found.")))?;
+        // A volume-backed server's root disk is re-imaged only from 2.93.
+        let current = w.compute.server(&id).map(|s| s.image_id.clone()).unwrap_or_default();
+        if w.compute.boots_from_volume(&id) && !v.at_least(2, 93) && &current != image_id {
+            return Err(bad(format!(
+                "Image {image_id} is unacceptable: Unable to rebuild with a different image for a volume-backed server."
+            )));
+        }
     }
     if let ServerAction::AddSecurityGroup { name } = &action {
         // Nova looks the group up in Neutron by name (or id) within the server's project.

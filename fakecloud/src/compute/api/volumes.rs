@@ -269,6 +269,14 @@ pub async fn create_snapshot(
     };
     let mut guard = s.world();
     let w = &mut *guard;
+    // Nova asks Cinder without a microversion: only `force` snapshots a volume in use.
+    let status = w.volume.show(&new.volume_id, requester(&caller)).map_err(from_cinder)?.status.clone();
+    if !new.force && status != "available" {
+        return Err(ApiError::bad_request(
+            SVC,
+            format!("Invalid volume: Volume {} status must be available, but current status is: {status}.", new.volume_id),
+        ));
+    }
     let created = w.volume.create_snapshot(new, requester(&caller), &mut w.sim).map_err(from_cinder)?;
     Ok(reply(v, StatusCode::OK, json!({"snapshot": snapshot_view(created)})))
 }
