@@ -157,27 +157,21 @@ impl World {
         }
     }
 
-    /// A deleted server's volumes: its mappings go with it; each volume is detached on the clock,
-    /// then deleted where the mapping said `delete_on_termination`.
+    /// A deleted server's volumes. Nova shows a server gone only once nova-compute has shut it
+    /// down, which deletes its Cinder attachments: so the mappings and attachments go with the
+    /// server, the volumes are `available` again, and those mapped with `delete_on_termination`
+    /// start Cinder's delete (gone on the clock).
     pub(crate) fn release_server_volumes(&mut self, server_id: &str) {
         let (mine, rest): (Vec<BlockDevice>, Vec<BlockDevice>) =
             std::mem::take(&mut self.compute.block_devices).into_iter().partition(|b| b.server_id == server_id);
         self.compute.block_devices = rest;
-        let due = self.now() + Duration::seconds(DETACH_SECS);
         for bdm in mine {
             if let Some(a) = &bdm.attachment_id {
-                // An attachment still being made or already detaching just goes.
-                let _ = self.volume.begin_detaching_attachment(&bdm.volume_id, a, &mut self.sim);
+                self.volume.delete_attachment(&bdm.volume_id, a, &mut self.sim);
             }
-            self.sim.scheduler.schedule(
-                due,
-                Event::VolumeDetached {
-                    server_id: server_id.into(),
-                    volume_id: bdm.volume_id,
-                    attachment_id: bdm.attachment_id,
-                    delete_volume: bdm.delete_on_termination,
-                },
-            );
+            if bdm.delete_on_termination {
+                self.volume.delete_for_server(&bdm.volume_id, &mut self.sim);
+            }
         }
     }
 }
