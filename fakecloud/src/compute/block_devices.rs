@@ -4,7 +4,6 @@
 //! `os-extended-volumes:volumes_attached` and `os-volume_attachments` show it in between, as Nova's
 //! do. The steps that move the volume in Cinder are in `flows/volume_attachments.rs`.
 
-use super::model::Compute;
 use serde::{Deserialize, Serialize};
 
 /// How long nova-compute takes to connect a volume and complete the attachment, and to disconnect it.
@@ -35,42 +34,8 @@ impl BlockDevice {
     }
 }
 
-impl Compute {
-    /// A server's volume mappings, in the order they were made.
-    pub fn block_devices_of<'a>(&'a self, server_id: &'a str) -> impl Iterator<Item = &'a BlockDevice> + 'a {
-        self.block_devices.iter().filter(move |b| b.server_id == server_id)
-    }
-
-    pub fn block_device(&self, server_id: &str, volume_id: &str) -> Option<&BlockDevice> {
-        self.block_devices.iter().find(|b| b.server_id == server_id && b.volume_id == volume_id)
-    }
-
-    pub fn block_device_mut(&mut self, server_id: &str, volume_id: &str) -> Option<&mut BlockDevice> {
-        self.block_devices.iter_mut().find(|b| b.server_id == server_id && b.volume_id == volume_id)
-    }
-
-    /// Whether the server boots from a volume (its root disk is a mapped volume).
-    pub fn boots_from_volume(&self, server_id: &str) -> bool {
-        self.block_devices_of(server_id).any(BlockDevice::is_root)
-    }
-
-    /// The next free virtio disk name, as libvirt picks it (a user-supplied name is not honoured):
-    /// the root disk is `/dev/vda`, data volumes follow from `/dev/vdb`.
-    pub fn next_device_name(&self, server_id: &str) -> String {
-        let taken: Vec<&str> = self.block_devices_of(server_id).map(|b| b.device_name.as_str()).collect();
-        let mut n = 1usize;
-        loop {
-            let name = format!("/dev/vd{}", disk_letters(n));
-            if !taken.contains(&name.as_str()) {
-                return name;
-            }
-            n += 1;
-        }
-    }
-}
-
 /// Disk letters as Linux names disks: a..z, then aa, ab...
-fn disk_letters(mut n: usize) -> String {
+pub(super) fn disk_letters(mut n: usize) -> String {
     let mut out = Vec::new();
     loop {
         out.push(b'a' + (n % 26) as u8);
