@@ -106,6 +106,7 @@ impl World {
         world.volume = crate::volume::Volumes::from_fixture(fixture, &world.identity, &mut world.sim.ids, start, &|name| {
             compute.server_id_named(name)
         })?;
+        world.map_fixture_volumes();
         world.boot_octavia(fixture)?;
         world.boot_magnum(fixture)?;
         if let Some(spec) = &fixture.overcloud {

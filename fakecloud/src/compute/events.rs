@@ -62,6 +62,20 @@ pub enum Event {
         server_id: String,
         port_id: String,
     },
+    /// nova-compute has connected a volume to the server and completed its Cinder attachment.
+    VolumeAttached {
+        server_id: String,
+        volume_id: String,
+    },
+    /// nova-compute has disconnected a volume: the attachment and the mapping go (and the volume
+    /// too when `delete_volume`, a server's termination with `delete_on_termination`).
+    VolumeDetached {
+        server_id: String,
+        volume_id: String,
+        attachment_id: Option<String>,
+        #[serde(default)]
+        delete_volume: bool,
+    },
     /// A rebooting compute host is back: its services report again and nova-compute's init_host runs.
     HostBooted {
         host: String,
@@ -83,7 +97,9 @@ impl Event {
             | Event::ServerResized { server_id }
             | Event::ServerSnapshot { server_id, .. }
             | Event::InterfacePlugged { server_id, .. }
-            | Event::InterfaceDetached { server_id, .. } => Some(server_id),
+            | Event::InterfaceDetached { server_id, .. }
+            | Event::VolumeAttached { server_id, .. }
+            | Event::VolumeDetached { server_id, .. } => Some(server_id),
             Event::HostBooted { .. } => None,
         }
     }

@@ -2,6 +2,7 @@
 //! availability zones, services; scheduling through Placement; host events.
 
 pub mod api;
+pub mod block_devices;
 pub mod events;
 pub mod faults;
 pub mod interfaces;

@@ -254,6 +254,9 @@ pub struct Compute {
     /// The snapshot a shelved server is kept in, by server id (Nova's `shelved_image_id`).
     #[serde(default)]
     pub shelved_images: BTreeMap<String, String>,
+    /// Volumes mapped to servers (`block_devices.rs`).
+    #[serde(default)]
+    pub block_devices: Vec<super::block_devices::BlockDevice>,
 }
 
 /// A host aggregate: a named set of hosts with metadata; `availability_zone` in the metadata makes
@@ -387,4 +390,39 @@ pub struct AttachedInterface {
     pub preserve_on_delete: bool,
     /// The device tag given at attach (2.49+), shown from 2.70.
     pub tag: Option<String>,
+}
+
+/// A server's volume mappings (`block_devices.rs`).
+impl Compute {
+    /// A server's volume mappings, in the order they were made.
+    pub fn block_devices_of<'a>(&'a self, server_id: &'a str) -> impl Iterator<Item = &'a super::block_devices::BlockDevice> + 'a {
+        self.block_devices.iter().filter(move |b| b.server_id == server_id)
+    }
+
+    pub fn block_device(&self, server_id: &str, volume_id: &str) -> Option<&super::block_devices::BlockDevice> {
+        self.block_devices.iter().find(|b| b.server_id == server_id && b.volume_id == volume_id)
+    }
+
+    pub fn block_device_mut(&mut self, server_id: &str, volume_id: &str) -> Option<&mut super::block_devices::BlockDevice> {
+        self.block_devices.iter_mut().find(|b| b.server_id == server_id && b.volume_id == volume_id)
+    }
+
+    /// Whether the server boots from a volume (its root disk is a mapped volume).
+    pub fn boots_from_volume(&self, server_id: &str) -> bool {
+        self.block_devices_of(server_id).any(super::block_devices::BlockDevice::is_root)
+    }
+
+    /// The next free virtio disk name, as libvirt picks it (a user-supplied name is not honoured):
+    /// the root disk is `/dev/vda`, data volumes follow from `/dev/vdb`.
+    pub fn next_device_name(&self, server_id: &str) -> String {
+        let taken: Vec<&str> = self.block_devices_of(server_id).map(|b| b.device_name.as_str()).collect();
+        let mut n = 1usize;
+        loop {
+            let name = format!("/dev/vd{}", super::block_devices::disk_letters(n));
+            if !taken.contains(&name.as_str()) {
+                return name;
+            }
+            n += 1;
+        }
+    }
 }

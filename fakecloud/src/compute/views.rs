@@ -111,10 +111,15 @@ impl Serialize for ServerView<'_> {
         m.serialize_entry("user_id", &s.user_id)?;
         m.serialize_entry("metadata", &s.metadata)?;
         m.serialize_entry("hostId", &host_id(&s.project_id, s.host.as_deref()))?;
-        m.serialize_entry(
-            "image",
-            &json!({"id": s.image_id, "links": [{"rel": "bookmark", "href": format!("{base}/compute/images/{}", s.image_id)}]}),
-        )?;
+        // A server booted from a volume has no image: Nova shows an empty string.
+        if s.image_id.is_empty() {
+            m.serialize_entry("image", "")?;
+        } else {
+            m.serialize_entry(
+                "image",
+                &json!({"id": s.image_id, "links": [{"rel": "bookmark", "href": format!("{base}/compute/images/{}", s.image_id)}]}),
+            )?;
+        }
         let flavor = w.compute.flavor(&s.flavor_id);
         if v.at_least(2, 47) {
             let f = |g: fn(&Flavor) -> u64| flavor.map_or(0, g);
@@ -146,7 +151,18 @@ impl Serialize for ServerView<'_> {
         m.serialize_entry("OS-SRV-USG:terminated_at", &Value::Null)?;
         let groups: Vec<Value> = s.security_groups.iter().map(|g| json!({"name": g})).collect();
         m.serialize_entry("security_groups", &groups)?;
-        m.serialize_entry("os-extended-volumes:volumes_attached", &[] as &[Value])?;
+        let volumes: Vec<Value> = w
+            .compute
+            .block_devices_of(&s.id)
+            .map(|b| {
+                if v.at_least(2, 3) {
+                    json!({"id": b.volume_id, "delete_on_termination": b.delete_on_termination})
+                } else {
+                    json!({"id": b.volume_id})
+                }
+            })
+            .collect();
+        m.serialize_entry("os-extended-volumes:volumes_attached", &volumes)?;
         m.serialize_entry("OS-EXT-STS:task_state", &s.task_state)?;
         m.serialize_entry("OS-EXT-STS:vm_state", s.vm_state.as_str())?;
         m.serialize_entry("OS-EXT-STS:power_state", &s.power_state)?;

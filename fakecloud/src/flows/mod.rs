@@ -14,3 +14,4 @@ pub mod overcloud_faults;
 pub mod server_interfaces;
 pub mod server_snapshots;
 pub mod servers;
+pub mod volume_attachments;

@@ -293,6 +293,7 @@ impl World {
             Event::InterfacePlugged { server_id, port_id } => self.interface_plugged(server_id, port_id, at),
             Event::InterfaceDetached { server_id, port_id } => self.interface_detached(server_id, port_id, at),
             Event::HostBooted { host } => self.host_booted(host, at),
+            Event::VolumeAttached { .. } | Event::VolumeDetached { .. } => self.apply_volume_attachment_event(event),
         }
     }
 
@@ -596,6 +597,7 @@ impl World {
             _ => false,
         });
         self.abandon_snapshots(id);
+        self.release_server_volumes(id);
         self.record_server(id, Some(s.status()), "DELETED");
         Ok(())
     }

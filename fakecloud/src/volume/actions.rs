@@ -235,6 +235,7 @@ impl Volumes {
             device: mountpoint,
             host_name,
             attached_at: now,
+            attach_status: "attached".into(),
         });
         v.admin_metadata.insert("attached_mode".into(), mode.to_string());
         if v.host.is_none() {

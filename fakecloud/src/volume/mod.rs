@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod attachments;
 pub mod bodies;
 pub mod error;
 pub mod events;

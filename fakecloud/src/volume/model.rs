@@ -266,6 +266,21 @@ pub struct Attachment {
     pub device: String,
     pub host_name: Option<String>,
     pub attached_at: SimTime,
+    /// Cinder's attachment status: `reserved` from `attachment_create` until the compute host
+    /// completes it (`attached`), `detaching` while it is taken down. The volume's `attachments`
+    /// list shows only attached ones.
+    #[serde(default = "attached")]
+    pub attach_status: String,
+}
+
+fn attached() -> String {
+    "attached".into()
+}
+
+impl Attachment {
+    pub fn is_attached(&self) -> bool {
+        self.attach_status == "attached"
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -482,6 +497,7 @@ impl Volumes {
                     server_id: sid,
                     host_name: None,
                     attached_at: now,
+                    attach_status: attached(),
                 });
             }
             volumes.push(Volume {

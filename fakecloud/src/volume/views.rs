@@ -90,6 +90,7 @@ pub fn detail(vols: &Volumes, vol: &Volume, base: &str, v: Version, admin: bool,
     let attachments: Vec<Value> = vol
         .attachments
         .iter()
+        .filter(|a| a.is_attached())
         .map(|a| {
             json!({
                 "id": vol.id,

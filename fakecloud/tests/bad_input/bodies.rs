@@ -194,6 +194,12 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
         }),
         ("PUT", "/compute/v2.1/os-hosts/{host}") => spec(json!({"status": "enable"}), false),
         // Nova's security group schemas are open (`additionalProperties: True`).
+        ("POST", "/compute/v2.1/servers/{id}/os-volume_attachments") => spec(json!({"volumeAttachment": {"volumeId": "$volume"}}), true),
+        ("PUT", "/compute/v2.1/servers/{id}/os-volume_attachments/{volume_id}") => {
+            at("compute 2.85", json!({"volumeAttachment": {"volumeId": "$volume"}}), true)
+        }
+        ("POST", "/compute/v2.1/os-volumes") => spec(json!({"volume": {"size": 1}}), true),
+        ("POST", "/compute/v2.1/os-snapshots") => spec(json!({"snapshot": {"volume_id": "$volume"}}), true),
         ("POST", "/compute/v2.1/os-security-groups") => nova_open(json!({"security_group": {"name": "bi-sg", "description": "bi"}}), true),
         ("PUT", "/compute/v2.1/os-security-groups/{id}") => {
             nova_open(json!({"security_group": {"name": "bi-sg", "description": "bi"}}), true)

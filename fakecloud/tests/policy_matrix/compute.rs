@@ -251,6 +251,69 @@ pub fn rows() -> Vec<Row> {
         row("POST", "/compute/v2.1/os-server-external-events", Admin, "os_compute_api:os-server-external-events:create", |x, _| {
             req().json(json!({"events": [{"name": "network-changed", "server_uuid": x.server}]}))
         }),
+        row(
+            "GET",
+            "/compute/v2.1/servers/{id}/os-volume_attachments",
+            ProjectReader(H404),
+            "os_compute_api:os-volumes-attachments:index",
+            |x, _| srv(x),
+        ),
+        row(
+            "POST",
+            "/compute/v2.1/servers/{id}/os-volume_attachments",
+            ProjectMember(H404),
+            "os_compute_api:os-volumes-attachments:create",
+            |x, _| srv(x).json(json!({"volumeAttachment": {"volumeId": x.volume}})),
+        ),
+        row(
+            "GET",
+            "/compute/v2.1/servers/{id}/os-volume_attachments/{volume_id}",
+            ProjectReader(H404),
+            "os_compute_api:os-volumes-attachments:show",
+            |x, _| req().p("id", &x.db_server).p("volume_id", &x.db_volume),
+        ),
+        row(
+            "PUT",
+            "/compute/v2.1/servers/{id}/os-volume_attachments/{volume_id}",
+            ProjectMember(H404),
+            "os_compute_api:os-volumes-attachments:update",
+            |x, _| {
+                req()
+                    .p("id", &x.db_server)
+                    .p("volume_id", &x.db_volume)
+                    .nova("2.85")
+                    .json(json!({"volumeAttachment": {"volumeId": x.db_volume, "delete_on_termination": true}}))
+            },
+        ),
+        row(
+            "DELETE",
+            "/compute/v2.1/servers/{id}/os-volume_attachments/{volume_id}",
+            ProjectMember(H404),
+            "os_compute_api:os-volumes-attachments:delete",
+            |x, _| req().p("id", &x.db_server).p("volume_id", &x.db_volume),
+        ),
+        // The proxies check the caller's own project; Cinder then hides another project's volume.
+        row("GET", "/compute/v2.1/os-volumes", OwnProjectReader, "os_compute_api:os-volumes:list", |_, _| req()),
+        row("POST", "/compute/v2.1/os-volumes", OwnProjectMember, "os_compute_api:os-volumes:create", |_, _| {
+            req().json(json!({"volume": {"size": 1, "display_name": "pm-nova-vol"}}))
+        }),
+        row("GET", "/compute/v2.1/os-volumes/detail", OwnProjectReader, "os_compute_api:os-volumes:detail", |_, _| req()),
+        row("GET", "/compute/v2.1/os-volumes/{id}", ProjectReader(H404), "os_compute_api:os-volumes:show", |x, _| req().p("id", &x.volume)),
+        row("DELETE", "/compute/v2.1/os-volumes/{id}", ProjectMember(H404), "os_compute_api:os-volumes:delete", |x, _| {
+            req().p("id", &x.volume)
+        }),
+        row("GET", "/compute/v2.1/os-snapshots", OwnProjectReader, "os_compute_api:os-volumes:snapshots:list", |_, _| req()),
+        row("POST", "/compute/v2.1/os-snapshots", OwnProjectMember, "os_compute_api:os-volumes:snapshots:create", |x, _| {
+            // Another project's caller passes the policy (its own project) and then finds no such volume.
+            req().json(json!({"snapshot": {"volume_id": x.snapvol, "display_name": "pm-nova-snap"}})).also(404)
+        }),
+        row("GET", "/compute/v2.1/os-snapshots/detail", OwnProjectReader, "os_compute_api:os-volumes:snapshots:detail", |_, _| req()),
+        row("GET", "/compute/v2.1/os-snapshots/{id}", ProjectReader(H404), "os_compute_api:os-volumes:snapshots:show", |x, _| {
+            req().p("id", &x.vsnap)
+        }),
+        row("DELETE", "/compute/v2.1/os-snapshots/{id}", ProjectMember(H404), "os_compute_api:os-volumes:snapshots:delete", |x, _| {
+            req().p("id", &x.vsnap)
+        }),
         row("GET", "/compute/v2.1/os-security-groups", OwnProjectReader, "os_compute_api:os-security-groups:get", |_, _| req()),
         row("POST", "/compute/v2.1/os-security-groups", OwnProjectMember, "os_compute_api:os-security-groups:create", |_, _| {
             req().json(json!({"security_group": {"name": "pm-nova-sg", "description": "pm"}}))

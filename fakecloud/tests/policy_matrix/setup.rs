@@ -104,6 +104,9 @@ pub struct Ctx {
     /// capi-mgmt's project, a member of `image`.
     pub cm_p: String,
     pub volume: String,
+    /// demo's server db-0 and the fixture volume attached to it.
+    pub db_server: String,
+    pub db_volume: String,
     /// A demo volume with metadata and a snapshot (which has metadata too).
     pub snapvol: String,
     pub vsnap: String,
@@ -556,6 +559,8 @@ pub async fn setup() -> (TestCloud, Ctx) {
     )
     .await;
     x.volume = id_named(&ok(&c, "GET", "/volume/v3/volumes", &demo, none, None).await, "volumes", "scratch", "id");
+    x.db_volume = id_named(&ok(&c, "GET", "/volume/v3/volumes", &demo, none, None).await, "volumes", "db-data", "id");
+    x.db_server = id_named(&servers, "servers", "db-0", "id");
     let vt = ok(
         &c,
         "POST",

@@ -3,6 +3,7 @@
 
 mod admin;
 mod aggregates;
+mod block_device_mapping;
 mod common;
 mod flavors;
 mod hosts;
@@ -17,6 +18,8 @@ mod server_parts;
 mod servers;
 mod usage;
 mod versions;
+mod volume_attachments;
+mod volumes;
 
 use self::versions::{version, versions};
 use crate::http::routes::{get, post, put, Routes};
@@ -110,4 +113,15 @@ pub fn router() -> Routes {
         .route("/v2.1/os-security-groups/{id}", get(secgroups::show).put(secgroups::update).delete(secgroups::delete))
         .route("/v2.1/os-security-group-rules", post(secgroups::create_rule))
         .route("/v2.1/os-security-group-rules/{id}", crate::http::routes::delete(secgroups::delete_rule))
+        .route("/v2.1/servers/{id}/os-volume_attachments", get(volume_attachments::list).post(volume_attachments::create))
+        .route(
+            "/v2.1/servers/{id}/os-volume_attachments/{volume_id}",
+            get(volume_attachments::show).put(volume_attachments::update).delete(volume_attachments::delete),
+        )
+        .route("/v2.1/os-volumes", get(volumes::list).post(volumes::create))
+        .route("/v2.1/os-volumes/detail", get(volumes::list_detail))
+        .route("/v2.1/os-volumes/{id}", get(volumes::show).delete(volumes::delete))
+        .route("/v2.1/os-snapshots", get(volumes::list_snapshots).post(volumes::create_snapshot))
+        .route("/v2.1/os-snapshots/detail", get(volumes::list_snapshots_detail))
+        .route("/v2.1/os-snapshots/{id}", get(volumes::show_snapshot).delete(volumes::delete_snapshot))
 }

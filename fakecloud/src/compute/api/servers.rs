@@ -1,12 +1,14 @@
 //! `/servers`: list (with Nova's filters, all_tenants policy and marker pagination), show, create,
 //! update, delete and the power actions.
 
+use super::block_device_mapping;
 use super::common::{bad, empty, not_found, reply, reply_bytes, ApiResult, Nova, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::lifecycle::{Refused, ServerAction, ServerRequest};
 use crate::compute::model::Server;
 use crate::compute::{view_cache, views};
+use crate::flows::volume_attachments::VolumeCaller;
 use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, JsonBody, Params};
 use crate::http::microversion::{Microversion, Version};
@@ -338,7 +340,9 @@ struct CreateServer {
     #[serde(default)]
     tags: Option<Vec<String>>,
     #[serde(default)]
-    block_device_mapping_v2: Option<Vec<Value>>,
+    block_device_mapping_v2: Option<Value>,
+    #[serde(default)]
+    block_device_mapping: Option<Value>,
     #[serde(rename = "accessIPv4", default)]
     access_ipv4: Option<String>,
     #[serde(rename = "accessIPv6", default)]
@@ -353,13 +357,6 @@ struct CreateServer {
     hypervisor_hostname: Option<String>,
     #[serde(default)]
     hostname: Option<String>,
-}
-
-/// The image a boot-from-image block device mapping names (boot_index 0, source image, local disk).
-fn bdm_image(bdms: &[Value]) -> Option<String> {
-    bdms.iter()
-        .find(|b| b.get("source_type").and_then(Value::as_str) == Some("image") && b.get("boot_index").is_some_and(|i| i == 0 || i == "0"))
-        .and_then(|b| b.get("uuid").and_then(Value::as_str).map(str::to_string))
 }
 
 #[derive(Deserialize)]
@@ -435,18 +432,27 @@ pub async fn create(
         .ok_or_else(|| bad(format!("Flavor {flavor_ref} could not be found.")))?
         .id
         .clone();
-    let image_ref = req
-        .image_ref
-        .filter(|i| !i.is_empty())
-        .or_else(|| req.block_device_mapping_v2.as_deref().and_then(bdm_image))
-        .ok_or_else(|| bad("Block device mapping is invalid: an image is required (booting from volume is not modelled)."))?;
-    let image = w
-        .image
-        .find(&image_ref, &project, admin)
-        .filter(|i| i.id == image_ref)
-        .ok_or_else(|| bad(format!("Image {image_ref} could not be found.")))?
-        .id
-        .clone();
+    let image_given = req.image_ref.as_deref().is_some_and(|i| !i.is_empty());
+    let mappings = block_device_mapping::parse(req.block_device_mapping_v2.as_ref(), req.block_device_mapping.as_ref(), v, image_given)?;
+    // A server booted from a volume has no image (Nova keeps an empty image_ref).
+    let image = if mappings.boots_from_volume() {
+        String::new()
+    } else {
+        let image_ref = req
+            .image_ref
+            .clone()
+            .filter(|i| !i.is_empty())
+            .or(mappings.local_root_image.clone())
+            .ok_or_else(|| bad("Invalid imageRef provided."))?;
+        w.image
+            .find(&image_ref, &project, admin)
+            .filter(|i| i.id == image_ref)
+            .ok_or_else(|| bad(format!("Image {image_ref} could not be found.")))?
+            .id
+            .clone()
+    };
+    let volume_caller = VolumeCaller { project_id: &project, user_id: &caller.user_id, admin };
+    w.check_boot_volumes(&mappings.volumes, volume_caller).map_err(refused)?;
     let network_ids = match &req.networks {
         None if v.at_least(2, 37) => return Err(schema_error("'networks' is a required property")),
         None => vec![],
@@ -518,8 +524,12 @@ pub async fn create(
             security_groups: security_groups.clone(),
             server_group: server_group.clone(),
         });
+        let created = created.and_then(|id| {
+            made.push(id.clone());
+            w.map_boot_volumes(&id, mappings.volumes.clone(), volume_caller)
+        });
         match created {
-            Ok(id) => made.push(id),
+            Ok(()) => {}
             Err(e) => {
                 // All or nothing: what this request made goes away again.
                 for id in &made {
@@ -776,6 +786,13 @@ pub async fn action(
             .find(image_id, &project, caller.is_admin())
             .filter(|i| &i.id == image_id)
             .ok_or_else(|| bad(format!("Image {image_id} could not be found.")))?;
+        // A volume-backed server's root disk is re-imaged only from 2.93.
+        let current = w.compute.server(&id).map(|s| s.image_id.clone()).unwrap_or_default();
+        if w.compute.boots_from_volume(&id) && !v.at_least(2, 93) && &current != image_id {
+            return Err(bad(format!(
+                "Image {image_id} is unacceptable: Unable to rebuild with a different image for a volume-backed server."
+            )));
+        }
     }
     if let ServerAction::AddSecurityGroup { name } = &action {
         // Nova looks the group up in Neutron by name (or id) within the server's project.

@@ -159,8 +159,17 @@ pub async fn create_snapshot(
     let new = new_snapshot(&body)?;
     let who = requester(&caller);
     let mut world = s.world();
-    let owner = world.volume.show(&new.volume_id, who)?.project_id.clone();
+    let vol = world.volume.show(&new.volume_id, who)?;
+    let (owner, status) = (vol.project_id.clone(), vol.status.clone());
     enforce(SVC, &caller, "volume:create_snapshot", project(&owner))?;
+    // Before 3.66 only `force` snapshots a volume that is not `available` (an attached one).
+    if !new.force && !v.at_least(3, 66) && status != "available" {
+        return Err(crate::volume::model::VolumeError::BadRequest(format!(
+            "Invalid volume: Volume {} status must be available, but current status is: {status}.",
+            new.volume_id
+        ))
+        .into());
+    }
     let w = &mut *world;
     let snap = w.volume.create_snapshot(new, who, &mut w.sim)?;
     Ok(reply(v, StatusCode::ACCEPTED, json!({ "snapshot": views::snapshot(snap, v, false) })))
