@@ -4,6 +4,7 @@
 pub mod api;
 pub mod events;
 pub mod faults;
+pub mod instance_actions;
 pub mod lifecycle;
 pub mod model;
 pub mod quotas;

@@ -353,7 +353,8 @@ impl World {
         s.vm_state = VmState::Error;
         s.task_state = None;
         s.updated_at = at;
-        s.fault = Some(fault);
+        s.fault = Some(fault.clone());
+        self.compute.actions.finish(id, None, at, Some(&fault.message));
         self.sim
             .journal
             .record(at, Record::Transition { resource: "server".into(), id: id.into(), from: Some("BUILD".into()), to: "ERROR".into() });
@@ -361,6 +362,9 @@ impl World {
 
     /// Ends a server's task (spawn, power off/on, reboot), journaling the status change.
     fn finish_task(&mut self, id: &str, vm: VmState, power: u8, at: SimTime, launched: bool) {
+        let Some(s) = self.compute.server_mut(id) else { return };
+        let host = s.host.clone();
+        self.compute.actions.finish(id, host.as_deref(), at, None);
         let Some(s) = self.compute.server_mut(id) else { return };
         let from = s.status();
         s.vm_state = vm;

@@ -5,8 +5,10 @@ mod admin;
 mod aggregates;
 mod common;
 mod flavors;
+mod floating_ips;
 mod hosts;
 mod images;
+mod instance_actions;
 mod proxies;
 mod quotas;
 mod resources;
@@ -43,6 +45,8 @@ pub fn router() -> Routes {
         .route("/v2.1/servers/{id}/ips", get(server_parts::list_ips))
         .route("/v2.1/servers/{id}/ips/{network}", get(server_parts::show_ips))
         .route("/v2.1/servers/{id}/diagnostics", get(server_parts::diagnostics))
+        .route("/v2.1/servers/{id}/os-instance-actions", get(instance_actions::list))
+        .route("/v2.1/servers/{id}/os-instance-actions/{request_id}", get(instance_actions::show))
         .route("/v2.1/servers/{id}/os-server-password", get(server_parts::show_password).delete(server_parts::clear_password))
         .route("/v2.1/images", get(images::list))
         .route("/v2.1/images/detail", get(images::list_detail))
@@ -97,6 +101,9 @@ pub fn router() -> Routes {
         .route("/v2.1/os-instance_usage_audit_log/{before}", get(usage::audit_log_before))
         .route("/v2.1/extensions", get(proxies::extensions))
         .route("/v2.1/extensions/{alias}", get(proxies::show_extension))
+        .route("/v2.1/os-floating-ips", get(floating_ips::list).post(floating_ips::create))
+        .route("/v2.1/os-floating-ips/{id}", get(floating_ips::show).delete(floating_ips::delete))
+        .route("/v2.1/os-floating-ip-pools", get(floating_ips::pools))
         .route("/v2.1/os-networks", get(proxies::networks))
         .route("/v2.1/os-networks/{id}", get(proxies::show_network))
         .route("/v2.1/os-tenant-networks", get(proxies::tenant_networks))

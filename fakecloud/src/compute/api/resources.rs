@@ -99,6 +99,11 @@ pub async fn create_keypair(
     if w.compute.keypairs.iter().any(|x| x.user_id == owner && x.name == k.name) {
         return Err(crate::http::error::ApiError::new(SVC, StatusCode::CONFLICT, format!("Key pair '{}' already exists.", k.name)));
     }
+    // `key_pairs` counts a user's keypairs against their project's limit.
+    let project = caller.project_id.clone().unwrap_or_default();
+    if !w.compute.quota_allows(&project, Some(&owner), "key_pairs", 1) {
+        return Err(crate::http::error::ApiError::new(SVC, StatusCode::FORBIDDEN, "Maximum number of key pairs exceeded"));
+    }
     let now = w.now();
     let kp = Keypair { name: k.name, user_id: owner, public_key, fingerprint, key_type, created_at: now };
     let view = views::keypair_created(&kp, v);
@@ -219,6 +224,10 @@ pub async fn create_server_group(
         return Err(bad(format!("Invalid input for field/attribute policy. Value: {policy}.")));
     }
     let mut w = s.world();
+    let fits = |user: Option<&str>| w.compute.quota_allows(&project, user, "server_groups", 1);
+    if !fits(None) || !fits(Some(&caller.user_id)) {
+        return Err(crate::http::error::ApiError::new(SVC, StatusCode::FORBIDDEN, "Quota exceeded, too many server groups."));
+    }
     let group = ServerGroup {
         id: w.sim.ids.uuid(),
         name: name.into(),

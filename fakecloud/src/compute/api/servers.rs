@@ -353,6 +353,54 @@ struct CreateServer {
     hypervisor_hostname: Option<String>,
     #[serde(default)]
     hostname: Option<String>,
+    /// Files to inject (gone from 2.57).
+    #[serde(default)]
+    personality: Option<Vec<Personality>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Personality {
+    path: String,
+    contents: String,
+}
+
+fn over_quota(msg: impl Into<String>) -> ApiError {
+    ApiError::new(SVC, StatusCode::FORBIDDEN, msg)
+}
+
+/// The injected files quotas (`injected_files`, `injected_file_path_bytes`,
+/// `injected_file_content_bytes`), refused as Nova's Onset*LimitExceeded. The contents are base64.
+fn check_personality(w: &World, project: &str, files: &[Personality]) -> Result<(), ApiError> {
+    use base64::Engine;
+    let limit = |r: &str| w.compute.quotas.limit(project, None, r);
+    let within = |limit: i64, n: usize| limit < 0 || n as i64 <= limit;
+    if !within(limit("injected_files"), files.len()) {
+        return Err(over_quota("Personality file limit exceeded"));
+    }
+    for f in files {
+        let contents = base64::engine::general_purpose::STANDARD
+            .decode(f.contents.trim())
+            .map_err(|_| bad(format!("Personality content for {} cannot be decoded", f.path)))?;
+        let path_limit = limit("injected_file_path_bytes");
+        if !within(path_limit, f.path.len()) {
+            return Err(over_quota(format!("Personality file path exceeds maximum {path_limit}")));
+        }
+        let content_limit = limit("injected_file_content_bytes");
+        if !within(content_limit, contents.len()) {
+            return Err(over_quota(format!("Personality file content exceeds maximum {content_limit}")));
+        }
+    }
+    Ok(())
+}
+
+/// Nova's `MetadataLimitExceeded`: a server's metadata within the `metadata_items` quota.
+pub(super) fn check_metadata_quota(w: &World, project: &str, items: usize) -> Result<(), ApiError> {
+    let limit = w.compute.quotas.limit(project, None, "metadata_items");
+    if limit >= 0 && items as i64 > limit {
+        return Err(over_quota(format!("Maximum number of metadata items exceeds {limit}")));
+    }
+    Ok(())
 }
 
 /// The image a boot-from-image block device mapping names (boot_index 0, source image, local disk).
@@ -418,6 +466,9 @@ pub async fn create(
     // Accepted as Nova accepts them; fakecloud has no use for them yet.
     let _ = (&req.user_data, &req.config_drive, &req.disk_config, &req.tags);
     let _ = (&req.trusted_image_certificates, &req.hostname);
+    if req.personality.is_some() && v.at_least(2, 57) {
+        return Err(schema_error("Additional properties are not allowed ('personality' was unexpected)"));
+    }
     if req.host.is_some() || req.hypervisor_hostname.is_some() {
         enforce(SVC, &caller, "compute:servers:create:requested_destination", Target::default())?;
     }
@@ -499,10 +550,24 @@ pub async fn create(
         None => None,
     };
     let security_groups = req.security_groups.map(|g| g.into_iter().map(|x| x.name).collect()).unwrap_or_else(|| vec!["default".into()]);
-    // A multiple create makes `max_count` servers under one reservation, named `name-1`, `name-2`...
+    // Quotas: metadata and injected files first, then as many servers as instances, cores and ram
+    // allow (at least min_count), then the server group's members; a refusal makes nothing.
+    check_metadata_quota(&w, &project, req.metadata.as_ref().map_or(0, BTreeMap::len))?;
+    if let Some(files) = &req.personality {
+        check_personality(&w, &project, files)?;
+    }
+    let flavor_spec = w.compute.flavor(&flavor).cloned().expect("resolved above");
+    let count = w.compute.instances_fit(&project, &caller.user_id, &flavor_spec, min_count, max_count).map_err(over_quota)?;
+    if let Some(g) = server_group.as_deref().and_then(|g| w.compute.server_groups.iter().find(|x| x.id == g)) {
+        let limit = w.compute.quotas.limit(&project, Some(&caller.user_id), "server_group_members");
+        if limit >= 0 && (g.members.len() + count as usize) as i64 > limit {
+            return Err(over_quota("Quota exceeded, too many servers in group"));
+        }
+    }
+    // A multiple create makes `count` servers under one reservation, named `name-1`, `name-2`...
     let reservation = (max_count > 1).then(|| format!("r-{}", &w.sim.ids.hex()[..8]));
     let mut made: Vec<String> = Vec::new();
-    for index in 1..=max_count {
+    for index in 1..=count {
         let name = if max_count > 1 { format!("{}-{index}", req.name) } else { req.name.clone() };
         let created = w.create_server(ServerRequest {
             name,
@@ -530,6 +595,7 @@ pub async fn create(
         }
     }
     for id in &made {
+        super::instance_actions::record(&mut w, &caller, id, "create");
         let s = w.compute.server_mut(id).expect("just created");
         s.reservation_id = reservation.clone();
         s.access_ipv4 = req.access_ipv4.clone().unwrap_or_default();
@@ -626,7 +692,13 @@ pub async fn delete(
     let mut w = s.world();
     let project = visible(&w, &caller, &id)?.project_id.clone();
     enforce(SVC, &caller, "os_compute_api:servers:delete", Target { project_id: Some(&project), user_id: None })?;
+    let (host, by) = {
+        let srv = w.compute.server(&id).expect("visible");
+        (srv.host.clone(), super::instance_actions::requester(&caller, &srv.project_id))
+    };
     w.delete_server(&id).map_err(refused)?;
+    let now = w.now();
+    w.compute.actions.start(&id, "delete", &by, host.as_deref(), now, true);
     Ok(empty(v, StatusCode::NO_CONTENT))
 }
 
@@ -765,6 +837,8 @@ pub async fn action(
             return admin_noop(&s, &caller, &id, v, "os_compute_api:os-admin-actions:inject_network_info");
         }
         "os-getConsoleOutput" => return console_output(&s, &caller, &id, v, arg),
+        "addFloatingIp" => return super::floating_ips::add(&s, &caller, &id, v, &body),
+        "removeFloatingIp" => return super::floating_ips::remove(&s, &caller, &id, v, &body),
         other => return Err(bad(format!("There is no such action: {other}"))),
     };
     let mut w = s.world();
@@ -784,7 +858,11 @@ pub async fn action(
     }
     let returns_password = matches!(action, ServerAction::Rescue | ServerAction::Rebuild { .. });
     let rebuild = matches!(action, ServerAction::Rebuild { .. });
+    let recorded = super::instance_actions::recorded_as(&action);
     w.server_task(&id, action, caller.is_admin()).map_err(refused)?;
+    if let Some(name) = recorded {
+        super::instance_actions::record(&mut w, &caller, &id, name);
+    }
     if !returns_password {
         return Ok(empty(v, StatusCode::ACCEPTED));
     }
