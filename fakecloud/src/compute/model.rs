@@ -176,6 +176,9 @@ pub struct Server {
     pub access_ipv4: String,
     #[serde(default)]
     pub access_ipv6: String,
+    /// The base64 user data given at create or rebuild.
+    #[serde(default)]
+    pub user_data: Option<String>,
 }
 
 impl Server {

@@ -149,6 +149,7 @@ impl World {
             reservation_id: None,
             access_ipv4: String::new(),
             access_ipv6: String::new(),
+            user_data: None,
             server_group: None,
         });
         if s.floating_ip {
@@ -262,6 +263,7 @@ impl World {
             reservation_id: None,
             access_ipv4: String::new(),
             access_ipv6: String::new(),
+            user_data: None,
             server_group: req.server_group,
         });
         self.record_server(&id, None, "BUILD");

@@ -18,13 +18,16 @@ mod servers;
 mod usage;
 mod versions;
 
-use self::versions::{version, versions};
+use self::versions::{version, version_v2, versions};
 use crate::http::routes::{get, post, put, Routes};
 
 pub fn router() -> Routes {
     Routes::new()
         .route("/", get(versions))
         .route("/v2.1", get(version))
+        .route("/v2.1/", get(version))
+        .route("/v2", get(version_v2))
+        .route("/v2/", get(version_v2))
         .route("/v2.1/servers", get(servers::list).post(servers::create))
         .route("/v2.1/servers/detail", get(servers::list_detail))
         .route("/v2.1/servers/{id}", get(servers::show).put(servers::update).delete(servers::delete))

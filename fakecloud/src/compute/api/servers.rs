@@ -394,6 +394,42 @@ fn check_personality(w: &World, project: &str, files: &[Personality]) -> Result<
     Ok(())
 }
 
+/// Nova's metadata schema: keys of 1 to 255 characters from `[a-zA-Z0-9-_:. ]`, values up to 255.
+fn check_create_metadata(metadata: Option<&BTreeMap<String, String>>) -> Result<(), ApiError> {
+    let key_ok = |k: &str| (1..=255).contains(&k.chars().count()) && k.chars().all(|c| c.is_ascii_alphanumeric() || "-_:. ".contains(c));
+    for (k, val) in metadata.into_iter().flatten() {
+        if !key_ok(k) {
+            return Err(bad(format!(
+                "Invalid input for field/attribute metadata. Value: {k}. Additional properties are not allowed ('{k}' was unexpected)"
+            )));
+        }
+        if val.chars().count() > 255 {
+            return Err(bad(format!("Invalid input for field/attribute {k}. Value: {val}. '{val}' is too long")));
+        }
+    }
+    Ok(())
+}
+
+/// The enumerations of Nova's block_device_mapping_v2 schema.
+fn check_bdm_types(bdms: &[Value]) -> Result<(), ApiError> {
+    let enums: [(&str, &[&str]); 2] = [("source_type", &["volume", "image", "snapshot", "blank"]), ("destination_type", &["local", "volume"])];
+    for bdm in bdms {
+        for (field, allowed) in enums {
+            match bdm.get(field) {
+                None => {}
+                Some(Value::String(s)) if allowed.contains(&s.as_str()) => {}
+                Some(other) => {
+                    return Err(bad(format!(
+                        "Invalid input for field/attribute {field}. Value: {other}. {other} is not one of {}",
+                        crate::http::json_schema::py_repr(&json!(allowed))
+                    )))
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Nova's `MetadataLimitExceeded`: a server's metadata within the `metadata_items` quota.
 pub(super) fn check_metadata_quota(w: &World, project: &str, items: usize) -> Result<(), ApiError> {
     let limit = w.compute.quotas.limit(project, None, "metadata_items");
@@ -463,8 +499,12 @@ pub async fn create(
     if min_count > max_count {
         return Err(bad("min_count must be <= max_count"));
     }
+    check_create_metadata(req.metadata.as_ref())?;
+    if let Some(bdms) = &req.block_device_mapping_v2 {
+        check_bdm_types(bdms)?;
+    }
     // Accepted as Nova accepts them; fakecloud has no use for them yet.
-    let _ = (&req.user_data, &req.config_drive, &req.disk_config, &req.tags);
+    let _ = (&req.config_drive, &req.disk_config, &req.tags);
     let _ = (&req.trusted_image_certificates, &req.hostname);
     if req.personality.is_some() && v.at_least(2, 57) {
         return Err(schema_error("Additional properties are not allowed ('personality' was unexpected)"));
@@ -495,9 +535,12 @@ pub async fn create(
         .image
         .find(&image_ref, &project, admin)
         .filter(|i| i.id == image_ref)
-        .ok_or_else(|| bad(format!("Image {image_ref} could not be found.")))?
-        .id
-        .clone();
+        .ok_or_else(|| bad(format!("Image {image_ref} could not be found.")))?;
+    // Nova's _check_requested_image: the flavor must have the memory the image asks for.
+    if image.min_ram > w.compute.flavor(&flavor).map_or(0, |f| f.ram) {
+        return Err(bad("Flavor's memory is too small for requested image."));
+    }
+    let image = image.id.clone();
     let network_ids = match &req.networks {
         None if v.at_least(2, 37) => return Err(schema_error("'networks' is a required property")),
         None => vec![],
@@ -549,7 +592,14 @@ pub async fn create(
         Some(_) => return Err(schema_error("scheduler hint 'group' must be a server group uuid")),
         None => None,
     };
-    let security_groups = req.security_groups.map(|g| g.into_iter().map(|x| x.name).collect()).unwrap_or_else(|| vec!["default".into()]);
+    let security_groups: Vec<String> =
+        req.security_groups.map(|g| g.into_iter().map(|x| x.name).collect()).unwrap_or_else(|| vec!["default".into()]);
+    // Neutron looks each group up by name or id in the project; "default" is made on first use.
+    for g in security_groups.iter().filter(|g| *g != "default") {
+        if !w.network.security_groups.values().any(|x| (x.project_id == project || admin) && (&x.name == g || &x.id == g)) {
+            return Err(bad(format!("Security group {g} not found.")));
+        }
+    }
     // Quotas: metadata and injected files first, then as many servers as instances, cores and ram
     // allow (at least min_count), then the server group's members; a refusal makes nothing.
     check_metadata_quota(&w, &project, req.metadata.as_ref().map_or(0, BTreeMap::len))?;
@@ -600,6 +650,7 @@ pub async fn create(
         s.reservation_id = reservation.clone();
         s.access_ipv4 = req.access_ipv4.clone().unwrap_or_default();
         s.access_ipv6 = req.access_ipv6.clone().unwrap_or_default();
+        s.user_data = req.user_data.clone();
     }
     if req.return_reservation_id == Some(true) {
         let reservation = w.compute.server(&made[0]).expect("just created").reservation();
@@ -856,6 +907,24 @@ pub async fn action(
             return Err(not_found(format!("Security group {name} not found for project {project}.")));
         }
     }
+    // A rebuild may replace the key pair (2.54) and the user data (2.57); null clears them.
+    let rebuild_key = match arg.get("key_name").filter(|_| rule == "os_compute_api:servers:rebuild" && v.at_least(2, 54)) {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(k)) => {
+            if !w.compute.keypairs.iter().any(|kp| &kp.name == k && kp.user_id == caller.user_id) {
+                return Err(bad("Invalid key_name provided."));
+            }
+            Some(Some(k.clone()))
+        }
+        Some(other) => return Err(bad(format!("Invalid input for field/attribute key_name. Value: {other}. {other} is not of type 'string', 'null'"))),
+    };
+    let rebuild_user_data = match arg.get("user_data").filter(|_| rule == "os_compute_api:servers:rebuild" && v.at_least(2, 57)) {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(d)) => Some(Some(d.clone())),
+        Some(other) => return Err(bad(format!("Invalid input for field/attribute user_data. Value: {other}. {other} is not of type 'string', 'null'"))),
+    };
     let returns_password = matches!(action, ServerAction::Rescue | ServerAction::Rebuild { .. });
     let rebuild = matches!(action, ServerAction::Rebuild { .. });
     let recorded = super::instance_actions::recorded_as(&action);
@@ -868,7 +937,26 @@ pub async fn action(
     }
     let password: String = w.sim.ids.hex()[..12].to_string();
     if rebuild {
-        let mut view = views::server_after_update(&w, w.compute.server(&id).expect("present"), v, caller.is_admin(), &base);
+        let srv = w.compute.server_mut(&id).expect("present");
+        if let Some(k) = rebuild_key {
+            srv.key_name = k;
+        }
+        if let Some(d) = rebuild_user_data {
+            srv.user_data = d;
+        }
+        let srv = w.compute.server(&id).expect("present");
+        let mut view = views::server_after_update(&w, srv, v, caller.is_admin(), &base);
+        // The rebuild reply names the key pair from 2.54 and the user data from 2.57 (top-level,
+        // where a show has OS-EXT-SRV-ATTR:user_data).
+        if let Value::Object(o) = &mut view {
+            o.remove("OS-EXT-SRV-ATTR:user_data");
+            if v.at_least(2, 54) {
+                o.insert("key_name".into(), json!(srv.key_name));
+            }
+            if v.at_least(2, 57) {
+                o.insert("user_data".into(), json!(srv.user_data));
+            }
+        }
         view["adminPass"] = json!(password);
         return Ok(reply(v, StatusCode::ACCEPTED, json!({"server": view})));
     }
