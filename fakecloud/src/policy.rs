@@ -414,6 +414,7 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("os_compute_api:ips:index", Rule::ProjectReader),
     ("os_compute_api:ips:show", Rule::ProjectReader),
     ("os_compute_api:os-server-diagnostics", Rule::Admin),
+    ("os_compute_api:os-security-groups:list", Rule::ProjectReader),
     ("os_compute_api:os-floating-ips:list", Rule::ProjectReader),
     ("os_compute_api:os-floating-ips:show", Rule::ProjectReader),
     ("os_compute_api:os-floating-ips:create", Rule::ProjectMember),

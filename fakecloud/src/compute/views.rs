@@ -139,15 +139,21 @@ impl Serialize for ServerView<'_> {
         m.serialize_entry("accessIPv6", &s.access_ipv6)?;
         m.serialize_entry("links", &Links(base, "servers", &s.id))?;
         m.serialize_entry("OS-DCF:diskConfig", "MANUAL")?;
-        m.serialize_entry("progress", &0)?;
+        // Nova shows progress only while it means something.
+        if matches!(s.status(), "ACTIVE" | "BUILD" | "REBUILD" | "RESIZE" | "VERIFY_RESIZE" | "MIGRATING") {
+            m.serialize_entry("progress", &0)?;
+        }
         let az = s.host.as_deref().and_then(|h| w.compute.host(h)).map(|h| h.az.as_str()).unwrap_or_default();
         m.serialize_entry("OS-EXT-AZ:availability_zone", az)?;
         m.serialize_entry("config_drive", "")?;
         m.serialize_entry("key_name", &s.key_name)?;
         m.serialize_entry("OS-SRV-USG:launched_at", &s.launched_at.map(ts_micro))?;
         m.serialize_entry("OS-SRV-USG:terminated_at", &Value::Null)?;
-        let groups: Vec<Value> = s.security_groups.iter().map(|g| json!({"name": g})).collect();
-        m.serialize_entry("security_groups", &groups)?;
+        // A server with no group has no `security_groups` at all, as Nova leaves it out.
+        if !s.security_groups.is_empty() {
+            let groups: Vec<Value> = s.security_groups.iter().map(|g| json!({"name": g})).collect();
+            m.serialize_entry("security_groups", &groups)?;
+        }
         m.serialize_entry("os-extended-volumes:volumes_attached", &[] as &[Value])?;
         m.serialize_entry("OS-EXT-STS:task_state", &s.task_state)?;
         m.serialize_entry("OS-EXT-STS:vm_state", s.vm_state.as_str())?;

@@ -48,6 +48,7 @@ pub fn router() -> Routes {
         .route("/v2.1/servers/{id}/ips", get(server_parts::list_ips))
         .route("/v2.1/servers/{id}/ips/{network}", get(server_parts::show_ips))
         .route("/v2.1/servers/{id}/diagnostics", get(server_parts::diagnostics))
+        .route("/v2.1/servers/{id}/os-security-groups", get(secgroups::list_for_server))
         .route("/v2.1/servers/{id}/os-instance-actions", get(instance_actions::list))
         .route("/v2.1/servers/{id}/os-instance-actions/{request_id}", get(instance_actions::show))
         .route("/v2.1/servers/{id}/os-server-password", get(server_parts::show_password).delete(server_parts::clear_password))

@@ -208,6 +208,49 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
     // Project filters apply with all_tenants; without it a caller only ever sees its own project.
     let project =
         if all_tenants { params.get("project_id").or(params.get("tenant_id")).map(str::to_string) } else { caller.project_id.clone() };
+    // changes-since (and from 2.66 changes-before): servers updated in that window.
+    let when = |key: &str| -> Result<Option<crate::sim::SimTime>, ApiError> {
+        params
+            .get(key)
+            .map(|t| {
+                chrono::DateTime::parse_from_rfc3339(t)
+                    .map(|t| t.with_timezone(&chrono::Utc))
+                    .ok()
+                    .or_else(|| {
+                        chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|t| t.and_utc())
+                    })
+                    .ok_or_else(|| bad(format!("Invalid input for query parameters {key}. Value: {t}. '{t}' is not a 'date-time'")))
+            })
+            .transpose()
+    };
+    let since = when("changes-since")?;
+    let before = if v.at_least(2, 66) { when("changes-before")? } else { None };
+    if let (Some(a), Some(b)) = (since, before) {
+        if a > b {
+            return Err(bad(format!(
+                "The value of changes-since must be less than or equal to changes-before. changes-since: {} changes-before: {}",
+                params.get("changes-since").unwrap_or_default(),
+                params.get("changes-before").unwrap_or_default()
+            )));
+        }
+    }
+    // ip and ip6: a regular expression searched in the server's fixed addresses of that family.
+    let address_filter = |key: &str| {
+        params
+            .get(key)
+            .map(|p| RegexBuilder::new(p).size_limit(1 << 20).build().map_err(|_| bad(format!("Invalid regular expression in {key} filter: {p}"))))
+            .transpose()
+    };
+    let ip4 = address_filter("ip")?;
+    let ip6 = if v.at_least(2, 5) || admin { address_filter("ip6")? } else { None };
+    let address_matches = |s: &Server, re: &regex::Regex, v6: bool| {
+        w.network
+            .ports
+            .values()
+            .filter(|p| p.device_id == s.id)
+            .flat_map(|p| p.fixed_ips.iter())
+            .any(|f| f.ip_address.is_ipv6() == v6 && re.is_match(&f.ip_address.to_string()))
+    };
     // Filters only an admin may use are silently dropped for others, as Nova does.
     let host = params.get("host").filter(|_| admin);
     let deleted = params.get("deleted").is_some_and(truthy);
@@ -221,6 +264,10 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
             && params.get("image").is_none_or(|i| s.image_id == i)
             && params.get("uuid").is_none_or(|u| s.id == u)
             && params.get("key_name").is_none_or(|k| s.key_name.as_deref() == Some(k))
+            && since.is_none_or(|t| s.updated_at >= t)
+            && before.is_none_or(|t| s.updated_at <= t)
+            && ip4.as_ref().is_none_or(|re| address_matches(s, re, false))
+            && ip6.as_ref().is_none_or(|re| address_matches(s, re, true))
             && params.get("availability_zone").is_none_or(|z| s.host.as_deref().and_then(|h| w.compute.host(h)).is_some_and(|h| h.az == z))
     };
     let page: Vec<&Server> = w.compute.newest_first(after).filter(matches).take(limit).collect();
@@ -652,6 +699,17 @@ pub async fn create(
         s.access_ipv6 = req.access_ipv6.clone().unwrap_or_default();
         s.user_data = req.user_data.clone();
     }
+    // Nova creates the ports with the requested groups.
+    let group_ids: Vec<String> = security_groups
+        .iter()
+        .filter_map(|name| w.network.security_groups.values().find(|g| g.project_id == project && (&g.name == name || &g.id == name)))
+        .map(|g| g.id.clone())
+        .collect();
+    if !group_ids.is_empty() {
+        for port in w.network.ports.values_mut().filter(|p| made.contains(&p.device_id) && !p.device_owner.starts_with("network:")) {
+            port.security_groups = group_ids.clone();
+        }
+    }
     if req.return_reservation_id == Some(true) {
         let reservation = w.compute.server(&made[0]).expect("just created").reservation();
         return Ok(reply(v, StatusCode::ACCEPTED, json!({"reservation_id": reservation})));
@@ -927,10 +985,28 @@ pub async fn action(
     };
     let returns_password = matches!(action, ServerAction::Rescue | ServerAction::Rebuild { .. });
     let rebuild = matches!(action, ServerAction::Rebuild { .. });
+    // The group a security group action names, applied to the server's ports in Neutron too.
+    let port_group = match &action {
+        ServerAction::AddSecurityGroup { name } | ServerAction::RemoveSecurityGroup { name } => w
+            .network
+            .security_groups
+            .values()
+            .find(|g| g.project_id == project && (&g.name == name || &g.id == name))
+            .map(|g| (g.id.clone(), matches!(action, ServerAction::AddSecurityGroup { .. }))),
+        _ => None,
+    };
     let recorded = super::instance_actions::recorded_as(&action);
     w.server_task(&id, action, caller.is_admin()).map_err(refused)?;
     if let Some(name) = recorded {
         super::instance_actions::record(&mut w, &caller, &id, name);
+    }
+    if let Some((group, add)) = port_group {
+        for port in w.network.ports.values_mut().filter(|p| p.device_id == id && !p.device_owner.starts_with("network:")) {
+            port.security_groups.retain(|g| *g != group);
+            if add {
+                port.security_groups.push(group.clone());
+            }
+        }
     }
     if !returns_password {
         return Ok(empty(v, StatusCode::ACCEPTED));
