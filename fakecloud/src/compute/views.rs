@@ -60,7 +60,9 @@ pub fn host_statuses(w: &World, v: Version, admin: bool) -> Vec<(&str, &'static 
 pub fn cached_server_views(w: &World, servers: &[&Server], req: &crate::compute::view_cache::Request) -> Vec<axum::body::Bytes> {
     let by_host: std::collections::HashMap<&str, &'static str> = host_statuses(w, req.v, req.admin).into_iter().collect();
     let (v, admin, base) = (req.v, req.admin, req.base);
-    w.renders.views(servers, req, &by_host, |s| serde_json::to_vec(&ServerView { w, s, v, admin, base, listing: true }).expect("a server view serialises"))
+    w.renders.views(servers, req, &by_host, |s| {
+        serde_json::to_vec(&ServerView { w, s, v, admin, base, listing: true }).expect("a server view serialises")
+    })
 }
 
 pub fn service_host_status(svc: &ComputeService, now: SimTime) -> &'static str {

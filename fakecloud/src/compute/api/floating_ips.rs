@@ -39,6 +39,15 @@ fn project_fips<'a>(w: &'a World, caller: &Caller) -> impl Iterator<Item = &'a F
     w.network.floating_ips.values().filter(move |f| f.project_id == project)
 }
 
+/// The floating IP Neutron shows the caller by id: its project's, or any for an admin.
+fn visible_fip<'a>(w: &'a World, caller: &Caller, id: &str) -> Result<&'a FloatingIp, ApiError> {
+    w.network
+        .floating_ips
+        .get(id)
+        .filter(|f| caller.is_admin() || caller.project_id.as_deref() == Some(f.project_id.as_str()))
+        .ok_or_else(|| fip_not_found(id))
+}
+
 /// Nova's floating IP view: the pool is the external network's name, the instance the device of
 /// the associated port.
 fn view(w: &World, f: &FloatingIp) -> Value {
@@ -71,7 +80,7 @@ pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<Stri
     let project = own_project(&caller);
     enforce(SVC, &caller, "os_compute_api:os-floating-ips:show", Target { project_id: Some(&project), user_id: None })?;
     let w = s.world();
-    let f = project_fips(&w, &caller).find(|f| f.id == id).ok_or_else(|| fip_not_found(&id))?;
+    let f = visible_fip(&w, &caller, &id)?;
     Ok(reply(v, StatusCode::OK, json!({ "floating_ip": view(&w, f) })))
 }
 
@@ -118,6 +127,9 @@ pub async fn create(
     } else {
         serde_json::from_slice(&body).map_err(|e| bad(format!("Invalid request body: {e}")))?
     };
+    if !body.is_object() && !body.is_null() {
+        return Err(bad(format!("Invalid input for field/attribute body. Value: {body}. {body} is not of type 'object', 'null'")));
+    }
     let pool = match body.get("pool") {
         None | Some(Value::Null) => None,
         Some(Value::String(p)) => Some(p.clone()),
@@ -150,14 +162,17 @@ pub async fn create(
 }
 
 /// `DELETE /os-floating-ips/{id}`: disassociates and releases it.
-pub async fn delete(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, Microversion(v, ..): Microversion<Nova>) -> ApiResult {
+pub async fn delete(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
     gone_from_2_36(v)?;
     let project = own_project(&caller);
     enforce(SVC, &caller, "os_compute_api:os-floating-ips:delete", Target { project_id: Some(&project), user_id: None })?;
     let mut w = s.world();
-    if project_fips(&w, &caller).all(|f| f.id != id) {
-        return Err(fip_not_found(&id));
-    }
+    visible_fip(&w, &caller, &id)?;
     w.network.delete_floating_ip(&id).map_err(|_| fip_not_found(&id))?;
     cancel_activation(&mut w, &id);
     Ok(empty(v, StatusCode::ACCEPTED))
@@ -224,9 +239,8 @@ pub(super) fn add(s: &AppState, caller: &Caller, id: &str, v: Version, body: &Va
     let fip = by_address(&w, caller, &address).ok_or_else(|| not_found("floating IP not found"))?.id.clone();
     let spec = FloatingIpSpec { port_id: Some(Some(port)), fixed_ip_address: Some(Some(fixed_ip.to_string())), ..Default::default() };
     let admin = caller.is_admin();
-    let pending = on_copy(&mut w, |n, _, now| n.update_floating_ip(now, &fip, spec, admin).map_err(|e| e.message)).map_err(|e| {
-        bad(format!("Unable to associate floating IP {address} to fixed IP {fixed_ip} for instance {id}. Error: {e}"))
-    })?;
+    let pending = on_copy(&mut w, |n, _, now| n.update_floating_ip(now, &fip, spec, admin).map_err(|e| e.message))
+        .map_err(|e| bad(format!("Unable to associate floating IP {address} to fixed IP {fixed_ip} for instance {id}. Error: {e}")))?;
     if let Some(p) = pending {
         schedule_activation(&mut w, p);
     }

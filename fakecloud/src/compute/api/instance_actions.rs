@@ -129,16 +129,14 @@ pub async fn list(
         }
         actions.retain(|a| since.is_none_or(|t| a.updated_at >= t) && before.is_none_or(|t| a.updated_at <= t));
         if let Some(marker) = params.get("marker") {
-            let at = actions
-                .iter()
-                .position(|a| a.request_id == marker)
-                .ok_or_else(|| bad(format!("Marker {marker} could not be found.")))?;
+            let at =
+                actions.iter().position(|a| a.request_id == marker).ok_or_else(|| bad(format!("Marker {marker} could not be found.")))?;
             actions.drain(..=at);
         }
         if let Some(l) = params.get("limit") {
-            let limit: usize = l.parse().map_err(|_| {
-                bad(format!("Invalid input for query parameters limit. Value: {l}. '{l}' does not match '^[0-9]*$'"))
-            })?;
+            let limit: usize = l
+                .parse()
+                .map_err(|_| bad(format!("Invalid input for query parameters limit. Value: {l}. '{l}' does not match '^[0-9]*$'")))?;
             if actions.len() > limit {
                 actions.truncate(limit);
                 if let Some(last) = actions.last() {

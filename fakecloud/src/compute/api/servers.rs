@@ -216,9 +216,7 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
                 chrono::DateTime::parse_from_rfc3339(t)
                     .map(|t| t.with_timezone(&chrono::Utc))
                     .ok()
-                    .or_else(|| {
-                        chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|t| t.and_utc())
-                    })
+                    .or_else(|| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|t| t.and_utc()))
                     .ok_or_else(|| bad(format!("Invalid input for query parameters {key}. Value: {t}. '{t}' is not a 'date-time'")))
             })
             .transpose()
@@ -238,7 +236,12 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
     let address_filter = |key: &str| {
         params
             .get(key)
-            .map(|p| RegexBuilder::new(p).size_limit(1 << 20).build().map_err(|_| bad(format!("Invalid regular expression in {key} filter: {p}"))))
+            .map(|p| {
+                RegexBuilder::new(p)
+                    .size_limit(1 << 20)
+                    .build()
+                    .map_err(|_| bad(format!("Invalid regular expression in {key} filter: {p}")))
+            })
             .transpose()
     };
     let ip4 = address_filter("ip")?;
@@ -459,7 +462,8 @@ fn check_create_metadata(metadata: Option<&BTreeMap<String, String>>) -> Result<
 
 /// The enumerations of Nova's block_device_mapping_v2 schema.
 fn check_bdm_types(bdms: &[Value]) -> Result<(), ApiError> {
-    let enums: [(&str, &[&str]); 2] = [("source_type", &["volume", "image", "snapshot", "blank"]), ("destination_type", &["local", "volume"])];
+    let enums: [(&str, &[&str]); 2] =
+        [("source_type", &["volume", "image", "snapshot", "blank"]), ("destination_type", &["local", "volume"])];
     for bdm in bdms {
         for (field, allowed) in enums {
             match bdm.get(field) {
@@ -975,13 +979,19 @@ pub async fn action(
             }
             Some(Some(k.clone()))
         }
-        Some(other) => return Err(bad(format!("Invalid input for field/attribute key_name. Value: {other}. {other} is not of type 'string', 'null'"))),
+        Some(other) => {
+            return Err(bad(format!("Invalid input for field/attribute key_name. Value: {other}. {other} is not of type 'string', 'null'")))
+        }
     };
     let rebuild_user_data = match arg.get("user_data").filter(|_| rule == "os_compute_api:servers:rebuild" && v.at_least(2, 57)) {
         None => None,
         Some(Value::Null) => Some(None),
         Some(Value::String(d)) => Some(Some(d.clone())),
-        Some(other) => return Err(bad(format!("Invalid input for field/attribute user_data. Value: {other}. {other} is not of type 'string', 'null'"))),
+        Some(other) => {
+            return Err(bad(format!(
+                "Invalid input for field/attribute user_data. Value: {other}. {other} is not of type 'string', 'null'"
+            )))
+        }
     };
     let returns_password = matches!(action, ServerAction::Rescue | ServerAction::Rebuild { .. });
     let rebuild = matches!(action, ServerAction::Rebuild { .. });
