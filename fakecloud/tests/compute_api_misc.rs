@@ -292,3 +292,45 @@ async fn nova_paths_are_exact_about_trailing_slashes() {
     assert_eq!(c.get("/compute/v2.1/", None).await.status, 200);
     assert_eq!(c.get("/compute/v2/", None).await.body["version"]["id"], "v2.0");
 }
+
+#[tokio::test]
+async fn a_keypair_create_without_a_public_key_generates_one_before_2_92() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let r = nova_at(&c, "2.2", Method::POST, "/os-keypairs", &demo, Some(json!({"keypair": {"name": "cert", "type": "x509"}}))).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let k = &r.body["keypair"];
+    assert_eq!(k["type"], "x509");
+    assert!(k["public_key"].as_str().unwrap().starts_with("-----BEGIN CERTIFICATE-----"), "{}", r.text);
+    assert!(k["private_key"].as_str().unwrap().starts_with("-----BEGIN PRIVATE KEY-----"), "{}", r.text);
+    let shown = nova_at(&c, "2.2", Method::GET, "/os-keypairs/cert", &demo, None).await;
+    assert_eq!(shown.body["keypair"]["public_key"], k["public_key"]);
+    assert!(shown.body["keypair"].get("private_key").is_none(), "the private key is answered once");
+    let r = nova_at(&c, "2.2", Method::POST, "/os-keypairs", &demo, Some(json!({"keypair": {"name": "ssh-gen"}}))).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert!(r.body["keypair"]["public_key"].as_str().unwrap().starts_with("ssh-ed25519 "), "{}", r.text);
+    let r = nova_at(&c, "2.92", Method::POST, "/os-keypairs", &demo, Some(json!({"keypair": {"name": "none"}}))).await;
+    assert_eq!(r.status, 400, "{}", r.text);
+}
+
+#[tokio::test]
+async fn servers_list_by_reservation_and_an_affinity_group_shares_a_host() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let group = nova(&c, Method::POST, "/os-server-groups", &demo, Some(json!({"server_group": {"name": "together", "policy": "affinity"}}))).await;
+    let group = group.body["server_group"]["id"].as_str().unwrap().to_string();
+    let mut body = server_body(&c, "pair", json!("none"));
+    body["server"]["min_count"] = json!(2);
+    body["server"]["return_reservation_id"] = json!(true);
+    body["OS-SCH-HNT:scheduler_hints"] = json!({"group": group});
+    let r = nova(&c, Method::POST, "/servers", &demo, Some(body)).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let reservation = r.body["reservation_id"].as_str().unwrap().to_string();
+    c.advance("20s").await;
+    let listed = nova(&c, Method::GET, &format!("/servers?reservation_id={reservation}"), &demo, None).await;
+    let ids: Vec<String> = listed.body["servers"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids.len(), 2, "{}", listed.text);
+    let w = c.running.cloud.world();
+    let hosts: Vec<Option<String>> = ids.iter().map(|id| w.compute.server(id).unwrap().host.clone()).collect();
+    assert!(hosts[0].is_some() && hosts[0] == hosts[1], "{hosts:?}");
+}

@@ -5,6 +5,7 @@ pub mod api;
 pub mod events;
 pub mod faults;
 pub mod instance_actions;
+pub mod keygen;
 pub mod lifecycle;
 pub mod model;
 pub mod quotas;

@@ -267,6 +267,7 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
             && params.get("image").is_none_or(|i| s.image_id == i)
             && params.get("uuid").is_none_or(|u| s.id == u)
             && params.get("key_name").is_none_or(|k| s.key_name.as_deref() == Some(k))
+            && params.get("reservation_id").is_none_or(|r| s.reservation() == r)
             && since.is_none_or(|t| s.updated_at >= t)
             && before.is_none_or(|t| s.updated_at <= t)
             && ip4.as_ref().is_none_or(|re| address_matches(s, re, false))
