@@ -317,7 +317,8 @@ async fn a_keypair_create_without_a_public_key_generates_one_before_2_92() {
 async fn servers_list_by_reservation_and_an_affinity_group_shares_a_host() {
     let c = TestCloud::start().await;
     let demo = c.member().await;
-    let group = nova(&c, Method::POST, "/os-server-groups", &demo, Some(json!({"server_group": {"name": "together", "policy": "affinity"}}))).await;
+    let group =
+        nova(&c, Method::POST, "/os-server-groups", &demo, Some(json!({"server_group": {"name": "together", "policy": "affinity"}}))).await;
     let group = group.body["server_group"]["id"].as_str().unwrap().to_string();
     let mut body = server_body(&c, "pair", json!("none"));
     body["server"]["min_count"] = json!(2);

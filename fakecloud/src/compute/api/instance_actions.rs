@@ -22,10 +22,11 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha224};
 
-/// Who asked, for an action recorded by the call being handled.
-pub(super) fn requester(caller: &Caller, project_id: &str) -> Requester {
+/// Who asked, for an action recorded by the call being handled. The request id is kept in the
+/// world, so it is drawn from the world's ids (see `request_id::current_or`).
+pub(super) fn requester(w: &mut World, caller: &Caller, project_id: &str) -> Requester {
     Requester {
-        request_id: crate::http::request_id::current(),
+        request_id: crate::http::request_id::current_or(|| format!("req-{}", w.sim.ids.uuid())),
         user_id: caller.user_id.clone(),
         project_id: caller.project_id.clone().unwrap_or_else(|| project_id.to_string()),
     }
@@ -222,7 +223,8 @@ pub(super) fn recorded_as(action: &ServerAction) -> Option<&'static str> {
 /// server has a task running (it ends with the task), and is finished at once otherwise.
 pub(super) fn record(w: &mut World, caller: &Caller, server_id: &str, action: &str) {
     let Some(s) = w.compute.server(server_id) else { return };
-    let (host, done, by) = (s.host.clone(), s.task_state.is_none(), requester(caller, &s.project_id));
+    let (host, done, project) = (s.host.clone(), s.task_state.is_none(), s.project_id.clone());
+    let by = requester(w, caller, &project);
     let now = w.now();
     w.compute.actions.start(server_id, action, &by, host.as_deref(), now, done);
 }

@@ -97,7 +97,9 @@ pub async fn create_keypair(
         return Err(bad(format!("Invalid input for field/attribute type. Value: {key_type}.")));
     }
     let imported = match &k.public_key {
-        Some(key) => Some((key.clone(), ssh_fingerprint(key).ok_or_else(|| bad("Keypair data is invalid: failed to generate fingerprint"))?)),
+        Some(key) => {
+            Some((key.clone(), ssh_fingerprint(key).ok_or_else(|| bad("Keypair data is invalid: failed to generate fingerprint"))?))
+        }
         None => None,
     };
     let mut w = s.world();

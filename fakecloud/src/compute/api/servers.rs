@@ -806,11 +806,9 @@ pub async fn delete(
     let mut w = s.world();
     let project = visible(&w, &caller, &id)?.project_id.clone();
     enforce(SVC, &caller, "os_compute_api:servers:delete", Target { project_id: Some(&project), user_id: None })?;
-    let (host, by) = {
-        let srv = w.compute.server(&id).expect("visible");
-        (srv.host.clone(), super::instance_actions::requester(&caller, &srv.project_id))
-    };
+    let host = w.compute.server(&id).expect("visible").host.clone();
     w.delete_server(&id).map_err(refused)?;
+    let by = super::instance_actions::requester(&mut w, &caller, &project);
     let now = w.now();
     w.compute.actions.start(&id, "delete", &by, host.as_deref(), now, true);
     Ok(empty(v, StatusCode::NO_CONTENT))
