@@ -176,6 +176,9 @@ pub struct Server {
     pub access_ipv4: String,
     #[serde(default)]
     pub access_ipv6: String,
+    /// The base64 user data given at create or rebuild.
+    #[serde(default)]
+    pub user_data: Option<String>,
 }
 
 impl Server {
@@ -257,6 +260,9 @@ pub struct Compute {
     /// Volumes mapped to servers (`block_devices.rs`).
     #[serde(default)]
     pub block_devices: Vec<super::block_devices::BlockDevice>,
+    /// What was done to each server, kept after it is deleted.
+    #[serde(default)]
+    pub actions: super::instance_actions::InstanceActions,
 }
 
 /// A host aggregate: a named set of hosts with metadata; `availability_zone` in the metadata makes
@@ -377,6 +383,51 @@ impl Compute {
     pub fn quota_allows(&self, project: &str, user: Option<&str>, resource: &str, more: i64) -> bool {
         let limit = self.quotas.limit(project, user, resource);
         limit < 0 || self.quota_usage(project, user, resource) + more <= limit
+    }
+
+    /// The limit and usage that leave the least room for a resource: the project's or the user's in
+    /// it (Nova checks both). `None` when neither limits it.
+    fn tightest(&self, project: &str, user: &str, resource: &str) -> Option<(i64, i64)> {
+        [None, Some(user)]
+            .into_iter()
+            .map(|u| (self.quotas.limit(project, u, resource), self.quota_usage(project, u, resource)))
+            .filter(|(limit, _)| *limit >= 0)
+            .min_by_key(|(limit, used)| limit - used)
+    }
+
+    /// How many servers of `flavor` a create of `min..=max` may make within the instances, cores and
+    /// ram quotas (Nova's `check_num_instances_quota`: as many as fit, down to `min`), or Nova's
+    /// `TooManyInstances` message when not even `min` fit.
+    pub fn instances_fit(&self, project: &str, user: &str, flavor: &Flavor, min: u32, max: u32) -> Result<u32, String> {
+        let each = [("cores", flavor.vcpus as i64), ("instances", 1), ("ram", flavor.ram as i64)];
+        let mut allowed = i64::from(max);
+        let mut overs = Vec::new();
+        for (resource, per) in each {
+            let Some((limit, used)) = self.tightest(project, user, resource) else { continue };
+            let room = (limit - used).max(0);
+            if per > 0 {
+                allowed = allowed.min(room / per);
+            }
+            if used + per * i64::from(max) > limit {
+                overs.push((resource, per, limit, used));
+            }
+        }
+        if allowed >= i64::from(min) {
+            return Ok(allowed as u32);
+        }
+        let requested = |resource: &str, per: i64| match resource {
+            "instances" if min == max => min.to_string(),
+            "instances" => format!("{min}-{max}"),
+            _ => (per * i64::from(max)).to_string(),
+        };
+        let join = |f: &dyn Fn(&(&str, i64, i64, i64)) -> String| overs.iter().map(f).collect::<Vec<_>>().join(", ");
+        let names = join(&|o| o.0.to_string());
+        Err(format!(
+            "Quota exceeded for {names}: Requested {}, but already used {} of {} {names}",
+            join(&|o| requested(o.0, o.1)),
+            join(&|o| o.3.to_string()),
+            join(&|o| o.2.to_string()),
+        ))
     }
 }
 

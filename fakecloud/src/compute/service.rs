@@ -10,7 +10,8 @@ pub const SERVICE: Service = Service(&ServiceDef {
     behind_auth: true,
     own_body_limit: &[],
     request_id_headers: &["x-compute-request-id"],
-    trailing_slash_matters: false,
+    // Nova's routes are exact: `/os-security-groups/` is not `/os-security-groups` (a 404).
+    trailing_slash_matters: true,
     error_body,
     policy_message,
 });

@@ -60,7 +60,9 @@ pub fn host_statuses(w: &World, v: Version, admin: bool) -> Vec<(&str, &'static 
 pub fn cached_server_views(w: &World, servers: &[&Server], req: &crate::compute::view_cache::Request) -> Vec<axum::body::Bytes> {
     let by_host: std::collections::HashMap<&str, &'static str> = host_statuses(w, req.v, req.admin).into_iter().collect();
     let (v, admin, base) = (req.v, req.admin, req.base);
-    w.renders.views(servers, req, &by_host, |s| serde_json::to_vec(&ServerView { w, s, v, admin, base }).expect("a server view serialises"))
+    w.renders.views(servers, req, &by_host, |s| {
+        serde_json::to_vec(&ServerView { w, s, v, admin, base, listing: true }).expect("a server view serialises")
+    })
 }
 
 pub fn service_host_status(svc: &ComputeService, now: SimTime) -> &'static str {
@@ -85,6 +87,8 @@ pub struct ServerView<'a> {
     pub v: Version,
     pub admin: bool,
     pub base: &'a str,
+    /// In a list (`servers/detail`), which leaves out `server_groups`.
+    pub listing: bool,
 }
 
 /// `[{"rel": "self", ...}, {"rel": "bookmark", ...}]` without building strings twice.
@@ -102,7 +106,7 @@ impl Serialize for Links<'_> {
 
 impl Serialize for ServerView<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let ServerView { w, s, v, admin, base } = *self;
+        let ServerView { w, s, v, admin, base, listing } = *self;
         let mut m = ser.serialize_map(None)?;
         m.serialize_entry("id", &s.id)?;
         m.serialize_entry("name", &s.name)?;
@@ -142,15 +146,21 @@ impl Serialize for ServerView<'_> {
         m.serialize_entry("accessIPv6", &s.access_ipv6)?;
         m.serialize_entry("links", &Links(base, "servers", &s.id))?;
         m.serialize_entry("OS-DCF:diskConfig", "MANUAL")?;
-        m.serialize_entry("progress", &0)?;
+        // Nova shows progress only while it means something.
+        if matches!(s.status(), "ACTIVE" | "BUILD" | "REBUILD" | "RESIZE" | "VERIFY_RESIZE" | "MIGRATING") {
+            m.serialize_entry("progress", &0)?;
+        }
         let az = s.host.as_deref().and_then(|h| w.compute.host(h)).map(|h| h.az.as_str()).unwrap_or_default();
         m.serialize_entry("OS-EXT-AZ:availability_zone", az)?;
         m.serialize_entry("config_drive", "")?;
         m.serialize_entry("key_name", &s.key_name)?;
         m.serialize_entry("OS-SRV-USG:launched_at", &s.launched_at.map(ts_micro))?;
         m.serialize_entry("OS-SRV-USG:terminated_at", &Value::Null)?;
-        let groups: Vec<Value> = s.security_groups.iter().map(|g| json!({"name": g})).collect();
-        m.serialize_entry("security_groups", &groups)?;
+        // A server with no group has no `security_groups` at all, as Nova leaves it out.
+        if !s.security_groups.is_empty() {
+            let groups: Vec<Value> = s.security_groups.iter().map(|g| json!({"name": g})).collect();
+            m.serialize_entry("security_groups", &groups)?;
+        }
         let volumes: Vec<Value> = w
             .compute
             .block_devices_of(&s.id)
@@ -176,7 +186,7 @@ impl Serialize for ServerView<'_> {
                 m.serialize_entry("OS-EXT-SRV-ATTR:kernel_id", "")?;
                 m.serialize_entry("OS-EXT-SRV-ATTR:ramdisk_id", "")?;
                 m.serialize_entry("OS-EXT-SRV-ATTR:root_device_name", "/dev/vda")?;
-                m.serialize_entry("OS-EXT-SRV-ATTR:user_data", &Value::Null)?;
+                m.serialize_entry("OS-EXT-SRV-ATTR:user_data", &s.user_data)?;
             }
         }
         if v.at_least(2, 3) && (admin || v.at_least(2, 90)) {
@@ -207,7 +217,7 @@ impl Serialize for ServerView<'_> {
         if v.at_least(2, 63) {
             m.serialize_entry("trusted_image_certificates", &Value::Null)?;
         }
-        if v.at_least(2, 71) {
+        if v.at_least(2, 71) && !listing {
             let groups: Vec<&str> = s.server_group.as_deref().into_iter().collect();
             m.serialize_entry("server_groups", &groups)?;
         }
@@ -224,7 +234,7 @@ impl Serialize for ServerView<'_> {
 /// What a server's update (and rebuild) reply shows before 2.75: the common fields, without the
 /// extended attributes a show adds. From 2.75 the reply is the whole show.
 pub fn server_after_update(w: &World, s: &Server, v: Version, admin: bool, base: &str) -> Value {
-    const COMMON: [&str; 23] = [
+    const COMMON: [&str; 24] = [
         "id",
         "name",
         "status",
@@ -248,6 +258,7 @@ pub fn server_after_update(w: &World, s: &Server, v: Version, admin: bool, base:
         "tags",
         "trusted_image_certificates",
         "locked_reason",
+        "server_groups",
     ];
     let mut view = server(w, s, v, admin, base);
     if !v.at_least(2, 75) {
@@ -267,7 +278,7 @@ pub fn server_after_update(w: &World, s: &Server, v: Version, admin: bool, base:
 }
 
 pub fn server(w: &World, s: &Server, v: Version, admin: bool, base: &str) -> Value {
-    serde_json::to_value(ServerView { w, s, v, admin, base }).expect("a server view serialises")
+    serde_json::to_value(ServerView { w, s, v, admin, base, listing: false }).expect("a server view serialises")
 }
 
 pub fn flavor(f: &Flavor, v: Version, base: &str) -> Value {

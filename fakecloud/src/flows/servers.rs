@@ -149,6 +149,7 @@ impl World {
             reservation_id: None,
             access_ipv4: String::new(),
             access_ipv6: String::new(),
+            user_data: None,
             server_group: None,
         });
         if s.floating_ip {
@@ -167,7 +168,7 @@ impl World {
     /// (ComputeFilter), the zone (AvailabilityZoneFilter) and anti-affinity; weighed by free RAM
     /// (RAMWeigher spreads), ties broken by host name. `None` is NoValidHost.
     pub fn pick_host(&self, resources: &BTreeMap<String, u64>, az: Option<&str>, anti_affinity_with: Option<&[String]>) -> Option<String> {
-        self.pick_host_excluding(resources, az, anti_affinity_with, &[])
+        self.pick_host_excluding(resources, az, anti_affinity_with, None, &[])
     }
 
     /// [`Self::pick_host`] leaving out hosts a build already failed on (Nova's retry filter).
@@ -176,6 +177,7 @@ impl World {
         resources: &BTreeMap<String, u64>,
         az: Option<&str>,
         anti_affinity_with: Option<&[String]>,
+        affinity_host: Option<&str>,
         tried: &[String],
     ) -> Option<String> {
         let now = self.now();
@@ -193,7 +195,11 @@ impl World {
                     .compute
                     .compute_service(&h.name)
                     .is_some_and(|s| !s.disabled && !s.forced_down && s.heartbeat.is_up(now, crate::compute::model::SERVICE_HEARTBEAT));
-                svc_ok && az.is_none_or(|z| z == h.az) && !avoid.contains(&h.name.as_str()) && !tried.contains(&h.name)
+                svc_ok
+                    && az.is_none_or(|z| z == h.az)
+                    && !avoid.contains(&h.name.as_str())
+                    && affinity_host.is_none_or(|a| a == h.name)
+                    && !tried.contains(&h.name)
             })
             .map(|(rp, h)| {
                 let free =
@@ -262,6 +268,7 @@ impl World {
             reservation_id: None,
             access_ipv4: String::new(),
             access_ipv6: String::new(),
+            user_data: None,
             server_group: req.server_group,
         });
         self.record_server(&id, None, "BUILD");
@@ -307,11 +314,19 @@ impl World {
             .and_then(|g| self.compute.server_groups.iter().find(|x| x.id == g))
             .filter(|g| g.policy == "anti-affinity")
             .map(|g| g.members.iter().filter(|m| *m != id).cloned().collect());
+        // Affinity (ServerGroupAffinityFilter): the host of a member already placed, if any.
+        let affinity_host: Option<String> = server
+            .server_group
+            .as_deref()
+            .and_then(|g| self.compute.server_groups.iter().find(|x| x.id == g))
+            .filter(|g| g.policy == "affinity")
+            .and_then(|g| g.members.iter().filter(|m| *m != id).find_map(|m| self.compute.server(m).and_then(|s| s.host.clone())));
         // The scheduler's pick, then Nova's reschedules: a build whose ports fail to bind
         // (PortBindingFailed) goes to the next host, up to `MAX_ATTEMPTS` hosts in all.
         let mut tried: Vec<String> = Vec::new();
         loop {
-            let chosen = self.pick_host_excluding(&resources, server.requested_az.as_deref(), peers.as_deref(), &tried);
+            let chosen =
+                self.pick_host_excluding(&resources, server.requested_az.as_deref(), peers.as_deref(), affinity_host.as_deref(), &tried);
             let claimed = chosen.and_then(|host| {
                 let rp = self.compute.host(&host)?.uuid.clone();
                 self.placement.allocate(id, &rp, resources.clone(), &server.project_id, &server.user_id).ok().map(|_| host)
@@ -357,7 +372,8 @@ impl World {
         s.vm_state = VmState::Error;
         s.task_state = None;
         s.updated_at = at;
-        s.fault = Some(fault);
+        s.fault = Some(fault.clone());
+        self.compute.actions.finish(id, None, at, Some(&fault.message));
         self.sim
             .journal
             .record(at, Record::Transition { resource: "server".into(), id: id.into(), from: Some("BUILD".into()), to: "ERROR".into() });
@@ -365,6 +381,9 @@ impl World {
 
     /// Ends a server's task (spawn, power off/on, reboot), journaling the status change.
     fn finish_task(&mut self, id: &str, vm: VmState, power: u8, at: SimTime, launched: bool) {
+        let Some(s) = self.compute.server_mut(id) else { return };
+        let host = s.host.clone();
+        self.compute.actions.finish(id, host.as_deref(), at, None);
         let Some(s) = self.compute.server_mut(id) else { return };
         let from = s.status();
         s.vm_state = vm;

@@ -45,8 +45,7 @@ pub async fn pipeline(State(state): State<AppState>, req: Request, next: Next) -
         return steps(state, service, req, next).await;
     }
     // Every answer of an OpenStack service names its request, errors and fallbacks included.
-    let id = request_id::fresh();
-    let mut resp = request_id::scope(id.clone(), steps(state, service, req, next)).await;
+    let (mut resp, id) = request_id::scope_lazy(steps(state, service, req, next)).await;
     request_id::stamp(&mut resp, service, &id);
     resp
 }

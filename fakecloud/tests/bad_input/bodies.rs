@@ -163,6 +163,15 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             json!({"keypair": {"name": "bi-key", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyMaterial bi@example"}}),
             false,
         ),
+        // Nova's schema names `pool` and keeps other members; the proxy is gone from 2.36.
+        ("POST", "/compute/v2.1/os-floating-ips") => Takes::Json(Spec {
+            body: json!({"pool": "public"}),
+            all_required: false,
+            extra_ok: true,
+            microversion: Some("compute 2.35"),
+            open_maps: &[],
+            empty_ok: true,
+        }),
         ("POST", "/compute/v2.1/os-server-groups") => {
             spec(json!({"server_group": {"name": "bi-group", "policies": ["anti-affinity"]}}), true)
         }

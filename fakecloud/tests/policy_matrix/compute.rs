@@ -14,6 +14,41 @@ pub fn rows() -> Vec<Row> {
     vec![
         row("GET", "/compute", Public, "version discovery (unauthenticated)", |_, _| req()),
         row("GET", "/compute/v2.1", Public, "version discovery (unauthenticated)", |_, _| req()),
+        row("GET", "/compute/v2.1/", Public, "version discovery (unauthenticated)", |_, _| req()),
+        row("GET", "/compute/v2", Public, "version discovery (unauthenticated)", |_, _| req()),
+        row("GET", "/compute/v2/", Public, "version discovery (unauthenticated)", |_, _| req()),
+        row(
+            "GET",
+            "/compute/v2.1/servers/{id}/os-instance-actions",
+            ProjectReader(H404),
+            "os_compute_api:os-instance-actions:list",
+            |x, _| srv(x),
+        ),
+        row(
+            "GET",
+            "/compute/v2.1/servers/{id}/os-instance-actions/{request_id}",
+            ProjectReader(H404),
+            "os_compute_api:os-instance-actions:show",
+            |x, _| srv(x).p("request_id", &x.server_action),
+        ),
+        row(
+            "GET",
+            "/compute/v2.1/servers/{id}/os-security-groups",
+            ProjectReader(H404),
+            "os_compute_api:os-security-groups:list",
+            |x, _| srv(x),
+        ),
+        row("GET", "/compute/v2.1/os-floating-ips", OwnProjectReader, "os_compute_api:os-floating-ips:list", |_, _| req().nova("2.35")),
+        row("POST", "/compute/v2.1/os-floating-ips", OwnProjectMember, "os_compute_api:os-floating-ips:create", |_, _| {
+            req().nova("2.35").json(json!({"pool": "public"}))
+        }),
+        row("GET", "/compute/v2.1/os-floating-ips/{id}", ProjectReader(H404), "os_compute_api:os-floating-ips:show", |x, _| {
+            req().nova("2.35").p("id", &x.fip)
+        }),
+        row("DELETE", "/compute/v2.1/os-floating-ips/{id}", ProjectMember(H404), "os_compute_api:os-floating-ips:delete", |x, _| {
+            req().nova("2.35").p("id", &x.fip)
+        }),
+        row("GET", "/compute/v2.1/os-floating-ip-pools", AnyToken, "os_compute_api:os-floating-ip-pools", |_, _| req().nova("2.35")),
         row("GET", "/compute/v2.1/servers", OwnProjectReader, "os_compute_api:servers:index", |_, _| req()),
         row("POST", "/compute/v2.1/servers", OwnProjectMember, "os_compute_api:servers:create", |x, _| {
             req().json(json!({"server": {"name": "pm-vm", "flavorRef": x.tiny, "imageRef": x.cirros}}))

@@ -58,6 +58,8 @@ pub struct Ctx {
     pub server: String,
     /// A port of `server` (its boot port, as an interface attachment).
     pub server_port: String,
+    /// The request id of an action demo took on `server` (an unlock).
+    pub server_action: String,
     pub flavor: String,
     pub tiny: String,
     pub private_flavor: String,
@@ -365,6 +367,9 @@ pub async fn setup() -> (TestCloud, Ctx) {
     x.server = id_named(&servers, "servers", "web-1", "id");
     let item = json!({"meta": {"pm": "1"}});
     ok(&c, "PUT", &format!("/compute/v2.1/servers/{}/metadata/pm", x.server), &demo, none, Some(item)).await;
+    ok(&c, "POST", &format!("/compute/v2.1/servers/{}/action", x.server), &demo, none, Some(json!({"unlock": null}))).await;
+    let actions = ok(&c, "GET", &format!("/compute/v2.1/servers/{}/os-instance-actions", x.server), &demo, none, None).await;
+    x.server_action = actions["instanceActions"][0]["request_id"].as_str().expect("the unlock's action").to_string();
     let v226 = [("x-openstack-nova-api-version", "2.26".to_string())];
     ok(&c, "PUT", &format!("/compute/v2.1/servers/{}/tags/pm-tag", x.server), &demo, &v226, None).await;
     let flavors = ok(&c, "GET", "/compute/v2.1/flavors?is_public=None", &admin, none, None).await;

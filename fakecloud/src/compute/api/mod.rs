@@ -6,8 +6,10 @@ mod aggregates;
 mod block_device_mapping;
 mod common;
 mod flavors;
+mod floating_ips;
 mod hosts;
 mod images;
+mod instance_actions;
 mod interfaces;
 mod proxies;
 mod quotas;
@@ -21,13 +23,16 @@ mod versions;
 mod volume_attachments;
 mod volumes;
 
-use self::versions::{version, versions};
+use self::versions::{version, version_v2, versions};
 use crate::http::routes::{get, post, put, Routes};
 
 pub fn router() -> Routes {
     Routes::new()
         .route("/", get(versions))
         .route("/v2.1", get(version))
+        .route("/v2.1/", get(version))
+        .route("/v2", get(version_v2))
+        .route("/v2/", get(version_v2))
         .route("/v2.1/servers", get(servers::list).post(servers::create))
         .route("/v2.1/servers/detail", get(servers::list_detail))
         .route("/v2.1/servers/{id}", get(servers::show).put(servers::update).delete(servers::delete))
@@ -50,6 +55,9 @@ pub fn router() -> Routes {
         .route("/v2.1/servers/{id}/diagnostics", get(server_parts::diagnostics))
         .route("/v2.1/servers/{id}/os-interface", get(interfaces::list).post(interfaces::create))
         .route("/v2.1/servers/{id}/os-interface/{port_id}", get(interfaces::show).delete(interfaces::delete))
+        .route("/v2.1/servers/{id}/os-security-groups", get(secgroups::list_for_server))
+        .route("/v2.1/servers/{id}/os-instance-actions", get(instance_actions::list))
+        .route("/v2.1/servers/{id}/os-instance-actions/{request_id}", get(instance_actions::show))
         .route("/v2.1/servers/{id}/os-server-password", get(server_parts::show_password).delete(server_parts::clear_password))
         .route("/v2.1/images", get(images::list))
         .route("/v2.1/images/detail", get(images::list_detail))
@@ -104,6 +112,9 @@ pub fn router() -> Routes {
         .route("/v2.1/os-instance_usage_audit_log/{before}", get(usage::audit_log_before))
         .route("/v2.1/extensions", get(proxies::extensions))
         .route("/v2.1/extensions/{alias}", get(proxies::show_extension))
+        .route("/v2.1/os-floating-ips", get(floating_ips::list).post(floating_ips::create))
+        .route("/v2.1/os-floating-ips/{id}", get(floating_ips::show).delete(floating_ips::delete))
+        .route("/v2.1/os-floating-ip-pools", get(floating_ips::pools))
         .route("/v2.1/os-networks", get(proxies::networks))
         .route("/v2.1/os-networks/{id}", get(proxies::show_network))
         .route("/v2.1/os-tenant-networks", get(proxies::tenant_networks))

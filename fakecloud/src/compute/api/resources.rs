@@ -4,7 +4,7 @@ use super::common::{bad, empty, not_found, reply, ApiResult, Nova, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::model::{Keypair, ServerGroup};
-use crate::compute::views;
+use crate::compute::{keygen, views};
 use crate::http::extract::{JsonBody, Params};
 use crate::http::microversion::Microversion;
 use crate::policy::{enforce, Target};
@@ -71,7 +71,7 @@ struct NewKeypair {
     user_id: Option<String>,
 }
 
-/// Creates a keypair from a public key (2.92+ requires one; fakecloud never generates private keys).
+/// Imports a public key, or (before 2.92) generates a key pair and answers its private key once.
 pub async fn create_keypair(
     State(s): State<AppState>,
     caller: Caller,
@@ -88,20 +88,49 @@ pub async fn create_keypair(
     if k.name.trim().is_empty() || k.name.len() > 255 || !k.name.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(c)) {
         return Err(bad("Keypair data is invalid: Keypair name contains unsafe characters"));
     }
-    let public_key =
-        k.public_key.ok_or_else(|| bad("Keypair data is invalid: public_key is required (fakecloud does not generate keys)"))?;
+    // From 2.92 Nova no longer generates keys: the public key is required.
+    if k.public_key.is_none() && v.at_least(2, 92) {
+        return Err(bad("Invalid input for field/attribute keypair. Value: {}. 'public_key' is a required property"));
+    }
     let key_type = k.key_type.unwrap_or_else(|| "ssh".into());
     if key_type != "ssh" && key_type != "x509" {
         return Err(bad(format!("Invalid input for field/attribute type. Value: {key_type}.")));
     }
-    let fingerprint = ssh_fingerprint(&public_key).ok_or_else(|| bad("Keypair data is invalid: failed to generate fingerprint"))?;
+    let imported = match &k.public_key {
+        Some(key) => {
+            Some((key.clone(), ssh_fingerprint(key).ok_or_else(|| bad("Keypair data is invalid: failed to generate fingerprint"))?))
+        }
+        None => None,
+    };
     let mut w = s.world();
     if w.compute.keypairs.iter().any(|x| x.user_id == owner && x.name == k.name) {
         return Err(crate::http::error::ApiError::new(SVC, StatusCode::CONFLICT, format!("Key pair '{}' already exists.", k.name)));
     }
+    // `key_pairs` counts a user's keypairs against their project's limit.
+    let project = caller.project_id.clone().unwrap_or_default();
+    if !w.compute.quota_allows(&project, Some(&owner), "key_pairs", 1) {
+        return Err(crate::http::error::ApiError::new(SVC, StatusCode::FORBIDDEN, "Maximum number of key pairs exceeded"));
+    }
     let now = w.now();
+    let (public_key, fingerprint, private_key) = match imported {
+        Some((key, fingerprint)) => (key, fingerprint, None),
+        None => {
+            let mut seed = [0u8; 32];
+            for half in seed.chunks_mut(16) {
+                half.copy_from_slice(&hex::decode(w.sim.ids.hex()).expect("hex ids"));
+            }
+            let g = match key_type.as_str() {
+                "x509" => keygen::x509(seed, &owner, now),
+                _ => keygen::ssh(seed, ssh_fingerprint),
+            };
+            (g.public_key, g.fingerprint, Some(g.private_key))
+        }
+    };
     let kp = Keypair { name: k.name, user_id: owner, public_key, fingerprint, key_type, created_at: now };
-    let view = views::keypair_created(&kp, v);
+    let mut view = views::keypair_created(&kp, v);
+    if let Some(private) = private_key {
+        view["private_key"] = json!(private);
+    }
     w.compute.keypairs.push(kp);
     let status = if v.at_least(2, 2) { StatusCode::CREATED } else { StatusCode::OK };
     Ok(reply(v, status, json!({"keypair": view})))
@@ -219,6 +248,10 @@ pub async fn create_server_group(
         return Err(bad(format!("Invalid input for field/attribute policy. Value: {policy}.")));
     }
     let mut w = s.world();
+    let fits = |user: Option<&str>| w.compute.quota_allows(&project, user, "server_groups", 1);
+    if !fits(None) || !fits(Some(&caller.user_id)) {
+        return Err(crate::http::error::ApiError::new(SVC, StatusCode::FORBIDDEN, "Quota exceeded, too many server groups."));
+    }
     let group = ServerGroup {
         id: w.sim.ids.uuid(),
         name: name.into(),

@@ -86,12 +86,42 @@ pub async fn list(State(s): State<AppState>, caller: Caller, params: Params, Mic
     gone_from_2_36(v)?;
     enforce(SVC, &caller, "os_compute_api:os-security-groups:get", own_target(&caller))?;
     let all = caller.is_admin() && params.get("all_tenants").is_some_and(|x| x != "0" && !x.eq_ignore_ascii_case("false"));
-    let w = s.world();
+    let mut w = s.world();
+    // Nova lists through Neutron as the caller, and Neutron makes the project its default group
+    // the first time the project's groups are listed.
+    if let Some(project) = caller.project_id.clone() {
+        if w.network.default_security_group(&project).is_none() {
+            let now = w.now();
+            let world = &mut *w;
+            world.network.ensure_default_security_group(&mut world.sim.ids, now, &project);
+        }
+    }
     let n = &w.network;
     let items: Vec<Value> = n
         .security_groups
         .values()
         .filter(|g| all || caller.project_id.as_deref() == Some(g.project_id.as_str()))
+        .map(|g| group_view(n, g))
+        .collect();
+    Ok(reply(v, StatusCode::OK, json!({ "security_groups": items })))
+}
+
+/// `GET /servers/{id}/os-security-groups`: the groups of the server's ports (not a proxy: it
+/// stays after 2.36).
+pub async fn list_for_server(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
+    let w = s.world();
+    let server = super::servers::visible(&w, &caller, &id)?;
+    enforce(SVC, &caller, "os_compute_api:os-security-groups:list", Target { project_id: Some(&server.project_id), user_id: None })?;
+    let n = &w.network;
+    let items: Vec<Value> = server
+        .security_groups
+        .iter()
+        .filter_map(|name| n.security_groups.values().find(|g| g.project_id == server.project_id && (&g.name == name || &g.id == name)))
         .map(|g| group_view(n, g))
         .collect();
     Ok(reply(v, StatusCode::OK, json!({ "security_groups": items })))

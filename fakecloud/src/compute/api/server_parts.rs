@@ -16,8 +16,6 @@ use axum::http::StatusCode;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
-/// Nova's `metadata_items` quota.
-const MAX_METADATA_ITEMS: usize = 128;
 /// Nova's limit on a server's tags.
 const MAX_TAGS: usize = 50;
 
@@ -83,17 +81,6 @@ fn metadata_writable(s: &Server, action: &str) -> Result<(), ApiError> {
     }
 }
 
-fn quota_ok(items: usize) -> Result<(), ApiError> {
-    if items > MAX_METADATA_ITEMS {
-        return Err(ApiError::new(
-            SVC,
-            StatusCode::FORBIDDEN,
-            "Quota exceeded for metadata_items: Requested 1, but already used 128 of 128 metadata_items",
-        ));
-    }
-    Ok(())
-}
-
 pub async fn list_metadata(
     State(s): State<AppState>,
     caller: Caller,
@@ -114,7 +101,7 @@ async fn write_metadata(s: &AppState, caller: &Caller, id: &str, v: Version, bod
     metadata_writable(srv, "update_metadata")?;
     let mut next = if replace { BTreeMap::new() } else { srv.metadata.clone() };
     next.extend(items);
-    quota_ok(next.len())?;
+    super::servers::check_metadata_quota(&w, &srv.project_id, next.len())?;
     let now = w.now();
     let srv = w.compute.server_mut(id).expect("visible");
     srv.metadata = next;
@@ -172,7 +159,7 @@ pub async fn set_metadata_item(
     let mut w = s.world();
     let srv = target(&w, &caller, &id, "os_compute_api:server-metadata:update", true)?;
     metadata_writable(srv, "update_metadata")?;
-    quota_ok(srv.metadata.len() + usize::from(!srv.metadata.contains_key(&k)))?;
+    super::servers::check_metadata_quota(&w, &srv.project_id, srv.metadata.len() + usize::from(!srv.metadata.contains_key(&k)))?;
     let now = w.now();
     let srv = w.compute.server_mut(&id).expect("visible");
     srv.metadata.insert(k.clone(), value.clone());

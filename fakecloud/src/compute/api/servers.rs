@@ -210,6 +210,52 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
     // Project filters apply with all_tenants; without it a caller only ever sees its own project.
     let project =
         if all_tenants { params.get("project_id").or(params.get("tenant_id")).map(str::to_string) } else { caller.project_id.clone() };
+    // changes-since (and from 2.66 changes-before): servers updated in that window.
+    let when = |key: &str| -> Result<Option<crate::sim::SimTime>, ApiError> {
+        params
+            .get(key)
+            .map(|t| {
+                chrono::DateTime::parse_from_rfc3339(t)
+                    .map(|t| t.with_timezone(&chrono::Utc))
+                    .ok()
+                    .or_else(|| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|t| t.and_utc()))
+                    .ok_or_else(|| bad(format!("Invalid input for query parameters {key}. Value: {t}. '{t}' is not a 'date-time'")))
+            })
+            .transpose()
+    };
+    let since = when("changes-since")?;
+    let before = if v.at_least(2, 66) { when("changes-before")? } else { None };
+    if let (Some(a), Some(b)) = (since, before) {
+        if a > b {
+            return Err(bad(format!(
+                "The value of changes-since must be less than or equal to changes-before. changes-since: {} changes-before: {}",
+                params.get("changes-since").unwrap_or_default(),
+                params.get("changes-before").unwrap_or_default()
+            )));
+        }
+    }
+    // ip and ip6: a regular expression searched in the server's fixed addresses of that family.
+    let address_filter = |key: &str| {
+        params
+            .get(key)
+            .map(|p| {
+                RegexBuilder::new(p)
+                    .size_limit(1 << 20)
+                    .build()
+                    .map_err(|_| bad(format!("Invalid regular expression in {key} filter: {p}")))
+            })
+            .transpose()
+    };
+    let ip4 = address_filter("ip")?;
+    let ip6 = if v.at_least(2, 5) || admin { address_filter("ip6")? } else { None };
+    let address_matches = |s: &Server, re: &regex::Regex, v6: bool| {
+        w.network
+            .ports
+            .values()
+            .filter(|p| p.device_id == s.id)
+            .flat_map(|p| p.fixed_ips.iter())
+            .any(|f| f.ip_address.is_ipv6() == v6 && re.is_match(&f.ip_address.to_string()))
+    };
     // Filters only an admin may use are silently dropped for others, as Nova does.
     let host = params.get("host").filter(|_| admin);
     let deleted = params.get("deleted").is_some_and(truthy);
@@ -223,6 +269,11 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
             && params.get("image").is_none_or(|i| s.image_id == i)
             && params.get("uuid").is_none_or(|u| s.id == u)
             && params.get("key_name").is_none_or(|k| s.key_name.as_deref() == Some(k))
+            && params.get("reservation_id").is_none_or(|r| s.reservation() == r)
+            && since.is_none_or(|t| s.updated_at >= t)
+            && before.is_none_or(|t| s.updated_at <= t)
+            && ip4.as_ref().is_none_or(|re| address_matches(s, re, false))
+            && ip6.as_ref().is_none_or(|re| address_matches(s, re, true))
             && params.get("availability_zone").is_none_or(|z| s.host.as_deref().and_then(|h| w.compute.host(h)).is_some_and(|h| h.az == z))
     };
     let page: Vec<&Server> = w.compute.newest_first(after).filter(matches).take(limit).collect();
@@ -357,6 +408,70 @@ struct CreateServer {
     hypervisor_hostname: Option<String>,
     #[serde(default)]
     hostname: Option<String>,
+    /// Files to inject (gone from 2.57).
+    #[serde(default)]
+    personality: Option<Vec<Personality>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Personality {
+    path: String,
+    contents: String,
+}
+
+fn over_quota(msg: impl Into<String>) -> ApiError {
+    ApiError::new(SVC, StatusCode::FORBIDDEN, msg)
+}
+
+/// The injected files quotas (`injected_files`, `injected_file_path_bytes`,
+/// `injected_file_content_bytes`), refused as Nova's Onset*LimitExceeded. The contents are base64.
+fn check_personality(w: &World, project: &str, files: &[Personality]) -> Result<(), ApiError> {
+    use base64::Engine;
+    let limit = |r: &str| w.compute.quotas.limit(project, None, r);
+    let within = |limit: i64, n: usize| limit < 0 || n as i64 <= limit;
+    if !within(limit("injected_files"), files.len()) {
+        return Err(over_quota("Personality file limit exceeded"));
+    }
+    for f in files {
+        let contents = base64::engine::general_purpose::STANDARD
+            .decode(f.contents.trim())
+            .map_err(|_| bad(format!("Personality content for {} cannot be decoded", f.path)))?;
+        let path_limit = limit("injected_file_path_bytes");
+        if !within(path_limit, f.path.len()) {
+            return Err(over_quota(format!("Personality file path exceeds maximum {path_limit}")));
+        }
+        let content_limit = limit("injected_file_content_bytes");
+        if !within(content_limit, contents.len()) {
+            return Err(over_quota(format!("Personality file content exceeds maximum {content_limit}")));
+        }
+    }
+    Ok(())
+}
+
+/// Nova's metadata schema: keys of 1 to 255 characters from `[a-zA-Z0-9-_:. ]`, values up to 255.
+fn check_create_metadata(metadata: Option<&BTreeMap<String, String>>) -> Result<(), ApiError> {
+    let key_ok = |k: &str| (1..=255).contains(&k.chars().count()) && k.chars().all(|c| c.is_ascii_alphanumeric() || "-_:. ".contains(c));
+    for (k, val) in metadata.into_iter().flatten() {
+        if !key_ok(k) {
+            return Err(bad(format!(
+                "Invalid input for field/attribute metadata. Value: {k}. Additional properties are not allowed ('{k}' was unexpected)"
+            )));
+        }
+        if val.chars().count() > 255 {
+            return Err(bad(format!("Invalid input for field/attribute {k}. Value: {val}. '{val}' is too long")));
+        }
+    }
+    Ok(())
+}
+
+/// Nova's `MetadataLimitExceeded`: a server's metadata within the `metadata_items` quota.
+pub(super) fn check_metadata_quota(w: &World, project: &str, items: usize) -> Result<(), ApiError> {
+    let limit = w.compute.quotas.limit(project, None, "metadata_items");
+    if limit >= 0 && items as i64 > limit {
+        return Err(over_quota(format!("Maximum number of metadata items exceeds {limit}")));
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -412,9 +527,13 @@ pub async fn create(
     if min_count > max_count {
         return Err(bad("min_count must be <= max_count"));
     }
+    check_create_metadata(req.metadata.as_ref())?;
     // Accepted as Nova accepts them; fakecloud has no use for them yet.
-    let _ = (&req.user_data, &req.config_drive, &req.disk_config, &req.tags);
+    let _ = (&req.config_drive, &req.disk_config, &req.tags);
     let _ = (&req.trusted_image_certificates, &req.hostname);
+    if req.personality.is_some() && v.at_least(2, 57) {
+        return Err(schema_error("Additional properties are not allowed ('personality' was unexpected)"));
+    }
     if req.host.is_some() || req.hypervisor_hostname.is_some() {
         enforce(SVC, &caller, "compute:servers:create:requested_destination", Target::default())?;
     }
@@ -444,12 +563,16 @@ pub async fn create(
             .filter(|i| !i.is_empty())
             .or(mappings.local_root_image.clone())
             .ok_or_else(|| bad("Invalid imageRef provided."))?;
-        w.image
+        let image = w
+            .image
             .find(&image_ref, &project, admin)
             .filter(|i| i.id == image_ref)
-            .ok_or_else(|| bad(format!("Image {image_ref} could not be found.")))?
-            .id
-            .clone()
+            .ok_or_else(|| bad(format!("Image {image_ref} could not be found.")))?;
+        // Nova's _check_requested_image: the flavor must have the memory the image asks for.
+        if image.min_ram > w.compute.flavor(&flavor).map_or(0, |f| f.ram) {
+            return Err(bad("Flavor's memory is too small for requested image."));
+        }
+        image.id.clone()
     };
     let volume_caller = VolumeCaller { project_id: &project, user_id: &caller.user_id, admin };
     w.check_boot_volumes(&mappings.volumes, volume_caller).map_err(refused)?;
@@ -504,11 +627,32 @@ pub async fn create(
         Some(_) => return Err(schema_error("scheduler hint 'group' must be a server group uuid")),
         None => None,
     };
-    let security_groups = req.security_groups.map(|g| g.into_iter().map(|x| x.name).collect()).unwrap_or_else(|| vec!["default".into()]);
-    // A multiple create makes `max_count` servers under one reservation, named `name-1`, `name-2`...
+    let security_groups: Vec<String> =
+        req.security_groups.map(|g| g.into_iter().map(|x| x.name).collect()).unwrap_or_else(|| vec!["default".into()]);
+    // Neutron looks each group up by name or id in the project; "default" is made on first use.
+    for g in security_groups.iter().filter(|g| *g != "default") {
+        if !w.network.security_groups.values().any(|x| (x.project_id == project || admin) && (&x.name == g || &x.id == g)) {
+            return Err(bad(format!("Security group {g} not found.")));
+        }
+    }
+    // Quotas: metadata and injected files first, then as many servers as instances, cores and ram
+    // allow (at least min_count), then the server group's members; a refusal makes nothing.
+    check_metadata_quota(&w, &project, req.metadata.as_ref().map_or(0, BTreeMap::len))?;
+    if let Some(files) = &req.personality {
+        check_personality(&w, &project, files)?;
+    }
+    let flavor_spec = w.compute.flavor(&flavor).cloned().expect("resolved above");
+    let count = w.compute.instances_fit(&project, &caller.user_id, &flavor_spec, min_count, max_count).map_err(over_quota)?;
+    if let Some(g) = server_group.as_deref().and_then(|g| w.compute.server_groups.iter().find(|x| x.id == g)) {
+        let limit = w.compute.quotas.limit(&project, Some(&caller.user_id), "server_group_members");
+        if limit >= 0 && (g.members.len() + count as usize) as i64 > limit {
+            return Err(over_quota("Quota exceeded, too many servers in group"));
+        }
+    }
+    // A multiple create makes `count` servers under one reservation, named `name-1`, `name-2`...
     let reservation = (max_count > 1).then(|| format!("r-{}", &w.sim.ids.hex()[..8]));
     let mut made: Vec<String> = Vec::new();
-    for index in 1..=max_count {
+    for index in 1..=count {
         let name = if max_count > 1 { format!("{}-{index}", req.name) } else { req.name.clone() };
         let created = w.create_server(ServerRequest {
             name,
@@ -540,10 +684,23 @@ pub async fn create(
         }
     }
     for id in &made {
+        super::instance_actions::record(&mut w, &caller, id, "create");
         let s = w.compute.server_mut(id).expect("just created");
         s.reservation_id = reservation.clone();
         s.access_ipv4 = req.access_ipv4.clone().unwrap_or_default();
         s.access_ipv6 = req.access_ipv6.clone().unwrap_or_default();
+        s.user_data = req.user_data.clone();
+    }
+    // Nova creates the ports with the requested groups.
+    let group_ids: Vec<String> = security_groups
+        .iter()
+        .filter_map(|name| w.network.security_groups.values().find(|g| g.project_id == project && (&g.name == name || &g.id == name)))
+        .map(|g| g.id.clone())
+        .collect();
+    if !group_ids.is_empty() {
+        for port in w.network.ports.values_mut().filter(|p| made.contains(&p.device_id) && !p.device_owner.starts_with("network:")) {
+            port.security_groups = group_ids.clone();
+        }
     }
     if req.return_reservation_id == Some(true) {
         let reservation = w.compute.server(&made[0]).expect("just created").reservation();
@@ -636,7 +793,11 @@ pub async fn delete(
     let mut w = s.world();
     let project = visible(&w, &caller, &id)?.project_id.clone();
     enforce(SVC, &caller, "os_compute_api:servers:delete", Target { project_id: Some(&project), user_id: None })?;
+    let host = w.compute.server(&id).expect("visible").host.clone();
     w.delete_server(&id).map_err(refused)?;
+    let by = super::instance_actions::requester(&mut w, &caller, &project);
+    let now = w.now();
+    w.compute.actions.start(&id, "delete", &by, host.as_deref(), now, true);
     Ok(empty(v, StatusCode::NO_CONTENT))
 }
 
@@ -776,6 +937,8 @@ pub async fn action(
         }
         "os-getConsoleOutput" => return console_output(&s, &caller, &id, v, arg),
         "createImage" | "createBackup" => return super::server_images::create(&s, &caller, &id, v, name, arg, &base),
+        "addFloatingIp" => return super::floating_ips::add(&s, &caller, &id, v, &body),
+        "removeFloatingIp" => return super::floating_ips::remove(&s, &caller, &id, v, &body),
         other => return Err(bad(format!("There is no such action: {other}"))),
     };
     let mut w = s.world();
@@ -800,15 +963,80 @@ pub async fn action(
             return Err(not_found(format!("Security group {name} not found for project {project}.")));
         }
     }
+    // A rebuild may replace the key pair (2.54) and the user data (2.57); null clears them.
+    let rebuild_key = match arg.get("key_name").filter(|_| rule == "os_compute_api:servers:rebuild" && v.at_least(2, 54)) {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(k)) => {
+            if !w.compute.keypairs.iter().any(|kp| &kp.name == k && kp.user_id == caller.user_id) {
+                return Err(bad("Invalid key_name provided."));
+            }
+            Some(Some(k.clone()))
+        }
+        Some(other) => {
+            return Err(bad(format!("Invalid input for field/attribute key_name. Value: {other}. {other} is not of type 'string', 'null'")))
+        }
+    };
+    let rebuild_user_data = match arg.get("user_data").filter(|_| rule == "os_compute_api:servers:rebuild" && v.at_least(2, 57)) {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(d)) => Some(Some(d.clone())),
+        Some(other) => {
+            return Err(bad(format!(
+                "Invalid input for field/attribute user_data. Value: {other}. {other} is not of type 'string', 'null'"
+            )))
+        }
+    };
     let returns_password = matches!(action, ServerAction::Rescue | ServerAction::Rebuild { .. });
     let rebuild = matches!(action, ServerAction::Rebuild { .. });
+    // The group a security group action names, applied to the server's ports in Neutron too.
+    let port_group = match &action {
+        ServerAction::AddSecurityGroup { name } | ServerAction::RemoveSecurityGroup { name } => w
+            .network
+            .security_groups
+            .values()
+            .find(|g| g.project_id == project && (&g.name == name || &g.id == name))
+            .map(|g| (g.id.clone(), matches!(action, ServerAction::AddSecurityGroup { .. }))),
+        _ => None,
+    };
+    let recorded = super::instance_actions::recorded_as(&action);
     w.server_task(&id, action, caller.is_admin()).map_err(refused)?;
+    if let Some(name) = recorded {
+        super::instance_actions::record(&mut w, &caller, &id, name);
+    }
+    if let Some((group, add)) = port_group {
+        for port in w.network.ports.values_mut().filter(|p| p.device_id == id && !p.device_owner.starts_with("network:")) {
+            port.security_groups.retain(|g| *g != group);
+            if add {
+                port.security_groups.push(group.clone());
+            }
+        }
+    }
     if !returns_password {
         return Ok(empty(v, StatusCode::ACCEPTED));
     }
     let password: String = w.sim.ids.hex()[..12].to_string();
     if rebuild {
-        let mut view = views::server_after_update(&w, w.compute.server(&id).expect("present"), v, caller.is_admin(), &base);
+        let srv = w.compute.server_mut(&id).expect("present");
+        if let Some(k) = rebuild_key {
+            srv.key_name = k;
+        }
+        if let Some(d) = rebuild_user_data {
+            srv.user_data = d;
+        }
+        let srv = w.compute.server(&id).expect("present");
+        let mut view = views::server_after_update(&w, srv, v, caller.is_admin(), &base);
+        // The rebuild reply names the key pair from 2.54 and the user data from 2.57 (top-level,
+        // where a show has OS-EXT-SRV-ATTR:user_data).
+        if let Value::Object(o) = &mut view {
+            o.remove("OS-EXT-SRV-ATTR:user_data");
+            if v.at_least(2, 54) {
+                o.insert("key_name".into(), json!(srv.key_name));
+            }
+            if v.at_least(2, 57) {
+                o.insert("user_data".into(), json!(srv.user_data));
+            }
+        }
         view["adminPass"] = json!(password);
         return Ok(reply(v, StatusCode::ACCEPTED, json!({"server": view})));
     }
