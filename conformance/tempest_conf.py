@@ -35,7 +35,7 @@ FALSE_FLAGS = {
     ("compute-feature-enabled", "cold_migration"): "Nova's migrate action is not served",
     ("compute-feature-enabled", "live_migration"): "Nova's os-migrateLive action is not served",
     ("compute-feature-enabled", "metadata_service"): "servers are simulated: no metadata service answers a guest",
-    ("compute-feature-enabled", "attach_encrypted_volume"): "Nova's os-volume_attachments API and Barbican are not served",
+    ("compute-feature-enabled", "attach_encrypted_volume"): "Barbican is not served, so no encryption key for a volume",
     ("compute-feature-enabled", "config_drive"): "servers are simulated: no config drive is built",
     ("compute-feature-enabled", "disk_config"): "Nova's OS-DCF disk config is not modelled",
     ("compute-feature-enabled", "ide_bus"): "servers are simulated: no guest bus to attach a device to",
@@ -142,6 +142,8 @@ def build(cloud, fixed_accounts=None, lock_dir=None, log_file=None):
         build_interval="1", build_timeout=WAIT)
     if private and fixed_accounts:
         put("compute", fixed_network_name=private["name"])
+    # Tempest assumes no resize unless told; fakecloud's Nova resizes (with confirm and revert).
+    put("compute-feature-enabled", resize="true")
     put("placement", catalog_type="placement", region=region, min_microversion="1.0",
         max_microversion=newest_version(cloud.get("/placement", {"OpenStack-API-Version": "placement latest"})) or "1.0")
 

@@ -3,6 +3,7 @@
 use super::assignments::Listed;
 use super::credentials::ec2_fields;
 use super::model::*;
+use crate::sim::clock::Clock;
 use crate::sim::time::micros_z as ts;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -318,7 +319,7 @@ pub fn access_rule(r: &AccessRule, base: &str) -> Value {
     v
 }
 
-pub fn app_cred(idn: &Identity, c: &AppCred, base: &str) -> Value {
+pub fn app_cred(idn: &Identity, clock: &Clock, c: &AppCred, base: &str) -> Value {
     let roles: Vec<Value> = c
         .role_ids
         .iter()
@@ -327,7 +328,7 @@ pub fn app_cred(idn: &Identity, c: &AppCred, base: &str) -> Value {
         .collect();
     let mut v = json!({
         "id": c.id, "name": c.name, "description": c.description, "project_id": c.project_id, "user_id": c.user_id,
-        "roles": roles, "expires_at": c.expires_at.map(naive_iso), "unrestricted": c.unrestricted, "system": null,
+        "roles": roles, "expires_at": c.expires_at.map(|e| naive_iso(clock.on_wall_clock(e))), "unrestricted": c.unrestricted, "system": null,
         "links": {"self": v3(base, &format!("/users/{}/application_credentials/{}", c.user_id, c.id))},
     });
     let rules: Vec<Value> =
@@ -355,12 +356,12 @@ pub fn ec2_credential(c: &Credential, base: &str) -> Value {
 }
 
 /// A trust; `with_roles` adds its roles (a list leaves them out, as Keystone does).
-pub fn trust(idn: &Identity, t: &Trust, base: &str, with_roles: bool) -> Value {
+pub fn trust(idn: &Identity, clock: &Clock, t: &Trust, base: &str, with_roles: bool) -> Value {
     let mut v = with_extra(
         &t.extra,
         json!({
             "id": t.id, "trustor_user_id": t.trustor_user_id, "trustee_user_id": t.trustee_user_id, "project_id": t.project_id,
-            "impersonation": t.impersonation, "expires_at": t.expires_at.map(subsecond), "remaining_uses": t.remaining_uses,
+            "impersonation": t.impersonation, "expires_at": t.expires_at.map(|e| subsecond(clock.on_wall_clock(e))), "remaining_uses": t.remaining_uses,
             "redelegated_trust_id": t.redelegated_trust_id, "redelegation_count": t.redelegation_count, "deleted_at": null,
             "links": {"self": v3(base, &format!("/OS-TRUST/trusts/{}", t.id))},
         }),

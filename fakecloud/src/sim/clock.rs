@@ -93,7 +93,19 @@ impl Clock {
             ClockMode::Scaled { factor } => factor,
         };
         let micros = (at - self.anchor_sim).num_microseconds().unwrap_or(i64::MAX) as f64 * factor;
-        self.anchor_wall + Duration::microseconds(micros.clamp(-1.0e17, 1.0e17) as i64)
+        self.anchor_wall + Duration::microseconds(micros.clamp(-1.0e17, 1.0e17).round() as i64)
+    }
+
+    /// The simulated instant a client means by an instant of its wall clock (an `expires_at` it
+    /// sends): the inverse of [`Clock::on_wall_clock`], so that showing it back gives what was sent.
+    pub fn from_wall_clock(&self, at: SimTime) -> SimTime {
+        let factor = match self.mode {
+            ClockMode::Manual => return at,
+            ClockMode::Real => 1.0,
+            ClockMode::Scaled { factor } => factor,
+        };
+        let micros = (at - self.anchor_wall).num_microseconds().unwrap_or(i64::MAX) as f64 / factor;
+        self.anchor_sim + Duration::microseconds(micros.clamp(-1.0e17, 1.0e17).round() as i64)
     }
 
     pub fn mode(&self) -> ClockMode {

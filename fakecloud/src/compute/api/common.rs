@@ -1,9 +1,12 @@
 //! What every Nova handler shares: the service, the microversion range and its negotiation, replies
 //! carrying the version headers, and Nova's error shapes.
 
+use crate::auth::Caller;
+use crate::compute::model::Server;
 use crate::http::error::ApiError;
 use crate::http::microversion::{Microversioned, Range, Version};
 use crate::http::service::Service;
+use crate::world::World;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -88,4 +91,12 @@ pub(crate) fn limit_and_marker(params: &crate::http::extract::Params) -> Result<
         None => None,
     };
     Ok((limit, params.get("marker").map(str::to_string)))
+}
+
+/// A server the caller may see: its own project's, or any for an admin; else Nova's 404.
+pub(super) fn visible<'a>(w: &'a World, caller: &Caller, id: &str) -> Result<&'a Server, ApiError> {
+    w.compute
+        .server(id)
+        .filter(|s| caller.is_admin() || Some(&s.project_id) == caller.project_id.as_ref())
+        .ok_or_else(|| not_found(format!("Instance {id} could not be found.")))
 }

@@ -3,8 +3,8 @@
 //! server actions, gone from 2.44. They act on Neutron's floating IPs as the caller would, so
 //! Neutron's API shows the same addresses.
 
+use super::common::visible;
 use super::common::{bad, check_schema, empty, not_found, reply, ApiResult, Nova, SVC};
-use super::servers::visible;
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::http::error::ApiError;

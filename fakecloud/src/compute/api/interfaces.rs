@@ -1,8 +1,8 @@
 //! `/servers/{id}/os-interface`: a server's ports as interface attachments (list, show), attach (a
 //! port, or a new one on a network with an optional address; a tag from 2.49) and detach.
 
+use super::common::visible;
 use super::common::{bad, empty, not_found, reply, ApiResult, Nova, SVC};
-use super::servers::visible;
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::lifecycle::Refused;

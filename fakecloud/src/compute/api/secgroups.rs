@@ -115,7 +115,7 @@ pub async fn list_for_server(
     Microversion(v, ..): Microversion<Nova>,
 ) -> ApiResult {
     let w = s.world();
-    let server = super::servers::visible(&w, &caller, &id)?;
+    let server = super::common::visible(&w, &caller, &id)?;
     enforce(SVC, &caller, "os_compute_api:os-security-groups:list", Target { project_id: Some(&server.project_id), user_id: None })?;
     let n = &w.network;
     let items: Vec<Value> = server

@@ -3,7 +3,7 @@
 //! metadata quota up to 2.38, and the reply: the image's address in `Location`, or from 2.45 its
 //! id in the body.
 
-use super::common::{bad, not_found, reply, ApiResult, SVC};
+use super::common::{bad, reply, ApiResult, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::lifecycle::Refused;
@@ -115,14 +115,7 @@ pub(super) fn create(s: &AppState, caller: &Caller, id: &str, v: Version, action
         (ImageKind::Backup { backup_type, rotation }, name, metadata(obj)?, "os_compute_api:os-create-backup")
     };
     let mut w = s.world();
-    // The server as `servers::visible` finds it: its own project's, or any for an admin.
-    let project = w
-        .compute
-        .server(id)
-        .filter(|s| caller.is_admin() || Some(&s.project_id) == caller.project_id.as_ref())
-        .ok_or_else(|| not_found(format!("Instance {id} could not be found.")))?
-        .project_id
-        .clone();
+    let project = super::common::visible(&w, caller, id)?.project_id.clone();
     enforce(SVC, caller, rule, Target { project_id: Some(&project), user_id: None })?;
     // Up to 2.38 the image metadata counts against the caller's `metadata_items` quota.
     if !v.at_least(2, 39) && !metadata.is_empty() {

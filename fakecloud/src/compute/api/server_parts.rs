@@ -1,8 +1,8 @@
 //! What hangs off a server: its metadata, tags (2.26+), addresses by network, diagnostics (admin)
 //! and the (never set) encrypted password, with Nova's state rules for the writes.
 
+use super::common::visible;
 use super::common::{bad, empty, not_found, reply, ApiResult, Nova, SVC};
-use super::servers::visible;
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::model::{Server, VmState};

@@ -2,7 +2,7 @@
 //! update, delete and the power actions.
 
 use super::block_device_mapping;
-use super::common::{bad, empty, not_found, reply, reply_bytes, ApiResult, Nova, SVC};
+use super::common::{bad, empty, not_found, reply, reply_bytes, visible, ApiResult, Nova, SVC};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::lifecycle::{Refused, ServerAction, ServerRequest};
@@ -328,13 +328,6 @@ pub async fn list_detail(
 }
 
 /// A server the caller may see: its own project's, or any for an admin. Others are 404, not 403.
-pub(super) fn visible<'a>(w: &'a World, caller: &Caller, id: &str) -> Result<&'a Server, ApiError> {
-    w.compute
-        .server(id)
-        .filter(|s| caller.is_admin() || Some(&s.project_id) == caller.project_id.as_ref())
-        .ok_or_else(|| not_found(format!("Instance {id} could not be found.")))
-}
-
 pub async fn show(
     State(s): State<AppState>,
     caller: Caller,

@@ -3,8 +3,8 @@
 //! volume migration may ask for) and detach. The steps across Nova and Cinder are in
 //! `flows/volume_attachments.rs`.
 
+use super::common::visible;
 use super::common::{bad, check_schema, empty, not_found, parse_bool, reply, ApiResult, Nova, SVC};
-use super::servers::visible;
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::block_devices::BlockDevice;

@@ -51,7 +51,7 @@ async fn list_app_creds(
     enforce(SVC, &caller, "identity:list_application_credentials", as_user(Some(&user)))?;
     let world = s.world();
     let idn = &world.identity;
-    let items = idn.app_creds.iter().filter(|c| c.user_id == user).map(|c| views::app_cred(idn, c, &base)).collect();
+    let items = idn.app_creds.iter().filter(|c| c.user_id == user).map(|c| views::app_cred(idn, &world.sim.clock, c, &base)).collect();
     list_reply(&format!("users/{user}/application_credentials"), "application_credentials", filtered(items, &params, &["name"]), &base)
 }
 
@@ -78,8 +78,9 @@ async fn create_app_cred(
         )));
     };
     let token_roles = w.identity.tokens.get(&caller.token_id).map(|t| t.role_ids.clone()).unwrap_or_default();
+    // The client means its own clock (docs/conformance.md, "Time").
     let expires_at = match b.expires_at.as_deref().filter(|e| !e.is_empty()) {
-        Some(e) => Some(parse_expiration(e).map_err(refused)?),
+        Some(e) => Some(w.sim.clock.from_wall_clock(parse_expiration(e).map_err(refused)?)),
         None => None,
     };
     let new = NewAppCred {
@@ -103,7 +104,7 @@ async fn create_app_cred(
     };
     let by = Creator { user_id: &user, project_id: &project, token_role_ids: &token_roles };
     let (c, secret) = w.identity.create_app_cred(by, new, now, &mut w.sim.ids).map_err(refused)?;
-    let mut view = views::app_cred(&w.identity, &c, &base);
+    let mut view = views::app_cred(&w.identity, &w.sim.clock, &c, &base);
     view["secret"] = json!(secret);
     created("application_credential", view)
 }
@@ -123,7 +124,7 @@ async fn get_app_cred(
     let idn = &world.identity;
     enforce(SVC, &caller, "identity:get_application_credential", as_user(Some(&cred_owner(idn, &user, &cred))))?;
     let c = idn.app_cred(&cred).ok_or_else(|| refused(Refusal::not_found("Application Credential", &cred)))?;
-    one("application_credential", views::app_cred(idn, c, &base))
+    one("application_credential", views::app_cred(idn, &world.sim.clock, c, &base))
 }
 
 async fn delete_app_cred(State(s): State<AppState>, caller: Caller, Path((user, cred)): Path<(String, String)>) -> ApiResult {

@@ -71,7 +71,7 @@ async fn list_trusts(State(s): State<AppState>, caller: Caller, BaseUrl(base): B
             // Any other query string lists nothing, as Keystone does.
             (None, None) => params.0.is_empty(),
         })
-        .map(|t| views::trust(idn, t, &base, false))
+        .map(|t| views::trust(idn, &world.sim.clock, t, &base, false))
         .collect();
     list_reply("OS-TRUST/trusts", "trusts", items, &base)
 }
@@ -87,8 +87,9 @@ async fn create_trust(State(s): State<AppState>, caller: Caller, BaseUrl(base): 
     if token_cred.is_some_and(|c| !c.unrestricted) {
         return Err(refused(Refusal::forbidden_action("Using method 'application_credential' is not allowed for managing trusts.")));
     }
+    // The client means its own clock (docs/conformance.md, "Time").
     let expires_at = match b.expires_at.as_deref() {
-        Some(e) => Some(parse_expiration(e).map_err(refused)?),
+        Some(e) => Some(w.sim.clock.from_wall_clock(parse_expiration(e).map_err(refused)?)),
         None => None,
     };
     let new = NewTrust {
@@ -104,13 +105,13 @@ async fn create_trust(State(s): State<AppState>, caller: Caller, BaseUrl(base): 
         extra: b.extra,
     };
     let t = w.identity.create_trust(&caller.user_id, new, now, &mut w.sim.ids).map_err(refused)?.clone();
-    created("trust", views::trust(&w.identity, &t, &base, true))
+    created("trust", views::trust(&w.identity, &w.sim.clock, &t, &base, true))
 }
 
 async fn get_trust(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>) -> ApiResult {
     let world = s.world();
     let t = trust_for(&world.identity, &caller, "identity:get_trust", &id, world.now(), true)?;
-    one("trust", views::trust(&world.identity, t, &base, true))
+    one("trust", views::trust(&world.identity, &world.sim.clock, t, &base, true))
 }
 
 async fn delete_trust(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
@@ -124,7 +125,7 @@ async fn delete_trust(State(s): State<AppState>, caller: Caller, Path(id): Path<
 async fn list_trust_roles(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, Path(id): Path<String>) -> ApiResult {
     let world = s.world();
     let t = trust_for(&world.identity, &caller, "identity:list_roles_for_trust", &id, world.now(), true)?;
-    let body = views::trust(&world.identity, t, &base, true);
+    let body = views::trust(&world.identity, &world.sim.clock, t, &base, true);
     Ok(Json(json!({"roles": body["roles"], "links": body["roles_links"]})).into_response())
 }
 
