@@ -686,6 +686,12 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("os_load-balancer_api:amphora:put_failover", Rule::Admin),
     ("os_load-balancer_api:amphora:put_config", Rule::Admin),
     ("os_load-balancer_api:amphora:get_stats", Rule::Admin),
+    ("os_load-balancer_api:quota:get_all", Rule::ProjectReader),
+    ("os_load-balancer_api:quota:get_all-global", Rule::Admin),
+    ("os_load-balancer_api:quota:get_one", Rule::ProjectReader),
+    ("os_load-balancer_api:quota:put", Rule::Admin),
+    ("os_load-balancer_api:quota:delete", Rule::Admin),
+    ("os_load-balancer_api:quota:get_defaults", Rule::ProjectReader),
     // Magnum (magnum/common/policies, secure RBAC defaults): readers read, members change, and
     // admins see every project's clusters and may set their health.
     ("cluster:get_all", Rule::ProjectReader),

@@ -407,6 +407,77 @@ pub struct LogLine {
     pub message: String,
 }
 
+/// The resources Octavia counts against a project's quota, with the name its refusal uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuotaResource {
+    LoadBalancer,
+    Listener,
+    Pool,
+    Member,
+    HealthMonitor,
+    L7Policy,
+    L7Rule,
+}
+
+impl QuotaResource {
+    pub const ALL: [QuotaResource; 7] = [
+        QuotaResource::LoadBalancer,
+        QuotaResource::Listener,
+        QuotaResource::Pool,
+        QuotaResource::Member,
+        QuotaResource::HealthMonitor,
+        QuotaResource::L7Policy,
+        QuotaResource::L7Rule,
+    ];
+
+    /// The data model's name as Octavia's refusal spells it.
+    pub fn display(self) -> &'static str {
+        match self {
+            QuotaResource::LoadBalancer => "Load Balancer",
+            QuotaResource::Listener => "Listener",
+            QuotaResource::Pool => "Pool",
+            QuotaResource::Member => "Member",
+            QuotaResource::HealthMonitor => "Health Monitor",
+            QuotaResource::L7Policy => "L7 Policy",
+            QuotaResource::L7Rule => "L7 Rule",
+        }
+    }
+}
+
+/// Octavia's `[quotas] default_*_quota`: -1 (unlimited) for every resource.
+pub const DEFAULT_QUOTA: i64 = -1;
+
+/// A project's quota row: `None` is the deployment default.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LbQuota {
+    pub load_balancer: Option<i64>,
+    pub listener: Option<i64>,
+    pub pool: Option<i64>,
+    pub member: Option<i64>,
+    pub health_monitor: Option<i64>,
+    pub l7policy: Option<i64>,
+    pub l7rule: Option<i64>,
+}
+
+impl LbQuota {
+    pub fn slot(&mut self, r: QuotaResource) -> &mut Option<i64> {
+        match r {
+            QuotaResource::LoadBalancer => &mut self.load_balancer,
+            QuotaResource::Listener => &mut self.listener,
+            QuotaResource::Pool => &mut self.pool,
+            QuotaResource::Member => &mut self.member,
+            QuotaResource::HealthMonitor => &mut self.health_monitor,
+            QuotaResource::L7Policy => &mut self.l7policy,
+            QuotaResource::L7Rule => &mut self.l7rule,
+        }
+    }
+
+    /// The limit in force for `r`, the default where none is set.
+    pub fn limit(&self, r: QuotaResource) -> i64 {
+        self.clone().slot(r).unwrap_or(DEFAULT_QUOTA)
+    }
+}
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Octavia {
     pub loadbalancers: BTreeMap<String, LoadBalancer>,
@@ -427,6 +498,10 @@ pub struct Octavia {
     pub availability_zone_profiles: BTreeMap<String, ZoneProfile>,
     #[serde(default)]
     pub availability_zones: BTreeMap<String, LbZone>,
+    /// Per project, the quotas an admin set (a project absent here has the defaults, and `None`
+    /// in a set one means that resource's default).
+    #[serde(default)]
+    pub quotas: BTreeMap<String, LbQuota>,
     pub next_seq: u64,
     pub logs: Vec<LogLine>,
     /// Per load balancer, the moments it started or stopped serving (see `availability`).
@@ -452,6 +527,27 @@ struct Children {
 pub const MAX_LOG_LINES: usize = 10_000;
 
 impl Octavia {
+    /// How many of `r` the project holds now (objects count until their delete completes, as
+    /// Octavia's in-use counters do).
+    pub fn quota_usage(&self, project_id: &str, r: QuotaResource) -> usize {
+        let mine = |c: &Common| c.project_id == project_id;
+        match r {
+            QuotaResource::LoadBalancer => self.loadbalancers.values().filter(|x| mine(&x.c)).count(),
+            QuotaResource::Listener => self.listeners.values().filter(|x| mine(&x.c)).count(),
+            QuotaResource::Pool => self.pools.values().filter(|x| mine(&x.c)).count(),
+            QuotaResource::Member => self.members.values().filter(|x| mine(&x.c)).count(),
+            QuotaResource::HealthMonitor => self.monitors.values().filter(|x| mine(&x.c)).count(),
+            QuotaResource::L7Policy => self.l7policies.values().filter(|x| mine(&x.c)).count(),
+            QuotaResource::L7Rule => self.l7rules.values().filter(|x| mine(&x.c)).count(),
+        }
+    }
+
+    /// Octavia's quota check before a create: `count` more of `r` must fit the project's limit.
+    pub fn quota_met(&self, project_id: &str, r: QuotaResource, count: usize) -> bool {
+        let limit = self.quotas.get(project_id).map_or(DEFAULT_QUOTA, |q| q.limit(r));
+        limit >= 0 && self.quota_usage(project_id, r) + count > limit as usize
+    }
+
     pub fn seq(&mut self) -> u64 {
         self.next_seq += 1;
         self.next_seq

@@ -468,6 +468,9 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             spec(json!({"availability_zone": {"name": "bi-zone", "availability_zone_profile_id": "$lb_zone_profile"}}), true)
         }
         ("PUT", "/load-balancer/v2/lbaas/availabilityzones/{name}") => spec(json!({"availability_zone": {"description": "bi"}}), false),
+        ("PUT", "/load-balancer/v2/lbaas/quotas/{project_id}" | "/load-balancer/v2/quotas/{project_id}") => {
+            spec(json!({"quota": {"pool": -1}}), false)
+        }
         ("PUT", "/load-balancer/v2/octavia/amphorae/{id}/failover") => nothing,
         ("PUT", "/load-balancer/v2/octavia/amphorae/{id}/config") => nothing,
 

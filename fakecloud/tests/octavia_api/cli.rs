@@ -192,3 +192,33 @@ async fn the_cli_manages_l7_policies_and_rules_and_the_amphorae() {
     let after = json_of(&run, &["show", lb]).await;
     assert_eq!(after["provisioning_status"], "PENDING_UPDATE", "a failover locks the load balancer: {after}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_sets_shows_lists_and_resets_a_projects_quotas() {
+    let c = TestCloud::start().await;
+    let run = cli(&c);
+
+    let defaults = json_of(&run, &["quota", "defaults", "show"]).await;
+    for k in ["load_balancer", "listener", "pool", "health_monitor", "member", "l7policy", "l7rule"] {
+        assert_eq!(defaults[k], -1, "{k} defaults to unlimited: {defaults}");
+    }
+    // The client sends the older names (`load_balancer`, `health_monitor`) and reads them back.
+    let set = json_of(&run, &["quota", "set", "--loadbalancer", "4", "--healthmonitor", "9", "--l7rule", "0", "demo"]).await;
+    assert_eq!(
+        (&set["load_balancer"], &set["health_monitor"], &set["l7rule"], &set["pool"]),
+        (&json!(4), &json!(9), &json!(0), &json!(-1)),
+        "{set}"
+    );
+    let shown = json_of(&run, &["quota", "show", "demo"]).await;
+    assert_eq!(shown, set, "show gives what set left");
+    let listed = json_of(&run, &["quota", "list"]).await;
+    let rows = listed.as_array().unwrap_or_else(|| panic!("{listed}"));
+    assert_eq!(rows.len(), 1, "only demo has a quota set: {listed}");
+    assert_eq!(rows[0]["load_balancer"], 4, "{listed}");
+
+    ok(&run, &["quota", "reset", "demo"]).await;
+    let shown = json_of(&run, &["quota", "show", "demo"]).await;
+    assert_eq!((&shown["load_balancer"], &shown["health_monitor"], &shown["l7rule"]), (&json!(-1), &json!(-1), &json!(-1)), "{shown}");
+    let listed = json_of(&run, &["quota", "list"]).await;
+    assert_eq!(listed, json!([]), "a reset project is no longer listed");
+}

@@ -15,4 +15,5 @@ mod load_balancers;
 mod member_faults;
 mod members;
 mod policy;
+mod quotas;
 mod zones;

@@ -208,6 +208,32 @@ pub fn rows() -> Vec<Row> {
         row("DELETE", "/load-balancer/V/lbaas/flavors/{id}", Admin, "os_load-balancer_api:flavor:delete", |x, _| {
             req().p("id", &x.lb_flavor)
         }),
+        // Quotas: an admin lists every project's and changes them; a project reads its own.
+        row("GET", "/load-balancer/V/lbaas/quotas", OwnProjectReader, "os_load-balancer_api:quota:get_all", |_, _| req()),
+        row("GET", "/load-balancer/V/lbaas/quotas/defaults", OwnProjectReader, "os_load-balancer_api:quota:get_defaults", |_, _| req()),
+        row("GET", "/load-balancer/V/lbaas/quotas/{project_id}", ProjectReader(H403), "os_load-balancer_api:quota:get_one", |x, _| {
+            req().p("project_id", &x.cm_p)
+        }),
+        row("GET", "/load-balancer/V/lbaas/quotas/{project_id}/default", ProjectReader(H403), "os_load-balancer_api:quota:get_defaults", |x, _| {
+            req().p("project_id", &x.cm_p)
+        }),
+        row("PUT", "/load-balancer/V/lbaas/quotas/{project_id}", Admin, "os_load-balancer_api:quota:put", |x, _| {
+            req().p("project_id", &x.cm_p).json(json!({"quota": {"pool": -1}}))
+        }),
+        row("DELETE", "/load-balancer/V/lbaas/quotas/{project_id}", Admin, "os_load-balancer_api:quota:delete", |x, _| req().p("project_id", &x.cm_p)),
+        // Quotas: an admin lists every project's and changes them; a project reads its own.
+        row("GET", "/load-balancer/V/quotas", OwnProjectReader, "os_load-balancer_api:quota:get_all", |_, _| req()),
+        row("GET", "/load-balancer/V/quotas/defaults", OwnProjectReader, "os_load-balancer_api:quota:get_defaults", |_, _| req()),
+        row("GET", "/load-balancer/V/quotas/{project_id}", ProjectReader(H403), "os_load-balancer_api:quota:get_one", |x, _| {
+            req().p("project_id", &x.cm_p)
+        }),
+        row("GET", "/load-balancer/V/quotas/{project_id}/default", ProjectReader(H403), "os_load-balancer_api:quota:get_defaults", |x, _| {
+            req().p("project_id", &x.cm_p)
+        }),
+        row("PUT", "/load-balancer/V/quotas/{project_id}", Admin, "os_load-balancer_api:quota:put", |x, _| {
+            req().p("project_id", &x.cm_p).json(json!({"quota": {"pool": -1}}))
+        }),
+        row("DELETE", "/load-balancer/V/quotas/{project_id}", Admin, "os_load-balancer_api:quota:delete", |x, _| req().p("project_id", &x.cm_p)),
         row("GET", "/load-balancer/V/lbaas/flavorprofiles", Admin, "os_load-balancer_api:flavor-profile:get_all", |_, _| req()),
         row("POST", "/load-balancer/V/lbaas/flavorprofiles", Admin, "os_load-balancer_api:flavor-profile:post", |_, _| {
             req().json(json!({"flavorprofile": {"name": "pm-profile-2", "provider_name": "amphora", "flavor_data": "{}"}}))

@@ -225,6 +225,7 @@ pub async fn create_monitor(State(s): State<AppState>, caller: Caller, JsonBody(
     }
     let http = matches!(req.kind.as_str(), "HTTP" | "HTTPS");
     let nonempty = |v: Option<String>| v.filter(|s| !s.is_empty());
+    super::quotas::check_quota(&w, &pool.c.project_id, crate::loadbalancer::model::QuotaResource::HealthMonitor, 1)?;
     let c = common_for(&mut w, req.name, None, &pool.c.project_id, req.admin_state_up, req.tags);
     let id = c.id.clone();
     w.octavia.monitors.insert(

@@ -230,6 +230,7 @@ pub async fn create_policy(State(s): State<AppState>, caller: Caller, JsonBody(r
         ));
     }
     let lb_id = mutable_listener_lb(&w, &caller, &req.listener_id, POST)?;
+    super::quotas::check_quota(&w, &project, crate::loadbalancer::model::QuotaResource::L7Policy, 1)?;
     let now = w.now();
     let id = w.sim.ids.uuid();
     let seq = w.octavia.seq();
@@ -510,6 +511,7 @@ pub async fn create_rule(
     if w.octavia.l7rules_of(&policy_id).count() >= MAX_RULES {
         return Err(conflict(format!("Too many rules already exist on L7 policy {policy_id}: the limit is {MAX_RULES}.")));
     }
+    super::quotas::check_quota(&w, &project, crate::loadbalancer::model::QuotaResource::L7Rule, 1)?;
     let now = w.now();
     let id = w.sim.ids.uuid();
     let seq = w.octavia.seq();

@@ -340,6 +340,7 @@ pub async fn create_listener(State(s): State<AppState>, caller: Caller, JsonBody
             other.protocol
         )));
     }
+    super::quotas::check_quota(&w, &lb_project, crate::loadbalancer::model::QuotaResource::Listener, 1)?;
     let c = common_for(&mut w, req.name, req.description, &lb_project, req.admin_state_up, req.tags);
     let id = c.id.clone();
     w.octavia.insert_listener(Listener {

@@ -150,6 +150,7 @@ pub async fn create(State(s): State<AppState>, caller: Caller, JsonBody(raw): Js
     if let Some(zone) = &req.availability_zone {
         super::zones::zone_for_loadbalancer(&w, &provider, zone, &network_id)?;
     }
+    super::quotas::check_quota(&w, &project_id, crate::loadbalancer::model::QuotaResource::LoadBalancer, 1)?;
     let request = LbRequest {
         name: req.name.unwrap_or_default(),
         description: req.description.unwrap_or_default(),

@@ -62,6 +62,7 @@ pub async fn create_member(
     let mut w = s.world();
     let pool = mutable_pool(&w, &caller, &pool_id, POST)?;
     check_member_project(&pool, &req)?;
+    super::quotas::check_quota(&w, &pool.c.project_id, crate::loadbalancer::model::QuotaResource::Member, 1)?;
     let id = new_member(&mut w, &pool, req)?;
     w.begin_child_task(&pool.loadbalancer_id, Some(&pool_id), Kind::Member, &id, "create");
     Ok(reply(StatusCode::CREATED, json!({ "member": views::member(&w, &w.octavia.members[&id]) })))
@@ -121,6 +122,9 @@ pub async fn batch_members(
     let seen = check_member_batch(&req.members, |s| w.network.subnets.contains_key(s))?;
     let existing: Vec<(String, String, u16)> =
         w.octavia.members_of(&pool_id).map(|m| (m.c.id.clone(), m.address.clone(), m.protocol_port)).collect();
+    // The members the list adds count against the quota, checked before any member changes.
+    let added = req.members.iter().filter(|m| !existing.iter().any(|(_, a, p)| *a == m.address && *p == m.protocol_port)).count();
+    super::quotas::check_quota(&w, &pool.c.project_id, crate::loadbalancer::model::QuotaResource::Member, added)?;
     let now = w.now();
     let mut tasks = vec![];
     for (id, addr, port) in &existing {

@@ -11,11 +11,21 @@ mod listeners;
 mod loadbalancers;
 mod members;
 mod pools;
+mod quotas;
 mod versions;
 mod zones;
 
 use self::versions::versions;
 use crate::http::routes::{get, put, Routes};
+
+/// The quota routes, under `/lbaas` and (as Octavia's v2 root controller also mounts them) at
+/// the root.
+fn quota_routes(r: Routes, at: &str) -> Routes {
+    r.route(&format!("{at}/quotas"), get(quotas::list))
+        .route(&format!("{at}/quotas/defaults"), get(quotas::defaults))
+        .route(&format!("{at}/quotas/{{project_id}}"), get(quotas::show).put(quotas::update).delete(quotas::reset))
+        .route(&format!("{at}/quotas/{{project_id}}/default"), get(quotas::project_defaults))
+}
 
 pub fn router() -> Routes {
     let v2 = Routes::new()
@@ -56,5 +66,6 @@ pub fn router() -> Routes {
         .route("/octavia/amphorae/{id}/failover", put(amphorae::failover))
         .route("/octavia/amphorae/{id}/config", put(amphorae::config))
         .route("/octavia/amphorae/{id}/stats", get(amphorae::stats));
+    let v2 = quota_routes(quota_routes(v2, "/lbaas"), "");
     Routes::new().route("/", get(versions)).nest("/v2", v2.clone()).nest("/v2.0", v2)
 }

@@ -227,6 +227,7 @@ pub async fn create_pool(State(s): State<AppState>, caller: Caller, JsonBody(raw
         }
     }
     lb_mutable(&w, &caller, &lb_id, POST)?;
+    super::quotas::check_quota(&w, &project, crate::loadbalancer::model::QuotaResource::Pool, 1)?;
     let c = common_for(&mut w, req.name, req.description, &project, req.admin_state_up, req.tags);
     let id = c.id.clone();
     w.octavia.insert_pool(Pool {
