@@ -119,7 +119,7 @@ async fn a_resize_holds_both_flavors_until_confirmed_or_reverted() {
     }
     assert_eq!(act(&c, &demo, &id, json!({"resize": {"flavorRef": "2"}})).await.status, 202);
     c.advance("10s").await;
-    assert_eq!(act(&c, &demo, &id, json!({"confirmResize": null})).await.status, 202);
+    assert_eq!(act(&c, &demo, &id, json!({"confirmResize": null})).await.status, 204, "Nova confirms a resize with 204");
     assert_eq!(status(&c, &demo, &id).await, "ACTIVE");
     assert_eq!(c.running.cloud.world().compute.server(&id).unwrap().flavor_id, "2");
     let late = act(&c, &demo, &id, json!({"confirmResize": null})).await;

@@ -92,8 +92,10 @@ impl Clock {
             ClockMode::Real => 1.0,
             ClockMode::Scaled { factor } => factor,
         };
-        let micros = (at - self.anchor_sim).num_microseconds().unwrap_or(i64::MAX) as f64 * factor;
-        self.anchor_wall + Duration::microseconds(micros.clamp(-1.0e17, 1.0e17).round() as i64)
+        // In nanoseconds, rounded: the anchors carry nanoseconds, and a round trip through
+        // `from_wall_clock` must give back the instant a client sent, to the microsecond it shows.
+        let nanos = (at - self.anchor_sim).num_nanoseconds().unwrap_or(i64::MAX) as f64 * factor;
+        self.anchor_wall + Duration::nanoseconds(nanos.clamp(-9.0e18, 9.0e18).round() as i64)
     }
 
     /// The simulated instant a client means by an instant of its wall clock (an `expires_at` it
@@ -104,8 +106,8 @@ impl Clock {
             ClockMode::Real => 1.0,
             ClockMode::Scaled { factor } => factor,
         };
-        let micros = (at - self.anchor_wall).num_microseconds().unwrap_or(i64::MAX) as f64 / factor;
-        self.anchor_sim + Duration::microseconds(micros.clamp(-1.0e17, 1.0e17).round() as i64)
+        let nanos = (at - self.anchor_wall).num_nanoseconds().unwrap_or(i64::MAX) as f64 / factor;
+        self.anchor_sim + Duration::nanoseconds(nanos.clamp(-9.0e18, 9.0e18).round() as i64)
     }
 
     pub fn mode(&self) -> ClockMode {

@@ -993,6 +993,8 @@ pub async fn action(
         _ => None,
     };
     let recorded = super::instance_actions::recorded_as(&action);
+    // Nova answers a confirmed resize with 204, every other action with 202.
+    let status = if matches!(action, ServerAction::ConfirmResize) { StatusCode::NO_CONTENT } else { StatusCode::ACCEPTED };
     w.server_task(&id, action, caller.is_admin()).map_err(refused)?;
     if let Some(name) = recorded {
         super::instance_actions::record(&mut w, &caller, &id, name);
@@ -1006,7 +1008,7 @@ pub async fn action(
         }
     }
     if !returns_password {
-        return Ok(empty(v, StatusCode::ACCEPTED));
+        return Ok(empty(v, status));
     }
     let password: String = w.sim.ids.hex()[..12].to_string();
     if rebuild {
