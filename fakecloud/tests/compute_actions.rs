@@ -127,6 +127,31 @@ async fn a_resize_holds_both_flavors_until_confirmed_or_reverted() {
 }
 
 #[tokio::test]
+async fn a_resize_over_the_ram_quota_is_refused_with_403_and_changes_nothing() {
+    let c = TestCloud::start().await;
+    let (demo, admin) = (c.member().await, c.admin().await);
+    let id = active_server(&c, &demo, "over-quota").await;
+    let project = c.running.cloud.world().compute.server(&id).unwrap().project_id.clone();
+    let used = c.running.cloud.world().compute.quota_usage(&project, None, "ram");
+    let set = nova(&c, Method::PUT, &format!("/os-quota-sets/{project}"), &admin, Some(json!({"quota_set": {"ram": used, "force": true}}))).await;
+    assert_eq!(set.status, 200, "{}", set.text);
+    let before = c.state_without_journal();
+    let r = act(&c, &demo, &id, json!({"resize": {"flavorRef": "2"}})).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    let grows = {
+        let w = c.running.cloud.world();
+        w.compute.flavor("2").unwrap().ram - w.compute.flavor("1").unwrap().ram
+    };
+    assert_eq!(
+        r.body["forbidden"]["message"],
+        format!("Quota exceeded for ram: Requested {grows}, but already used {used} of {used} ram"),
+        "Nova counts only what the new flavor adds: {}",
+        r.text
+    );
+    assert_eq!(c.state_without_journal(), before, "a refused resize changes nothing");
+}
+
+#[tokio::test]
 async fn rebuild_lock_reset_state_and_soft_delete_actions_follow_novas_rules() {
     let c = TestCloud::start().await;
     let (demo, admin) = (c.member().await, c.admin().await);

@@ -531,6 +531,9 @@ impl World {
         }
         let new = self.compute.flavor(flavor_id).cloned().ok_or_else(|| Refused(400, format!("Flavor {flavor_id} could not be found.")))?;
         let old = self.compute.flavor(&s.flavor_id).cloned();
+        if let Some(old) = &old {
+            self.compute.upsize_fits(&s.project_id, &s.user_id, old, &new).map_err(|m| Refused(403, m))?;
+        }
         let rp = s.host.as_deref().and_then(|h| self.compute.host(h)).map(|h| h.uuid.clone());
         let Some(rp) = rp else { return Err(Refused(409, format!("Instance {} has no host", s.id))) };
         let no_host = || Refused(400, NO_VALID_HOST.trim_end().to_string());
