@@ -32,7 +32,6 @@ FIXED_ACCOUNTS = [
 # (section, option): why fakecloud does not model it. Written as false into tempest.conf.
 FALSE_FLAGS = {
     ("validation", "run_validation"): "servers are simulated: there is no guest to ping or SSH into",
-    ("compute-feature-enabled", "cold_migration"): "Nova's migrate action is not served",
     ("compute-feature-enabled", "live_migration"): "Nova's os-migrateLive action is not served",
     ("compute-feature-enabled", "metadata_service"): "servers are simulated: no metadata service answers a guest",
     ("compute-feature-enabled", "attach_encrypted_volume"): "Barbican is not served, so no encryption key for a volume",

@@ -40,6 +40,9 @@ pub enum Event {
     /// An offloaded server is scheduled and spawned again.
     ServerUnshelved {
         server_id: String,
+        /// The host an admin named (2.91); the scheduler picks otherwise.
+        #[serde(default)]
+        host: Option<String>,
     },
     /// A resize finished on the destination: VERIFY_RESIZE.
     ServerResized {
@@ -93,7 +96,7 @@ impl Event {
             | Event::ServerRebooted { server_id }
             | Event::ServerSettled { server_id, .. }
             | Event::ServerOffloaded { server_id }
-            | Event::ServerUnshelved { server_id }
+            | Event::ServerUnshelved { server_id, .. }
             | Event::ServerResized { server_id }
             | Event::ServerSnapshot { server_id, .. }
             | Event::InterfacePlugged { server_id, .. }

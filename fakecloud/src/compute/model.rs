@@ -263,6 +263,9 @@ pub struct Compute {
     /// What was done to each server, kept after it is deleted.
     #[serde(default)]
     pub actions: super::instance_actions::InstanceActions,
+    /// Resizes, cold migrations and evacuations (`os-migrations`).
+    #[serde(default)]
+    pub migrations: super::migrations::Migrations,
 }
 
 /// A host aggregate: a named set of hosts with metadata; `availability_zone` in the metadata makes

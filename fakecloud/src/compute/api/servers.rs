@@ -861,8 +861,16 @@ pub async fn action(
         "shelve" => (ServerAction::Shelve, "os_compute_api:os-shelve:shelve"),
         "shelveOffload" => (ServerAction::ShelveOffload, "os_compute_api:os-shelve:shelve_offload"),
         "unshelve" => {
-            arg_object(name, arg)?;
-            (ServerAction::Unshelve, "os_compute_api:os-shelve:unshelve")
+            // An availability zone from 2.77, a host from 2.91 (its own admin rule).
+            let o = arg_object(name, arg)?;
+            let field = |key: &str, from: u32| match o.and_then(|o| o.get(key)).filter(|_| v.at_least(2, from)) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) if !s.is_empty() && s.chars().count() <= 255 => Ok(Some(s.clone())),
+                Some(other) => Err(bad(format!("Invalid input for field/attribute {key}. Value: {other}. {other} is not of type 'string'"))),
+            };
+            let (availability_zone, host) = (field("availability_zone", 77)?, field("host", 91)?);
+            let rule = if host.is_some() { "os_compute_api:os-shelve:unshelve_to_host" } else { "os_compute_api:os-shelve:unshelve" };
+            (ServerAction::Unshelve { availability_zone, host }, rule)
         }
         "rescue" => {
             arg_object(name, arg)?;
@@ -870,6 +878,28 @@ pub async fn action(
         }
         "unrescue" => (ServerAction::Unrescue, "os_compute_api:os-unrescue"),
         "resize" => (ServerAction::Resize { flavor_id: arg_string(name, arg, "flavorRef")? }, "os_compute_api:servers:resize"),
+        "migrate" => {
+            // A target host from 2.56 (its own admin rule); before, Nova validates nothing and
+            // ignores what the action carries.
+            let host = match arg {
+                _ if !v.at_least(2, 56) => None,
+                Value::Null => None,
+                Value::Object(o) if o.keys().all(|k| k == "host") => match o.get("host") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(h)) if !h.is_empty() && h.chars().count() <= 255 => Some(h.clone()),
+                    Some(other) => {
+                        return Err(bad(format!("Invalid input for field/attribute host. Value: {other}. {other} is not of type 'string', 'null'")))
+                    }
+                },
+                other => {
+                    return Err(bad(format!(
+                        "Invalid input for field/attribute migrate. Value: {other}. Additional properties are not allowed"
+                    )))
+                }
+            };
+            let rule = if host.is_some() { "os_compute_api:os-migrate-server:migrate:host" } else { "os_compute_api:os-migrate-server:migrate" };
+            (ServerAction::Migrate { host }, rule)
+        }
         "confirmResize" => (ServerAction::ConfirmResize, "os_compute_api:servers:confirm_resize"),
         "revertResize" => (ServerAction::RevertResize, "os_compute_api:servers:revert_resize"),
         "rebuild" => {
