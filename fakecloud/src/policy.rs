@@ -431,6 +431,7 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("os_compute_api:os-floating-ip-pools", Rule::Authenticated),
     ("os_compute_api:os-instance-actions:list", Rule::ProjectReader),
     ("os_compute_api:os-migrations:index", Rule::Admin),
+    ("os_compute_api:os-evacuate", Rule::Admin),
     ("os_compute_api:os-shelve:unshelve_to_host", Rule::Admin),
     ("os_compute_api:os-migrate-server:migrate", Rule::Admin),
     ("os_compute_api:os-migrate-server:migrate:host", Rule::Admin),

@@ -159,7 +159,8 @@ async fn a_resize_over_the_ram_quota_is_refused_with_403_and_changes_nothing() {
     let id = active_server(&c, &demo, "over-quota").await;
     let project = c.running.cloud.world().compute.server(&id).unwrap().project_id.clone();
     let used = c.running.cloud.world().compute.quota_usage(&project, None, "ram");
-    let set = nova(&c, Method::PUT, &format!("/os-quota-sets/{project}"), &admin, Some(json!({"quota_set": {"ram": used, "force": true}}))).await;
+    let set =
+        nova(&c, Method::PUT, &format!("/os-quota-sets/{project}"), &admin, Some(json!({"quota_set": {"ram": used, "force": true}}))).await;
     assert_eq!(set.status, 200, "{}", set.text);
     let before = c.state_without_journal();
     let r = act(&c, &demo, &id, json!({"resize": {"flavorRef": "2"}})).await;
@@ -249,6 +250,42 @@ async fn a_cold_migration_moves_the_server_to_another_host_until_confirmed_or_re
 }
 
 #[tokio::test]
+async fn an_admin_evacuates_a_server_off_a_host_whose_compute_service_is_down() {
+    let c = TestCloud::start().await;
+    let (demo, admin) = (c.member().await, c.admin().await);
+    let id = active_server(&c, &demo, "evacuated").await;
+    let source = host_of(&c, &id).await;
+    let evacuate = json!({"evacuate": {}});
+    assert_eq!(act(&c, &demo, &id, evacuate.clone()).await.status, 403, "evacuation is admin's");
+    let before = c.state_without_journal();
+    let in_use = act(&c, &admin, &id, evacuate.clone()).await;
+    assert_eq!(in_use.status, 400, "{}", in_use.text);
+    assert!(in_use.text.contains(&format!("Compute service of {source} is still in use.")), "{}", in_use.text);
+    assert_eq!(c.state_without_journal(), before, "a refused evacuation changes nothing");
+
+    let services = nova(&c, Method::GET, &format!("/os-services?binary=nova-compute&host={source}"), &admin, None).await;
+    let service = services.body["services"][0]["id"].as_str().unwrap().to_string();
+    let down = nova(&c, Method::PUT, &format!("/os-services/{service}"), &admin, Some(json!({"forced_down": true}))).await;
+    assert_eq!(down.status, 200, "{}", down.text);
+    let same = act(&c, &admin, &id, json!({"evacuate": {"host": source}})).await;
+    assert_eq!(same.status, 400, "not to the host that is down: {}", same.text);
+
+    let r = act(&c, &admin, &id, evacuate).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(status(&c, &demo, &id).await, "REBUILD");
+    c.advance("10s").await;
+    assert_eq!(status(&c, &demo, &id).await, "SHUTOFF", "from 2.95 an evacuated server comes back stopped");
+    let dest = host_of(&c, &id).await;
+    assert_ne!(dest, source);
+    let listed = migrations(&c, &admin, "2.23", &format!("?instance_uuid={id}&migration_type=evacuation")).await;
+    let m = &listed.body["migrations"][0];
+    assert_eq!((m["status"].as_str(), m["dest_compute"].as_str()), (Some("done"), Some(dest.as_str())), "{}", listed.text);
+    let w = c.running.cloud.world();
+    let dest_rp = w.compute.host(&dest).unwrap().uuid.clone();
+    assert_eq!(w.placement.allocations[&id].resources.keys().collect::<Vec<_>>(), vec![&dest_rp], "claimed on the new host");
+}
+
+#[tokio::test]
 async fn os_migrations_lists_resizes_per_microversion_with_filters_and_paging() {
     let c = TestCloud::start().await;
     let (demo, admin) = (c.member().await, c.admin().await);
@@ -264,7 +301,10 @@ async fn os_migrations_lists_resizes_per_microversion_with_filters_and_paging() 
     assert_eq!(old.status, 200, "{}", old.text);
     let m = &old.body["migrations"][0];
     assert_eq!(m["instance_uuid"], json!(second), "newest first: {}", old.text);
-    assert_eq!((m["status"].as_str(), m["old_instance_type_id"].as_u64(), m["new_instance_type_id"].as_u64()), (Some("finished"), Some(1), Some(2)));
+    assert_eq!(
+        (m["status"].as_str(), m["old_instance_type_id"].as_u64(), m["new_instance_type_id"].as_u64()),
+        (Some("finished"), Some(1), Some(2))
+    );
     for absent in ["migration_type", "uuid", "user_id", "project_id"] {
         assert!(m.get(absent).is_none(), "{absent} is not at 2.1: {}", old.text);
     }

@@ -48,6 +48,11 @@ pub enum Event {
     ServerResized {
         server_id: String,
     },
+    /// An evacuated server is rebuilt on its new host: running again, or stopped (2.95+).
+    ServerEvacuated {
+        server_id: String,
+        stopped: bool,
+    },
     /// A step of a server snapshot or backup on its compute host (`flows/server_snapshots.rs`).
     ServerSnapshot {
         server_id: String,
@@ -98,6 +103,7 @@ impl Event {
             | Event::ServerOffloaded { server_id }
             | Event::ServerUnshelved { server_id, .. }
             | Event::ServerResized { server_id }
+            | Event::ServerEvacuated { server_id, .. }
             | Event::ServerSnapshot { server_id, .. }
             | Event::InterfacePlugged { server_id, .. }
             | Event::InterfaceDetached { server_id, .. }

@@ -3,8 +3,8 @@
 //! allocation and the ports. Methods on `World` because every step touches several services.
 
 use crate::compute::lifecycle::*;
-use crate::compute::model::VmState::{Active, Error, Paused, Rescued, Resized, ShelvedOffloaded, Stopped, Suspended};
 use crate::compute::migrations::{Migration, MigrationType};
+use crate::compute::model::VmState::{Active, Error, Paused, Rescued, Resized, ShelvedOffloaded, Stopped, Suspended};
 use crate::compute::model::*;
 use crate::compute::Event;
 use crate::fixture::Fixture;
@@ -294,6 +294,7 @@ impl World {
             Event::ServerOffloaded { server_id } => self.offload_server(server_id, at),
             Event::ServerUnshelved { server_id, host } => self.unshelve_server(server_id, host.as_deref(), at),
             Event::ServerResized { server_id } => self.finish_move(server_id, at),
+            Event::ServerEvacuated { server_id, stopped } => self.finish_evacuation(server_id, *stopped, at),
             Event::ServerSnapshot { server_id, image_id, stage, kind } => self.snapshot_step(server_id, image_id, *stage, kind, at),
             Event::InterfacePlugged { server_id, port_id } => self.interface_plugged(server_id, port_id, at),
             Event::InterfaceDetached { server_id, port_id } => self.interface_detached(server_id, port_id, at),
@@ -477,6 +478,10 @@ impl World {
                 self.start_migrate(&s, host)?;
                 (Some("resize_prep"), Some(Event::ServerResized { server_id: id.into() }), RESIZE_SECS)
             }
+            ServerAction::Evacuate { host, stopped } => {
+                self.start_evacuation(&s, host)?;
+                (Some("rebuilding"), Some(Event::ServerEvacuated { server_id: id.into(), stopped }), REBUILD_SECS)
+            }
             ServerAction::ConfirmResize => {
                 self.confirm_move(&s, now);
                 self.finish_task(id, back.0, back.1, now, false);
@@ -547,15 +552,18 @@ impl World {
             self.compute.upsize_fits(&s.project_id, &s.user_id, old, &new).map_err(|m| Refused(403, m))?;
         }
         let Some(host) = s.host.clone() else { return Err(Refused(409, format!("Instance {} has no host", s.id))) };
-        self.start_move(s, &new, &host, MigrationType::Resize)
-            .map_err(|()| Refused(400, NO_VALID_HOST.trim_end().to_string()))
+        self.start_move(s, &new, &host, MigrationType::Resize).map_err(|()| Refused(400, NO_VALID_HOST.trim_end().to_string()))
     }
 
     /// A cold migration: the same flavor on another host, the named one (2.56, admin) or the
     /// scheduler's pick. Refused without change when no other host has room.
     fn start_migrate(&mut self, s: &Server, host: Option<String>) -> Result<(), Refused> {
         let Some(source) = s.host.clone() else { return Err(Refused(409, format!("Instance {} has no host", s.id))) };
-        let flavor = self.compute.flavor(&s.flavor_id).cloned().ok_or_else(|| Refused(400, format!("Flavor {} could not be found.", s.flavor_id)))?;
+        let flavor = self
+            .compute
+            .flavor(&s.flavor_id)
+            .cloned()
+            .ok_or_else(|| Refused(400, format!("Flavor {} could not be found.", s.flavor_id)))?;
         let no_host = || Refused(400, format!("{NO_VALID_HOST}No valid host found for cold migrate"));
         let dest = match host {
             Some(h) if self.compute.host(&h).is_none() => return Err(Refused(400, format!("Compute host {h} could not be found."))),
@@ -626,6 +634,81 @@ impl World {
             }
         }
         self.finish_task(id, Resized, s.power_state, at, false)
+    }
+
+    /// An evacuation claims the server's flavor on another host, for a server whose host's
+    /// nova-compute is down (Nova refuses otherwise: the guest may still be running there). The
+    /// source's claim goes with it here; Nova keeps it until the source comes back and cleans up.
+    fn start_evacuation(&mut self, s: &Server, host: Option<String>) -> Result<(), Refused> {
+        let Some(source) = s.host.clone() else { return Err(Refused(409, format!("Instance {} has no host", s.id))) };
+        let now = self.now();
+        let up = self
+            .compute
+            .compute_service(&source)
+            .is_some_and(|svc| !svc.forced_down && svc.heartbeat.is_up(now, crate::compute::model::SERVICE_HEARTBEAT));
+        if up {
+            return Err(Refused(400, format!("Compute service of {source} is still in use.")));
+        }
+        let flavor = self
+            .compute
+            .flavor(&s.flavor_id)
+            .cloned()
+            .ok_or_else(|| Refused(400, format!("Flavor {} could not be found.", s.flavor_id)))?;
+        let resources = flavor_resources(&flavor);
+        let dest = match host {
+            Some(h) if self.compute.host(&h).is_none() => return Err(Refused(404, format!("Compute host {h} could not be found."))),
+            Some(h) if h == source => return Err(Refused(400, "The target host can't be the same one.".into())),
+            Some(h) => self.pick_host_excluding(&resources, None, None, Some(&h), &[]),
+            None => self.pick_host_excluding(&resources, s.requested_az.as_deref(), None, None, std::slice::from_ref(&source)),
+        };
+        let dest = dest.ok_or_else(|| Refused(400, format!("{NO_VALID_HOST}No valid host found for evacuate")))?;
+        let dest_rp = self.compute.host(&dest).map(|h| h.uuid.clone()).expect("picked from the hosts");
+        let old = self.placement.allocations.get(&s.id).cloned();
+        self.placement.free(&s.id);
+        if self.placement.allocate(&s.id, &dest_rp, resources, &s.project_id, &s.user_id).is_err() {
+            if let Some(old) = old {
+                self.placement.allocations.insert(s.id.clone(), old);
+            }
+            return Err(Refused(400, format!("{NO_VALID_HOST}No valid host found for evacuate")));
+        }
+        let uuid = self.sim.ids.uuid();
+        self.compute.migrations.start(Migration {
+            id: 0,
+            uuid,
+            server_id: s.id.clone(),
+            project_id: s.project_id.clone(),
+            user_id: s.user_id.clone(),
+            migration_type: MigrationType::Evacuation,
+            status: "accepted".into(),
+            source_compute: source,
+            dest_compute: dest,
+            old_flavor_id: s.flavor_id.clone(),
+            new_flavor_id: s.flavor_id.clone(),
+            created_at: now,
+            updated_at: None,
+        });
+        Ok(())
+    }
+
+    /// The rebuild on the new host is done: the server runs there (or is stopped, 2.95+).
+    fn finish_evacuation(&mut self, id: &str, stopped: bool, at: SimTime) {
+        let evacuation = self
+            .compute
+            .migrations
+            .list
+            .iter()
+            .rev()
+            .find(|m| m.server_id == id && m.migration_type == MigrationType::Evacuation)
+            .map(|m| (m.uuid.clone(), m.dest_compute.clone()));
+        if let Some((uuid, dest)) = evacuation {
+            self.compute.migrations.set_status(&uuid, "done", at);
+            self.network.bind_device(id, &dest, at);
+            if let Some(s) = self.compute.server_mut(id) {
+                s.host = Some(dest);
+            }
+        }
+        let (vm, power) = if stopped { (Stopped, POWER_SHUTDOWN) } else { (Active, POWER_RUNNING) };
+        self.finish_task(id, vm, power, at, false);
     }
 
     /// A confirm drops the source's claim.

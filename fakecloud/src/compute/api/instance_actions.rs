@@ -206,6 +206,7 @@ pub(super) fn recorded_as(action: &ServerAction) -> Option<&'static str> {
         ServerAction::Unrescue => "unrescue",
         ServerAction::Resize { .. } => "resize",
         ServerAction::Migrate { .. } => "migrate",
+        ServerAction::Evacuate { .. } => "evacuate",
         ServerAction::ConfirmResize => "confirmResize",
         ServerAction::RevertResize => "revertResize",
         ServerAction::Rebuild { .. } => "rebuild",

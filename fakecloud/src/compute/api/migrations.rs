@@ -75,7 +75,9 @@ pub async fn list(
     if v.at_least(2, 59) {
         let known = known_params(v);
         if let Some((k, _)) = params.0.iter().find(|(k, _)| !known.contains(&k.as_str())) {
-            return Err(bad(format!("Invalid input for query parameters {k}. Additional properties are not allowed ('{k}' was unexpected)")));
+            return Err(bad(format!(
+                "Invalid input for query parameters {k}. Additional properties are not allowed ('{k}' was unexpected)"
+            )));
         }
     }
     let w = s.world();
@@ -121,7 +123,9 @@ pub async fn list(
             if found.len() > limit {
                 found.truncate(limit);
                 if let Some(last) = found.last() {
-                    links = Some(json!([{"rel": "next", "href": format!("{base}/compute/v2.1/os-migrations?limit={limit}&marker={}", last.uuid)}]));
+                    links = Some(
+                        json!([{"rel": "next", "href": format!("{base}/compute/v2.1/os-migrations?limit={limit}&marker={}", last.uuid)}]),
+                    );
                 }
             }
         }

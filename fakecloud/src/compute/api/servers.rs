@@ -866,7 +866,9 @@ pub async fn action(
             let field = |key: &str, from: u32| match o.and_then(|o| o.get(key)).filter(|_| v.at_least(2, from)) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) if !s.is_empty() && s.chars().count() <= 255 => Ok(Some(s.clone())),
-                Some(other) => Err(bad(format!("Invalid input for field/attribute {key}. Value: {other}. {other} is not of type 'string'"))),
+                Some(other) => {
+                    Err(bad(format!("Invalid input for field/attribute {key}. Value: {other}. {other} is not of type 'string'")))
+                }
             };
             let (availability_zone, host) = (field("availability_zone", 77)?, field("host", 91)?);
             let rule = if host.is_some() { "os_compute_api:os-shelve:unshelve_to_host" } else { "os_compute_api:os-shelve:unshelve" };
@@ -888,7 +890,9 @@ pub async fn action(
                     None | Some(Value::Null) => None,
                     Some(Value::String(h)) if !h.is_empty() && h.chars().count() <= 255 => Some(h.clone()),
                     Some(other) => {
-                        return Err(bad(format!("Invalid input for field/attribute host. Value: {other}. {other} is not of type 'string', 'null'")))
+                        return Err(bad(format!(
+                            "Invalid input for field/attribute host. Value: {other}. {other} is not of type 'string', 'null'"
+                        )))
                     }
                 },
                 other => {
@@ -897,8 +901,25 @@ pub async fn action(
                     )))
                 }
             };
-            let rule = if host.is_some() { "os_compute_api:os-migrate-server:migrate:host" } else { "os_compute_api:os-migrate-server:migrate" };
+            let rule =
+                if host.is_some() { "os_compute_api:os-migrate-server:migrate:host" } else { "os_compute_api:os-migrate-server:migrate" };
             (ServerAction::Migrate { host }, rule)
+        }
+        "evacuate" => {
+            let o = arg_object(name, arg)?
+                .ok_or_else(|| bad("Invalid input for field/attribute evacuate. Value: None. None is not of type 'object'"))?;
+            // Before 2.14 the caller says whether the disks are on shared storage.
+            if !v.at_least(2, 14) && !o.contains_key("onSharedStorage") {
+                return Err(bad("Invalid input for field/attribute evacuate. 'onSharedStorage' is a required property"));
+            }
+            let host = match o.get("host") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(h)) if !h.is_empty() && h.chars().count() <= 255 => Some(h.clone()),
+                Some(other) => {
+                    return Err(bad(format!("Invalid input for field/attribute host. Value: {other}. {other} is not of type 'string'")))
+                }
+            };
+            (ServerAction::Evacuate { host, stopped: v.at_least(2, 95) }, "os_compute_api:os-evacuate")
         }
         "confirmResize" => (ServerAction::ConfirmResize, "os_compute_api:servers:confirm_resize"),
         "revertResize" => (ServerAction::RevertResize, "os_compute_api:servers:revert_resize"),
@@ -1010,7 +1031,9 @@ pub async fn action(
             )))
         }
     };
-    let returns_password = matches!(action, ServerAction::Rescue | ServerAction::Rebuild { .. });
+    // An evacuation answers the new password only before 2.14.
+    let returns_password = matches!(action, ServerAction::Rescue | ServerAction::Rebuild { .. })
+        || (matches!(action, ServerAction::Evacuate { .. }) && !v.at_least(2, 14));
     let rebuild = matches!(action, ServerAction::Rebuild { .. });
     // The group a security group action names, applied to the server's ports in Neutron too.
     let port_group = match &action {
@@ -1024,7 +1047,11 @@ pub async fn action(
     };
     let recorded = super::instance_actions::recorded_as(&action);
     // Nova answers a confirmed resize with 204, every other action with 202.
-    let status = if matches!(action, ServerAction::ConfirmResize) { StatusCode::NO_CONTENT } else { StatusCode::ACCEPTED };
+    let status = match action {
+        ServerAction::ConfirmResize => StatusCode::NO_CONTENT,
+        ServerAction::Evacuate { .. } => StatusCode::OK,
+        _ => StatusCode::ACCEPTED,
+    };
     w.server_task(&id, action, caller.is_admin()).map_err(refused)?;
     if let Some(name) = recorded {
         super::instance_actions::record(&mut w, &caller, &id, name);
