@@ -431,6 +431,8 @@ pub const POLICY: &[(&str, Rule)] = &[
     ("os_compute_api:os-floating-ip-pools", Rule::Authenticated),
     ("os_compute_api:os-instance-actions:list", Rule::ProjectReader),
     ("os_compute_api:os-migrations:index", Rule::Admin),
+    ("os_compute_api:os-assisted-volume-snapshots:create", Rule::AdminOrService),
+    ("os_compute_api:os-assisted-volume-snapshots:delete", Rule::AdminOrService),
     ("os_compute_api:os-evacuate", Rule::Admin),
     ("os_compute_api:os-shelve:unshelve_to_host", Rule::Admin),
     ("os_compute_api:os-migrate-server:migrate", Rule::Admin),

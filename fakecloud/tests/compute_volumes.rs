@@ -364,3 +364,29 @@ async fn the_openstack_cli_adds_and_removes_a_volume_and_boots_from_one() {
     assert_eq!(s["os-extended-volumes:volumes_attached"][0]["id"].as_str(), Some(vol.as_str()));
     assert_eq!(volume_status(&c, &admin, &vol).await, "in-use");
 }
+
+#[tokio::test]
+async fn assisted_volume_snapshots_take_only_attached_volumes_and_only_from_admin_or_service() {
+    let c = TestCloud::start().await;
+    let (demo, admin) = (c.member().await, c.admin().await);
+    let attached = c.running.cloud.world().compute.block_devices.first().expect("the fixture attaches a volume").volume_id.clone();
+    let loose = new_volume(&c, &demo, "not-attached").await;
+    let body =
+        |volume: &str| json!({"snapshot": {"volume_id": volume, "create_info": {"snapshot_id": "s-1", "type": "qcow2", "new_file": "f"}}});
+    let path = "/os-assisted-volume-snapshots";
+    assert_eq!(nova(&c, "2.1", Method::POST, path, &demo, Some(body(&attached))).await.status, 403);
+    assert_eq!(nova(&c, "2.1", Method::POST, path, &admin, Some(body(&loose))).await.status, 400, "no block device mapping");
+    let mut raw = body(&attached);
+    raw["snapshot"]["create_info"]["type"] = json!("raw");
+    assert_eq!(nova(&c, "2.1", Method::POST, path, &admin, Some(raw)).await.status, 400, "only qcow2 files are snapshotted");
+    let r = nova(&c, "2.1", Method::POST, path, &admin, Some(body(&attached))).await;
+    assert_eq!((r.status, r.body.clone()), (200, json!({"snapshot": {"id": "s-1", "volumeId": attached}})), "{}", r.text);
+    let info = format!("%7B%22volume_id%22%3A%22{attached}%22%7D");
+    assert_eq!(
+        nova(&c, "2.1", Method::DELETE, "/os-assisted-volume-snapshots/s-1", &admin, None).await.status,
+        400,
+        "delete_info is required"
+    );
+    let d = nova(&c, "2.1", Method::DELETE, &format!("/os-assisted-volume-snapshots/s-1?delete_info={info}"), &admin, None).await;
+    assert_eq!(d.status, 204, "{}", d.text);
+}

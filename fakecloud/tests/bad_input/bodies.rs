@@ -31,29 +31,40 @@ pub struct Spec {
     /// An empty member object is a valid request (a schema with no required field and no
     /// `minProperties`, such as Keystone's OAuth1 consumer create).
     pub empty_ok: bool,
+    /// Pointers to fields named like ids that the service takes as any string (Nova's assisted
+    /// snapshot `snapshot_id`, which Cinder chose and Nova only passes on).
+    pub free_ids: &'static [&'static str],
 }
 
 fn spec(body: Value, all_required: bool) -> Takes {
-    Takes::Json(Spec { body, all_required, extra_ok: false, microversion: None, open_maps: &[], empty_ok: false })
+    Takes::Json(Spec { body, all_required, extra_ok: false, microversion: None, open_maps: &[], empty_ok: false, free_ids: &[] })
 }
 
 /// Keystone's resource bodies keep unknown attributes as extras (`additionalProperties: True`).
 fn keystone(body: Value, all_required: bool) -> Takes {
-    Takes::Json(Spec { body, all_required, extra_ok: true, microversion: None, open_maps: &[], empty_ok: false })
+    Takes::Json(Spec { body, all_required, extra_ok: true, microversion: None, open_maps: &[], empty_ok: false, free_ids: &[] })
 }
 
 /// A Nova body whose schema keeps unknown attributes.
 fn nova_open(body: Value, all_required: bool) -> Takes {
-    Takes::Json(Spec { body, all_required, extra_ok: true, microversion: None, open_maps: &[], empty_ok: false })
+    Takes::Json(Spec { body, all_required, extra_ok: true, microversion: None, open_maps: &[], empty_ok: false, free_ids: &[] })
 }
 
 /// A Glance body whose deserializer picks its fields and ignores the rest.
 fn glance(body: Value) -> Takes {
-    Takes::Json(Spec { body, all_required: true, extra_ok: true, microversion: None, open_maps: &[], empty_ok: false })
+    Takes::Json(Spec { body, all_required: true, extra_ok: true, microversion: None, open_maps: &[], empty_ok: false, free_ids: &[] })
 }
 
 fn at(microversion: &'static str, body: Value, all_required: bool) -> Takes {
-    Takes::Json(Spec { body, all_required, extra_ok: false, microversion: Some(microversion), open_maps: &[], empty_ok: false })
+    Takes::Json(Spec {
+        body,
+        all_required,
+        extra_ok: false,
+        microversion: Some(microversion),
+        open_maps: &[],
+        empty_ok: false,
+        free_ids: &[],
+    })
 }
 
 /// The folded template a route's entry is keyed by.
@@ -74,6 +85,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             microversion: None,
             open_maps: &[],
             empty_ok: false,
+            free_ids: &[],
         }),
         ("POST", "/identity/v3/domains") => keystone(json!({"domain": {"name": "bi-domain"}}), true),
         ("PATCH", "/identity/v3/domains/{id}") => keystone(json!({"domain": {"description": "bi"}}), false),
@@ -123,6 +135,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             microversion: None,
             open_maps: &[],
             empty_ok: true,
+            free_ids: &[],
         }),
         ("PATCH", "/identity/v3/OS-OAUTH1/consumers/{id}") => keystone(json!({"consumer": {"description": "bi"}}), false),
         // Keystone stores an option's value as any JSON, so the values here are null: no mutation of
@@ -171,6 +184,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             microversion: Some("compute 2.35"),
             open_maps: &[],
             empty_ok: true,
+            free_ids: &[],
         }),
         ("POST", "/compute/v2.1/os-server-groups") => {
             spec(json!({"server_group": {"name": "bi-group", "policies": ["anti-affinity"]}}), true)
@@ -187,6 +201,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             microversion: None,
             open_maps: &["/extra_specs"],
             empty_ok: false,
+            free_ids: &[],
         }),
         ("PUT", "/compute/v2.1/flavors/{id}/os-extra_specs/{key}") => spec(json!({"bi:key": "bi"}), true),
         ("PUT", "/compute/v2.1/os-quota-sets/{id}") => spec(json!({"quota_set": {"instances": 20}}), false),
@@ -200,6 +215,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             microversion: None,
             open_maps: &["/set_metadata/metadata"],
             empty_ok: false,
+            free_ids: &[],
         }),
         ("PUT", "/compute/v2.1/os-hosts/{host}") => spec(json!({"status": "enable"}), false),
         // Nova's security group schemas are open (`additionalProperties: True`).
@@ -217,6 +233,15 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             json!({"security_group_rule": {"parent_group_id": "$secgroup", "ip_protocol": "tcp", "from_port": 22, "to_port": 22}}),
             false,
         ),
+        ("POST", "/compute/v2.1/os-assisted-volume-snapshots") => Takes::Json(Spec {
+            body: json!({"snapshot": {"volume_id": "$volume", "create_info": {"snapshot_id": "bi-snap", "type": "qcow2", "new_file": "bi-file"}}}),
+            all_required: true,
+            extra_ok: false,
+            microversion: None,
+            open_maps: &[],
+            empty_ok: false,
+            free_ids: &["/snapshot/create_info/snapshot_id"],
+        }),
         ("POST", "/compute/v2.1/os-server-external-events") => {
             spec(json!({"events": [{"name": "network-changed", "server_uuid": "9a1f3e0c-51b6-4c3e-9d55-3f3c2b7a0b01"}]}), true)
         }
@@ -231,6 +256,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             microversion: None,
             open_maps: &["/inventories"],
             empty_ok: false,
+            free_ids: &[],
         }),
         ("POST", "/placement/resource_providers/{uuid}/inventories") => {
             spec(json!({"resource_provider_generation": "$generation", "resource_class": "CUSTOM_BI", "total": 4}), true)
@@ -307,6 +333,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             microversion: None,
             open_maps: &[],
             empty_ok: false,
+            free_ids: &[],
         }),
         ("PUT", "/image/v2/images/{id}/file") => Takes::Opaque { garbage_rejected: false },
         ("PUT", "/image/v2/images/{id}/stage") => Takes::Opaque { garbage_rejected: false },
@@ -348,6 +375,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             microversion: None,
             open_maps: &[],
             empty_ok: false,
+            free_ids: &[],
         }),
         ("PUT", "/volume/v3/volumes/{volume_id}") => spec(json!({"volume": {"name": "bi-volume"}}), false),
         ("PUT", "/volume/v3/os-services/{action}") => spec(json!({"binary": "cinder-volume", "host": "hostgroup@tripleo_ceph"}), false),
@@ -396,6 +424,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             microversion: None,
             open_maps: &[],
             empty_ok: false,
+            free_ids: &[],
         }),
         ("PUT", "/volume/v3/qos-specs/{qos_id}") => Takes::Json(Spec {
             body: json!({"qos_specs": {"bi_key": "bi"}}),
@@ -404,6 +433,7 @@ pub fn takes(method: &str, path: &str) -> Option<Takes> {
             microversion: None,
             open_maps: &[],
             empty_ok: false,
+            free_ids: &[],
         }),
         ("PUT", "/volume/v3/qos-specs/{qos_id}/delete_keys") => spec(json!({"keys": ["bi_key"]}), true),
         ("POST", "/volume/v3/snapshots") => spec(json!({"snapshot": {"volume_id": "$volume"}}), true),

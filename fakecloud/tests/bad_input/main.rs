@@ -340,7 +340,7 @@ fn mutations(spec: &Spec) -> Vec<(String, Value, Expect)> {
         if spec.all_required && !key.is_empty() && key.parse::<usize>().is_err() && !in_open_map {
             out.push((format!("{ptr} missing"), without(body, &ptr), Expect::Rejected));
         }
-        let looks_like_id = key.ends_with("_id") || key.ends_with("Ref") || key == "uuid";
+        let looks_like_id = (key.ends_with("_id") || key.ends_with("Ref") || key == "uuid") && !spec.free_ids.contains(&ptr.as_str());
         match node {
             Value::String(s) => {
                 out.push((format!("{ptr} an object"), with(json!({"x": 1})), Expect::Rejected));

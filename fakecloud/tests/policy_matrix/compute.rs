@@ -284,6 +284,16 @@ pub fn rows() -> Vec<Row> {
         row("GET", "/compute/v2.1/os-tenant-networks/{id}", ProjectReader(H404), "os_compute_api:os-tenant-networks:show", |x, _| {
             req().p("id", &x.net)
         }),
+        row("POST", "/compute/v2.1/os-assisted-volume-snapshots", Admin, "os_compute_api:os-assisted-volume-snapshots:create", |x, _| {
+            req().json(json!({"snapshot": {"volume_id": x.db_volume, "create_info": {"snapshot_id": "pm-snap", "type": "qcow2", "new_file": "pm"}}}))
+        }),
+        row(
+            "DELETE",
+            "/compute/v2.1/os-assisted-volume-snapshots/{id}",
+            Admin,
+            "os_compute_api:os-assisted-volume-snapshots:delete",
+            |x, _| req().p("id", "pm-snap").q(format!("delete_info=%7B%22volume_id%22%3A%22{}%22%7D", x.db_volume)),
+        ),
         row("POST", "/compute/v2.1/os-server-external-events", Admin, "os_compute_api:os-server-external-events:create", |x, _| {
             req().json(json!({"events": [{"name": "network-changed", "server_uuid": x.server}]}))
         }),

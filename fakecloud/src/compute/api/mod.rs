@@ -3,6 +3,7 @@
 
 mod admin;
 mod aggregates;
+mod assisted_snapshots;
 mod block_device_mapping;
 mod common;
 mod flavors;
@@ -25,7 +26,7 @@ mod volume_attachments;
 mod volumes;
 
 use self::versions::{version, version_v2, versions};
-use crate::http::routes::{get, post, put, Routes};
+use crate::http::routes::{delete, get, post, put, Routes};
 
 pub fn router() -> Routes {
     Routes::new()
@@ -58,6 +59,8 @@ pub fn router() -> Routes {
         .route("/v2.1/servers/{id}/os-interface/{port_id}", get(interfaces::show).delete(interfaces::delete))
         .route("/v2.1/servers/{id}/os-security-groups", get(secgroups::list_for_server))
         .route("/v2.1/os-migrations", get(migrations::list))
+        .route("/v2.1/os-assisted-volume-snapshots", post(assisted_snapshots::create))
+        .route("/v2.1/os-assisted-volume-snapshots/{id}", delete(assisted_snapshots::delete))
         .route("/v2.1/servers/{id}/os-instance-actions", get(instance_actions::list))
         .route("/v2.1/servers/{id}/os-instance-actions/{request_id}", get(instance_actions::show))
         .route("/v2.1/servers/{id}/os-server-password", get(server_parts::show_password).delete(server_parts::clear_password))
