@@ -355,3 +355,28 @@ async fn the_openstack_cli_snapshots_a_server_and_adds_and_removes_a_port() {
     c.advance("3s").await;
     assert_eq!(c.running.cloud.world().network.ports[&port_id].device_id, "", "the port is given back");
 }
+
+#[tokio::test]
+async fn snapshots_and_interface_changes_leave_instance_actions() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let id = server_named(&c, "web-0");
+    let net = network_named(&c, "private");
+    let body = json!({"createImage": {"name": "web-0-acted"}});
+    assert_eq!(nova(&c, Method::POST, &format!("/servers/{id}/action"), &demo, "2.45", Some(body)).await.0.status, 202);
+    // The snapshot's task blocks other changes until it ends.
+    c.advance("60s").await;
+    let body = json!({"interfaceAttachment": {"net_id": net}});
+    let (r, _) = nova(&c, Method::POST, &format!("/servers/{id}/os-interface"), &demo, "2.70", Some(body)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let port_id = r.body["interfaceAttachment"]["port_id"].as_str().unwrap().to_string();
+    c.advance("30s").await;
+    let (r, _) = nova(&c, Method::DELETE, &format!("/servers/{id}/os-interface/{port_id}"), &demo, "2.70", None).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let (list, _) = nova(&c, Method::GET, &format!("/servers/{id}/os-instance-actions"), &demo, "2.58", None).await;
+    let names: Vec<&str> = list.body["instanceActions"].as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
+    assert_eq!(names[..3], ["detach_interface", "attach_interface", "createImage"], "newest first: {}", list.text);
+    let snapshot = list.body["instanceActions"][2]["request_id"].as_str().unwrap().to_string();
+    let (shown, _) = nova(&c, Method::GET, &format!("/servers/{id}/os-instance-actions/{snapshot}"), &demo, "2.58", None).await;
+    assert_eq!(shown.body["instanceAction"]["events"][0]["result"], "Success", "the snapshot's event ended with its task: {}", shown.text);
+}

@@ -218,6 +218,9 @@ impl World {
         if let Some(s) = self.compute.server_mut(server_id) {
             s.task_state = None;
             s.updated_at = at;
+            let host = s.host.clone();
+            // The createImage or createBackup action's event ends with the task.
+            self.compute.actions.finish(server_id, host.as_deref(), at, None);
         }
     }
 

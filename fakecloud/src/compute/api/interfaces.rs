@@ -148,6 +148,7 @@ pub async fn create(
     let port = w
         .attach_interface(InterfaceRequest { server_id: id.clone(), net_id, port_id, ip_address, tag, admin: caller.is_admin() })
         .map_err(refused)?;
+    super::instance_actions::record(&mut w, &caller, &id, "attach_interface");
     show_port(&w, &id, &port, v)
 }
 
@@ -160,5 +161,6 @@ pub async fn delete(
     let mut w = s.world();
     server_project(&w, &caller, &id, "os_compute_api:os-attach-interfaces:delete")?;
     w.detach_interface(&id, &port_id, caller.is_admin()).map_err(refused)?;
+    super::instance_actions::record(&mut w, &caller, &id, "detach_interface");
     Ok(empty(v, StatusCode::ACCEPTED))
 }

@@ -139,6 +139,7 @@ pub(super) fn create(s: &AppState, caller: &Caller, id: &str, v: Version, action
             caller_user: caller.user_id.clone(),
         })
         .map_err(refused)?;
+    super::instance_actions::record(&mut w, caller, id, action);
     if v.at_least(2, 45) {
         return Ok(reply(v, StatusCode::ACCEPTED, json!({"image_id": image_id})));
     }

@@ -192,6 +192,7 @@ pub async fn create(
         multiattach_allowed: v.at_least(2, 60),
     };
     let bdm = w.attach_volume(&id, req, who(&caller)).map_err(refused)?;
+    super::instance_actions::record(&mut w, &caller, &id, "attach_volume");
     let mut out = json!({"id": bdm.volume_id, "serverId": id, "volumeId": bdm.volume_id, "device": bdm.device_name});
     if v.at_least(2, 70) {
         out["tag"] = json!(bdm.tag);
@@ -274,5 +275,6 @@ pub async fn delete(
     policy(&caller, "delete", &server.project_id)?;
     shelved_before_2_20(v, server.vm_state, "detach_volume", &id)?;
     w.detach_volume(&id, &volume_id, who(&caller)).map_err(refused)?;
+    super::instance_actions::record(&mut w, &caller, &id, "detach_volume");
     Ok(empty(v, StatusCode::ACCEPTED))
 }
