@@ -58,6 +58,18 @@ async fn version_documents_are_served_without_a_token() {
 }
 
 #[tokio::test]
+async fn a_volume_path_with_an_empty_id_is_not_found_as_in_cinder() {
+    let c = TestCloud::start().await;
+    let demo = c.member().await;
+    let p = project_id(&c, "demo").await;
+    let listed = get_at(&c, &format!("/volume/v3/{p}/volumes"), &demo, "3.0").await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let empty_id = get_at(&c, &format!("/volume/v3/{p}/volumes/"), &demo, "3.0").await;
+    assert_eq!(empty_id.status, 404, "`/volumes/` names no volume: {}", empty_id.text);
+    assert_eq!(empty_id.body["itemNotFound"]["code"], 404, "in Cinder's error body: {}", empty_id.text);
+}
+
+#[tokio::test]
 async fn volume_calls_need_a_token() {
     let c = TestCloud::start().await;
     let p = project_id(&c, "demo").await;

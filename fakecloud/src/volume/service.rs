@@ -10,7 +10,9 @@ pub const SERVICE: Service = Service(&ServiceDef {
     behind_auth: true,
     own_body_limit: &[],
     request_id_headers: &[],
-    trailing_slash_matters: false,
+    // Cinder's router tells `/volumes/` (an empty id: 404) from `/volumes`; its version document
+    // answers with and without the slash (routes for both in `api/mod.rs`).
+    trailing_slash_matters: true,
     error_body,
     policy_message,
 });

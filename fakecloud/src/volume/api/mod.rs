@@ -23,7 +23,7 @@ fn both(r: Routes, tail: &str, endpoint: fn() -> Endpoint) -> Routes {
 }
 
 pub fn router() -> Routes {
-    let mut r = Routes::new().route("/", get(misc::versions)).route("/v3", get(misc::version_v3));
+    let mut r = Routes::new().route("/", get(misc::versions)).route("/v3", get(misc::version_v3)).route("/v3/", get(misc::version_v3));
     let table: &[(&str, fn() -> Endpoint)] = &[
         ("/os-services", || get(misc::list_services)),
         ("/os-services/{action}", || put(misc::update_service)),
