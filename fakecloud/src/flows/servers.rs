@@ -340,8 +340,8 @@ impl World {
             };
             let failed_ports = self.network.bind_device(id, &host, at);
             if failed_ports.is_empty() {
+                self.compute.set_host(id, Some(host));
                 let s = self.compute.server_mut(id).expect("checked");
-                s.host = Some(host);
                 s.task_state = Some("spawning".into());
                 s.updated_at = at;
                 let jitter = self.sim.ids.fraction() * SPAWN_JITTER_SECS;
@@ -575,9 +575,7 @@ impl World {
     fn offload_server(&mut self, id: &str, at: SimTime) {
         self.placement.free(id);
         self.network.bind_device(id, "", at);
-        if let Some(s) = self.compute.server_mut(id) {
-            s.host = None;
-        }
+        self.compute.set_host(id, None);
         self.finish_task(id, ShelvedOffloaded, POWER_SHUTDOWN, at, false);
     }
 
@@ -593,9 +591,7 @@ impl World {
         match placed {
             Some(host) => {
                 self.network.bind_device(id, &host, at);
-                if let Some(s) = self.compute.server_mut(id) {
-                    s.host = Some(host);
-                }
+                self.compute.set_host(id, Some(host));
                 self.finish_task(id, Active, POWER_RUNNING, at, false);
                 self.drop_shelved_snapshot(id, at);
             }
