@@ -122,6 +122,9 @@ struct Args {
     /// Measured seconds per route in the list-route walk [default: 0.5].
     #[arg(long = "walk-duration", env = "BENCH_WALK_DURATION", value_name = "SECONDS")]
     walk_duration: Option<f64>,
+    /// Walk only the list routes whose path contains this.
+    #[arg(long = "walk-only", env = "BENCH_WALK_ONLY", value_name = "TEXT")]
+    walk_only: Option<String>,
     /// Passed by `cargo bench`. Without it (`cargo test --benches`) the run is a short smoke test.
     #[arg(long, hide = true)]
     bench: bool,

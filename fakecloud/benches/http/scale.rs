@@ -25,19 +25,10 @@ pub fn server_create_load(client: &Runtime, server_threads: usize, servers: usiz
     let config = fakecloud::CloudConfig { fixture: crowded_fixture(servers), clock, ..fakecloud::CloudConfig::default() };
     let cloud = rt.block_on(fakecloud::start(config, "127.0.0.1:0".parse().expect("addr"))).expect("start fakecloud");
     let addr = cloud.addr;
-    let (flavor, image, project) = {
-        let w = cloud.cloud.world();
-        let flavor = w.compute.flavors.iter().find(|f| f.name == "m1.tiny").expect("m1.tiny").id.clone();
-        let image = w.image.images.iter().find(|i| i.name.starts_with("cirros")).expect("a cirros image").id.clone();
-        let project = w.identity.project_named("admin").expect("project admin").id.clone();
-        (flavor, image, project)
-    };
+    let (flavor, image, project) = create_inputs(&cloud);
     let load = client.block_on(async {
         let admin = setup_token(addr, "admin", "admin-secret", "admin").await;
-        let quota = r#"{"quota_set": {"instances": -1, "cores": -1, "ram": -1}}"#;
-        let req = json_request_with("PUT", addr, &format!("/compute/v2.1/os-quota-sets/{project}"), quota, &[("X-Auth-Token", &admin)]);
-        let r = one_shot(addr, &req, None).await.expect("lift the admin project's quota");
-        assert_eq!(r.status, 200, "quota update");
+        lift_quota(addr, &admin, &project).await;
         let reqs = Requests::numbered(move |n| {
             let body = format!(
                 r#"{{"server": {{"name": "bench-s-{n}", "flavorRef": "{flavor}", "imageRef": "{image}", "networks": "none"}}}}"#
@@ -57,6 +48,23 @@ pub fn server_create_load(client: &Runtime, server_threads: usize, servers: usiz
     load
 }
 
+/// What a server create names: `m1.tiny`, the cirros image, and project `admin` (by id).
+fn create_inputs(cloud: &fakecloud::RunningCloud) -> (String, String, String) {
+    let w = cloud.cloud.world();
+    let flavor = w.compute.flavors.iter().find(|f| f.name == "m1.tiny").expect("m1.tiny").id.clone();
+    let image = w.image.images.iter().find(|i| i.name.starts_with("cirros")).expect("a cirros image").id.clone();
+    let project = w.identity.project_named("admin").expect("project admin").id.clone();
+    (flavor, image, project)
+}
+
+/// Lifts a project's instances, cores and RAM quotas, so creates are never refused for quota.
+async fn lift_quota(addr: SocketAddr, admin: &str, project: &str) {
+    let quota = r#"{"quota_set": {"instances": -1, "cores": -1, "ram": -1}}"#;
+    let req = json_request_with("PUT", addr, &format!("/compute/v2.1/os-quota-sets/{project}"), quota, &[("X-Auth-Token", admin)]);
+    let r = one_shot(addr, &req, None).await.expect("lift the project's quota");
+    assert_eq!(r.status, 200, "quota update");
+}
+
 /// Median cost of `World::advance_clock(1 s)` on a manual-clock cloud of `crowded_fixture(servers)`
 /// with a server's build pending: before each step one server create goes through the API, so the
 /// step applies its scheduling and build events.
@@ -69,13 +77,12 @@ pub fn clock_advance_cost(client: &Runtime, servers: usize) -> Duration {
     };
     let cloud = rt.block_on(fakecloud::start(config, "127.0.0.1:0".parse().expect("addr"))).expect("start fakecloud");
     let addr = cloud.addr;
-    let (flavor, image) = {
-        let w = cloud.cloud.world();
-        let flavor = w.compute.flavors.iter().find(|f| f.name == "m1.tiny").expect("m1.tiny").id.clone();
-        let image = w.image.images.iter().find(|i| i.name.starts_with("cirros")).expect("a cirros image").id.clone();
-        (flavor, image)
-    };
-    let admin = client.block_on(setup_token(addr, "admin", "admin-secret", "admin"));
+    let (flavor, image, project) = create_inputs(&cloud);
+    let admin = client.block_on(async {
+        let admin = setup_token(addr, "admin", "admin-secret", "admin").await;
+        lift_quota(addr, &admin, &project).await;
+        admin
+    });
     let mut times: Vec<Duration> = (0..21)
         .map(|n| {
             let body = format!(r#"{{"server": {{"name": "step-{n}", "flavorRef": "{flavor}", "imageRef": "{image}", "networks": "none"}}}}"#);
@@ -154,6 +161,7 @@ pub fn list_routes_walk(client: &Runtime, server_threads: usize, servers: usize,
     let routes: Vec<String> = fakecloud::services::route_table()
         .into_iter()
         .filter(|r| r.method == "GET" && !r.path.contains('{') && !r.path.starts_with("/_fakecloud"))
+        .filter(|r| args.walk_only.as_deref().is_none_or(|only| r.path.contains(only)))
         .map(|r| r.path)
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
