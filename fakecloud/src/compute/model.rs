@@ -142,6 +142,7 @@ pub struct Server {
     pub user_id: String,
     pub flavor_id: String,
     pub image_id: String,
+    /// Changed only through `Compute::set_host`, which keeps the servers-per-host index.
     pub host: Option<String>,
     pub vm_state: VmState,
     pub task_state: Option<String>,
