@@ -6,9 +6,17 @@
 //! by the only two ways an allocation changes (`insert`, `remove`), and rebuilt when a snapshot is
 //! read, so a snapshot holds the allocations alone, as before.
 
-use super::model::Allocation;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
+
+/// What one consumer (a server, an amphora) holds, per provider and resource class.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Allocation {
+    pub project_id: String,
+    pub user_id: String,
+    pub consumer_generation: u64,
+    pub resources: BTreeMap<String, BTreeMap<String, u64>>,
+}
 
 /// By consumer uuid, read as a map; written only through `insert` and `remove`.
 #[derive(Clone, Debug, Default)]

@@ -3,6 +3,7 @@
 //! step_size allow it. The rules the HTTP API applies on top (generations, in-use checks, consumers,
 //! filters) live next door: `providers.rs`, `consumers.rs`, `names.rs` and `query.rs`.
 
+pub use super::allocations::Allocation;
 use super::allocations::Allocations;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -87,15 +88,6 @@ pub struct ResourceProvider {
     pub root_provider_uuid: String,
     pub inventories: BTreeMap<String, Inventory>,
     pub traits: Vec<String>,
-}
-
-/// What one consumer (a server, an amphora) holds, per provider and resource class.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Allocation {
-    pub project_id: String,
-    pub user_id: String,
-    pub consumer_generation: u64,
-    pub resources: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
