@@ -3,7 +3,7 @@
 
 use crate::fixture::Fixture;
 use crate::sim::journal::Record;
-use crate::sim::{ClockMode, SimTime};
+use crate::sim::{Clock, ClockMode, SimTime};
 use crate::world::World;
 use parking_lot::{Mutex, MutexGuard};
 use std::sync::Arc;
@@ -32,6 +32,9 @@ pub struct Cloud {
     pub config: CloudConfig,
     /// The start instant chosen at boot, reused by `reset` so a reset world equals a fresh one.
     start: SimTime,
+    /// The world the fixture builds at `start` on a manual clock, kept so that a reset to `start`
+    /// is a copy rather than a rebuild (see `fresh_world`). Built at boot unless the clock is real.
+    pristine: Mutex<Option<World>>,
     /// Held by every request that may change the world, from its catch-up with time to its journal
     /// entry (`http::pipeline`): such requests run one at a time and the journal lists them in the
     /// order they took effect, so replaying it rebuilds the same world.
@@ -41,8 +44,34 @@ pub struct Cloud {
 impl Cloud {
     pub fn new(config: CloudConfig) -> anyhow::Result<Arc<Cloud>> {
         let start = config.start.or(config.fixture.start_time).unwrap_or_else(chrono::Utc::now);
-        let world = World::from_fixture(&config.fixture, config.seed, config.clock, start)?;
-        Ok(Arc::new(Cloud { world: Mutex::new(world), config, start, mutations: tokio::sync::Mutex::new(()) }))
+        let (world, pristine) = if config.clock == ClockMode::Real {
+            (World::from_fixture(&config.fixture, config.seed, config.clock, start)?, None)
+        } else {
+            let pristine = World::from_fixture(&config.fixture, config.seed, ClockMode::Manual, start)?;
+            (on_clock(pristine.clone(), config.clock, start), Some(pristine))
+        };
+        Ok(Arc::new(Cloud {
+            world: Mutex::new(world),
+            config,
+            start,
+            pristine: Mutex::new(pristine),
+            mutations: tokio::sync::Mutex::new(()),
+        }))
+    }
+
+    /// The world as the fixture builds it, on a clock in `mode`. A real clock starts now, so its
+    /// world is built afresh; any other starts at the boot's start instant, where the world is the
+    /// kept pristine one (built on a manual clock, so each of its instants is exactly `start`
+    /// plus what the fixture says, as on any clock that starts there).
+    fn fresh_world(&self, mode: ClockMode) -> World {
+        if mode == ClockMode::Real {
+            return World::from_fixture(&self.config.fixture, self.config.seed, mode, chrono::Utc::now()).expect("the fixture loaded at start-up");
+        }
+        let mut pristine = self.pristine.lock();
+        let world = pristine.get_or_insert_with(|| {
+            World::from_fixture(&self.config.fixture, self.config.seed, ClockMode::Manual, self.start).expect("the fixture loaded at start-up")
+        });
+        on_clock(world.clone(), mode, self.start)
     }
 
     pub fn world(&self) -> MutexGuard<'_, World> {
@@ -52,10 +81,8 @@ impl Cloud {
     /// Back to the fixture: same seed, same start instant, the clock mode in use now.
     pub fn reset(&self) {
         let mut world = self.world();
-        let mode = world.sim.clock.mode();
         // A real clock keeps following the wall clock; the others restart where they began.
-        let start = if mode == ClockMode::Real { chrono::Utc::now() } else { self.start };
-        *world = World::from_fixture(&self.config.fixture, self.config.seed, mode, start).expect("the fixture loaded at start-up");
+        *world = self.fresh_world(world.sim.clock.mode());
         world.record(Record::Control { action: "reset".into(), detail: String::new() });
     }
 
@@ -65,4 +92,10 @@ impl Cloud {
         *self.world() = restored;
         Ok(())
     }
+}
+
+/// A world built on a manual clock, put on a clock of `mode` starting at `start`.
+fn on_clock(mut world: World, mode: ClockMode, start: SimTime) -> World {
+    world.sim.clock = Clock::new(mode, start);
+    world
 }

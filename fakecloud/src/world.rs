@@ -162,6 +162,7 @@ impl World {
     }
 
     fn apply(&mut self, event: Event, at: SimTime) {
+        let one_lb = self.event_touches_one_lb(&event);
         // The health manager's cycle changes no server by itself (it touches when it starts a
         // failover); skipping it keeps Nova's rendered views across its 10 s ticks.
         if event != Event::LoadBalancer(crate::loadbalancer::Event::HealthManagerTick) {
@@ -189,14 +190,14 @@ impl World {
                 self.container_health_check(&node, &container, at)
             }
         }
-        self.refresh_availability();
+        self.refresh_availability_after_event(one_lb);
         self.refresh_management();
     }
 
     /// After a request that may have changed something: drop renderings and note availability.
     pub fn settle(&mut self) {
         self.touch();
-        self.refresh_availability();
+        self.refresh_availability_after_write();
         self.refresh_management();
     }
 

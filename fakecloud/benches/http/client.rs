@@ -133,7 +133,12 @@ pub fn post_json_request(addr: SocketAddr, path: &str, body: &str) -> Vec<u8> {
 }
 
 pub fn post_json_request_with(addr: SocketAddr, path: &str, body: &str, extra_headers: &[(&str, &str)]) -> Vec<u8> {
-    let mut r = format!("POST {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: application/json\r\n");
+    json_request_with("POST", addr, path, body, extra_headers)
+}
+
+/// A request with a JSON body and any method (`PUT` for a quota update, `POST` for creates).
+pub fn json_request_with(method: &str, addr: SocketAddr, path: &str, body: &str, extra_headers: &[(&str, &str)]) -> Vec<u8> {
+    let mut r = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: application/json\r\n");
     for (k, v) in extra_headers {
         r.push_str(&format!("{k}: {v}\r\n"));
     }

@@ -52,6 +52,7 @@ mod fixtures;
 mod load;
 mod process;
 mod report;
+mod scale;
 mod scenarios;
 
 use clap::Parser;
@@ -59,7 +60,7 @@ use client::get_request;
 use fixtures::{crowded_fixture, lbs_fixture, lbs_fixture_on, BENCH_LBS};
 use load::run_load;
 use process::{cold_start_once, locate_binary, resident_mb};
-use report::{cpu_model, median, print_load_row, print_summary, verdict, Route, Row};
+use report::{cpu_model, median, print_load_row, print_summary, verdict, Route, Row, READ_RATIO_TARGET};
 use scenarios::{fakecloud_load, lb_lookup_load, member_create_load, runtime, servers_detail_load, start_ceiling, Kind, Lookup};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -75,6 +76,9 @@ const COLD_START_TARGET_MS: f64 = 50.0;
 const SERVERS_DETAIL_TARGET: f64 = 10_000.0;
 const RSS_TARGET_MB: f64 = 100.0;
 const LB_NAME_LOOKUP_TARGET: f64 = 10_000.0;
+const BOOT_TARGET_MS: f64 = 500.0;
+/// A write on the large cloud must make at least this share of its rate on the small one.
+const SCALE_WRITE_RATIO_TARGET: f64 = 1.0 / 1.5;
 /// The member-create scenario's clock: one simulated second lasts this many real seconds, so a
 /// member's flow (3 simulated seconds on an amphora LB) finishes in 30 ms of real time, well before
 /// the round-robin comes back to its pool (1,000 creates later). Not much faster: a run of a few
@@ -82,7 +86,7 @@ const LB_NAME_LOOKUP_TARGET: f64 = 10_000.0;
 /// manager's 10 s cycle runs that much more often in real time.
 const MEMBER_CLOCK_FACTOR: f64 = 0.01;
 
-#[derive(Parser, Debug)]
+#[derive(Parser, Debug, Clone)]
 #[command(name = "http", about = "fakecloud HTTP benchmark: the ceiling, Keystone, Nova, Octavia routes, memory, cold start")]
 struct Args {
     /// Measured seconds per load scenario [default: 3].
@@ -115,6 +119,12 @@ struct Args {
     /// Run only the scenarios whose name contains this (ceiling, ceiling-large, issue, validate,
     /// issue-nocatalog, validate-nocatalog, servers, lbs, members, memory, cold).
     filter: Option<String>,
+    /// Measured seconds per route in the list-route walk [default: 0.5].
+    #[arg(long = "walk-duration", env = "BENCH_WALK_DURATION", value_name = "SECONDS")]
+    walk_duration: Option<f64>,
+    /// Walk only the list routes whose path contains this.
+    #[arg(long = "walk-only", env = "BENCH_WALK_ONLY", value_name = "TEXT")]
+    walk_only: Option<String>,
     /// Passed by `cargo bench`. Without it (`cargo test --benches`) the run is a short smoke test.
     #[arg(long, hide = true)]
     bench: bool,
@@ -129,6 +139,15 @@ impl Args {
         self.cold_runs = self.cold_runs_arg.unwrap_or(if smoke { 2 } else { 20 });
         self.concurrency = self.concurrency.max(1);
         self
+    }
+
+    /// The short windows of the list-route walk (each route and each size-matched ceiling).
+    fn walk(&self) -> Args {
+        let smoke = !self.bench;
+        let duration = self.walk_duration.unwrap_or(if smoke { 0.05 } else { 0.5 }).max(0.01);
+        // The whole warm-up: a kept reply is rendered once per change, and a listing of thousands of
+        // items rendered by every connection at once takes longer than a short warm-up.
+        Args { duration, ..self.clone() }
     }
 
     fn wants(&self, scenario: &str) -> bool {
@@ -163,6 +182,8 @@ fn main() {
 
     let mut rows: Vec<Row> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
+    // (what, req/s) of the writes compared small against large cloud in the scale summary.
+    let mut scale_rates: Vec<(String, f64)> = Vec::new();
 
     if args.wants("ceiling") {
         let rt = runtime("server", server_threads);
@@ -219,7 +240,7 @@ fn main() {
 
     for (name, lbs, factor, route) in [
         ("member create (POST lbaas/pools/{id}/members), 1,000 LBs, round-robin", BENCH_LBS, MEMBER_CLOCK_FACTOR, Route::Write),
-        ("diagnostic: member create, 100 LBs, round-robin", 100, MEMBER_CLOCK_FACTOR / 2.0, Route::Diagnostic),
+        ("member create, 100 LBs, round-robin", 100, MEMBER_CLOCK_FACTOR / 2.0, Route::Write),
     ] {
         if args.wants("members") {
             let run = member_create_load(&client, server_threads, lbs, factor, &args);
@@ -233,7 +254,22 @@ fn main() {
                 run.pools,
                 run.settle.as_secs_f64() * 1e3
             ));
+            scale_rates.push((format!("member create, {lbs} LBs"), run.load.rate()));
             rows.push(Row::new(name, run.load, route, None));
+        }
+    }
+
+    // Writes on a scaled clock, small cloud against large: the cost of a write must follow what it
+    // changes, not the size of the cloud.
+    for (name, servers, route) in [
+        ("server create (POST /servers, networks none), default cloud on 50 bench hosts", 0, Route::Write),
+        ("diagnostic: server create, 1,000 servers", 1_000, Route::Diagnostic),
+        ("server create, 10,000 servers", 10_000, Route::Write),
+    ] {
+        if args.wants("create") {
+            let load = scale::server_create_load(&client, server_threads, servers, MEMBER_CLOCK_FACTOR, &args);
+            scale_rates.push((format!("server create, {servers} servers"), load.rate()));
+            rows.push(Row::new(name, load, route, None));
         }
     }
 
@@ -256,6 +292,72 @@ fn main() {
         }
         println!();
         print_summary(&rows, ceiling, ceiling_large);
+    }
+
+    if !scale_rates.is_empty() {
+        print_scale_summary(&scale_rates);
+    }
+
+    if args.wants("advance") {
+        println!("| clock advance, 1 s with a server build pending (manual clock), median of 21 | ms |");
+        println!("|---|---:|");
+        for servers in [0, 1_000, 10_000] {
+            let cost = scale::clock_advance_cost(&client, servers);
+            println!("| {servers} servers on 50 bench hosts | {:.3} |", cost.as_secs_f64() * 1e3);
+        }
+        println!();
+    }
+
+    if args.wants("boot") {
+        println!("| boot and reset (median of 3) | boot ms | reset ms | target | result |");
+        println!("|---|---:|---:|---|---|");
+        for (what, fixture, judged) in [
+            ("default cloud on 50 bench hosts", crowded_fixture(0), false),
+            ("10,000 servers", crowded_fixture(10_000), true),
+            ("10,000 servers and 1,000 LBs", lbs_fixture_on(crowded_fixture(10_000), BENCH_LBS), false),
+        ] {
+            let (boot, reset) = scale::boot_and_reset(fixture);
+            let (b, r) = (boot.as_secs_f64() * 1e3, reset.as_secs_f64() * 1e3);
+            let (target, result) = if judged {
+                (format!("< {BOOT_TARGET_MS:.0} ms each"), verdict(b < BOOT_TARGET_MS && r < BOOT_TARGET_MS))
+            } else {
+                ("-".to_string(), "-")
+            };
+            println!("| {what} | {b:.1} | {r:.1} | {target} | {result} |");
+        }
+        println!();
+    }
+
+    if args.wants("walk") {
+        let walk = args.walk();
+        let (rows, skipped) = scale::list_routes_walk(&client, server_threads, 10_000, BENCH_LBS, &walk);
+        println!(
+            "Every GET route without a path parameter, as admin, on 10,000 servers and 1,000 LBs ({} s warm-up + {} s each), against the axum ceiling serving a body of the same power-of-two size class",
+            walk.warmup, walk.duration
+        );
+        println!();
+        println!("| route | req/s | body bytes | same-size ceiling req/s | ratio | target | result |");
+        println!("|---|---:|---:|---:|---:|---|---|");
+        let mut misses = 0;
+        for r in &rows {
+            let ratio = r.load.rate() / r.ceiling;
+            let ok = ratio >= READ_RATIO_TARGET && r.load.errors == 0;
+            misses += usize::from(!ok);
+            println!(
+                "| `{}` | {:.0} | {} | {:.0} | {ratio:.2} | >= {READ_RATIO_TARGET:.2} | {} |",
+                r.path,
+                r.load.rate(),
+                r.load.body_len,
+                r.ceiling,
+                verdict(ok)
+            );
+        }
+        println!();
+        println!("list routes: {} measured, {} below {READ_RATIO_TARGET:.2} of their ceiling", rows.len(), misses);
+        for (path, status) in &skipped {
+            println!("not measured (a bare GET answers {status}): `{path}`");
+        }
+        println!();
     }
 
     if args.wants("memory") {
@@ -337,4 +439,24 @@ fn main() {
     }
     println!();
     println!("benchmark wall time: {:.1} s", began.elapsed().as_secs_f64());
+}
+
+/// Each write on the large cloud against the same write on the small one, from the same run.
+fn print_scale_summary(rates: &[(String, f64)]) {
+    let rate = |what: &str| rates.iter().find(|(w, _)| w == what).map(|(_, r)| *r);
+    println!("| write at scale | small cloud req/s | large cloud req/s | large / small | target | result |");
+    println!("|---|---:|---:|---:|---|---|");
+    for (what, small, large) in [
+        ("server create", "server create, 0 servers", "server create, 10000 servers"),
+        ("member create", "member create, 100 LBs", "member create, 1000 LBs"),
+    ] {
+        if let (Some(s), Some(l)) = (rate(small), rate(large)) {
+            let ratio = l / s;
+            println!(
+                "| {what}: {large} vs {small} | {s:.0} | {l:.0} | {ratio:.2} | >= {SCALE_WRITE_RATIO_TARGET:.2} | {} |",
+                verdict(ratio >= SCALE_WRITE_RATIO_TARGET)
+            );
+        }
+    }
+    println!();
 }

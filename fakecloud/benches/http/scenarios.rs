@@ -38,6 +38,21 @@ pub fn start_ceiling(rt: &Runtime) -> SocketAddr {
     })
 }
 
+/// The ceiling with one route, `GET /sized`, answering a fixed JSON body of exactly `size` bytes
+/// (at least the 10 bytes of `{"pad":""}`): the same-size reference for a list route.
+pub fn start_ceiling_sized(rt: &Runtime, size: usize) -> SocketAddr {
+    rt.block_on(async {
+        let body: &'static str = Box::leak(format!("{{\"pad\":\"{}\"}}", "x".repeat(size.saturating_sub(10))).into_boxed_str());
+        let app = Router::new().route("/sized", get(move || async move { ([(header::CONTENT_TYPE, "application/json")], body) }));
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind the sized ceiling");
+        let addr = listener.local_addr().expect("local addr");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        addr
+    })
+}
+
 /// A fresh in-process fakecloud (embedded fixture, real clock), no tracing subscriber installed.
 fn start_fakecloud(rt: &Runtime) -> fakecloud::RunningCloud {
     rt.block_on(fakecloud::start(fakecloud::CloudConfig::default(), "127.0.0.1:0".parse().expect("addr"))).expect("start fakecloud")

@@ -9,7 +9,7 @@ use crate::sim::heartbeat::{Heartbeat, Timing};
 pub const SERVICE_HEARTBEAT: Timing = Timing { report_interval_secs: 10, down_time_secs: 60 };
 use crate::sim::SimTime;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Nova's default availability zone for compute services, and the zone of control-plane services.
 pub const DEFAULT_AZ: &str = "nova";
@@ -142,6 +142,7 @@ pub struct Server {
     pub user_id: String,
     pub flavor_id: String,
     pub image_id: String,
+    /// Changed only through `Compute::set_host`, which keeps the servers-per-host index.
     pub host: Option<String>,
     pub vm_state: VmState,
     pub task_state: Option<String>,
@@ -242,6 +243,11 @@ pub struct Compute {
     /// id -> seq; derived from `servers`, so not in a snapshot (`reindex` rebuilds it).
     #[serde(skip)]
     index: HashMap<String, u64>,
+    /// host name -> seqs of the servers on it; derived from `servers` like `index` (hypervisor
+    /// views and host events ask per host, and a scan of every server per host made them
+    /// O(hosts x servers)). A server's host changes only through `set_host`.
+    #[serde(skip)]
+    on_host: HashMap<String, BTreeSet<u64>>,
     pub next_seq: u64,
     pub keypairs: Vec<Keypair>,
     pub server_groups: Vec<ServerGroup>,
@@ -327,9 +333,30 @@ impl Compute {
         self.servers.get_mut(self.index.get(id)?)
     }
 
-    /// Rebuilds the id index after the servers were loaded from a snapshot.
+    /// Rebuilds the id and host indexes after the servers were loaded from a snapshot.
     pub fn reindex(&mut self) {
         self.index = self.servers.values().map(|s| (s.id.clone(), s.seq)).collect();
+        self.on_host.clear();
+        for s in self.servers.values() {
+            if let Some(h) = &s.host {
+                self.on_host.entry(h.clone()).or_default().insert(s.seq);
+            }
+        }
+    }
+
+    /// Moves a server to a host (or off every host), keeping the host index.
+    pub fn set_host(&mut self, id: &str, host: Option<String>) {
+        let Some(seq) = self.index.get(id).copied() else { return };
+        let Some(s) = self.servers.get_mut(&seq) else { return };
+        if let Some(old) = s.host.take() {
+            if let Some(on) = self.on_host.get_mut(&old) {
+                on.remove(&seq);
+            }
+        }
+        if let Some(h) = &host {
+            self.on_host.entry(h.clone()).or_default().insert(seq);
+        }
+        s.host = host;
     }
 
     pub fn server_id_named(&self, name: &str) -> Option<String> {
@@ -340,11 +367,17 @@ impl Compute {
         server.seq = self.next_seq;
         self.next_seq += 1;
         self.index.insert(server.id.clone(), server.seq);
+        if let Some(h) = &server.host {
+            self.on_host.entry(h.clone()).or_default().insert(server.seq);
+        }
         self.servers.insert(server.seq, server);
     }
 
     pub fn remove_server(&mut self, id: &str) -> Option<Server> {
         let s = self.servers.remove(&self.index.remove(id)?)?;
+        if let Some(on) = s.host.as_ref().and_then(|h| self.on_host.get_mut(h)) {
+            on.remove(&s.seq);
+        }
         for g in &mut self.server_groups {
             g.members.retain(|m| m != id);
         }
@@ -360,8 +393,9 @@ impl Compute {
         range.rev().map(|(_, s)| s)
     }
 
+    /// The servers on a host, oldest first.
     pub fn servers_on<'a>(&'a self, host: &'a str) -> impl Iterator<Item = &'a Server> + 'a {
-        self.servers.values().filter(move |s| s.host.as_deref() == Some(host))
+        self.on_host.get(host).into_iter().flatten().filter_map(|seq| self.servers.get(seq))
     }
 }
 
@@ -391,10 +425,12 @@ impl Compute {
     /// The limit and usage that leave the least room for a resource: the project's or the user's in
     /// it (Nova checks both). `None` when neither limits it.
     fn tightest(&self, project: &str, user: &str, resource: &str) -> Option<(i64, i64)> {
+        // Usage is counted only where there is a limit: counting walks the project's servers.
         [None, Some(user)]
             .into_iter()
-            .map(|u| (self.quotas.limit(project, u, resource), self.quota_usage(project, u, resource)))
-            .filter(|(limit, _)| *limit >= 0)
+            .map(|u| (u, self.quotas.limit(project, u, resource)))
+            .filter(|(_, limit)| *limit >= 0)
+            .map(|(u, limit)| (limit, self.quota_usage(project, u, resource)))
             .min_by_key(|(limit, used)| limit - used)
     }
 

@@ -28,7 +28,21 @@ pub struct ServerViewCache {
     pages: Arc<Mutex<HashMap<PageKey, Bytes>>>,
     /// Whole replies of other read routes (see `ReplyKey`), kept and matched like the pages.
     replies: Arc<Mutex<HashMap<ReplyKey, Bytes>>>,
+    /// What the servers on each host use, summed once per revision for the hypervisor views.
+    host_loads: Mutex<Option<(u64, Arc<HostLoads>)>>,
 }
+
+/// What the servers on one host use, from their flavors, as Nova's resource tracker sums it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HostLoad {
+    pub vcpus: u64,
+    pub memory_mb: u64,
+    pub local_gb: u64,
+    pub servers: u64,
+}
+
+/// By host name; a host with no server is absent.
+pub type HostLoads = HashMap<String, HostLoad>;
 
 /// Everything a cached reply of another read route depends on: the world's revision, the route,
 /// the query, what the caller may see (an admin every project, anyone else their own) and the base
@@ -182,6 +196,29 @@ impl ServerViewCache {
         BodyStore(self.replies.clone())
     }
 
+    /// Each host's load at this revision: summed over every server once, then kept until the world
+    /// changes, so a hypervisor listing costs its hosts, not the cloud's servers.
+    pub fn host_loads(&self, compute: &super::model::Compute) -> Arc<HostLoads> {
+        let mut kept = self.host_loads.lock();
+        if let Some((_, loads)) = kept.as_ref().filter(|(rev, _)| *rev == self.revision) {
+            return loads.clone();
+        }
+        let mut loads = HostLoads::new();
+        for s in compute.servers.values() {
+            let Some(host) = &s.host else { continue };
+            let l = loads.entry(host.clone()).or_default();
+            if let Some(f) = compute.flavor(&s.flavor_id) {
+                l.vcpus += f.vcpus;
+                l.memory_mb += f.ram;
+                l.local_gb += f.disk + f.ephemeral;
+            }
+            l.servers += 1;
+        }
+        let loads = Arc::new(loads);
+        *kept = Some((self.revision, loads.clone()));
+        loads
+    }
+
     /// Drops renderings of servers that no longer exist (called when servers are deleted, so the
     /// cache never outgrows the server table).
     pub fn forget(&mut self, seq: u64) {
@@ -192,7 +229,13 @@ impl ServerViewCache {
 /// A copy of a world starts with nothing rendered.
 impl Clone for ServerViewCache {
     fn clone(&self) -> Self {
-        ServerViewCache { revision: self.revision, entries: Mutex::default(), pages: Arc::default(), replies: Arc::default() }
+        ServerViewCache {
+            revision: self.revision,
+            entries: Mutex::default(),
+            pages: Arc::default(),
+            replies: Arc::default(),
+            host_loads: Mutex::default(),
+        }
     }
 }
 

@@ -328,16 +328,13 @@ pub fn hypervisor(w: &World, h: &Host, v: Version, with_servers: bool) -> Value 
     if v.at_least(2, 88) {
         o["uptime"] = json!(uptime(w, h));
     } else {
-        let (mut vcpus_used, mut mem_used, mut disk_used, mut running) =
-            (0, h.reserved_host_memory_mb, h.reserved_host_disk_mb.div_ceil(1024), 0);
-        for s in w.compute.servers_on(&h.name) {
-            if let Some(f) = w.compute.flavor(&s.flavor_id) {
-                vcpus_used += f.vcpus;
-                mem_used += f.ram;
-                disk_used += f.disk + f.ephemeral;
-            }
-            running += 1;
-        }
+        let load = w.renders.host_loads(&w.compute).get(&h.name).copied().unwrap_or_default();
+        let (vcpus_used, mem_used, disk_used, running) = (
+            load.vcpus,
+            h.reserved_host_memory_mb + load.memory_mb,
+            h.reserved_host_disk_mb.div_ceil(1024) + load.local_gb,
+            load.servers,
+        );
         o["vcpus"] = json!(h.vcpus);
         o["memory_mb"] = json!(h.memory_mb);
         o["local_gb"] = json!(h.disk_gb);

@@ -9,7 +9,7 @@ use crate::loadbalancer::Event;
 use crate::sim::SimTime;
 use crate::world::World;
 use chrono::Duration;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 impl World {
     /// Schedules the health manager's cycle if it is not running yet.
@@ -113,6 +113,74 @@ impl World {
             && self.member_backend_up(m)
     }
 
+    /// The load balancer an Octavia event changes when it changes that one alone (a child task's
+    /// end, a member settling or rising); `None` when it may change more (an amphora's boot, a
+    /// load balancer's delete, the health manager's cycle) or is not Octavia's.
+    pub(crate) fn event_touches_one_lb(&self, event: &crate::world::Event) -> Option<String> {
+        let crate::world::Event::LoadBalancer(e) = event else { return None };
+        let member_lb = |member_id: &str| {
+            let pool = self.octavia.members.get(member_id)?;
+            Some(self.octavia.pools.get(&pool.pool_id)?.loadbalancer_id.clone())
+        };
+        match e {
+            Event::LbChildDone { lb_id, .. } | Event::LbActive { lb_id } => Some(lb_id.clone()),
+            Event::LbMemberSettled { member_id } | Event::LbMemberHealthRose { member_id } => member_lb(member_id),
+            _ => None,
+        }
+    }
+
+    /// The availability refresh after a write: only the load balancers it declared it touched
+    /// (`Octavia::touched`), or all of them when it declared none.
+    pub(crate) fn refresh_availability_after_write(&mut self) {
+        let touched = std::mem::take(&mut self.octavia.touched);
+        self.refresh_availability_of(touched);
+    }
+
+    /// The availability refresh after an event: only its load balancer when it touches one alone
+    /// (`event_touches_one_lb`), else all of them.
+    pub(crate) fn refresh_availability_after_event(&mut self, one_lb: Option<String>) {
+        let mut touched = std::mem::take(&mut self.octavia.touched);
+        match one_lb {
+            Some(lb) => {
+                touched.insert(lb);
+                self.refresh_availability_of(touched);
+            }
+            None => self.refresh_availability(),
+        }
+    }
+
+    /// Notes the serving state of the given load balancers (all of them when the set is empty).
+    fn refresh_availability_of(&mut self, lbs: BTreeSet<String>) {
+        if lbs.is_empty() {
+            self.refresh_availability();
+            return;
+        }
+        let now = self.now();
+        for id in lbs {
+            let Some(lb) = self.octavia.loadbalancers.get(&id) else { continue };
+            let serving = self.lb_serving(lb);
+            if self.octavia.availability.get(&id).and_then(|t| t.last()).map(|(_, s)| *s) != Some(serving) {
+                self.octavia.availability.entry(id).or_default().push((now, serving));
+            }
+        }
+    }
+
+    /// One load balancer's serving state, as `refresh_availability` decides it for all.
+    fn lb_serving(&self, lb: &LoadBalancer) -> bool {
+        let o = &self.octavia;
+        let id = lb.c.id.as_str();
+        let amphora_up = || o.amphorae_of(id).any(|a| self.amphora_in_service(a));
+        let member_up = || o.pools_of(id).any(|p| o.members_of(&p.c.id).any(|m| self.member_serving(m)));
+        (lb.provider == "ovn" || amphora_up()) && member_up()
+    }
+
+    /// An amphora that answers for its load balancer: allocated with a first heartbeat (or being
+    /// deleted) and its Nova server running.
+    fn amphora_in_service(&self, a: &Amphora) -> bool {
+        let in_service = (a.status == AMP_ALLOCATED && a.last_heartbeat.is_some()) || a.status == PENDING_DELETE;
+        in_service && a.compute_id.as_deref().is_some_and(|s| self.server_running(s, true))
+    }
+
     /// Appends to each load balancer's availability timeline where its serving state changed: an
     /// amphora running (for the amphora providers) and at least one serving member. One pass over
     /// amphorae and members, so it stays linear in the cloud's size.
@@ -123,8 +191,7 @@ impl World {
         }
         let mut amphora_up: HashSet<&str> = HashSet::new();
         for a in o.amphorae.values() {
-            let in_service = (a.status == AMP_ALLOCATED && a.last_heartbeat.is_some()) || a.status == PENDING_DELETE;
-            if in_service && a.compute_id.as_deref().is_some_and(|s| self.server_running(s, true)) {
+            if self.amphora_in_service(a) {
                 if let Some(lb) = a.loadbalancer_id.as_deref() {
                     amphora_up.insert(lb);
                 }

@@ -191,6 +191,9 @@ impl World {
     /// task never runs.
     pub(crate) fn begin_child_task(&mut self, lb_id: &str, pool_id: Option<&str>, kind: Kind, id: &str, op: &str) {
         let now = self.now();
+        // A child task changes this load balancer alone: the refresh after the request need not
+        // look at the others.
+        self.octavia.touched.insert(lb_id.to_string());
         self.set_lb_status(lb_id, PENDING_UPDATE);
         let listener_ids: Vec<String> = self.octavia.listeners_of(lb_id).map(|l| l.c.id.clone()).collect();
         for l in listener_ids {

@@ -339,8 +339,8 @@ impl World {
             };
             let failed_ports = self.network.bind_device(id, &host, at);
             if failed_ports.is_empty() {
+                self.compute.set_host(id, Some(host));
                 let s = self.compute.server_mut(id).expect("checked");
-                s.host = Some(host);
                 s.task_state = Some("spawning".into());
                 s.updated_at = at;
                 let jitter = self.sim.ids.fraction() * SPAWN_JITTER_SECS;
@@ -630,7 +630,7 @@ impl World {
             self.compute.migrations.set_status(&m.uuid, "finished", at);
             if s.host.as_deref() != Some(m.dest_compute.as_str()) {
                 self.network.bind_device(id, &m.dest_compute, at);
-                self.compute.server_mut(id).expect("checked").host = Some(m.dest_compute);
+                self.compute.set_host(id, Some(m.dest_compute));
             }
         }
         self.finish_task(id, Resized, s.power_state, at, false)
@@ -703,9 +703,7 @@ impl World {
         if let Some((uuid, dest)) = evacuation {
             self.compute.migrations.set_status(&uuid, "done", at);
             self.network.bind_device(id, &dest, at);
-            if let Some(s) = self.compute.server_mut(id) {
-                s.host = Some(dest);
-            }
+            self.compute.set_host(id, Some(dest));
         }
         let (vm, power) = if stopped { (Stopped, POWER_SHUTDOWN) } else { (Active, POWER_RUNNING) };
         self.finish_task(id, vm, power, at, false);
@@ -739,7 +737,7 @@ impl World {
         }
         if let Some(source) = source.filter(|h| s.host.as_ref() != Some(h)) {
             self.network.bind_device(&s.id, &source, now);
-            self.compute.server_mut(&s.id).expect("checked").host = Some(source);
+            self.compute.set_host(&s.id, Some(source));
         }
         let srv = self.compute.server_mut(&s.id).expect("checked");
         srv.flavor_id = old_id;
@@ -752,9 +750,7 @@ impl World {
     fn offload_server(&mut self, id: &str, at: SimTime) {
         self.placement.free(id);
         self.network.bind_device(id, "", at);
-        if let Some(s) = self.compute.server_mut(id) {
-            s.host = None;
-        }
+        self.compute.set_host(id, None);
         self.finish_task(id, ShelvedOffloaded, POWER_SHUTDOWN, at, false);
     }
 
@@ -771,9 +767,7 @@ impl World {
         match placed {
             Some(host) => {
                 self.network.bind_device(id, &host, at);
-                if let Some(s) = self.compute.server_mut(id) {
-                    s.host = Some(host);
-                }
+                self.compute.set_host(id, Some(host));
                 self.finish_task(id, Active, POWER_RUNNING, at, false);
                 self.drop_shelved_snapshot(id, at);
             }

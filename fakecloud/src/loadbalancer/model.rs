@@ -514,6 +514,12 @@ pub struct Octavia {
     /// maps above, so not in a snapshot (`reindex` rebuilds it).
     #[serde(skip)]
     index: Children,
+    /// The load balancers the write being handled changed, when it changed nothing else (a child
+    /// task: `World::begin_child_task`); the availability refresh after it then looks at these
+    /// alone. Empty means "anything may have changed". Never in a snapshot: it lives from a
+    /// handler to the refresh that follows it.
+    #[serde(skip)]
+    pub touched: BTreeSet<String>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -134,12 +134,9 @@ impl Placement {
                             codes::DEFAULT,
                         ));
                     }
-                    let others: u64 = self
-                        .allocations
-                        .iter()
-                        .filter(|(c, _)| !replaced.contains(c.as_str()))
-                        .filter_map(|(_, a)| a.resources.get(rp)?.get(rc))
-                        .sum();
+                    let replaced_here: u64 =
+                        replaced.iter().filter_map(|c| self.allocations.get(*c)?.resources.get(rp)?.get(rc)).sum();
+                    let others = self.allocations.usage(rp, rc) - replaced_here;
                     if others.saturating_add(asked[&(rp.as_str(), rc.as_str())]) > inv.capacity() {
                         return Err(Refusal::conflict(
                             format!("Unable to allocate inventory: Unable to create allocation for '{rc}' on resource provider '{rp}'. The requested amount would exceed the capacity."),

@@ -1,5 +1,6 @@
 //! Placement: resource providers, inventories, allocations and allocation candidates.
 
+pub mod allocations;
 pub mod api;
 pub mod consumers;
 mod fault;

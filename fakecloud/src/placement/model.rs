@@ -3,6 +3,8 @@
 //! step_size allow it. The rules the HTTP API applies on top (generations, in-use checks, consumers,
 //! filters) live next door: `providers.rs`, `consumers.rs`, `names.rs` and `query.rs`.
 
+pub use super::allocations::Allocation;
+use super::allocations::Allocations;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -88,21 +90,12 @@ pub struct ResourceProvider {
     pub traits: Vec<String>,
 }
 
-/// What one consumer (a server, an amphora) holds, per provider and resource class.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Allocation {
-    pub project_id: String,
-    pub user_id: String,
-    pub consumer_generation: u64,
-    pub resources: BTreeMap<String, BTreeMap<String, u64>>,
-}
-
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Placement {
     /// By uuid; a BTreeMap keeps listings and snapshots in a stable order.
     pub providers: BTreeMap<String, ResourceProvider>,
-    /// By consumer uuid.
-    pub allocations: BTreeMap<String, Allocation>,
+    /// By consumer uuid, with each provider's usage kept summed.
+    pub allocations: Allocations,
     /// Custom resource classes (`CUSTOM_*`) created through the API.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub custom_resource_classes: BTreeSet<String>,
@@ -146,18 +139,14 @@ impl Placement {
     pub fn usages(&self, rp: &str) -> BTreeMap<String, u64> {
         let mut out: BTreeMap<String, u64> =
             self.providers.get(rp).map(|p| p.inventories.keys().map(|k| (k.clone(), 0)).collect()).unwrap_or_default();
-        for a in self.allocations.values() {
-            if let Some(res) = a.resources.get(rp) {
-                for (rc, n) in res {
-                    *out.entry(rc.clone()).or_default() += n;
-                }
-            }
+        for (rc, n) in self.allocations.usages(rp).into_iter().flatten() {
+            *out.entry(rc.clone()).or_default() += n;
         }
         out
     }
 
     pub fn usage(&self, rp: &str, rc: &str) -> u64 {
-        self.allocations.values().filter_map(|a| a.resources.get(rp)?.get(rc)).sum()
+        self.allocations.usage(rp, rc)
     }
 
     /// Whether every requested class fits on the provider.

@@ -59,13 +59,7 @@ impl Placement {
                 p.inventories.insert(new.to_string(), inv);
             }
         }
-        for a in self.allocations.values_mut() {
-            for res in a.resources.values_mut() {
-                if let Some(n) = res.remove(old) {
-                    res.insert(new.to_string(), n);
-                }
-            }
-        }
+        self.allocations.rename_class(old, new);
         Ok(())
     }
 

@@ -158,7 +158,7 @@ impl Placement {
         if !self.providers.contains_key(uuid) {
             return Err(Refusal::NotFound(format!("No resource provider with uuid {uuid} found for delete")));
         }
-        if self.allocations.values().any(|a| a.resources.contains_key(uuid)) {
+        if self.allocations.on_provider(uuid) {
             return Err(Refusal::conflict(
                 format!("Unable to delete resource provider {uuid}: Resource provider has allocations."),
                 codes::PROVIDER_IN_USE,

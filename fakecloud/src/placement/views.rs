@@ -136,7 +136,7 @@ pub fn consumer_allocations(p: &Placement, consumer: &str, a: Option<&Allocation
 /// `GET /resource_providers/{uuid}/allocations`: by consumer.
 pub fn provider_allocations(p: &Placement, rp: &ResourceProvider, v: Version) -> Value {
     let mut by_consumer = Map::new();
-    for (consumer, a) in &p.allocations {
+    for (consumer, a) in p.allocations.iter() {
         if let Some(res) = a.resources.get(&rp.uuid) {
             let mut entry = json!({"resources": res});
             if v.at_least(1, 28) {

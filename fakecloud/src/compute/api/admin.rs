@@ -238,8 +238,9 @@ pub async fn hypervisor_statistics(State(s): State<AppState>, caller: Caller, Mi
     ];
     let mut stats = serde_json::Map::new();
     stats.insert("count".into(), json!(w.compute.hosts.len()));
+    let views: Vec<Value> = w.compute.hosts.iter().map(|h| views::hypervisor(&w, h, v, false)).collect();
     for k in keys {
-        let total: i64 = w.compute.hosts.iter().map(|h| views::hypervisor(&w, h, v, false)[k].as_i64().unwrap_or(0)).sum();
+        let total: i64 = views.iter().map(|view| view[k].as_i64().unwrap_or(0)).sum();
         stats.insert(k.into(), json!(total));
     }
     Ok(reply(v, StatusCode::OK, json!({ "hypervisor_statistics": stats })))

@@ -116,6 +116,39 @@ pub(super) fn list_reply(res: &Resource, items: Vec<Value>, params: &Params, bas
     Ok(json_reply(StatusCode::OK, query::list(res, items, params, &collection_url(base, path))?))
 }
 
+/// A list reply kept for the world's revision (`compute::view_cache::ReplyKey`): a client that
+/// polls the same listing of an unchanged cloud gets the same bytes again without a render, and a
+/// listing is rendered, filtered and serialised once per change of the cloud rather than once per
+/// request. Only for lists whose items are a function of the world's state and the viewer alone
+/// (not of time: the agents' liveness is not). The query is checked and applied after the world is
+/// released.
+pub(super) fn kept_list(
+    w: parking_lot::MutexGuard<'_, World>,
+    caller: &Caller,
+    (res, path): (&Resource, &'static str),
+    params: &Params,
+    base: &str,
+    render: impl FnOnce(&World, &Viewer) -> Vec<Value>,
+) -> Reply {
+    let v = viewer(caller);
+    let key = w.renders.reply_key(path, &params.0, v.admin, v.project_id.as_deref(), base);
+    if let Some(body) = w.renders.reply(&key) {
+        return Ok(bytes_reply(body));
+    }
+    let items = render(&w, &v);
+    let store = w.renders.reply_store();
+    drop(w);
+    let value = query::list(res, items, params, &collection_url(base, path))?;
+    let body = Bytes::from(serde_json::to_vec(&value).unwrap_or_default());
+    store.put(key, body.clone());
+    Ok(bytes_reply(body))
+}
+
+/// A 200 with a JSON body already serialised.
+fn bytes_reply(body: Bytes) -> Response {
+    (StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
 /// A create that may be bulk: `{"<plural>": [items]}` creates every item or none (the first refusal
 /// is the answer and the world stays as it was); `{"<singular>": item}` creates one.
 pub(super) fn create_one_or_bulk(

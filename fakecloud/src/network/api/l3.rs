@@ -13,11 +13,10 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 pub(super) async fn list_floating_ips(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> Reply {
-    let v = viewer(&caller);
-    let w = s.world();
-    let n = &w.network;
-    let items = n.floating_ips.values().filter(|f| v.owns(&f.project_id)).map(|f| views::floating_ip(n, f)).collect();
-    list_reply(&request::FLOATINGIP, items, &params, &base, "floatingips")
+    kept_list(s.world(), &caller, (&request::FLOATINGIP, "floatingips"), &params, &base, |w, v| {
+        let n = &w.network;
+        n.floating_ips.values().filter(|f| v.owns(&f.project_id)).map(|f| views::floating_ip(n, f)).collect()
+    })
 }
 
 pub(super) async fn show_floating_ip(State(s): State<AppState>, caller: Caller, params: Params, NPath(id): NPath<String>) -> Reply {
@@ -85,11 +84,10 @@ pub(super) async fn delete_floating_ip(State(s): State<AppState>, caller: Caller
 
 // ---- routers ----
 pub(super) async fn list_routers(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> Reply {
-    let v = viewer(&caller);
-    let w = s.world();
-    let n = &w.network;
-    let items = n.routers.values().filter(|r| v.owns(&r.project_id)).map(|r| views::router(n, r, &v)).collect();
-    list_reply(&request::ROUTER, items, &params, &base, "routers")
+    kept_list(s.world(), &caller, (&request::ROUTER, "routers"), &params, &base, |w, v| {
+        let n = &w.network;
+        n.routers.values().filter(|r| v.owns(&r.project_id)).map(|r| views::router(n, r, v)).collect()
+    })
 }
 
 pub(super) async fn show_router(State(s): State<AppState>, caller: Caller, params: Params, NPath(id): NPath<String>) -> Reply {

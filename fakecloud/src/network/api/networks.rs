@@ -14,11 +14,10 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 pub(super) async fn list_networks(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> Reply {
-    let v = viewer(&caller);
-    let w = s.world();
-    let n = &w.network;
-    let items = n.networks.values().filter(|x| n.network_visible(&v, x)).map(|x| views::network(n, x, &v)).collect();
-    list_reply(&request::NETWORK, items, &params, &base, "networks")
+    kept_list(s.world(), &caller, (&request::NETWORK, "networks"), &params, &base, |w, v| {
+        let n = &w.network;
+        n.networks.values().filter(|x| n.network_visible(v, x)).map(|x| views::network(n, x, v)).collect()
+    })
 }
 
 pub(super) async fn show_network(State(s): State<AppState>, caller: Caller, params: Params, NPath(id): NPath<String>) -> Reply {

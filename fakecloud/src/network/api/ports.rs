@@ -13,11 +13,10 @@ use axum::extract::State;
 use serde_json::Value;
 
 pub(super) async fn list_ports(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> Reply {
-    let v = viewer(&caller);
-    let w = s.world();
-    let n = &w.network;
-    let items = n.ports.values().filter(|p| n.port_visible(&v, p)).map(|p| views::port(p, &v)).collect();
-    list_reply(&request::PORT, items, &params, &base, "ports")
+    kept_list(s.world(), &caller, (&request::PORT, "ports"), &params, &base, |w, v| {
+        let n = &w.network;
+        n.ports.values().filter(|p| n.port_visible(v, p)).map(|p| views::port(p, v)).collect()
+    })
 }
 
 pub(super) async fn show_port(State(s): State<AppState>, caller: Caller, params: Params, NPath(id): NPath<String>) -> Reply {

@@ -12,13 +12,12 @@ use axum::extract::State;
 use serde_json::Value;
 
 pub(super) async fn list_subnets(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> Reply {
-    let v = viewer(&caller);
-    let w = s.world();
-    let n = &w.network;
-    let mut subs: Vec<&crate::network::model::Subnet> = n.subnets.values().filter(|x| n.subnet_visible(&v, x)).collect();
-    subs.sort_by(|a, b| a.id.cmp(&b.id));
-    let items = subs.into_iter().map(|x| views::subnet(n, x)).collect();
-    list_reply(&request::SUBNET, items, &params, &base, "subnets")
+    kept_list(s.world(), &caller, (&request::SUBNET, "subnets"), &params, &base, |w, v| {
+        let n = &w.network;
+        let mut subs: Vec<&crate::network::model::Subnet> = n.subnets.values().filter(|x| n.subnet_visible(v, x)).collect();
+        subs.sort_by(|a, b| a.id.cmp(&b.id));
+        subs.into_iter().map(|x| views::subnet(n, x)).collect()
+    })
 }
 
 pub(super) async fn show_subnet(State(s): State<AppState>, caller: Caller, params: Params, NPath(id): NPath<String>) -> Reply {
