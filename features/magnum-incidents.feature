@@ -39,7 +39,7 @@ Feature: CAPI/Magnum incidents from the operations notes
     Given a cloud from the fixture "fixtures/capi-parked.yaml"
     When "admin" runs the "coe-triage" tool with "kube"
     Then it succeeds
-    And stdout contains "verdict: management-unreachable"
+    And the verdict is "management-unreachable"
 
   # ---- M2: the cosmetic contract miss ----
 
@@ -67,7 +67,7 @@ Feature: CAPI/Magnum incidents from the operations notes
     And the clock advances by "60s"
     And "admin" runs the "coe-triage" tool with "kube"
     Then it succeeds
-    And stdout contains "verdict: cosmetic"
+    And the verdict is "cosmetic"
 
   # ---- M3: a real infrastructure failure ----
 
@@ -106,8 +106,8 @@ Feature: CAPI/Magnum incidents from the operations notes
     And the clock advances by "25m"
     And "admin" runs the "coe-triage" tool with "kube"
     Then the exit status is 2
-    And stdout contains "verdict: infrastructure-failure"
-    And stdout contains "load balancer"
+    And the verdict is "infrastructure-failure"
+    And the tool reports "PROBLEM infrastructure kube"
 
   @incident-M3
   Scenario: Repairing the LB clears Available and Magnum's health within the resync window
