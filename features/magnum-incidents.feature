@@ -165,3 +165,18 @@ Feature: CAPI/Magnum incidents from the operations notes
     And the CAPI condition "Available" of cluster "kube" is "True"
     When "admin" runs "openstack coe cluster show kube -f value -c health_status"
     Then stdout does not contain "UNHEALTHY"
+
+  Scenario: The runbook's CAPI verification lines: pods of every controller, wide nodes and machines
+    Given a cloud from the default fixture
+    When "admin" runs "sh -c 'kubectl get pods -A | egrep -e capi- -e capo- -e cert-manager -e orc-system -e janitor -e addon'"
+    Then it succeeds
+    And stdout contains "capo-system"
+    And stdout contains "cert-manager"
+    And stdout contains "capi-janitor-system"
+    And stdout contains "1/1     Running"
+    When "admin" runs "kubectl get nodes -o wide"
+    Then stdout contains "INTERNAL-IP"
+    And stdout contains "capi-mgmt-vm   Ready"
+    When "admin" runs "kubectl -n default get cluster,openstackcluster,machines -o wide"
+    Then it succeeds
+    And stdout contains "machine.cluster.x-k8s.io/"

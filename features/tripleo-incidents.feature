@@ -279,3 +279,41 @@ Feature: TripleO control-plane incidents at a controller's shell
     Then it fails
     When "admin" runs "pcs bogus" on "controller-0"
     Then it fails
+
+  # ---- the guide's runbook lines, replayed as written ----
+
+  Scenario: The guide's Horizon check answers as Horizon behind HAProxy, and fails when no horizon container can serve
+    Given a cloud from the default fixture
+    When "admin" runs "sh -c 'curl -sIL $FAKECLOUD_URL/dashboard'"
+    Then it succeeds
+    And stdout contains "HTTP/1.1 302 Found"
+    And stdout contains "/dashboard/auth/login/?next=/dashboard/"
+    And stdout contains "HTTP/1.1 200 OK"
+    And stdout contains "SERVERID=controller-0.internalapi.localdomain"
+    When the fault is injected:
+      """
+      {"kind": "container-exited", "node": "controller-0", "container": "horizon"}
+      """
+    And "admin" runs "sh -c 'curl -sIL $FAKECLOUD_URL/dashboard'"
+    Then stdout contains "SERVERID=controller-1.internalapi.localdomain"
+    When the fault is injected:
+      """
+      {"kind": "container-exited", "node": "controller-1", "container": "horizon"}
+      """
+    And the fault is injected:
+      """
+      {"kind": "container-exited", "node": "controller-2", "container": "horizon"}
+      """
+    And "admin" runs "sh -c 'curl -sIL $FAKECLOUD_URL/dashboard'"
+    Then stdout contains "HTTP/1.1 503 Service Unavailable"
+    And stdout does not contain "200 OK"
+
+  Scenario: The guide's paunch lines know the cinder-volume bundle that docker ps shows
+    Given a cloud from the default fixture
+    When "admin" runs "docker ps --format '{{.Names}}'" on "controller-1"
+    Then stdout contains "openstack-cinder-volume-docker-0"
+    When "admin" runs "paunch debug --file /var/lib/tripleo-config/container-startup-config-step_4.json --container openstack-cinder-volume-docker-0 --action dump-json" on "controller-1"
+    Then it succeeds
+    And stdout contains "centos-binary-cinder-volume:pcmklatest"
+    When "admin" runs "paunch debug --file /var/lib/tripleo-config/container-startup-config-step_4.json --container openstack-cinder-volume-docker-0 --action print-cmd" on "controller-1"
+    Then stdout contains "docker run --name openstack-cinder-volume-docker-0"
