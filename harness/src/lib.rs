@@ -6,8 +6,10 @@
 
 pub mod cli_preload;
 pub mod container;
+pub mod merge;
 pub mod not_run;
 pub mod runner;
+pub mod shard;
 pub mod steps;
 pub mod suite;
 pub mod tool;

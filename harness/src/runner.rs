@@ -56,6 +56,10 @@ struct RunOpts {
     /// as not run.
     #[arg(long)]
     require_roles: bool,
+    /// Run only this runner's share of the selected scenarios, `K/N` (1 <= K <= N): scenarios in
+    /// path and line order dealt in turn to N shards. `fakecloud-harness merge` joins the reports.
+    #[arg(long)]
+    shard: Option<crate::shard::Shard>,
 }
 
 /// How a scenario ended.
@@ -100,6 +104,12 @@ pub fn main() {
         Some("run") => {
             let ok = rt.block_on(run(RunOpts::parse_from(args.iter().skip(1))));
             std::process::exit(if ok { 0 } else { 1 });
+        }
+        Some("merge") => {
+            if let Err(e) = crate::merge::run(crate::merge::MergeOpts::parse_from(args.iter().skip(1))) {
+                eprintln!("fakecloud-harness merge: {e}");
+                std::process::exit(1);
+            }
         }
         Some("matrix") => {
             let ok = rt.block_on(matrix(MatrixOpts::parse_from(args.iter().skip(1))));
@@ -224,6 +234,13 @@ async fn run(opts: RunOpts) -> bool {
     crate::cli_preload::warm();
     let features = opts.features.clone().unwrap_or_else(|| crate::repo_root().join("features"));
     let tags: Vec<String> = opts.tags.iter().map(|t| t.trim_start_matches('@').to_string()).collect();
+    let tagged = {
+        let tags = tags.clone();
+        move |feature: &cucumber::gherkin::Feature, scenario: &cucumber::gherkin::Scenario| {
+            tags.is_empty() || scenario.tags.iter().chain(feature.tags.iter()).any(|t| tags.contains(t))
+        }
+    };
+    let shard = opts.shard.map(|s| crate::shard::members(&features, s, &tagged));
     let forensics = opts.forensics.clone();
     let require_roles = opts.require_roles;
     let sink = |p: &Option<PathBuf>| -> Box<dyn std::io::Write> {
@@ -278,7 +295,10 @@ async fn run(opts: RunOpts) -> bool {
         // Our flags are not cucumber's: it must not read the command line.
         .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
         .filter_run(&features, move |feature, _rule, scenario| {
-            tags.is_empty() || scenario.tags.iter().chain(feature.tags.iter()).any(|t| tags.contains(t))
+            let in_shard = shard.as_ref().is_none_or(|members| {
+                feature.path.as_ref().is_some_and(|p| members.contains(&crate::shard::key(p, scenario.position.line)))
+            });
+            in_shard && tagged(feature, scenario)
         })
         .await;
     let failed = writer.execution_has_failed();
