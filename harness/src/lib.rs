@@ -6,6 +6,7 @@
 
 pub mod cli_preload;
 pub mod container;
+pub mod html;
 pub mod merge;
 pub mod not_run;
 pub mod runner;

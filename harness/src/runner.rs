@@ -60,6 +60,10 @@ struct RunOpts {
     /// path and line order dealt in turn to N shards. `fakecloud-harness merge` joins the reports.
     #[arg(long)]
     shard: Option<crate::shard::Shard>,
+    /// Write an HTML report here: one self-contained page with each scenario's verdict, faults,
+    /// commands and output, and a timeline in simulated time.
+    #[arg(long)]
+    html: Option<PathBuf>,
 }
 
 /// How a scenario ended.
@@ -83,6 +87,8 @@ struct Outcome {
 }
 
 static OUTCOMES: Mutex<Vec<Outcome>> = Mutex::new(Vec::new());
+/// Every scenario's page section, when `--html` asks for the report.
+static HTML: Mutex<Vec<crate::html::ScenarioReport>> = Mutex::new(Vec::new());
 
 #[derive(Parser, Debug)]
 #[command(name = "fakecloud-harness matrix", about = "Which features tell the naive reference tools from the correct ones")]
@@ -243,6 +249,7 @@ async fn run(opts: RunOpts) -> bool {
     let shard = opts.shard.map(|s| crate::shard::members(&features, s, &tagged));
     let forensics = opts.forensics.clone();
     let require_roles = opts.require_roles;
+    let html = opts.html.is_some();
     let sink = |p: &Option<PathBuf>| -> Box<dyn std::io::Write> {
         match p {
             Some(p) => Box::new(std::fs::File::create(p).unwrap_or_else(|e| panic!("cannot create {}: {e}", p.display()))),
@@ -262,6 +269,15 @@ async fn run(opts: RunOpts) -> bool {
                     ScenarioFinished::BeforeHookFailed(..) => Verdict::Failed,
                     _ => Verdict::Passed,
                 };
+                if html {
+                    let word = match &verdict {
+                        Verdict::Passed => "passed",
+                        Verdict::Failed => "failed",
+                        Verdict::NotRun { .. } => "not run",
+                    };
+                    let report = crate::html::capture(&feature.name, &scenario.name, scenario.position.line, word, w.as_deref());
+                    HTML.lock().expect("html").push(report);
+                }
                 let saved = match (&verdict, w) {
                     (Verdict::Failed, Some(w)) => save_forensics(&forensics, &feature.name, &scenario.name, w).ok(),
                     _ => None,
@@ -302,6 +318,14 @@ async fn run(opts: RunOpts) -> bool {
         })
         .await;
     let failed = writer.execution_has_failed();
+    if let Some(path) = &opts.html {
+        let mut reports = std::mem::take(&mut *HTML.lock().expect("html"));
+        reports.sort_by(|a, b| (&a.feature, a.line).cmp(&(&b.feature, b.line)));
+        if let Err(e) = std::fs::write(path, crate::html::render(&reports)) {
+            eprintln!("fakecloud-harness: cannot write {}: {e}", path.display());
+            return false;
+        }
+    }
     print_summary();
     !failed
 }
