@@ -159,7 +159,7 @@ Feature: Nova, Placement and their neighbours as the real CLI sees them
     And the clock advances by "70s"
     And "admin" runs the "server-health" tool
     Then it fails
-    And stdout contains "not serving: db-0"
-    And stdout contains "not serving: kube-cp-2"
-    And stdout contains "is ACTIVE but its host compute-2 is DOWN"
-    And stdout does not contain "web-0"
+    And the tool reports "PROBLEM host-not-up db-0 compute-2 DOWN"
+    And the tool reports "PROBLEM host-not-up kube-cp-2 compute-2 DOWN"
+    And the tool does not report "PROBLEM host-not-up web-0"
+    And the tool does not report "PROBLEM error web-0"

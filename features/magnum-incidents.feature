@@ -39,7 +39,7 @@ Feature: CAPI/Magnum incidents from the operations notes
     Given a cloud from the fixture "fixtures/capi-parked.yaml"
     When "admin" runs the "coe-triage" tool with "kube"
     Then it succeeds
-    And stdout contains "verdict: management-unreachable"
+    And the verdict is "management-unreachable"
 
   # ---- M2: the cosmetic contract miss ----
 
@@ -67,7 +67,7 @@ Feature: CAPI/Magnum incidents from the operations notes
     And the clock advances by "60s"
     And "admin" runs the "coe-triage" tool with "kube"
     Then it succeeds
-    And stdout contains "verdict: cosmetic"
+    And the verdict is "cosmetic"
 
   # ---- M3: a real infrastructure failure ----
 
@@ -106,8 +106,8 @@ Feature: CAPI/Magnum incidents from the operations notes
     And the clock advances by "25m"
     And "admin" runs the "coe-triage" tool with "kube"
     Then the exit status is 2
-    And stdout contains "verdict: infrastructure-failure"
-    And stdout contains "load balancer"
+    And the verdict is "infrastructure-failure"
+    And the tool reports "PROBLEM infrastructure kube"
 
   @incident-M3
   Scenario: Repairing the LB clears Available and Magnum's health within the resync window
@@ -165,3 +165,18 @@ Feature: CAPI/Magnum incidents from the operations notes
     And the CAPI condition "Available" of cluster "kube" is "True"
     When "admin" runs "openstack coe cluster show kube -f value -c health_status"
     Then stdout does not contain "UNHEALTHY"
+
+  Scenario: The runbook's CAPI verification lines: pods of every controller, wide nodes and machines
+    Given a cloud from the default fixture
+    When "admin" runs "sh -c 'kubectl get pods -A | egrep -e capi- -e capo- -e cert-manager -e orc-system -e janitor -e addon'"
+    Then it succeeds
+    And stdout contains "capo-system"
+    And stdout contains "cert-manager"
+    And stdout contains "capi-janitor-system"
+    And stdout contains "1/1     Running"
+    When "admin" runs "kubectl get nodes -o wide"
+    Then stdout contains "INTERNAL-IP"
+    And stdout contains "capi-mgmt-vm   Ready"
+    When "admin" runs "kubectl -n default get cluster,openstackcluster,machines -o wide"
+    Then it succeeds
+    And stdout contains "machine.cluster.x-k8s.io/"

@@ -98,6 +98,6 @@ Feature: Magnum through the real CLI
     And the clock advances by "12m"
     And "admin" runs the "coe-health-report" tool
     Then it fails
-    And stdout contains "cluster kube"
-    And stdout contains "CREATE_COMPLETE but UNHEALTHY"
-    And stdout contains "controlplane: Waiting on"
+    And the tool reports "PROBLEM unhealthy kube UNHEALTHY"
+    And the tool reports "PROBLEM not-ready kube controlplane"
+    And the verdict is "problems"

@@ -155,8 +155,8 @@ Feature: Octavia as the real CLI and gophercloud see it
       """
     And "admin" runs the "go-member-check" tool with "member-create --pool k8s-clusterapi-cluster-default-kube-kubeapi-6443 --address 10.6.0.60 --port 6443 --name extra"
     Then it succeeds
-    And stdout contains "observed: load balancer ACTIVE while member PENDING_CREATE"
-    And stdout contains "ACTIVE after"
+    And the tool reports "observed: load balancer ACTIVE while member PENDING_CREATE"
+    And the tool reports "member"
     And the load balancer "k8s-clusterapi-cluster-default-kube-kubeapi" was never without a serving member
 
   Scenario: The gophercloud program manages L7 policies and rules, amphorae and providers
@@ -198,6 +198,6 @@ Feature: Octavia as the real CLI and gophercloud see it
     When the clock advances by "30s"
     And "admin" runs the "lb-health" tool
     Then it fails
-    And stdout contains "provisioning ACTIVE, operating DEGRADED"
-    And stdout contains "member k8s-clusterapi-cluster-default-kube-kubeapi-6443-kube-cp-2 (10.6.0.6:6443)"
-    And stdout contains "kube-kubeapi-6443: ERROR"
+    And the tool reports "PROBLEM not-serving k8s-clusterapi-cluster-default-kube-kubeapi ACTIVE DEGRADED"
+    And the tool reports "PROBLEM member-failing k8s-clusterapi-cluster-default-kube-kubeapi-6443-kube-cp-2 10.6.0.6:6443 ERROR"
+    And the verdict is "not-serving"

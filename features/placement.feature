@@ -87,5 +87,5 @@ Feature: Placement as osc-placement sees it
     Then it succeeds
     When "admin" runs the "allocation-audit" tool
     Then it fails
-    And stdout contains "leaked: consumer 7d1a4c86-0c55-4d7b-9a49-5b1b1b8e2d10 on compute-0: MEMORY_MB=2048 VCPU=1"
-    And stdout contains "summary: 1 leaked of"
+    And the tool reports "PROBLEM leaked 7d1a4c86-0c55-4d7b-9a49-5b1b1b8e2d10 compute-0 MEMORY_MB=2048,VCPU=1"
+    And the tool reports "COUNT leaked 1"

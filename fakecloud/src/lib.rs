@@ -7,6 +7,7 @@ pub mod cloud;
 pub mod compute;
 pub mod container_infra;
 pub mod control;
+pub mod dashboard;
 pub mod faults;
 pub mod fixture;
 pub mod flows;

@@ -18,6 +18,7 @@ pub fn mounts() -> Vec<Mount> {
         Mount { service: crate::volume::SERVICE, routes: crate::volume::api::router },
         Mount { service: crate::loadbalancer::SERVICE, routes: crate::loadbalancer::api::router },
         Mount { service: crate::container_infra::SERVICE, routes: crate::container_infra::api::router },
+        Mount { service: crate::dashboard::SERVICE, routes: crate::dashboard::api::router },
         Mount { service: crate::control::SERVICE, routes: crate::control::api::router },
     ]
 }

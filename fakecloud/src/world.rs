@@ -203,11 +203,13 @@ impl World {
 
     pub fn advance_clock(&mut self, by: chrono::Duration) {
         let from = self.now();
-        self.sim.clock.advance(by);
+        // Journaled when it starts, before the events it brings due, so the journal stays in the
+        // order things took effect.
         self.record(Record::Control {
             action: "clock-advance".into(),
             detail: format!("{}s from {}", by.num_milliseconds() as f64 / 1000.0, crate::sim::time::rfc3339(from)),
         });
+        self.sim.clock.advance(by);
         self.tick();
     }
 

@@ -186,6 +186,17 @@ async fn run_once() -> (String, String) {
     scenario(&c).await;
     let journal = control(&c, Method::GET, "/journal", None).await;
     assert_eq!(journal.status, 200);
+    // Read in order, the entries' times never go back.
+    let entries: Value = serde_json::from_str(&journal.text).expect("the journal is JSON");
+    let entries = entries.as_array().or_else(|| entries["entries"].as_array()).expect("journal entries");
+    let times: Vec<chrono::DateTime<chrono::FixedOffset>> = entries
+        .iter()
+        .map(|e| chrono::DateTime::parse_from_rfc3339(e["at"].as_str().expect("an entry's time")).expect("an RFC 3339 time"))
+        .collect();
+    assert!(times.len() > 100, "a rich journal");
+    if let Some(w) = times.windows(2).find(|w| w[1] < w[0]) {
+        panic!("the journal goes back in time: {} then {}", w[0], w[1]);
+    }
     let snapshot = c.snapshot().await;
     c.running.stop().await;
     (journal.text, snapshot)

@@ -285,3 +285,73 @@ fn kubectl_reads_the_capi_objects_only_while_the_management_api_answers() {
     w.advance_clock(Duration::seconds(1200));
     assert!(sh(&mut w, "controller-0", "kubectl get nodes").stdout.contains("capi-mgmt-vm   Ready"));
 }
+
+/// The runbook's paunch lines work for every container `docker ps -a` shows on a node, the
+/// Pacemaker bundles' included: each is in one step file, and `print-cmd` names its image.
+#[test]
+fn paunch_knows_every_container_docker_ps_shows() {
+    let mut w = world();
+    for node in ["controller-0", "controller-1", "compute-0"] {
+        let names = sh(&mut w, node, "docker ps -a --format '{{.Names}}'").stdout;
+        assert!(names.lines().count() >= 3, "{node}: {names}");
+        for name in names.lines() {
+            let found: Vec<u8> = (1..=5)
+                .filter(|step| {
+                    let file = format!("/var/lib/tripleo-config/container-startup-config-step_{step}.json");
+                    sh(&mut w, node, &format!("paunch debug --file {file} --container {name} --action print-cmd")).status == 0
+                })
+                .collect();
+            assert_eq!(found.len(), 1, "{node}: container {name} is in step files {found:?}");
+        }
+    }
+    // The guide's own lines, verbatim: cinder-volume's bundle replica runs on controller-1.
+    let line = "paunch debug --file /var/lib/tripleo-config/container-startup-config-step_4.json --container openstack-cinder-volume-docker-0 --action";
+    let dump = sh(&mut w, "controller-1", &format!("{line} dump-json"));
+    assert_eq!(dump.status, 0, "{dump:?}");
+    let doc: Value = serde_json::from_str(&dump.stdout).unwrap();
+    assert!(doc["openstack-cinder-volume-docker-0"]["image"].as_str().unwrap().contains("cinder-volume"), "{doc}");
+    let cmd = sh(&mut w, "controller-1", &format!("{line} print-cmd")).stdout;
+    assert!(cmd.starts_with("docker run --name openstack-cinder-volume-docker-0 "), "{cmd}");
+}
+
+/// The runbook's `kubectl get pods -A | egrep 'capi-|capo-|cert-manager|orc-system|janitor|addon'`
+/// and `-o wide` for nodes, pods and machines; pods follow the management plane.
+#[test]
+fn kubectl_lists_the_management_clusters_pods_and_wide_columns() {
+    let mut w = world();
+    let pods = sh(&mut w, "controller-0", "kubectl get pods -A");
+    assert_eq!(pods.status, 0, "{pods:?}");
+    let head = pods.stdout.lines().next().unwrap();
+    assert!(head.starts_with("NAMESPACE") && head.contains("READY") && head.contains("RESTARTS"), "{head}");
+    for ns in ["capi-system", "capo-system", "cert-manager", "kube-system", "orc-system", "capi-janitor-system", "capi-addon-system"] {
+        assert!(pods.stdout.lines().any(|l| l.starts_with(ns) && l.contains("1/1") && l.contains("Running")), "{ns}: {}", pods.stdout);
+    }
+    assert!(pods.stdout.contains("capo-controller-manager-"), "{}", pods.stdout);
+    let capo = sh(&mut w, "controller-0", "kubectl get pods -n capo-system");
+    assert_eq!(capo.stdout.lines().count(), 2, "one pod in capo-system: {}", capo.stdout);
+    assert_eq!(sh(&mut w, "controller-0", "kubectl get pods").stderr, "No resources found in default namespace.\n");
+
+    let wide = sh(&mut w, "controller-0", "kubectl get pods -n capo-system -o wide").stdout;
+    assert!(wide.lines().next().unwrap().ends_with("IP          NODE           NOMINATED NODE   READINESS GATES"), "{wide}");
+    assert!(wide.contains("capi-mgmt-vm"), "{wide}");
+    let nodes = sh(&mut w, "controller-0", "kubectl get nodes -o wide").stdout;
+    assert!(nodes.lines().next().unwrap().contains("INTERNAL-IP") && nodes.contains("containerd://"), "{nodes}");
+    let machines = sh(&mut w, "controller-0", "kubectl -n default get machines -o wide");
+    assert_eq!(machines.status, 0, "{machines:?}");
+    assert!(machines.stdout.starts_with("NAME"), "{}", machines.stdout);
+
+    // Park and start the VM: no pods while the API is away; restarted pods, the controllers not yet
+    // ready, once it answers again; ready a little later.
+    let vm = w.compute.server_id_named("capi-mgmt-vm").unwrap();
+    w.server_task(&vm, ServerAction::Stop, true).unwrap();
+    w.advance_clock(Duration::seconds(5));
+    assert!(sh(&mut w, "controller-0", "kubectl get pods -A").stderr.contains("was refused"));
+    w.server_task(&vm, ServerAction::Start, true).unwrap();
+    let converge = w.magnum.capi.converge_secs;
+    w.advance_clock(Duration::seconds(converge + 5));
+    let back = sh(&mut w, "controller-0", "kubectl get pods -n capo-system").stdout;
+    assert!(back.contains("0/1") && back.contains("Running") && back.contains("1 ("), "restarted, not ready yet: {back}");
+    w.advance_clock(Duration::seconds(60));
+    let ready = sh(&mut w, "controller-0", "kubectl get pods -n capo-system").stdout;
+    assert!(ready.contains("1/1"), "{ready}");
+}

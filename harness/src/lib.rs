@@ -6,7 +6,11 @@
 
 pub mod cli_preload;
 pub mod container;
+pub mod html;
+pub mod merge;
+pub mod not_run;
 pub mod runner;
+pub mod shard;
 pub mod steps;
 pub mod suite;
 pub mod tool;

@@ -52,6 +52,27 @@ struct RunOpts {
     /// `FAKECLOUD_CLI_PRELOAD=0`.
     #[arg(long)]
     fresh_cli: bool,
+    /// Fail the scenarios whose tool role the tools file does not name, instead of reporting them
+    /// as not run.
+    #[arg(long)]
+    require_roles: bool,
+    /// Run only this runner's share of the selected scenarios, `K/N` (1 <= K <= N): scenarios in
+    /// path and line order dealt in turn to N shards. `fakecloud-harness merge` joins the reports.
+    #[arg(long)]
+    shard: Option<crate::shard::Shard>,
+    /// Write an HTML report here: one self-contained page with each scenario's verdict, faults,
+    /// commands and output, and a timeline in simulated time.
+    #[arg(long)]
+    html: Option<PathBuf>,
+}
+
+/// How a scenario ended.
+#[derive(Debug, Clone, PartialEq)]
+enum Verdict {
+    Passed,
+    Failed,
+    /// Not run: its tool role is not in the tools file.
+    NotRun { role: String },
 }
 
 /// One finished scenario, for the summary table.
@@ -61,11 +82,13 @@ struct Outcome {
     line: usize,
     /// The incident IDs it reproduces (its and its feature's `@incident-*` tags).
     incidents: Vec<String>,
-    passed: bool,
+    verdict: Verdict,
     forensics: Option<PathBuf>,
 }
 
 static OUTCOMES: Mutex<Vec<Outcome>> = Mutex::new(Vec::new());
+/// Every scenario's page section, when `--html` asks for the report.
+static HTML: Mutex<Vec<crate::html::ScenarioReport>> = Mutex::new(Vec::new());
 
 #[derive(Parser, Debug)]
 #[command(name = "fakecloud-harness matrix", about = "Which features tell the naive reference tools from the correct ones")]
@@ -87,6 +110,12 @@ pub fn main() {
         Some("run") => {
             let ok = rt.block_on(run(RunOpts::parse_from(args.iter().skip(1))));
             std::process::exit(if ok { 0 } else { 1 });
+        }
+        Some("merge") => {
+            if let Err(e) = crate::merge::run(crate::merge::MergeOpts::parse_from(args.iter().skip(1))) {
+                eprintln!("fakecloud-harness merge: {e}");
+                std::process::exit(1);
+            }
         }
         Some("matrix") => {
             let ok = rt.block_on(matrix(MatrixOpts::parse_from(args.iter().skip(1))));
@@ -211,7 +240,16 @@ async fn run(opts: RunOpts) -> bool {
     crate::cli_preload::warm();
     let features = opts.features.clone().unwrap_or_else(|| crate::repo_root().join("features"));
     let tags: Vec<String> = opts.tags.iter().map(|t| t.trim_start_matches('@').to_string()).collect();
+    let tagged = {
+        let tags = tags.clone();
+        move |feature: &cucumber::gherkin::Feature, scenario: &cucumber::gherkin::Scenario| {
+            tags.is_empty() || scenario.tags.iter().chain(feature.tags.iter()).any(|t| tags.contains(t))
+        }
+    };
+    let shard = opts.shard.map(|s| crate::shard::members(&features, s, &tagged));
     let forensics = opts.forensics.clone();
+    let require_roles = opts.require_roles;
+    let html = opts.html.is_some();
     let sink = |p: &Option<PathBuf>| -> Box<dyn std::io::Write> {
         match p {
             Some(p) => Box::new(std::fs::File::create(p).unwrap_or_else(|e| panic!("cannot create {}: {e}", p.display()))),
@@ -223,9 +261,25 @@ async fn run(opts: RunOpts) -> bool {
         .after(move |feature, _rule, scenario, ev, w| {
             let forensics = forensics.clone();
             Box::pin(async move {
-                let passed = !matches!(ev, ScenarioFinished::StepFailed(..) | ScenarioFinished::BeforeHookFailed(..));
-                let saved = match (passed, w) {
-                    (false, Some(w)) => save_forensics(&forensics, &feature.name, &scenario.name, w).ok(),
+                let verdict = match ev {
+                    ScenarioFinished::StepFailed(_, _, e) => match crate::not_run::missing_role(e) {
+                        Some(role) if !require_roles => Verdict::NotRun { role },
+                        _ => Verdict::Failed,
+                    },
+                    ScenarioFinished::BeforeHookFailed(..) => Verdict::Failed,
+                    _ => Verdict::Passed,
+                };
+                if html {
+                    let word = match &verdict {
+                        Verdict::Passed => "passed",
+                        Verdict::Failed => "failed",
+                        Verdict::NotRun { .. } => "not run",
+                    };
+                    let report = crate::html::capture(&feature.name, &scenario.name, scenario.position.line, word, w.as_deref());
+                    HTML.lock().expect("html").push(report);
+                }
+                let saved = match (&verdict, w) {
+                    (Verdict::Failed, Some(w)) => save_forensics(&forensics, &feature.name, &scenario.name, w).ok(),
                     _ => None,
                 };
                 OUTCOMES.lock().expect("outcomes").push(Outcome {
@@ -239,25 +293,39 @@ async fn run(opts: RunOpts) -> bool {
                         .filter_map(|t| t.strip_prefix("incident-"))
                         .map(str::to_string)
                         .collect(),
-                    passed,
+                    verdict,
                     forensics: saved,
                 });
             })
         })
         .with_writer(
-            writer::Basic::raw(std::io::stdout(), writer::Coloring::Auto, 0)
-                .summarized()
-                .tee::<CloudWorld, _>(writer::JUnit::for_tee(sink(&opts.junit), 0))
-                .tee::<CloudWorld, _>(writer::Json::for_tee(sink(&opts.json)))
-                .normalized(),
+            crate::not_run::NotRun::new(
+                writer::Basic::raw(std::io::stdout(), writer::Coloring::Auto, 0)
+                    .summarized()
+                    .tee::<CloudWorld, _>(writer::JUnit::for_tee(sink(&opts.junit), 0))
+                    .tee::<CloudWorld, _>(writer::Json::for_tee(sink(&opts.json))),
+                !opts.require_roles,
+            )
+            .normalized(),
         )
         // Our flags are not cucumber's: it must not read the command line.
         .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
         .filter_run(&features, move |feature, _rule, scenario| {
-            tags.is_empty() || scenario.tags.iter().chain(feature.tags.iter()).any(|t| tags.contains(t))
+            let in_shard = shard.as_ref().is_none_or(|members| {
+                feature.path.as_ref().is_some_and(|p| members.contains(&crate::shard::key(p, scenario.position.line)))
+            });
+            in_shard && tagged(feature, scenario)
         })
         .await;
     let failed = writer.execution_has_failed();
+    if let Some(path) = &opts.html {
+        let mut reports = std::mem::take(&mut *HTML.lock().expect("html"));
+        reports.sort_by(|a, b| (&a.feature, a.line).cmp(&(&b.feature, b.line)));
+        if let Err(e) = std::fs::write(path, crate::html::render(&reports)) {
+            eprintln!("fakecloud-harness: cannot write {}: {e}", path.display());
+            return false;
+        }
+    }
     print_summary();
     !failed
 }
@@ -272,15 +340,33 @@ fn print_summary() {
         let _ = writeln!(
             out,
             "{:<7} {:<9} {:<40} {} (line {})",
-            if o.passed { "passed" } else { "FAILED" },
+            match o.verdict {
+                Verdict::Passed => "passed",
+                Verdict::Failed => "FAILED",
+                Verdict::NotRun { .. } => "not run",
+            },
             incidents,
             feature,
             o.scenario,
             o.line
         );
     }
-    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
-    let _ = writeln!(out, "\n{} scenarios: {} passed, {} failed", outcomes.len(), outcomes.len() - failed.len(), failed.len());
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.verdict == Verdict::Failed).collect();
+    let passed = outcomes.iter().filter(|o| o.verdict == Verdict::Passed).count();
+    let missing: std::collections::BTreeSet<&str> = outcomes
+        .iter()
+        .filter_map(|o| match &o.verdict {
+            Verdict::NotRun { role } => Some(role.as_str()),
+            _ => None,
+        })
+        .collect();
+    let not_run = outcomes.len() - passed - failed.len();
+    let mut counts = format!("\n{} scenarios: {passed} passed, {} failed", outcomes.len(), failed.len());
+    if not_run > 0 {
+        let roles: Vec<&str> = missing.into_iter().collect();
+        counts += &format!(", {not_run} not run (no tool configured for: {})", roles.join(", "));
+    }
+    let _ = writeln!(out, "{counts}");
     for o in failed {
         if let Some(dir) = &o.forensics {
             let _ = writeln!(out, "\nFAILED {} / {} [incident {}]", o.feature, o.scenario, o.incidents.join(","));

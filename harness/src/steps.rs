@@ -195,6 +195,34 @@ async fn stderr_contains(w: &mut CloudWorld, text: String) {
     assert!(w.last().stderr.contains(&text), "stderr lacks {text:?}: {}", w.last().describe());
 }
 
+/// Whether a tool's stdout has a contract line (docs/roles.md) that is `line`, or starts with its
+/// words: `PROBLEM stuck scratch` matches `PROBLEM stuck scratch creating`.
+fn reports(stdout: &str, line: &str) -> bool {
+    let want: Vec<&str> = line.split_whitespace().collect();
+    stdout.lines().any(|l| {
+        let got: Vec<&str> = l.split_whitespace().collect();
+        got.len() >= want.len() && got[..want.len()] == want[..]
+    })
+}
+
+/// A contract line of the tool's role (docs/roles.md), the only output a feature checks of a tool.
+#[then(expr = "the tool reports {string}")]
+async fn tool_reports(w: &mut CloudWorld, line: String) {
+    assert!(reports(&w.last().stdout, &line), "the tool did not report {line:?}: {}", w.last().describe());
+}
+
+#[then(expr = "the tool does not report {string}")]
+async fn tool_does_not_report(w: &mut CloudWorld, line: String) {
+    assert!(!reports(&w.last().stdout, &line), "the tool reported {line:?}: {}", w.last().describe());
+}
+
+/// The tool's `verdict: <word>` line (docs/roles.md): exactly one, with this word.
+#[then(expr = "the verdict is {string}")]
+async fn verdict_is(w: &mut CloudWorld, word: String) {
+    let verdicts: Vec<&str> = w.last().stdout.lines().filter_map(|l| l.trim().strip_prefix("verdict: ")).collect();
+    assert_eq!(verdicts, [word.as_str()], "verdict lines: {}", w.last().describe());
+}
+
 #[then(expr = "stdout is JSON whose {string} is {string}")]
 async fn stdout_json_field(w: &mut CloudWorld, field: String, value: String) {
     let v: serde_json::Value =

@@ -14,7 +14,7 @@ const PARALLEL_SCENARIOS: usize = 4;
 
 /// The feature files under `path` (searched recursively, as cucumber does; `path` may also be one
 /// file), parsed, in path order.
-fn parsed_features(path: &Path) -> Vec<(PathBuf, Feature)> {
+pub(crate) fn parsed_features(path: &Path) -> Vec<(PathBuf, Feature)> {
     fn walk(path: &Path, out: &mut Vec<PathBuf>) {
         if path.is_dir() {
             for entry in std::fs::read_dir(path).unwrap_or_else(|e| panic!("{} is not readable: {e}", path.display())) {
@@ -37,7 +37,7 @@ fn parsed_features(path: &Path) -> Vec<(PathBuf, Feature)> {
 }
 
 /// A feature's scenarios, those inside its rules included.
-fn scenarios(feature: &Feature) -> impl Iterator<Item = &Scenario> {
+pub(crate) fn scenarios(feature: &Feature) -> impl Iterator<Item = &Scenario> {
     feature.scenarios.iter().chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()))
 }
 

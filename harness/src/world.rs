@@ -42,7 +42,7 @@ pub fn tool_command(role: &str) -> String {
     match EXTERNAL_TOOLS.get() {
         Some(tools) => match tools.get(role) {
             Some(cmd) => cmd.clone(),
-            None => panic!("no tool is configured for the role \"{role}\": add `{role} = \"...\"` to the tools file"),
+            None => panic!("{} \"{role}\": add `{role} = \"...\"` to the tools file", crate::not_run::ROLE_NOT_CONFIGURED),
         },
         None => {
             let tool = crate::repo_root().join("fixtures/tools").join(role).join(tool_variant());

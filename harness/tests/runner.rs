@@ -70,9 +70,51 @@ fn a_reference_tool_passes_and_a_broken_copy_fails_with_a_replayable_report() {
     assert!(std::fs::read_to_string(dir.join("tool-output.txt")).unwrap().contains("member-reconciler/naive"));
     let world = fakecloud::world::World::from_snapshot(&std::fs::read(broken.path().join(snapshot)).unwrap());
     assert!(world.is_ok(), "the snapshot restores: {:?}", world.err());
+}
 
-    let (_, missing) = run(broken.path(), "[tools]\n");
-    assert!(missing.contains("no tool is configured for the role \"member-reconciler\""), "{missing}");
+/// `run` with any arguments in `dir`: (exit status, stdout and stderr).
+fn run_args(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(BIN).current_dir(dir).args(args).output().unwrap();
+    (out.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn roles_missing_from_the_tools_file_are_reported_as_not_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let locator = harness::repo_root().join("fixtures/tools/server-locator/correct");
+    std::fs::write(dir.path().join("tools.toml"), format!("server-locator = \"{}\"\n", locator.display())).unwrap();
+    // @incident-O4: the server-locator scenario, three with no tool, and allocation-audit's.
+    let base = ["run", "--tools", "tools.toml", "--tags", "@incident-O4", "--forensics", "forensics"];
+    let (status, out) = run_args(dir.path(), &[&base[..], &["--junit", "report.xml", "--json", "report.json"]].concat());
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("5 scenarios: 4 passed, 0 failed, 1 not run (no tool configured for: allocation-audit)"), "{out}");
+    let row = out.lines().find(|l| l.contains("is reported as leaked") && l.contains("(line ")).unwrap_or_else(|| panic!("a summary row: {out}"));
+    assert!(row.starts_with("not run"), "{row}");
+    assert!(out.contains("not run: no tool is configured for the role \"allocation-audit\""), "the progress names the role: {out}");
+    assert!(!dir.path().join("forensics").exists(), "a scenario not run leaves no forensics");
+
+    let junit = std::fs::read_to_string(dir.path().join("report.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&junit).expect("the JUnit report is XML");
+    let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(cases.len(), 5);
+    let skipped: Vec<_> = cases.iter().filter(|c| c.children().any(|n| n.has_tag_name("skipped"))).collect();
+    assert_eq!(skipped.len(), 1, "{junit}");
+    assert!(skipped[0].attribute("name").unwrap_or_default().contains("is reported as leaked"), "{junit}");
+    let out_text: String = skipped[0].descendants().filter_map(|n| n.text()).collect();
+    assert!(out_text.contains("\"allocation-audit\""), "the JUnit case names the role: {junit}");
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("failure")).count(), 0);
+
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
+    let steps: Vec<&serde_json::Value> =
+        json.as_array().unwrap().iter().flat_map(|f| f["elements"].as_array().unwrap()).flat_map(|e| e["steps"].as_array().unwrap()).collect();
+    let skipped: Vec<_> = steps.iter().filter(|s| s["result"]["status"] == "skipped").collect();
+    assert_eq!(skipped.len(), 1, "one skipped step: {json}");
+    assert!(skipped[0].to_string().contains("allocation-audit"), "the skipped step names the role: {}", skipped[0]);
+    assert!(steps.iter().all(|s| s["result"]["status"] != "failed"), "nothing failed");
+
+    let (status, out) = run_args(dir.path(), &[&base[..], &["--require-roles"]].concat());
+    assert_eq!(status, 1, "--require-roles makes a missing role an error: {out}");
+    assert!(out.contains("5 scenarios: 4 passed, 1 failed"), "{out}");
 }
 
 #[test]

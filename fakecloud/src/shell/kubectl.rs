@@ -1,9 +1,11 @@
 //! `kubectl` against the CAPI management cluster Magnum uses (`container_infra/capi.rs`):
 //! `kubectl get cluster,openstackcluster,kubeadmcontrolplane,machinedeployments,machines`
-//! (`-n NS`, `-A`, `-o json`) and `kubectl get nodes`. It answers only when the management API
+//! (`-n NS`, `-A`, `-o json|wide|name`), `kubectl get nodes` and `kubectl get pods`
+//! (`kubectl_pods.rs`). It answers only when the management API
 //! does: refused while the VM is parked or booting, a TLS handshake timeout while it converges.
 
 use super::docker::table;
+use super::kubectl_pods::{age, pods};
 use super::output::Output;
 use crate::container_infra::capi::{CapiCluster, Phase};
 use crate::sim::SimTime;
@@ -23,6 +25,7 @@ fn kind(name: &str) -> Option<&'static str> {
         "machinedeployment" | "machinedeployments" | "md" | "machinedeployments.cluster.x-k8s.io" => "machinedeployment",
         "machine" | "machines" | "ma" | "machines.cluster.x-k8s.io" => "machine",
         "node" | "nodes" | "no" => "node",
+        "pod" | "pods" | "po" => "pod",
         _ => return None,
     })
 }
@@ -34,18 +37,8 @@ fn qualified(kind: &str) -> &'static str {
         "kubeadmcontrolplane" => "kubeadmcontrolplane.controlplane.cluster.x-k8s.io",
         "machinedeployment" => "machinedeployment.cluster.x-k8s.io",
         "machine" => "machine.cluster.x-k8s.io",
+        "pod" => "pod",
         _ => "node",
-    }
-}
-
-/// kubectl's short ages: 45s, 12m, 26h, 3d.
-fn age(from: SimTime, now: SimTime) -> String {
-    let s = (now - from).num_seconds().max(0);
-    match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 => format!("{}m", s / 60),
-        3600..=86_399 => format!("{}h", s / 3600),
-        _ => format!("{}d", s / 86_400),
     }
 }
 
@@ -117,9 +110,10 @@ pub fn run(w: &mut World, args: &[String]) -> Output {
         }
     }
     let clusters: Vec<&CapiCluster> = capi.clusters.values().filter(|c| all || c.namespace == namespace).collect();
+    let pod_namespace = if all { None } else { Some(namespace.as_str()) };
     let mut items: Vec<(&'static str, Value)> = vec![];
     for k in &kinds {
-        for o in objects(w, k, &clusters, now) {
+        for o in objects(w, k, &clusters, pod_namespace, now) {
             if name.as_ref().is_none_or(|n| o["metadata"]["name"] == n.as_str()) {
                 items.push((k, o));
             }
@@ -141,6 +135,7 @@ pub fn run(w: &mut World, args: &[String]) -> Output {
             for (_, o) in items.iter_mut() {
                 if let Some(m) = o.as_object_mut() {
                     m.remove("printed");
+                    m.remove("wide");
                 }
             }
             let body = if name.is_some() && items.len() == 1 {
@@ -156,12 +151,12 @@ pub fn run(w: &mut World, args: &[String]) -> Output {
                 .map(|(k, o)| format!("{}/{}\n", qualified(k), o["metadata"]["name"].as_str().unwrap_or_default()))
                 .collect::<String>(),
         ),
-        _ => Output::ok(tables(&kinds, &items, all)),
+        _ => Output::ok(tables(&kinds, &items, all, output == "wide")),
     }
 }
 
 /// One table per kind; with several kinds each name carries its kind, as kubectl prints them.
-fn tables(kinds: &[&'static str], items: &[(&'static str, Value)], all: bool) -> String {
+fn tables(kinds: &[&'static str], items: &[(&'static str, Value)], all: bool, wide: bool) -> String {
     let mut out = vec![];
     for k in kinds {
         let rows_of: Vec<&Value> = items.iter().filter(|(kk, _)| kk == k).map(|(_, o)| o).collect();
@@ -185,10 +180,21 @@ fn tables(kinds: &[&'static str], items: &[(&'static str, Value)], all: bool) ->
             ],
             "machinedeployment" => vec!["NAME", "CLUSTER", "REPLICAS", "READY", "UPDATED", "UNAVAILABLE", "PHASE", "AGE", "VERSION"],
             "machine" => vec!["NAME", "CLUSTER", "NODENAME", "PROVIDERID", "PHASE", "AGE", "VERSION"],
+            "pod" => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
             _ => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
         };
         let mut rows = vec![];
         let mut head: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        // `-o wide` adds the columns kubectl prints at priority 1 (nodes and pods have some;
+        // the CAPI kinds none).
+        if wide {
+            let extra: &[&str] = match *k {
+                "node" => &["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
+                "pod" => &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+                _ => &[],
+            };
+            head.extend(extra.iter().map(|h| h.to_string()));
+        }
         if all {
             head.insert(0, "NAMESPACE".into());
         }
@@ -199,6 +205,9 @@ fn tables(kinds: &[&'static str], items: &[(&'static str, Value)], all: bool) ->
             let mut row: Vec<String> = vec![shown];
             let cells = &o["printed"];
             row.extend(cells.as_array().into_iter().flatten().map(|c| c.as_str().unwrap_or_default().to_string()));
+            if wide {
+                row.extend(o["wide"].as_array().into_iter().flatten().map(|c| c.as_str().unwrap_or_default().to_string()));
+            }
             if all {
                 row.insert(0, o["metadata"]["namespace"].as_str().unwrap_or_default().to_string());
             }
@@ -211,16 +220,31 @@ fn tables(kinds: &[&'static str], items: &[(&'static str, Value)], all: bool) ->
 
 /// The objects of one kind, as JSON with their status, plus the cells kubectl prints (`printed`,
 /// dropped from `-o json`).
-fn objects(w: &World, kind: &str, clusters: &[&CapiCluster], now: SimTime) -> Vec<Value> {
+fn objects(w: &World, kind: &str, clusters: &[&CapiCluster], pod_namespace: Option<&str>, now: SimTime) -> Vec<Value> {
     let meta = |name: &str, ns: &str, created: SimTime| json!({"name": name, "namespace": ns, "creationTimestamp": crate::sim::time::rfc3339(created)});
     let mut v = vec![];
-    if kind == "node" {
+    if kind == "node" || kind == "pod" {
         let capi = &w.magnum.capi;
         let server = capi.server_id.as_deref().and_then(|s| w.compute.server(s));
-        if let (Some(s), Some(since)) = (server, capi.running_since) {
-            v.push(json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": s.name}, "status": {"conditions": [{"type": "Ready", "status": "True"}]},
-                          "printed": ["Ready", "control-plane", age(since, now), VERSION]}));
+        let Some((s, since)) = server.zip(capi.running_since) else { return v };
+        let internal_ip = w
+            .network
+            .ports
+            .values()
+            .find(|p| p.device_id == s.id)
+            .and_then(|p| p.fixed_ips.first())
+            .map(|f| f.ip_address.to_string())
+            .unwrap_or_default();
+        if kind == "pod" {
+            let ready_at = since + chrono::Duration::seconds(capi.converge_secs);
+            return pods(capi, pod_namespace, ready_at, now, &s.name, &internal_ip);
         }
+        let external = w.management_endpoint();
+        let external = if external == internal_ip { "<none>".to_string() } else { external };
+        v.push(json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": s.name},
+                      "status": {"conditions": [{"type": "Ready", "status": "True"}], "addresses": [{"type": "InternalIP", "address": internal_ip}]},
+                      "printed": ["Ready", "control-plane", age(since, now), VERSION],
+                      "wide": [internal_ip, external, "Ubuntu 24.04.1 LTS", "6.8.0-51-generic", "containerd://1.6.36"]}));
         return v;
     }
     for c in clusters {

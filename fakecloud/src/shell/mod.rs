@@ -14,6 +14,7 @@ pub mod exec;
 pub mod gotemplate;
 pub mod hostfs;
 pub mod kubectl;
+pub mod kubectl_pods;
 mod output;
 pub mod paunch;
 pub mod pcs;

@@ -126,7 +126,12 @@ pub struct JournalFilter {
 }
 
 impl Journal {
+    /// Appends an entry in the order it took effect. An entry is never stamped earlier than the one
+    /// before it: a timed event that a running clock overtook (due at t, applied by the first
+    /// request after t) took effect when it was applied, after what was journaled meanwhile, so
+    /// read in order the times never go back.
     pub fn record(&mut self, at: SimTime, record: Record) {
+        let at = self.entries.last().map_or(at, |last| at.max(last.at));
         let seq = self.entries.len() as u64 + 1;
         self.entries.push(JournalEntry { seq, at, record });
     }
@@ -148,6 +153,20 @@ impl Journal {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn entries_read_in_order_never_go_back_in_time() {
+        let t = |s: i64| chrono::TimeZone::timestamp_opt(&chrono::Utc, 1_700_000_000 + s, 0).unwrap();
+        let fault = |n: &str| Record::Fault { action: n.into(), fault_id: n.into(), detail: String::new() };
+        let mut j = Journal::default();
+        j.record(t(10), fault("a"));
+        // Due at 5, applied after the entry at 10: it took effect at 10.
+        j.record(t(5), fault("b"));
+        j.record(t(12), fault("c"));
+        let times: Vec<SimTime> = j.entries().iter().map(|e| e.at).collect();
+        assert_eq!(times, [t(10), t(10), t(12)]);
+        assert_eq!(j.entries().iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    }
+
     use super::*;
     use chrono::{Duration, TimeZone, Utc};
 

@@ -215,8 +215,21 @@ pub fn build(f: &Fixture, spec: &OvercloudSpec, ids: &mut Ids, start: SimTime) -
         let cfg = super::haproxy::config(&o);
         o.files.entry(c.clone()).or_default().insert(super::haproxy::CONFIG_PATH.into(), cfg);
     }
+    // Every container has its place in a step file, so `paunch debug` knows each one that
+    // `docker ps` shows: the bundles Pacemaker runs and the Ceph daemons join the step their
+    // service starts in (the clustered stores first, then HAProxy and OVN, cinder-volume with
+    // the API services).
+    for n in o.nodes.values_mut() {
+        for c in n.containers.values_mut().filter(|c| c.paunch_step.is_none()) {
+            c.paunch_step = Some(match c.service.as_str() {
+                "cinder-volume" => 4,
+                "haproxy" | "ovn-dbs" => 2,
+                _ => 1,
+            });
+        }
+    }
     for name in names.iter().map(|(n, _)| n) {
-        for step in [3u8, 4] {
+        for step in 1u8..=5 {
             let json = paunch_config(&o.nodes[name], step);
             o.files
                 .entry(name.clone())

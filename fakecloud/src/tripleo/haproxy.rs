@@ -177,3 +177,17 @@ mod tests {
         assert_eq!((s.status.as_str(), s.chkdown), ("UP", 0));
     }
 }
+
+impl Overcloud {
+    /// The controller whose backend of listen `name` HAProxy would send a request to now: the first
+    /// whose check is up, on a node that is online, with the service's container running there.
+    /// `None` is HAProxy's "no server is available".
+    pub fn serving_backend(&self, name: &str, container: &str, now: SimTime) -> Option<&Backend> {
+        let listen = self.haproxy.iter().find(|l| l.name == name)?;
+        listen.servers.iter().find(|b| {
+            let node_up = self.node(&b.node).is_some_and(|n| n.online);
+            let running = self.container(&b.node, container).is_some_and(|c| c.state == RunState::Running && !c.hung);
+            node_up && running && b.state(now).up
+        })
+    }
+}

@@ -59,14 +59,18 @@ pub async fn replay(entries: &[JournalEntry]) -> TestCloud {
             Record::Control { action, detail } => match action.as_str() {
                 "clock-advance" if after_latency => {}
                 "clock-advance" => {
-                    let by = e.at - now;
+                    // Journaled when it starts ("<seconds>s from <time>"): the length is in the detail.
+                    let secs: f64 = detail.split_once("s from ").and_then(|(n, _)| n.parse().ok()).expect("an advance's length");
+                    let ms = (secs * 1000.0).round() as i64;
+                    let until = e.at + chrono::Duration::milliseconds(ms);
+                    let by = e.at + chrono::Duration::milliseconds(ms) - now;
                     let by = match by.num_microseconds() {
                         Some(us) if us % 1_000_000 == 0 => json!(us / 1_000_000),
                         _ => json!(format!("{}ms", by.num_milliseconds())),
                     };
                     let r = c.send(Method::POST, "/_fakecloud/clock/advance", None, Some(json!({ "by": by }))).await;
                     assert_eq!(r.status, 200, "{}: {}", at("clock-advance"), r.text);
-                    assert_eq!(c.running.cloud.world().sim.clock.now(), e.at, "{}", at("clock-advance"));
+                    assert_eq!(c.running.cloud.world().sim.clock.now(), until, "{}", at("clock-advance"));
                 }
                 "clock-mode" => {
                     let r = c.send(Method::PUT, "/_fakecloud/clock", None, Some(json!({ "mode": detail }))).await;

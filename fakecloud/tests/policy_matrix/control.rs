@@ -1,4 +1,4 @@
-//! The control API: no token, for anyone.
+//! The control API and the dashboard's pages: no token, for anyone.
 
 use crate::Rule::*;
 use crate::{req, row, Row};
@@ -25,5 +25,8 @@ pub fn rows() -> Vec<Row> {
         row("POST", "/_fakecloud/shell", Control, "control", |_, _| req().json(json!({"argv": ["docker", "ps"]}))),
         row("GET", "/_fakecloud/snapshot", Control, "control", |_, _| req()),
         row("POST", "/_fakecloud/restore", Control, "control", |x, _| req().raw(&x.snapshot).h("content-type", "application/json")),
+        // Horizon's pages behind HAProxy: no token, as a browser reaches them.
+        row("GET", "/dashboard", Public, "dashboard", |_, _| req()),
+        row("GET", "/dashboard/auth/login", Public, "dashboard", |_, _| req()),
     ]
 }
