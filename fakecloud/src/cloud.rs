@@ -19,11 +19,29 @@ pub struct CloudConfig {
     pub start: Option<SimTime>,
     /// The address clients reach fakecloud at, when it is not the request's Host (e.g. behind NAT).
     pub public_url: Option<String>,
+    /// Who may drive the control API (`control/access.rs`).
+    pub control: ControlAccess,
+}
+
+/// The control API's access settings (`fakecloud serve --control-token`, `--control-allow-host`).
+#[derive(Clone, Debug, Default)]
+pub struct ControlAccess {
+    /// The bearer token every control call must carry; `None`: none is asked for.
+    pub token: Option<String>,
+    /// Host names answered besides the loopback ones; `*` answers any.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for CloudConfig {
     fn default() -> Self {
-        CloudConfig { fixture: Fixture::default_cloud(), seed: 0, clock: ClockMode::Real, start: None, public_url: None }
+        CloudConfig {
+            fixture: Fixture::default_cloud(),
+            seed: 0,
+            clock: ClockMode::Real,
+            start: None,
+            public_url: None,
+            control: ControlAccess::default(),
+        }
     }
 }
 

@@ -131,6 +131,10 @@ impl World {
             }
             None => return Err("not a fakecloud snapshot: no format field".into()),
         }
+        let (mark, redacted) = crate::control::redact::SNAPSHOT_MARK;
+        if probe.get(mark).and_then(|v| v.as_str()) == Some(redacted) {
+            return Err("this snapshot was served with its secrets redacted (passwords, token ids), so it cannot be restored: take it with secrets included (GET /_fakecloud/snapshot?secrets=include, `fakecloud ctl snapshot --secrets`)".into());
+        }
         let mut world: World =
             serde_json::from_value(probe).map_err(|e| format!("snapshot does not match format {SNAPSHOT_FORMAT}: {e}"))?;
         world.compute.reindex();

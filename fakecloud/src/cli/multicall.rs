@@ -24,7 +24,15 @@ pub fn run(command: &str, args: Vec<String>) -> ! {
     let mut argv = vec![command.to_string()];
     argv.extend(args);
     let body = serde_json::json!({"node": node, "argv": argv});
-    let reply = reqwest::blocking::Client::new().post(format!("{}/_fakecloud/shell", url.trim_end_matches('/'))).json(&body).send();
+    let token = std::env::var(crate::control::access::TOKEN_ENV).ok();
+    let client = match crate::cli::ctl::control_client(token.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{command}: {e:#}");
+            std::process::exit(127);
+        }
+    };
+    let reply = client.post(format!("{}/_fakecloud/shell", url.trim_end_matches('/'))).json(&body).send();
     let out: Output = match reply.and_then(|r| r.error_for_status()).and_then(|r| r.json()) {
         Ok(o) => o,
         Err(e) => {

@@ -1,6 +1,7 @@
 //! The control API over HTTP. Its errors use fakecloud's own `{"error":{"status","message"}}`.
 
 use crate::cloud::AppState;
+use crate::control::redact;
 use crate::faults::FaultRequest;
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, Params};
@@ -35,6 +36,7 @@ pub fn router() -> Routes {
         .route("/shell", post(shell))
         .route("/snapshot", get(snapshot))
         .route("/restore", post(restore))
+        .map_router(|r| r.layer(axum::middleware::from_fn(crate::control::access::guard)))
 }
 
 fn bad(message: impl Into<String>) -> ApiError {
@@ -217,8 +219,15 @@ async fn journal(State(s): State<AppState>, params: Params) -> ApiResult {
         after_seq,
         service: params.get("service").map(str::to_string),
     };
+    let include_secrets = include_secrets(&params).map_err(bad)?;
     let w = s.world();
     let entries: Vec<_> = w.sim.journal.filter(&filter).collect();
+    if include_secrets {
+        return Ok(Json(json!({"entries": entries})).into_response());
+    }
+    let mut entries: Vec<Value> = entries.into_iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect();
+    drop(w);
+    redact::journal_entries(&mut entries);
     Ok(Json(json!({"entries": entries})).into_response())
 }
 
@@ -244,9 +253,26 @@ async fn service_log(State(s): State<AppState>, axum::extract::Path(component): 
     Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
-async fn snapshot(State(s): State<AppState>) -> ApiResult {
-    let w = s.world();
-    let body = serde_json::to_vec(&*w).map_err(|e| ApiError::new(SVC, StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+/// Whether the caller asked for the secrets (`?secrets=include`).
+fn include_secrets(params: &Params) -> Result<bool, String> {
+    match params.get("secrets") {
+        None | Some("redact") => Ok(false),
+        Some("include") => Ok(true),
+        Some(other) => Err(format!("'secrets' must be include or redact, not '{other}'")),
+    }
+}
+
+/// The world as JSON; its secrets redacted unless `?secrets=include` (see `redact.rs`).
+async fn snapshot(State(s): State<AppState>, params: Params) -> ApiResult {
+    let include_secrets = include_secrets(&params).map_err(bad)?;
+    let failed = |e: serde_json::Error| ApiError::new(SVC, StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+    let body = if include_secrets {
+        serde_json::to_vec(&*s.world()).map_err(failed)?
+    } else {
+        let mut value = serde_json::to_value(&*s.world()).map_err(failed)?;
+        redact::snapshot(&mut value);
+        serde_json::to_vec(&value).map_err(failed)?
+    };
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 

@@ -77,6 +77,8 @@ pub fn router(state: AppState, mounts: &[Mount]) -> Router {
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), pipeline::pipeline))
         .layer(Extension(registry))
+        // The cloud, for a service's own middleware (the control API's access check).
+        .layer(Extension(state.clone()))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

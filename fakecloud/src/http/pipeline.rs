@@ -115,7 +115,7 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
         None => next.run(req).await,
     };
 
-    if resp.status() == StatusCode::UNAUTHORIZED {
+    if resp.status() == StatusCode::UNAUTHORIZED && service.is_openstack() {
         if let Ok(v) = HeaderValue::from_str(&format!("Keystone uri=\"{}/identity\"", base.0)) {
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
         }
