@@ -8,6 +8,7 @@ pub mod compute;
 pub mod container_infra;
 pub mod control;
 pub mod faults;
+pub mod files;
 pub mod fixture;
 pub mod flows;
 pub mod http;

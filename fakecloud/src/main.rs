@@ -112,7 +112,8 @@ fn main() -> Result<()> {
             let fixture = Fixture::from_option(fixture.as_deref())?;
             let snapshot = snapshot
                 .map(|p| {
-                    let bytes = std::fs::read(&p).map_err(|e| anyhow::anyhow!("cannot read snapshot {}: {e}", p.display()))?;
+                    let bytes = fakecloud::files::read_limited(&p, fakecloud::control::api::MAX_SNAPSHOT_BYTES)
+                        .map_err(|e| anyhow::anyhow!("cannot read snapshot {}: {e}", p.display()))?;
                     // Checked before anything listens: a bad snapshot is refused with nothing served.
                     fakecloud::world::World::from_snapshot(&bytes)
                         .map_err(|e| anyhow::anyhow!("cannot restore the snapshot {}: {e}", p.display()))?;

@@ -235,3 +235,41 @@ fn serve_from_a_snapshot_gives_it_back_byte_for_byte_and_refuses_a_bad_one_befor
         assert!(err.contains(&format!("cannot restore the snapshot {}: ", file.display())) && err.contains(&message), "{what}: {err}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn ctl_snapshot_refuses_a_symlink_a_fifo_or_a_device_as_its_target_and_leaves_it_as_it_was() {
+    let server = serve(&["--clock", "manual"]);
+    let dir = tempfile::tempdir().unwrap();
+    let kept = dir.path().join("kept.json");
+    std::fs::write(&kept, "kept").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&kept, &link).unwrap();
+    let fifo = dir.path().join("fifo.json");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for (target, what) in [(link.as_path(), "a symbolic link"), (fifo.as_path(), "not a regular file"), (Path::new("/dev/null"), "not a regular file")] {
+        let (ok, _, err) = run(&["ctl", "--url", &server.base, "snapshot", "--secrets", "-o", target.to_str().unwrap()]);
+        assert!(!ok, "{}: written", target.display());
+        assert!(err.contains(&format!("cannot write {}", target.display())) && err.contains(what), "{}: {err}", target.display());
+    }
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&std::fs::symlink_metadata(&fifo).unwrap().file_type()));
+    assert!(std::os::unix::fs::FileTypeExt::is_char_device(&std::fs::symlink_metadata("/dev/null").unwrap().file_type()));
+    assert_eq!(std::fs::read(&kept).unwrap(), b"kept");
+    assert_eq!(files_in(dir.path()), vec!["fifo.json", "kept.json", "link.json"], "no temporary file is left");
+}
+
+#[test]
+fn an_endless_snapshot_or_fixture_file_is_refused_at_its_size_limit_before_listening() {
+    let (ok, out, err) = serve_until_exit(&["--listen", "127.0.0.1:0", "--snapshot", "/dev/zero"]);
+    assert!(!ok && out.is_empty(), "{out}");
+    assert!(err.contains("cannot read snapshot /dev/zero: larger than the 268435456 bytes allowed"), "{err}");
+    let (ok, out, err) = serve_until_exit(&["--listen", "127.0.0.1:0", "--fixture", "/dev/zero"]);
+    assert!(!ok && out.is_empty(), "{out}");
+    assert!(err.contains("cannot read fixture /dev/zero: larger than the 16777216 bytes allowed"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("nested.yaml");
+    std::fs::write(&nested, format!("users: {}{}", "[".repeat(1 << 20), "]".repeat(1 << 20))).unwrap();
+    let (ok, _, err) = serve_until_exit(&["--listen", "127.0.0.1:0", "--fixture", nested.to_str().unwrap()]);
+    assert!(!ok && err.contains("YAML nested deeper than 64 levels"), "{err}");
+}

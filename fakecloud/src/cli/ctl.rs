@@ -124,12 +124,13 @@ pub fn run(url: &str, token: Option<&str>, cmd: Ctl) -> Result<()> {
                 bail!("{status}: {}", resp.text().unwrap_or_default());
             }
             let bytes = resp.bytes().map_err(|e| anyhow!("cannot read the snapshot: {e}"))?;
-            crate::world::write_atomically(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            crate::files::write_atomically(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
             return Ok(());
         }
         Ctl::Snapshot { output: None, secrets } => send(call(Method::GET, "/snapshot").query(&snapshot_query(secrets)))?,
         Ctl::Restore { file } => {
-            let body = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let body = crate::files::read_limited(&file, crate::control::api::MAX_SNAPSHOT_BYTES)
+                .with_context(|| format!("cannot read {}", file.display()))?;
             let resp = call(Method::POST, "/restore")
                 .header("content-type", "application/json")
                 .body(body)
