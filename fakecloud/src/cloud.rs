@@ -21,6 +21,25 @@ pub struct CloudConfig {
     pub public_url: Option<String>,
     /// Who may drive the control API (`control/access.rs`).
     pub control: ControlAccess,
+    /// How long a connection may take to send a request head, or sit idle between requests.
+    pub connections: ConnectionLimits,
+}
+
+/// Connection timeouts, so a slow or idle client cannot hold a connection forever
+/// (`fakecloud serve --header-read-timeout`).
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionLimits {
+    /// From the moment the server waits for a request head (a new connection, or a kept-alive one
+    /// after its last answer) to its last header byte; then the connection is closed. 30 s, as
+    /// hyper's default and within Apache's `RequestReadTimeout header=20-40`, which serves the
+    /// OpenStack APIs under mod_wsgi.
+    pub header_read_timeout: std::time::Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits { header_read_timeout: std::time::Duration::from_secs(30) }
+    }
 }
 
 /// The control API's access settings (`fakecloud serve --control-token`, `--control-allow-host`).
@@ -41,6 +60,7 @@ impl Default for CloudConfig {
             start: None,
             public_url: None,
             control: ControlAccess::default(),
+            connections: ConnectionLimits::default(),
         }
     }
 }

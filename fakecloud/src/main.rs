@@ -4,7 +4,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use fakecloud::cli::{ctl, env, DEFAULT_URL};
 use fakecloud::sim::ClockMode;
-use fakecloud::cloud::ControlAccess;
+use fakecloud::cloud::{ConnectionLimits, ControlAccess};
 use fakecloud::{CloudConfig, Fixture};
 use std::io::Write;
 use std::net::SocketAddr;
@@ -54,6 +54,10 @@ enum Cmd {
         /// environment; `*` for any). Loopback names always are; a call with the token from any.
         #[arg(long = "control-allow-host", env = "FAKECLOUD_CONTROL_ALLOW_HOSTS", value_delimiter = ',')]
         control_allow_hosts: Vec<String>,
+        /// How long a connection may take to send a request's head, or sit idle between requests,
+        /// before it is closed (a duration such as 30s).
+        #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+        header_read_timeout: std::time::Duration,
     },
     /// Print `export OS_...=` lines for a fixture user.
     Env {
@@ -108,7 +112,7 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
-        Cmd::Serve { listen, fixture, clock, seed, public_url, snapshot, control_token, control_allow_hosts } => {
+        Cmd::Serve { listen, fixture, clock, seed, public_url, snapshot, control_token, control_allow_hosts, header_read_timeout } => {
             let fixture = Fixture::from_option(fixture.as_deref())?;
             let snapshot = snapshot
                 .map(|p| {
@@ -121,7 +125,8 @@ fn main() -> Result<()> {
                 })
                 .transpose()?;
             let control = ControlAccess { token: control_token.filter(|t| !t.is_empty()), allowed_hosts: control_allow_hosts };
-            serve(CloudConfig { fixture, seed, clock, start: None, public_url, control }, listen, snapshot)
+            let connections = ConnectionLimits { header_read_timeout };
+            serve(CloudConfig { fixture, seed, clock, start: None, public_url, control, connections }, listen, snapshot)
         }
         Cmd::Env { url, user, fixture } => {
             print!("{}", env::env_script(&Fixture::from_option(fixture.as_deref())?, &url, &user)?);
