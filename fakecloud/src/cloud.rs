@@ -73,14 +73,14 @@ pub struct Cloud {
     /// Held by every request that may change the world, from its catch-up with time to its journal
     /// entry (`http::pipeline`): such requests run one at a time and the journal lists them in the
     /// order they took effect, so replaying it rebuilds the same world.
-    pub(crate) mutations: tokio::sync::Mutex<()>,
+    pub(crate) mutations: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Cloud {
     pub fn new(config: CloudConfig) -> anyhow::Result<Arc<Cloud>> {
         let start = config.start.or(config.fixture.start_time).unwrap_or_else(chrono::Utc::now);
         let world = World::from_fixture(&config.fixture, config.seed, config.clock, start)?;
-        Ok(Arc::new(Cloud { world: Mutex::new(world), config, start, mutations: tokio::sync::Mutex::new(()) }))
+        Ok(Arc::new(Cloud { world: Mutex::new(world), config, start, mutations: Arc::new(tokio::sync::Mutex::new(())) }))
     }
 
     pub fn world(&self) -> MutexGuard<'_, World> {

@@ -80,7 +80,11 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
         world.sim.scheduler.pending().first().is_some_and(|e| e.due <= now)
             || (service.is_openstack() && !world.sim.faults.list().is_empty())
     };
-    let _gate = if gated { Some(state.mutations.lock().await) } else { None };
+    let gate = MutationGate::default();
+    if gated {
+        gate.hold(state.mutations.clone().lock_owned().await);
+    }
+    parts.extensions.insert(gate.clone());
     // A gated OpenStack request is journaled with what a replay needs to send it again.
     let recorded = gated && service.is_openstack();
     let replayed_headers: Vec<(String, String)> = if recorded {
@@ -136,6 +140,23 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
         }
     }
     resp
+}
+
+/// The mutation gate as a request holds it. A handler that runs long (a clock advance over a year)
+/// hands it back and takes it again between steps, so other writes are served in between; each step
+/// is then journaled on its own, so the journal keeps the order things took effect in.
+#[derive(Clone, Default)]
+pub struct MutationGate(std::sync::Arc<parking_lot::Mutex<Option<tokio::sync::OwnedMutexGuard<()>>>>);
+
+impl MutationGate {
+    fn hold(&self, guard: tokio::sync::OwnedMutexGuard<()>) {
+        *self.0.lock() = Some(guard);
+    }
+
+    /// Lets other writes in: the request no longer holds the gate.
+    pub fn release(&self) {
+        self.0.lock().take();
+    }
 }
 
 /// An HTTP date (RFC 9110's IMF-fixdate): `Fri, 04 Dec 2026 19:08:04 GMT`.
