@@ -23,6 +23,9 @@ pub struct CloudConfig {
     pub control: ControlAccess,
     /// How long a connection may take to send a request head, or sit idle between requests.
     pub connections: ConnectionLimits,
+    /// The most journal entries kept, the oldest dropped first; `None` keeps them all (what a
+    /// replay of the whole history needs: the harness and the tests).
+    pub journal_limit: Option<usize>,
 }
 
 /// Connection timeouts, so a slow or idle client cannot hold a connection forever
@@ -61,6 +64,7 @@ impl Default for CloudConfig {
             public_url: None,
             control: ControlAccess::default(),
             connections: ConnectionLimits::default(),
+            journal_limit: None,
         }
     }
 }
@@ -79,7 +83,8 @@ pub struct Cloud {
 impl Cloud {
     pub fn new(config: CloudConfig) -> anyhow::Result<Arc<Cloud>> {
         let start = config.start.or(config.fixture.start_time).unwrap_or_else(chrono::Utc::now);
-        let world = World::from_fixture(&config.fixture, config.seed, config.clock, start)?;
+        let mut world = World::from_fixture(&config.fixture, config.seed, config.clock, start)?;
+        world.sim.journal.set_limit(config.journal_limit);
         Ok(Arc::new(Cloud { world: Mutex::new(world), config, start, mutations: Arc::new(tokio::sync::Mutex::new(())) }))
     }
 
@@ -94,12 +99,14 @@ impl Cloud {
         // A real clock keeps following the wall clock; the others restart where they began.
         let start = if mode == ClockMode::Real { chrono::Utc::now() } else { self.start };
         *world = World::from_fixture(&self.config.fixture, self.config.seed, mode, start).expect("the fixture loaded at start-up");
+        world.sim.journal.set_limit(self.config.journal_limit);
         world.record(Record::Control { action: "reset".into(), detail: String::new() });
     }
 
     /// Replaces the world with a snapshot; on any error the running world is left untouched.
     pub fn restore(&self, snapshot: &[u8]) -> Result<(), String> {
-        let restored = World::from_snapshot(snapshot)?;
+        let mut restored = World::from_snapshot(snapshot)?;
+        restored.sim.journal.set_limit(self.config.journal_limit);
         *self.world() = restored;
         Ok(())
     }

@@ -58,6 +58,10 @@ enum Cmd {
         /// before it is closed (a duration such as 30s).
         #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
         header_read_timeout: std::time::Duration,
+        /// The most journal entries kept, the oldest dropped first (the journal then says how many
+        /// were cut); 0 keeps them all.
+        #[arg(long, default_value_t = 100_000)]
+        journal_limit: usize,
     },
     /// Print `export OS_...=` lines for a fixture user.
     Env {
@@ -112,7 +116,7 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
-        Cmd::Serve { listen, fixture, clock, seed, public_url, snapshot, control_token, control_allow_hosts, header_read_timeout } => {
+        Cmd::Serve { listen, fixture, clock, seed, public_url, snapshot, control_token, control_allow_hosts, header_read_timeout, journal_limit } => {
             let fixture = Fixture::from_option(fixture.as_deref())?;
             let snapshot = snapshot
                 .map(|p| {
@@ -126,7 +130,8 @@ fn main() -> Result<()> {
                 .transpose()?;
             let control = ControlAccess { token: control_token.filter(|t| !t.is_empty()), allowed_hosts: control_allow_hosts };
             let connections = ConnectionLimits { header_read_timeout };
-            serve(CloudConfig { fixture, seed, clock, start: None, public_url, control, connections }, listen, snapshot)
+            let journal_limit = (journal_limit > 0).then_some(journal_limit);
+            serve(CloudConfig { fixture, seed, clock, start: None, public_url, control, connections, journal_limit }, listen, snapshot)
         }
         Cmd::Env { url, user, fixture } => {
             print!("{}", env::env_script(&Fixture::from_option(fixture.as_deref())?, &url, &user)?);

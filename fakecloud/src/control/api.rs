@@ -248,14 +248,24 @@ async fn journal(State(s): State<AppState>, params: Params) -> ApiResult {
     };
     let include_secrets = include_secrets(&params).map_err(bad)?;
     let w = s.world();
+    // When the oldest entries were dropped to keep within `--journal-limit`, the answer says so.
+    let dropped = w.sim.journal.dropped();
+    let cut = (dropped > 0).then(|| json!({"dropped_entries": dropped, "first_seq": dropped + 1}));
     let entries: Vec<_> = w.sim.journal.filter(&filter).collect();
+    let answer = |entries: Value| {
+        let mut body = json!({"entries": entries});
+        if let Some(cut) = &cut {
+            body["history_cut"] = cut.clone();
+        }
+        Json(body).into_response()
+    };
     if include_secrets {
-        return Ok(Json(json!({"entries": entries})).into_response());
+        return Ok(answer(json!(entries)));
     }
     let mut entries: Vec<Value> = entries.into_iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect();
     drop(w);
     redact::journal_entries(&mut entries);
-    Ok(Json(json!({"entries": entries})).into_response())
+    Ok(answer(Value::Array(entries)))
 }
 
 /// A service's log as text, in oslo.log's line format (what the fake shell will show under
