@@ -59,7 +59,7 @@ fn main() {
                         }
                         1..=3 => Some("/compute/v2.1/servers/detail"),
                         4 | 5 => Some("/compute/v2.1/flavors/detail"),
-                        6 | 7 => Some("/networking/v2.0/networks"),
+                        6 | 7 => Some("/network/v2.0/networks"),
                         _ => Some("/image/v2/images"),
                     };
                     if let Some(p) = path {
