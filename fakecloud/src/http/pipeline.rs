@@ -68,6 +68,7 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
     let base = BaseUrl::from_parts(&parts, &state);
     parts.extensions.insert(base.clone());
     let (body, body_bytes, refused) = read_body(&call, &parts, body).await;
+    let refused = refused.or_else(|| undecodable_path(&call));
 
     // A request that may change the world holds the mutation gate from its catch-up to its journal
     // entry: such requests take effect one at a time, in the order the journal lists them, so the
@@ -191,6 +192,32 @@ async fn read_body(call: &Call, parts: &axum::http::request::Parts, body: Body) 
             let refused = ApiError::bad_request(service, format!("Could not read the request body: {e}")).into_response();
             (Body::empty(), Bytes::new(), Some(refused))
         }
+    }
+}
+
+/// A path whose percent-escapes decode to bytes that are not UTF-8 (`/servers/%FF`): no route
+/// could read its parameters, and axum's extractor would refuse it in plain text, so it is
+/// refused here in the service's own format, as the service's 400 for a malformed URL.
+fn undecodable_path(call: &Call) -> Option<Response> {
+    let raw = call.path.as_bytes();
+    let mut decoded = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (raw[i], raw.get(i + 1).copied().and_then(hex), raw.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(hi), Some(lo)) => {
+                decoded.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    match String::from_utf8(decoded) {
+        Ok(_) => None,
+        Err(_) => Some(ApiError::bad_request(call.service, "Invalid URL: the path is not UTF-8 once its percent-escapes are decoded.").into_response()),
     }
 }
 
