@@ -32,7 +32,6 @@ FIXED_ACCOUNTS = [
 # (section, option): why fakecloud does not model it. Written as false into tempest.conf.
 FALSE_FLAGS = {
     ("validation", "run_validation"): "servers are simulated: there is no guest to ping or SSH into",
-    ("compute-feature-enabled", "cold_migration"): "Nova's migrate action is not served",
     ("compute-feature-enabled", "live_migration"): "Nova's os-migrateLive action is not served",
     ("compute-feature-enabled", "metadata_service"): "servers are simulated: no metadata service answers a guest",
     ("compute-feature-enabled", "attach_encrypted_volume"): "Barbican is not served, so no encryption key for a volume",
@@ -55,6 +54,11 @@ FALSE_FLAGS = {
 # defaults (300 s, 900 s for a load balancer) would spend that on each such wait.
 WAIT = "30"
 LB_WAIT = "60"
+# How often the load-balancer plugin polls, in real seconds. Its intervals are floats (Tempest's own
+# are whole seconds): every test waits for its load balancer to leave PENDING_UPDATE several times,
+# and a status that changes a fraction of a real second after the call is seen at once rather than
+# after a whole second's sleep. 0.1 s is two simulated seconds at the rig's clock.
+LB_POLL = "0.1"
 
 
 class Cloud:
@@ -184,7 +188,7 @@ def build(cloud, fixed_accounts=None, lock_dir=None, log_file=None):
         # The providers the cloud serves, as "name:description,..." (the plugin checks the list).
         enabled_provider_drivers=",".join(f"{p['name']}:{p.get('description', '')}" for p in provider_list),
         RBAC_test_type="keystone_default_roles", enforce_new_defaults="true",
-        build_interval="1", check_interval="1", lb_build_interval="1", build_timeout=LB_WAIT,
+        build_interval=LB_POLL, check_interval=LB_POLL, lb_build_interval=LB_POLL, build_timeout=LB_WAIT,
         check_timeout=WAIT, lb_build_timeout=LB_WAIT)
     # The Nova zones the amphorae may boot in, for the availability zone (profile) tests: the
     # plugin wants three names and takes them as compute_zone values; a cloud with fewer zones

@@ -91,6 +91,32 @@ async fn a_shelved_server_leaves_its_host_and_placement_until_unshelved() {
 }
 
 #[tokio::test]
+async fn an_admin_unshelves_to_a_named_host_from_2_91() {
+    let c = TestCloud::start().await;
+    let (demo, admin) = (c.member().await, c.admin().await);
+    let id = active_server(&c, &demo, "unshelved-to-host").await;
+    assert_eq!(act(&c, &demo, &id, json!({"shelve": null})).await.status, 202);
+    c.advance("5s").await;
+    assert_eq!(status(&c, &demo, &id).await, "SHELVED_OFFLOADED");
+    // A host the scheduler would not pick on its own.
+    let other = {
+        let w = c.running.cloud.world();
+        let flavor = w.compute.flavor("1").unwrap();
+        let resources = fakecloud::compute::lifecycle::flavor_resources(flavor);
+        let pick = w.pick_host(&resources, None, None).unwrap();
+        w.compute.hosts.iter().map(|h| h.name.clone()).find(|h| *h != pick).unwrap()
+    };
+    let to = json!({"unshelve": {"host": other}});
+    assert_eq!(act(&c, &demo, &id, to.clone()).await.status, 403, "naming a host is admin's");
+    let unknown = act(&c, &admin, &id, json!({"unshelve": {"host": "no-such-host"}})).await;
+    assert_eq!(unknown.status, 400, "{}", unknown.text);
+    assert_eq!(act(&c, &admin, &id, to).await.status, 202);
+    c.advance("20s").await;
+    assert_eq!(status(&c, &demo, &id).await, "ACTIVE");
+    assert_eq!(host_of(&c, &id).await, other, "the server runs where the admin asked");
+}
+
+#[tokio::test]
 async fn a_resize_holds_both_flavors_until_confirmed_or_reverted() {
     let c = TestCloud::start().await;
     let demo = c.member().await;
@@ -124,6 +150,182 @@ async fn a_resize_holds_both_flavors_until_confirmed_or_reverted() {
     assert_eq!(c.running.cloud.world().compute.server(&id).unwrap().flavor_id, "2");
     let late = act(&c, &demo, &id, json!({"confirmResize": null})).await;
     assert_eq!(late.status, 409, "nothing to confirm: {}", late.text);
+}
+
+#[tokio::test]
+async fn a_resize_over_the_ram_quota_is_refused_with_403_and_changes_nothing() {
+    let c = TestCloud::start().await;
+    let (demo, admin) = (c.member().await, c.admin().await);
+    let id = active_server(&c, &demo, "over-quota").await;
+    let project = c.running.cloud.world().compute.server(&id).unwrap().project_id.clone();
+    let used = c.running.cloud.world().compute.quota_usage(&project, None, "ram");
+    let set =
+        nova(&c, Method::PUT, &format!("/os-quota-sets/{project}"), &admin, Some(json!({"quota_set": {"ram": used, "force": true}}))).await;
+    assert_eq!(set.status, 200, "{}", set.text);
+    let before = c.state_without_journal();
+    let r = act(&c, &demo, &id, json!({"resize": {"flavorRef": "2"}})).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    let grows = {
+        let w = c.running.cloud.world();
+        w.compute.flavor("2").unwrap().ram - w.compute.flavor("1").unwrap().ram
+    };
+    assert_eq!(
+        r.body["forbidden"]["message"],
+        format!("Quota exceeded for ram: Requested {grows}, but already used {used} of {used} ram"),
+        "Nova counts only what the new flavor adds: {}",
+        r.text
+    );
+    assert_eq!(c.state_without_journal(), before, "a refused resize changes nothing");
+}
+
+async fn host_of(c: &TestCloud, id: &str) -> String {
+    c.running.cloud.world().compute.server(id).unwrap().host.clone().unwrap()
+}
+
+async fn migrations(c: &TestCloud, token: &str, version: &str, query: &str) -> common::Reply {
+    let req = c
+        .http
+        .get(c.url(&format!("/compute/v2.1/os-migrations{query}")))
+        .header("X-Auth-Token", token)
+        .header("OpenStack-API-Version", format!("compute {version}"));
+    common::reply(req.send().await.unwrap()).await
+}
+
+#[tokio::test]
+async fn a_cold_migration_moves_the_server_to_another_host_until_confirmed_or_reverted() {
+    let c = TestCloud::start().await;
+    let (demo, admin) = (c.member().await, c.admin().await);
+    let id = active_server(&c, &demo, "migrated").await;
+    let source = host_of(&c, &id).await;
+    assert_eq!(act(&c, &demo, &id, json!({"migrate": null})).await.status, 403, "cold migration is admin's");
+    let same = act(&c, &admin, &id, json!({"migrate": {"host": source}})).await;
+    assert_eq!(same.status, 400, "not to the host it is on: {}", same.text);
+    let unknown = act(&c, &admin, &id, json!({"migrate": {"host": "no-such-host"}})).await;
+    assert_eq!(unknown.status, 400, "{}", unknown.text);
+    let missing = act(&c, &admin, "00000000-0000-0000-0000-000000000000", json!({"migrate": null})).await;
+    assert_eq!(missing.status, 404, "{}", missing.text);
+
+    assert_eq!(act(&c, &admin, &id, json!({"migrate": null})).await.status, 202);
+    assert_eq!(status(&c, &demo, &id).await, "RESIZE");
+    c.advance("10s").await;
+    assert_eq!(status(&c, &demo, &id).await, "VERIFY_RESIZE");
+    let dest = host_of(&c, &id).await;
+    assert_ne!(dest, source, "the server runs on another host while the move waits");
+    let listed = migrations(&c, &admin, "2.23", &format!("?instance_uuid={id}")).await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let m = &listed.body["migrations"][0];
+    assert_eq!(
+        (m["migration_type"].as_str(), m["status"].as_str(), m["source_compute"].as_str(), m["dest_compute"].as_str()),
+        (Some("migration"), Some("finished"), Some(source.as_str()), Some(dest.as_str())),
+        "{}",
+        listed.text
+    );
+    assert_eq!(m["old_instance_type_id"], m["new_instance_type_id"], "a cold migration keeps the flavor");
+
+    // Revert: back on the source, the destination's claim dropped.
+    assert_eq!(act(&c, &demo, &id, json!({"revertResize": null})).await.status, 202);
+    c.advance("10s").await;
+    assert_eq!(status(&c, &demo, &id).await, "ACTIVE");
+    assert_eq!(host_of(&c, &id).await, source, "a revert brings the server back");
+    {
+        let w = c.running.cloud.world();
+        let source_rp = w.compute.host(&source).unwrap().uuid.clone();
+        let claims: Vec<&String> = w.placement.allocations[&id].resources.keys().collect();
+        assert_eq!(claims, vec![&source_rp], "one claim, on the source");
+    }
+
+    // Again, confirmed: the server stays on the destination and the source claim goes.
+    assert_eq!(act(&c, &admin, &id, json!({"migrate": null})).await.status, 202);
+    c.advance("10s").await;
+    let dest = host_of(&c, &id).await;
+    assert_eq!(act(&c, &demo, &id, json!({"confirmResize": null})).await.status, 204);
+    assert_eq!(status(&c, &demo, &id).await, "ACTIVE");
+    assert_eq!(host_of(&c, &id).await, dest);
+    let all = migrations(&c, &admin, "2.59", &format!("?instance_uuid={id}")).await;
+    let statuses: Vec<&str> = all.body["migrations"].as_array().unwrap().iter().map(|m| m["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["confirmed", "reverted"], "newest first: {}", all.text);
+    let w = c.running.cloud.world();
+    let uuids: Vec<&str> = all.body["migrations"].as_array().unwrap().iter().map(|m| m["uuid"].as_str().unwrap()).collect();
+    assert!(uuids.iter().all(|u| !w.placement.allocations.contains_key(*u)), "no migration holds a claim once settled");
+}
+
+#[tokio::test]
+async fn an_admin_evacuates_a_server_off_a_host_whose_compute_service_is_down() {
+    let c = TestCloud::start().await;
+    let (demo, admin) = (c.member().await, c.admin().await);
+    let id = active_server(&c, &demo, "evacuated").await;
+    let source = host_of(&c, &id).await;
+    let evacuate = json!({"evacuate": {}});
+    assert_eq!(act(&c, &demo, &id, evacuate.clone()).await.status, 403, "evacuation is admin's");
+    let before = c.state_without_journal();
+    let in_use = act(&c, &admin, &id, evacuate.clone()).await;
+    assert_eq!(in_use.status, 400, "{}", in_use.text);
+    assert!(in_use.text.contains(&format!("Compute service of {source} is still in use.")), "{}", in_use.text);
+    assert_eq!(c.state_without_journal(), before, "a refused evacuation changes nothing");
+
+    let services = nova(&c, Method::GET, &format!("/os-services?binary=nova-compute&host={source}"), &admin, None).await;
+    let service = services.body["services"][0]["id"].as_str().unwrap().to_string();
+    let down = nova(&c, Method::PUT, &format!("/os-services/{service}"), &admin, Some(json!({"forced_down": true}))).await;
+    assert_eq!(down.status, 200, "{}", down.text);
+    let same = act(&c, &admin, &id, json!({"evacuate": {"host": source}})).await;
+    assert_eq!(same.status, 400, "not to the host that is down: {}", same.text);
+
+    let r = act(&c, &admin, &id, evacuate).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(status(&c, &demo, &id).await, "REBUILD");
+    c.advance("10s").await;
+    assert_eq!(status(&c, &demo, &id).await, "SHUTOFF", "from 2.95 an evacuated server comes back stopped");
+    let dest = host_of(&c, &id).await;
+    assert_ne!(dest, source);
+    let listed = migrations(&c, &admin, "2.23", &format!("?instance_uuid={id}&migration_type=evacuation")).await;
+    let m = &listed.body["migrations"][0];
+    assert_eq!((m["status"].as_str(), m["dest_compute"].as_str()), (Some("done"), Some(dest.as_str())), "{}", listed.text);
+    let w = c.running.cloud.world();
+    let dest_rp = w.compute.host(&dest).unwrap().uuid.clone();
+    assert_eq!(w.placement.allocations[&id].resources.keys().collect::<Vec<_>>(), vec![&dest_rp], "claimed on the new host");
+}
+
+#[tokio::test]
+async fn os_migrations_lists_resizes_per_microversion_with_filters_and_paging() {
+    let c = TestCloud::start().await;
+    let (demo, admin) = (c.member().await, c.admin().await);
+    assert_eq!(migrations(&c, &demo, "2.1", "").await.status, 403, "the list is admin's");
+    let first = active_server(&c, &demo, "resized-1").await;
+    let second = active_server(&c, &demo, "resized-2").await;
+    for id in [&first, &second] {
+        assert_eq!(act(&c, &demo, id, json!({"resize": {"flavorRef": "2"}})).await.status, 202);
+    }
+    c.advance("10s").await;
+
+    let old = migrations(&c, &admin, "2.1", "").await;
+    assert_eq!(old.status, 200, "{}", old.text);
+    let m = &old.body["migrations"][0];
+    assert_eq!(m["instance_uuid"], json!(second), "newest first: {}", old.text);
+    assert_eq!(
+        (m["status"].as_str(), m["old_instance_type_id"].as_u64(), m["new_instance_type_id"].as_u64()),
+        (Some("finished"), Some(1), Some(2))
+    );
+    for absent in ["migration_type", "uuid", "user_id", "project_id"] {
+        assert!(m.get(absent).is_none(), "{absent} is not at 2.1: {}", old.text);
+    }
+    let new = migrations(&c, &admin, "2.80", "").await;
+    let m = &new.body["migrations"][0];
+    assert_eq!(m["migration_type"], "resize");
+    assert!(m["uuid"].is_string() && m["user_id"].is_string() && m["project_id"].is_string(), "{}", new.text);
+
+    let filtered = migrations(&c, &admin, "2.1", &format!("?instance_uuid={first}&status=finished")).await;
+    assert_eq!(filtered.body["migrations"].as_array().unwrap().len(), 1, "{}", filtered.text);
+    assert_eq!(migrations(&c, &admin, "2.1", "?status=confirmed").await.body["migrations"], json!([]));
+
+    let page = migrations(&c, &admin, "2.59", "?limit=1").await;
+    assert_eq!(page.body["migrations"].as_array().unwrap().len(), 1);
+    let next = page.body["migrations_links"][0]["href"].as_str().unwrap().to_string();
+    let marker = next.split("marker=").nth(1).unwrap();
+    let rest = migrations(&c, &admin, "2.59", &format!("?marker={marker}")).await;
+    assert_eq!(rest.body["migrations"][0]["instance_uuid"], json!(first), "{}", rest.text);
+    assert_eq!(migrations(&c, &admin, "2.59", "?marker=nope").await.status, 400);
+    assert_eq!(migrations(&c, &admin, "2.59", "?flavor=1").await.status, 400, "2.59 refuses unknown filters");
+    assert_eq!(migrations(&c, &admin, "2.58", "?flavor=1").await.status, 200, "earlier versions ignore them");
 }
 
 #[tokio::test]

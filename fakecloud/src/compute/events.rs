@@ -40,10 +40,18 @@ pub enum Event {
     /// An offloaded server is scheduled and spawned again.
     ServerUnshelved {
         server_id: String,
+        /// The host an admin named (2.91); the scheduler picks otherwise.
+        #[serde(default)]
+        host: Option<String>,
     },
     /// A resize finished on the destination: VERIFY_RESIZE.
     ServerResized {
         server_id: String,
+    },
+    /// An evacuated server is rebuilt on its new host: running again, or stopped (2.95+).
+    ServerEvacuated {
+        server_id: String,
+        stopped: bool,
     },
     /// A step of a server snapshot or backup on its compute host (`flows/server_snapshots.rs`).
     ServerSnapshot {
@@ -93,8 +101,9 @@ impl Event {
             | Event::ServerRebooted { server_id }
             | Event::ServerSettled { server_id, .. }
             | Event::ServerOffloaded { server_id }
-            | Event::ServerUnshelved { server_id }
+            | Event::ServerUnshelved { server_id, .. }
             | Event::ServerResized { server_id }
+            | Event::ServerEvacuated { server_id, .. }
             | Event::ServerSnapshot { server_id, .. }
             | Event::InterfacePlugged { server_id, .. }
             | Event::InterfaceDetached { server_id, .. }

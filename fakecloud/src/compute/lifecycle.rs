@@ -29,26 +29,56 @@ pub const RESIZE_SECS: i64 = 6;
 pub enum ServerAction {
     Stop,
     Start,
-    Reboot { hard: bool },
+    Reboot {
+        hard: bool,
+    },
     Pause,
     Unpause,
     Suspend,
     Resume,
     Shelve,
     ShelveOffload,
-    Unshelve,
+    /// Unshelve, optionally to an availability zone (2.77) or a named host (2.91, admin).
+    Unshelve {
+        availability_zone: Option<String>,
+        host: Option<String>,
+    },
     Rescue,
     Unrescue,
-    Resize { flavor_id: String },
+    Resize {
+        flavor_id: String,
+    },
+    /// A cold migration, to the named host (2.56) or the scheduler's pick.
+    Migrate {
+        host: Option<String>,
+    },
+    /// A rebuild on another host of a server whose host is down (the named one, or the
+    /// scheduler's pick); from 2.95 it comes back stopped.
+    Evacuate {
+        host: Option<String>,
+        stopped: bool,
+    },
     ConfirmResize,
     RevertResize,
-    Rebuild { image_id: String, name: Option<String>, metadata: Option<BTreeMap<String, String>> },
-    Lock { reason: Option<String> },
+    Rebuild {
+        image_id: String,
+        name: Option<String>,
+        metadata: Option<BTreeMap<String, String>>,
+    },
+    Lock {
+        reason: Option<String>,
+    },
     Unlock,
-    ResetState { error: bool },
+    ResetState {
+        error: bool,
+    },
     TriggerCrashDump,
-    AddSecurityGroup { name: String },
-    RemoveSecurityGroup { name: String },
+    AddSecurityGroup {
+        name: String,
+    },
+    RemoveSecurityGroup {
+        name: String,
+    },
     ForceDelete,
     Restore,
 }
@@ -68,10 +98,12 @@ impl ServerAction {
             ServerAction::Resume => "resume",
             ServerAction::Shelve => "shelve",
             ServerAction::ShelveOffload => "shelve_offload",
-            ServerAction::Unshelve => "unshelve",
+            ServerAction::Unshelve { .. } => "unshelve",
             ServerAction::Rescue => "rescue",
             ServerAction::Unrescue => "unrescue",
             ServerAction::Resize { .. } => "resize",
+            ServerAction::Migrate { .. } => "migrate",
+            ServerAction::Evacuate { .. } => "evacuate",
             ServerAction::ConfirmResize => "confirm_resize",
             ServerAction::RevertResize => "revert_resize",
             ServerAction::Rebuild { .. } => "rebuild",
@@ -100,10 +132,11 @@ impl ServerAction {
             ServerAction::Resume => &[Suspended],
             ServerAction::Shelve => &[Active, Stopped, Paused, Suspended],
             ServerAction::ShelveOffload => &[Shelved],
-            ServerAction::Unshelve => &[Shelved, ShelvedOffloaded],
+            ServerAction::Unshelve { .. } => &[Shelved, ShelvedOffloaded],
             ServerAction::Rescue => &[Active, Stopped, Error],
             ServerAction::Unrescue => &[Rescued],
-            ServerAction::Resize { .. } => &[Active, Stopped],
+            ServerAction::Resize { .. } | ServerAction::Migrate { .. } => &[Active, Stopped],
+            ServerAction::Evacuate { .. } => &[Active, Stopped, Error],
             ServerAction::ConfirmResize | ServerAction::RevertResize => &[Resized],
             ServerAction::Rebuild { .. } => &[Active, Stopped, Error],
             ServerAction::TriggerCrashDump => &[Active, Paused, Rescued, Resized, Error],

@@ -9,6 +9,7 @@ pub mod instance_actions;
 pub mod interfaces;
 pub mod keygen;
 pub mod lifecycle;
+pub mod migrations;
 pub mod model;
 pub mod quotas;
 pub mod service;

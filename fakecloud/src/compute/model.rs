@@ -263,6 +263,9 @@ pub struct Compute {
     /// What was done to each server, kept after it is deleted.
     #[serde(default)]
     pub actions: super::instance_actions::InstanceActions,
+    /// Resizes, cold migrations and evacuations (`os-migrations`).
+    #[serde(default)]
+    pub migrations: super::migrations::Migrations,
 }
 
 /// A host aggregate: a named set of hosts with metadata; `availability_zone` in the metadata makes
@@ -420,15 +423,39 @@ impl Compute {
             "instances" => format!("{min}-{max}"),
             _ => (per * i64::from(max)).to_string(),
         };
-        let join = |f: &dyn Fn(&(&str, i64, i64, i64)) -> String| overs.iter().map(f).collect::<Vec<_>>().join(", ");
-        let names = join(&|o| o.0.to_string());
-        Err(format!(
-            "Quota exceeded for {names}: Requested {}, but already used {} of {} {names}",
-            join(&|o| requested(o.0, o.1)),
-            join(&|o| o.3.to_string()),
-            join(&|o| o.2.to_string()),
-        ))
+        Err(quota_exceeded(&overs, requested))
     }
+
+    /// Whether a resize to `new` fits the cores and ram quotas: Nova counts only what grows (its
+    /// upsize delta), so a downsize always fits. The error is Nova's `TooManyInstances` message.
+    pub fn upsize_fits(&self, project: &str, user: &str, old: &Flavor, new: &Flavor) -> Result<(), String> {
+        let deltas = [("cores", new.vcpus as i64 - old.vcpus as i64), ("ram", new.ram as i64 - old.ram as i64)];
+        let overs: Vec<_> = deltas
+            .into_iter()
+            .filter(|(_, delta)| *delta > 0)
+            .filter_map(|(resource, delta)| {
+                let (limit, used) = self.tightest(project, user, resource)?;
+                (used + delta > limit).then_some((resource, delta, limit, used))
+            })
+            .collect();
+        if overs.is_empty() {
+            Ok(())
+        } else {
+            Err(quota_exceeded(&overs, |_, delta| delta.to_string()))
+        }
+    }
+}
+
+/// Nova's over-quota message for `(resource, requested per unit, limit, used)` rows.
+fn quota_exceeded(overs: &[(&str, i64, i64, i64)], requested: impl Fn(&str, i64) -> String) -> String {
+    let join = |f: &dyn Fn(&(&str, i64, i64, i64)) -> String| overs.iter().map(f).collect::<Vec<_>>().join(", ");
+    let names = join(&|o| o.0.to_string());
+    format!(
+        "Quota exceeded for {names}: Requested {}, but already used {} of {} {names}",
+        join(&|o| requested(o.0, o.1)),
+        join(&|o| o.3.to_string()),
+        join(&|o| o.2.to_string()),
+    )
 }
 
 /// What Nova keeps of a port attached through `os-interface` (its VirtualInterface and the

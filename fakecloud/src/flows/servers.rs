@@ -3,6 +3,7 @@
 //! allocation and the ports. Methods on `World` because every step touches several services.
 
 use crate::compute::lifecycle::*;
+use crate::compute::migrations::{Migration, MigrationType};
 use crate::compute::model::VmState::{Active, Error, Paused, Rescued, Resized, ShelvedOffloaded, Stopped, Suspended};
 use crate::compute::model::*;
 use crate::compute::Event;
@@ -291,11 +292,9 @@ impl World {
             }
             Event::ServerSettled { server_id, vm_state, power_state } => self.finish_task(server_id, *vm_state, *power_state, at, false),
             Event::ServerOffloaded { server_id } => self.offload_server(server_id, at),
-            Event::ServerUnshelved { server_id } => self.unshelve_server(server_id, at),
-            Event::ServerResized { server_id } => {
-                let power = self.compute.server(server_id).map_or(POWER_RUNNING, |s| s.power_state);
-                self.finish_task(server_id, Resized, power, at, false)
-            }
+            Event::ServerUnshelved { server_id, host } => self.unshelve_server(server_id, host.as_deref(), at),
+            Event::ServerResized { server_id } => self.finish_move(server_id, at),
+            Event::ServerEvacuated { server_id, stopped } => self.finish_evacuation(server_id, *stopped, at),
             Event::ServerSnapshot { server_id, image_id, stage, kind } => self.snapshot_step(server_id, image_id, *stage, kind, at),
             Event::InterfacePlugged { server_id, port_id } => self.interface_plugged(server_id, port_id, at),
             Event::InterfaceDetached { server_id, port_id } => self.interface_detached(server_id, port_id, at),
@@ -442,7 +441,22 @@ impl World {
             ServerAction::ShelveOffload => {
                 (Some("shelving_offloading"), Some(Event::ServerOffloaded { server_id: id.into() }), GUEST_OP_SECS)
             }
-            ServerAction::Unshelve => (Some("unshelving"), Some(Event::ServerUnshelved { server_id: id.into() }), SPAWN_SECS as i64),
+            ServerAction::Unshelve { availability_zone, host } => {
+                // Nova moves only an offloaded server; a shelved one is still on its host.
+                if (availability_zone.is_some() || host.is_some()) && s.vm_state != ShelvedOffloaded {
+                    return Err(Refused(
+                        409,
+                        format!("The unshelve action on instance {id} with a host or availability zone is only allowed for SHELVED_OFFLOADED instances."),
+                    ));
+                }
+                if let Some(h) = host.as_deref().filter(|h| self.compute.host(h).is_none()) {
+                    return Err(Refused(400, format!("Compute host {h} could not be found.")));
+                }
+                if let Some(az) = availability_zone {
+                    self.compute.server_mut(id).expect("checked").requested_az = Some(az);
+                }
+                (Some("unshelving"), Some(Event::ServerUnshelved { server_id: id.into(), host }), SPAWN_SECS as i64)
+            }
             ServerAction::Rebuild { image_id, name, metadata } => {
                 let srv = self.compute.server_mut(id).expect("checked");
                 srv.image_id = image_id;
@@ -460,13 +474,16 @@ impl World {
                 self.start_resize(&s, &flavor_id)?;
                 (Some("resize_prep"), Some(Event::ServerResized { server_id: id.into() }), RESIZE_SECS)
             }
+            ServerAction::Migrate { host } => {
+                self.start_migrate(&s, host)?;
+                (Some("resize_prep"), Some(Event::ServerResized { server_id: id.into() }), RESIZE_SECS)
+            }
+            ServerAction::Evacuate { host, stopped } => {
+                self.start_evacuation(&s, host)?;
+                (Some("rebuilding"), Some(Event::ServerEvacuated { server_id: id.into(), stopped }), REBUILD_SECS)
+            }
             ServerAction::ConfirmResize => {
-                if let Some(m) = &s.migration_id {
-                    self.placement.free(m);
-                }
-                let srv = self.compute.server_mut(id).expect("checked");
-                srv.old_flavor_id = None;
-                srv.migration_id = None;
+                self.confirm_move(&s, now);
                 self.finish_task(id, back.0, back.1, now, false);
                 (None, None, 0)
             }
@@ -524,45 +541,205 @@ impl World {
 
     /// A resize claims the new flavor for the server and keeps the old one under a migration
     /// consumer, as Nova does in Placement; both on the server's host (`allow_resize_to_same_host`,
-    /// as devstack sets it). Refused without change when the flavor is the same or does not fit.
+    /// as devstack sets it). Refused without change when the flavor is the same, the quota has no
+    /// room for what grows, or the flavor does not fit.
     fn start_resize(&mut self, s: &Server, flavor_id: &str) -> Result<(), Refused> {
         if flavor_id == s.flavor_id {
             return Err(Refused(400, "When resizing, instances must change flavor!".into()));
         }
         let new = self.compute.flavor(flavor_id).cloned().ok_or_else(|| Refused(400, format!("Flavor {flavor_id} could not be found.")))?;
+        if let Some(old) = self.compute.flavor(&s.flavor_id) {
+            self.compute.upsize_fits(&s.project_id, &s.user_id, old, &new).map_err(|m| Refused(403, m))?;
+        }
+        let Some(host) = s.host.clone() else { return Err(Refused(409, format!("Instance {} has no host", s.id))) };
+        self.start_move(s, &new, &host, MigrationType::Resize).map_err(|()| Refused(400, NO_VALID_HOST.trim_end().to_string()))
+    }
+
+    /// A cold migration: the same flavor on another host, the named one (2.56, admin) or the
+    /// scheduler's pick. Refused without change when no other host has room.
+    fn start_migrate(&mut self, s: &Server, host: Option<String>) -> Result<(), Refused> {
+        let Some(source) = s.host.clone() else { return Err(Refused(409, format!("Instance {} has no host", s.id))) };
+        let flavor = self
+            .compute
+            .flavor(&s.flavor_id)
+            .cloned()
+            .ok_or_else(|| Refused(400, format!("Flavor {} could not be found.", s.flavor_id)))?;
+        let no_host = || Refused(400, format!("{NO_VALID_HOST}No valid host found for cold migrate"));
+        let dest = match host {
+            Some(h) if self.compute.host(&h).is_none() => return Err(Refused(400, format!("Compute host {h} could not be found."))),
+            Some(h) if h == source => {
+                return Err(Refused(400, format!("Unable to migrate instance ({}) to current host ({h}).", s.id)));
+            }
+            Some(h) => h,
+            None => self
+                .pick_host_excluding(&flavor_resources(&flavor), s.requested_az.as_deref(), None, None, std::slice::from_ref(&source))
+                .ok_or_else(no_host)?,
+        };
+        self.start_move(s, &flavor, &dest, MigrationType::Migration).map_err(|()| no_host())
+    }
+
+    /// Moves a server's claim to `new` on `dest`, keeping its current claim on its host under a new
+    /// migration (Nova's migration-based allocations), and records the migration. On `Err` the
+    /// claims are as they were.
+    fn start_move(&mut self, s: &Server, new: &Flavor, dest: &str, kind: MigrationType) -> Result<(), ()> {
+        let source = s.host.clone().unwrap_or_default();
+        let rp_of = |w: &Self, host: &str| w.compute.host(host).map(|h| h.uuid.clone());
+        let (Some(source_rp), Some(dest_rp)) = (rp_of(self, &source), rp_of(self, dest)) else { return Err(()) };
         let old = self.compute.flavor(&s.flavor_id).cloned();
-        let rp = s.host.as_deref().and_then(|h| self.compute.host(h)).map(|h| h.uuid.clone());
-        let Some(rp) = rp else { return Err(Refused(409, format!("Instance {} has no host", s.id))) };
-        let no_host = || Refused(400, NO_VALID_HOST.trim_end().to_string());
         let migration = self.sim.ids.uuid();
         if let Some(old) = &old {
-            self.placement.allocate(&migration, &rp, flavor_resources(old), &s.project_id, &s.user_id).map_err(|_| no_host())?;
+            self.placement.allocate(&migration, &source_rp, flavor_resources(old), &s.project_id, &s.user_id).map_err(|_| ())?;
         }
         self.placement.free(&s.id);
-        if self.placement.allocate(&s.id, &rp, flavor_resources(&new), &s.project_id, &s.user_id).is_err() {
+        if self.placement.allocate(&s.id, &dest_rp, flavor_resources(new), &s.project_id, &s.user_id).is_err() {
             // Give the old claim back to the server.
             self.placement.free(&migration);
             if let Some(old) = &old {
-                let _ = self.placement.allocate(&s.id, &rp, flavor_resources(old), &s.project_id, &s.user_id);
+                let _ = self.placement.allocate(&s.id, &source_rp, flavor_resources(old), &s.project_id, &s.user_id);
             }
-            return Err(no_host());
+            return Err(());
         }
+        let now = self.now();
+        self.compute.migrations.start(Migration {
+            id: 0,
+            uuid: migration.clone(),
+            server_id: s.id.clone(),
+            project_id: s.project_id.clone(),
+            user_id: s.user_id.clone(),
+            migration_type: kind,
+            status: "migrating".into(),
+            source_compute: source,
+            dest_compute: dest.to_string(),
+            old_flavor_id: s.flavor_id.clone(),
+            new_flavor_id: new.id.clone(),
+            created_at: now,
+            updated_at: None,
+        });
         let srv = self.compute.server_mut(&s.id).expect("checked");
         srv.old_flavor_id = Some(s.flavor_id.clone());
         srv.migration_id = Some(migration);
-        srv.flavor_id = flavor_id.to_string();
+        srv.flavor_id = new.id.clone();
         Ok(())
     }
 
-    /// A revert gives the server its old flavor and claim back.
-    fn revert_resize(&mut self, s: &Server) -> Result<(), Refused> {
-        let old_id = s.old_flavor_id.clone().unwrap_or_else(|| s.flavor_id.clone());
-        let rp = s.host.as_deref().and_then(|h| self.compute.host(h)).map(|h| h.uuid.clone());
+    /// The move's disk copy is done: the server runs on its destination, waiting to be confirmed
+    /// or reverted (VERIFY_RESIZE).
+    fn finish_move(&mut self, id: &str, at: SimTime) {
+        let Some(s) = self.compute.server(id).cloned() else { return };
+        if let Some(m) = s.migration_id.as_deref().and_then(|m| self.compute.migrations.by_uuid(m)).cloned() {
+            self.compute.migrations.set_status(&m.uuid, "finished", at);
+            if s.host.as_deref() != Some(m.dest_compute.as_str()) {
+                self.network.bind_device(id, &m.dest_compute, at);
+                self.compute.server_mut(id).expect("checked").host = Some(m.dest_compute);
+            }
+        }
+        self.finish_task(id, Resized, s.power_state, at, false)
+    }
+
+    /// An evacuation claims the server's flavor on another host, for a server whose host's
+    /// nova-compute is down (Nova refuses otherwise: the guest may still be running there). The
+    /// source's claim goes with it here; Nova keeps it until the source comes back and cleans up.
+    fn start_evacuation(&mut self, s: &Server, host: Option<String>) -> Result<(), Refused> {
+        let Some(source) = s.host.clone() else { return Err(Refused(409, format!("Instance {} has no host", s.id))) };
+        let now = self.now();
+        let up = self
+            .compute
+            .compute_service(&source)
+            .is_some_and(|svc| !svc.forced_down && svc.heartbeat.is_up(now, crate::compute::model::SERVICE_HEARTBEAT));
+        if up {
+            return Err(Refused(400, format!("Compute service of {source} is still in use.")));
+        }
+        let flavor = self
+            .compute
+            .flavor(&s.flavor_id)
+            .cloned()
+            .ok_or_else(|| Refused(400, format!("Flavor {} could not be found.", s.flavor_id)))?;
+        let resources = flavor_resources(&flavor);
+        let dest = match host {
+            Some(h) if self.compute.host(&h).is_none() => return Err(Refused(404, format!("Compute host {h} could not be found."))),
+            Some(h) if h == source => return Err(Refused(400, "The target host can't be the same one.".into())),
+            Some(h) => self.pick_host_excluding(&resources, None, None, Some(&h), &[]),
+            None => self.pick_host_excluding(&resources, s.requested_az.as_deref(), None, None, std::slice::from_ref(&source)),
+        };
+        let dest = dest.ok_or_else(|| Refused(400, format!("{NO_VALID_HOST}No valid host found for evacuate")))?;
+        let dest_rp = self.compute.host(&dest).map(|h| h.uuid.clone()).expect("picked from the hosts");
+        let old = self.placement.allocations.get(&s.id).cloned();
+        self.placement.free(&s.id);
+        if self.placement.allocate(&s.id, &dest_rp, resources, &s.project_id, &s.user_id).is_err() {
+            if let Some(old) = old {
+                self.placement.allocations.insert(s.id.clone(), old);
+            }
+            return Err(Refused(400, format!("{NO_VALID_HOST}No valid host found for evacuate")));
+        }
+        let uuid = self.sim.ids.uuid();
+        self.compute.migrations.start(Migration {
+            id: 0,
+            uuid,
+            server_id: s.id.clone(),
+            project_id: s.project_id.clone(),
+            user_id: s.user_id.clone(),
+            migration_type: MigrationType::Evacuation,
+            status: "accepted".into(),
+            source_compute: source,
+            dest_compute: dest,
+            old_flavor_id: s.flavor_id.clone(),
+            new_flavor_id: s.flavor_id.clone(),
+            created_at: now,
+            updated_at: None,
+        });
+        Ok(())
+    }
+
+    /// The rebuild on the new host is done: the server runs there (or is stopped, 2.95+).
+    fn finish_evacuation(&mut self, id: &str, stopped: bool, at: SimTime) {
+        let evacuation = self
+            .compute
+            .migrations
+            .list
+            .iter()
+            .rev()
+            .find(|m| m.server_id == id && m.migration_type == MigrationType::Evacuation)
+            .map(|m| (m.uuid.clone(), m.dest_compute.clone()));
+        if let Some((uuid, dest)) = evacuation {
+            self.compute.migrations.set_status(&uuid, "done", at);
+            self.network.bind_device(id, &dest, at);
+            if let Some(s) = self.compute.server_mut(id) {
+                s.host = Some(dest);
+            }
+        }
+        let (vm, power) = if stopped { (Stopped, POWER_SHUTDOWN) } else { (Active, POWER_RUNNING) };
+        self.finish_task(id, vm, power, at, false);
+    }
+
+    /// A confirm drops the source's claim.
+    fn confirm_move(&mut self, s: &Server, at: SimTime) {
         if let Some(m) = &s.migration_id {
             self.placement.free(m);
+            self.compute.migrations.set_status(m, "confirmed", at);
         }
+        let srv = self.compute.server_mut(&s.id).expect("checked");
+        srv.old_flavor_id = None;
+        srv.migration_id = None;
+    }
+
+    /// A revert gives the server its old flavor and its claim on the source host back.
+    fn revert_resize(&mut self, s: &Server) -> Result<(), Refused> {
+        let now = self.now();
+        let old_id = s.old_flavor_id.clone().unwrap_or_else(|| s.flavor_id.clone());
+        let migration = s.migration_id.as_deref().and_then(|m| self.compute.migrations.by_uuid(m)).cloned();
+        let source = migration.as_ref().map(|m| m.source_compute.clone()).or_else(|| s.host.clone());
+        let rp = source.as_deref().and_then(|h| self.compute.host(h)).map(|h| h.uuid.clone());
+        if let Some(m) = &s.migration_id {
+            self.placement.free(m);
+            self.compute.migrations.set_status(m, "reverted", now);
+        }
+        self.placement.free(&s.id);
         if let (Some(rp), Some(old)) = (rp, self.compute.flavor(&old_id).cloned()) {
             let _ = self.placement.allocate(&s.id, &rp, flavor_resources(&old), &s.project_id, &s.user_id);
+        }
+        if let Some(source) = source.filter(|h| s.host.as_ref() != Some(h)) {
+            self.network.bind_device(&s.id, &source, now);
+            self.compute.server_mut(&s.id).expect("checked").host = Some(source);
         }
         let srv = self.compute.server_mut(&s.id).expect("checked");
         srv.flavor_id = old_id;
@@ -582,11 +759,12 @@ impl World {
     }
 
     /// Unshelving schedules the server again; with no room it stays offloaded.
-    fn unshelve_server(&mut self, id: &str, at: SimTime) {
+    fn unshelve_server(&mut self, id: &str, to_host: Option<&str>, at: SimTime) {
         let Some(server) = self.compute.server(id).cloned() else { return };
         let Some(flavor) = self.compute.flavor(&server.flavor_id).cloned() else { return };
         let resources = flavor_resources(&flavor);
-        let placed = self.pick_host(&resources, server.requested_az.as_deref(), None).and_then(|host| {
+        let az = if to_host.is_some() { None } else { server.requested_az.as_deref() };
+        let placed = self.pick_host_excluding(&resources, az, None, to_host, &[]).and_then(|host| {
             let rp = self.compute.host(&host)?.uuid.clone();
             self.placement.allocate(id, &rp, resources, &server.project_id, &server.user_id).ok().map(|_| host)
         });
@@ -609,6 +787,14 @@ impl World {
         // The cache never outgrows the server table.
         self.renders.forget(s.seq);
         self.placement.free(id);
+        // A server deleted mid-move drops the source's claim too: Nova confirms a finished move
+        // on delete and gives up an unfinished one.
+        if let Some(m) = &s.migration_id {
+            self.placement.free(m);
+            let now = self.now();
+            let finished = self.compute.migrations.by_uuid(m).is_some_and(|m| m.status == "finished");
+            self.compute.migrations.set_status(m, if finished { "confirmed" } else { "error" }, now);
+        }
         self.release_interfaces(id);
         self.network.release_device(id);
         self.sim.scheduler.cancel(|e| match e {

@@ -198,6 +198,7 @@ pub fn rows() -> Vec<Row> {
         row("GET", "/compute/v2.1/os-hypervisors", Admin, "os_compute_api:os-hypervisors:list", |_, _| req()),
         row("GET", "/compute/v2.1/os-hypervisors/detail", Admin, "os_compute_api:os-hypervisors:list-detail", |_, _| req()),
         row("GET", "/compute/v2.1/os-hypervisors/{id}", Admin, "os_compute_api:os-hypervisors:show", |x, _| req().p("id", &x.hypervisor)),
+        row("GET", "/compute/v2.1/os-migrations", Admin, "os_compute_api:os-migrations:index", |_, _| req()),
         row("GET", "/compute/v2.1/os-services", Admin, "os_compute_api:os-services:list", |_, _| req()),
         row("PUT", "/compute/v2.1/os-services/{id}", Admin, "os_compute_api:os-services:update", |x, _| {
             req().p("id", &x.nova_service).nova("2.53").json(json!({"status": "disabled", "disabled_reason": "pm"}))

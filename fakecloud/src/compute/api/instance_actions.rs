@@ -90,7 +90,7 @@ fn event_view(e: &ActionEvent, project_id: &str, show: &EventFields) -> Value {
 }
 
 /// A `changes-since`/`changes-before` time, as Nova's `date-time` format reads it.
-fn query_time(key: &str, value: &str) -> Result<SimTime, ApiError> {
+pub(super) fn query_time(key: &str, value: &str) -> Result<SimTime, ApiError> {
     DateTime::parse_from_rfc3339(value)
         .map(|t| t.with_timezone(&Utc))
         .ok()
@@ -201,10 +201,12 @@ pub(super) fn recorded_as(action: &ServerAction) -> Option<&'static str> {
         ServerAction::Resume => "resume",
         ServerAction::Shelve => "shelve",
         ServerAction::ShelveOffload => "shelveOffload",
-        ServerAction::Unshelve => "unshelve",
+        ServerAction::Unshelve { .. } => "unshelve",
         ServerAction::Rescue => "rescue",
         ServerAction::Unrescue => "unrescue",
         ServerAction::Resize { .. } => "resize",
+        ServerAction::Migrate { .. } => "migrate",
+        ServerAction::Evacuate { .. } => "evacuate",
         ServerAction::ConfirmResize => "confirmResize",
         ServerAction::RevertResize => "revertResize",
         ServerAction::Rebuild { .. } => "rebuild",

@@ -11,6 +11,7 @@ mod hosts;
 mod images;
 mod instance_actions;
 mod interfaces;
+mod migrations;
 mod proxies;
 mod quotas;
 mod resources;
@@ -56,6 +57,7 @@ pub fn router() -> Routes {
         .route("/v2.1/servers/{id}/os-interface", get(interfaces::list).post(interfaces::create))
         .route("/v2.1/servers/{id}/os-interface/{port_id}", get(interfaces::show).delete(interfaces::delete))
         .route("/v2.1/servers/{id}/os-security-groups", get(secgroups::list_for_server))
+        .route("/v2.1/os-migrations", get(migrations::list))
         .route("/v2.1/servers/{id}/os-instance-actions", get(instance_actions::list))
         .route("/v2.1/servers/{id}/os-instance-actions/{request_id}", get(instance_actions::show))
         .route("/v2.1/servers/{id}/os-server-password", get(server_parts::show_password).delete(server_parts::clear_password))

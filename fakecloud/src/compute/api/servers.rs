@@ -861,8 +861,18 @@ pub async fn action(
         "shelve" => (ServerAction::Shelve, "os_compute_api:os-shelve:shelve"),
         "shelveOffload" => (ServerAction::ShelveOffload, "os_compute_api:os-shelve:shelve_offload"),
         "unshelve" => {
-            arg_object(name, arg)?;
-            (ServerAction::Unshelve, "os_compute_api:os-shelve:unshelve")
+            // An availability zone from 2.77, a host from 2.91 (its own admin rule).
+            let o = arg_object(name, arg)?;
+            let field = |key: &str, from: u32| match o.and_then(|o| o.get(key)).filter(|_| v.at_least(2, from)) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) if !s.is_empty() && s.chars().count() <= 255 => Ok(Some(s.clone())),
+                Some(other) => {
+                    Err(bad(format!("Invalid input for field/attribute {key}. Value: {other}. {other} is not of type 'string'")))
+                }
+            };
+            let (availability_zone, host) = (field("availability_zone", 77)?, field("host", 91)?);
+            let rule = if host.is_some() { "os_compute_api:os-shelve:unshelve_to_host" } else { "os_compute_api:os-shelve:unshelve" };
+            (ServerAction::Unshelve { availability_zone, host }, rule)
         }
         "rescue" => {
             arg_object(name, arg)?;
@@ -870,6 +880,47 @@ pub async fn action(
         }
         "unrescue" => (ServerAction::Unrescue, "os_compute_api:os-unrescue"),
         "resize" => (ServerAction::Resize { flavor_id: arg_string(name, arg, "flavorRef")? }, "os_compute_api:servers:resize"),
+        "migrate" => {
+            // A target host from 2.56 (its own admin rule); before, Nova validates nothing and
+            // ignores what the action carries.
+            let host = match arg {
+                _ if !v.at_least(2, 56) => None,
+                Value::Null => None,
+                Value::Object(o) if o.keys().all(|k| k == "host") => match o.get("host") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(h)) if !h.is_empty() && h.chars().count() <= 255 => Some(h.clone()),
+                    Some(other) => {
+                        return Err(bad(format!(
+                            "Invalid input for field/attribute host. Value: {other}. {other} is not of type 'string', 'null'"
+                        )))
+                    }
+                },
+                other => {
+                    return Err(bad(format!(
+                        "Invalid input for field/attribute migrate. Value: {other}. Additional properties are not allowed"
+                    )))
+                }
+            };
+            let rule =
+                if host.is_some() { "os_compute_api:os-migrate-server:migrate:host" } else { "os_compute_api:os-migrate-server:migrate" };
+            (ServerAction::Migrate { host }, rule)
+        }
+        "evacuate" => {
+            let o = arg_object(name, arg)?
+                .ok_or_else(|| bad("Invalid input for field/attribute evacuate. Value: None. None is not of type 'object'"))?;
+            // Before 2.14 the caller says whether the disks are on shared storage.
+            if !v.at_least(2, 14) && !o.contains_key("onSharedStorage") {
+                return Err(bad("Invalid input for field/attribute evacuate. 'onSharedStorage' is a required property"));
+            }
+            let host = match o.get("host") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(h)) if !h.is_empty() && h.chars().count() <= 255 => Some(h.clone()),
+                Some(other) => {
+                    return Err(bad(format!("Invalid input for field/attribute host. Value: {other}. {other} is not of type 'string'")))
+                }
+            };
+            (ServerAction::Evacuate { host, stopped: v.at_least(2, 95) }, "os_compute_api:os-evacuate")
+        }
         "confirmResize" => (ServerAction::ConfirmResize, "os_compute_api:servers:confirm_resize"),
         "revertResize" => (ServerAction::RevertResize, "os_compute_api:servers:revert_resize"),
         "rebuild" => {
@@ -980,7 +1031,9 @@ pub async fn action(
             )))
         }
     };
-    let returns_password = matches!(action, ServerAction::Rescue | ServerAction::Rebuild { .. });
+    // An evacuation answers the new password only before 2.14.
+    let returns_password = matches!(action, ServerAction::Rescue | ServerAction::Rebuild { .. })
+        || (matches!(action, ServerAction::Evacuate { .. }) && !v.at_least(2, 14));
     let rebuild = matches!(action, ServerAction::Rebuild { .. });
     // The group a security group action names, applied to the server's ports in Neutron too.
     let port_group = match &action {
@@ -994,7 +1047,11 @@ pub async fn action(
     };
     let recorded = super::instance_actions::recorded_as(&action);
     // Nova answers a confirmed resize with 204, every other action with 202.
-    let status = if matches!(action, ServerAction::ConfirmResize) { StatusCode::NO_CONTENT } else { StatusCode::ACCEPTED };
+    let status = match action {
+        ServerAction::ConfirmResize => StatusCode::NO_CONTENT,
+        ServerAction::Evacuate { .. } => StatusCode::OK,
+        _ => StatusCode::ACCEPTED,
+    };
     w.server_task(&id, action, caller.is_admin()).map_err(refused)?;
     if let Some(name) = recorded {
         super::instance_actions::record(&mut w, &caller, &id, name);

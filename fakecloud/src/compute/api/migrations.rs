@@ -1,0 +1,138 @@
+//! `GET /os-migrations`: every resize, cold migration and evacuation, newest first, for admins.
+//! Filters on host, status, server, type and source host; 2.23 adds `migration_type`; 2.59 the
+//! uuid, paging and `changes-since` (2.66 `changes-before`); 2.80 the user and project, and
+//! filters on them.
+
+use super::common::{bad, reply, ApiResult, Nova, SVC};
+use super::instance_actions::query_time;
+use crate::auth::Caller;
+use crate::cloud::AppState;
+use crate::compute::migrations::Migration;
+use crate::compute::views::ts_micro;
+use crate::http::extract::{BaseUrl, Params};
+use crate::http::microversion::{Microversion, Version};
+use crate::policy::{enforce, Target};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::{json, Map, Value};
+
+/// The query parameters Nova's schema knows at a microversion (from 2.59 it refuses the rest).
+fn known_params(v: Version) -> Vec<&'static str> {
+    let mut known = vec!["hidden", "host", "instance_uuid", "source_compute", "status", "migration_type"];
+    if v.at_least(2, 59) {
+        known.extend(["limit", "marker", "changes-since"]);
+    }
+    if v.at_least(2, 66) {
+        known.push("changes-before");
+    }
+    if v.at_least(2, 80) {
+        known.extend(["user_id", "project_id"]);
+    }
+    known
+}
+
+/// Nova keeps flavor ids as integers in a migration row; a flavor with a non-numeric id shows null.
+fn flavor_number(id: &str) -> Value {
+    id.parse::<u64>().map_or(Value::Null, Value::from)
+}
+
+fn view(m: &Migration, v: Version) -> Value {
+    let mut o = Map::new();
+    o.insert("id".into(), json!(m.id));
+    o.insert("status".into(), json!(m.status));
+    o.insert("instance_uuid".into(), json!(m.server_id));
+    o.insert("source_compute".into(), json!(m.source_compute));
+    o.insert("source_node".into(), json!(m.source_compute));
+    o.insert("dest_compute".into(), json!(m.dest_compute));
+    o.insert("dest_node".into(), json!(m.dest_compute));
+    // Nova fills dest_host (an address) only for live migrations.
+    o.insert("dest_host".into(), Value::Null);
+    o.insert("old_instance_type_id".into(), flavor_number(&m.old_flavor_id));
+    o.insert("new_instance_type_id".into(), flavor_number(&m.new_flavor_id));
+    o.insert("created_at".into(), json!(ts_micro(m.created_at)));
+    o.insert("updated_at".into(), json!(m.updated_at.map(ts_micro)));
+    if v.at_least(2, 23) {
+        o.insert("migration_type".into(), json!(m.migration_type.as_str()));
+    }
+    if v.at_least(2, 59) {
+        o.insert("uuid".into(), json!(m.uuid));
+    }
+    if v.at_least(2, 80) {
+        o.insert("user_id".into(), json!(m.user_id));
+        o.insert("project_id".into(), json!(m.project_id));
+    }
+    Value::Object(o)
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    BaseUrl(base): BaseUrl,
+    params: Params,
+    Microversion(v, ..): Microversion<Nova>,
+) -> ApiResult {
+    enforce(SVC, &caller, "os_compute_api:os-migrations:index", Target::default())?;
+    if v.at_least(2, 59) {
+        let known = known_params(v);
+        if let Some((k, _)) = params.0.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+            return Err(bad(format!(
+                "Invalid input for query parameters {k}. Additional properties are not allowed ('{k}' was unexpected)"
+            )));
+        }
+    }
+    let w = s.world();
+    let eq = |key: &str, value: &str| params.get(key).is_none_or(|want| want == value);
+    let mut found: Vec<&Migration> = w
+        .compute
+        .migrations
+        .list
+        .iter()
+        .rev()
+        .filter(|m| {
+            eq("status", &m.status)
+                && eq("instance_uuid", &m.server_id)
+                && eq("source_compute", &m.source_compute)
+                && eq("migration_type", m.migration_type.as_str())
+                && params.get("host").is_none_or(|h| h == m.source_compute || h == m.dest_compute)
+                && (!v.at_least(2, 80) || (eq("user_id", &m.user_id) && eq("project_id", &m.project_id)))
+        })
+        .collect();
+    let mut links = None;
+    if v.at_least(2, 59) {
+        let since = params.get("changes-since").map(|t| query_time("changes-since", t)).transpose()?;
+        let before = params.get("changes-before").filter(|_| v.at_least(2, 66)).map(|t| query_time("changes-before", t)).transpose()?;
+        if let (Some(a), Some(b)) = (since, before) {
+            if a > b {
+                return Err(bad(format!(
+                    "The value of changes-since must be less than or equal to changes-before. changes-since: {} changes-before: {}",
+                    params.get("changes-since").unwrap_or_default(),
+                    params.get("changes-before").unwrap_or_default()
+                )));
+            }
+        }
+        let changed = |m: &Migration| m.updated_at.unwrap_or(m.created_at);
+        found.retain(|m| since.is_none_or(|t| changed(m) >= t) && before.is_none_or(|t| changed(m) <= t));
+        if let Some(marker) = params.get("marker") {
+            let at = found.iter().position(|m| m.uuid == marker).ok_or_else(|| bad(format!("Marker {marker} could not be found.")))?;
+            found.drain(..=at);
+        }
+        if let Some(l) = params.get("limit") {
+            let limit: usize = l
+                .parse()
+                .map_err(|_| bad(format!("Invalid input for query parameters limit. Value: {l}. '{l}' does not match '^[0-9]*$'")))?;
+            if found.len() > limit {
+                found.truncate(limit);
+                if let Some(last) = found.last() {
+                    links = Some(
+                        json!([{"rel": "next", "href": format!("{base}/compute/v2.1/os-migrations?limit={limit}&marker={}", last.uuid)}]),
+                    );
+                }
+            }
+        }
+    }
+    let mut body = json!({"migrations": found.into_iter().map(|m| view(m, v)).collect::<Vec<_>>()});
+    if let Some(l) = links {
+        body["migrations_links"] = l;
+    }
+    Ok(reply(v, StatusCode::OK, body))
+}
