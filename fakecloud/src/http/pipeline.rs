@@ -68,7 +68,6 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
     let base = BaseUrl::from_parts(&parts, &state);
     parts.extensions.insert(base.clone());
     let (body, body_bytes, refused) = read_body(&call, &parts, body).await;
-    let refused = refused.or_else(|| undecodable_path(&call));
 
     // A request that may change the world holds the mutation gate from its catch-up to its journal
     // entry: such requests take effect one at a time, in the order the journal lists them, so the
@@ -117,7 +116,7 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
     };
     let mut resp = match early {
         Some(r) => r,
-        None => next.run(req).await,
+        None => in_service_format(service, next.run(req).await).await,
     };
 
     if resp.status() == StatusCode::UNAUTHORIZED && service.is_openstack() {
@@ -195,30 +194,20 @@ async fn read_body(call: &Call, parts: &axum::http::request::Parts, body: Body) 
     }
 }
 
-/// A path whose percent-escapes decode to bytes that are not UTF-8 (`/servers/%FF`): no route
-/// could read its parameters, and axum's extractor would refuse it in plain text, so it is
-/// refused here in the service's own format, as the service's 400 for a malformed URL.
-fn undecodable_path(call: &Call) -> Option<Response> {
-    let raw = call.path.as_bytes();
-    let mut decoded = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (raw[i], raw.get(i + 1).copied().and_then(hex), raw.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(hi), Some(lo)) => {
-                decoded.push((hi * 16 + lo) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                decoded.push(b);
-                i += 1;
-            }
-        }
+/// axum's own refusal of a path it cannot extract (`/servers/%FF`: not UTF-8 once decoded) is
+/// plain text; a service answers in its own format, with the same status.
+async fn in_service_format(service: Service, resp: Response) -> Response {
+    let plain = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/plain"));
+    if !resp.status().is_client_error() || !plain {
+        return resp;
     }
-    match String::from_utf8(decoded) {
-        Ok(_) => None,
-        Err(_) => Some(ApiError::bad_request(call.service, "Invalid URL: the path is not UTF-8 once its percent-escapes are decoded.").into_response()),
+    let status = resp.status();
+    let text = axum::body::to_bytes(resp.into_body(), 64 << 10).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    if !text.starts_with("Invalid URL") {
+        return (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text.into_owned()).into_response();
     }
+    ApiError::new(service, status, text.into_owned()).into_response()
 }
 
 /// The installed API faults meet the request: an error answers it in its service's format; latency
