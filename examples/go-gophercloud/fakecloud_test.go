@@ -12,6 +12,8 @@ package example
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -41,8 +43,9 @@ const readyPrefix = "fakecloud ready: auth_url="
 var cloud *fakeCloud
 
 type fakeCloud struct {
-	URL  string // e.g. http://127.0.0.1:40123, without a trailing slash
-	http *http.Client
+	URL   string // e.g. http://127.0.0.1:40123, without a trailing slash
+	token string // the control API's token (`--control-token`), if the cloud has one
+	http  *http.Client
 }
 
 func TestMain(m *testing.M) {
@@ -59,7 +62,7 @@ func TestMain(m *testing.M) {
 
 func startFakeCloud() (*fakeCloud, func(), error) {
 	if url := os.Getenv("FAKECLOUD_URL"); url != "" {
-		c := &fakeCloud{URL: strings.TrimRight(url, "/"), http: &http.Client{Timeout: 30 * time.Second}}
+		c := &fakeCloud{URL: strings.TrimRight(url, "/"), token: os.Getenv("FAKECLOUD_CONTROL_TOKEN"), http: &http.Client{Timeout: 30 * time.Second}}
 		if _, err := c.do("PUT", "/clock", map[string]string{"mode": "manual"}, http.StatusOK); err != nil {
 			return nil, nil, err
 		}
@@ -77,7 +80,13 @@ func startFakeCloud() (*fakeCloud, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	token, err := controlToken()
+	if err != nil {
+		return nil, nil, err
+	}
 	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--clock", "manual")
+	// The control API answers only calls that carry this token.
+	cmd.Env = append(os.Environ(), "FAKECLOUD_CONTROL_TOKEN="+token)
 	cmd.Stderr = logFile
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -112,7 +121,7 @@ func startFakeCloud() (*fakeCloud, func(), error) {
 	case url, ok := <-ready:
 		if ok {
 			stop := func() { terminate(); os.Remove(logFile.Name()) }
-			return &fakeCloud{URL: url, http: &http.Client{Timeout: 30 * time.Second}}, stop, nil
+			return &fakeCloud{URL: url, token: token, http: &http.Client{Timeout: 30 * time.Second}}, stop, nil
 		}
 	case <-time.After(30 * time.Second):
 	}
@@ -120,6 +129,15 @@ func startFakeCloud() (*fakeCloud, func(), error) {
 	log, _ := os.ReadFile(logFile.Name())
 	os.Remove(logFile.Name())
 	return nil, nil, fmt.Errorf("%s did not print its ready line within 30 s (%v); its stderr:\n%s", bin, cmd.ProcessState, log)
+}
+
+// controlToken makes a random token for the control API of a cloud started here.
+func controlToken() (string, error) {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
 }
 
 // do sends one control API request and returns the body, or an error when the status is not want.
@@ -137,6 +155,9 @@ func (c *fakeCloud) do(method, path string, body interface{}, want int) ([]byte,
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, err

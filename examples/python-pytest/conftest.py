@@ -16,6 +16,7 @@ Tests take the ``cloud`` fixture: ``cloud.conn`` is an openstacksdk Connection f
 
 import os
 import queue
+import secrets
 import shutil
 import subprocess
 import threading
@@ -40,10 +41,13 @@ READY = "fakecloud ready: auth_url="
 class FakeCloud:
     """One running fakecloud: its base URL, client connections and control API helpers."""
 
-    def __init__(self, url):
+    def __init__(self, url, control_token=None):
         self.url = url.rstrip("/")
         self.auth_url = self.url + "/identity"
         self._http = requests.Session()
+        # The control API's token, when the cloud was started with one (`--control-token`).
+        if control_token:
+            self._http.headers["Authorization"] = f"Bearer {control_token}"
         self._conns = {}
 
     # ---- OpenStack clients -------------------------------------------------------------------
@@ -129,13 +133,15 @@ def _binary():
     return path
 
 
-def _start(binary, log):
-    """Starts ``fakecloud serve`` on a free port and returns (process, base URL) once it is ready."""
+def _start(binary, log, control_token):
+    """Starts ``fakecloud serve`` on a free port, its control API behind ``control_token``, and
+    returns (process, base URL) once it is ready."""
     proc = subprocess.Popen(
         [binary, "serve", "--listen", "127.0.0.1:0", "--clock", "manual"],
         stdout=subprocess.PIPE,
         stderr=log,
         text=True,
+        env={**os.environ, "FAKECLOUD_CONTROL_TOKEN": control_token},
     )
     lines = queue.Queue()
 
@@ -169,15 +175,16 @@ def fakecloud_session(tmp_path_factory):
     """The session's fakecloud: the one at $FAKECLOUD_URL, or one started here."""
     url = os.environ.get("FAKECLOUD_URL")
     if url:
-        cloud = FakeCloud(url)
+        cloud = FakeCloud(url, os.environ.get("FAKECLOUD_CONTROL_TOKEN"))
         cloud.health()
         cloud.set_clock_mode("manual")
         yield cloud
         cloud.close()
         return
     log = open(tmp_path_factory.mktemp("fakecloud") / "stderr.log", "w")
-    proc, url = _start(_binary(), log)
-    cloud = FakeCloud(url)
+    control_token = secrets.token_urlsafe(24)
+    proc, url = _start(_binary(), log, control_token)
+    cloud = FakeCloud(url, control_token)
     try:
         assert cloud.health()["status"] == "ok"
         yield cloud

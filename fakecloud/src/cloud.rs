@@ -19,11 +19,53 @@ pub struct CloudConfig {
     pub start: Option<SimTime>,
     /// The address clients reach fakecloud at, when it is not the request's Host (e.g. behind NAT).
     pub public_url: Option<String>,
+    /// Who may drive the control API (`control/access.rs`).
+    pub control: ControlAccess,
+    /// How long a connection may take to send a request head, or sit idle between requests.
+    pub connections: ConnectionLimits,
+    /// The most journal entries kept, the oldest dropped first; `None` keeps them all (what a
+    /// replay of the whole history needs: the harness and the tests).
+    pub journal_limit: Option<usize>,
+}
+
+/// Connection timeouts, so a slow or idle client cannot hold a connection forever
+/// (`fakecloud serve --header-read-timeout`).
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionLimits {
+    /// From the moment the server waits for a request head (a new connection, or a kept-alive one
+    /// after its last answer) to its last header byte; then the connection is closed. 30 s, as
+    /// hyper's default and within Apache's `RequestReadTimeout header=20-40`, which serves the
+    /// OpenStack APIs under mod_wsgi.
+    pub header_read_timeout: std::time::Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits { header_read_timeout: std::time::Duration::from_secs(30) }
+    }
+}
+
+/// The control API's access settings (`fakecloud serve --control-token`, `--control-allow-host`).
+#[derive(Clone, Debug, Default)]
+pub struct ControlAccess {
+    /// The bearer token every control call must carry; `None`: none is asked for.
+    pub token: Option<String>,
+    /// Host names answered besides the loopback ones; `*` answers any.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for CloudConfig {
     fn default() -> Self {
-        CloudConfig { fixture: Fixture::default_cloud(), seed: 0, clock: ClockMode::Real, start: None, public_url: None }
+        CloudConfig {
+            fixture: Fixture::default_cloud(),
+            seed: 0,
+            clock: ClockMode::Real,
+            start: None,
+            public_url: None,
+            control: ControlAccess::default(),
+            connections: ConnectionLimits::default(),
+            journal_limit: None,
+        }
     }
 }
 
@@ -38,24 +80,25 @@ pub struct Cloud {
     /// Held by every request that may change the world, from its catch-up with time to its journal
     /// entry (`http::pipeline`): such requests run one at a time and the journal lists them in the
     /// order they took effect, so replaying it rebuilds the same world.
-    pub(crate) mutations: tokio::sync::Mutex<()>,
+    pub(crate) mutations: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Cloud {
     pub fn new(config: CloudConfig) -> anyhow::Result<Arc<Cloud>> {
         let start = config.start.or(config.fixture.start_time).unwrap_or_else(chrono::Utc::now);
-        let (world, pristine) = if config.clock == ClockMode::Real {
+        let (mut world, pristine) = if config.clock == ClockMode::Real {
             (World::from_fixture(&config.fixture, config.seed, config.clock, start)?, None)
         } else {
             let pristine = World::from_fixture(&config.fixture, config.seed, ClockMode::Manual, start)?;
             (on_clock(pristine.clone(), config.clock, start), Some(pristine))
         };
+        world.sim.journal.set_limit(config.journal_limit);
         Ok(Arc::new(Cloud {
             world: Mutex::new(world),
             config,
             start,
             pristine: Mutex::new(pristine),
-            mutations: tokio::sync::Mutex::new(()),
+            mutations: Arc::new(tokio::sync::Mutex::new(())),
         }))
     }
 
@@ -64,14 +107,18 @@ impl Cloud {
     /// kept pristine one (built on a manual clock, so each of its instants is exactly `start`
     /// plus what the fixture says, as on any clock that starts there).
     fn fresh_world(&self, mode: ClockMode) -> World {
-        if mode == ClockMode::Real {
-            return World::from_fixture(&self.config.fixture, self.config.seed, mode, chrono::Utc::now()).expect("the fixture loaded at start-up");
-        }
-        let mut pristine = self.pristine.lock();
-        let world = pristine.get_or_insert_with(|| {
-            World::from_fixture(&self.config.fixture, self.config.seed, ClockMode::Manual, self.start).expect("the fixture loaded at start-up")
-        });
-        on_clock(world.clone(), mode, self.start)
+        let mut world = if mode == ClockMode::Real {
+            World::from_fixture(&self.config.fixture, self.config.seed, mode, chrono::Utc::now()).expect("the fixture loaded at start-up")
+        } else {
+            let mut pristine = self.pristine.lock();
+            let world = pristine.get_or_insert_with(|| {
+                World::from_fixture(&self.config.fixture, self.config.seed, ClockMode::Manual, self.start)
+                    .expect("the fixture loaded at start-up")
+            });
+            on_clock(world.clone(), mode, self.start)
+        };
+        world.sim.journal.set_limit(self.config.journal_limit);
+        world
     }
 
     pub fn world(&self) -> MutexGuard<'_, World> {
@@ -88,7 +135,8 @@ impl Cloud {
 
     /// Replaces the world with a snapshot; on any error the running world is left untouched.
     pub fn restore(&self, snapshot: &[u8]) -> Result<(), String> {
-        let restored = World::from_snapshot(snapshot)?;
+        let mut restored = World::from_snapshot(snapshot)?;
+        restored.sim.journal.set_limit(self.config.journal_limit);
         *self.world() = restored;
         Ok(())
     }

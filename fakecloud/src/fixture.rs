@@ -540,13 +540,27 @@ pub struct VolumeSpec {
     pub attached_to: Option<String>,
 }
 
+/// The largest fixture file read: a large cloud's fixture is well under a megabyte.
+pub const MAX_FIXTURE_BYTES: usize = 16 << 20;
+
+/// How deep a fixture's YAML may nest (block and flow levels together); the deepest fixture
+/// section is under ten. serde_yaml_ng stops at 128 while deserialising, and limits how far
+/// aliases may expand, but its parser reads the whole event stream first, and a document nested a
+/// million levels takes minutes there: so the depth is checked on the text before parsing.
+pub const MAX_YAML_DEPTH: usize = 64;
+
 impl Fixture {
     pub fn parse(yaml: &str) -> anyhow::Result<Fixture> {
+        if let Some(line) = nested_deeper_than(yaml, MAX_YAML_DEPTH) {
+            anyhow::bail!("YAML nested deeper than {MAX_YAML_DEPTH} levels (line {line})");
+        }
         Ok(serde_yaml_ng::from_str(yaml)?)
     }
 
     pub fn load(path: &Path) -> anyhow::Result<Fixture> {
-        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read fixture {}: {e}", path.display()))?;
+        let bytes = crate::files::read_limited(path, MAX_FIXTURE_BYTES)
+            .map_err(|e| anyhow::anyhow!("cannot read fixture {}: {e}", path.display()))?;
+        let text = String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("cannot read fixture {}: not UTF-8: {e}", path.display()))?;
         Fixture::parse(&text).map_err(|e| anyhow::anyhow!("invalid fixture {}: {e}", path.display()))
     }
 
@@ -566,9 +580,95 @@ impl Fixture {
     }
 }
 
+/// The first line (1-based) where the YAML nests deeper than `max`: block levels by indentation
+/// and `- ` indicators, plus open flow collections (`[`, `{`) outside quotes and comments. A
+/// quick over-estimate is fine: the limit is far above any real fixture.
+fn nested_deeper_than(yaml: &str, max: usize) -> Option<usize> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    for (n, line) in yaml.lines().enumerate() {
+        let body = line.trim_start_matches([' ', '\t']);
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - body.len();
+        if flow == 0 {
+            while indents.last().is_some_and(|&i| i >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+        }
+        let mut rest = body;
+        let mut dashes = 0;
+        while let Some(after) = rest.strip_prefix("- ") {
+            dashes += 1;
+            rest = after.trim_start();
+        }
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        for c in rest.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') if matches!(previous, ' ' | '[' | '{' | ',' | ':') => quote = Some(c),
+                (None, '#') if previous == ' ' => break,
+                (None, '[' | '{') => flow += 1,
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+            if indents.len() + dashes + flow > max {
+                return Some(n + 1);
+            }
+            previous = c;
+        }
+        if indents.len() + dashes + flow > max {
+            return Some(n + 1);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deeply_nested_yaml_is_refused_before_parsing_and_real_fixtures_pass() {
+        let flow = format!("users: {}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+        let err = Fixture::parse(&flow).unwrap_err().to_string();
+        assert!(err.contains("nested deeper than 64 levels (line 1)"), "{err}");
+        let block: String = (0..100).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+        assert!(Fixture::parse(&block).unwrap_err().to_string().contains("nested deeper"));
+        let dashes = format!("users:\n{}x\n", "- ".repeat(80));
+        assert!(Fixture::parse(&dashes).unwrap_err().to_string().contains("nested deeper"));
+        // Brackets inside quotes or comments open nothing.
+        assert_eq!(nested_deeper_than(&format!("a: '{}' # {}\n", "[".repeat(100), "{".repeat(100)), 64), None);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert_eq!(nested_deeper_than(&text, MAX_YAML_DEPTH), None, "{}", path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused() {
+        let mut yaml = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            yaml.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        yaml.push_str("users: *a11\n");
+        assert!(Fixture::parse(&yaml).is_err());
+    }
+
+    #[test]
+    fn an_endless_fixture_file_is_refused_at_the_size_limit() {
+        let err = Fixture::load(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert!(err.contains("cannot read fixture /dev/zero: larger than the 16777216 bytes allowed"), "{err}");
+    }
 
     #[test]
     fn the_parked_fixture_is_the_default_with_the_management_vm_stopped() {

@@ -9,6 +9,7 @@ pub mod container_infra;
 pub mod control;
 pub mod dashboard;
 pub mod faults;
+pub mod files;
 pub mod fixture;
 pub mod flows;
 pub mod http;

@@ -4,6 +4,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use fakecloud::cli::{ctl, env, DEFAULT_URL};
 use fakecloud::sim::ClockMode;
+use fakecloud::cloud::{ConnectionLimits, ControlAccess};
 use fakecloud::{CloudConfig, Fixture};
 use std::io::Write;
 use std::net::SocketAddr;
@@ -44,6 +45,23 @@ enum Cmd {
         /// the fixture's beginning.
         #[arg(long)]
         snapshot: Option<PathBuf>,
+        /// Require this token on every control API call (`Authorization: Bearer TOKEN`);
+        /// `fakecloud ctl`, the fake shell and the harness's tools send FAKECLOUD_CONTROL_TOKEN.
+        /// The OpenStack APIs never ask for it.
+        #[arg(long, env = "FAKECLOUD_CONTROL_TOKEN", hide_env_values = true)]
+        control_token: Option<String>,
+        /// Answer the control API for this Host name too (repeatable, or comma-separated in the
+        /// environment; `*` for any). Loopback names always are; a call with the token from any.
+        #[arg(long = "control-allow-host", env = "FAKECLOUD_CONTROL_ALLOW_HOSTS", value_delimiter = ',')]
+        control_allow_hosts: Vec<String>,
+        /// How long a connection may take to send a request's head, or sit idle between requests,
+        /// before it is closed (a duration such as 30s).
+        #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+        header_read_timeout: std::time::Duration,
+        /// The most journal entries kept, the oldest dropped first (the journal then says how many
+        /// were cut); 0 keeps them all.
+        #[arg(long, default_value_t = 100_000)]
+        journal_limit: usize,
     },
     /// Print `export OS_...=` lines for a fixture user.
     Env {
@@ -72,6 +90,9 @@ enum Cmd {
     Ctl {
         #[arg(long, env = "FAKECLOUD_URL", default_value = DEFAULT_URL, global = true)]
         url: String,
+        /// The control token the cloud was started with (`serve --control-token`), if any.
+        #[arg(long, env = "FAKECLOUD_CONTROL_TOKEN", hide_env_values = true, global = true)]
+        control_token: Option<String>,
         #[command(subcommand)]
         cmd: ctl::Ctl,
     },
@@ -95,18 +116,22 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
-        Cmd::Serve { listen, fixture, clock, seed, public_url, snapshot } => {
+        Cmd::Serve { listen, fixture, clock, seed, public_url, snapshot, control_token, control_allow_hosts, header_read_timeout, journal_limit } => {
             let fixture = Fixture::from_option(fixture.as_deref())?;
             let snapshot = snapshot
                 .map(|p| {
-                    let bytes = std::fs::read(&p).map_err(|e| anyhow::anyhow!("cannot read snapshot {}: {e}", p.display()))?;
+                    let bytes = fakecloud::files::read_limited(&p, fakecloud::control::api::MAX_SNAPSHOT_BYTES)
+                        .map_err(|e| anyhow::anyhow!("cannot read snapshot {}: {e}", p.display()))?;
                     // Checked before anything listens: a bad snapshot is refused with nothing served.
                     fakecloud::world::World::from_snapshot(&bytes)
                         .map_err(|e| anyhow::anyhow!("cannot restore the snapshot {}: {e}", p.display()))?;
                     Ok::<_, anyhow::Error>(bytes)
                 })
                 .transpose()?;
-            serve(CloudConfig { fixture, seed, clock, start: None, public_url }, listen, snapshot)
+            let control = ControlAccess { token: control_token.filter(|t| !t.is_empty()), allowed_hosts: control_allow_hosts };
+            let connections = ConnectionLimits { header_read_timeout };
+            let journal_limit = (journal_limit > 0).then_some(journal_limit);
+            serve(CloudConfig { fixture, seed, clock, start: None, public_url, control, connections, journal_limit }, listen, snapshot)
         }
         Cmd::Env { url, user, fixture } => {
             print!("{}", env::env_script(&Fixture::from_option(fixture.as_deref())?, &url, &user)?);
@@ -116,7 +141,7 @@ fn main() -> Result<()> {
             print!("{}", env::clouds_yaml(&Fixture::from_option(fixture.as_deref())?, &url)?);
             Ok(())
         }
-        Cmd::Ctl { url, cmd } => ctl::run(&url, cmd),
+        Cmd::Ctl { url, control_token, cmd } => ctl::run(&url, control_token.as_deref(), cmd),
     }
 }
 
@@ -125,6 +150,9 @@ fn serve(config: CloudConfig, listen: SocketAddr, snapshot: Option<Vec<u8>>) -> 
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
+    if !listen.ip().is_loopback() && config.control.token.is_none() {
+        warn_open_control_api(listen);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         let running = fakecloud::start(config, listen).await?;
@@ -142,6 +170,18 @@ fn serve(config: CloudConfig, listen: SocketAddr, snapshot: Option<Vec<u8>>) -> 
         running.stop().await;
         Ok(())
     })
+}
+
+/// Listening beyond loopback without a token: anyone who reaches the port and names a loopback
+/// Host (or an allowed one) may reset the cloud and read its snapshots. Said loudly, at start.
+fn warn_open_control_api(listen: SocketAddr) {
+    let line = "!".repeat(100);
+    eprintln!(
+        "{line}\n!! fakecloud listens on {listen}, beyond loopback, and its control API (/_fakecloud: reset, clock,\n\
+         !! snapshots with every password) has no token. Anyone who can reach this port can drive it.\n\
+         !! Set --control-token (or FAKECLOUD_CONTROL_TOKEN), or publish the port on 127.0.0.1 only.\n{line}"
+    );
+    tracing::warn!(%listen, "the control API is reachable beyond loopback without a token");
 }
 
 async fn shutdown_signal() {

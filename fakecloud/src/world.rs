@@ -120,8 +120,13 @@ impl World {
 
     /// A world from a snapshot, checked before it replaces anything.
     pub fn from_snapshot(json: &[u8]) -> Result<World, String> {
-        let probe: serde_json::Value = serde_json::from_slice(json).map_err(|e| format!("snapshot is not valid JSON: {e}"))?;
-        match probe.get("format").map(|v| (v, v.as_u64())) {
+        // Checked without building a copy of the world as a JSON tree (that took ten times the
+        // snapshot's size): validity first, then the top-level keys as raw slices.
+        serde_json::from_slice::<serde::de::IgnoredAny>(json).map_err(|e| format!("snapshot is not valid JSON: {e}"))?;
+        let top: std::collections::HashMap<String, &serde_json::value::RawValue> = serde_json::from_slice(json).unwrap_or_default();
+        let field = |key: &str| top.get(key).and_then(|raw| serde_json::from_str::<serde_json::Value>(raw.get()).ok());
+        let format = field("format");
+        match format.as_ref().map(|v| (v, v.as_u64())) {
             Some((_, Some(v))) if v == SNAPSHOT_FORMAT as u64 => {}
             Some((_, Some(v))) => {
                 return Err(format!("snapshot format {v} is not supported (this fakecloud reads format {SNAPSHOT_FORMAT})"))
@@ -131,8 +136,12 @@ impl World {
             }
             None => return Err("not a fakecloud snapshot: no format field".into()),
         }
+        let (mark, redacted) = crate::control::redact::SNAPSHOT_MARK;
+        if field(mark).as_ref().and_then(|v| v.as_str()) == Some(redacted) {
+            return Err("this snapshot was served with its secrets redacted (passwords, token ids), so it cannot be restored: take it with secrets included (GET /_fakecloud/snapshot?secrets=include, `fakecloud ctl snapshot --secrets`)".into());
+        }
         let mut world: World =
-            serde_json::from_value(probe).map_err(|e| format!("snapshot does not match format {SNAPSHOT_FORMAT}: {e}"))?;
+            serde_json::from_slice(json).map_err(|e| format!("snapshot does not match format {SNAPSHOT_FORMAT}: {e}"))?;
         world.compute.reindex();
         world.octavia.reindex();
         Ok(world)
@@ -295,30 +304,8 @@ fn fault_request_json(req: &FaultRequest) -> String {
     v.to_string()
 }
 
-/// Writes a snapshot (or any file that must never be seen half-written) atomically: to a new file in
-/// the same directory, flushed to disk, then renamed over `path`. A reader finds the old file or the
-/// new one, never a part; on any error `path` is left as it was and nothing else stays behind.
-pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    let name = path.file_name().ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{}.{}.{n}.tmp", name.to_string_lossy(), std::process::id()));
-    let written = (|| {
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
-}
+/// Snapshots are written as any file that must never be seen half-written.
+pub use crate::files::write_atomically;
 
 #[cfg(test)]
 mod tests {

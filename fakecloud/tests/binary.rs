@@ -66,7 +66,7 @@ fn ctl_drives_the_control_api() {
     assert!(!ok && err.contains("400"), "{err}");
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("world.json");
-    assert!(run(&["ctl", "--url", url, "snapshot", "-o", snap.to_str().unwrap()]).0);
+    assert!(run(&["ctl", "--url", url, "snapshot", "--secrets", "-o", snap.to_str().unwrap()]).0);
     assert!(run(&["ctl", "--url", url, "reset"]).0);
     assert!(run(&["ctl", "--url", url, "restore", snap.to_str().unwrap()]).0);
     let (ok, out, _) = run(&["ctl", "--url", url, "capi"]);

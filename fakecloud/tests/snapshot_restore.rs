@@ -127,7 +127,7 @@ fn run(args: &[&str]) -> (bool, String, String) {
 }
 
 fn served_snapshot(base: &str) -> Vec<u8> {
-    reqwest::blocking::get(format!("{base}/_fakecloud/snapshot")).unwrap().bytes().unwrap().to_vec()
+    reqwest::blocking::get(format!("{base}/_fakecloud/snapshot?secrets=include")).unwrap().bytes().unwrap().to_vec()
 }
 
 /// Something in the world besides the fixture: a token, a clock move and a fault.
@@ -152,20 +152,20 @@ fn ctl_snapshot_writes_the_served_bytes_whole_and_a_failed_write_keeps_the_old_f
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("world.json");
     std::fs::write(&path, "an older snapshot").unwrap();
-    let (ok, _, err) = run(&["ctl", "--url", &server.base, "snapshot", "-o", path.to_str().unwrap()]);
+    let (ok, _, err) = run(&["ctl", "--url", &server.base, "snapshot", "--secrets", "-o", path.to_str().unwrap()]);
     assert!(ok, "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), served_snapshot(&server.base), "the file holds exactly what the control API served");
     assert_eq!(files_in(dir.path()), vec!["world.json"], "no temporary file is left");
 
     // Nothing to write (fakecloud unreachable): the old file stays, nothing is left beside it.
     let kept = std::fs::read(&path).unwrap();
-    let (ok, _, err) = run(&["ctl", "--url", "http://127.0.0.1:9", "snapshot", "-o", path.to_str().unwrap()]);
+    let (ok, _, err) = run(&["ctl", "--url", "http://127.0.0.1:9", "snapshot", "--secrets", "-o", path.to_str().unwrap()]);
     assert!(!ok && err.contains("cannot reach fakecloud"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), kept);
     // The write itself fails (a directory is in the way): a clear error, nothing left behind.
     std::fs::create_dir_all(dir.path().join("taken").join("inside")).unwrap();
     let taken = dir.path().join("taken");
-    let (ok, _, err) = run(&["ctl", "--url", &server.base, "snapshot", "-o", taken.to_str().unwrap()]);
+    let (ok, _, err) = run(&["ctl", "--url", &server.base, "snapshot", "--secrets", "-o", taken.to_str().unwrap()]);
     assert!(!ok && err.contains(&format!("cannot write {}", taken.display())), "{err}");
     assert_eq!(files_in(dir.path()), vec!["taken", "world.json"], "no temporary file is left");
     assert_eq!(std::fs::read(&path).unwrap(), kept);
@@ -192,7 +192,7 @@ fn ctl_restore_of_a_corrupt_or_foreign_file_fails_clearly_and_changes_nothing() 
     assert!(!ok && err.contains(&format!("cannot read {}", missing.display())), "{err}");
     // A good file restores (after a reset), byte for byte.
     let good = dir.path().join("good.json");
-    assert!(run(&["ctl", "--url", &server.base, "snapshot", "-o", good.to_str().unwrap()]).0);
+    assert!(run(&["ctl", "--url", &server.base, "snapshot", "--secrets", "-o", good.to_str().unwrap()]).0);
     assert!(run(&["ctl", "--url", &server.base, "reset"]).0);
     assert_ne!(served_snapshot(&server.base), before);
     let (ok, _, err) = run(&["ctl", "--url", &server.base, "restore", good.to_str().unwrap()]);
@@ -221,7 +221,7 @@ fn serve_from_a_snapshot_gives_it_back_byte_for_byte_and_refuses_a_bad_one_befor
     stir(&first.base);
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.json");
-    assert!(run(&["ctl", "--url", &first.base, "snapshot", "-o", good.to_str().unwrap()]).0);
+    assert!(run(&["ctl", "--url", &first.base, "snapshot", "--secrets", "-o", good.to_str().unwrap()]).0);
     let again = serve(&["--snapshot", good.to_str().unwrap()]);
     assert_eq!(served_snapshot(&again.base), std::fs::read(&good).unwrap(), "served from the snapshot, unchanged");
 
@@ -234,4 +234,42 @@ fn serve_from_a_snapshot_gives_it_back_byte_for_byte_and_refuses_a_bad_one_befor
         assert!(out.is_empty(), "{what}: no ready line for a refused snapshot: {out}");
         assert!(err.contains(&format!("cannot restore the snapshot {}: ", file.display())) && err.contains(&message), "{what}: {err}");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn ctl_snapshot_refuses_a_symlink_a_fifo_or_a_device_as_its_target_and_leaves_it_as_it_was() {
+    let server = serve(&["--clock", "manual"]);
+    let dir = tempfile::tempdir().unwrap();
+    let kept = dir.path().join("kept.json");
+    std::fs::write(&kept, "kept").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&kept, &link).unwrap();
+    let fifo = dir.path().join("fifo.json");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for (target, what) in [(link.as_path(), "a symbolic link"), (fifo.as_path(), "not a regular file"), (Path::new("/dev/null"), "not a regular file")] {
+        let (ok, _, err) = run(&["ctl", "--url", &server.base, "snapshot", "--secrets", "-o", target.to_str().unwrap()]);
+        assert!(!ok, "{}: written", target.display());
+        assert!(err.contains(&format!("cannot write {}", target.display())) && err.contains(what), "{}: {err}", target.display());
+    }
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&std::fs::symlink_metadata(&fifo).unwrap().file_type()));
+    assert!(std::os::unix::fs::FileTypeExt::is_char_device(&std::fs::symlink_metadata("/dev/null").unwrap().file_type()));
+    assert_eq!(std::fs::read(&kept).unwrap(), b"kept");
+    assert_eq!(files_in(dir.path()), vec!["fifo.json", "kept.json", "link.json"], "no temporary file is left");
+}
+
+#[test]
+fn an_endless_snapshot_or_fixture_file_is_refused_at_its_size_limit_before_listening() {
+    let (ok, out, err) = serve_until_exit(&["--listen", "127.0.0.1:0", "--snapshot", "/dev/zero"]);
+    assert!(!ok && out.is_empty(), "{out}");
+    assert!(err.contains("cannot read snapshot /dev/zero: larger than the 268435456 bytes allowed"), "{err}");
+    let (ok, out, err) = serve_until_exit(&["--listen", "127.0.0.1:0", "--fixture", "/dev/zero"]);
+    assert!(!ok && out.is_empty(), "{out}");
+    assert!(err.contains("cannot read fixture /dev/zero: larger than the 16777216 bytes allowed"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("nested.yaml");
+    std::fs::write(&nested, format!("users: {}{}", "[".repeat(1 << 20), "]".repeat(1 << 20))).unwrap();
+    let (ok, _, err) = serve_until_exit(&["--listen", "127.0.0.1:0", "--fixture", nested.to_str().unwrap()]);
+    assert!(!ok && err.contains("YAML nested deeper than 64 levels"), "{err}");
 }

@@ -253,7 +253,7 @@ async fn play_once() -> io::Result<[Duration; STEPS.len()]> {
     };
 
     let fixture = Fixture::default_cloud();
-    let config = CloudConfig { fixture, seed: 0, clock: ClockMode::Manual, start: None, public_url: None };
+    let config = CloudConfig { fixture, seed: 0, clock: ClockMode::Manual, start: None, public_url: None, ..Default::default() };
     let cloud = fakecloud::start(config, "127.0.0.1:0".parse().expect("an address")).await.expect("the cloud starts");
     let addr = cloud.addr;
     lap(0);

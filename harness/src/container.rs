@@ -52,11 +52,25 @@ pub async fn start_fakecloud() -> Result<(ContainerAsync<GenericImage>, String)>
 
 /// As [`start_fakecloud`], with extra `fakecloud serve` arguments (e.g. `["--clock", "manual"]`).
 pub async fn start_fakecloud_with(serve_args: &[&str]) -> Result<(ContainerAsync<GenericImage>, String)> {
+    start(serve_args, None).await
+}
+
+/// As [`start_fakecloud_with`], with the control API behind `token` (the container's
+/// `FAKECLOUD_CONTROL_TOKEN`): control calls must send `Authorization: Bearer <token>`, as
+/// `fakecloud ctl` does with the same variable set. The OpenStack APIs are unchanged.
+pub async fn start_fakecloud_with_token(token: &str, serve_args: &[&str]) -> Result<(ContainerAsync<GenericImage>, String)> {
+    start(serve_args, Some(token)).await
+}
+
+async fn start(serve_args: &[&str], token: Option<&str>) -> Result<(ContainerAsync<GenericImage>, String)> {
     let (name, tag) = image();
     let descriptor = format!("{name}:{tag}");
     let image = GenericImage::new(name, tag).with_exposed_port(PORT.tcp()).with_wait_for(WaitFor::message_on_stdout(READY_MESSAGE));
     // The image's ENTRYPOINT is `fakecloud serve --listen 0.0.0.0:5000`; the command appends to it.
-    let request = image.with_cmd(serve_args.iter().map(|s| s.to_string()));
+    let mut request = image.with_cmd(serve_args.iter().map(|s| s.to_string()));
+    if let Some(t) = token {
+        request = request.with_env_var(fakecloud::control::access::TOKEN_ENV, t);
+    }
     let container = request.start().await.map_err(|e| {
         anyhow!("cannot start the fakecloud container from image {descriptor}: {e}. Build the image with ci/build-image.sh (or set {IMAGE_ENV})")
     })?;

@@ -71,6 +71,9 @@ async fn advance(w: &mut CloudWorld, by: String) {
 async fn run_tool(w: &mut CloudWorld, command: &str, mut env: BTreeMap<String, String>) {
     // For the `sleep` shim, which advances this scenario's clock.
     env.insert("FAKECLOUD_URL".into(), w.cloud().url());
+    if let Some(token) = &w.cloud().cloud.config.control.token {
+        env.insert(fakecloud::control::access::TOKEN_ENV.into(), token.clone());
+    }
     let mark = w.cloud().cloud.world().sim.journal.entries().len();
     w.journal_mark = mark;
     let out = crate::tool::run(command, &env, TOOL_TIMEOUT).await.expect("the tool could be started");
@@ -286,7 +289,11 @@ fn render(calls: &[(String, String, u16)]) -> String {
 /// (`GET /_fakecloud/loadbalancers/{name}/availability`): the record a user's own tooling reads.
 async fn lb_availability(w: &CloudWorld, name: &str) -> serde_json::Value {
     let url = format!("{}/_fakecloud/loadbalancers/{name}/availability", w.cloud().url());
-    let resp = reqwest::get(&url).await.unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let mut req = reqwest::Client::new().get(&url);
+    if let Some(token) = &w.cloud().cloud.config.control.token {
+        req = req.bearer_auth(token);
+    }
+    let resp = req.send().await.unwrap_or_else(|e| panic!("GET {url}: {e}"));
     let status = resp.status();
     let body: serde_json::Value = resp.json().await.unwrap_or_else(|e| panic!("GET {url}: not JSON: {e}"));
     assert!(status.is_success(), "GET {url} answered {status}: {body}");

@@ -89,7 +89,7 @@ impl CloudWorld {
     /// Starts this scenario's cloud: ephemeral port, manual clock (or the runner's), seed 0.
     pub async fn start_cloud(&mut self, fixture: Fixture) {
         let clock = CLOCK.get().copied().unwrap_or(ClockMode::Manual);
-        let config = CloudConfig { fixture: fixture.clone(), seed: 0, clock, start: None, public_url: None };
+        let config = CloudConfig { fixture: fixture.clone(), seed: 0, clock, start: None, public_url: None, ..Default::default() };
         let addr = "127.0.0.1:0".parse().expect("a socket address");
         self.cloud = Some(fakecloud::start(config, addr).await.expect("the cloud starts"));
         self.fixture = Some(fixture);

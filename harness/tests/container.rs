@@ -44,3 +44,37 @@ async fn the_openstack_cli_gets_a_token_and_the_catalog_from_the_container() {
 
     drop(cloud);
 }
+
+/// With a control token, the container's control API refuses a call without it and answers
+/// `fakecloud ctl` with it; the OpenStack APIs do not ask for it.
+#[tokio::test]
+async fn a_container_started_with_a_control_token_answers_ctl_with_it_and_refuses_calls_without() {
+    let token = "container-control-token";
+    let (cloud, auth_url) = match container::start_fakecloud_with_token(token, &[]).await {
+        Ok(started) => started,
+        Err(e) => panic!("{e:#}\nThe container test needs the image: run ci/build-image.sh first."),
+    };
+    let url = container::base_url(&auth_url).to_string();
+    let http = reqwest::Client::new();
+    let bare = http.get(format!("{url}/_fakecloud/health")).send().await.expect("the container answers");
+    assert_eq!(bare.status(), 401, "a control call without the token");
+    let versions = http.get(format!("{url}/identity/v3")).send().await.expect("the container answers");
+    assert_eq!(versions.status(), 200, "Keystone needs no control token");
+
+    // The fake shell's links point at the built fakecloud binary.
+    let bin = std::fs::read_link(harness::tool::shell_dir().expect("the fakecloud binary").join("docker")).expect("a link to fakecloud");
+    let ctl = |with_token: bool| {
+        let mut cmd = std::process::Command::new(&bin);
+        cmd.args(["ctl", "--url", &url, "clock"]).env_remove(fakecloud::control::access::TOKEN_ENV);
+        if with_token {
+            cmd.env(fakecloud::control::access::TOKEN_ENV, token);
+        }
+        cmd.output().expect("run fakecloud ctl")
+    };
+    let refused = ctl(false);
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("401"), "{refused:?}");
+    let clock = ctl(true);
+    assert!(clock.status.success(), "{clock:?}");
+    assert!(String::from_utf8_lossy(&clock.stdout).contains("\"mode\""), "{clock:?}");
+    drop(cloud);
+}

@@ -44,11 +44,18 @@ pub enum Ctl {
         /// Only entries of this service (identity, compute, ...).
         #[arg(long)]
         service: Option<String>,
+        /// Show request bodies whole, passwords and token ids included (redacted otherwise).
+        #[arg(long)]
+        secrets: bool,
     },
     /// Write the whole world as JSON (to stdout or a file).
     Snapshot {
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Keep the secrets (passwords, token ids, credential secrets) that are otherwise
+        /// redacted; a snapshot to restore needs them.
+        #[arg(long)]
+        secrets: bool,
     },
     /// Replace the world with a snapshot file.
     Restore { file: PathBuf },
@@ -74,9 +81,9 @@ pub enum FaultAction {
     },
 }
 
-pub fn run(url: &str, cmd: Ctl) -> Result<()> {
+pub fn run(url: &str, token: Option<&str>, cmd: Ctl) -> Result<()> {
     let base = format!("{}/_fakecloud", url.trim_end_matches('/'));
-    let client = Client::new();
+    let client = control_client(token)?;
     let call = |method: Method, path: &str| client.request(method, format!("{base}{path}"));
     let out = match cmd {
         Ctl::Health => send(call(Method::GET, "/health"))?,
@@ -100,28 +107,30 @@ pub fn run(url: &str, cmd: Ctl) -> Result<()> {
             send(call(Method::POST, "/faults").json(&body))?
         }
         Ctl::Faults { action: Some(FaultAction::Remove { id }) } => send(call(Method::DELETE, &format!("/faults/{id}")))?,
-        Ctl::Journal { kind, since, until, service } => {
-            let q: Vec<(&str, String)> = [("kind", kind), ("since", since), ("until", until), ("service", service)]
+        Ctl::Journal { kind, since, until, service, secrets } => {
+            let secrets = secrets.then(|| "include".to_string());
+            let q: Vec<(&str, String)> = [("kind", kind), ("since", since), ("until", until), ("service", service), ("secrets", secrets)]
                 .into_iter()
                 .filter_map(|(k, v)| v.map(|v| (k, v)))
                 .collect();
             send(call(Method::GET, "/journal").query(&q))?
         }
-        Ctl::Snapshot { output: Some(path) } => {
+        Ctl::Snapshot { output: Some(path), secrets } => {
             // The bytes as served, written atomically: a failed or interrupted run never leaves a
             // partial snapshot, and an existing file stays as it was unless the new one is complete.
-            let resp = call(Method::GET, "/snapshot").send().map_err(|e| anyhow!("cannot reach fakecloud: {e}"))?;
+            let resp = call(Method::GET, "/snapshot").query(&snapshot_query(secrets)).send().map_err(|e| anyhow!("cannot reach fakecloud: {e}"))?;
             let status = resp.status();
             if !status.is_success() {
                 bail!("{status}: {}", resp.text().unwrap_or_default());
             }
             let bytes = resp.bytes().map_err(|e| anyhow!("cannot read the snapshot: {e}"))?;
-            crate::world::write_atomically(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            crate::files::write_atomically(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
             return Ok(());
         }
-        Ctl::Snapshot { output: None } => send(call(Method::GET, "/snapshot"))?,
+        Ctl::Snapshot { output: None, secrets } => send(call(Method::GET, "/snapshot").query(&snapshot_query(secrets)))?,
         Ctl::Restore { file } => {
-            let body = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let body = crate::files::read_limited(&file, crate::control::api::MAX_SNAPSHOT_BYTES)
+                .with_context(|| format!("cannot read {}", file.display()))?;
             let resp = call(Method::POST, "/restore")
                 .header("content-type", "application/json")
                 .body(body)
@@ -144,6 +153,25 @@ pub fn run(url: &str, cmd: Ctl) -> Result<()> {
         println!("{out}");
     }
     Ok(())
+}
+
+fn snapshot_query(secrets: bool) -> Vec<(&'static str, &'static str)> {
+    if secrets {
+        vec![("secrets", "include")]
+    } else {
+        vec![]
+    }
+}
+
+/// A client that sends the control token (`serve --control-token`) with every call, when there is one.
+pub fn control_client(token: Option<&str>) -> Result<Client> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(t) = token.filter(|t| !t.is_empty()) {
+        let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {t}")).context("the control token must be printable ASCII")?;
+        value.set_sensitive(true);
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+    }
+    Client::builder().default_headers(headers).build().context("an HTTP client")
 }
 
 /// Sends a request; pretty-prints a JSON answer, turns an error status into an error.

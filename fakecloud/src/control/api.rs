@@ -1,6 +1,7 @@
 //! The control API over HTTP. Its errors use fakecloud's own `{"error":{"status","message"}}`.
 
 use crate::cloud::AppState;
+use crate::control::redact;
 use crate::faults::FaultRequest;
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, Params};
@@ -10,7 +11,9 @@ use crate::sim::journal::JournalFilter;
 use crate::sim::time::{parse_duration, rfc3339};
 use crate::sim::{ClockMode, SimTime};
 use axum::body::Bytes;
+use crate::http::pipeline::MutationGate;
 use axum::extract::{Path, State};
+use axum::Extension;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -35,6 +38,7 @@ pub fn router() -> Routes {
         .route("/shell", post(shell))
         .route("/snapshot", get(snapshot))
         .route("/restore", post(restore))
+        .map_router(|r| r.layer(axum::middleware::from_fn(crate::control::access::guard)))
 }
 
 fn bad(message: impl Into<String>) -> ApiError {
@@ -143,17 +147,42 @@ struct Advance {
     by: Value,
 }
 
-async fn advance_clock(State(s): State<AppState>, JsonBody(req): JsonBody<Advance>) -> ApiResult {
+async fn advance_clock(State(s): State<AppState>, gate: Option<Extension<MutationGate>>, JsonBody(req): JsonBody<Advance>) -> ApiResult {
     let text = match &req.by {
         Value::Number(n) => n.to_string(),
         Value::String(t) => t.clone(),
         _ => return Err(bad("'by' must be a number of seconds or a duration string such as \"90s\"")),
     };
     let by = parse_duration(&text).map_err(bad)?;
-    let mut w = s.world();
-    w.advance_clock(by);
-    Ok(Json(clock_view(&w)).into_response())
+    let slice = chrono::Duration::hours(ADVANCE_SLICE_HOURS);
+    if by <= slice {
+        let mut w = s.world();
+        w.advance_clock(by);
+        return Ok(Json(clock_view(&w)).into_response());
+    }
+    // A long advance goes slice by slice, each under the world lock and the mutation gate and
+    // journaled on its own; between slices both are free, so other clients are served, at the
+    // simulated time the last slice reached, and a write that comes in between is journaled
+    // between the slices it fell between.
+    if let Some(Extension(gate)) = gate {
+        gate.release();
+    }
+    let mut left = by;
+    while left > chrono::Duration::zero() {
+        let step = left.min(slice);
+        {
+            let _gate = s.mutations.lock().await;
+            s.world().advance_clock(step);
+        }
+        left -= step;
+        tokio::task::yield_now().await;
+    }
+    Ok(Json(clock_view(&s.world())).into_response())
 }
+
+/// The simulated time one slice of a long clock advance covers. An hour of a busy cloud's timers
+/// takes about a millisecond to apply, so other requests wait about that long.
+const ADVANCE_SLICE_HOURS: i64 = 1;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -217,9 +246,26 @@ async fn journal(State(s): State<AppState>, params: Params) -> ApiResult {
         after_seq,
         service: params.get("service").map(str::to_string),
     };
+    let include_secrets = include_secrets(&params).map_err(bad)?;
     let w = s.world();
+    // When the oldest entries were dropped to keep within `--journal-limit`, the answer says so.
+    let dropped = w.sim.journal.dropped();
+    let cut = (dropped > 0).then(|| json!({"dropped_entries": dropped, "first_seq": dropped + 1}));
     let entries: Vec<_> = w.sim.journal.filter(&filter).collect();
-    Ok(Json(json!({"entries": entries})).into_response())
+    let answer = |entries: Value| {
+        let mut body = json!({"entries": entries});
+        if let Some(cut) = &cut {
+            body["history_cut"] = cut.clone();
+        }
+        Json(body).into_response()
+    };
+    if include_secrets {
+        return Ok(answer(json!(entries)));
+    }
+    let mut entries: Vec<Value> = entries.into_iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect();
+    drop(w);
+    redact::journal_entries(&mut entries);
+    Ok(answer(Value::Array(entries)))
 }
 
 /// A service's log as text, in oslo.log's line format (what the fake shell will show under
@@ -244,9 +290,26 @@ async fn service_log(State(s): State<AppState>, axum::extract::Path(component): 
     Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
-async fn snapshot(State(s): State<AppState>) -> ApiResult {
-    let w = s.world();
-    let body = serde_json::to_vec(&*w).map_err(|e| ApiError::new(SVC, StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+/// Whether the caller asked for the secrets (`?secrets=include`).
+fn include_secrets(params: &Params) -> Result<bool, String> {
+    match params.get("secrets") {
+        None | Some("redact") => Ok(false),
+        Some("include") => Ok(true),
+        Some(other) => Err(format!("'secrets' must be include or redact, not '{other}'")),
+    }
+}
+
+/// The world as JSON; its secrets redacted unless `?secrets=include` (see `redact.rs`).
+async fn snapshot(State(s): State<AppState>, params: Params) -> ApiResult {
+    let include_secrets = include_secrets(&params).map_err(bad)?;
+    let failed = |e: serde_json::Error| ApiError::new(SVC, StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+    let body = if include_secrets {
+        serde_json::to_vec(&*s.world()).map_err(failed)?
+    } else {
+        let mut value = serde_json::to_value(&*s.world()).map_err(failed)?;
+        redact::snapshot(&mut value);
+        serde_json::to_vec(&value).map_err(failed)?
+    };
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 

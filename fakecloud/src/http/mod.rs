@@ -27,7 +27,7 @@ use std::sync::Arc;
 /// most services) answer `/identity/` as `/identity`, and gophercloud always asks with the slash;
 /// under a service whose router tells `/x/` from `/x` (`trailing_slash_matters`) they are kept,
 /// but for the service's root.
-pub fn service(state: AppState, mounts: &[Mount]) -> axum::routing::IntoMakeService<Router> {
+pub fn service(state: AppState, mounts: &[Mount]) -> Router {
     let kept: Arc<Vec<&'static str>> =
         Arc::new(mounts.iter().map(|m| m.service).filter(|s| s.0.trailing_slash_matters).map(|s| s.prefix()).collect());
     let app = router(state, mounts);
@@ -37,7 +37,6 @@ pub fn service(state: AppState, mounts: &[Mount]) -> axum::routing::IntoMakeServ
             let kept = kept.clone();
             async move { trim_trailing_slash(req, &kept) }
         }))
-        .into_make_service()
 }
 
 fn trim_trailing_slash(mut req: axum::extract::Request, kept: &[&str]) -> axum::extract::Request {
@@ -77,6 +76,8 @@ pub fn router(state: AppState, mounts: &[Mount]) -> Router {
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), pipeline::pipeline))
         .layer(Extension(registry))
+        // The cloud, for a service's own middleware (the control API's access check).
+        .layer(Extension(state.clone()))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -80,7 +80,11 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
         world.sim.scheduler.pending().first().is_some_and(|e| e.due <= now)
             || (service.is_openstack() && !world.sim.faults.list().is_empty())
     };
-    let _gate = if gated { Some(state.mutations.lock().await) } else { None };
+    let gate = MutationGate::default();
+    if gated {
+        gate.hold(state.mutations.clone().lock_owned().await);
+    }
+    parts.extensions.insert(gate.clone());
     // A gated OpenStack request is journaled with what a replay needs to send it again.
     let recorded = gated && service.is_openstack();
     let replayed_headers: Vec<(String, String)> = if recorded {
@@ -112,10 +116,10 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
     };
     let mut resp = match early {
         Some(r) => r,
-        None => next.run(req).await,
+        None => in_service_format(service, next.run(req).await).await,
     };
 
-    if resp.status() == StatusCode::UNAUTHORIZED {
+    if resp.status() == StatusCode::UNAUTHORIZED && service.is_openstack() {
         if let Ok(v) = HeaderValue::from_str(&format!("Keystone uri=\"{}/identity\"", base.0)) {
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
         }
@@ -136,6 +140,23 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
         }
     }
     resp
+}
+
+/// The mutation gate as a request holds it. A handler that runs long (a clock advance over a year)
+/// hands it back and takes it again between steps, so other writes are served in between; each step
+/// is then journaled on its own, so the journal keeps the order things took effect in.
+#[derive(Clone, Default)]
+pub struct MutationGate(std::sync::Arc<parking_lot::Mutex<Option<tokio::sync::OwnedMutexGuard<()>>>>);
+
+impl MutationGate {
+    fn hold(&self, guard: tokio::sync::OwnedMutexGuard<()>) {
+        *self.0.lock() = Some(guard);
+    }
+
+    /// Lets other writes in: the request no longer holds the gate.
+    pub fn release(&self) {
+        self.0.lock().take();
+    }
 }
 
 /// An HTTP date (RFC 9110's IMF-fixdate): `Fri, 04 Dec 2026 19:08:04 GMT`.
@@ -171,6 +192,22 @@ async fn read_body(call: &Call, parts: &axum::http::request::Parts, body: Body) 
             (Body::empty(), Bytes::new(), Some(refused))
         }
     }
+}
+
+/// axum's own refusal of a path it cannot extract (`/servers/%FF`: not UTF-8 once decoded) is
+/// plain text; a service answers in its own format, with the same status.
+async fn in_service_format(service: Service, resp: Response) -> Response {
+    let plain = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/plain"));
+    if !resp.status().is_client_error() || !plain {
+        return resp;
+    }
+    let status = resp.status();
+    let text = axum::body::to_bytes(resp.into_body(), 64 << 10).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    if !text.starts_with("Invalid URL") {
+        return (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text.into_owned()).into_response();
+    }
+    ApiError::new(service, status, text.into_owned()).into_response()
 }
 
 /// The installed API faults meet the request: an error answers it in its service's format; latency

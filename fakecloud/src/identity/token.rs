@@ -218,7 +218,21 @@ impl Identity {
         };
         let id = token.id.clone();
         self.tokens.insert(id.clone(), token);
+        self.prune_tokens(now);
         Ok(id)
+    }
+
+    /// Drops the tokens no call can use any more: expired longer ago than `allow_expired` looks
+    /// back. Revoked tokens are gone already (the revocation events stay, for the checks that
+    /// need them). Done each time the count reaches a power of two, so the work per issued token
+    /// stays constant, and the moment depends on the world alone (a replay prunes alike).
+    fn prune_tokens(&mut self, now: SimTime) {
+        let n = self.tokens.len();
+        if n < 64 || !n.is_power_of_two() {
+            return;
+        }
+        let horizon = now - chrono::Duration::seconds(ALLOW_EXPIRED_WINDOW_SECS);
+        self.tokens.retain(|_, t| t.expires_at > horizon);
     }
 
     /// A token that exists, has not expired at `now`, and still stands on what it was issued for:

@@ -113,6 +113,17 @@ impl Record {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Journal {
     entries: Vec<JournalEntry>,
+    /// How many of the oldest entries were dropped to keep within the limit (their sequence
+    /// numbers are 1 to `dropped`): the journal's way of saying its history was cut.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    dropped: u64,
+    /// The most entries kept (a setting of the cloud, not part of a snapshot); `None`: all.
+    #[serde(skip)]
+    limit: Option<usize>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Which entries a reader wants: by kind, by simulated-time window, or after a sequence number.
@@ -132,8 +143,27 @@ impl Journal {
     /// read in order the times never go back.
     pub fn record(&mut self, at: SimTime, record: Record) {
         let at = self.entries.last().map_or(at, |last| at.max(last.at));
-        let seq = self.entries.len() as u64 + 1;
+        let seq = self.dropped + self.entries.len() as u64 + 1;
         self.entries.push(JournalEntry { seq, at, record });
+        if let Some(limit) = self.limit {
+            if self.entries.len() > limit {
+                // The oldest tenth (at least one entry) at once, so the copying is paid once per
+                // tenth of the limit rather than at every entry.
+                let cut = (self.entries.len() - limit).max(limit / 10).min(self.entries.len());
+                self.entries.drain(..cut);
+                self.dropped += cut as u64;
+            }
+        }
+    }
+
+    /// Keeps at most `limit` entries from now on (`None`: all of them), dropping the oldest.
+    pub fn set_limit(&mut self, limit: Option<usize>) {
+        self.limit = limit;
+    }
+
+    /// How many of the oldest entries were dropped to keep within the limit.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
     }
 
     pub fn entries(&self) -> &[JournalEntry] {
@@ -184,6 +214,23 @@ mod tests {
         let f = JournalFilter { until: Some(t0 + Duration::seconds(1)), ..Default::default() };
         let got: Vec<_> = j.filter(&f).map(|e| e.seq).collect();
         assert_eq!(got, vec![1]);
+    }
+
+    #[test]
+    fn a_limited_journal_drops_its_oldest_entries_and_says_how_many() {
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let mut j = Journal::default();
+        j.set_limit(Some(100));
+        for _ in 0..1000 {
+            j.record(t0, Record::Control { action: "reset".into(), detail: String::new() });
+        }
+        assert!(j.entries().len() <= 100, "{} kept", j.entries().len());
+        assert_eq!(j.dropped() + j.entries().len() as u64, 1000);
+        assert_eq!(j.entries().first().unwrap().seq, j.dropped() + 1, "sequence numbers run on across the cut");
+        assert_eq!(j.entries().last().unwrap().seq, 1000);
+        let text = serde_json::to_string(&j).unwrap();
+        assert!(text.contains(&format!(r#""dropped":{}"#, j.dropped())), "a snapshot says the history was cut");
+        assert!(!serde_json::to_string(&Journal::default()).unwrap().contains("dropped"), "an uncut journal reads as before");
     }
 
     #[test]

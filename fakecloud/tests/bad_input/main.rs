@@ -457,7 +457,8 @@ async fn mutated_valid_bodies_are_refused_when_wrong_and_never_break_a_route() {
 #[tokio::test]
 async fn bad_path_parameters_on_every_route_are_refused_cleanly() {
     let mut c = Campaign::start().await;
-    let bad = ["not-a-uuid", "%E2%98%83", "%00", "..%2F..%2Fetc", "-1", "99999999999999999999999"];
+    // `%FF` decodes to a byte that is not UTF-8: the path extractor's refusal, in the service's format.
+    let bad = ["not-a-uuid", "%E2%98%83", "%FF", "%00", "..%2F..%2Fetc", "-1", "99999999999999999999999"];
     let long = "x".repeat(5_000);
     for r in routes().iter().filter(|r| r.path.contains('{') && !r.path.starts_with("/_fakecloud/restore")) {
         let real = c.path(&r.path, Ids::Real).await;
@@ -565,4 +566,46 @@ async fn tokens_that_are_not_tokens_get_401_everywhere() {
             assert_eq!(status, 401, "{} {path} with token {token:.12}", r.method);
         }
     }
+}
+
+/// Limits upstream's schemas set that a generic mutation does not know: 255 characters for
+/// Octavia's names and descriptions and for Magnum's `discovery_url`, and the shape of Nova's
+/// `block_device_mapping_v2` items. Each must be refused in the service's own format with the
+/// world unchanged.
+#[tokio::test]
+async fn upstream_schema_limits_are_refused_in_the_services_format() {
+    let mut c = Campaign::start().await;
+    let long = "n".repeat(256);
+    let server = |bdm: Value| json!({"server": {"name": "bi-bdm", "imageRef": "$image", "flavorRef": "$flavor", "block_device_mapping_v2": bdm}});
+    let cases: Vec<(&str, &str, Value, String)> = vec![
+        ("POST", "/load-balancer/v2/lbaas/loadbalancers", json!({"loadbalancer": {"vip_subnet_id": "$subnet", "name": long}}), "LB name".into()),
+        (
+            "POST",
+            "/load-balancer/v2/lbaas/loadbalancers",
+            json!({"loadbalancer": {"vip_subnet_id": "$subnet", "description": long}}),
+            "LB description".into(),
+        ),
+        ("PUT", "/load-balancer/v2/lbaas/loadbalancers/{loadbalancer_id}", json!({"loadbalancer": {"name": long}}), "LB rename".into()),
+        ("PUT", "/load-balancer/v2/lbaas/listeners/{listener_id}", json!({"listener": {"description": long}}), "listener description".into()),
+        ("PUT", "/load-balancer/v2/lbaas/pools/{pool_id}", json!({"pool": {"name": long}}), "pool name".into()),
+        (
+            "POST",
+            "/container-infra/v1/clusters",
+            json!({"name": "bi-cluster", "cluster_template_id": "$template", "discovery_url": long}),
+            "discovery_url".into(),
+        ),
+        ("POST", "/compute/v2.1/servers", server(json!([{"source_type": "floppy", "uuid": "$image"}])), "bdm source_type".into()),
+        ("POST", "/compute/v2.1/servers", server(json!([{"boot_index": "first", "source_type": "image", "uuid": "$image"}])), "bdm boot_index".into()),
+        ("POST", "/compute/v2.1/servers", server(json!([{"source_type": "image", "uuid": "$image", "colour": "red"}])), "bdm unknown key".into()),
+        ("POST", "/compute/v2.1/servers", server(json!({"source_type": "image"})), "bdm not a list".into()),
+        ("POST", "/compute/v2.1/servers", server(json!([{"source_type": "blank", "destination_type": "local", "volume_size": "-3"}])), "bdm volume_size".into()),
+    ];
+    for (method, template, body, what) in cases {
+        let path = c.path(template, Ids::Real).await;
+        let body = c.fill(&body, &path).await;
+        let before = c.sent;
+        c.probe(method, &path, Some(serde_json::to_vec(&body).unwrap()), None, &what, Expect::Rejected).await;
+        assert_eq!(c.sent, before + 1, "{what}: not sent");
+    }
+    assert_no_findings(&c, "upstream schema limits");
 }

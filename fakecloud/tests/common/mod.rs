@@ -33,7 +33,7 @@ impl TestCloud {
     /// A cloud serving these services (the standard set, or more).
     pub async fn start_mounted(fixture: Fixture, mounts: Vec<fakecloud::http::routes::Mount>) -> TestCloud {
         let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
-        let config = CloudConfig { fixture, seed: 7, clock: ClockMode::Manual, start: Some(start), public_url: None };
+        let config = CloudConfig { fixture, seed: 7, clock: ClockMode::Manual, start: Some(start), public_url: None, ..Default::default() };
         let running = fakecloud::start_with(config, "127.0.0.1:0".parse().unwrap(), mounts).await.unwrap();
         TestCloud { running, http: reqwest::Client::new() }
     }
@@ -94,7 +94,7 @@ impl TestCloud {
     }
 
     pub async fn snapshot(&self) -> String {
-        self.get("/_fakecloud/snapshot", None).await.text
+        self.get("/_fakecloud/snapshot?secrets=include", None).await.text
     }
 
     /// The world without its journal: what a rejected request must leave unchanged.

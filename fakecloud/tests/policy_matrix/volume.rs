@@ -31,6 +31,7 @@ pub fn rows() -> Vec<Row> {
     let mut rows = vec![
         row("GET", "/volume", Public, "version discovery (unauthenticated)", |_, _| req()),
         row("GET", "/volume/v3", Public, "version discovery (unauthenticated)", |_, _| req()),
+        row("GET", "/volume/v3/", Public, "version discovery (unauthenticated)", |_, _| req()),
         row("GET", "/volume/v3/{project_id}/os-services", Admin, "volume_extension:services:index", |x, w| {
             req().p("project_id", x.own_project(w))
         }),

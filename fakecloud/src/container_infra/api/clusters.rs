@@ -140,7 +140,9 @@ pub async fn create(
     let fixed_subnet = opt_str(obj, "fixed_subnet")?.or(template.fixed_subnet.clone());
     let floating_ip_enabled = opt_bool(obj, "floating_ip_enabled")?.unwrap_or(template.floating_ip_enabled);
     let master_lb_enabled = opt_bool(obj, "master_lb_enabled")?.unwrap_or(template.master_lb_enabled);
-    opt_str(obj, "discovery_url")?;
+    // Magnum's `StringType(min_length=1, max_length=255)`; the capi-helm driver has no etcd
+    // discovery to use it for.
+    opt_str_within(obj, "discovery_url", 255)?;
     let uuid = w.create_cluster(NewCluster {
         name,
         project_id: project,

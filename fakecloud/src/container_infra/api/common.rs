@@ -124,6 +124,21 @@ pub(crate) fn opt_str(obj: &serde_json::Map<String, Value>, key: &str) -> Result
     }
 }
 
+/// A string attribute of wsme's `StringType(min_length=1, max_length=max)`, in wsme's words.
+pub(crate) fn opt_str_within(obj: &serde_json::Map<String, Value>, key: &str, max: usize) -> Result<Option<String>, ApiError> {
+    let value = opt_str(obj, key)?;
+    if let Some(v) = &value {
+        let chars = v.chars().count();
+        if chars > max {
+            return Err(bad(format!("Invalid input for field/attribute {key}. Value: '{v}'. Value should have a maximum character requirement of {max}")));
+        }
+        if chars == 0 {
+            return Err(bad(format!("Invalid input for field/attribute {key}. Value: '{v}'. Value should have a minimum character requirement of 1")));
+        }
+    }
+    Ok(value)
+}
+
 pub(crate) fn opt_count(obj: &serde_json::Map<String, Value>, key: &str, min: u64) -> Result<Option<u64>, ApiError> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),

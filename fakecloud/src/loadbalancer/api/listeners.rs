@@ -313,6 +313,9 @@ pub async fn listener_stats(State(s): State<AppState>, caller: Caller, Path(id):
 
 pub async fn create_listener(State(s): State<AppState>, caller: Caller, JsonBody(raw): JsonBody<Value>) -> ApiResult {
     let req: CreateListener = body(raw, "listener")?;
+    // wsme `StringType(max_length=255)` in Octavia's types.
+    super::flavors::long("name", &req.name)?;
+    super::flavors::long("description", &req.description)?;
     one_of("protocol", &req.protocol, &LISTENER_PROTOCOLS)?;
     let port = port_number("protocol_port", req.protocol_port)?;
     check_connection_limit(req.connection_limit)?;
@@ -363,6 +366,9 @@ pub async fn update_listener(
     JsonBody(raw): JsonBody<Value>,
 ) -> ApiResult {
     let req: UpdateListener = body(raw, "listener")?;
+    // wsme `StringType(max_length=255)` in Octavia's types.
+    super::flavors::long("name", &req.name)?;
+    super::flavors::long("description", &req.description)?;
     check_connection_limit(req.connection_limit)?;
     let mut w = s.world();
     let l = listener_for(&w, &caller, &id, PUT)?;

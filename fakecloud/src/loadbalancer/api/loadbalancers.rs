@@ -113,6 +113,9 @@ pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<Stri
 
 pub async fn create(State(s): State<AppState>, caller: Caller, JsonBody(raw): JsonBody<Value>) -> ApiResult {
     let req: CreateLb = body(raw, "loadbalancer")?;
+    // wsme `StringType(max_length=255)` in Octavia's types.
+    super::flavors::long("name", &req.name)?;
+    super::flavors::long("description", &req.description)?;
     let project_id = match req.project_id.or(req.tenant_id) {
         Some(p) => p,
         None => caller.project_id.clone().ok_or_else(|| bad("Validation failure: a project-scoped token is required."))?,
@@ -215,6 +218,9 @@ fn resolve_vip(
 
 pub async fn update(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, JsonBody(raw): JsonBody<Value>) -> ApiResult {
     let req: UpdateLb = body(raw, "loadbalancer")?;
+    // wsme `StringType(max_length=255)` in Octavia's types.
+    super::flavors::long("name", &req.name)?;
+    super::flavors::long("description", &req.description)?;
     if req.vip_qos_policy_id.as_ref().is_some_and(|v| !v.is_null()) {
         return Err(bad("Validation failure: QoS policies are not available on this cloud."));
     }

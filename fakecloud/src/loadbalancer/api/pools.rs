@@ -200,6 +200,9 @@ pub async fn show_pool(State(s): State<AppState>, caller: Caller, Path(id): Path
 
 pub async fn create_pool(State(s): State<AppState>, caller: Caller, JsonBody(raw): JsonBody<Value>) -> ApiResult {
     let req: CreatePool = body(raw, "pool")?;
+    // wsme `StringType(max_length=255)` in Octavia's types.
+    super::flavors::long("name", &req.name)?;
+    super::flavors::long("description", &req.description)?;
     one_of("protocol", &req.protocol, &POOL_PROTOCOLS)?;
     one_of("lb_algorithm", &req.lb_algorithm, &ALGORITHMS)?;
     let mut w = s.world();
@@ -249,6 +252,9 @@ pub async fn create_pool(State(s): State<AppState>, caller: Caller, JsonBody(raw
 
 pub async fn update_pool(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, JsonBody(raw): JsonBody<Value>) -> ApiResult {
     let req: UpdatePool = body(raw, "pool")?;
+    // wsme `StringType(max_length=255)` in Octavia's types.
+    super::flavors::long("name", &req.name)?;
+    super::flavors::long("description", &req.description)?;
     if let Some(a) = &req.lb_algorithm {
         one_of("lb_algorithm", a, &ALGORITHMS)?;
     }
