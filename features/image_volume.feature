@@ -60,7 +60,7 @@ Feature: Glance images and Cinder volumes as the real CLI sees them
     And stdout contains "cinder-volume hostgroup@tripleo_ceph nova enabled up"
     And the journal shows these calls in order:
       | method | path                        | status |
-      | GET    | /volume/v3                  | 200    |
+      | GET    | /volume/v3/                 | 200    |
       | GET    | /volume/v3/*/os-services    | 200    |
 
   Scenario: A member may not list the volume services
