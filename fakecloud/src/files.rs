@@ -96,7 +96,8 @@ mod tests {
         assert!(!std::fs::symlink_metadata("/dev/null").unwrap().file_type().is_file(), "/dev/null is still a device");
         write_atomically(&target, b"new").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"new");
-        let mut names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         names.sort();
         assert_eq!(names, vec!["kept.json", "link.json"], "no temporary file is left");
     }

@@ -3,8 +3,8 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use fakecloud::cli::{ctl, env, DEFAULT_URL};
-use fakecloud::sim::ClockMode;
 use fakecloud::cloud::{ConnectionLimits, ControlAccess};
+use fakecloud::sim::ClockMode;
 use fakecloud::{CloudConfig, Fixture};
 use std::io::Write;
 use std::net::SocketAddr;
@@ -116,7 +116,18 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
-        Cmd::Serve { listen, fixture, clock, seed, public_url, snapshot, control_token, control_allow_hosts, header_read_timeout, journal_limit } => {
+        Cmd::Serve {
+            listen,
+            fixture,
+            clock,
+            seed,
+            public_url,
+            snapshot,
+            control_token,
+            control_allow_hosts,
+            header_read_timeout,
+            journal_limit,
+        } => {
             let fixture = Fixture::from_option(fixture.as_deref())?;
             let snapshot = snapshot
                 .map(|p| {

@@ -15,7 +15,12 @@ async fn cloud(journal_limit: Option<usize>) -> RunningCloud {
 }
 
 async fn issue(http: &reqwest::Client, c: &RunningCloud) -> String {
-    let r = http.post(format!("{}/identity/v3/auth/tokens", c.url())).json(&password_auth("demo", "demo-secret", Some("demo"))).send().await.unwrap();
+    let r = http
+        .post(format!("{}/identity/v3/auth/tokens", c.url()))
+        .json(&password_auth("demo", "demo-secret", Some("demo")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
     r.headers()["x-subject-token"].to_str().unwrap().to_string()
 }

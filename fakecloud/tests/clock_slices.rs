@@ -32,7 +32,8 @@ async fn other_clients_are_answered_while_the_clock_advances_a_year() {
         waits.push(asked.elapsed());
         seen.push(at(&clock.body["now"]));
         if wrote_at.is_none() && seen.last() > Some(&start) {
-            let token = c.send(Method::POST, "/identity/v3/auth/tokens", None, Some(password_auth("demo", "demo-secret", Some("demo")))).await;
+            let token =
+                c.send(Method::POST, "/identity/v3/auth/tokens", None, Some(password_auth("demo", "demo-secret", Some("demo")))).await;
             assert_eq!(token.status, 201, "{}", token.text);
             wrote_at = Some(token.body["token"]["issued_at"].clone());
         }

@@ -46,28 +46,24 @@ async fn a_cross_origin_form_post_to_reset_is_refused_and_changes_nothing() {
     // Without an Origin (a no-cors fetch can drop it only with a body no JSON type names): a form
     // or text body is still refused.
     for content_type in ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=b"] {
-        let r = http.post(format!("{}/_fakecloud/clock/advance", c.url())).header("content-type", content_type).body(r#"{"by": 5}"#).send().await.unwrap();
+        let r = http
+            .post(format!("{}/_fakecloud/clock/advance", c.url()))
+            .header("content-type", content_type)
+            .body(r#"{"by": 5}"#)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 415, "{content_type}");
     }
     let untyped = http.post(format!("{}/_fakecloud/clock/advance", c.url())).body(r#"{"by": 5}"#).send().await.unwrap();
     assert_eq!(untyped.status(), 415, "a body without a type");
-    let sec_fetch = http
-        .post(format!("{}/_fakecloud/reset", c.url()))
-        .header("sec-fetch-site", "cross-site")
-        .send()
-        .await
-        .unwrap();
+    let sec_fetch = http.post(format!("{}/_fakecloud/reset", c.url())).header("sec-fetch-site", "cross-site").send().await.unwrap();
     assert_eq!(sec_fetch.status(), 403);
     assert_eq!(c.cloud.world().now(), before, "no refused call moved the clock");
     assert_eq!(clock_moves(&c), 1, "only the first advance is journaled");
     // The cloud's own origin, and a bodiless write with no type (`ctl reset`), pass.
-    let same_origin = http
-        .post(format!("{}/_fakecloud/clock/advance", c.url()))
-        .header("origin", c.url())
-        .json(&json!({"by": 1}))
-        .send()
-        .await
-        .unwrap();
+    let same_origin =
+        http.post(format!("{}/_fakecloud/clock/advance", c.url())).header("origin", c.url()).json(&json!({"by": 1})).send().await.unwrap();
     assert_eq!(same_origin.status(), 200);
     assert_eq!(http.post(format!("{}/_fakecloud/reset", c.url())).send().await.unwrap().status(), 204);
 }
@@ -154,7 +150,8 @@ fn ctl_and_the_fake_shell_send_the_token_from_the_environment() {
 async fn snapshots_and_the_journal_hide_passwords_and_token_ids_unless_asked() {
     let c = TestCloud::start().await;
     let token = c.admin().await;
-    let demo = c.send(Method::POST, "/identity/v3/users", Some(&token), Some(json!({"user": {"name": "u1", "password": "created-secret"}}))).await;
+    let demo =
+        c.send(Method::POST, "/identity/v3/users", Some(&token), Some(json!({"user": {"name": "u1", "password": "created-secret"}}))).await;
     assert_eq!(demo.status, 201, "{}", demo.text);
     for path in ["/_fakecloud/snapshot", "/_fakecloud/journal", "/_fakecloud/snapshot?secrets=redact"] {
         let text = c.get(path, None).await.text;

@@ -247,7 +247,9 @@ fn ctl_snapshot_refuses_a_symlink_a_fifo_or_a_device_as_its_target_and_leaves_it
     std::os::unix::fs::symlink(&kept, &link).unwrap();
     let fifo = dir.path().join("fifo.json");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
-    for (target, what) in [(link.as_path(), "a symbolic link"), (fifo.as_path(), "not a regular file"), (Path::new("/dev/null"), "not a regular file")] {
+    for (target, what) in
+        [(link.as_path(), "a symbolic link"), (fifo.as_path(), "not a regular file"), (Path::new("/dev/null"), "not a regular file")]
+    {
         let (ok, _, err) = run(&["ctl", "--url", &server.base, "snapshot", "--secrets", "-o", target.to_str().unwrap()]);
         assert!(!ok, "{}: written", target.display());
         assert!(err.contains(&format!("cannot write {}", target.display())) && err.contains(what), "{}: {err}", target.display());

@@ -23,8 +23,14 @@ fn date_header(r: &Reply) -> DateTime<Utc> {
 }
 
 async fn scaled(factor: f64) -> (fakecloud::RunningCloud, reqwest::Client) {
-    let config =
-        CloudConfig { fixture: Fixture::default_cloud(), seed: 7, clock: ClockMode::Scaled { factor }, start: None, public_url: None, ..Default::default() };
+    let config = CloudConfig {
+        fixture: Fixture::default_cloud(),
+        seed: 7,
+        clock: ClockMode::Scaled { factor },
+        start: None,
+        public_url: None,
+        ..Default::default()
+    };
     (fakecloud::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap(), reqwest::Client::new())
 }
 

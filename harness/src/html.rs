@@ -120,7 +120,11 @@ fn timeline(r: &ScenarioReport) -> String {
     );
     for (i, (lane, title)) in lanes.iter().enumerate() {
         let y = ROW * i as f64 + ROW / 2.0;
-        svg += &format!("<text x=\"4\" y=\"{}\">{title}</text><line class=\"lane\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/>\n", y + 4.0, LEFT + WIDTH);
+        svg += &format!(
+            "<text x=\"4\" y=\"{}\">{title}</text><line class=\"lane\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/>\n",
+            y + 4.0,
+            LEFT + WIDTH
+        );
         for m in r.marks.iter().filter(|m| m.lane == *lane) {
             svg += &format!(
                 "<circle class=\"mark {lane}\" data-lane=\"{lane}\" cx=\"{:.1}\" cy=\"{y}\" r=\"4\"><title>{:.1} s: {}</title></circle>\n",

@@ -39,7 +39,10 @@ impl<W: World, Wr: Writer<W>> Writer<W> for NotRun<Wr> {
     async fn handle_event(&mut self, event: parser::Result<Event<Cucumber<W>>>, cli: &Self::Cli) {
         let role = match &event {
             Ok(ev) if self.enabled => match &ev.value {
-                Cucumber::Feature(_, Feature::Scenario(_, RetryableScenario { event: Scenario::Step(_, Step::Failed(_, _, _, e)), .. }))
+                Cucumber::Feature(
+                    _,
+                    Feature::Scenario(_, RetryableScenario { event: Scenario::Step(_, Step::Failed(_, _, _, e)), .. }),
+                )
                 | Cucumber::Feature(
                     _,
                     Feature::Rule(_, Rule::Scenario(_, RetryableScenario { event: Scenario::Step(_, Step::Failed(_, _, _, e)), .. })),
@@ -81,7 +84,9 @@ fn replace_step<W>(value: Cucumber<W>, with: Replace) -> Cucumber<W> {
     };
     match value {
         Cucumber::Feature(f, Feature::Scenario(sc, ev)) => Cucumber::Feature(f, Feature::Scenario(sc, swap(ev))),
-        Cucumber::Feature(f, Feature::Rule(r, Rule::Scenario(sc, ev))) => Cucumber::Feature(f, Feature::Rule(r, Rule::Scenario(sc, swap(ev)))),
+        Cucumber::Feature(f, Feature::Rule(r, Rule::Scenario(sc, ev))) => {
+            Cucumber::Feature(f, Feature::Rule(r, Rule::Scenario(sc, swap(ev))))
+        }
         other => other,
     }
 }

@@ -72,7 +72,9 @@ enum Verdict {
     Passed,
     Failed,
     /// Not run: its tool role is not in the tools file.
-    NotRun { role: String },
+    NotRun {
+        role: String,
+    },
 }
 
 /// One finished scenario, for the summary table.

@@ -22,7 +22,10 @@ impl FromStr for Shard {
     /// `K/N` with 1 <= K <= N, as CI matrices number their jobs.
     fn from_str(s: &str) -> Result<Self, String> {
         let (k, n) = s.split_once('/').ok_or_else(|| format!("a shard is K/N, such as 1/4: got {s:?}"))?;
-        let (k, n): (usize, usize) = (k.trim().parse().map_err(|_| format!("not a shard number: {k:?}"))?, n.trim().parse().map_err(|_| format!("not a shard count: {n:?}"))?);
+        let (k, n): (usize, usize) = (
+            k.trim().parse().map_err(|_| format!("not a shard number: {k:?}"))?,
+            n.trim().parse().map_err(|_| format!("not a shard count: {n:?}"))?,
+        );
         if n == 0 || k == 0 || k > n {
             return Err(format!("shard {k}/{n}: K must be between 1 and N"));
         }

@@ -56,8 +56,7 @@ fn conforms(role: &Role, text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     !words.is_empty()
         && role.lines.iter().any(|pattern| {
-            words.len() <= pattern.len()
-                && words.iter().zip(pattern).all(|(w, p)| p == w || (p.starts_with('<') && p.ends_with('>')))
+            words.len() <= pattern.len() && words.iter().zip(pattern).all(|(w, p)| p == w || (p.starts_with('<') && p.ends_with('>')))
         })
 }
 
@@ -69,7 +68,10 @@ enum StepKind {
     /// Runs any other command.
     RunsCommand,
     /// Checks the last run's output; `verdict` when it checks the `verdict:` line.
-    ChecksOutput { verdict: bool, contract: bool },
+    ChecksOutput {
+        verdict: bool,
+        contract: bool,
+    },
     Other,
 }
 
@@ -94,7 +96,10 @@ fn step_defs(source: &str) -> Vec<StepDef> {
             } else if runs {
                 StepKind::RunsCommand
             } else if body.contains(".stdout") || body.contains(".stderr") {
-                StepKind::ChecksOutput { verdict: body.contains("\"verdict: \""), contract: body.contains("reports(&") || body.contains("\"verdict: \"") }
+                StepKind::ChecksOutput {
+                    verdict: body.contains("\"verdict: \""),
+                    contract: body.contains("reports(&") || body.contains("\"verdict: \""),
+                }
             } else {
                 StepKind::Other
             };

@@ -88,7 +88,8 @@ fn roles_missing_from_the_tools_file_are_reported_as_not_run() {
     let (status, out) = run_args(dir.path(), &[&base[..], &["--junit", "report.xml", "--json", "report.json"]].concat());
     assert_eq!(status, 0, "{out}");
     assert!(out.contains("5 scenarios: 4 passed, 0 failed, 1 not run (no tool configured for: allocation-audit)"), "{out}");
-    let row = out.lines().find(|l| l.contains("is reported as leaked") && l.contains("(line ")).unwrap_or_else(|| panic!("a summary row: {out}"));
+    let row =
+        out.lines().find(|l| l.contains("is reported as leaked") && l.contains("(line ")).unwrap_or_else(|| panic!("a summary row: {out}"));
     assert!(row.starts_with("not run"), "{row}");
     assert!(out.contains("not run: no tool is configured for the role \"allocation-audit\""), "the progress names the role: {out}");
     assert!(!dir.path().join("forensics").exists(), "a scenario not run leaves no forensics");
@@ -105,8 +106,13 @@ fn roles_missing_from_the_tools_file_are_reported_as_not_run() {
     assert_eq!(doc.descendants().filter(|n| n.has_tag_name("failure")).count(), 0);
 
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
-    let steps: Vec<&serde_json::Value> =
-        json.as_array().unwrap().iter().flat_map(|f| f["elements"].as_array().unwrap()).flat_map(|e| e["steps"].as_array().unwrap()).collect();
+    let steps: Vec<&serde_json::Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["elements"].as_array().unwrap())
+        .flat_map(|e| e["steps"].as_array().unwrap())
+        .collect();
     let skipped: Vec<_> = steps.iter().filter(|s| s["result"]["status"] == "skipped").collect();
     assert_eq!(skipped.len(), 1, "one skipped step: {json}");
     assert!(skipped[0].to_string().contains("allocation-audit"), "the skipped step names the role: {}", skipped[0]);

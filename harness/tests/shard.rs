@@ -10,7 +10,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_fakecloud-harness");
 
 /// Five cheap scenarios over two files (a cloud and a clock move each; nothing to install).
 fn features(dir: &Path) {
-    let scenario = |name: &str| format!("  Scenario: {name}\n    Given a cloud from the default fixture\n    When the clock advances by \"1s\"\n\n");
+    let scenario =
+        |name: &str| format!("  Scenario: {name}\n    Given a cloud from the default fixture\n    When the clock advances by \"1s\"\n\n");
     std::fs::create_dir_all(dir.join("features")).unwrap();
     let a: String = ["one", "two", "three"].iter().map(|n| scenario(&format!("a {n}"))).collect();
     let b: String = ["four", "five"].iter().map(|n| scenario(&format!("b {n}"))).collect();

@@ -30,9 +30,8 @@ pub fn server_create_load(client: &Runtime, server_threads: usize, servers: usiz
         let admin = setup_token(addr, "admin", "admin-secret", "admin").await;
         lift_quota(addr, &admin, &project).await;
         let reqs = Requests::numbered(move |n| {
-            let body = format!(
-                r#"{{"server": {{"name": "bench-s-{n}", "flavorRef": "{flavor}", "imageRef": "{image}", "networks": "none"}}}}"#
-            );
+            let body =
+                format!(r#"{{"server": {{"name": "bench-s-{n}", "flavorRef": "{flavor}", "imageRef": "{image}", "networks": "none"}}}}"#);
             json_request_with(
                 "POST",
                 addr,
@@ -85,7 +84,8 @@ pub fn clock_advance_cost(client: &Runtime, servers: usize) -> Duration {
     });
     let mut times: Vec<Duration> = (0..21)
         .map(|n| {
-            let body = format!(r#"{{"server": {{"name": "step-{n}", "flavorRef": "{flavor}", "imageRef": "{image}", "networks": "none"}}}}"#);
+            let body =
+                format!(r#"{{"server": {{"name": "step-{n}", "flavorRef": "{flavor}", "imageRef": "{image}", "networks": "none"}}}}"#);
             let req = json_request_with(
                 "POST",
                 addr,
@@ -153,7 +153,13 @@ fn list_request_path(path: &str) -> String {
 /// Every `GET` route without a path parameter, as admin, on `lbs_fixture_on(crowded_fixture(
 /// servers), lbs)`, each for `args`'s (short) window, and beside each the axum ceiling serving a body
 /// of that route's size. Routes that do not answer 200 to a bare `GET` are listed with their status.
-pub fn list_routes_walk(client: &Runtime, server_threads: usize, servers: usize, lbs: usize, args: &Args) -> (Vec<ListRow>, Vec<(String, u16)>) {
+pub fn list_routes_walk(
+    client: &Runtime,
+    server_threads: usize,
+    servers: usize,
+    lbs: usize,
+    args: &Args,
+) -> (Vec<ListRow>, Vec<(String, u16)>) {
     let rt = runtime("server", server_threads);
     let config = fakecloud::CloudConfig { fixture: lbs_fixture_on(crowded_fixture(servers), lbs), ..fakecloud::CloudConfig::default() };
     let cloud = rt.block_on(fakecloud::start(config, "127.0.0.1:0".parse().expect("addr"))).expect("start fakecloud");

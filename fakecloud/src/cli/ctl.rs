@@ -118,7 +118,10 @@ pub fn run(url: &str, token: Option<&str>, cmd: Ctl) -> Result<()> {
         Ctl::Snapshot { output: Some(path), secrets } => {
             // The bytes as served, written atomically: a failed or interrupted run never leaves a
             // partial snapshot, and an existing file stays as it was unless the new one is complete.
-            let resp = call(Method::GET, "/snapshot").query(&snapshot_query(secrets)).send().map_err(|e| anyhow!("cannot reach fakecloud: {e}"))?;
+            let resp = call(Method::GET, "/snapshot")
+                .query(&snapshot_query(secrets))
+                .send()
+                .map_err(|e| anyhow!("cannot reach fakecloud: {e}"))?;
             let status = resp.status();
             if !status.is_success() {
                 bail!("{status}: {}", resp.text().unwrap_or_default());
@@ -167,7 +170,8 @@ fn snapshot_query(secrets: bool) -> Vec<(&'static str, &'static str)> {
 pub fn control_client(token: Option<&str>) -> Result<Client> {
     let mut headers = reqwest::header::HeaderMap::new();
     if let Some(t) = token.filter(|t| !t.is_empty()) {
-        let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {t}")).context("the control token must be printable ASCII")?;
+        let mut value =
+            reqwest::header::HeaderValue::from_str(&format!("Bearer {t}")).context("the control token must be printable ASCII")?;
         value.set_sensitive(true);
         headers.insert(reqwest::header::AUTHORIZATION, value);
     }

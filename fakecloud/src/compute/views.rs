@@ -329,12 +329,8 @@ pub fn hypervisor(w: &World, h: &Host, v: Version, with_servers: bool) -> Value 
         o["uptime"] = json!(uptime(w, h));
     } else {
         let load = w.renders.host_loads(&w.compute).get(&h.name).copied().unwrap_or_default();
-        let (vcpus_used, mem_used, disk_used, running) = (
-            load.vcpus,
-            h.reserved_host_memory_mb + load.memory_mb,
-            h.reserved_host_disk_mb.div_ceil(1024) + load.local_gb,
-            load.servers,
-        );
+        let (vcpus_used, mem_used, disk_used, running) =
+            (load.vcpus, h.reserved_host_memory_mb + load.memory_mb, h.reserved_host_disk_mb.div_ceil(1024) + load.local_gb, load.servers);
         o["vcpus"] = json!(h.vcpus);
         o["memory_mb"] = json!(h.memory_mb);
         o["local_gb"] = json!(h.disk_gb);

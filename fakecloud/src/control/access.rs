@@ -42,7 +42,8 @@ pub fn admit(access: &ControlAccess, method: &Method, headers: &HeaderMap) -> Re
     let host = text(header::HOST).unwrap_or("");
     // A browser names the page that made the call; only the cloud's own origin may.
     if let Some(origin) = headers.get(header::ORIGIN) {
-        let same = origin.to_str().ok().and_then(|o| o.split_once("://")).is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host));
+        let same =
+            origin.to_str().ok().and_then(|o| o.split_once("://")).is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host));
         if !same {
             let shown = String::from_utf8_lossy(origin.as_bytes());
             return Err(refuse(StatusCode::FORBIDDEN, format!("control calls from another origin ({shown}) are refused")));
@@ -119,9 +120,7 @@ pub fn host_allowed(host: &str, allowed: &[String]) -> bool {
     if name.is_empty() {
         return false;
     }
-    let loopback = name == "localhost"
-        || name.ends_with(".localhost")
-        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let loopback = name == "localhost" || name.ends_with(".localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
     loopback || allowed.iter().any(|a| a == "*" || host_name(a).eq_ignore_ascii_case(&name))
 }
 

@@ -9,8 +9,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// HAProxy's answer when every server of a backend is down.
-const NO_SERVER: &str =
-    "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n";
+const NO_SERVER: &str = "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n";
 
 pub fn router() -> Routes {
     Routes::new().route("/", get(index)).route("/auth/login", get(login))

@@ -31,12 +31,10 @@ pub fn service(state: AppState, mounts: &[Mount]) -> Router {
     let kept: Arc<Vec<&'static str>> =
         Arc::new(mounts.iter().map(|m| m.service).filter(|s| s.0.trailing_slash_matters).map(|s| s.prefix()).collect());
     let app = router(state, mounts);
-    Router::new()
-        .fallback_service(app)
-        .layer(axum::middleware::map_request(move |req: axum::extract::Request| {
-            let kept = kept.clone();
-            async move { trim_trailing_slash(req, &kept) }
-        }))
+    Router::new().fallback_service(app).layer(axum::middleware::map_request(move |req: axum::extract::Request| {
+        let kept = kept.clone();
+        async move { trim_trailing_slash(req, &kept) }
+    }))
 }
 
 fn trim_trailing_slash(mut req: axum::extract::Request, kept: &[&str]) -> axum::extract::Request {

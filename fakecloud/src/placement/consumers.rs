@@ -134,8 +134,7 @@ impl Placement {
                             codes::DEFAULT,
                         ));
                     }
-                    let replaced_here: u64 =
-                        replaced.iter().filter_map(|c| self.allocations.get(*c)?.resources.get(rp)?.get(rc)).sum();
+                    let replaced_here: u64 = replaced.iter().filter_map(|c| self.allocations.get(*c)?.resources.get(rp)?.get(rc)).sum();
                     let others = self.allocations.usage(rp, rc) - replaced_here;
                     if others.saturating_add(asked[&(rp.as_str(), rc.as_str())]) > inv.capacity() {
                         return Err(Refusal::conflict(

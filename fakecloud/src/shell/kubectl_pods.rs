@@ -61,11 +61,7 @@ pub fn pods(capi: &Capi, namespace: Option<&str>, ready_at: SimTime, now: SimTim
         }
         let ready = !controller || warm;
         let ip = if *host_network { node_ip.to_string() } else { format!("10.1.0.{}", 10 + i) };
-        let restart_cell = if restarts == 0 {
-            "0".to_string()
-        } else {
-            format!("{restarts} ({} ago)", age(booted, now))
-        };
+        let restart_cell = if restarts == 0 { "0".to_string() } else { format!("{restarts} ({} ago)", age(booted, now)) };
         out.push(json!({
             "apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": name, "namespace": ns, "creationTimestamp": crate::sim::time::rfc3339(booted)},

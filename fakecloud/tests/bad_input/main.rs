@@ -576,9 +576,15 @@ async fn tokens_that_are_not_tokens_get_401_everywhere() {
 async fn upstream_schema_limits_are_refused_in_the_services_format() {
     let mut c = Campaign::start().await;
     let long = "n".repeat(256);
-    let server = |bdm: Value| json!({"server": {"name": "bi-bdm", "imageRef": "$image", "flavorRef": "$flavor", "block_device_mapping_v2": bdm}});
+    let server =
+        |bdm: Value| json!({"server": {"name": "bi-bdm", "imageRef": "$image", "flavorRef": "$flavor", "block_device_mapping_v2": bdm}});
     let cases: Vec<(&str, &str, Value, String)> = vec![
-        ("POST", "/load-balancer/v2/lbaas/loadbalancers", json!({"loadbalancer": {"vip_subnet_id": "$subnet", "name": long}}), "LB name".into()),
+        (
+            "POST",
+            "/load-balancer/v2/lbaas/loadbalancers",
+            json!({"loadbalancer": {"vip_subnet_id": "$subnet", "name": long}}),
+            "LB name".into(),
+        ),
         (
             "POST",
             "/load-balancer/v2/lbaas/loadbalancers",
@@ -586,7 +592,12 @@ async fn upstream_schema_limits_are_refused_in_the_services_format() {
             "LB description".into(),
         ),
         ("PUT", "/load-balancer/v2/lbaas/loadbalancers/{loadbalancer_id}", json!({"loadbalancer": {"name": long}}), "LB rename".into()),
-        ("PUT", "/load-balancer/v2/lbaas/listeners/{listener_id}", json!({"listener": {"description": long}}), "listener description".into()),
+        (
+            "PUT",
+            "/load-balancer/v2/lbaas/listeners/{listener_id}",
+            json!({"listener": {"description": long}}),
+            "listener description".into(),
+        ),
         ("PUT", "/load-balancer/v2/lbaas/pools/{pool_id}", json!({"pool": {"name": long}}), "pool name".into()),
         (
             "POST",
@@ -595,10 +606,25 @@ async fn upstream_schema_limits_are_refused_in_the_services_format() {
             "discovery_url".into(),
         ),
         ("POST", "/compute/v2.1/servers", server(json!([{"source_type": "floppy", "uuid": "$image"}])), "bdm source_type".into()),
-        ("POST", "/compute/v2.1/servers", server(json!([{"boot_index": "first", "source_type": "image", "uuid": "$image"}])), "bdm boot_index".into()),
-        ("POST", "/compute/v2.1/servers", server(json!([{"source_type": "image", "uuid": "$image", "colour": "red"}])), "bdm unknown key".into()),
+        (
+            "POST",
+            "/compute/v2.1/servers",
+            server(json!([{"boot_index": "first", "source_type": "image", "uuid": "$image"}])),
+            "bdm boot_index".into(),
+        ),
+        (
+            "POST",
+            "/compute/v2.1/servers",
+            server(json!([{"source_type": "image", "uuid": "$image", "colour": "red"}])),
+            "bdm unknown key".into(),
+        ),
         ("POST", "/compute/v2.1/servers", server(json!({"source_type": "image"})), "bdm not a list".into()),
-        ("POST", "/compute/v2.1/servers", server(json!([{"source_type": "blank", "destination_type": "local", "volume_size": "-3"}])), "bdm volume_size".into()),
+        (
+            "POST",
+            "/compute/v2.1/servers",
+            server(json!([{"source_type": "blank", "destination_type": "local", "volume_size": "-3"}])),
+            "bdm volume_size".into(),
+        ),
     ];
     for (method, template, body, what) in cases {
         let path = c.path(template, Ids::Real).await;

@@ -13,7 +13,14 @@ pub const TIMEOUT: Duration = Duration::from_secs(120);
 /// Two clouds alike in every way, simulated start time included (the wall clock by default, which
 /// may tick between the two starts).
 pub async fn twin_clouds() -> (RunningCloud, RunningCloud) {
-    let start = |start| CloudConfig { fixture: Fixture::default_cloud(), seed: 7, clock: ClockMode::Manual, start, public_url: None, ..Default::default() };
+    let start = |start| CloudConfig {
+        fixture: Fixture::default_cloud(),
+        seed: 7,
+        clock: ClockMode::Manual,
+        start,
+        public_url: None,
+        ..Default::default()
+    };
     let addr = || "127.0.0.1:0".parse().unwrap();
     let first = fakecloud::start(start(None), addr()).await.expect("the cloud starts");
     let at = first.cloud.world().now();

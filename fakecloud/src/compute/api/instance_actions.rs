@@ -4,7 +4,8 @@
 //! changes-since filter (2.66 changes-before); 2.62 the events' `hostId` (and `host` for admins);
 //! 2.84 their `details`.
 
-use super::common::{bad, not_found, reply, ApiResult, Nova, SVC};
+use super::common::{not_found, reply, ApiResult, Nova, SVC};
+use super::paging::{page, ChangesWindow};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::instance_actions::{ActionEvent, InstanceAction, Requester};
@@ -14,11 +15,9 @@ use crate::http::error::ApiError;
 use crate::http::extract::{BaseUrl, Params};
 use crate::http::microversion::{Microversion, Version};
 use crate::policy::{allows, enforce, rule_for, Target};
-use crate::sim::SimTime;
 use crate::world::World;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha224};
 
@@ -89,20 +88,6 @@ fn event_view(e: &ActionEvent, project_id: &str, show: &EventFields) -> Value {
     Value::Object(o)
 }
 
-/// A `changes-since`/`changes-before` time, as Nova's `date-time` format reads it.
-pub(super) fn query_time(key: &str, value: &str) -> Result<SimTime, ApiError> {
-    DateTime::parse_from_rfc3339(value)
-        .map(|t| t.with_timezone(&Utc))
-        .ok()
-        .or_else(|| {
-            ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S"]
-                .iter()
-                .find_map(|f| NaiveDateTime::parse_from_str(value, f).ok())
-                .map(|t| Utc.from_utc_datetime(&t))
-        })
-        .ok_or_else(|| bad(format!("Invalid input for query parameters {key}. Value: {value}. '{value}' is not a 'date-time'")))
-}
-
 pub async fn list(
     State(s): State<AppState>,
     caller: Caller,
@@ -117,35 +102,14 @@ pub async fn list(
     let mut actions: Vec<&InstanceAction> = w.compute.actions.of(&id).iter().rev().collect();
     let mut links = None;
     if v.at_least(2, 58) {
-        let since = params.get("changes-since").map(|t| query_time("changes-since", t)).transpose()?;
-        let before = params.get("changes-before").filter(|_| v.at_least(2, 66)).map(|t| query_time("changes-before", t)).transpose()?;
-        if let (Some(a), Some(b)) = (since, before) {
-            if a > b {
-                return Err(bad(format!(
-                    "The value of changes-since must be less than or equal to changes-before. changes-since: {} changes-before: {}",
-                    params.get("changes-since").unwrap_or_default(),
-                    params.get("changes-before").unwrap_or_default()
-                )));
-            }
-        }
-        actions.retain(|a| since.is_none_or(|t| a.updated_at >= t) && before.is_none_or(|t| a.updated_at <= t));
-        if let Some(marker) = params.get("marker") {
-            let at =
-                actions.iter().position(|a| a.request_id == marker).ok_or_else(|| bad(format!("Marker {marker} could not be found.")))?;
-            actions.drain(..=at);
-        }
-        if let Some(l) = params.get("limit") {
-            let limit: usize = l
-                .parse()
-                .map_err(|_| bad(format!("Invalid input for query parameters limit. Value: {l}. '{l}' does not match '^[0-9]*$'")))?;
-            if actions.len() > limit {
-                actions.truncate(limit);
-                if let Some(last) = actions.last() {
-                    links = Some(json!([{"rel": "next", "href":
-                        format!("{base}/compute/v2.1/servers/{id}/os-instance-actions?limit={limit}&marker={}", last.request_id)}]));
-                }
-            }
-        }
+        let window = ChangesWindow::read(&params, v)?;
+        actions.retain(|a| window.holds(a.updated_at));
+        links = page(
+            &mut actions,
+            &params,
+            |a| a.request_id.as_str(),
+            |limit, marker| format!("{base}/compute/v2.1/servers/{id}/os-instance-actions?limit={limit}&marker={marker}"),
+        )?;
     }
     let items: Vec<Value> = actions.into_iter().map(|a| Value::Object(action_view(a, v))).collect();
     let mut body = json!({ "instanceActions": items });

@@ -4,7 +4,7 @@
 //! filters on them.
 
 use super::common::{bad, reply, ApiResult, Nova, SVC};
-use super::instance_actions::query_time;
+use super::paging::{page, ChangesWindow};
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::migrations::Migration;
@@ -99,36 +99,14 @@ pub async fn list(
         .collect();
     let mut links = None;
     if v.at_least(2, 59) {
-        let since = params.get("changes-since").map(|t| query_time("changes-since", t)).transpose()?;
-        let before = params.get("changes-before").filter(|_| v.at_least(2, 66)).map(|t| query_time("changes-before", t)).transpose()?;
-        if let (Some(a), Some(b)) = (since, before) {
-            if a > b {
-                return Err(bad(format!(
-                    "The value of changes-since must be less than or equal to changes-before. changes-since: {} changes-before: {}",
-                    params.get("changes-since").unwrap_or_default(),
-                    params.get("changes-before").unwrap_or_default()
-                )));
-            }
-        }
-        let changed = |m: &Migration| m.updated_at.unwrap_or(m.created_at);
-        found.retain(|m| since.is_none_or(|t| changed(m) >= t) && before.is_none_or(|t| changed(m) <= t));
-        if let Some(marker) = params.get("marker") {
-            let at = found.iter().position(|m| m.uuid == marker).ok_or_else(|| bad(format!("Marker {marker} could not be found.")))?;
-            found.drain(..=at);
-        }
-        if let Some(l) = params.get("limit") {
-            let limit: usize = l
-                .parse()
-                .map_err(|_| bad(format!("Invalid input for query parameters limit. Value: {l}. '{l}' does not match '^[0-9]*$'")))?;
-            if found.len() > limit {
-                found.truncate(limit);
-                if let Some(last) = found.last() {
-                    links = Some(
-                        json!([{"rel": "next", "href": format!("{base}/compute/v2.1/os-migrations?limit={limit}&marker={}", last.uuid)}]),
-                    );
-                }
-            }
-        }
+        let window = ChangesWindow::read(&params, v)?;
+        found.retain(|m| window.holds(m.updated_at.unwrap_or(m.created_at)));
+        links = page(
+            &mut found,
+            &params,
+            |m| m.uuid.as_str(),
+            |limit, marker| format!("{base}/compute/v2.1/os-migrations?limit={limit}&marker={marker}"),
+        )?;
     }
     let mut body = json!({"migrations": found.into_iter().map(|m| view(m, v)).collect::<Vec<_>>()});
     if let Some(l) = links {

@@ -13,6 +13,7 @@ mod images;
 mod instance_actions;
 mod interfaces;
 mod migrations;
+mod paging;
 mod proxies;
 mod quotas;
 mod resources;

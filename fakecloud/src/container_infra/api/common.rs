@@ -130,10 +130,14 @@ pub(crate) fn opt_str_within(obj: &serde_json::Map<String, Value>, key: &str, ma
     if let Some(v) = &value {
         let chars = v.chars().count();
         if chars > max {
-            return Err(bad(format!("Invalid input for field/attribute {key}. Value: '{v}'. Value should have a maximum character requirement of {max}")));
+            return Err(bad(format!(
+                "Invalid input for field/attribute {key}. Value: '{v}'. Value should have a maximum character requirement of {max}"
+            )));
         }
         if chars == 0 {
-            return Err(bad(format!("Invalid input for field/attribute {key}. Value: '{v}'. Value should have a minimum character requirement of 1")));
+            return Err(bad(format!(
+                "Invalid input for field/attribute {key}. Value: '{v}'. Value should have a minimum character requirement of 1"
+            )));
         }
     }
     Ok(value)
