@@ -2,8 +2,8 @@
 //! mixed requests from 16 clients: token issues (writes, journaled with their bodies), server,
 //! flavor, network and image lists, and a ten-minute clock advance every 10,000 requests so
 //! tokens expire as in a long-lived cloud. Prints the server's resident memory (VmRSS) every
-//! 100,000 requests: it should level off once the journal reaches its limit and expired tokens
-//! are being dropped. `cargo bench -p fakecloud --bench soak` (SOAK_REQUESTS overrides the count);
+//! 100,000 requests: it should level off once the journal reaches its limit, since an issued
+//! token is sealed, not stored. `cargo bench -p fakecloud --bench soak` (SOAK_REQUESTS overrides the count);
 //! figures in docs/benchmarks.md.
 
 use std::io::{BufRead, BufReader};

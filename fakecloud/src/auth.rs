@@ -33,14 +33,14 @@ impl Caller {
     /// The caller behind a token, if the token is valid at the world's current time.
     pub fn from_token(world: &World, token_id: &str) -> Option<Caller> {
         let idn = &world.identity;
-        let t: &Token = idn.valid_token(token_id, world.now())?;
+        let t: Token = idn.valid_token(token_id, world.now())?;
         let user = idn.user(&t.user_id)?;
         let project = match &t.scope {
-            Scope::Project(id) => idn.project(id),
+            Scope::Project(id) => idn.project(id.as_str()),
             _ => None,
         };
         Some(Caller {
-            token_id: t.id.clone(),
+            token_id: t.id,
             user_id: user.id.clone(),
             user_name: user.name.clone(),
             domain_id: user.domain_id.clone(),

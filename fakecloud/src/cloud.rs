@@ -81,6 +81,9 @@ pub struct Cloud {
     /// entry (`http::pipeline`): such requests run one at a time and the journal lists them in the
     /// order they took effect, so replaying it rebuilds the same world.
     pub(crate) mutations: Arc<tokio::sync::Mutex<()>>,
+    /// Resets so far: each one seals tokens with a key of its own (`Identity::rekey`), so tokens
+    /// issued before a reset stop working, as after a redeploy with new Fernet keys.
+    resets: std::sync::atomic::AtomicU64,
 }
 
 impl Cloud {
@@ -99,6 +102,7 @@ impl Cloud {
             start,
             pristine: Mutex::new(pristine),
             mutations: Arc::new(tokio::sync::Mutex::new(())),
+            resets: Default::default(),
         }))
     }
 
@@ -130,6 +134,9 @@ impl Cloud {
         let mut world = self.world();
         // A real clock keeps following the wall clock; the others restart where they began.
         *world = self.fresh_world(world.sim.clock.mode());
+        let n = self.resets.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let w = &mut *world;
+        w.identity.rekey(&w.sim.ids, n);
         world.record(Record::Control { action: "reset".into(), detail: String::new() });
     }
 

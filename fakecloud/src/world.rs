@@ -142,6 +142,7 @@ impl World {
         }
         let mut world: World =
             serde_json::from_slice(json).map_err(|e| format!("snapshot does not match format {SNAPSHOT_FORMAT}: {e}"))?;
+        world.identity.reindex();
         world.compute.reindex();
         world.octavia.reindex();
         Ok(world)

@@ -74,9 +74,8 @@ pub fn journal_entries(entries: &mut [Value]) {
 }
 
 /// A snapshot (the world as serialised) with its secrets redacted and the mark saying so: user
-/// passwords, application credential and consumer secrets, credential blobs, the ids of live
-/// tokens (they are keyed by audit id instead, which Keystone shows and which authorises nothing),
-/// and the journal's request bodies.
+/// passwords, application credential and consumer secrets, credential blobs, the key tokens are
+/// sealed with (whoever holds it could make a token for any user), and the journal's request bodies.
 pub fn snapshot(world: &mut Value) {
     let identity = &mut world["identity"];
     for (list, field) in [("users", "password"), ("app_creds", "secret"), ("consumers", "secret"), ("credentials", "blob")] {
@@ -84,17 +83,8 @@ pub fn snapshot(world: &mut Value) {
             items.iter_mut().filter_map(|i| i.get_mut(field)).for_each(hide);
         }
     }
-    if let Some(tokens) = identity.get_mut("tokens").and_then(Value::as_object_mut) {
-        let by_audit: serde_json::Map<String, Value> = std::mem::take(tokens)
-            .into_values()
-            .enumerate()
-            .map(|(n, mut t)| {
-                let audit = t["audit_ids"][0].as_str().map_or_else(|| format!("token-{n}"), |a| format!("audit:{a}"));
-                t["id"] = Value::String(REDACTED.into());
-                (audit, t)
-            })
-            .collect();
-        *tokens = by_audit;
+    if let Some(key) = identity.get_mut("token_key") {
+        hide(key);
     }
     if let Some(entries) = world.pointer_mut("/sim/journal/entries").and_then(Value::as_array_mut) {
         journal_entries(entries);

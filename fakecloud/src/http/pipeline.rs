@@ -256,8 +256,8 @@ fn journal(
 /// How the journal names a token a request carried: by audit id, never by its bearer id.
 fn token_ref(world: &crate::world::World, id: Option<&str>) -> Option<TokenRef> {
     let id = id?;
-    Some(match world.identity.tokens.get(id).and_then(|t| t.audit_ids.first()) {
-        Some(audit) => TokenRef::Audit(audit.clone()),
+    Some(match world.identity.open_token(id).and_then(|(t, _)| t.audit_ids.into_iter().next()) {
+        Some(audit) => TokenRef::Audit(audit),
         None => TokenRef::Unknown,
     })
 }

@@ -109,7 +109,6 @@ impl Identity {
         }
         if !self.assignments.contains(&a) {
             self.assignments.push(a);
-            self.refresh_token_roles();
         }
         Ok(())
     }
@@ -154,7 +153,6 @@ impl Identity {
             return Err(Self::missing_grant(a));
         }
         self.assignments.retain(|x| x != a);
-        self.refresh_token_roles();
         Ok(())
     }
 
@@ -346,13 +344,11 @@ impl Identity {
     /// Removes every grant an actor holds (a user or group being deleted).
     pub fn remove_grants_of(&mut self, actor: &Actor) {
         self.assignments.retain(|a| &a.actor != actor);
-        self.refresh_token_roles();
     }
 
     /// Removes every grant on a target (a project or domain being deleted).
     pub fn remove_grants_on(&mut self, target: &Target) {
         self.assignments.retain(|a| &a.target != target);
-        self.refresh_token_roles();
     }
 }
 

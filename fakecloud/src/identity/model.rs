@@ -2,6 +2,9 @@
 //! fixture and seed always give the same ids.
 
 pub use super::catalog::{CatalogService, Endpoint, EndpointUrl, Region};
+pub use super::revocations::RevokeEvent;
+use super::revocations::Revoked;
+use super::token_seal::TokenKey;
 use crate::fixture::Fixture;
 use crate::sim::{Ids, SimTime};
 use anyhow::{anyhow, bail, Result};
@@ -232,20 +235,6 @@ pub struct Trust {
     pub extra: BTreeMap<String, Value>,
 }
 
-/// An OS-REVOKE revocation event; the rules are in revoke.rs.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RevokeEvent {
-    pub audit_id: Option<String>,
-    pub user_id: Option<String>,
-    pub project_id: Option<String>,
-    pub domain_id: Option<String>,
-    pub role_id: Option<String>,
-    pub trust_id: Option<String>,
-    /// Tokens issued before this instant match.
-    pub issued_before: Option<SimTime>,
-    pub revoked_at: Option<SimTime>,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "id", rename_all = "lowercase")]
 pub enum Scope {
@@ -255,13 +244,15 @@ pub enum Scope {
     System,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// A token as a validation opens it (see token_seal.rs): nothing of it is stored.
+#[derive(Clone, Debug)]
 pub struct Token {
     pub id: String,
     pub user_id: String,
     pub methods: Vec<String>,
     pub scope: Scope,
-    /// Effective role ids (implied roles expanded) at issue time.
+    /// Effective role ids (implied roles expanded): held now for a plain token, as issued for an
+    /// application credential or trust token.
     pub role_ids: Vec<String>,
     pub issued_at: SimTime,
     pub expires_at: SimTime,
@@ -301,10 +292,15 @@ pub struct Identity {
     pub consumers: Vec<Consumer>,
     /// Domain-specific configuration, by domain id.
     pub domain_configs: BTreeMap<String, DomainConfig>,
-    /// Live tokens by id; a BTreeMap keeps snapshots byte-for-byte reproducible.
-    pub tokens: BTreeMap<String, Token>,
+    /// What tokens are sealed with; tokens themselves are not kept (token_seal.rs).
+    pub token_key: TokenKey,
+    /// Tokens issued and revocations recorded so far: the order revocation events match by.
+    pub token_serial: u64,
     /// OS-REVOKE: what was revoked, in order.
     pub revoke_events: Vec<RevokeEvent>,
+    /// The revocation events by what they match, derived from `revoke_events` (`reindex`).
+    #[serde(skip)]
+    pub(super) revoked: Revoked,
     /// Rendered catalogs by (base URL, project id). Derived from `services` and `endpoints`, so it is
     /// not part of a snapshot; a rebuilt identity (reset, restore) starts with an empty cache.
     #[serde(skip)]
@@ -341,8 +337,10 @@ impl Identity {
             policies: vec![],
             consumers: vec![],
             domain_configs: BTreeMap::new(),
-            tokens: BTreeMap::new(),
+            token_key: TokenKey::new(ids.side_key(0)),
+            token_serial: 0,
             revoke_events: vec![],
+            revoked: Default::default(),
             catalog_cache: HashMap::new(),
         };
         for d in &f.domains {

@@ -117,13 +117,11 @@ impl Identity {
             .map(|c| c.id.clone())
             .collect();
         self.app_creds.retain(|c| !doomed.contains(&c.id));
-        self.tokens.retain(|_, t| t.app_cred_id.as_ref().is_none_or(|a| !doomed.contains(a)));
         self.assignments.retain(|a| a.role_id != id);
         self.roles.retain(|r| r.id != id);
         for r in &mut self.roles {
             r.implies.retain(|i| i != id);
         }
-        self.refresh_token_roles();
         Ok(())
     }
 
@@ -156,7 +154,6 @@ impl Identity {
             return Err(Refusal::conflict("implied_role", "Duplicate entry"));
         }
         self.roles.iter_mut().find(|r| r.id == prior).expect("found above").implies.push(implied.to_string());
-        self.refresh_token_roles();
         Ok(())
     }
 
@@ -173,7 +170,6 @@ impl Identity {
     pub fn delete_implied_role(&mut self, prior: &str, implied: &str) -> Outcome<()> {
         self.implied_role(prior, implied)?;
         self.roles.iter_mut().find(|r| r.id == prior).expect("found above").implies.retain(|x| x != implied);
-        self.refresh_token_roles();
         Ok(())
     }
 }

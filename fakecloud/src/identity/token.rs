@@ -7,7 +7,7 @@
 use super::model::{Identity, Scope, Target, Token};
 use crate::sim::{Ids, SimTime};
 use chrono::Duration;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 #[derive(Debug, Deserialize)]
@@ -110,6 +110,43 @@ impl Token {
     }
 }
 
+/// What a token carries. Short field names keep the token near Keystone's length (about 250
+/// characters); times are microseconds since the epoch, as precise as the clock.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Payload {
+    #[serde(rename = "u")]
+    user_id: String,
+    #[serde(rename = "m")]
+    methods: Vec<String>,
+    #[serde(rename = "s")]
+    scope: Scope,
+    #[serde(rename = "i", with = "chrono::serde::ts_microseconds")]
+    issued_at: SimTime,
+    #[serde(rename = "e", with = "chrono::serde::ts_microseconds")]
+    expires_at: SimTime,
+    #[serde(rename = "a")]
+    audit_ids: Vec<String>,
+    #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
+    app_cred_id: Option<String>,
+    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
+    trust_id: Option<String>,
+    /// The roles of an application credential or trust token, fixed when it was issued; a plain
+    /// token's roles are worked out at each validation instead.
+    #[serde(rename = "r", default, skip_serializing_if = "Vec::is_empty")]
+    fixed_role_ids: Vec<String>,
+    /// The issue's place in the cloud's order of issues and revocations: a revocation event
+    /// matches the tokens issued before it, even within the same instant of simulated time.
+    #[serde(rename = "n")]
+    serial: u64,
+}
+
+fn scope_project(scope: &Scope) -> Option<&str> {
+    match scope {
+        Scope::Project(p) => Some(p),
+        _ => None,
+    }
+}
+
 /// keystone.conf [token] allow_expired_window.
 pub const ALLOW_EXPIRED_WINDOW_SECS: i64 = 48 * 3600;
 
@@ -204,85 +241,81 @@ impl Identity {
         if let Some(ac_exp) = who.app_cred_id.as_deref().and_then(|id| self.app_cred(id)).and_then(|c| c.expires_at) {
             expires_at = expires_at.min(ac_exp);
         }
-        let token = Token {
-            id: ids.token(),
+        let fixed_role_ids = if who.app_cred_id.is_some() || who.trust_id.is_some() { role_ids } else { vec![] };
+        self.token_serial += 1;
+        let payload = Payload {
             user_id: who.user_id,
             methods,
             scope,
-            role_ids,
             issued_at: now,
             expires_at,
             audit_ids: vec![ids.audit_id()],
             app_cred_id: who.app_cred_id,
             trust_id: who.trust_id,
+            fixed_role_ids,
+            serial: self.token_serial,
         };
-        let id = token.id.clone();
-        self.tokens.insert(id.clone(), token);
-        self.prune_tokens(now);
-        Ok(id)
+        Ok(self.token_key.seal(payload.issued_at.timestamp(), &payload))
     }
 
-    /// Drops the tokens no call can use any more: expired longer ago than `allow_expired` looks
-    /// back. Revoked tokens are gone already (the revocation events stay, for the checks that
-    /// need them). Done each time the count reaches a power of two, so the work per issued token
-    /// stays constant, and the moment depends on the world alone (a replay prunes alike).
-    fn prune_tokens(&mut self, now: SimTime) {
-        let n = self.tokens.len();
-        if n < 64 || !n.is_power_of_two() {
-            return;
-        }
-        let horizon = now - chrono::Duration::seconds(ALLOW_EXPIRED_WINDOW_SECS);
-        self.tokens.retain(|_, t| t.expires_at > horizon);
+    /// The token a string seals, whatever its state now (expired, revoked); for the journal,
+    /// which names tokens by audit id.
+    pub fn open_token(&self, id: &str) -> Option<(Token, u64)> {
+        let p: Payload = self.token_key.open(id)?;
+        let role_ids = if p.app_cred_id.is_some() || p.trust_id.is_some() {
+            p.fixed_role_ids
+        } else {
+            match &p.scope {
+                Scope::Unscoped => vec![],
+                Scope::Project(x) => self.effective_role_ids(&p.user_id, &Target::Project(x.clone())),
+                Scope::Domain(x) => self.effective_role_ids(&p.user_id, &Target::Domain(x.clone())),
+                Scope::System => self.effective_role_ids(&p.user_id, &Target::System),
+            }
+        };
+        let token = Token {
+            id: id.to_string(),
+            user_id: p.user_id,
+            methods: p.methods,
+            scope: p.scope,
+            role_ids,
+            issued_at: p.issued_at,
+            expires_at: p.expires_at,
+            audit_ids: p.audit_ids,
+            app_cred_id: p.app_cred_id,
+            trust_id: p.trust_id,
+        };
+        Some((token, p.serial))
     }
 
-    /// A token that exists, has not expired at `now`, and still stands on what it was issued for:
-    /// Keystone checks at each validation that the user and its domain are enabled, the scope's
-    /// project or domain still exists and is enabled, and the token still has roles on its scope (a
-    /// deleted user's or project's tokens are also revoked outright, see `revoke_user_tokens`).
-    pub fn valid_token(&self, id: &str, now: SimTime) -> Option<&Token> {
-        self.tokens.get(id).filter(|t| now < t.expires_at && self.token_stands(t))
+    /// A token this cloud sealed, not expired at `now`, not revoked, and still standing on what it
+    /// was issued for: Keystone checks at each validation that the user and its domain are
+    /// enabled, the scope's project or domain still exists and is enabled, the application
+    /// credential it came through still exists, and a plain token's user still has roles
+    /// on its scope (worked out again each time, so a grant or a role change reaches tokens
+    /// already issued; a scoped token left without roles stops working until a grant gives it
+    /// some again).
+    pub fn valid_token(&self, id: &str, now: SimTime) -> Option<Token> {
+        self.standing_token(id).filter(|t| now < t.expires_at)
     }
 
-    fn token_stands(&self, t: &Token) -> bool {
-        !t.lost_its_scope()
+    fn standing_token(&self, id: &str) -> Option<Token> {
+        let (t, serial) = self.open_token(id)?;
+        let stands = !t.lost_its_scope()
+            && !self.revoked.matches(&t.audit_ids, &t.user_id, scope_project(&t.scope), t.trust_id.as_deref(), serial)
             && self.user_active(&t.user_id)
+            && t.app_cred_id.as_deref().is_none_or(|c| self.app_cred(c).is_some())
             && match &t.scope {
                 Scope::Project(p) => self.project_active(p),
                 Scope::Domain(d) => self.domain_active(d),
                 Scope::System | Scope::Unscoped => true,
-            }
-    }
-
-    /// Keystone works a token's roles out again each time it validates it, so a grant or a role
-    /// change reaches tokens already issued. Here the live tokens are brought up to date when
-    /// grants, roles or implications change; a scoped token left without roles stops working until
-    /// a grant gives it some again. Application credential and trust tokens keep the roles they
-    /// were issued with.
-    pub fn refresh_token_roles(&mut self) {
-        let updates: Vec<(String, Vec<String>)> = self
-            .tokens
-            .iter()
-            .filter(|(_, t)| t.app_cred_id.is_none() && t.trust_id.is_none())
-            .map(|(id, t)| {
-                let roles = match &t.scope {
-                    Scope::Unscoped => vec![],
-                    Scope::Project(p) => self.effective_role_ids(&t.user_id, &Target::Project(p.clone())),
-                    Scope::Domain(d) => self.effective_role_ids(&t.user_id, &Target::Domain(d.clone())),
-                    Scope::System => self.effective_role_ids(&t.user_id, &Target::System),
-                };
-                (id.clone(), roles)
-            })
-            .filter(|(id, roles)| self.tokens[id].role_ids != *roles)
-            .collect();
-        for (id, roles) in updates {
-            self.tokens.get_mut(&id).expect("listed above").role_ids = roles;
-        }
+            };
+        stands.then_some(t)
     }
 
     /// A token that has not expired, or expired less than Keystone's `allow_expired_window` (two
     /// days) ago, for `GET /v3/auth/tokens?allow_expired=1`.
-    pub fn token_allowing_expired(&self, id: &str, now: SimTime) -> Option<&Token> {
-        self.tokens.get(id).filter(|t| now < t.expires_at + Duration::seconds(ALLOW_EXPIRED_WINDOW_SECS) && self.token_stands(t))
+    pub fn token_allowing_expired(&self, id: &str, now: SimTime) -> Option<Token> {
+        self.standing_token(id).filter(|t| now < t.expires_at + Duration::seconds(ALLOW_EXPIRED_WINDOW_SECS))
     }
 
     /// Acting through a trust: the authenticated user must be its trustee; the token's user is the
@@ -567,7 +600,7 @@ mod tests {
         let id = idn.issue_token(&req(body), later, &mut ids).unwrap();
         let t = idn.valid_token(&id, later).unwrap();
         assert_eq!(t.methods, ["token", "password"]);
-        assert_eq!(t.expires_at, idn.tokens[&first].expires_at);
+        assert_eq!(t.expires_at, idn.valid_token(&first, now).unwrap().expires_at);
     }
 
     #[test]

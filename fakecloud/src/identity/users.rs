@@ -235,7 +235,6 @@ impl Identity {
         self.group_and_user(group_id, user_id)?;
         if !self.is_member(group_id, user_id) {
             self.memberships.push(Membership { group_id: group_id.into(), user_id: user_id.into() });
-            self.refresh_token_roles();
         }
         Ok(())
     }
@@ -248,7 +247,6 @@ impl Identity {
             return Err(E::NotFound(format!("User '{user_id}' not found in group '{group_id}'")));
         }
         self.memberships.retain(|m| !(m.group_id == group_id && m.user_id == user_id));
-        self.refresh_token_roles();
         self.revoke_user_tokens(user_id, now);
         Ok(())
     }

@@ -4,7 +4,8 @@
 //!
 //! What is sent again, in journal order:
 //! - every `api` entry that carries its `request` (the requests that could change the world), with
-//!   its headers and body, its tokens found by audit id in the replaying world; its status must come
+//!   its headers and body, its tokens found by audit id among those the replay was issued (tokens
+//!   are not stored, so the replay keeps each `X-Subject-Token` it gets back); its status must come
 //!   back the same, at the same simulated time;
 //! - the control actions behind `control` entries: `clock-advance` (by the difference between the
 //!   entry's time and the replaying clock), `clock-mode`, `reset` and `shell`;
@@ -23,13 +24,14 @@ use crate::common::TestCloud;
 use fakecloud::sim::journal::{JournalEntry, Record, TokenRef};
 use reqwest::Method;
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// A fresh cloud with the journal replayed into it.
 pub async fn replay(entries: &[JournalEntry]) -> TestCloud {
     let c = TestCloud::start().await;
     let mut latency_faults = BTreeSet::new();
     let mut latency_fired = false;
+    let mut tokens = HashMap::new();
     for e in entries {
         let after_latency = std::mem::take(&mut latency_fired);
         let now = c.running.cloud.world().now();
@@ -43,10 +45,10 @@ pub async fn replay(entries: &[JournalEntry]) -> TestCloud {
                     call = call.header(name.as_str(), value.as_str());
                 }
                 if let Some(t) = &req.token {
-                    call = call.header("X-Auth-Token", token_id(&c, t, &at("api")));
+                    call = call.header("X-Auth-Token", token_id(&tokens, t, &at("api")));
                 }
                 if let Some(t) = &req.subject_token {
-                    call = call.header("X-Subject-Token", token_id(&c, t, &at("api")));
+                    call = call.header("X-Subject-Token", token_id(&tokens, t, &at("api")));
                 }
                 let body = req.body_bytes();
                 if !body.is_empty() {
@@ -54,6 +56,12 @@ pub async fn replay(entries: &[JournalEntry]) -> TestCloud {
                 }
                 let r = crate::common::reply(call.send().await.unwrap()).await;
                 assert_eq!(r.status, *status, "{}: {method} {path}: {}", at("api"), r.text);
+                if let Some(id) = r.headers.get("x-subject-token").and_then(|v| v.to_str().ok()) {
+                    let opened = c.running.cloud.world().identity.open_token(id);
+                    if let Some(audit) = opened.and_then(|(t, _)| t.audit_ids.into_iter().next()) {
+                        tokens.insert(audit, id.to_string());
+                    }
+                }
             }
             Record::Api { request: None, .. } | Record::Transition { .. } => {}
             Record::Control { action, detail } => match action.as_str() {
@@ -108,14 +116,12 @@ pub async fn replay(entries: &[JournalEntry]) -> TestCloud {
     c
 }
 
-/// The id of the token with this audit id in the replaying world (a made-up id for a token the
-/// original world did not know either).
-fn token_id(c: &TestCloud, t: &TokenRef, at: &str) -> String {
+/// The id of the token with this audit id among those the replay was issued (a made-up id for a
+/// token the original world did not know either).
+fn token_id(tokens: &HashMap<String, String>, t: &TokenRef, at: &str) -> String {
     match t {
         TokenRef::Audit(audit) => {
-            let w = c.running.cloud.world();
-            let token = w.identity.tokens.values().find(|t| t.audit_ids.first() == Some(audit));
-            token.unwrap_or_else(|| panic!("{at}: no token with audit id {audit} in the replaying world")).id.clone()
+            tokens.get(audit).unwrap_or_else(|| panic!("{at}: no token with audit id {audit} issued in the replay")).clone()
         }
         TokenRef::Unknown => "gAAAAA-a-token-nobody-issued".to_string(),
     }

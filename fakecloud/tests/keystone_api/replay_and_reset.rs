@@ -43,6 +43,9 @@ async fn a_reset_forgets_created_identity_objects() {
     identity_writes(&k).await;
     assert_eq!(k.c.send(Method::POST, "/_fakecloud/reset", None, None).await.status, 204);
     let mut after = k.c.state_without_journal()["identity"].clone();
-    after["tokens"] = before["tokens"].clone();
-    assert_eq!(after, before);
+    // The issue counter counts the test's own token too, issued before `before` was read.
+    after["token_serial"] = before["token_serial"].clone();
+    // And a reset seals tokens with a key of its own, so that tokens issued before stop working.
+    after["token_key"] = before["token_key"].clone();
+    assert_eq!(after, before, "differs at {:?}", crate::replay::first_difference(&after, &before));
 }

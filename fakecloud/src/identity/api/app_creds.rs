@@ -31,8 +31,8 @@ fn as_user(user_id: Option<&str>) -> Target<'_> {
 
 /// An application credential token that is not `unrestricted` may not manage credentials.
 fn unrestricted_only(idn: &Identity, caller: &Caller) -> Result<(), ApiError> {
-    let token = idn.tokens.get(&caller.token_id);
-    let restricted = token.and_then(|t| t.app_cred_id.as_deref()).and_then(|id| idn.app_cred(id)).is_some_and(|c| !c.unrestricted);
+    let token = idn.open_token(&caller.token_id);
+    let restricted = token.and_then(|(t, _)| t.app_cred_id).and_then(|id| idn.app_cred(&id)).is_some_and(|c| !c.unrestricted);
     if restricted {
         return Err(refused(Refusal::forbidden_action(
             "Using method 'application_credential' is not allowed for managing additional application credentials.",
@@ -77,7 +77,7 @@ async fn create_app_cred(
             "Invalid application credential: a project-scoped token is needed to create an application credential".into(),
         )));
     };
-    let token_roles = w.identity.tokens.get(&caller.token_id).map(|t| t.role_ids.clone()).unwrap_or_default();
+    let token_roles = w.identity.open_token(&caller.token_id).map(|(t, _)| t.role_ids).unwrap_or_default();
     // The client means its own clock (docs/conformance.md, "Time").
     let expires_at = match b.expires_at.as_deref().filter(|e| !e.is_empty()) {
         Some(e) => Some(w.sim.clock.from_wall_clock(parse_expiration(e).map_err(refused)?)),

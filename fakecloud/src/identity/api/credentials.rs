@@ -33,12 +33,8 @@ fn as_user(user_id: Option<&str>) -> Target<'_> {
 /// Keystone refuses an application credential that is not `unrestricted` the management of other
 /// credentials.
 fn unrestricted_only(idn: &Identity, caller: &Caller, what: &str) -> Result<(), ApiError> {
-    let restricted = idn
-        .tokens
-        .get(&caller.token_id)
-        .and_then(|t| t.app_cred_id.as_deref())
-        .and_then(|id| idn.app_cred(id))
-        .is_some_and(|c| !c.unrestricted);
+    let restricted =
+        idn.open_token(&caller.token_id).and_then(|(t, _)| t.app_cred_id).and_then(|id| idn.app_cred(&id)).is_some_and(|c| !c.unrestricted);
     if restricted {
         return Err(refused(Refusal::forbidden_action(&format!(
             "Using method 'application_credential' is not allowed for managing additional {what}"

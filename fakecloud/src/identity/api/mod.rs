@@ -114,7 +114,7 @@ async fn issue_token(
         AuthFailure::Forbidden(m) => ApiError::new(SVC, StatusCode::FORBIDDEN, m),
         AuthFailure::NotFound(m) => ApiError::not_found(SVC, m),
     })?;
-    let t = w.identity.tokens[&id].clone();
+    let t = w.identity.valid_token(&id, now).expect("a token just issued is valid");
     slot.set(
         &t.user_id,
         match &t.scope {
@@ -131,13 +131,13 @@ async fn issue_token(
 /// The token named by `X-Subject-Token`, with the policy check Keystone makes (admin or the token's
 /// own user). Unknown, expired and revoked tokens are all 404; with `allow_expired`, a token that
 /// expired within Keystone's window still validates.
-fn subject<'a>(
-    world: &'a crate::world::World,
+fn subject(
+    world: &crate::world::World,
     caller: &Caller,
     headers: &HeaderMap,
     action: &str,
     allow_expired: bool,
-) -> Result<&'a super::Token, ApiError> {
+) -> Result<super::Token, ApiError> {
     let id = headers
         .get(SUBJECT_TOKEN)
         .and_then(|v| v.to_str().ok())
@@ -148,7 +148,7 @@ fn subject<'a>(
         SVC,
         caller,
         action,
-        Target { user_id: Some(token.map_or(caller.user_id.as_str(), |t| t.user_id.as_str())), project_id: None },
+        Target { user_id: Some(token.as_ref().map_or(caller.user_id.as_str(), |t| t.user_id.as_str())), project_id: None },
     )?;
     token.ok_or_else(|| ApiError::not_found(SVC, format!("Could not find token: {id}.")))
 }
@@ -161,7 +161,7 @@ async fn validate_token(
     headers: HeaderMap,
 ) -> ApiResult {
     let mut world = s.world();
-    let t = subject(&world, &caller, &headers, "identity:validate_token", bool_from_string(&params, "allow_expired"))?.clone();
+    let t = subject(&world, &caller, &headers, "identity:validate_token", bool_from_string(&params, "allow_expired"))?;
     let w = &mut *world;
     let view = views::token(&mut w.identity, &t, &base, !params.has("nocatalog"), &w.sim.clock);
     drop(world);

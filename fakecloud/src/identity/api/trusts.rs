@@ -83,7 +83,7 @@ async fn create_trust(State(s): State<AppState>, caller: Caller, BaseUrl(base): 
     let mut world = s.world();
     let now = world.now();
     let w = &mut *world;
-    let token_cred = w.identity.tokens.get(&caller.token_id).and_then(|t| t.app_cred_id.as_deref()).and_then(|id| w.identity.app_cred(id));
+    let token_cred = w.identity.open_token(&caller.token_id).and_then(|(t, _)| t.app_cred_id).and_then(|id| w.identity.app_cred(&id));
     if token_cred.is_some_and(|c| !c.unrestricted) {
         return Err(refused(Refusal::forbidden_action("Using method 'application_credential' is not allowed for managing trusts.")));
     }
