@@ -15,7 +15,7 @@
 # changed, and docker's layer cache makes an unchanged binary a no-op.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+root=$(cd -P "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$root"
 image=${FAKECLOUD_IMAGE:-fakecloud:local}
 triple=x86_64-unknown-linux-gnu

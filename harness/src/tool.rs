@@ -15,7 +15,7 @@ pub fn client_dirs() -> Vec<PathBuf> {
 
 /// The fake operator shell (`docker`, `pcs`, `crudini`, `paunch`, `ssh`...), installed once per
 /// test run with `fakecloud shell install` from the built `fakecloud` binary (`FAKECLOUD_BIN`, else
-/// the workspace's target directory, building it if it is missing).
+/// the one installed beside `fakecloud-harness`, else the workspace's debug build, built if missing).
 pub fn shell_dir() -> Result<PathBuf> {
     static DIR: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
     DIR.get_or_init(|| install_shell().map_err(|e| format!("{e:#}"))).clone().map_err(|e| anyhow!(e))
@@ -23,8 +23,17 @@ pub fn shell_dir() -> Result<PathBuf> {
 
 fn install_shell() -> Result<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| crate::repo_root().join("target"));
-    let bin = match std::env::var_os("FAKECLOUD_BIN") {
-        Some(b) => PathBuf::from(b),
+    // ci/install puts `fakecloud` beside the harness. Not in a cargo output directory (it holds
+    // `.fingerprint`): there a `cargo test -p harness` leaves the fakecloud binary as stale as it was,
+    // and cargo's build below brings it up to date.
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|e| Some(e.parent()?.to_path_buf()))
+        .filter(|dir| !dir.join(".fingerprint").exists())
+        .map(|dir| dir.join("fakecloud"))
+        .filter(|b| b.is_file());
+    let bin = match std::env::var_os("FAKECLOUD_BIN").map(PathBuf::from).or(beside) {
+        Some(b) => b,
         None => {
             let built = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
                 .args(["build", "--quiet", "-p", "fakecloud", "--bin", "fakecloud"])
@@ -116,8 +125,11 @@ pub async fn run_with(command_line: &str, os_env: &BTreeMap<String, String>, tim
     let out = tokio::time::timeout(timeout, child)
         .await
         .map_err(|_| anyhow!("`{command_line}` did not finish within {timeout:?}"))?
-        .map_err(|e| {
-            anyhow!("cannot run `{program}`: {e}. The pinned clients are installed by ci/test into .clients/ (or set FAKECLOUD_CLIENTS)")
+        .map_err(|e| match program.as_str() {
+            "openstack" => {
+                anyhow!("cannot run `{program}`: {e}. ci/install installs the pinned clients into .clients/ (or set FAKECLOUD_CLIENTS)")
+            }
+            _ => anyhow!("cannot run `{program}`: {e}"),
         })?;
     Ok(Output {
         command: command_line.to_string(),
