@@ -68,7 +68,9 @@ def build_fakecloud(root, given):
     if not target.is_absolute():
         target = root / target
     say("building fakecloud")
-    subprocess.run(["cargo", "build", "-q", "--locked", "-p", "fakecloud", "--bin", "fakecloud"], cwd=root, check=True)
+    # --workspace, as ci/test's build: cargo unifies features over the selected packages, so
+    # `-p fakecloud` would build most dependencies again with other features.
+    subprocess.run(["cargo", "build", "--locked", "--workspace", "--bin", "fakecloud"], cwd=root, check=True)
     return target / "debug" / "fakecloud"
 
 
