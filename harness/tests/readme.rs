@@ -168,7 +168,9 @@ fn every_command_block_in_the_readme_runs_in_order_against_a_fresh_cloud() {
     let cargo_home = std::env::var_os("CARGO_HOME").map(std::path::PathBuf::from).unwrap_or_else(|| real_home.join(".cargo"));
     let rustup_home = std::env::var_os("RUSTUP_HOME").map(std::path::PathBuf::from).unwrap_or_else(|| real_home.join(".rustup"));
     let mut cmd = Command::new("timeout");
-    cmd.args(["900", "bash", "-c", &session])
+    // Within ci/test the install block and the image build find everything built; run alone, they
+    // may compile for many minutes first.
+    cmd.args(["2400", "bash", "-c", &session])
         .current_dir(scratch.path())
         .env("HOME", &home)
         .env("CARGO_HOME", cargo_home)
