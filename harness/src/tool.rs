@@ -37,14 +37,15 @@ pub fn fakecloud_bin() -> Result<PathBuf> {
     if let Some(b) = std::env::var_os("FAKECLOUD_BIN").map(PathBuf::from).or(beside) {
         return Ok(b);
     }
-    // `--workspace`, as every cargo command in the project: the same selection as the test build,
-    // so the dependencies' features match and this compiles nothing after it.
+    // The same selection as ci/install's and ci/test's build (`--workspace --all-targets`): the
+    // tests' dev-dependencies change the proc macros' features, so any other selection would build
+    // most crates again; this one finds them built.
     let mut cargo = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     for k in vars_cargo_sets_for_a_test() {
         cargo.env_remove(k);
     }
     let built = cargo
-        .args(["build", "--workspace", "--bin", "fakecloud"])
+        .args(["build", "--workspace", "--all-targets"])
         .current_dir(crate::repo_root())
         .status()
         .context("cannot run cargo to build the fakecloud binary")?;
