@@ -15,7 +15,7 @@
 # changed, and docker's layer cache makes an unchanged binary a no-op.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+root=$(cd -P "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$root"
 image=${FAKECLOUD_IMAGE:-fakecloud:local}
 triple=x86_64-unknown-linux-gnu
@@ -26,7 +26,7 @@ echo "building a static fakecloud binary ($triple, crt-static) in $target_dir"
 # --target is given explicitly so RUSTFLAGS applies to the binary only, not to build scripts and
 # proc macros (which cannot be crt-static on glibc).
 RUSTFLAGS="-C target-feature=+crt-static" CARGO_TARGET_DIR="$target_dir" \
-    cargo build --release --locked --quiet -p fakecloud --bin fakecloud --target "$triple"
+    cargo build --release --locked -p fakecloud --bin fakecloud --target "$triple"
 
 # Refuse a dynamically linked binary: it would fail in the image with a bare "no such file".
 # `file` says "static(-pie) linked"; ldd (when file is not installed) says "statically linked" or

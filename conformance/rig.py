@@ -68,7 +68,10 @@ def build_fakecloud(root, given):
     if not target.is_absolute():
         target = root / target
     say("building fakecloud")
-    subprocess.run(["cargo", "build", "-q", "--locked", "-p", "fakecloud", "--bin", "fakecloud"], cwd=root, check=True)
+    # The selection of ci/install's and ci/test's build: cargo unifies features over the selected
+    # packages and targets (the tests' dev-dependencies change the proc macros' features), so
+    # `-p fakecloud --bin fakecloud` would build most crates again.
+    subprocess.run(["cargo", "build", "--locked", "--workspace", "--all-targets"], cwd=root, check=True)
     return target / "debug" / "fakecloud"
 
 

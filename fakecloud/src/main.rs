@@ -27,7 +27,7 @@ enum Cmd {
     /// Serve the cloud on one port, services under devstack-style prefixes.
     Serve {
         /// Address to listen on; port 0 picks a free port.
-        #[arg(long, default_value = "127.0.0.1:5000")]
+        #[arg(long, env = "FAKECLOUD_LISTEN", default_value = "127.0.0.1:5000")]
         listen: SocketAddr,
         /// Fixture YAML; the embedded default cloud when omitted.
         #[arg(long)]
@@ -113,6 +113,16 @@ fn main() -> Result<()> {
         Cmd::Shell { cmd: ShellCmd::Install { dir } } => {
             for link in fakecloud::cli::multicall::install(&dir)? {
                 println!("{link}");
+            }
+            // A binary in cargo's output directory (it holds `.fingerprint`) goes with `cargo clean`,
+            // and the links with it: say so while it is still easy to act on.
+            let exe = std::env::current_exe()?;
+            if exe.parent().is_some_and(|d| d.join(".fingerprint").exists()) {
+                eprintln!(
+                    "note: the links point to {}, which `cargo clean` removes; ci/install copies fakecloud out of \
+                     the target directory, or run `fakecloud shell install` again after a rebuild",
+                    exe.display()
+                );
             }
             Ok(())
         }

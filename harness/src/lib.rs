@@ -1,8 +1,8 @@
 //! The harness: starting a cloud for a scenario and running a tool under test against it with a
 //! fixture user's credentials (`tool`), the cucumber World (`world`) and step library (`steps`),
 //! the project's own run of the incident library (`suite`), and the runner that plays it against
-//! anyone's tools (`runner`). The `features` test and the `fakecloud-harness` binary are both thin
-//! entries into `runner::main`.
+//! anyone's tools (`runner`). The `features` test enters through `suite::main`, the
+//! `fakecloud-harness` binary through `runner::main`.
 
 pub mod cli_preload;
 pub mod container;

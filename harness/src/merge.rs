@@ -3,12 +3,11 @@
 //! cases, counts recomputed. Cucumber JSON: one entry per feature file with every shard's
 //! scenarios, in line order.
 
-use clap::Parser;
 use serde_json::Value;
 use std::path::PathBuf;
 
-#[derive(Parser, Debug)]
-#[command(name = "fakecloud-harness merge", about = "Merge the JUnit or cucumber JSON reports of several shards into one")]
+/// `fakecloud-harness merge`'s options (its help is the subcommand's, in runner.rs).
+#[derive(clap::Args, Debug)]
 pub struct MergeOpts {
     /// Write the merged JUnit report here (the inputs are JUnit reports).
     #[arg(long, conflicts_with = "json", required_unless_present = "json")]

@@ -5,10 +5,10 @@
 //! and the tool's last output, with the command that serves that snapshot again. Exit status 1 when
 //! a scenario fails.
 //!
-//! Without `run` (as `cargo test -p harness --test features`), it is the project's own suite.
+//! The project's own run of the library is the `features` test (src/suite.rs), not this command.
 
 use crate::world::{self, CloudWorld};
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 use cucumber::event::ScenarioFinished;
 use cucumber::writer::Stats as _;
 use cucumber::{writer, World as _, WriterExt as _};
@@ -17,8 +17,40 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// The command line: clap's help for the program and each subcommand, `help` among them.
 #[derive(Parser, Debug)]
-#[command(name = "fakecloud-harness run", about = "Run the incident library against your tools")]
+#[command(
+    name = "fakecloud-harness",
+    version,
+    about = "Plays fakecloud's incident library (Gherkin features) against your detection and repair tools",
+    long_about = "Plays fakecloud's incident library (Gherkin features) against your detection and repair tools.\n\n\
+        Each scenario gets its own fakecloud, in process, with simulated time; your tools are named by role \
+        in a TOML file (docs/roles.md has each role's contract) and run with the scenario user's OS_* \
+        variables, FAKECLOUD_URL, the sleep shim, the fake operator shell and the pinned openstack CLI \
+        first on their PATH.",
+    after_help = "Start with `fakecloud-harness run --tools tools.toml --tags @incident-C1`; \
+        `fakecloud-harness help run` lists its options."
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Run the incident library against your tools: progress, a summary table, JUnit, cucumber JSON
+    /// and HTML reports on request, and forensics with a replay command for each failed scenario.
+    /// Exits 1 when a scenario fails, 2 when a tool or the pinned clients are missing.
+    Run(RunOpts),
+    /// Play every @catches-naive scenario with the correct and with the naive reference tools, and
+    /// show which pass and which are caught. Exits 1 unless every one passes with the correct tool
+    /// and catches the naive one.
+    Matrix(MatrixOpts),
+    /// Merge the JUnit or cucumber JSON reports of several `run --shard K/N` runs into one.
+    Merge(crate::merge::MergeOpts),
+}
+
+#[derive(Args, Debug)]
 struct RunOpts {
     /// TOML file mapping each tool role to the command that plays it (a `[tools]` table, or keys
     /// at the top level).
@@ -92,8 +124,7 @@ static OUTCOMES: Mutex<Vec<Outcome>> = Mutex::new(Vec::new());
 /// Every scenario's page section, when `--html` asks for the report.
 static HTML: Mutex<Vec<crate::html::ScenarioReport>> = Mutex::new(Vec::new());
 
-#[derive(Parser, Debug)]
-#[command(name = "fakecloud-harness matrix", about = "Which features tell the naive reference tools from the correct ones")]
+#[derive(Args, Debug)]
 struct MatrixOpts {
     /// Feature directory; the bundled library by default.
     #[arg(long)]
@@ -101,29 +132,108 @@ struct MatrixOpts {
     /// Only scenarios carrying one of these tags (comma-separated).
     #[arg(long, value_delimiter = ',')]
     tags: Vec<String>,
+    /// Scenarios run at once.
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
 }
 
+/// The exit status of a run that could not start: a missing tool, missing clients, a bad tools file.
+pub const EXIT_SETUP: i32 = 2;
+
+/// `fakecloud-harness`: parses the command line (clap prints help and usage errors itself) and
+/// exits with the subcommand's status.
 pub fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
-    match args.get(1).map(String::as_str) {
-        Some("run") => {
-            let ok = rt.block_on(run(RunOpts::parse_from(args.iter().skip(1))));
-            std::process::exit(if ok { 0 } else { 1 });
-        }
-        Some("merge") => {
-            if let Err(e) = crate::merge::run(crate::merge::MergeOpts::parse_from(args.iter().skip(1))) {
+    let status = match cli.cmd {
+        Cmd::Run(opts) => match preflight_run(&opts) {
+            Ok(tools) => i32::from(!rt.block_on(run(opts, tools))),
+            Err(line) => setup_failed(&line),
+        },
+        Cmd::Matrix(opts) => match preflight::clients() {
+            Ok(()) => i32::from(!rt.block_on(matrix(opts))),
+            Err(line) => setup_failed(&line),
+        },
+        Cmd::Merge(opts) => match crate::merge::run(opts) {
+            Ok(()) => 0,
+            Err(e) => {
                 eprintln!("fakecloud-harness merge: {e}");
-                std::process::exit(1);
+                1
             }
+        },
+    };
+    std::process::exit(status);
+}
+
+/// One line on stderr, and the setup status: nothing ran.
+fn setup_failed(line: &str) -> i32 {
+    eprintln!("fakecloud-harness: {line}");
+    EXIT_SETUP
+}
+
+/// What `run` checks before it starts a single scenario, so a missing program is one clear line
+/// rather than every scenario failing the same way.
+fn preflight_run(opts: &RunOpts) -> Result<BTreeMap<String, String>, String> {
+    let tools = load_tools(&opts.tools)?;
+    preflight::clients()?;
+    for (role, command) in &tools {
+        preflight::tool(role, command, &opts.tools)?;
+    }
+    Ok(tools)
+}
+
+pub mod preflight {
+    //! Checks that what a run needs is there, each failure worded as one line naming what is
+    //! missing and where it was looked for.
+    use std::path::{Path, PathBuf};
+
+    /// The pinned `openstack` CLI: every scenario runs it, and the naive and correct reference
+    /// tools call it too.
+    pub fn clients() -> Result<(), String> {
+        let openstack = crate::tool::client_dirs().remove(0).join("openstack");
+        if is_executable(&openstack) {
+            Ok(())
+        } else {
+            Err(format!(
+                "the pinned clients are missing: {} is not there (ci/install installs them; FAKECLOUD_CLIENTS names another .clients directory)",
+                openstack.display()
+            ))
         }
-        Some("matrix") => {
-            let ok = rt.block_on(matrix(MatrixOpts::parse_from(args.iter().skip(1))));
-            std::process::exit(if ok { 0 } else { 1 });
+    }
+
+    /// The program a tools-file role starts: a path (relative to the current directory, where the
+    /// tool runs) that must be an executable file, or a bare name found on PATH.
+    pub fn tool(role: &str, command: &str, tools_file: &Path) -> Result<(), String> {
+        let argv = shell_words::split(command)
+            .map_err(|e| format!("the command for role \"{role}\" in {} does not split like a shell line: {e}", tools_file.display()))?;
+        let Some(program) = argv.first() else {
+            return Err(format!("the command for role \"{role}\" in {} is empty", tools_file.display()));
+        };
+        let found = if program.contains('/') {
+            Some(PathBuf::from(program)).filter(|p| is_executable(p))
+        } else {
+            let mut dirs = crate::tool::client_dirs();
+            dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+            dirs.into_iter().map(|d| d.join(program)).find(|p| is_executable(p))
+        };
+        match found {
+            Some(_) => Ok(()),
+            None if program.contains('/') => {
+                let why = if Path::new(program).exists() { "is not executable" } else { "does not exist" };
+                Err(format!("the tool for role \"{role}\" {why}: {program} (from {})", tools_file.display()))
+            }
+            None => Err(format!("the tool for role \"{role}\" is not on PATH: {program} (from {})", tools_file.display())),
         }
-        _ => rt.block_on(crate::suite::run()),
+    }
+
+    fn is_executable(path: &Path) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        }
+        #[cfg(not(unix))]
+        path.is_file()
     }
 }
 
@@ -226,14 +336,7 @@ fn save_forensics(dir: &Path, feature: &str, scenario: &str, w: &CloudWorld) -> 
     Ok(out)
 }
 
-async fn run(opts: RunOpts) -> bool {
-    let tools = match load_tools(&opts.tools) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("fakecloud-harness: {e}");
-            return false;
-        }
-    };
+async fn run(opts: RunOpts, tools: BTreeMap<String, String>) -> bool {
     world::use_external_tools(tools);
     world::use_clock(opts.clock);
     if opts.fresh_cli {
@@ -335,13 +438,15 @@ async fn run(opts: RunOpts) -> bool {
 fn print_summary() {
     let outcomes = OUTCOMES.lock().expect("outcomes");
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "\n{:<7} {:<9} {:<40} SCENARIO", "RESULT", "INCIDENT", "FEATURE");
+    // Whole feature names: the column is as wide as the longest, so a name is never cut.
+    let width = outcomes.iter().map(|o| o.feature.chars().count()).max().unwrap_or(0).max("FEATURE".len());
+    let _ = writeln!(out, "\n{:<7} {:<9} {:<width$} SCENARIO", "RESULT", "INCIDENT", "FEATURE");
     for o in outcomes.iter() {
-        let feature: String = o.feature.chars().take(40).collect();
+        let feature = &o.feature;
         let incidents = if o.incidents.is_empty() { "-".to_string() } else { o.incidents.join(",") };
         let _ = writeln!(
             out,
-            "{:<7} {:<9} {:<40} {} (line {})",
+            "{:<7} {:<9} {:<width$} {} (line {})",
             match o.verdict {
                 Verdict::Passed => "passed",
                 Verdict::Failed => "FAILED",
@@ -373,7 +478,10 @@ fn print_summary() {
         if let Some(dir) = &o.forensics {
             let _ = writeln!(out, "\nFAILED {} / {} [incident {}]", o.feature, o.scenario, o.incidents.join(","));
             let _ = writeln!(out, "  forensics: {} (snapshot.json, journal.json, tool-output.txt)", dir.display());
-            let _ = writeln!(out, "  replay:    fakecloud serve --clock manual --snapshot {}", dir.join("snapshot.json").display());
+            // An absolute, shell-quoted path: the line pastes into a shell in any directory.
+            let snapshot = std::path::absolute(dir.join("snapshot.json")).unwrap_or_else(|_| dir.join("snapshot.json"));
+            let quoted = shell_words::quote(&snapshot.to_string_lossy()).into_owned();
+            let _ = writeln!(out, "  replay:    fakecloud serve --clock manual --snapshot {quoted}");
         }
     }
 }

@@ -75,6 +75,53 @@ pub fn check_junit(path: &Path, scenarios: Option<usize>) -> Result<(), String> 
     }
 }
 
+/// The `features` test's entry: the project's own run of the library, with cucumber's command line
+/// (`-- --tags @keystone`, `--name REGEX`).
+pub fn main() {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime").block_on(run());
+}
+
+/// Which scenarios the naive pass plays: the @catches-naive ones, narrowed by the same `--tags`
+/// (or `CUCUMBER_FILTER_TAGS`) and `--name` filters cucumber applied to the first pass.
+pub struct NaiveSelection {
+    tags: Option<cucumber::gherkin::tagexpr::TagOperation>,
+    name: Option<regex::Regex>,
+}
+
+impl NaiveSelection {
+    /// Reads the filters from cucumber's command line (the arguments after `--`); other options
+    /// are cucumber's business and are passed over.
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
+        let mut tags = std::env::var("CUCUMBER_FILTER_TAGS").ok();
+        let mut name = None;
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+                _ => (arg.clone(), None),
+            };
+            let slot = match flag.as_str() {
+                "--tags" | "-t" => &mut tags,
+                "--name" | "--scenario-name" | "-n" => &mut name,
+                _ => continue,
+            };
+            *slot = inline.or_else(|| args.next());
+        }
+        let tags = tags.map(|t| t.parse().map_err(|e| format!("--tags {t}: not a tag expression: {e}"))).transpose()?;
+        let name = name.map(|n| regex::Regex::new(&n).map_err(|e| format!("--name {n}: not a regular expression: {e}"))).transpose()?;
+        Ok(NaiveSelection { tags, name })
+    }
+
+    /// Whether the naive pass plays this scenario.
+    pub fn selects(&self, feature: &Feature, rule: Option<&cucumber::gherkin::Rule>, scenario: &Scenario) -> bool {
+        use cucumber::tag::Ext as _;
+        let naive = scenario.tags.iter().any(|t| t == "catches-naive");
+        // Feature, rule and scenario tags together, as cucumber's own filter reads them.
+        let all = feature.tags.iter().chain(rule.iter().flat_map(|r| &r.tags)).chain(scenario.tags.iter());
+        naive && self.tags.as_ref().is_none_or(|t| t.eval(all)) && self.name.as_ref().is_none_or(|n| n.is_match(&scenario.name))
+    }
+}
+
 pub async fn run() {
     crate::cli_preload::warm();
     let features = crate::repo_root().join("features");
@@ -108,14 +155,23 @@ pub async fn run() {
     };
 
     // 2. The scenarios tagged @catches-naive again, with the naive reference tools: every one must
-    //    fail, or the feature does not tell a naive tool from a correct one.
+    //    fail, or the feature does not tell a naive tool from a correct one. The command line's
+    //    `--tags` and `--name` narrow this pass as they did the first.
     world::use_naive_tools(true);
     println!("\n=== Naive reference tools: each @catches-naive scenario below is expected to FAIL ===");
-    // Command-line filters (`--tags`, `--name`) would replace this run's own filter, so it ignores them.
+    let selection = match NaiveSelection::from_args(std::env::args().skip(1)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    // Given to cucumber as its options, a filter would replace this pass's own: it is applied in
+    // the closure instead, and cucumber gets none.
     let naive = CloudWorld::cucumber()
         .max_concurrent_scenarios(PARALLEL_SCENARIOS)
         .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
-        .filter_run(&features, |_, _, scenario| scenario.tags.iter().any(|t| t == "catches-naive"))
+        .filter_run(&features, move |feature, rule, scenario| selection.selects(feature, rule, scenario))
         .await;
     let stats = naive.scenarios_stats();
     println!("naive tools: {} caught, {} not caught (must be 0)", stats.failed, stats.passed);

@@ -15,28 +15,73 @@ pub fn client_dirs() -> Vec<PathBuf> {
 
 /// The fake operator shell (`docker`, `pcs`, `crudini`, `paunch`, `ssh`...), installed once per
 /// test run with `fakecloud shell install` from the built `fakecloud` binary (`FAKECLOUD_BIN`, else
-/// the workspace's target directory, building it if it is missing).
+/// the one installed beside `fakecloud-harness`, else the workspace's debug build, built if missing).
 pub fn shell_dir() -> Result<PathBuf> {
     static DIR: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
     DIR.get_or_init(|| install_shell().map_err(|e| format!("{e:#}"))).clone().map_err(|e| anyhow!(e))
 }
 
+/// The `fakecloud` binary the fake shell links to: `FAKECLOUD_BIN`, else the one installed beside
+/// `fakecloud-harness`, else the workspace's debug build (built if missing or stale).
+pub fn fakecloud_bin() -> Result<PathBuf> {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| crate::repo_root().join("target"));
+    // ci/install puts `fakecloud` beside the harness. Not in a cargo output directory (it holds
+    // `.fingerprint`): there a `cargo test -p harness` leaves the fakecloud binary as stale as it was,
+    // and cargo's build below brings it up to date.
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|e| Some(e.parent()?.to_path_buf()))
+        .filter(|dir| !dir.join(".fingerprint").exists())
+        .map(|dir| dir.join("fakecloud"))
+        .filter(|b| b.is_file());
+    if let Some(b) = std::env::var_os("FAKECLOUD_BIN").map(PathBuf::from).or(beside) {
+        return Ok(b);
+    }
+    // The same selection as ci/install's and ci/test's build (`--workspace --all-targets`): the
+    // tests' dev-dependencies change the proc macros' features, so any other selection would build
+    // most crates again; this one finds them built.
+    let mut cargo = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for k in vars_cargo_sets_for_a_test() {
+        cargo.env_remove(k);
+    }
+    let built = cargo
+        .args(["build", "--workspace", "--all-targets"])
+        .current_dir(crate::repo_root())
+        .status()
+        .context("cannot run cargo to build the fakecloud binary")?;
+    if !built.success() {
+        return Err(anyhow!("building the fakecloud binary failed"));
+    }
+    Ok(target.join("debug/fakecloud"))
+}
+
+/// The variables cargo sets for the test it runs (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`...), which a
+/// cargo started from that test must not inherit: a build script that watches one (ring's watches
+/// `CARGO_MANIFEST_DIR`) would see it change, and its crate and everything above it would compile
+/// again, twice (once here, once more in the next plain cargo command).
+pub fn vars_cargo_sets_for_a_test() -> Vec<std::ffi::OsString> {
+    const NAMES: &[&str] = &[
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+        "CARGO_MANIFEST_LINKS",
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_CURRENT_DIR",
+    ];
+    std::env::vars_os()
+        .map(|(k, _)| k)
+        .filter(|k| {
+            let k = k.to_string_lossy();
+            NAMES.contains(&k.as_ref()) || k.starts_with("CARGO_PKG_") || k.starts_with("CARGO_BIN_EXE_")
+        })
+        .collect()
+}
+
 fn install_shell() -> Result<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| crate::repo_root().join("target"));
-    let bin = match std::env::var_os("FAKECLOUD_BIN") {
-        Some(b) => PathBuf::from(b),
-        None => {
-            let built = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-                .args(["build", "--quiet", "-p", "fakecloud", "--bin", "fakecloud"])
-                .current_dir(crate::repo_root())
-                .status()
-                .context("cannot run cargo to build the fakecloud binary")?;
-            if !built.success() {
-                return Err(anyhow!("building the fakecloud binary failed"));
-            }
-            target.join("debug/fakecloud")
-        }
-    };
+    let bin = fakecloud_bin()?;
     let dir = target.join("fakeshell");
     let out = std::process::Command::new(&bin)
         .args(["shell", "install"])
@@ -116,8 +161,11 @@ pub async fn run_with(command_line: &str, os_env: &BTreeMap<String, String>, tim
     let out = tokio::time::timeout(timeout, child)
         .await
         .map_err(|_| anyhow!("`{command_line}` did not finish within {timeout:?}"))?
-        .map_err(|e| {
-            anyhow!("cannot run `{program}`: {e}. The pinned clients are installed by ci/test into .clients/ (or set FAKECLOUD_CLIENTS)")
+        .map_err(|e| match program.as_str() {
+            "openstack" => {
+                anyhow!("cannot run `{program}`: {e}. ci/install installs the pinned clients into .clients/ (or set FAKECLOUD_CLIENTS)")
+            }
+            _ => anyhow!("cannot run `{program}`: {e}"),
         })?;
     Ok(Output {
         command: command_line.to_string(),

@@ -11,22 +11,12 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// The fakecloud binary the examples start: `FAKECLOUD_BIN`, else the workspace's debug build
-/// (built here if need be; `CARGO_BIN_EXE_*` only names binaries of this package).
+/// (built here if need be, with the workspace's selection so nothing compiles twice;
+/// `CARGO_BIN_EXE_*` only names binaries of this package).
 fn fakecloud_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
-        if let Some(bin) = std::env::var_os("FAKECLOUD_BIN") {
-            return PathBuf::from(bin);
-        }
-        let root = harness::repo_root();
-        let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .args(["build", "--quiet", "-p", "fakecloud", "--bin", "fakecloud"])
-            .current_dir(&root)
-            .status()
-            .expect("cannot run cargo to build the fakecloud binary");
-        assert!(status.success(), "building the fakecloud binary failed");
-        let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
-        let bin = target.join("debug/fakecloud");
+        let bin = harness::tool::fakecloud_bin().expect("the fakecloud binary");
         assert!(bin.exists(), "cargo built fakecloud but there is no {}", bin.display());
         bin
     })

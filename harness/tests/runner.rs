@@ -61,7 +61,11 @@ fn a_reference_tool_passes_and_a_broken_copy_fails_with_a_replayable_report() {
     );
     assert!(out.contains("✘  Then stdout contains \"ACTIVE\""), "the failing step is named: {out}");
     assert_eq!(testcases(&broken.path().join("report.xml")), (2, 1));
+    let row =
+        out.lines().find(|l| l.starts_with("FAILED ") && l.contains("(line ")).unwrap_or_else(|| panic!("a FAILED summary row: {out}"));
+    assert!(row.contains(" Octavia incidents from the operations notes "), "the summary shows the whole feature name: {row}");
     let replay = out.lines().find_map(|l| l.trim().strip_prefix("replay:")).expect("a replay command").trim().to_string();
+    serves_as_printed(&replay);
     let snapshot = replay.rsplit(' ').next().unwrap();
     let dir = broken.path().join(Path::new(snapshot).parent().unwrap());
     for f in ["snapshot.json", "journal.json", "tool-output.txt"] {
@@ -70,6 +74,29 @@ fn a_reference_tool_passes_and_a_broken_copy_fails_with_a_replayable_report() {
     assert!(std::fs::read_to_string(dir.join("tool-output.txt")).unwrap().contains("member-reconciler/naive"));
     let world = fakecloud::world::World::from_snapshot(&std::fs::read(broken.path().join(snapshot)).unwrap());
     assert!(world.is_ok(), "the snapshot restores: {:?}", world.err());
+}
+
+/// The printed replay line, run by a shell as printed (from another directory, with `fakecloud` on
+/// PATH as ci/install puts it), serves the snapshot. Only the port differs: FAKECLOUD_LISTEN picks
+/// a free one instead of 5000.
+fn serves_as_printed(replay: &str) {
+    use std::io::BufRead as _;
+    let bin = harness::tool::fakecloud_bin().expect("the fakecloud binary");
+    let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut child = Command::new("sh")
+        .args(["-c", &format!("exec {replay}")])
+        .current_dir(elsewhere.path())
+        .env("PATH", path)
+        .env("FAKECLOUD_LISTEN", "127.0.0.1:0")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let first = std::io::BufReader::new(child.stdout.take().unwrap()).lines().next().and_then(Result::ok).unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first.starts_with("fakecloud ready: auth_url=http://127.0.0.1:"), "`{replay}` serves: {first:?}");
 }
 
 /// `run` with any arguments in `dir`: (exit status, stdout and stderr).
