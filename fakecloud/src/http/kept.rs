@@ -81,6 +81,15 @@ impl KeptReplies {
         self.revision
     }
 
+    /// How many answers are kept.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
     /// The answer kept for this request line and these headers, if any is still good at `now`.
     pub fn get(&self, path_and_query: &str, headers: &HeaderMap, now: SimTime) -> Option<&KeptReply> {
         let (_, reply) = self.entries.get(path_and_query)?.iter().find(|(h, _)| h == headers)?;

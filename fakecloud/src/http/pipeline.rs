@@ -81,7 +81,7 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
     // with or faults to meet, so it takes the gate then. Any other read changes nothing and skips
     // the gate (and the catch-up and faults, having none).
     let gated = call.writes || {
-        let mut world = state.world();
+        let mut world = state.world_as_pipeline();
         let now = world.sim.present();
         let gated = world.sim.scheduler.pending().first().is_some_and(|e| e.due <= now)
             || (service.is_openstack() && !world.sim.faults.list().is_empty());
@@ -123,7 +123,7 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
     let early: Option<Response> = if !gated {
         refused
     } else {
-        let mut world = state.world();
+        let mut world = state.world_as_pipeline();
         world.tick();
         if let Some(r) = refused {
             // Refused before any handler or fault: nothing but the catch-up happened, and the next
@@ -162,7 +162,7 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
         }
     }
     if call.writes || service.is_openstack() {
-        let mut world = state.world();
+        let mut world = state.world_as_pipeline();
         if call.writes {
             world.settle();
         }

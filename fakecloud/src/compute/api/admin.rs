@@ -167,7 +167,12 @@ pub async fn availability_zones_detail(State(s): State<AppState>, caller: Caller
     }
     let info: Vec<Value> =
         zones.into_iter().map(|(z, hosts)| json!({"zoneName": z, "zoneState": {"available": true}, "hosts": hosts})).collect();
-    Ok(reply(v, StatusCode::OK, json!({"availabilityZoneInfo": info})))
+    // Each service's entry moves with time at its next report, or when a stopped one goes down.
+    let until = SameUntil::earliest(w.compute.services.iter().flat_map(|x| {
+        let timing = crate::compute::model::SERVICE_HEARTBEAT;
+        [x.heartbeat.report_changes_at(now, timing), x.heartbeat.up_changes_at(now, timing)]
+    }));
+    Ok(until.on(reply(v, StatusCode::OK, json!({"availabilityZoneInfo": info}))))
 }
 
 fn gone_from(v: crate::http::microversion::Version, major: u32, minor: u32) -> Result<(), crate::http::error::ApiError> {
