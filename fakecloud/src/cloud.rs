@@ -125,7 +125,16 @@ impl Cloud {
         world
     }
 
-    pub fn world(&self) -> MutexGuard<'_, World> {
+    /// The world, locked. Whatever changes it through the guard (any mutable use) drops what was
+    /// rendered and kept from it when the guard goes (`World::touch`), so an embedder or a handler
+    /// that changes it directly is never answered from before the change.
+    pub fn world(&self) -> WorldGuard<'_> {
+        WorldGuard { guard: self.world.lock(), changed: false }
+    }
+
+    /// The world, locked, for the request pipeline alone: its own changes (catching up with time,
+    /// journaling, faults) mark what they change themselves.
+    pub(crate) fn world_as_pipeline(&self) -> MutexGuard<'_, World> {
         self.world.lock()
     }
 
@@ -146,6 +155,36 @@ impl Cloud {
         restored.sim.journal.set_limit(self.config.journal_limit);
         *self.world() = restored;
         Ok(())
+    }
+}
+
+/// The world as `Cloud::world` lends it.
+pub struct WorldGuard<'a> {
+    guard: MutexGuard<'a, World>,
+    /// Whether it was lent mutably.
+    changed: bool,
+}
+
+impl std::ops::Deref for WorldGuard<'_> {
+    type Target = World;
+
+    fn deref(&self) -> &World {
+        &self.guard
+    }
+}
+
+impl std::ops::DerefMut for WorldGuard<'_> {
+    fn deref_mut(&mut self) -> &mut World {
+        self.changed = true;
+        &mut self.guard
+    }
+}
+
+impl Drop for WorldGuard<'_> {
+    fn drop(&mut self) {
+        if self.changed {
+            self.guard.touch();
+        }
     }
 }
 

@@ -106,7 +106,11 @@ enum ShellCmd {
 
 fn main() -> Result<()> {
     let mut argv = std::env::args();
-    if let Some(command) = argv.next().as_deref().and_then(fakecloud::cli::multicall::called_as) {
+    let argv0 = argv.next();
+    if argv0.as_deref().is_some_and(fakecloud::cli::sleep::called_as) {
+        fakecloud::cli::sleep::run(argv.collect());
+    }
+    if let Some(command) = argv0.as_deref().and_then(fakecloud::cli::multicall::called_as) {
         fakecloud::cli::multicall::run(command, argv.collect());
     }
     match Cli::parse().cmd {

@@ -78,6 +78,9 @@ pub struct World {
     /// Rendered replies kept between requests (not part of a snapshot; see `compute::view_cache`).
     #[serde(skip)]
     pub renders: crate::compute::view_cache::ServerViewCache,
+    /// Whole answers of reads kept until anything changes (not part of a snapshot; see `http::kept`).
+    #[serde(skip)]
+    pub kept: crate::http::kept::KeptReplies,
 }
 
 impl World {
@@ -100,6 +103,7 @@ impl World {
             magnum: Default::default(),
             overcloud: Default::default(),
             renders: Default::default(),
+            kept: Default::default(),
         };
         world.boot_compute(fixture)?;
         let compute = &world.compute;
@@ -169,6 +173,7 @@ impl World {
     /// that is not a read.
     pub fn touch(&mut self) {
         self.renders.invalidate();
+        self.kept.invalidate();
     }
 
     fn apply(&mut self, event: Event, at: SimTime) {

@@ -116,6 +116,50 @@ fn the_installed_shell_talks_to_the_running_cloud() {
     assert!(String::from_utf8_lossy(&lost.stderr).contains("FAKECLOUD_URL is not set"));
 }
 
+/// The binary called as `sleep` (as the harness links it for tools under test) moves the cloud's
+/// clock by its arguments, carrying the control token; without `FAKECLOUD_URL` it is the real sleep.
+#[test]
+fn the_binary_called_as_sleep_advances_the_clock() {
+    let server = serve(&["--clock", "manual", "--control-token", "s3cret"]);
+    let dir = tempfile::tempdir().unwrap();
+    let sleep = dir.path().join("sleep");
+    std::os::unix::fs::symlink(BIN, &sleep).unwrap();
+    let clock = || -> chrono::DateTime<chrono::Utc> {
+        let r = reqwest::blocking::Client::new().get(format!("{}/_fakecloud/clock", server.base)).bearer_auth("s3cret").send().unwrap();
+        let v: serde_json::Value = r.json().unwrap();
+        v["now"].as_str().unwrap().parse().unwrap()
+    };
+    let run_sleep = |args: &[&str], url: Option<&str>, token: Option<&str>| {
+        let mut c = Command::new(&sleep);
+        c.args(args).env_remove("FAKECLOUD_URL").env_remove("FAKECLOUD_CONTROL_TOKEN");
+        if let Some(u) = url {
+            c.env("FAKECLOUD_URL", u);
+        }
+        if let Some(t) = token {
+            c.env("FAKECLOUD_CONTROL_TOKEN", t);
+        }
+        c.output().unwrap()
+    };
+    let before = clock();
+    let out = run_sleep(&["90", "1m", "0.5s"], Some(&server.base), Some("s3cret"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(clock() - before, chrono::Duration::milliseconds(150_500));
+    let refused = run_sleep(&["5"], Some(&server.base), None);
+    assert_eq!(refused.status.code(), Some(1), "no control token");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("the clock did not advance (401)"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let bad = run_sleep(&["soon"], Some(&server.base), Some("s3cret"));
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("sleep: invalid time interval 'soon'"));
+    assert_eq!(clock() - before, chrono::Duration::milliseconds(150_500), "refused sleeps move nothing");
+    let real = std::time::Instant::now();
+    let out = run_sleep(&["0.2"], None, None);
+    assert!(out.status.success() && real.elapsed() >= std::time::Duration::from_millis(200), "the real sleep without FAKECLOUD_URL");
+}
+
 /// The README's path, end to end: `fakecloud serve` with no arguments (port 5000, embedded fixture),
 /// then the real openstack CLI configured by `fakecloud env` and by `fakecloud clouds-yaml`.
 #[test]

@@ -17,8 +17,18 @@ pub fn client_dirs() -> Vec<PathBuf> {
 /// test run with `fakecloud shell install` from the built `fakecloud` binary (`FAKECLOUD_BIN`, else
 /// the one installed beside `fakecloud-harness`, else the workspace's debug build, built if missing).
 pub fn shell_dir() -> Result<PathBuf> {
-    static DIR: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| install_shell().map_err(|e| format!("{e:#}"))).clone().map_err(|e| anyhow!(e))
+    installed().map(|(shell, _)| shell)
+}
+
+/// The shims a tool finds first on its PATH: `sleep`, the same `fakecloud` binary called by that
+/// name, which moves the simulated clock (`fakecloud/src/cli/sleep.rs`).
+pub fn shims_dir() -> Result<PathBuf> {
+    installed().map(|(_, shims)| shims)
+}
+
+fn installed() -> Result<(PathBuf, PathBuf)> {
+    static DIRS: std::sync::OnceLock<Result<(PathBuf, PathBuf), String>> = std::sync::OnceLock::new();
+    DIRS.get_or_init(|| install_shell().map_err(|e| format!("{e:#}"))).clone().map_err(|e| anyhow!(e))
 }
 
 /// The `fakecloud` binary the fake shell links to: `FAKECLOUD_BIN`, else the one installed beside
@@ -79,7 +89,7 @@ pub fn vars_cargo_sets_for_a_test() -> Vec<std::ffi::OsString> {
         .collect()
 }
 
-fn install_shell() -> Result<PathBuf> {
+fn install_shell() -> Result<(PathBuf, PathBuf)> {
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| crate::repo_root().join("target"));
     let bin = fakecloud_bin()?;
     let dir = target.join("fakeshell");
@@ -91,7 +101,17 @@ fn install_shell() -> Result<PathBuf> {
     if !out.status.success() {
         return Err(anyhow!("`fakecloud shell install` failed: {}", String::from_utf8_lossy(&out.stderr)));
     }
-    Ok(dir)
+    let shims = target.join("fakeshims");
+    std::fs::create_dir_all(&shims).with_context(|| format!("cannot create {}", shims.display()))?;
+    let sleep = shims.join("sleep");
+    let bin = std::fs::canonicalize(&bin).with_context(|| format!("cannot find {}", bin.display()))?;
+    // Made afresh each run, so it follows the binary this run uses.
+    let _ = std::fs::remove_file(&sleep);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&bin, &sleep).with_context(|| format!("cannot link {}", sleep.display()))?;
+    #[cfg(not(unix))]
+    std::fs::copy(&bin, &sleep).with_context(|| format!("cannot copy to {}", sleep.display()))?;
+    Ok((dir, shims))
 }
 
 #[derive(Debug, Clone)]
@@ -135,9 +155,9 @@ pub async fn run(command_line: &str, os_env: &BTreeMap<String, String>, timeout:
 pub async fn run_with(command_line: &str, os_env: &BTreeMap<String, String>, timeout: Duration, cli: Cli) -> Result<Output> {
     let argv = shell_words::split(command_line).with_context(|| format!("cannot split command line: {command_line}"))?;
     let (program, args) = argv.split_first().ok_or_else(|| anyhow!("empty command line"))?;
-    // The shims first: `sleep` moves the simulated clock (see harness/shims/sleep).
+    // The shims first: `sleep` moves the simulated clock (see `shims_dir`).
     // Then the fake operator shell and the pinned clients.
-    let mut path: Vec<PathBuf> = vec![crate::repo_root().join("harness/shims"), shell_dir()?];
+    let mut path: Vec<PathBuf> = vec![shims_dir()?, shell_dir()?];
     let preloaded = match cli {
         Cli::Preloaded => crate::cli_preload::server(),
         Cli::Fresh => None,

@@ -30,7 +30,13 @@ pub struct ServerViewCache {
     replies: Arc<Mutex<HashMap<ReplyKey, Bytes>>>,
     /// What the servers on each host use, summed once per revision for the hypervisor views.
     host_loads: Mutex<Option<(u64, Arc<HostLoads>)>>,
+    /// When each project's first server started, found once per revision for the usage report.
+    first_starts: Mutex<Option<(u64, Arc<FirstStarts>)>>,
 }
+
+/// By project id: the earliest start (launch, else creation) of its servers; a project with no
+/// server is absent.
+pub type FirstStarts = std::collections::BTreeMap<String, crate::sim::SimTime>;
 
 /// What the servers on one host use, from their flavors, as Nova's resource tracker sums it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -63,11 +69,13 @@ pub struct ReplyKey {
 /// Where a reply is put once it is serialised (see `ServerViewCache::replies`).
 pub type ReplyStore = BodyStore<ReplyKey>;
 
-/// Everything a `servers/detail` page depends on: the world's revision, the query, how it is
-/// rendered, whose project it lists, and the hosts' status (which moves with time alone).
+/// Everything a `servers` or `servers/detail` page depends on: the world's revision, which of the
+/// two, the query, how it is rendered, whose project it lists, and the hosts' status (which moves
+/// with time alone; a brief page does not show it).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PageKey {
     revision: u64,
+    detail: bool,
     query: Vec<(String, String)>,
     v: Version,
     admin: bool,
@@ -153,11 +161,20 @@ impl ServerViewCache {
             .collect()
     }
 
-    /// The key of a page for this request; the caller has already passed policy. `host_statuses`
-    /// are the hosts' statuses as the request shows them (empty when it does not show them).
-    pub fn page_key(&self, query: &[(String, String)], req: &Request, project: Option<&str>, host_statuses: Vec<&'static str>) -> PageKey {
+    /// The key of a page for this request (`detail`: of `servers/detail`); the caller has already
+    /// passed policy. `host_statuses` are the hosts' statuses as the request shows them (empty when
+    /// it does not show them).
+    pub fn page_key(
+        &self,
+        detail: bool,
+        query: &[(String, String)],
+        req: &Request,
+        project: Option<&str>,
+        host_statuses: Vec<&'static str>,
+    ) -> PageKey {
         PageKey {
             revision: self.revision,
+            detail,
             query: query.to_vec(),
             v: req.v,
             admin: req.admin,
@@ -219,6 +236,23 @@ impl ServerViewCache {
         loads
     }
 
+    /// Each project's first server start at this revision: found over every server once, then kept
+    /// until the world changes, so a usage report over an instant costs the projects.
+    pub fn first_starts(&self, compute: &super::model::Compute) -> Arc<FirstStarts> {
+        let mut kept = self.first_starts.lock();
+        if let Some((_, starts)) = kept.as_ref().filter(|(rev, _)| *rev == self.revision) {
+            return starts.clone();
+        }
+        let mut starts = FirstStarts::new();
+        for s in compute.servers.values() {
+            let began = s.launched_at.unwrap_or(s.created_at);
+            starts.entry(s.project_id.clone()).and_modify(|t| *t = (*t).min(began)).or_insert(began);
+        }
+        let starts = Arc::new(starts);
+        *kept = Some((self.revision, starts.clone()));
+        starts
+    }
+
     /// Drops renderings of servers that no longer exist (called when servers are deleted, so the
     /// cache never outgrows the server table).
     pub fn forget(&mut self, seq: u64) {
@@ -235,6 +269,7 @@ impl Clone for ServerViewCache {
             pages: Arc::default(),
             replies: Arc::default(),
             host_loads: Mutex::default(),
+            first_starts: Mutex::default(),
         }
     }
 }

@@ -315,6 +315,18 @@ pub fn hypervisor_brief(w: &World, h: &Host, v: Version) -> Value {
            "status": if svc.is_some_and(|s| s.disabled) { "disabled" } else { "enabled" }})
 }
 
+/// The first instant after `now` at which the hypervisor views of `hosts` change with time alone:
+/// a host's state when its compute service goes down, and from 2.88 the detail's `uptime` line
+/// (to the second).
+pub fn hypervisors_change_at<'a>(w: &World, hosts: impl Iterator<Item = &'a Host>, v: Version, detail: bool) -> Option<SimTime> {
+    let now = w.now();
+    let next_second = (detail && v.at_least(2, 88)).then(|| {
+        let secs = now.timestamp();
+        chrono::DateTime::from_timestamp(secs + 1, 0).unwrap_or(now)
+    });
+    hosts.filter_map(|h| w.compute.compute_service(&h.name)).filter_map(|s| s.heartbeat.up_changes_at(now, NOVA)).chain(next_second).min()
+}
+
 /// `os-hypervisors/detail`: usage figures below 2.88 (memory_mb_used starts at the reserved memory,
 /// as Nova's resource tracker reports it), `uptime` from 2.88.
 pub fn hypervisor(w: &World, h: &Host, v: Version, with_servers: bool) -> Value {

@@ -4,6 +4,7 @@
 pub mod error;
 pub mod extract;
 pub mod json_schema;
+pub mod kept;
 pub mod microversion;
 pub mod pipeline;
 pub mod request_id;

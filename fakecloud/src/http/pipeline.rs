@@ -5,6 +5,7 @@
 
 use super::error::ApiError;
 use super::extract::{BaseUrl, MAX_BODY_BYTES};
+use super::kept::{KeptReply, SameUntil, MAX_BODY};
 use super::request_id;
 use super::service::{Registry, Service};
 use crate::auth::{Caller, CallerSlot, AUTH_TOKEN_HEADER};
@@ -69,16 +70,37 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
     parts.extensions.insert(base.clone());
     let (body, body_bytes, refused) = read_body(&call, &parts, body).await;
 
+    // A `GET` of an OpenStack service may be answered from the answers kept for the world's
+    // revision (`http::kept`), or its answer kept. Keystone's token validation is about a second
+    // token, whose validity moves with time: never kept.
+    let keepable = refused.is_none() && parts.method == axum::http::Method::GET && service.is_openstack() && call.subject_token.is_none();
+    let mut kept_from: Option<KeptFrom> = None;
     // A request that may change the world holds the mutation gate from its catch-up to its journal
     // entry: such requests take effect one at a time, in the order the journal lists them, so the
     // journal replays to the same world. A read may change it too when it has events to catch up
     // with or faults to meet, so it takes the gate then. Any other read changes nothing and skips
     // the gate (and the catch-up and faults, having none).
     let gated = call.writes || {
-        let world = state.world();
-        let now = world.now();
-        world.sim.scheduler.pending().first().is_some_and(|e| e.due <= now)
-            || (service.is_openstack() && !world.sim.faults.list().is_empty())
+        let mut world = state.world_as_pipeline();
+        let now = world.sim.present();
+        let gated = world.sim.scheduler.pending().first().is_some_and(|e| e.due <= now)
+            || (service.is_openstack() && !world.sim.faults.list().is_empty());
+        if !gated && keepable {
+            let line = path_and_query(&parts.uri);
+            let token_valid = |t: &str| world.identity.valid_token(t, now).is_some();
+            let hit = world.kept.get(line, &parts.headers, now).filter(|_| call.token.as_deref().is_none_or(token_valid)).cloned();
+            if let Some(reply) = hit {
+                return answer_kept(&mut world, call, reply);
+            }
+            kept_from = Some(KeptFrom {
+                revision: world.kept.revision(),
+                time_reads: world.sim.time_reads(),
+                ids: world.sim.ids.position(),
+                line: line.to_string(),
+                headers: parts.headers.clone(),
+            });
+        }
+        gated
     };
     let gate = MutationGate::default();
     if gated {
@@ -101,7 +123,7 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
     let early: Option<Response> = if !gated {
         refused
     } else {
-        let mut world = state.world();
+        let mut world = state.world_as_pipeline();
         world.tick();
         if let Some(r) = refused {
             // Refused before any handler or fault: nothing but the catch-up happened, and the next
@@ -118,6 +140,21 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
         Some(r) => r,
         None => in_service_format(service, next.run(req).await).await,
     };
+    // An answer that may be kept is taken whole now (it is one buffer already), before the world
+    // is locked again to journal it.
+    let mut kept_body = None;
+    if kept_from.is_some() && resp.status() == StatusCode::OK && !request_id::fixed() {
+        if let Some(n) = axum::body::HttpBody::size_hint(resp.body()).exact().filter(|n| *n as usize <= MAX_BODY) {
+            let (resp_parts, resp_body) = resp.into_parts();
+            match axum::body::to_bytes(resp_body, n as usize).await {
+                Ok(bytes) => {
+                    kept_body = Some((resp_parts.headers.clone(), bytes.clone()));
+                    resp = Response::from_parts(resp_parts, Body::from(bytes));
+                }
+                Err(e) => resp = ApiError::new(service, StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+            }
+        }
+    }
 
     if resp.status() == StatusCode::UNAUTHORIZED && service.is_openstack() {
         if let Ok(v) = HeaderValue::from_str(&format!("Keystone uri=\"{}/identity\"", base.0)) {
@@ -125,20 +162,66 @@ async fn steps(state: AppState, service: Service, mut req: Request, next: Next) 
         }
     }
     if call.writes || service.is_openstack() {
-        let mut world = state.world();
+        let mut world = state.world_as_pipeline();
         if call.writes {
             world.settle();
         }
         if service.is_openstack() {
-            let request = tokens.map(|(token, subject)| ApiRequest::new(token, subject, replayed_headers, &body_bytes));
-            journal(&mut world, call, resp.status(), slot.take(), request);
-            // The cloud's date is simulated time, the clock every timestamp in its bodies comes
-            // from (hyper adds the wall clock's only where no Date is set).
-            if let Ok(v) = HeaderValue::from_str(&http_date(world.now())) {
-                resp.headers_mut().insert(header::DATE, v);
+            let caller = slot.take();
+            if let Some(from) = kept_from {
+                let ids_moved = world.sim.ids.position() != from.ids;
+                // A handler that read the clock may vouch for how long its answer holds.
+                let vouched = resp.extensions().get::<SameUntil>().copied();
+                let timeless = world.sim.time_reads() == from.time_reads || vouched.is_some();
+                let unchanged = world.kept.revision() == from.revision && timeless && !ids_moved;
+                if let Some((headers, body)) = kept_body.filter(|_| unchanged) {
+                    let until = vouched.and_then(|v| v.0);
+                    let reply = KeptReply { status: resp.status(), headers, body, caller: caller.clone(), until };
+                    world.kept.put(from.revision, &from.line, from.headers, reply);
+                }
+                // A read that drew an id made something (Neutron's default security group on a
+                // project's first listing): what was rendered before it is stale.
+                if ids_moved {
+                    world.touch();
+                }
             }
+            let request = tokens.map(|(token, subject)| ApiRequest::new(token, subject, replayed_headers, &body_bytes));
+            journal(&mut world, call, resp.status(), caller, request);
+            stamp_date(&world, &mut resp);
         }
     }
+    resp
+}
+
+/// The cloud's date is simulated time, the clock every timestamp in its bodies comes from (hyper
+/// adds the wall clock's only where no Date is set).
+fn stamp_date(world: &crate::world::World, resp: &mut Response) {
+    if let Ok(v) = HeaderValue::from_str(&http_date(world.sim.present())) {
+        resp.headers_mut().insert(header::DATE, v);
+    }
+}
+
+/// Where a read's answer may be kept from: the world as the read found it, and the request.
+struct KeptFrom {
+    revision: u64,
+    time_reads: u64,
+    ids: u128,
+    line: String,
+    headers: axum::http::HeaderMap,
+}
+
+/// The request line as the kept answers are found by.
+fn path_and_query(uri: &axum::http::Uri) -> &str {
+    uri.path_and_query().map_or(uri.path(), |pq| pq.as_str())
+}
+
+/// A read answered from what was kept, journaled as any read is.
+fn answer_kept(world: &mut crate::world::World, call: Call, kept: KeptReply) -> Response {
+    journal(world, call, kept.status, kept.caller, None);
+    let mut resp = Response::new(Body::from(kept.body));
+    *resp.status_mut() = kept.status;
+    *resp.headers_mut() = kept.headers;
+    stamp_date(world, &mut resp);
     resp
 }
 

@@ -60,6 +60,12 @@ pub fn current_or(make: impl FnOnce() -> String) -> String {
     CURRENT.try_with(|slot| slot.lock().expect("the request id slot").get_or_insert_with(make).clone()).unwrap_or_else(|_| NONE.to_string())
 }
 
+/// Whether the request being handled has fixed its id (something used it, an error body or a
+/// record in the world), so its answer names this request and no other.
+pub fn fixed() -> bool {
+    CURRENT.try_with(|slot| slot.lock().expect("the request id slot").is_some()).unwrap_or(false)
+}
+
 /// Puts the id on a service's answer, in each header the service sends it in.
 pub fn stamp(resp: &mut Response, service: Service, id: &str) {
     let Ok(value) = HeaderValue::from_str(id) else { return };

@@ -311,6 +311,11 @@ impl Agent {
     pub fn heartbeat_timestamp(&self, now: SimTime) -> SimTime {
         self.heartbeat.last_report(now, NEUTRON_AGENT)
     }
+
+    /// The first instant after `now` at which this agent's view (its heartbeat or liveness) changes.
+    pub fn view_changes_at(&self, now: SimTime) -> Option<SimTime> {
+        [self.heartbeat.report_changes_at(now, NEUTRON_AGENT), self.heartbeat.up_changes_at(now, NEUTRON_AGENT)].into_iter().flatten().min()
+    }
 }
 
 /// Everything Neutron holds. Maps are keyed by id, which is also the order Neutron lists in (its

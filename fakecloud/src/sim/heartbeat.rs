@@ -33,6 +33,30 @@ impl Heartbeat {
         now - self.last_report(now, timing) <= Duration::seconds(timing.down_time_secs)
     }
 
+    /// The first instant after `now` at which `last_report` gives another answer; `None`: never
+    /// (a stopped service's last report stays where it stopped).
+    pub fn report_changes_at(&self, now: SimTime, timing: Timing) -> Option<SimTime> {
+        match self.stopped_at {
+            Some(stopped) if stopped <= now => None,
+            // A report every interval, or the stop, whichever comes first.
+            Some(stopped) => Some(stopped.min(self.last_report(now, timing) + Duration::seconds(timing.report_interval_secs))),
+            None => Some(self.last_report(now, timing) + Duration::seconds(timing.report_interval_secs)),
+        }
+    }
+
+    /// The first instant after `now` at which `is_up` may give another answer; `None`: never.
+    pub fn up_changes_at(&self, now: SimTime, timing: Timing) -> Option<SimTime> {
+        match self.stopped_at {
+            // Up until the down time has passed since the last report, down from just after it.
+            Some(stopped) if stopped <= now => {
+                let down = self.last_report(now, timing) + Duration::seconds(timing.down_time_secs) + Duration::nanoseconds(1);
+                (down > now).then_some(down)
+            }
+            Some(stopped) => Some(stopped),
+            None => None,
+        }
+    }
+
     pub fn stop(&mut self, now: SimTime) {
         self.stopped_at.get_or_insert(now);
     }
@@ -62,5 +86,22 @@ mod tests {
         assert!(!hb.is_up(t0 + Duration::seconds(61), TEN_AND_SIXTY));
         hb.resume();
         assert!(hb.is_up(t0 + Duration::seconds(61), TEN_AND_SIXTY));
+    }
+
+    #[test]
+    fn the_next_change_is_where_the_answers_change() {
+        let t0 = chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 5).unwrap();
+        let mut hb = Heartbeat::default();
+        let next = hb.report_changes_at(t0, TEN_AND_SIXTY).unwrap();
+        assert_eq!(next, chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 10).unwrap());
+        assert_eq!(hb.last_report(next - Duration::nanoseconds(1), TEN_AND_SIXTY), hb.last_report(t0, TEN_AND_SIXTY));
+        assert_ne!(hb.last_report(next, TEN_AND_SIXTY), hb.last_report(t0, TEN_AND_SIXTY));
+        assert_eq!(hb.up_changes_at(t0, TEN_AND_SIXTY), None, "a reporting service stays up");
+        hb.stop(t0);
+        assert_eq!(hb.report_changes_at(t0, TEN_AND_SIXTY), None, "a stopped service's last report stays");
+        let down = hb.up_changes_at(t0, TEN_AND_SIXTY).unwrap();
+        assert!(hb.is_up(down - Duration::nanoseconds(1), TEN_AND_SIXTY));
+        assert!(!hb.is_up(down, TEN_AND_SIXTY));
+        assert_eq!(hb.up_changes_at(down, TEN_AND_SIXTY), None, "down for good");
     }
 }

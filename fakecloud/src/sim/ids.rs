@@ -20,6 +20,11 @@ impl Ids {
         self.uuid_raw().hyphenated().to_string()
     }
 
+    /// How far the generator has gone: it moves whenever anything draws an id.
+    pub fn position(&self) -> u128 {
+        self.rng.get_word_pos()
+    }
+
     /// A dash-less 32-hex id, as Keystone uses for projects, users, roles and endpoints.
     pub fn hex(&mut self) -> String {
         self.uuid_raw().simple().to_string()

@@ -34,6 +34,19 @@ pub struct Sim<E, A> {
     /// The due time of the event being applied (see `now`).
     #[serde(skip)]
     applying_at: Option<SimTime>,
+    /// How many times the present was read (see `time_reads`).
+    #[serde(skip)]
+    time_reads: TimeReads,
+}
+
+/// A count of reads of the present, through `&self` (readers hold the world by shared reference).
+#[derive(Debug, Default)]
+struct TimeReads(std::sync::atomic::AtomicU64);
+
+impl Clone for TimeReads {
+    fn clone(&self) -> Self {
+        TimeReads(self.0.load(std::sync::atomic::Ordering::Relaxed).into())
+    }
 }
 
 impl<E, A> Sim<E, A> {
@@ -45,18 +58,33 @@ impl<E, A> Sim<E, A> {
             faults: Faults::default(),
             journal: Journal::default(),
             applying_at: None,
+            time_reads: TimeReads::default(),
         }
     }
 
     /// The simulated present: while an event is being applied, its due time (so what it starts and
     /// journals is stamped when it happened, however far one advance jumped), else the clock's.
+    /// Counted (`time_reads`): whatever reads it may depend on time, not on the state alone.
     pub fn now(&self) -> SimTime {
+        self.time_reads.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.present()
+    }
+
+    /// `now`, uncounted: for what does not shape an answer's body (a token's validity, checked
+    /// again whenever a kept answer is served; the journal's stamps; the `Date` header).
+    pub fn present(&self) -> SimTime {
         self.applying_at.unwrap_or_else(|| self.clock.now())
+    }
+
+    /// How many times `now` has been read so far: when it has not moved while an answer was made,
+    /// the answer did not look at the clock.
+    pub fn time_reads(&self) -> u64 {
+        self.time_reads.0.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Journals a record at the simulated present.
     pub fn record(&mut self, record: Record) {
-        let now = self.now();
+        let now = self.present();
         self.journal.record(now, record);
     }
 

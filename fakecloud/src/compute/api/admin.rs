@@ -5,6 +5,7 @@ use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::compute::views;
 use crate::http::extract::{JsonBody, Params};
+use crate::http::kept::SameUntil;
 use crate::http::microversion::Microversion;
 use crate::policy::{enforce, Target};
 use axum::extract::{Path, State};
@@ -26,17 +27,15 @@ async fn hypervisors(s: AppState, caller: Caller, params: Params, Microversion(v
     let w = s.world();
     let with_servers = params.get("with_servers").is_some_and(|x| x.eq_ignore_ascii_case("true") || x == "1");
     let pattern = params.get("hypervisor_hostname_pattern");
-    let items: Vec<Value> = w
-        .compute
-        .hosts
-        .iter()
-        .filter(|h| pattern.is_none_or(|p| h.name.contains(p)))
-        .map(|h| if detail { views::hypervisor(&w, h, v, with_servers) } else { views::hypervisor_brief(&w, h, v) })
-        .collect();
+    let listed = || w.compute.hosts.iter().filter(|h| pattern.is_none_or(|p| h.name.contains(p)));
+    let items: Vec<Value> =
+        listed().map(|h| if detail { views::hypervisor(&w, h, v, with_servers) } else { views::hypervisor_brief(&w, h, v) }).collect();
     if pattern.is_some() && items.is_empty() {
         return Err(not_found(format!("No hypervisor matching '{}' could be found.", pattern.unwrap_or_default())));
     }
-    Ok(reply(v, StatusCode::OK, json!({"hypervisors": items})))
+    // The list is kept until a host's state or uptime moves with time (`http::kept`).
+    let until = SameUntil(views::hypervisors_change_at(&w, listed(), v, detail));
+    Ok(until.on(reply(v, StatusCode::OK, json!({"hypervisors": items}))))
 }
 
 pub async fn show_hypervisor(
@@ -67,14 +66,22 @@ pub async fn list_services(
 ) -> ApiResult {
     enforce(SVC, &caller, "os_compute_api:os-services:list", Target::default())?;
     let w = s.world();
-    let items: Vec<Value> = w
-        .compute
-        .services
-        .iter()
-        .filter(|x| params.get("host").is_none_or(|h| x.host == h) && params.get("binary").is_none_or(|b| x.binary == b))
-        .map(|x| views::service(&w, x, v))
-        .collect();
-    Ok(reply(v, StatusCode::OK, json!({"services": items})))
+    let listed = || {
+        w.compute
+            .services
+            .iter()
+            .filter(|x| params.get("host").is_none_or(|h| x.host == h) && params.get("binary").is_none_or(|b| x.binary == b))
+    };
+    let items: Vec<Value> = listed().map(|x| views::service(&w, x, v)).collect();
+    // A service's view moves with time at its next report, or when a stopped one goes down.
+    let now = w.now();
+    let until = SameUntil::earliest(listed().flat_map(|x| {
+        [
+            x.heartbeat.report_changes_at(now, crate::compute::model::SERVICE_HEARTBEAT),
+            x.heartbeat.up_changes_at(now, crate::compute::model::SERVICE_HEARTBEAT),
+        ]
+    }));
+    Ok(until.on(reply(v, StatusCode::OK, json!({"services": items}))))
 }
 
 #[derive(Deserialize)]
@@ -160,7 +167,12 @@ pub async fn availability_zones_detail(State(s): State<AppState>, caller: Caller
     }
     let info: Vec<Value> =
         zones.into_iter().map(|(z, hosts)| json!({"zoneName": z, "zoneState": {"available": true}, "hosts": hosts})).collect();
-    Ok(reply(v, StatusCode::OK, json!({"availabilityZoneInfo": info})))
+    // Each service's entry moves with time at its next report, or when a stopped one goes down.
+    let until = SameUntil::earliest(w.compute.services.iter().flat_map(|x| {
+        let timing = crate::compute::model::SERVICE_HEARTBEAT;
+        [x.heartbeat.report_changes_at(now, timing), x.heartbeat.up_changes_at(now, timing)]
+    }));
+    Ok(until.on(reply(v, StatusCode::OK, json!({"availabilityZoneInfo": info}))))
 }
 
 fn gone_from(v: crate::http::microversion::Version, major: u32, minor: u32) -> Result<(), crate::http::error::ApiError> {
@@ -243,7 +255,8 @@ pub async fn hypervisor_statistics(State(s): State<AppState>, caller: Caller, Mi
         let total: i64 = views.iter().map(|view| view[k].as_i64().unwrap_or(0)).sum();
         stats.insert(k.into(), json!(total));
     }
-    Ok(reply(v, StatusCode::OK, json!({ "hypervisor_statistics": stats })))
+    // The sums leave out the hosts' state and uptime, the only parts of a view that move with time.
+    Ok(SameUntil(None).on(reply(v, StatusCode::OK, json!({ "hypervisor_statistics": stats }))))
 }
 
 /// `GET /os-hypervisors/{id}/uptime` (before 2.88; later the detail view carries it).

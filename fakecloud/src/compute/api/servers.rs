@@ -111,7 +111,11 @@ fn refused(r: Refused) -> ApiError {
 
 /// A page of servers: views rendered (or taken from the cache) under the world's lock, joined after it.
 enum Listing {
-    Brief(Vec<u8>),
+    Brief {
+        body: Vec<u8>,
+        key: view_cache::PageKey,
+        store: view_cache::PageStore,
+    },
     Detail {
         views: Vec<Bytes>,
         links: Option<Value>,
@@ -125,7 +129,11 @@ enum Listing {
 impl Listing {
     fn into_body(self) -> Bytes {
         let (views, links, key, store) = match self {
-            Listing::Brief(body) => return Bytes::from(body),
+            Listing::Brief { body, key, store } => {
+                let page = Bytes::from(body);
+                store.put(key, page.clone());
+                return page;
+            }
             Listing::Cached(page) => return page,
             Listing::Detail { views, links, key, store } => (views, links, key, store),
         };
@@ -166,11 +174,9 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
     }
     let admin = caller.is_admin();
     // The same listing at the same revision, for the same kind of caller, is the same page.
-    let page_key = detail.then(|| {
-        let statuses = views::host_statuses(&w, v, admin).into_iter().map(|(_, s)| s).collect();
-        w.renders.page_key(&params.0, &view_cache::Request { v, admin, base }, caller.project_id.as_deref(), statuses)
-    });
-    if let Some(page) = page_key.as_ref().and_then(|k| w.renders.page(k)) {
+    let statuses = if detail { views::host_statuses(w, v, admin).into_iter().map(|(_, s)| s).collect() } else { Vec::new() };
+    let page_key = w.renders.page_key(detail, &params.0, &view_cache::Request { v, admin, base }, caller.project_id.as_deref(), statuses);
+    if let Some(page) = w.renders.page(&page_key) {
         return Ok(Listing::Cached(page));
     }
     let limit = match params.get("limit") {
@@ -289,12 +295,12 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
     }
     if detail {
         let views = views::cached_server_views(&w, &page, &view_cache::Request { v, admin, base });
-        let (key, store) = (page_key.expect("a detail listing"), w.renders.page_store());
-        return Ok(Listing::Detail { views, links, key, store });
+        return Ok(Listing::Detail { views, links, key: page_key, store: w.renders.page_store() });
     }
     let servers: Vec<Value> = page.iter().map(|s| views::server_brief(s, base)).collect();
+    let store = w.renders.page_store();
     serde_json::to_vec(&Page { servers, servers_links: links })
-        .map(Listing::Brief)
+        .map(|body| Listing::Brief { body, key: page_key, store })
         .map_err(|e| ApiError::new(SVC, StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
 }
 

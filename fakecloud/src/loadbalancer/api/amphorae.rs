@@ -21,11 +21,12 @@ fn amphora_for<'a>(w: &'a World, caller: &Caller, id: &str, action: &str) -> Res
 
 pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     enforce(SVC, &caller, "os_load-balancer_api:amphora:get_all", Target::default())?;
-    let w = s.world();
-    let mut amps: Vec<&Amphora> = w.octavia.amphorae.values().collect();
-    amps.sort_by_key(|a| a.seq);
-    let items = amps.into_iter().map(|a| views::amphora(&w, a)).collect();
-    list_reply("amphorae", "octavia/amphorae", &base, items, &params, &views::AMPHORA_ATTRS)
+    kept_list(&s, &caller, &base, &params, ("amphorae", "octavia/amphorae", &views::AMPHORA_ATTRS), |w| {
+        let mut amps: Vec<&Amphora> = w.octavia.amphorae.values().collect();
+        amps.sort_by_key(|a| a.seq);
+        amps.into_iter().map(|a| views::amphora(w, a)).collect()
+    })
+    .await
 }
 
 pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {

@@ -165,6 +165,47 @@ fn sort_keys(params: &Params, attrs: &[&[&str]]) -> Result<Vec<(String, bool)>, 
     Ok(keys)
 }
 
+/// A list reply kept for the world's revision (`compute::view_cache::ReplyKey`): a poller asking the
+/// same question of an unchanged cloud gets the same bytes again, and a listing is rendered,
+/// filtered and serialised once per change of the cloud rather than once per request; any event,
+/// fault or write makes the next request render afresh. Octavia's views are a function of the
+/// world's state (a member's health lag ends with an event of its own), and who sees what is
+/// admin-ness and project, both in the key. `render` runs under the world's lock; the filters,
+/// sorting, paging and serialising after it is released. The caller has checked policy.
+pub(crate) async fn kept_list(
+    s: &crate::cloud::AppState,
+    caller: &Caller,
+    base: &str,
+    params: &Params,
+    (plural, route, attrs): (&str, &'static str, &[&[&str]]),
+    render: impl FnOnce(&World) -> Vec<Value>,
+) -> ApiResult {
+    let (key, store, items) = {
+        let w = s.world();
+        let key = w.renders.reply_key(route, &params.0, caller.is_admin(), caller.project_id.as_deref(), base);
+        if let Some(body) = w.renders.reply(&key) {
+            return Ok(json_bytes(StatusCode::OK, body));
+        }
+        let items = render(&w);
+        (key, w.renders.reply_store(), items)
+    };
+    let reply = list_reply(plural, route, base, items, params, attrs)?;
+    if reply.status() != StatusCode::OK {
+        return Ok(reply);
+    }
+    // The reply's body is one buffer already: take it, keep it, and answer with it.
+    let (parts, body) = reply.into_parts();
+    let body =
+        axum::body::to_bytes(body, usize::MAX).await.map_err(|e| ApiError::new(SVC, StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    store.put(key, body.clone());
+    Ok(Response::from_parts(parts, axum::body::Body::from(body)))
+}
+
+/// A JSON reply from bytes already serialised.
+pub(crate) fn json_bytes(status: StatusCode, body: axum::body::Bytes) -> Response {
+    (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
 /// A list reply: filters on any attribute, tags, sorting, `fields`, then marker pagination with links.
 pub(crate) fn list_reply(plural: &str, path: &str, base: &str, items: Vec<Value>, params: &Params, attrs: &[&[&str]]) -> ApiResult {
     list_reply_linked(plural, &format!("{plural}_links"), path, base, items, params, attrs)

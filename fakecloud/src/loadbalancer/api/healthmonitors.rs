@@ -190,10 +190,11 @@ fn check_domain_version(domain: Option<&str>, version: Option<f64>) -> Result<()
 
 pub async fn list_monitors(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
-    let w = s.world();
-    let keep = prefilter(&caller, &params);
-    let items = w.octavia.monitors.values().filter(|h| keep(&h.c)).map(|h| (h.c.seq, views::healthmonitor(h)));
-    list_reply("healthmonitors", "lbaas/healthmonitors", &base, sorted(items), &params, &views::MONITOR_ATTRS)
+    kept_list(&s, &caller, &base, &params, ("healthmonitors", "lbaas/healthmonitors", &views::MONITOR_ATTRS), |w| {
+        let keep = prefilter(&caller, &params);
+        sorted(w.octavia.monitors.values().filter(|h| keep(&h.c)).map(|h| (h.c.seq, views::healthmonitor(h))))
+    })
+    .await
 }
 
 pub async fn show_monitor(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {

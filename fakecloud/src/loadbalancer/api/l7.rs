@@ -191,10 +191,11 @@ fn redirect_pool_fits(w: &World, listener_id: &str, pool_id: &str) -> Result<(),
 
 pub async fn list_policies(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
-    let w = s.world();
-    let keep = prefilter(&caller, &params);
-    let items = w.octavia.l7policies.values().filter(|p| keep(&p.c)).map(|p| views::l7policy(&w, p)).collect();
-    list_reply("l7policies", "lbaas/l7policies", &base, items, &params, &views::L7POLICY_ATTRS)
+    kept_list(&s, &caller, &base, &params, ("l7policies", "lbaas/l7policies", &views::L7POLICY_ATTRS), |w| {
+        let keep = prefilter(&caller, &params);
+        w.octavia.l7policies.values().filter(|p| keep(&p.c)).map(|p| views::l7policy(w, p)).collect()
+    })
+    .await
 }
 
 pub async fn show_policy(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {

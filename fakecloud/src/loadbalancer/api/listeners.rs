@@ -293,10 +293,11 @@ fn check_connection_limit(c: Option<i64>) -> Result<(), ApiError> {
 
 pub async fn list_listeners(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
-    let w = s.world();
-    let keep = prefilter(&caller, &params);
-    let items = w.octavia.listeners.values().filter(|l| keep(&l.c)).map(|l| (l.c.seq, views::listener(&w, l)));
-    list_reply("listeners", "lbaas/listeners", &base, sorted(items), &params, &views::LISTENER_ATTRS)
+    kept_list(&s, &caller, &base, &params, ("listeners", "lbaas/listeners", &views::LISTENER_ATTRS), |w| {
+        let keep = prefilter(&caller, &params);
+        sorted(w.octavia.listeners.values().filter(|l| keep(&l.c)).map(|l| (l.c.seq, views::listener(w, l))))
+    })
+    .await
 }
 
 pub async fn show_listener(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {

@@ -12,7 +12,7 @@ use crate::policy::{enforce, Target};
 use crate::world::World;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -70,39 +70,16 @@ struct UpdateLb {
 }
 
 /// `GET /lbaas/loadbalancers`. A poller (CAPO looks its API-server LB up by name) asks the same
-/// question of an unchanged cloud again and again, so a successful reply is kept for the world's
-/// revision (`compute::view_cache::ReplyKey`) and served again as the same bytes until anything
-/// changes; any event, fault or write makes the next request render afresh.
+/// question of an unchanged cloud again and again: the reply is kept per revision (`kept_list`).
 pub async fn list(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
-    let (key, store, items) = {
-        let w = s.world();
-        let key = w.renders.reply_key("lbaas/loadbalancers", &params.0, caller.is_admin(), caller.project_id.as_deref(), &base);
-        if let Some(body) = w.renders.reply(&key) {
-            return Ok(json_bytes(StatusCode::OK, body));
-        }
+    kept_list(&s, &caller, &base, &params, ("loadbalancers", "lbaas/loadbalancers", &views::LB_ATTRS), |w| {
         let keep = prefilter(&caller, &params);
         let mut lbs: Vec<&LoadBalancer> = w.octavia.loadbalancers.values().filter(|l| keep(&l.c)).collect();
         lbs.sort_by_key(|l| l.c.seq);
-        let items: Vec<Value> = lbs.into_iter().map(|l| views::loadbalancer(&w, l)).collect();
-        (key, w.renders.reply_store(), items)
-    };
-    // The page is built and serialised without holding the world.
-    let reply = list_reply("loadbalancers", "lbaas/loadbalancers", &base, items, &params, &views::LB_ATTRS)?;
-    if reply.status() != StatusCode::OK {
-        return Ok(reply);
-    }
-    // The reply's body is one buffer already: take it, keep it, and answer with it.
-    let (parts, body) = reply.into_parts();
-    let body =
-        axum::body::to_bytes(body, usize::MAX).await.map_err(|e| ApiError::new(SVC, StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    store.put(key, body.clone());
-    Ok(Response::from_parts(parts, axum::body::Body::from(body)))
-}
-
-/// A JSON reply from bytes already serialised.
-fn json_bytes(status: StatusCode, body: axum::body::Bytes) -> Response {
-    (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+        lbs.into_iter().map(|l| views::loadbalancer(w, l)).collect()
+    })
+    .await
 }
 
 pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {

@@ -186,10 +186,11 @@ fn provider_supports_algorithm(provider: &str, algorithm: &str) -> Result<(), Ap
 
 pub async fn list_pools(State(s): State<AppState>, caller: Caller, BaseUrl(base): BaseUrl, params: Params) -> ApiResult {
     own_project(&caller, "os_load-balancer_api:loadbalancer:get_all")?;
-    let w = s.world();
-    let keep = prefilter(&caller, &params);
-    let items = w.octavia.pools.values().filter(|p| keep(&p.c)).map(|p| (p.c.seq, views::pool(&w, p)));
-    list_reply("pools", "lbaas/pools", &base, sorted(items), &params, &views::POOL_ATTRS)
+    kept_list(&s, &caller, &base, &params, ("pools", "lbaas/pools", &views::POOL_ATTRS), |w| {
+        let keep = prefilter(&caller, &params);
+        sorted(w.octavia.pools.values().filter(|p| keep(&p.c)).map(|p| (p.c.seq, views::pool(w, p))))
+    })
+    .await
 }
 
 pub async fn show_pool(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {

@@ -4,6 +4,7 @@ use super::common::*;
 use crate::auth::Caller;
 use crate::cloud::AppState;
 use crate::http::extract::{BaseUrl, Params};
+use crate::http::kept::SameUntil;
 use crate::network::error::NeutronError;
 use crate::network::model::Viewer;
 use crate::network::request::{self};
@@ -19,7 +20,10 @@ pub(super) async fn list_agents(State(s): State<AppState>, caller: Caller, BaseU
     let w = s.world();
     let now = w.now();
     let items = w.network.agents.values().filter(|_| visible).map(|a| views::agent(a, now)).collect();
-    list_reply(&request::AGENT, items, &params, &base, "agents")
+    // Liveness moves with time, but only at each agent's next report or when a stopped one goes
+    // down: until the first of those the same state gives the same list (`http::kept`).
+    let until = SameUntil::earliest(w.network.agents.values().filter(|_| visible).map(|a| a.view_changes_at(now)));
+    list_reply(&request::AGENT, items, &params, &base, "agents").map(|r| until.on(r))
 }
 
 pub(super) async fn show_agent(State(s): State<AppState>, caller: Caller, params: Params, NPath(id): NPath<String>) -> Reply {

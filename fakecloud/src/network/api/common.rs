@@ -123,7 +123,7 @@ pub(super) fn list_reply(res: &Resource, items: Vec<Value>, params: &Params, bas
 /// (not of time: the agents' liveness is not). The query is checked and applied after the world is
 /// released.
 pub(super) fn kept_list(
-    w: parking_lot::MutexGuard<'_, World>,
+    w: crate::cloud::WorldGuard<'_>,
     caller: &Caller,
     (res, path): (&Resource, &'static str),
     params: &Params,

@@ -53,7 +53,10 @@ pub(super) fn json_reply(status: StatusCode, v: Version, now: SimTime, body: Val
 }
 
 pub(super) fn ok(v: Version, world: &World, body: Value) -> Reply {
-    json_reply(StatusCode::OK, v, world.now(), body)
+    // Before 1.15 no header carries the time, so the answer does not read the clock (and may be
+    // kept, `http::kept`); from 1.15 `Last-Modified` does.
+    let now = if v.at_least(1, 15) { world.now() } else { world.sim.present() };
+    json_reply(StatusCode::OK, v, now, body)
 }
 
 pub(super) fn no_content() -> Reply {
