@@ -26,8 +26,8 @@ fn query_time(key: &str, value: &str) -> Result<SimTime, ApiError> {
 
 /// The window of change times a list asks for; `changes-before` counts from 2.66.
 pub(super) struct ChangesWindow {
-    since: Option<SimTime>,
-    before: Option<SimTime>,
+    pub(super) since: Option<SimTime>,
+    pub(super) before: Option<SimTime>,
 }
 
 impl ChangesWindow {

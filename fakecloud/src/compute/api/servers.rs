@@ -217,29 +217,8 @@ fn list_servers(w: &World, caller: &Caller, params: &Params, v: Version, detail:
     let project =
         if all_tenants { params.get("project_id").or(params.get("tenant_id")).map(str::to_string) } else { caller.project_id.clone() };
     // changes-since (and from 2.66 changes-before): servers updated in that window.
-    let when = |key: &str| -> Result<Option<crate::sim::SimTime>, ApiError> {
-        params
-            .get(key)
-            .map(|t| {
-                chrono::DateTime::parse_from_rfc3339(t)
-                    .map(|t| t.with_timezone(&chrono::Utc))
-                    .ok()
-                    .or_else(|| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|t| t.and_utc()))
-                    .ok_or_else(|| bad(format!("Invalid input for query parameters {key}. Value: {t}. '{t}' is not a 'date-time'")))
-            })
-            .transpose()
-    };
-    let since = when("changes-since")?;
-    let before = if v.at_least(2, 66) { when("changes-before")? } else { None };
-    if let (Some(a), Some(b)) = (since, before) {
-        if a > b {
-            return Err(bad(format!(
-                "The value of changes-since must be less than or equal to changes-before. changes-since: {} changes-before: {}",
-                params.get("changes-since").unwrap_or_default(),
-                params.get("changes-before").unwrap_or_default()
-            )));
-        }
-    }
+    let window = super::paging::ChangesWindow::read(&params, v)?;
+    let (since, before) = (window.since, window.before);
     // ip and ip6: a regular expression searched in the server's fixed addresses of that family.
     let address_filter = |key: &str| {
         params
